@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { configs as litConfigs } from 'eslint-plugin-lit';
+import { configs as wcConfigs } from 'eslint-plugin-wc';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/', 'custom-elements.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Never innerHTML: use Lit templates or textContent.' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/components/**/*.ts', 'demo/**/*.ts', 'src/index.ts'],
+    ...litConfigs['flat/recommended'],
+  },
+  {
+    files: ['src/components/**/*.ts', 'demo/**/*.ts', 'src/index.ts'],
+    ...wcConfigs['flat/recommended'],
+  },
+  {
+    // Tests may read innerHTML to prove that a secret never reached the markup.
+    files: ['**/*.test.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The stack is DOM-free and runs in Node and browsers: no globals of either.
+    files: ['src/stack/**/*.ts'],
+    ignores: ['src/stack/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.es2021 } },
+    rules: { 'no-console': 'error' },
+  },
+);

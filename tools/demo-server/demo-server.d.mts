@@ -1,0 +1,2 @@
+export declare const CONTENT_SECURITY_POLICY: string;
+export declare function startDemoServer(options?: { port?: number; hostname?: string }): Promise<{ url: string; stop(): Promise<void> }>;

@@ -1,0 +1,31 @@
+// Browser tests in Debian's Chromium and Firefox ESR, both with fake camera and microphone and
+// loopback ICE (tools/browsers.mjs holds the flags and preferences). Nothing here downloads a
+// browser: puppeteer-core drives the system binaries. BROWSERS=chromium narrows a local run.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import * as puppeteer from 'puppeteer-core';
+import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
+import { devPlugins, nodeResolve } from './tools/dev-plugins.mjs';
+
+// A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
+const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
+
+const launchers = {
+  chromium: () => chromeLauncher({ launchOptions: launchOptions.chromium, createPage: ownContext }),
+  // Given puppeteer-core itself, the launcher speaks WebDriver BiDi to Firefox.
+  firefox: () => chromeLauncher({ puppeteer, launchOptions: launchOptions.firefox, createPage: ownContext }),
+};
+
+export default {
+  files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
+  nodeResolve,
+  plugins: devPlugins(),
+  browsers: wantedBrowsers().map((name) => launchers[name]()),
+  // Lit's development build announces itself in every file; nothing else is filtered.
+  filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
+  concurrency: 1,
+  concurrentBrowsers: 2,
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
+  testsFinishTimeout: 180000,
+  testFramework: { config: { timeout: 20000 } },
+};
