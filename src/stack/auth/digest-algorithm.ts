@@ -1,0 +1,58 @@
+/**
+ * The digest algorithms of the IANA "Hash Algorithms for HTTP Digest Authentication" registry
+ * (RFC 7616 §6.1) that SIP may use (RFC 8760 §2.1). WebCrypto has no MD5 and is asynchronous, so
+ * all three hashes come from @noble/hashes, which is audited and runs in browsers and Node alike.
+ */
+import { md5 } from '@noble/hashes/legacy';
+import { sha256, sha512_256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+
+export type DigestAlgorithmName =
+  | 'MD5'
+  | 'MD5-sess'
+  | 'SHA-256'
+  | 'SHA-256-sess'
+  | 'SHA-512-256'
+  | 'SHA-512-256-sess';
+
+export interface DigestAlgorithm {
+  /** The registry spelling. */
+  readonly name: DigestAlgorithmName;
+  /** A "-sess" variant: H(A1) also covers nonce and cnonce (RFC 7616 §3.4.2). */
+  readonly session: boolean;
+  /** Higher is stronger; a "-sess" variant ranks with its hash. */
+  readonly strength: number;
+  /** H(data) as lower-case hex (RFC 7616 §3.4.1); strings are hashed as UTF-8 (§3.4, charset). */
+  hex(data: string | Uint8Array): string;
+}
+
+type HashFunction = (data: Uint8Array) => Uint8Array;
+
+function algorithm(name: DigestAlgorithmName, hash: HashFunction, strength: number): DigestAlgorithm {
+  return {
+    name,
+    session: name.endsWith('-sess'),
+    strength,
+    hex: (data) => bytesToHex(hash(typeof data === 'string' ? utf8ToBytes(data) : data)),
+  };
+}
+
+const ALGORITHMS: ReadonlyMap<string, DigestAlgorithm> = new Map(
+  [
+    algorithm('MD5', md5, 1),
+    algorithm('MD5-sess', md5, 1),
+    algorithm('SHA-256', sha256, 2),
+    algorithm('SHA-256-sess', sha256, 2),
+    algorithm('SHA-512-256', sha512_256, 3),
+    algorithm('SHA-512-256-sess', sha512_256, 3),
+  ].map((entry) => [entry.name.toLowerCase(), entry]),
+);
+
+/**
+ * The algorithm a challenge's `algorithm` parameter names, compared case-insensitively as servers
+ * vary in spelling; an absent parameter means MD5 (RFC 7616 §3.3, RFC 3261 §20.44). Unknown names
+ * give undefined: such a challenge is ignored, not answered (RFC 7616 §3.3).
+ */
+export function digestAlgorithm(name: string | undefined): DigestAlgorithm | undefined {
+  return ALGORITHMS.get((name ?? 'MD5').toLowerCase());
+}
