@@ -1,0 +1,324 @@
+// Starts and stops the project's Kamailio (deploy/kamailio/kamailio.cfg) for interop tests: free
+// loopback ports, a throwaway self-signed certificate for WSS, logs in a file, no orphans.
+// Plain ESM so that both the Node tests (through tsx) and the web-test-runner plugin can import it;
+// the types are in kamailio.d.mts.
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+export const KAMAILIO_CONFIG = join(ROOT, 'deploy/kamailio/kamailio.cfg');
+export const KAMAILIO_BINARY = process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio';
+const HOST = '127.0.0.1';
+
+/** The SIP domain and digest realm: kamailio.cfg's DOMAIN. */
+export const KAMAILIO_DOMAIN = 'sip-elements.test';
+
+/**
+ * The user table of kamailio.cfg (event_route[htable:mod-init]); kamailio.test.ts registers every
+ * one of them, so a drift between the two fails a test.
+ */
+export const KAMAILIO_USERS = Object.freeze(
+  Object.fromEntries(
+    ['alice', 'bob', 'carol', 'dave'].map((user) => [user, Object.freeze({ user, password: `${user}-secret` })]),
+  ),
+);
+
+const STOP_GRACE_MS = 3000;
+const DEFAULT_START_TIMEOUT_MS = 10000;
+
+// Every running instance, so that an exiting Node process takes its Kamailio processes with it,
+// and the run directories to remove then (kept with KAMAILIO_KEEP_RUNDIR=1, or after a failed start
+// for its log).
+const running = new Set();
+const runDirs = new Set();
+process.on('exit', () => {
+  for (const instance of running) instance.killGroupNow();
+  for (const dir of runDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+// setpriv (util-linux, always on Debian) makes the kernel send SIGTERM to Kamailio when Node dies
+// in a way no 'exit' handler sees (SIGKILL, a crash); Kamailio then stops its own children.
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+
+/** Starts Kamailio on free loopback ports and resolves once WS and WSS accept a handshake. */
+export async function startKamailio(options = {}) {
+  checkInstalled();
+  const runDir = makeRunDir(options.runDir);
+  const keep = options.keepRunDir ?? process.env.KAMAILIO_KEEP_RUNDIR === '1';
+  if (!keep) runDirs.add(runDir);
+  const { certFile, keyFile } = options.tls ?? makeCertificate(runDir);
+  // Ports the caller did not choose are picked here; if another process grabs one between the
+  // pick and Kamailio's bind, pick again (a real race on a busy machine, not a flaky test).
+  const attempts = options.ports ? 1 : 3;
+  for (let attempt = 1; ; attempt++) {
+    const ports = options.ports ?? (await freePorts());
+    const server = new KamailioInstance({ ...options, runDir, certFile, keyFile, ports });
+    try {
+      await server.start();
+      return server.api();
+    } catch (error) {
+      if (attempt < attempts && server.portClash()) continue;
+      runDirs.delete(runDir);
+      throw error;
+    }
+  }
+}
+
+/** Fails early, with the fix, when the Debian packages are missing. */
+function checkInstalled() {
+  if (!existsSync(KAMAILIO_BINARY)) {
+    throw new Error(`Kamailio not found at ${KAMAILIO_BINARY}: run \`npm run system-deps\` (Debian packages kamailio, kamailio-websocket-modules, kamailio-tls-modules)`);
+  }
+}
+
+function makeRunDir(parent) {
+  const base = parent ?? join(ROOT, '.tmp', 'kamailio');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, 'run-'));
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, valid for two days. */
+function makeCertificate(runDir) {
+  const certFile = join(runDir, 'cert.pem');
+  const keyFile = join(runDir, 'key.pem');
+  const result = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(`openssl could not make the WSS test certificate: ${result.error?.message ?? result.stderr}`);
+  }
+  return { certFile, keyFile };
+}
+
+async function freePorts() {
+  const [ws, wss] = await Promise.all([freeTcpPort(), freeTcpPort()]);
+  return { ws, wss, udp: await freeUdpPort() };
+}
+
+function freeTcpPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, HOST, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+class KamailioInstance {
+  constructor(options) {
+    this.options = options;
+    this.ports = options.ports;
+    this.runDir = options.runDir;
+    this.logFile = join(this.runDir, 'kamailio.log');
+    this.child = undefined;
+    this.exited = undefined;
+  }
+
+  get running() {
+    return this.child !== undefined;
+  }
+
+  args() {
+    const { ports, certFile, keyFile, authAlgorithm, debug, defines = [] } = this.options;
+    const define = (name, value) => ['-A', value === undefined ? name : `${name}=${value}`];
+    return [
+      '-DD', '-E',
+      '-f', this.options.config ?? KAMAILIO_CONFIG,
+      '-Y', this.runDir,
+      '-P', join(this.runDir, 'kamailio.pid'),
+      ...define('WS_PORT', ports.ws),
+      ...define('WSS_PORT', ports.wss),
+      ...define('UDP_PORT', ports.udp),
+      ...define('TLS_CERT', JSON.stringify(certFile)),
+      ...define('TLS_KEY', JSON.stringify(keyFile)),
+      ...(authAlgorithm ? define('AUTH_ALGORITHM', JSON.stringify(authAlgorithm)) : []),
+      ...(debug ? define('WITH_DEBUG') : []),
+      ...defines.flatMap((entry) => ['-A', entry]),
+    ];
+  }
+
+  async start() {
+    if (this.child) return;
+    const log = openSync(this.logFile, 'a');
+    const command = SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', KAMAILIO_BINARY] : [KAMAILIO_BINARY];
+    let child;
+    try {
+      // detached: its own process group, so a forced stop reaches every Kamailio child process.
+      child = spawn(command[0], [...command.slice(1), ...this.args()], { detached: true, stdio: ['ignore', log, log] });
+    } finally {
+      closeSync(log);
+    }
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.once('error', () => {});
+    // A forgotten server must not keep Node alive; the 'exit' handler above ends it.
+    child.unref();
+    running.add(this);
+    child.once('exit', () => {
+      running.delete(this);
+      if (this.child === child) this.child = undefined;
+    });
+
+    try {
+      await this.waitReady(this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Ready means the WebSocket handshake succeeds on both WS and WSS. */
+  async waitReady(timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    const exited = this.exited.then((result) => ({ exited: result }));
+    for (const url of [this.wsUrl(), this.wssUrl()]) {
+      for (;;) {
+        const outcome = await Promise.race([tryHandshake(url), exited]);
+        if (outcome === true) break;
+        if (outcome.exited) {
+          const { code, signal } = outcome.exited;
+          throw this.failure(`Kamailio exited during start (${signal ?? `code ${code}`})`);
+        }
+        if (Date.now() > deadline) throw this.failure(`Kamailio did not accept a WebSocket handshake on ${url} within ${timeoutMs} ms (${outcome.message})`);
+        await delay(50);
+      }
+    }
+  }
+
+  failure(message) {
+    return new Error(`${message}.\nLog ${this.logFile}, last lines:\n${this.logTail(25)}`);
+  }
+
+  /** Whether the last failed start was a port taken by someone else. */
+  portClash() {
+    return /Address already in use/.test(this.logTail(50));
+  }
+
+  logTail(lines = 40) {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** SIGTERM, then SIGKILL to the whole process group after a grace period. */
+  async stop() {
+    const child = this.child;
+    if (!child) return;
+    // Keep Node alive until Kamailio is really gone.
+    child.ref();
+    signalGroup(child.pid, 'SIGTERM', true);
+    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+    // The main process is gone; its children normally went first, but never leave one holding a
+    // port that restart() needs.
+    await waitGroupGone(child.pid);
+  }
+
+  killGroupNow() {
+    if (this.child) signalGroup(this.child.pid, 'SIGKILL');
+  }
+
+  wsUrl() {
+    return `ws://${HOST}:${this.ports.ws}`;
+  }
+
+  wssUrl() {
+    return `wss://${HOST}:${this.ports.wss}`;
+  }
+
+  /** The object handed to tests. */
+  api() {
+    const api = {
+      host: HOST,
+      wsUrl: this.wsUrl(),
+      wssUrl: this.wssUrl(),
+      wsPort: this.ports.ws,
+      wssPort: this.ports.wss,
+      udpPort: this.ports.udp,
+      domain: KAMAILIO_DOMAIN,
+      users: KAMAILIO_USERS,
+      runDir: this.runDir,
+      logFile: this.logFile,
+      certFile: this.options.certFile,
+      start: () => this.start(),
+      restart: async () => {
+        await this.stop();
+        await this.start();
+      },
+      stop: () => this.stop(),
+      logTail: (lines) => this.logTail(lines),
+    };
+    return Object.defineProperty(api, 'running', { enumerable: true, get: () => this.running });
+  }
+}
+
+/** Resolves true on a completed handshake, or an Error saying why not. */
+function tryHandshake(url) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, 'sip', { rejectUnauthorized: false, handshakeTimeout: 2000 });
+    socket.once('open', () => {
+      socket.terminate();
+      resolve(true);
+    });
+    socket.once('error', (error) => {
+      socket.terminate();
+      resolve(error);
+    });
+  });
+}
+
+function signalGroup(pid, signal, leaderOnly = false) {
+  try {
+    process.kill(leaderOnly ? pid : -pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitGroupGone(pgid) {
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) {
+      signalGroup(pgid, 'SIGKILL');
+      await delay(50);
+      if (!groupAlive(pgid)) return;
+      throw new Error(`Kamailio process group ${pgid} survived SIGKILL`);
+    }
+    await delay(20);
+  }
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
