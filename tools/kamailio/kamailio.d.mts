@@ -36,6 +36,8 @@ export interface KamailioOptions {
   keepRunDir?: boolean;
   /** Bound on the wait for WS and WSS to accept a handshake. Default 10000 ms. */
   startTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL. Default 3000 ms. */
+  stopGraceMs?: number;
 }
 
 export interface KamailioServer {
@@ -57,11 +59,13 @@ export interface KamailioServer {
   readonly certFile: string;
   /** Whether Kamailio is running now (false after stop(), true again after start()). */
   readonly running: boolean;
+  /** PID of Kamailio's main process (its process group too), undefined while stopped. */
+  readonly pid: number | undefined;
   /** Starts a stopped server again on the same ports; nothing if it is running. */
   start(): Promise<void>;
   /** Stops and starts on the same ports: every connection closes, every registration is lost. */
   restart(): Promise<void>;
-  /** Stops: SIGTERM, then SIGKILL of the process group after 3 s. start() may follow. */
+  /** Stops: SIGTERM, then SIGKILL of the process group after stopGraceMs. start() may follow. */
   stop(): Promise<void>;
   /** The last lines of Kamailio's log, for failure messages. */
   logTail(lines?: number): string;

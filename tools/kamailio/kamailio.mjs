@@ -4,7 +4,7 @@
 // the types are in kamailio.d.mts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -227,13 +227,14 @@ class KamailioInstance {
     if (!child) return;
     // Keep Node alive until Kamailio is really gone.
     child.ref();
+    const graceMs = this.options.stopGraceMs ?? STOP_GRACE_MS;
     signalGroup(child.pid, 'SIGTERM', true);
-    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), STOP_GRACE_MS);
+    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
     // The main process is gone; its children normally went first, but never leave one holding a
     // port that restart() needs.
-    await waitGroupGone(child.pid);
+    await waitGroupGone(child.pid, graceMs);
   }
 
   killGroupNow() {
@@ -270,7 +271,10 @@ class KamailioInstance {
       stop: () => this.stop(),
       logTail: (lines) => this.logTail(lines),
     };
-    return Object.defineProperty(api, 'running', { enumerable: true, get: () => this.running });
+    return Object.defineProperties(api, {
+      running: { enumerable: true, get: () => this.running },
+      pid: { enumerable: true, get: () => this.child?.pid },
+    });
   }
 }
 
@@ -297,26 +301,39 @@ function signalGroup(pid, signal, leaderOnly = false) {
   }
 }
 
-async function waitGroupGone(pgid) {
-  const deadline = Date.now() + STOP_GRACE_MS;
-  while (groupAlive(pgid)) {
+async function waitGroupGone(pgid, graceMs) {
+  const deadline = Date.now() + graceMs;
+  while (groupMembers(pgid).length > 0) {
     if (Date.now() > deadline) {
       signalGroup(pgid, 'SIGKILL');
-      await delay(50);
-      if (!groupAlive(pgid)) return;
-      throw new Error(`Kamailio process group ${pgid} survived SIGKILL`);
+      await delay(100);
+      const survivors = groupMembers(pgid);
+      if (survivors.length === 0) return;
+      throw new Error(`Kamailio processes ${survivors.join(', ')} survived SIGKILL`);
     }
     await delay(20);
   }
 }
 
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+/**
+ * Live processes of a process group, from /proc. Zombies do not count: killed children are
+ * reparented to PID 1, which may reap them late, yet they hold no port any more.
+ */
+function groupMembers(pgid) {
+  const members = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
   }
+  return members;
 }
 
 function delay(ms) {

@@ -193,6 +193,20 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     await leave(alice);
   });
 
+  it('relays a 40 kB MESSAGE, more than Kamailio\'s usual 16 kB WebSocket read buffer', async () => {
+    const bob = track(await registered(server, 'bob'));
+    const alice = track(await registered(server, 'alice'));
+    const body = 'x'.repeat(40000);
+    const delivered = bob.client.receive(isRequest('MESSAGE'), 'large MESSAGE for bob');
+    const sending = alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { body });
+    const message = await delivered;
+    assert.equal(message.body.length, body.length);
+    bob.client.send(buildResponse(message, 200, 'OK'));
+    assert.equal((await sending)[1].status, 200);
+    await leave(bob);
+    await leave(alice);
+  });
+
   it('answers 404 for an unknown user and 480 for an offline one', async () => {
     const alice = track(await connectAgent(server, 'alice'));
     const [, unknown] = await alice.send('MESSAGE', `sip:nobody@${server.domain}`, `<sip:nobody@${server.domain}>`, { body: 'x' });
@@ -324,6 +338,29 @@ describe('Kamailio with AUTH_ALGORITHM SHA-256', () => {
       assert.equal(ok.status, 200, ok.raw);
     } finally {
       alice.client.close();
+    }
+  });
+});
+
+describe('stopping Kamailio', () => {
+  it('kills the whole process group when SIGTERM is not enough, freeing the ports for start()', async () => {
+    const server = await startKamailio({ stopGraceMs: 300 });
+    try {
+      const pid = server.pid;
+      assert.ok(pid, 'a running server has a pid');
+      // A stopped process cannot act on SIGTERM; only SIGKILL ends it (and its children with it).
+      process.kill(pid, 'SIGSTOP');
+      const stopping = Date.now();
+      await server.stop();
+      assert.ok(Date.now() - stopping >= 300, 'stop() waited for the grace period before SIGKILL');
+      assert.equal(server.running, false);
+      assert.equal(server.pid, undefined);
+      // Had any Kamailio child survived, it would still hold the WS port and start() would fail.
+      await server.start();
+      const client = await WsSipClient.connect(server.wsUrl, 'after SIGKILL');
+      client.close();
+    } finally {
+      await server.stop();
     }
   });
 });
