@@ -215,6 +215,15 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     assert.equal(offline.status, 480);
   });
 
+  it('forgets a binding when its WebSocket closes: 480 for the next request, not a 5xx', async () => {
+    const bob = await registered(server, 'bob');
+    bob.client.close();
+    await withTimeout(bob.client.closed, 2000, 'bob\'s socket to close');
+    const alice = track(await connectAgent(server, 'alice'));
+    const [, offline] = await alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { body: 'x' });
+    assert.equal(offline.status, 480);
+  });
+
   it('record-routes an INVITE dialog and loose-routes ACK and BYE back over the callee\'s socket', async () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await connectAgent(server, 'alice'));
