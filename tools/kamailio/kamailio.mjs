@@ -126,6 +126,8 @@ function freeUdpPort() {
 class KamailioInstance {
   constructor(options) {
     this.options = options;
+    // start(), stop() and restart() run one at a time, in call order.
+    this.queue = Promise.resolve();
     this.ports = options.ports;
     this.runDir = options.runDir;
     this.logFile = join(this.runDir, 'kamailio.log');
@@ -168,15 +170,20 @@ class KamailioInstance {
       closeSync(log);
     }
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    child.once('error', () => {});
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // Could not be started at all (no 'exit' follows then).
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    }).then((outcome) => {
+      running.delete(this);
+      if (this.child === child) this.child = undefined;
+      // Had the main process died on its own, a child could still hold a port start() needs.
+      signalGroup(child.pid, 'SIGKILL');
+      return outcome;
+    });
     // A forgotten server must not keep Node alive; the 'exit' handler above ends it.
     child.unref();
     running.add(this);
-    child.once('exit', () => {
-      running.delete(this);
-      if (this.child === child) this.child = undefined;
-    });
 
     try {
       await this.waitReady(this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
@@ -195,8 +202,8 @@ class KamailioInstance {
         const outcome = await Promise.race([tryHandshake(url), exited]);
         if (outcome === true) break;
         if (outcome.exited) {
-          const { code, signal } = outcome.exited;
-          throw this.failure(`Kamailio exited during start (${signal ?? `code ${code}`})`);
+          const { code, signal, error } = outcome.exited;
+          throw this.failure(`Kamailio exited during start (${error?.message ?? signal ?? `code ${code}`})`);
         }
         if (Date.now() > deadline) throw this.failure(`Kamailio did not accept a WebSocket handshake on ${url} within ${timeoutMs} ms (${outcome.message})`);
         await delay(50);
@@ -249,6 +256,12 @@ class KamailioInstance {
     return `wss://${HOST}:${this.ports.wss}`;
   }
 
+  serial(operation) {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
   /** The object handed to tests. */
   api() {
     const api = {
@@ -263,12 +276,13 @@ class KamailioInstance {
       runDir: this.runDir,
       logFile: this.logFile,
       certFile: this.options.certFile,
-      start: () => this.start(),
-      restart: async () => {
-        await this.stop();
-        await this.start();
-      },
-      stop: () => this.stop(),
+      start: () => this.serial(() => this.start()),
+      restart: () =>
+        this.serial(async () => {
+          await this.stop();
+          await this.start();
+        }),
+      stop: () => this.serial(() => this.stop()),
       logTail: (lines) => this.logTail(lines),
     };
     return Object.defineProperties(api, {

@@ -3,11 +3,12 @@
 // through executeServerCommand('kamailio', ...).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ServerStartParams } from '@web/dev-server-core';
 import WebSocket from 'ws';
 import { kamailioPlugin, type KamailioCommand, type KamailioInfo } from './wtr-plugin.mjs';
 
-type Session = Parameters<NonNullable<ReturnType<typeof kamailioPlugin>['executeCommand']>>[0]['session'];
+type Plugin = ReturnType<typeof kamailioPlugin>;
+type Session = Parameters<NonNullable<Plugin['executeCommand']>>[0]['session'];
+type ServerStartParams = Parameters<NonNullable<Plugin['serverStart']>>[0];
 const session = (browser: string) => ({ browser: { name: browser } }) as unknown as Session;
 
 /** Resolves to 'open' or 'refused' for a WebSocket handshake with subprotocol "sip". */
