@@ -1,0 +1,82 @@
+/**
+ * Questions the signalling and media layers ask of an SDP: is it a hold, was RFC 4733
+ * telephone-event negotiated, how many streams and which are rejected, is video on, and which far
+ * end answered. All read through readMediaLines (sdp-transform), never with regular expressions.
+ */
+import { receives } from './media-direction';
+import { readMediaLines, type MediaLine } from './media-lines';
+
+/** The first stream of a kind that was not rejected: the one a softphone plays or sends. */
+export function primaryMediaLine(lines: readonly MediaLine[], kind: string): MediaLine | undefined {
+  return lines.find((line) => line.kind === kind && !line.rejected);
+}
+
+/**
+ * Whether the party that wrote this m= line refuses to receive on it: a=sendonly or a=inactive
+ * (RFC 3264 §8.4), or the RFC 2543 hold, c=0.0.0.0, which RFC 3264 §8.4 and RFC 6337 §5.4 still
+ * require us to understand as "send nothing". An ICE agent writes 0.0.0.0 while its default
+ * candidate is unknown (trickle ICE, RFC 8838 and RFC 8840), so with ICE credentials present the address
+ * means nothing and ICE decides where media goes.
+ */
+export function refusesToReceive(line: MediaLine): boolean {
+  if (line.rejected) return true;
+  if (!receives(line.direction)) return true;
+  return line.connectionAddress === '0.0.0.0' && line.iceUfrag === undefined;
+}
+
+/**
+ * RFC 3264 §8.4 "held SDP": every stream that is not rejected is on hold from the writer's side.
+ * An offer with audio sendonly and video inactive is a hold; audio sendrecv with video inactive is
+ * a call that merely stopped its video.
+ */
+export function isHoldOffer(sdp: string): boolean {
+  const active = readMediaLines(sdp).filter((line) => !line.rejected);
+  return active.length > 0 && active.every(refusesToReceive);
+}
+
+/** Whether the writer refuses to receive `kind` (no such stream counts as refusing). */
+export function peerRefusesToReceive(sdp: string, kind: string): boolean {
+  const line = primaryMediaLine(readMediaLines(sdp), kind);
+  return line === undefined || refusesToReceive(line);
+}
+
+/** RFC 4733 §7.1.1: telephone-event listed on the primary audio stream (any clock rate). */
+export function hasTelephoneEvent(sdp: string): boolean {
+  return primaryMediaLine(readMediaLines(sdp), 'audio')?.codecs.includes('telephone-event') ?? false;
+}
+
+/** The number of m= lines, optionally of one kind; rejected (port 0) lines count too. */
+export function countMediaLines(sdp: string, kind?: string): number {
+  return readMediaLines(sdp).filter((line) => kind === undefined || line.kind === kind).length;
+}
+
+/** The number of m= lines with port 0 (RFC 3264 §6: rejected; §8.2: removed). */
+export function countRejectedMediaLines(sdp: string): number {
+  return readMediaLines(sdp).filter((line) => line.rejected).length;
+}
+
+/**
+ * Video as the writer describes it: absent (no m=video), rejected (only port 0 lines), inactive
+ * (present but carrying nothing either way), or active (some direction flows).
+ */
+export type VideoState = 'absent' | 'rejected' | 'inactive' | 'active';
+
+export function videoState(sdp: string): VideoState {
+  const video = readMediaLines(sdp).filter((line) => line.kind === 'video');
+  if (video.length === 0) return 'absent';
+  const live = video.filter((line) => !line.rejected);
+  if (live.length === 0) return 'rejected';
+  return live.some((line) => line.direction !== 'inactive') ? 'active' : 'inactive';
+}
+
+/**
+ * Who is at the far end of the transport: ICE credentials and DTLS fingerprint of the first stream
+ * that is not rejected (with BUNDLE, the transport of every stream). Two answers to one offer with
+ * different identities come from different forks (RFC 3261 §13.2.2.4), even if their o= lines
+ * happen to match.
+ */
+export function transportIdentity(sdp: string): string {
+  const line = readMediaLines(sdp).find((candidate) => !candidate.rejected);
+  if (!line) return '';
+  return [line.iceUfrag ?? '', line.icePwd ?? '', line.fingerprint ?? ''].join(' ');
+}
