@@ -12,6 +12,7 @@ import {
   digestAuthorization,
   newBranch,
   parseChallenge,
+  parseSip,
   token,
   UdpSipClient,
   WsSipClient,
@@ -25,6 +26,8 @@ class Agent {
   readonly registerCallId = `${token()}@test`;
   readonly instance = crypto.randomUUID();
   readonly tag = token();
+  /** The last request sent with credentials (a CANCEL copies its branch and CSeq). */
+  lastRequest = '';
   private cseq = 1;
 
   constructor(
@@ -65,7 +68,9 @@ class Agent {
     const challenge = parseChallenge(first.header(header) ?? '');
     const authorization = digestAuthorization(challenge, { user: this.user, password: this.password }, method, uri);
     const name = first.status === 401 ? 'Authorization' : 'Proxy-Authorization';
-    const second = await this.client.request(build([`${name}: ${authorization}`]), `${method} (with credentials)`);
+    const retry = build([`${name}: ${authorization}`]);
+    this.lastRequest = retry;
+    const second = await this.client.request(retry, `${method} (with credentials)`);
     return [first, second] as const;
   }
 
@@ -224,7 +229,7 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     assert.equal(offline.status, 480);
   });
 
-  it('record-routes an INVITE dialog and loose-routes ACK and BYE back over the callee\'s socket', async () => {
+  it('record-routes an INVITE dialog and loose-routes ACK, INFO and BYE both ways over the clients\' sockets', async () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await connectAgent(server, 'alice'));
     const inviteSeen = bob.client.receive(isRequest('INVITE'), 'INVITE for bob');
@@ -260,12 +265,66 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     const cseq = Number(/^(\d+)/.exec(answer.header('cseq') ?? '')?.[1]);
     alice.client.send(inDialog('ACK', cseq));
     await bob.client.receive(isRequest('ACK'), 'ACK for bob');
+
+    // The callee's route set is the Record-Route list as received; its remote target is alice's
+    // Contact, which the proxy aliased to alice's connection on the way in.
+    const aliceTarget = /<([^>]+)>/.exec(invite.header('contact') ?? '')?.[1] ?? '';
+    assert.match(aliceTarget, /;alias=/, `alice's Contact carries the proxy's alias: ${aliceTarget}`);
+    const infoSeen = alice.client.receive(isRequest('INFO'), 'INFO for alice');
+    const informing = bob.client.request(
+      buildRequest({
+        method: 'INFO',
+        uri: aliceTarget,
+        from: answer.header('to') ?? '',
+        to: answer.header('from') ?? '',
+        callId: answer.header('call-id') ?? '',
+        cseq: 1,
+        via: bob.client.via,
+        headers: invite.headers('record-route').map((route) => `Route: ${route}`),
+        body: 'Signal=5\r\nDuration=160\r\n',
+        contentType: 'application/dtmf-relay',
+      }),
+      'INFO',
+    );
+    const info = await infoSeen;
+    assert.equal(info.uri, alice.contactUri, 'the alias is removed before the INFO reaches alice');
+    alice.client.send(buildResponse(info, 200, 'OK'));
+    assert.equal((await informing).status, 200);
+
     const byeSeen = bob.client.receive(isRequest('BYE'), 'BYE for bob');
     const hangingUp = alice.client.request(inDialog('BYE', cseq + 1), 'BYE');
     const bye = await byeSeen;
     assert.equal(bye.uri, bob.contactUri, 'the alias is removed before the BYE reaches bob');
     bob.client.send(buildResponse(bye, 200, 'OK'));
     assert.equal((await hangingUp).status, 200);
+    await leave(bob);
+  });
+
+  it('routes CANCEL to the callee: 200 for the CANCEL, 487 for the INVITE', async () => {
+    const bob = track(await registered(server, 'bob'));
+    const alice = track(await connectAgent(server, 'alice'));
+    const inviteSeen = bob.client.receive(isRequest('INVITE'), 'INVITE for bob');
+    const calling = alice.send('INVITE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { contact: `<${alice.contactUri}>` });
+    const invite = await inviteSeen;
+    bob.client.send(buildResponse(invite, 180, 'Ringing', [`Contact: <${bob.contactUri}>`]));
+    await alice.client.receive((m) => m.status === 180, '180 Ringing for alice');
+
+    // RFC 3261 section 9.1: the CANCEL copies the INVITE's Request-URI, top Via, Call-ID, From, To
+    // and CSeq number.
+    const sent = parseSip(alice.lastRequest);
+    const branch = /branch=([^;]+)/.exec(sent.header('via') ?? '')?.[1];
+    const cancelSeen = bob.client.receive(isRequest('CANCEL'), 'CANCEL for bob');
+    const cancelling = alice.client.request(
+      buildRequest({ method: 'CANCEL', uri: sent.uri ?? '', from: sent.header('from') ?? '', to: sent.header('to') ?? '', callId: sent.header('call-id') ?? '', cseq: Number(/^\d+/.exec(sent.header('cseq') ?? '')?.[0]), via: alice.client.via, branch }),
+      'CANCEL',
+    );
+    const cancel = await cancelSeen;
+    bob.client.send(buildResponse(cancel, 200, 'OK'));
+    bob.client.send(buildResponse(invite, 487, 'Request Terminated'));
+    assert.equal((await cancelling).status, 200);
+    const [, terminated] = await calling;
+    assert.equal(terminated.status, 487);
+    await bob.client.receive(isRequest('ACK'), 'the proxy\'s ACK for the 487');
     await leave(bob);
   });
 
