@@ -26,7 +26,8 @@ function run(command, args, env = {}) {
 }
 
 // Test counts as each runner reports them.
-const plain = (text) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+const ESC = String.fromCharCode(27);
+const plain = (text) => text.replace(new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]`, 'g'), '');
 const countNode = (out) => ({
   passed: Number(/ℹ pass (\d+)/.exec(plain(out))?.[1] ?? 0),
   failed: Number(/ℹ fail (\d+)/.exec(plain(out))?.[1] ?? 0),
