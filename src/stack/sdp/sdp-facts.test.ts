@@ -6,6 +6,7 @@ import { setMediaDirection } from './set-media-direction';
 import {
   countMediaLines,
   countRejectedMediaLines,
+  effectiveDirection,
   hasTelephoneEvent,
   isHoldOffer,
   peerRefusesToReceive,
@@ -61,6 +62,8 @@ describe('isHoldOffer (RFC 3264 §8.4, RFC 6337 §5.4)', () => {
 
   it('sees the legacy c=0.0.0.0 of a plain-RTP gateway as a hold', () => {
     assert.equal(isHoldOffer(readFixture('legacy-hold-offer')), true);
+    assert.equal(effectiveDirection(readMediaLines(readFixture('legacy-hold-offer'))[0]!), 'sendonly');
+    assert.equal(effectiveDirection(readMediaLines(readFixture('chrome-answer-audio-video'))[1]!), 'sendrecv');
   });
 
   it('sees inactive as a hold, and audio on with video inactive as no hold', () => {

@@ -3,7 +3,7 @@
  * telephone-event negotiated, how many streams and which are rejected, is video on, and which far
  * end answered. All read through readMediaLines (sdp-transform), never with regular expressions.
  */
-import { receives } from './media-direction';
+import { directionFrom, receives, sends, type MediaDirection } from './media-direction';
 import { readMediaLines, type MediaLine } from './media-lines';
 
 /** The first stream of a kind that was not rejected: the one a softphone plays or sends. */
@@ -12,16 +12,21 @@ export function primaryMediaLine(lines: readonly MediaLine[], kind: string): Med
 }
 
 /**
- * Whether the party that wrote this m= line refuses to receive on it: a=sendonly or a=inactive
- * (RFC 3264 §8.4), or the RFC 2543 hold, c=0.0.0.0, which RFC 3264 §8.4 and RFC 6337 §5.4 still
- * require us to understand as "send nothing". An ICE agent writes 0.0.0.0 while its default
- * candidate is unknown (trickle ICE, RFC 8838 and RFC 8840), so with ICE credentials present the address
+ * The direction a stream really has. The RFC 2543 hold, c=0.0.0.0, means "send nothing to me",
+ * which RFC 3264 §8.4 and RFC 6337 §5.4 still require us to understand, so it takes away the
+ * writer's receiving side whatever its direction attribute says. An ICE agent writes 0.0.0.0 while
+ * its default candidate is unknown (trickle ICE, RFC 8838 and RFC 8840), and Chromium and Firefox
+ * write it on every bundled stream but the first, so with ICE credentials present the address
  * means nothing and ICE decides where media goes.
  */
+export function effectiveDirection(line: MediaLine): MediaDirection {
+  const legacyHold = line.connectionAddress === '0.0.0.0' && line.iceUfrag === undefined;
+  return legacyHold ? directionFrom(sends(line.direction), false) : line.direction;
+}
+
+/** Whether the writer of this m= line refuses to receive on it (rejected, sendonly, inactive, 0.0.0.0). */
 export function refusesToReceive(line: MediaLine): boolean {
-  if (line.rejected) return true;
-  if (!receives(line.direction)) return true;
-  return line.connectionAddress === '0.0.0.0' && line.iceUfrag === undefined;
+  return line.rejected || !receives(effectiveDirection(line));
 }
 
 /**
