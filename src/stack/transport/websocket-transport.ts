@@ -352,7 +352,7 @@ export class WebSocketTransport implements Transport {
     this.#logger.warn(`SIP WebSocket: ${error.message}`);
     const waiters = this.#waiters;
     this.#waiters = [];
-    if (this.#wanted && this.#backoff) {
+    if (this.#backoff) {
       const delay = this.#backoff.next();
       const attempt = this.#attempts + 1;
       this.#reconnectTimer = this.#clock.setTimeout(() => {
