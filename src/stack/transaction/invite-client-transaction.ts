@@ -1,0 +1,110 @@
+import { TimeoutError, TransportError } from '../core/errors';
+import type { SipRequest, SipResponse } from '../message/message';
+import { ackForNonSuccess } from './requests';
+import type { ClientTransactionUser } from './client-transaction-user';
+import { Transaction, type TransactionContext } from './transaction';
+
+/** RFC 3261 §17.1.1 (Figure 5), with the Accepted state of RFC 6026 §7.2. */
+export type InviteClientState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
+
+const MOVES: Record<InviteClientState, readonly InviteClientState[]> = {
+  calling: ['proceeding', 'accepted', 'completed', 'terminated'],
+  proceeding: ['accepted', 'completed', 'terminated'],
+  accepted: ['terminated'],
+  completed: ['terminated'],
+  terminated: [],
+};
+
+export class InviteClientTransaction extends Transaction<InviteClientState> {
+  readonly kind = 'INVITE client transaction';
+  private ackText: string | undefined;
+
+  constructor(
+    id: string,
+    readonly request: SipRequest,
+    context: TransactionContext,
+    private readonly user: ClientTransactionUser,
+  ) {
+    super(id, context, 'calling', MOVES);
+  }
+
+  protected isTerminatedState(state: InviteClientState): boolean {
+    return state === 'terminated';
+  }
+
+  /** §17.1.1.2: send the INVITE, start Timer A (unreliable only) and Timer B. */
+  start(): void {
+    const text = this.request.toString();
+    if (this.failOnTransportError(this.trySend(text))) return;
+    const a = this.context.timers.a;
+    if (a !== undefined) this.retransmitAfter(text, a);
+    this.startTimer('B', this.context.timers.b, () => {
+      // §17.1.1.2: Timer B fires in Calling: inform the TU of the timeout.
+      if (this.state !== 'calling') return;
+      this.transition('terminated');
+      this.user.onFailure(new TimeoutError('B', `no response to INVITE within ${this.context.timers.b} ms`));
+    });
+  }
+
+  private retransmitAfter(text: string, interval: number): void {
+    this.startTimer('A', interval, () => {
+      if (this.state !== 'calling') return;
+      if (this.failOnTransportError(this.trySend(text))) return;
+      this.retransmitAfter(text, this.context.timers.backoff(interval, false));
+    });
+  }
+
+  receiveResponse(response: SipResponse): void {
+    const status = response.status;
+    switch (this.state) {
+      case 'calling':
+      case 'proceeding':
+        if (status < 200) {
+          // §17.1.1.2: a provisional response stops retransmissions (Timer A) and passes up.
+          if (this.state === 'calling') this.transition('proceeding');
+          this.user.onResponse(response);
+        } else if (status < 300) {
+          // RFC 6026 §8.4: a 2xx moves to Accepted and starts Timer M; the TU sends the ACK.
+          this.transition('accepted');
+          this.startTimer('M', this.context.timers.b, () => this.transition('terminated'));
+          this.user.onResponse(response);
+        } else {
+          // §17.1.1.2: a final non-2xx is ACKed by the transaction, passed up, and Timer D runs.
+          this.transition('completed');
+          this.ackText = ackForNonSuccess(this.request, response).toString();
+          this.trySend(this.ackText);
+          this.startTimer('D', this.context.timers.d, () => this.transition('terminated'));
+          this.user.onResponse(response);
+        }
+        return;
+      case 'accepted':
+        // RFC 6026 §8.4: 2xx retransmissions pass up so the TU can send its ACK again.
+        if (status >= 200 && status < 300) this.user.onResponse(response);
+        return;
+      case 'completed':
+        // §17.1.1.2: a retransmitted final response is answered with the ACK again, not passed up.
+        if (status >= 300 && this.ackText) this.trySend(this.ackText);
+        return;
+      case 'terminated':
+        return;
+    }
+  }
+
+  /** A transport failure ends the transaction and is reported to the TU as a 503 (§8.1.3.1). */
+  private failOnTransportError(error: Error | undefined): boolean {
+    if (!error) return false;
+    this.fail(error instanceof TransportError ? error : new TransportError('send-failed', error.message, { cause: error }));
+    return true;
+  }
+
+  /** Ends the transaction with a transport failure (also used when the connection drops). */
+  fail(error: TransportError): void {
+    if (this.state === 'terminated') return;
+    this.transition('terminated');
+    this.user.onFailure(error);
+  }
+
+  terminate(): void {
+    if (this.state !== 'terminated') this.transition('terminated');
+  }
+}

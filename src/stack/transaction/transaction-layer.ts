@@ -1,0 +1,155 @@
+import type { Clock } from '../core/clock';
+import { TransportError } from '../core/errors';
+import { noopLogger, type Logger } from '../core/logger';
+import type { Random } from '../core/random';
+import { MAGIC_COOKIE, type SipRequest, type SipResponse } from '../message/message';
+import type { ClientTransactionUser } from './client-transaction-user';
+import { InviteClientTransaction } from './invite-client-transaction';
+import { InviteServerTransaction } from './invite-server-transaction';
+import { NonInviteClientTransaction } from './non-invite-client-transaction';
+import { NonInviteServerTransaction } from './non-invite-server-transaction';
+import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers';
+import type { TransactionContext, TransactionTransport } from './transaction';
+
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+export interface TransactionLayerOptions {
+  transport: TransactionTransport & { readonly reliable: boolean };
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  timers?: Partial<TimerSettings>;
+  /** A request that created a new server transaction (CANCEL included: see {@link findInviteFor}). */
+  onRequest(request: SipRequest, transaction: ServerTransaction): void;
+  /** An ACK that matched no transaction: the ACK for a 2xx, which belongs to the dialog (§17.2.3, §13.3.1.4). */
+  onAck(ack: SipRequest): void;
+  /** A response that matched no client transaction: a 2xx retransmitted after Timer M, or from another fork. */
+  onStrayResponse?(response: SipResponse): void;
+}
+
+/**
+ * Creates transactions and routes every incoming message to the one it belongs to, per RFC 3261
+ * §17.1.3 (responses: top Via branch and CSeq method) and §17.2.3 (requests: branch, sent-by and
+ * method, ACK matching its INVITE), with the RFC 2543 fallback of §17.2.3 for branches without the
+ * magic cookie.
+ */
+export class TransactionLayer {
+  private readonly clients = new Map<string, ClientTransaction>();
+  private readonly servers = new Map<string, ServerTransaction>();
+  private readonly context: TransactionContext;
+
+  constructor(private readonly options: TransactionLayerOptions) {
+    const timers = new TransactionTimers({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
+    this.context = { transport: options.transport, clock: options.clock, timers, logger: options.logger ?? noopLogger };
+  }
+
+  /** A fresh branch for a new client transaction's Via: magic cookie first (§8.1.1.7). */
+  newBranch(): string {
+    return MAGIC_COOKIE + this.options.random.token(16);
+  }
+
+  /**
+   * Starts a client transaction for a request whose top Via already carries a fresh branch.
+   * Responses and failures reach `user`; the request is sent at once.
+   */
+  sendRequest(request: SipRequest, user: ClientTransactionUser): ClientTransaction {
+    if (request.method === 'ACK') throw new Error('ACK is sent outside any client transaction (§17.1.1.3, §13.2.2.4)');
+    const id = clientKey(topBranch(request), request.method);
+    if (this.clients.has(id)) throw new Error(`a client transaction with branch ${topBranch(request)} exists already`);
+    const transaction =
+      request.method === 'INVITE'
+        ? new InviteClientTransaction(id, request, this.context, user)
+        : new NonInviteClientTransaction(id, request, this.context, user);
+    this.clients.set(id, transaction);
+    transaction.onTerminated(() => this.clients.delete(id));
+    transaction.start();
+    return transaction;
+  }
+
+  /** Sends an ACK for a 2xx (or any stateless request) straight to the transport. */
+  sendStateless(request: SipRequest): void {
+    this.context.transport.send(request.toString());
+  }
+
+  receiveResponse(response: SipResponse): void {
+    const branch = response.via[0]?.branch;
+    const transaction = branch ? this.clients.get(clientKey(branch, response.cseq.method)) : undefined;
+    if (transaction) transaction.receiveResponse(response);
+    else this.options.onStrayResponse?.(response);
+  }
+
+  receiveRequest(request: SipRequest): void {
+    const existing = this.servers.get(serverKey(request));
+    if (existing) {
+      existing.receiveRequest(request);
+      return;
+    }
+    if (request.method === 'ACK') {
+      this.options.onAck(request);
+      return;
+    }
+    const id = serverKey(request);
+    const transaction =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(id, request, this.context)
+        : new NonInviteServerTransaction(id, request, this.context);
+    this.servers.set(id, transaction);
+    transaction.onTerminated(() => this.servers.delete(id));
+    if (transaction instanceof InviteServerTransaction) transaction.start();
+    this.options.onRequest(request, transaction);
+  }
+
+  /** §9.2: the INVITE server transaction a CANCEL is for: same key but for the method. */
+  findInviteFor(cancel: SipRequest): InviteServerTransaction | undefined {
+    const found = this.servers.get(serverKey(cancel, 'INVITE'));
+    return found instanceof InviteServerTransaction ? found : undefined;
+  }
+
+  /**
+   * The connection under every pending client transaction is gone: over a reliable transport no
+   * response can come back on a new connection, so each fails now as a 503 instead of waiting for
+   * Timer B or F (§8.1.3.1).
+   */
+  failPendingClients(reason: string): void {
+    for (const transaction of [...this.clients.values()]) {
+      const state = transaction.state;
+      if (state === 'calling' || state === 'trying' || state === 'proceeding') {
+        transaction.fail(new TransportError('connection-closed', reason));
+      }
+    }
+  }
+
+  /** Ends every transaction without a word on the wire (the user agent is stopping). */
+  terminateAll(): void {
+    for (const transaction of [...this.clients.values(), ...this.servers.values()]) transaction.terminate();
+  }
+
+  get size(): { clients: number; servers: number } {
+    return { clients: this.clients.size, servers: this.servers.size };
+  }
+}
+
+function topBranch(message: SipRequest | SipResponse): string {
+  const branch = message.via[0]?.branch;
+  if (!branch) throw new Error('the top Via has no branch');
+  return branch;
+}
+
+/** §17.1.3: branch of the top Via plus the CSeq method (CANCEL and its INVITE share a branch). */
+function clientKey(branch: string, method: string): string {
+  return `${branch}\u0000${method}`;
+}
+
+/**
+ * §17.2.3: with the magic cookie, branch + sent-by + method, where ACK matches its INVITE. Without
+ * it (RFC 2543 peers), Request-URI, From tag, Call-ID, CSeq number and top Via identify the
+ * transaction; the To tag is left out so that the ACK for a non-2xx still matches its INVITE.
+ */
+function serverKey(request: SipRequest, method = request.method): string {
+  const via = request.via[0];
+  const matched = method === 'ACK' ? 'INVITE' : method;
+  const sentBy = via ? `${via.host.toLowerCase()}:${via.port ?? ''}` : '';
+  if (via?.branch?.startsWith(MAGIC_COOKIE)) return `${via.branch}\u0000${sentBy}\u0000${matched}`;
+  return ['2543', request.uri.toString(), request.from.tag ?? '', request.callId, request.cseq.seq, sentBy, via?.branch ?? '', matched].join('\u0000');
+}
