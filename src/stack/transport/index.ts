@@ -1,0 +1,27 @@
+/**
+ * The transport layer's public surface: the Transport seam, the SIP-over-WebSocket transport
+ * (RFC 7118) and the RFC 5626 outbound helpers. The in-memory test transport is deliberately not
+ * here: import it from './memory-transport' in tests.
+ */
+export type {
+  MessageListener,
+  StateChangeListener,
+  Transport,
+  TransportProtocol,
+  TransportState,
+  TransportStateInfo,
+} from './transport';
+export { DEFAULT_KEEP_ALIVE, DEFAULT_RECONNECT, SIP_SUBPROTOCOL, WebSocketTransport } from './websocket-transport';
+export type { ReconnectOptions, WebSocketTransportOptions } from './websocket-transport';
+export type { BackoffJitter, BackoffOptions } from './backoff';
+export type { KeepAliveOptions } from './keep-alive';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
+export {
+  DEFAULT_REG_ID,
+  createInstanceId,
+  ensureInstanceId,
+  isInstanceId,
+  outboundContactParams,
+  uuidV4,
+} from './outbound';
+export type { OutboundContactOptions, OutboundContactParams } from './outbound';
