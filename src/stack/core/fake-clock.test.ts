@@ -52,7 +52,7 @@ describe('FakeClock', () => {
 
     const started = performance.now();
     clock.advance(32_000);
-    assert.ok(performance.now() - started < 50, '32 s of timers take well under 50 ms');
+    assert.ok(performance.now() - started < 250, '32 s of timers take a blink, not 32 s');
 
     assert.deepEqual(retransmits, [500, 1500, 3500, 7500, 15500, 31500]);
     assert.equal(timedOutAt, 32_000);

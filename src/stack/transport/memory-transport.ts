@@ -106,7 +106,7 @@ export class MemoryTransport implements Transport {
       },
       sever(reason = 'connection lost') {
         link.up = false;
-        a.#drop(new TransportError('connection-closed', reason), new TransportError('connection-closed', reason));
+        a.#breakLink(new TransportError('connection-closed', reason), new TransportError('connection-closed', reason));
       },
       restore() {
         link.up = true;
@@ -165,7 +165,7 @@ export class MemoryTransport implements Transport {
       if (this.#state === 'disconnected') this.#refuse(reason);
       return;
     }
-    if (this.#state === 'connected') this.#drop(undefined, undefined, reason);
+    if (this.#state === 'connected') this.#breakLink(undefined, undefined, reason);
     if (this.#state === 'disconnected') this.#establish(reason);
   }
 
@@ -233,7 +233,7 @@ export class MemoryTransport implements Transport {
   }
 
   /** Both ends lose the connection (severed link, or a reconnect of this end). */
-  #drop(mine: TransportError | undefined, theirs: TransportError | undefined, reason?: string): void {
+  #breakLink(mine: TransportError | undefined, theirs: TransportError | undefined, reason?: string): void {
     this.#link.generation++;
     this.#cancelInFlight();
     this.#peer.#cancelInFlight();

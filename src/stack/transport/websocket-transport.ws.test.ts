@@ -154,7 +154,7 @@ describe('WebSocketTransport over a real WebSocket (ws)', () => {
 
   it('gets CRLF pongs for its pings and answers the server’s pings (RFC 5626 §4.4.1)', async () => {
     const server = await startServer();
-    const { transport, messages } = createTransport(server.url, { keepAlive: { intervalMs: 40, pongTimeoutMs: 150 } });
+    const { transport, messages } = createTransport(server.url, { keepAlive: { intervalMs: 40, pongTimeoutMs: 1_000 } });
     await transport.connect();
     await until(() => server.received.filter((r) => r.text === '\r\n\r\n').length >= 3, 'three pings');
     assert.equal(transport.state, 'connected', 'pongs keep the flow up');
@@ -201,7 +201,7 @@ describe('WebSocketTransport over a real WebSocket (ws)', () => {
     const second = await startServer({ port: first.port });
     const started = Date.now();
     await nextState(transport, 'connected', () => true, 2_000);
-    assert.ok(Date.now() - started < 500, 'back within the capped backoff');
+    assert.ok(Date.now() - started < 1_000, 'back within the capped backoff (100 ms), with room for a slow machine');
     assert.notEqual(transport.flowId, flow);
     assert.equal(second.sockets.length, 1);
     const retries = changes.filter((c) => c.state === 'disconnected').map((c) => c.info.reconnectInMs!);
