@@ -8,7 +8,9 @@ const commonjs = fromRollup(rollupCommonjs);
 
 export function devPlugins() {
   return [
-    commonjs({ include: ['**/node_modules/sdp-transform/**'] }),
+    // strictRequires: false, or the plugin (v25+ wraps every module as if require()d) serves
+    // sdp-transform with only a `__require` export: no default and no named exports for ESM.
+    commonjs({ include: ['**/node_modules/sdp-transform/**'], strictRequires: false }),
     // The plugin reads its tsconfig raw (no "extends"): point it at the file with the decorator settings.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.base.json', import.meta.url).pathname }),
   ];
