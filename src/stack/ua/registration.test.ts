@@ -1,0 +1,127 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { responseTo } from '../transaction/requests';
+import { authorized, challenge, setup } from './user-agent.fixtures';
+
+describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
+  it('answers the 401 with digest credentials and reports the granted expiry', async () => {
+    const t = setup();
+    t.serve((request) => {
+      if (!authorized(request, 'secret')) return challenge(request);
+      const ok = responseTo(request, 200, undefined, 'srv');
+      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=300`);
+      return ok;
+    });
+    const registered: number[] = [];
+    t.ua.events.on('registered', ({ expires }) => registered.push(expires));
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    const { response } = await done;
+    assert.equal(response.status, 200);
+    assert.deepEqual(registered, [300]);
+    assert.equal(t.ua.registered, true);
+    const [first, second] = t.requests('REGISTER');
+    assert.equal(first!.uri.toString(), 'sip:example.test', '§10.2: the Request-URI is the domain');
+    assert.equal(first!.to.uri.toString(), 'sip:alice@example.test');
+    assert.equal(first!.header('Authorization'), undefined);
+    assert.ok(second!.header('Authorization')?.includes('username="alice"'));
+    assert.equal(second!.callId, first!.callId, '§10.2.4: one Call-ID for all REGISTERs');
+    assert.equal(second!.cseq.seq, first!.cseq.seq + 1);
+    const contact = first!.header('Contact')!;
+    assert.match(contact, /;transport=ws;ob>/);
+    assert.match(contact, /reg-id=1/);
+    assert.match(contact, /\+sip\.instance="<urn:uuid:[0-9a-f-]{36}>"/);
+  });
+
+  it('refreshes before expiry with the same Call-ID and a higher CSeq', async () => {
+    const t = setup();
+    t.serve((request) => {
+      const ok = responseTo(request, 200, undefined, 'srv');
+      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=120`);
+      return ok;
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    t.clock.advance(89_999);
+    await t.flush();
+    assert.equal(t.requests('REGISTER').length, 1);
+    t.clock.advance(1);
+    await t.flush();
+    const [first, refresh] = t.requests('REGISTER');
+    assert.ok(refresh, 'a refresh at expires - 30 s');
+    assert.equal(refresh!.callId, first!.callId);
+    assert.ok(refresh!.cseq.seq > first!.cseq.seq);
+  });
+
+  it('retries a 423 with the Min-Expires asked for (§10.2.8)', async () => {
+    const t = setup({ registerExpires: 30 });
+    t.serve((request) => {
+      if (request.expires! < 60) {
+        const brief = responseTo(request, 423, undefined, 'srv');
+        brief.setHeader('Min-Expires', '60');
+        return brief;
+      }
+      return responseTo(request, 200, undefined, 'srv');
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    assert.equal((await done).response.status, 200);
+    assert.deepEqual(t.requests('REGISTER').map((r) => r.expires), [30, 60]);
+  });
+
+  it('stops after credentials are refused once, with a readable reason and no loop', async () => {
+    const t = setup({ password: 'wrong' });
+    t.serve((request) => (authorized(request, 'secret') ? responseTo(request, 200, undefined, 'srv') : challenge(request)));
+    const failures: Array<{ status: number; reason: string }> = [];
+    t.ua.events.on('registration-failed', (info) => failures.push(info));
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    assert.equal(t.requests('REGISTER').length, 2);
+    assert.equal(failures[0]?.status, 401);
+    assert.match(failures[0]!.reason, /rejected|refused|wrong/i);
+    assert.ok(!JSON.stringify(failures).includes('wrong"'), 'the password never appears in the reason');
+  });
+
+  it('registers again by itself on a new flow after the connection comes back (RFC 5626 §4.2.1)', async () => {
+    const t = setup();
+    t.serve((request) => responseTo(request, 200, undefined, 'srv'));
+    const events: string[] = [];
+    t.ua.events.on('registered', () => events.push('registered'));
+    t.ua.events.on('unregistered', ({ reason }) => events.push(`unregistered: ${reason}`));
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    t.pair.sever('cable pulled');
+    await t.flush();
+    assert.equal(t.ua.registered, false);
+    t.pair.restore();
+    await t.flush(20);
+    assert.equal(t.requests('REGISTER').length, 2);
+    assert.equal(t.ua.registered, true);
+    assert.equal(events[0], 'registered');
+    assert.match(events[1]!, /^unregistered: connection lost/);
+    assert.equal(events[2], 'registered');
+  });
+
+  it('unregisters with Expires 0 on our Contact', async () => {
+    const t = setup();
+    t.serve((request) => responseTo(request, 200, undefined, 'srv'));
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    const off = t.ua.unregister();
+    await t.flush();
+    await off;
+    const last = t.requests('REGISTER').at(-1)!;
+    assert.equal(last.expires, 0);
+    assert.equal(t.ua.registered, false);
+  });
+});

@@ -1,0 +1,330 @@
+import { DigestAuthenticator } from '../auth';
+import { realClock, type Clock } from '../core/clock';
+import { Emitter } from '../core/emitter';
+import { noopLogger, type Logger } from '../core/logger';
+import { cryptoRandom, type Random } from '../core/random';
+import { parseMessage } from '../message/parser';
+import { SipParseError } from '../message/sip-parse-error';
+import { NameAddr, SipUri, isRequest, type SipRequest, type SipResponse, type Uri } from '../message/message';
+import { parseUri } from '../message/uri';
+import { responseTo } from '../transaction/requests';
+import { TransactionLayer, type ServerTransaction } from '../transaction/transaction-layer';
+import type { TimerSettings } from '../transaction/timers';
+import { ensureInstanceId } from '../transport/outbound';
+import type { Transport, TransportState, TransportStateInfo } from '../transport/transport';
+import { badRequestResponse } from './bad-request';
+import { ACCEPTED_BODY_TYPES, ALLOWED_METHODS, MESSAGE_BODY_TYPES, SUPPORTED_EXTENSIONS, mediaType } from './capabilities';
+import { checkIncomingRequest } from './incoming-request-check';
+import { Registration } from './registration';
+import { RequestFailedError } from './request-failed-error';
+import { UaCore, type SendResult } from './ua-core';
+
+export interface UserAgentOptions {
+  /** The address of record, `sip:alice@example.com`. */
+  aor: string | SipUri;
+  displayName?: string;
+  /** The digest user name when it differs from the AOR's user. */
+  authUser?: string;
+  /** The digest password; kept inside the authenticator, never logged. */
+  password?: string;
+  transport: Transport;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** RFC 5626 instance id (`<urn:uuid:…>`); persist it across page loads. A new one by default. */
+  instanceId?: string;
+  /** User-Agent header value; none by default (it tells attackers what to try). */
+  userAgent?: string;
+  /** Requested registration lifetime in seconds (600). */
+  registerExpires?: number;
+  timers?: Partial<TimerSettings>;
+  /** How long a MESSAGE waits for a connection before it fails (30 s). */
+  messageQueueTimeoutMs?: number;
+}
+
+export interface IncomingMessage {
+  readonly from: NameAddr;
+  readonly body: string;
+  readonly contentType: string;
+  readonly request: SipRequest;
+}
+
+export interface UserAgentEvents {
+  transport: [state: TransportState, info: TransportStateInfo];
+  registered: [info: { expires: number }];
+  unregistered: [info: { reason: string }];
+  'registration-failed': [info: { status: number; reason: string }];
+  message: [message: IncomingMessage];
+  /** Something on the wire could not be used; `answered` says whether a 400-class response went back. */
+  'bad-message': [info: { error: Error; answered: boolean }];
+}
+
+/**
+ * Sees a request before the user agent does (a call layer: INVITE, CANCEL, in-dialog requests);
+ * returns true when it took it. An ACK for a 2xx comes without a transaction (§17.2.3).
+ */
+export type RequestHandler = (request: SipRequest, transaction: ServerTransaction | undefined) => boolean;
+
+/**
+ * A SIP user agent (RFC 3261 §8): registration, MESSAGE in both directions, OPTIONS, and the
+ * validation and error answers every UAS owes. It owns the transaction layer on top of the given
+ * transport; calls attach through {@link handleRequests}.
+ */
+export class UserAgent {
+  readonly events: Emitter<UserAgentEvents>;
+  readonly core: UaCore;
+  readonly registration: Registration;
+  private readonly transport: Transport;
+  private readonly logger: Logger;
+  private readonly requestHandlers: RequestHandler[] = [];
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly messageQueueTimeoutMs: number;
+  private lastFlow: string | undefined;
+  private stopped = false;
+
+  constructor(options: UserAgentOptions) {
+    const clock = options.clock ?? realClock;
+    const random = options.random ?? cryptoRandom;
+    this.logger = options.logger ?? noopLogger;
+    this.events = new Emitter<UserAgentEvents>((error, event) => this.logger.error(`a "${String(event)}" listener failed`, error));
+    this.transport = options.transport;
+    this.messageQueueTimeoutMs = options.messageQueueTimeoutMs ?? 30000;
+    const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
+    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the address of record must be a sip: or sips: URI with a user: ${String(options.aor)}`);
+    const transactions = new TransactionLayer({
+      transport: options.transport,
+      clock,
+      random,
+      logger: this.logger,
+      timers: options.timers,
+      onRequest: (request, transaction) => this.receiveRequest(request, transaction),
+      onAck: (ack) => this.dispatch(ack, undefined),
+      onStrayResponse: (response) => this.logger.debug(`stray ${response.status} for ${response.cseq.method} dropped`),
+    });
+    const authenticator = options.password
+      ? new DigestAuthenticator({ username: aor.user, password: options.password, authUser: options.authUser || undefined, random: () => random.token(24) })
+      : undefined;
+    this.core = new UaCore(
+      {
+        transport: options.transport,
+        clock,
+        random,
+        logger: this.logger,
+        aor,
+        displayName: options.displayName,
+        instanceId: ensureInstanceId(options.instanceId, random),
+        userAgent: options.userAgent,
+        authenticator,
+      },
+      transactions,
+    );
+    this.registration = new Registration(this.core, { expires: options.registerExpires ?? 600 });
+    this.registration.events.on('registered', ({ expires }) => this.events.emit('registered', { expires }));
+    this.registration.events.on('unregistered', (info) => this.events.emit('unregistered', info));
+    this.registration.events.on('failed', ({ status, reason }) => this.events.emit('registration-failed', { status, reason }));
+    this.unsubscribe.push(
+      options.transport.onMessage((text) => this.receive(text)),
+      options.transport.onStateChange((state, info) => this.transportChanged(state, info)),
+    );
+  }
+
+  get registered(): boolean {
+    return this.registration.registered;
+  }
+
+  /** Connects the transport (and keeps it connected); resolves once connected the first time. */
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.transport.connect();
+  }
+
+  /** Unregisters when registered, then disconnects; ends every transaction. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.registration.state !== 'unregistered' && this.transport.state === 'connected') {
+      await this.registration.unregister().catch(() => undefined);
+    }
+    this.registration.dispose();
+    this.core.transactions.terminateAll();
+    await this.transport.disconnect('user agent stopped');
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  register(): Promise<SendResult> {
+    return this.registration.register();
+  }
+
+  unregister(): Promise<SendResult | undefined> {
+    return this.registration.unregister();
+  }
+
+  /**
+   * Sends a MESSAGE (RFC 3428) and resolves with the 2xx; rejects with a RequestFailedError for any
+   * other final status. While disconnected the MESSAGE waits for the connection (up to
+   * `messageQueueTimeoutMs`); if the connection drops under it, it is sent again once reconnected.
+   */
+  async sendMessage(target: string | Uri, body: string, contentType = 'text/plain;charset=utf-8'): Promise<SipResponse> {
+    const uri = this.targetUri(target);
+    const deadline = this.core.clock.now() + this.messageQueueTimeoutMs;
+    for (;;) {
+      await this.connected(deadline);
+      const request = this.core.createRequest('MESSAGE', uri);
+      request.setHeader('Content-Type', contentType);
+      request.body = body;
+      const { response, error, authProblem } = await this.core.send(request);
+      if (response.status >= 200 && response.status < 300) return response;
+      // A dropped connection fails the transaction at once (503): try again on the next flow.
+      if (error?.name === 'TransportError' && this.core.clock.now() < deadline && !this.stopped) continue;
+      throw new RequestFailedError(response.status, authProblem ?? response.reason);
+    }
+  }
+
+  /** A target as the user types it: `bob`, `bob@example.com`, `sip:bob@example.com`, `tel:+1…`. */
+  targetUri(target: string | Uri): Uri {
+    if (typeof target !== 'string') return target;
+    const text = target.trim();
+    if (/^(sips?|tel):/i.test(text)) return parseUri(text);
+    const withDomain = text.includes('@') ? text : `${text}@${this.core.aor.host}`;
+    return parseUri(`sip:${withDomain}`);
+  }
+
+  /** Lets a session layer see requests first (in-dialog requests, INVITE, CANCEL, ACK). */
+  handleRequests(handler: RequestHandler): () => void {
+    this.requestHandlers.push(handler);
+    return () => {
+      const at = this.requestHandlers.indexOf(handler);
+      if (at >= 0) this.requestHandlers.splice(at, 1);
+    };
+  }
+
+  /** Answers a request in its server transaction (§8.2.6), with a To tag on anything but 100. */
+  respond(transaction: ServerTransaction, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): SipResponse {
+    const response = responseTo(transaction.request, status, reason, status > 100 ? this.core.newTag() : undefined);
+    for (const [name, value] of headers) response.addHeader(name, value);
+    transaction.respond(response);
+    return response;
+  }
+
+  private connected(deadline: number): Promise<void> {
+    if (this.transport.state === 'connected') return Promise.resolve();
+    if (this.stopped) return Promise.reject(new RequestFailedError(503, 'the user agent is stopped'));
+    return new Promise((resolve, reject) => {
+      const timer = this.core.clock.setTimeout(() => {
+        off();
+        reject(new RequestFailedError(503, `not connected to the server within ${this.messageQueueTimeoutMs} ms`));
+      }, Math.max(0, deadline - this.core.clock.now()));
+      const off = this.transport.onStateChange((state) => {
+        if (state !== 'connected') return;
+        this.core.clock.clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private transportChanged(state: TransportState, info: TransportStateInfo): void {
+    this.events.emit('transport', state, info);
+    if (state === 'connected') {
+      const changed = this.lastFlow !== undefined && this.lastFlow !== info.flowId;
+      this.lastFlow = info.flowId;
+      if (changed) this.registration.flowChanged();
+    } else if (state === 'disconnected' && info.previous === 'connected') {
+      // No response can come back over a new connection (RFC 5626 §4.4): fail what waits now.
+      this.core.transactions.failPendingClients(`connection lost: ${info.reason}`);
+      this.registration.flowLost(`connection lost: ${info.reason}`);
+    }
+  }
+
+  /** Every message from the wire: parsed, checked, and given to the transaction layer. */
+  private receive(text: string): void {
+    let message: SipRequest | SipResponse;
+    try {
+      message = parseMessage(text);
+    } catch (caught) {
+      // Only SipParseError is expected; anything else is a parser bug, still never a crash here.
+      const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
+      if (!(caught instanceof SipParseError)) this.logger.error('the parser threw something other than SipParseError', caught);
+      const answer = badRequestResponse(text, error.message, this.core.newTag());
+      if (answer) this.trySend(answer);
+      this.events.emit('bad-message', { error, answered: answer !== undefined });
+      return;
+    }
+    if (isRequest(message)) {
+      this.core.transactions.receiveRequest(message);
+      return;
+    }
+    // §18.1.2: a response whose top Via is not ours was not meant for us.
+    if (message.via[0]?.host !== this.transport.viaHost) {
+      this.events.emit('bad-message', { error: new Error(`response ${message.status} with a foreign top Via dropped`), answered: false });
+      return;
+    }
+    this.core.transactions.receiveResponse(message);
+  }
+
+  private trySend(text: string): void {
+    try {
+      this.transport.send(text);
+    } catch (error) {
+      this.logger.warn(`could not answer a bad message: ${(error as Error).message}`);
+    }
+  }
+
+  private receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
+    const rejection = checkIncomingRequest(request);
+    if (rejection) {
+      this.respond(transaction, rejection.status, rejection.reason, rejection.headers);
+      if (request.problems.length > 0) {
+        this.events.emit('bad-message', { error: new Error(`${request.method} answered ${rejection.status}: ${rejection.reason ?? ''}`), answered: true });
+      }
+      return;
+    }
+    this.dispatch(request, transaction);
+  }
+
+  /** Sessions first; then what the UA itself serves; 481 for what claims a dialog nobody has. */
+  private dispatch(request: SipRequest, transaction: ServerTransaction | undefined): void {
+    for (const handler of this.requestHandlers) if (handler(request, transaction)) return;
+    if (!transaction) return; // An ACK for no dialog of ours is dropped (§17.2.3, §13.3.1.4).
+    if (request.to.tag !== undefined) {
+      // §12.2.2: a request for a dialog that does not exist.
+      this.respond(transaction, 481);
+      return;
+    }
+    switch (request.method) {
+      case 'OPTIONS':
+        // §11.2: what we can do, without a session.
+        this.respond(transaction, 200, undefined, [
+          ['Allow', ALLOWED_METHODS.join(', ')],
+          ['Accept', ACCEPTED_BODY_TYPES.join(', ')],
+          ['Supported', SUPPORTED_EXTENSIONS.join(', ')],
+        ]);
+        return;
+      case 'MESSAGE':
+        this.receiveMessage(request, transaction);
+        return;
+      case 'CANCEL':
+        // §9.2: a CANCEL no session claimed matches no pending INVITE.
+        this.respond(transaction, 481);
+        return;
+      case 'INVITE':
+        // No session layer took it (calls not enabled on this user agent).
+        this.respond(transaction, 480, 'Calls Not Accepted');
+        return;
+      default:
+        // BYE, INFO, NOTIFY, REFER outside a dialog (RFC 6086 §4.2.2, RFC 6665 §4.1.3).
+        this.respond(transaction, 481);
+    }
+  }
+
+  /** RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not shown. */
+  private receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
+    const type = mediaType(request.contentType ?? 'text/plain');
+    if (!MESSAGE_BODY_TYPES.includes(type)) {
+      this.respond(transaction, 415, undefined, [['Accept', MESSAGE_BODY_TYPES.join(', ')]]);
+      return;
+    }
+    this.respond(transaction, 200);
+    this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });
+  }
+}
