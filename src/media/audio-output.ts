@@ -1,0 +1,49 @@
+/**
+ * Choosing the speaker a call plays on (HTMLMediaElement.setSinkId, W3C Audio Output Devices API).
+ * The browsers differ in how a page learns the speakers: Chromium lists them in
+ * enumerateDevices() once microphone permission is granted; Firefox lists none there and hands one
+ * out only through navigator.mediaDevices.selectAudioOutput(), a prompt the user answers.
+ */
+
+interface SelectAudioOutput {
+  selectAudioOutput?: (options?: { deviceId?: string }) => Promise<MediaDeviceInfo>;
+}
+
+/** Whether the page can choose the speaker at all (setSinkId exists). */
+export function canChooseAudioOutput(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}
+
+/** How the speaker is chosen here: from a list (Chromium), by a browser prompt (Firefox), or not at all. */
+export function audioOutputSelection(): 'list' | 'prompt' | 'none' {
+  if (!canChooseAudioOutput()) return 'none';
+  return typeof (navigator.mediaDevices as SelectAudioOutput).selectAudioOutput === 'function' ? 'prompt' : 'list';
+}
+
+/** The speakers enumerateDevices() shows (none in Firefox until one was selected by prompt). */
+export async function listAudioOutputs(): Promise<MediaDeviceInfo[]> {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  return devices.filter((device) => device.kind === 'audiooutput');
+}
+
+/** Firefox: asks the user for a speaker; undefined where there is no such prompt or it was refused. */
+export async function promptForAudioOutput(): Promise<MediaDeviceInfo | undefined> {
+  const select = (navigator.mediaDevices as SelectAudioOutput).selectAudioOutput;
+  if (!select) return undefined;
+  try {
+    return await select.call(navigator.mediaDevices);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Plays `element` on the speaker `deviceId` ('' is the default); false when the browser refused. */
+export async function setAudioOutput(element: HTMLMediaElement, deviceId: string): Promise<boolean> {
+  if (!canChooseAudioOutput()) return false;
+  try {
+    await element.setSinkId(deviceId);
+    return true;
+  } catch {
+    return false;
+  }
+}

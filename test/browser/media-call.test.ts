@@ -1,0 +1,120 @@
+// An audio call between two WebRtcMediaSessions: media both ways, mute without renegotiation,
+// offer/answer order errors, rollback, the offer in a 200 (INVITE without SDP), and close()
+// releasing the microphone. Runs in Chromium and Firefox.
+import { expect } from '@open-wc/testing';
+import { countMediaLines, hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
+import { readMediaLines } from '../../src/stack/sdp/media-lines';
+import { MediaSessionError } from '../../src/stack/ua/media-session';
+import { closeAll, connect, growth, makeSession, play, reinvite, waitFor, waitForGrowth, waitForStill } from './media-test-helpers';
+
+describe('WebRtcMediaSession: audio call', () => {
+  afterEach(closeAll);
+
+  it('carries audio both ways and reports the connection and the remote track', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    const states: string[] = [];
+    const tracks: string[] = [];
+    alice.on('connection-state', (state) => states.push(state));
+    alice.on('remote-track', (kind) => tracks.push(kind));
+    const [offer, answer] = await connect(alice, bob);
+    expect(countMediaLines(offer, 'audio')).to.equal(1);
+    expect(readMediaLines(answer)[0]?.direction).to.equal('sendrecv');
+    await waitForGrowth(alice, 'audio', 'packetsReceived', 'audio from bob to alice');
+    await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice to bob');
+    await waitFor('the connection to be connected', () => states.includes('connected'));
+    expect(tracks).to.deep.equal(['audio']);
+    expect(alice.remoteStream.getAudioTracks()).to.have.length(1);
+    expect(alice.localStream.getAudioTracks()).to.have.length(1);
+  });
+
+  it('mutes outgoing audio with track.enabled, without renegotiation', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    await connect(alice, bob);
+    await play(bob);
+    await waitForGrowth(bob, 'audio', 'totalAudioEnergy', 'audio energy at bob');
+    const speaking = await growth(bob, 'audio', 'totalAudioEnergy', 2000);
+    alice.setMuted('audio', true);
+    expect(alice.isMuted('audio')).to.equal(true);
+    expect(alice.localStream.getAudioTracks()[0]?.enabled).to.equal(false);
+    // The muted sender still sends (silence), so energy, not packets, is what must stop. The
+    // pause lets the receiver's jitter buffer play out what was sent before the mute.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const muted = await growth(bob, 'audio', 'totalAudioEnergy', 2000);
+    expect(muted, `energy while muted ${muted}, while speaking ${speaking}`).to.be.below(speaking / 100);
+    alice.setMuted('audio', false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await growth(bob, 'audio', 'totalAudioEnergy', 2000)).to.be.above(speaking / 10);
+    expect(alice.peerConnection?.signalingState).to.equal('stable');
+  });
+
+  it('takes the offer of a 200 and answers it in the ACK (INVITE without SDP)', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    const offerIn200 = await bob.createOffer();
+    const answerInAck = await alice.applyOffer(offerIn200);
+    await bob.applyAnswer(answerInAck);
+    expect(hasTelephoneEvent(answerInAck)).to.equal(true);
+    await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice to bob');
+  });
+
+  it('refuses an answer with no offer out, and an offer while its own is out (glare)', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    const isState = (error: unknown) => error instanceof MediaSessionError && error.code === 'state';
+    const [, answer] = await connect(alice, bob);
+    let refused: unknown;
+    await alice.applyAnswer(answer).catch((error: unknown) => (refused = error));
+    expect(isState(refused), String(refused)).to.equal(true);
+    await alice.createOffer();
+    refused = undefined;
+    await alice.applyOffer(await bob.createOffer()).catch((error: unknown) => (refused = error));
+    expect(isState(refused), String(refused)).to.equal(true);
+  });
+
+  it('refuses an unusable offer with an sdp error and stays usable', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    let refused: unknown;
+    await bob.applyOffer('v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n').catch((error: unknown) => (refused = error));
+    expect(refused instanceof MediaSessionError && refused.code === 'sdp', String(refused)).to.equal(true);
+    await connect(alice, bob);
+    await waitForGrowth(alice, 'audio', 'packetsReceived', 'audio after the refused offer');
+  });
+
+  it('rolls back a rejected hold offer and keeps the call going', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    await connect(alice, bob);
+    alice.hold();
+    await alice.createOffer();
+    await alice.rollback();
+    expect(alice.localHold).to.equal(false);
+    expect(alice.peerConnection?.signalingState).to.equal('stable');
+    await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice after the rollback');
+    const [offer] = await reinvite(alice, bob);
+    expect(readMediaLines(offer)[0]?.direction).to.equal('sendrecv');
+  });
+
+  it('releases the microphone and stops sending on close()', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    await connect(alice, bob);
+    await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice before close');
+    const track = alice.localStream.getAudioTracks()[0]!;
+    const states: string[] = [];
+    alice.on('connection-state', (state) => states.push(state));
+    alice.close();
+    alice.close();
+    expect(track.readyState).to.equal('ended');
+    expect(alice.closed).to.equal(true);
+    expect(alice.peerConnection?.signalingState).to.equal('closed');
+    expect(states).to.deep.equal(['closed']);
+    let refused: unknown;
+    await alice.createOffer().catch((error: unknown) => (refused = error));
+    expect(refused instanceof MediaSessionError && refused.code === 'closed').to.equal(true);
+    await waitForStill(bob, 'audio', 'packetsReceived', 'the last packets from alice');
+    expect(await growth(bob, 'audio', 'packetsReceived')).to.equal(0);
+  });
+});
