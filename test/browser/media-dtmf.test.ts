@@ -1,0 +1,66 @@
+// RFC 4733 DTMF through RTCDTMFSender in Chromium and Firefox: available only once telephone-event
+// is in both descriptions and audio is being sent; tones play in order; a peer without
+// telephone-event (a gateway answer stripped of it) makes the session refuse, so the user agent
+// falls back to SIP INFO.
+import { expect } from '@open-wc/testing';
+import * as sdpTransform from 'sdp-transform';
+import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
+import { closeAll, connect, makeSession, reinvite, waitFor } from './media-test-helpers';
+
+/** The answer of a peer that does not do RFC 4733: telephone-event removed from every stream. */
+function withoutTelephoneEvent(sdp: string): string {
+  const session = sdpTransform.parse(sdp);
+  for (const media of session.media) {
+    const events = new Set(media.rtp.filter((rtp) => rtp.codec.toLowerCase() === 'telephone-event').map((rtp) => rtp.payload));
+    media.rtp = media.rtp.filter((rtp) => !events.has(rtp.payload));
+    media.fmtp = media.fmtp.filter((fmtp) => !events.has(fmtp.payload));
+    media.payloads = String(media.payloads ?? '').split(' ').filter((payload) => !events.has(Number(payload))).join(' ');
+  }
+  return sdpTransform.write(session);
+}
+
+describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
+  afterEach(closeAll);
+
+  it('plays digits through RTCDTMFSender when telephone-event was negotiated', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    expect(alice.canSendRfc4733()).to.equal(false);
+    expect(alice.sendDtmf('1')).to.equal(false, 'nothing negotiated yet');
+    const [, answer] = await connect(alice, bob);
+    expect(hasTelephoneEvent(answer)).to.equal(true);
+    await waitFor('the DTMF sender to be ready', () => alice.canSendRfc4733());
+    const tones: string[] = [];
+    alice.on('dtmf-tone', (tone) => tones.push(tone));
+    expect(alice.sendDtmf('1#', { duration: 80, gap: 50 })).to.equal(true);
+    expect(alice.sendDtmf('9')).to.equal(true, 'queued behind the first digits, not replacing them');
+    await waitFor('the tones to play out', () => tones.includes(''), 5000);
+    expect(tones).to.deep.equal(['1', '#', '9', '']);
+    expect(() => alice.sendDtmf('1x')).to.throw(/not a DTMF digit/);
+  });
+
+  it('refuses RFC 4733 while holding the peer and again after resume it works', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    await connect(alice, bob);
+    await waitFor('the DTMF sender to be ready', () => alice.canSendRfc4733());
+    alice.hold();
+    await reinvite(alice, bob);
+    expect(alice.canSendRfc4733()).to.equal(false);
+    expect(alice.sendDtmf('5')).to.equal(false);
+    alice.unhold();
+    await reinvite(alice, bob);
+    await waitFor('the DTMF sender to be ready after resume', () => alice.canSendRfc4733());
+  });
+
+  it('refuses RFC 4733 when the answer has no telephone-event (the user agent sends SIP INFO)', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    const offer = await alice.createOffer();
+    const answer = withoutTelephoneEvent(await bob.applyOffer(offer));
+    expect(hasTelephoneEvent(answer)).to.equal(false);
+    await alice.applyAnswer(answer);
+    expect(alice.canSendRfc4733()).to.equal(false);
+    expect(alice.sendDtmf('1')).to.equal(false);
+  });
+});
