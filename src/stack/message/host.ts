@@ -1,0 +1,113 @@
+/**
+ * RFC 3261 §25.1 `host = hostname / IPv4address / IPv6reference`, with IPv6 text forms checked
+ * against RFC 4291 §2.2 rather than RFC 3261's ABNF, which wrongly admits `2001:db8:::192.0.2.1`
+ * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
+ * `hostname` both do.
+ */
+import { HOST, is, isDigit } from './chars';
+import { SipParseError } from './sip-parse-error';
+
+function isHex(c: number): boolean {
+  return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/** Whether s[start, end) is a dotted-quad IPv4 address (1*3DIGIT, each at most 255). */
+export function isIPv4(s: string, start: number, end: number): boolean {
+  let octets = 0;
+  let i = start;
+  while (octets < 4) {
+    let value = 0;
+    const first = i;
+    while (i < end && isDigit(s.charCodeAt(i)) && i - first < 3) value = value * 10 + s.charCodeAt(i++) - 0x30;
+    if (i === first || value > 255) return false;
+    octets++;
+    if (octets === 4) break;
+    if (i >= end || s.charCodeAt(i) !== 0x2e) return false;
+    i++;
+  }
+  return i === end;
+}
+
+/** Whether s[start, end) is an IPv6 address in RFC 4291 §2.2 text form (no brackets). */
+export function isIPv6(s: string, start: number, end: number): boolean {
+  let i = start;
+  let groups = 0;
+  let compressed = false;
+  if (end - start < 2) return false;
+  if (s.charCodeAt(i) === 0x3a) {
+    if (s.charCodeAt(i + 1) !== 0x3a) return false;
+    compressed = true;
+    i += 2;
+    if (i === end) return true;
+  }
+  for (;;) {
+    let j = i;
+    while (j < end && isHex(s.charCodeAt(j)) && j - i < 5) j++;
+    if (j < end && s.charCodeAt(j) === 0x2e) {
+      // RFC 4291 §2.2 form 3: the low 32 bits as an IPv4 address, only at the end.
+      if (!isIPv4(s, i, end)) return false;
+      groups += 2;
+      break;
+    }
+    if (j === i || j - i > 4) return false;
+    groups++;
+    i = j;
+    if (i === end) break;
+    if (s.charCodeAt(i) !== 0x3a) return false;
+    i++;
+    if (i < end && s.charCodeAt(i) === 0x3a) {
+      if (compressed) return false;
+      compressed = true;
+      i++;
+      if (i === end) break;
+    } else if (i === end) {
+      return false;
+    }
+  }
+  return compressed ? groups <= 7 : groups === 8;
+}
+
+/**
+ * Reads the host that starts at `start` and returns the index after it.
+ * @throws SipParseError when there is no valid host there.
+ */
+export function scanHost(s: string, start: number, end: number): number {
+  if (s.charCodeAt(start) === 0x5b) {
+    const close = s.indexOf(']', start);
+    if (close < 0 || close >= end) throw new SipParseError('IPv6 reference without "]"');
+    if (!isIPv6(s, start + 1, close)) {
+      throw new SipParseError(`invalid IPv6 address ${JSON.stringify(s.slice(start + 1, close))}`);
+    }
+    return close + 1;
+  }
+  // hostname = *( domainlabel "." ) toplabel [ "." ], in one pass that notes where labels start.
+  let i = start;
+  let label = start;
+  let lastLabel = start;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (i === label) throw new SipParseError(`empty label in host ${JSON.stringify(s.slice(start, i + 1))}`);
+      lastLabel = label;
+      label = i + 1;
+    } else if (!is(c, HOST)) {
+      break;
+    }
+  }
+  if (i === start) throw new SipParseError('missing host');
+  if (label < i) lastLabel = label;
+  // toplabel starts with ALPHA; a name whose last label starts with a digit must be an IPv4 address.
+  if (isDigit(s.charCodeAt(lastLabel)) && !isIPv4(s, start, label === i ? i - 1 : i)) {
+    throw new SipParseError(`invalid host ${JSON.stringify(s.slice(start, i))}`);
+  }
+  return i;
+}
+
+/** Validates a whole host string (bracketed IPv6, IPv4 or hostname) given by code building a message. */
+export function isHost(host: string): boolean {
+  try {
+    return host.length > 0 && scanHost(host, 0, host.length) === host.length;
+  } catch {
+    return false;
+  }
+}

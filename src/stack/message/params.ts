@@ -1,0 +1,59 @@
+/**
+ * Header parameters (RFC 3261 §7.3.1, §25.1 generic-param) as the model keeps them: names lower
+ * case (they are case-insensitive), values in wire form: a token or host as written, or a
+ * quoted-string with its quotes, because a quoted and an unquoted value can mean different things
+ * (RFC 3840 feature tags). Builders may give any text: what is not a token is quoted for them.
+ */
+import { GEN_VALUE, TOKEN, isAll } from './chars';
+import { NO_PARAMS, quote, scanQuoted } from './scanner';
+import type { Params } from './scanner';
+
+/** Parameters as code building a message may give them; `null` or `true` means no value. */
+export type ParamsInit =
+  | Iterable<readonly [string, string | number | boolean | null]>
+  | Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+function isQuotedString(value: string): boolean {
+  if (value.length < 2 || value.charCodeAt(0) !== 0x22) return false;
+  try {
+    return scanQuoted(value, 0, value.length) === value.length;
+  } catch {
+    return false;
+  }
+}
+
+/** The wire form of a header parameter value. */
+export function headerParamValue(value: string): string {
+  return isAll(value, GEN_VALUE) || isQuotedString(value) ? value : quote(value);
+}
+
+/** Normalizes builder input into header parameters; `false` and `undefined` leave a name out. */
+export function toHeaderParams(init: ParamsInit | undefined, convert = headerParamValue): Params {
+  if (init === undefined) return NO_PARAMS;
+  const entries: Iterable<readonly [string, unknown]> =
+    Symbol.iterator in init ? (init as Iterable<readonly [string, unknown]>) : Object.entries(init);
+  const params = new Map<string, string | null>();
+  for (const [rawName, value] of entries) {
+    if (value === undefined || value === false) continue;
+    const name = rawName.toLowerCase();
+    if (!isAll(name, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(rawName)}`);
+    params.set(name, value === null || value === true ? null : convert(String(value)));
+  }
+  return params.size === 0 ? NO_PARAMS : params;
+}
+
+/** A copy of `params` with `name` set to `value` (wire form), or removed when `value` is undefined. */
+export function withParam(params: Params, name: string, value: string | null | undefined): Params {
+  const copy = new Map(params);
+  const key = name.toLowerCase();
+  if (value === undefined) copy.delete(key);
+  else copy.set(key, value === null ? null : headerParamValue(value));
+  return copy.size === 0 ? NO_PARAMS : copy;
+}
+
+/** `;name=value…` for header parameters. */
+export function formatHeaderParams(params: Params): string {
+  let out = '';
+  for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${value}`;
+  return out;
+}

@@ -1,0 +1,337 @@
+/**
+ * `parseMessage`: SIP message text or octets to a SipRequest or SipResponse (RFC 3261 §7).
+ *
+ * One forward pass over the header section: lines are found with indexOf, never a regular
+ * expression, and each field the model types (Via, From, To, Call-ID, CSeq, Contact, Route,
+ * Record-Route, Content-Length, Max-Forwards, Expires) is read and checked as its line is met.
+ * Other fields are kept as text. Malformed input throws SipParseError naming the problem; a
+ * well-formed message that a UAS must still refuse parses with `problems` naming the status to
+ * answer (505, 416, 400), so the UA can answer instead of dropping it.
+ */
+import { AbsoluteUri } from './absolute-uri';
+import { TOKEN, excerpt, isAll, isDigit, isWsp, skipWsp } from './chars';
+import { knownHeaderKey } from './header-names';
+import { adoptParsedFields } from './sip-message';
+import type { HeaderField, SipProblem } from './sip-message';
+import { SipParseError } from './sip-parse-error';
+import { SipRequest } from './sip-request';
+import { SipResponse } from './sip-response';
+import { SipUri } from './sip-uri';
+import {
+  CALL_ID,
+  CONTENT_LENGTH,
+  CSEQ,
+  EXPIRES,
+  FROM,
+  MAX_FORWARDS,
+  TO,
+  VIA,
+  fieldBit,
+  parseStructured,
+} from './structured-headers';
+import { readUri } from './uri';
+import { utf8Advance, utf8Decode, utf8Length } from './utf8';
+
+/**
+ * Parses one SIP message. Text is what a WebSocket text frame holds; octets (a binary frame or a
+ * datagram) keep a binary body exact. Octets after the Content-Length are discarded (RFC 3261
+ * §18.3); without Content-Length the body is the rest of the input, as the transport frames it.
+ *
+ * @throws SipParseError, and nothing else, when the input is not a well-formed SIP message.
+ */
+export function parseMessage(input: string | Uint8Array): SipRequest | SipResponse {
+  try {
+    return typeof input === 'string' ? parseText(input) : parseOctets(input);
+  } catch (error) {
+    if (error instanceof SipParseError) throw error;
+    // Malformed input never throws anything else out of the stack (ARCHITECTURE.md); `cause`
+    // tells this parser bug apart from a reasoned rejection.
+    throw new SipParseError(`could not parse the message: ${String(error)}`, { cause: error });
+  }
+}
+
+interface Head {
+  message: SipRequest | SipResponse;
+  /** Index in the text where the body starts. */
+  bodyStart: number;
+  contentLength: number | undefined;
+}
+
+/** RFC 3261 §7.5: CRLFs before the start line are ignored (stream keep-alives). */
+function skipBlankLines(text: string): number {
+  let i = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i += 2;
+    else if (c === 0x0a) i++;
+    else return i;
+  }
+}
+
+function parseText(text: string): SipRequest | SipResponse {
+  const head = parseHead(text, skipBlankLines(text));
+  const { message, bodyStart, contentLength } = head;
+  if (contentLength === undefined) {
+    message.body = text.slice(bodyStart);
+    return message;
+  }
+  // Content-Length counts octets: walk the UTF-8 length, not UTF-16 code units.
+  const end = utf8Advance(text, bodyStart, contentLength);
+  if (end === -1) {
+    throw new SipParseError(`Content-Length ${contentLength} exceeds the ${utf8Length(text, bodyStart)}-byte body`);
+  }
+  if (end === -2) throw new SipParseError(`Content-Length ${contentLength} ends inside a UTF-8 character of the body`);
+  message.body = text.slice(bodyStart, end);
+  return message;
+}
+
+function parseOctets(octets: Uint8Array): SipRequest | SipResponse {
+  let start = 0;
+  while (octets[start] === 0x0a || (octets[start] === 0x0d && octets[start + 1] === 0x0a)) start += octets[start] === 0x0a ? 1 : 2;
+  // The header section ends at the first empty line; decode only it, the body stays octets.
+  let headEnd = octets.length;
+  for (let i = start; ; ) {
+    const lf = octets.indexOf(0x0a, i);
+    if (lf < 0) break;
+    if (octets[lf + 1] === 0x0a) {
+      headEnd = lf + 2;
+      break;
+    }
+    if (octets[lf + 1] === 0x0d && octets[lf + 2] === 0x0a) {
+      headEnd = lf + 3;
+      break;
+    }
+    i = lf + 1;
+  }
+  const { message, contentLength } = parseHead(utf8Decode(octets, start, headEnd), 0);
+  const available = octets.length - headEnd;
+  if (contentLength !== undefined && contentLength > available) {
+    throw new SipParseError(`Content-Length ${contentLength} exceeds the ${available}-byte body`);
+  }
+  message.body = octets.slice(headEnd, headEnd + (contentLength ?? available));
+  return message;
+}
+
+function isSipVersion(text: string, start: number, end: number): boolean {
+  if (end - start < 7 || (text.charCodeAt(start) | 0x20) !== 0x73 || (text.charCodeAt(start + 1) | 0x20) !== 0x69) return false;
+  if ((text.charCodeAt(start + 2) | 0x20) !== 0x70 || text.charCodeAt(start + 3) !== 0x2f) return false;
+  let i = start + 4;
+  const major = i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  if (i === major || text.charCodeAt(i) !== 0x2e) return false;
+  const minor = ++i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  return i > minor && i === end;
+}
+
+/** Status-Line (RFC 3261 §7.2): `SIP-Version SP Status-Code SP Reason-Phrase`. */
+function parseStatusLine(text: string, start: number, end: number): SipResponse {
+  const space = text.indexOf(' ', start);
+  if (space < 0 || space > end || !isSipVersion(text, start, space)) {
+    throw new SipParseError(`malformed Status-Line ${excerpt(text.slice(start, end))}`);
+  }
+  const version = `SIP/${text.slice(start + 4, space)}`;
+  // A response with another version cannot be answered, only dropped.
+  if (version !== 'SIP/2.0') throw new SipParseError(`unsupported version ${version} in a response`, { status: 505 });
+  let i = space + 1;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  const code = text.slice(space + 1, i);
+  if (code.length !== 3 || code < '100' || code > '699') {
+    throw new SipParseError(`status code ${excerpt(code || text.slice(space + 1, end))} is not a three-digit code from 100 to 699`);
+  }
+  // RFC 4475 §3.1.1.13: the Reason-Phrase may be empty; a missing SP before it is tolerated.
+  if (i < end && text.charCodeAt(i) !== 0x20) throw new SipParseError(`unexpected ${JSON.stringify(text[i])} after the status code`);
+  return new SipResponse(Number(code), i < end ? text.slice(i + 1, end) : '');
+}
+
+/** Request-Line (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`, single spaces only. */
+function parseRequestLine(text: string, start: number, end: number): SipRequest {
+  const first = text.indexOf(' ', start);
+  const last = text.lastIndexOf(' ', end - 1);
+  if (first < 0 || first >= end || last === first) {
+    throw new SipParseError(`start line ${excerpt(text.slice(start, end))} is neither a Request-Line nor a Status-Line`);
+  }
+  const method = text.slice(start, first);
+  if (!isAll(method, TOKEN)) throw new SipParseError(`invalid method ${excerpt(method)}`);
+  // RFC 4475 §3.1.2.9-10: extra SP around the elements is malformed; rejecting it is allowed.
+  if (last === end - 1) throw new SipParseError('whitespace at the end of the Request-Line');
+  if (text.charCodeAt(first + 1) === 0x20 || text.charCodeAt(last - 1) === 0x20) {
+    throw new SipParseError('more than one SP between Request-Line elements');
+  }
+  if (!isSipVersion(text, last + 1, end)) throw new SipParseError(`malformed SIP-Version ${excerpt(text.slice(last + 1, end))}`);
+  const uriText = text.slice(first + 1, last);
+  // RFC 4475 §3.1.2.8: LWS inside the Request-URI.
+  if (uriText.indexOf(' ') >= 0 || uriText.indexOf('\t') >= 0) {
+    throw new SipParseError(`whitespace inside the Request-URI ${excerpt(uriText)}`);
+  }
+  let uri;
+  try {
+    uri = readUri(uriText, 0, uriText.length);
+  } catch (error) {
+    throw new SipParseError(`invalid Request-URI ${excerpt(uriText)}: ${(error as Error).message}`);
+  }
+  const request = new SipRequest(method, uri);
+  request.version = `SIP/${text.slice(last + 5, end)}`;
+  return request;
+}
+
+function isStatusLine(text: string, start: number): boolean {
+  return (
+    (text.charCodeAt(start) | 0x20) === 0x73 &&
+    (text.charCodeAt(start + 1) | 0x20) === 0x69 &&
+    (text.charCodeAt(start + 2) | 0x20) === 0x70 &&
+    text.charCodeAt(start + 3) === 0x2f
+  );
+}
+
+/** Replaces each line break of a folded value, and the whitespace after it, by one SP (RFC 3261 §7.3.1). */
+function unfold(text: string, start: number, end: number): string {
+  let out = '';
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x0d && c !== 0x0a) continue;
+    if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) throw new SipParseError('CR without LF in a header field');
+    out += `${text.slice(from, i)} `;
+    i += c === 0x0d ? 2 : 1;
+    while (i < end && isWsp(text.charCodeAt(i))) i++;
+    from = i;
+    i--;
+  }
+  out += text.slice(from, end);
+  // The value may start on a continuation line ("Contact:" CRLF SP "<sip:...>").
+  return out.slice(skipWsp(out, 0, out.length));
+}
+
+// Fields that may appear once at most, and those whose fault is reported rather than thrown.
+const ONCE = FROM | TO | CALL_ID | CSEQ | CONTENT_LENGTH | MAX_FORWARDS | EXPIRES;
+const SOFT = MAX_FORWARDS | EXPIRES;
+// RFC 3261 §8.1.1: the fields every request (and so every response) carries.
+const REQUIRED: ReadonlyArray<readonly [number, string]> = [
+  [VIA, 'Via'],
+  [FROM, 'From'],
+  [TO, 'To'],
+  [CALL_ID, 'Call-ID'],
+  [CSEQ, 'CSeq'],
+];
+const REQUIRED_MASK = VIA | FROM | TO | CALL_ID | CSEQ;
+
+/** Reads the start line and header section at `start`. */
+function parseHead(text: string, start: number): Head {
+  const length = text.length;
+  const firstLf = text.indexOf('\n', start);
+  if (firstLf < 0) throw new SipParseError(text.length === start ? 'empty message' : 'no line break after the start line');
+  const startLineEnd = firstLf > start && text.charCodeAt(firstLf - 1) === 0x0d ? firstLf - 1 : firstLf;
+  let cr = text.indexOf('\r', start);
+  if (cr >= 0 && cr < startLineEnd) throw new SipParseError('CR without LF in the start line');
+  const message = isStatusLine(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
+
+  const fields: HeaderField[] = [];
+  const problems: SipProblem[] = message.problems;
+  let seen = 0;
+  let contentLength: number | undefined;
+  let pos = firstLf + 1;
+  let bodyStart = length; // a message-framed transport may end the message without the empty line
+  let line = 1;
+  while (pos < length) {
+    line++;
+    const c = text.charCodeAt(pos);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(pos + 1) === 0x0a)) {
+      bodyStart = pos + (c === 0x0a ? 1 : 2);
+      break;
+    }
+    if (isWsp(c)) throw new SipParseError(`line ${line} starts with whitespace but continues no header field`);
+    let lf = text.indexOf('\n', pos);
+    if (lf < 0) lf = length;
+    let lineEnd = text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
+    const colon = text.indexOf(':', pos);
+    if (colon < 0 || colon >= lineEnd) throw new SipParseError(`line ${line} is not a header field: ${excerpt(text.slice(pos, lineEnd))}`);
+    let nameEnd = colon;
+    while (nameEnd > pos && isWsp(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = text.slice(pos, nameEnd);
+    const valueStart = skipWsp(text, colon + 1, lineEnd);
+    // RFC 3261 §7.3.1: a line starting with SP or HTAB continues the field above (folding).
+    let next = lf + 1;
+    let folded = false;
+    while (next < length && isWsp(text.charCodeAt(next))) {
+      folded = true;
+      line++;
+      lf = text.indexOf('\n', next);
+      if (lf < 0) lf = length;
+      lineEnd = text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
+      next = lf + 1;
+    }
+    // The next CR is remembered, so LF-only input does not rescan to its end on every line.
+    if (cr >= 0 && cr < pos) cr = text.indexOf('\r', pos);
+    if (!folded && cr >= 0 && cr < lineEnd) throw new SipParseError(`CR without LF in line ${line}`);
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && isWsp(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    // Typed values are read in place: scanning the message text itself is faster than scanning a slice of it.
+    let value: string;
+    let source = text;
+    let from = valueStart;
+    let to = valueEnd;
+    if (folded) {
+      value = source = unfold(text, valueStart, valueEnd);
+      from = 0;
+      to = value.length;
+    } else {
+      value = text.slice(valueStart, valueEnd);
+    }
+    pos = next;
+
+    let key = knownHeaderKey(name);
+    if (key === undefined) {
+      if (!isAll(name, TOKEN)) throw new SipParseError(`invalid header field name ${excerpt(name)} in line ${line}`);
+      key = name.toLowerCase();
+    }
+    let parsed: unknown;
+    const bit = fieldBit(key);
+    if (bit !== 0) {
+      try {
+        parsed = parseStructured(key, source, from, to);
+      } catch (error) {
+        if (!(error instanceof SipParseError)) throw error;
+        if ((bit & SOFT) === 0) throw new SipParseError(`invalid ${name} header field ${excerpt(value)}: ${error.message}`);
+        // RFC 4475 §3.1.2.4: a receiver may answer 400 or read these as absent (or as the default expiry).
+        problems.push({ status: 400, reason: `invalid ${name}: ${error.message}` });
+      }
+      if (seen & bit & ONCE) {
+        // Several would make the message ambiguous (RFC 4475 §3.3.8-9).
+        if ((bit & SOFT) === 0) throw new SipParseError(`more than one ${name} header field`);
+        problems.push({ status: 400, reason: `more than one ${name} header field` });
+      }
+      seen |= bit;
+      if (bit === CONTENT_LENGTH) contentLength = parsed as number;
+    }
+    fields.push({ name, key, value, parsed });
+  }
+  adoptParsedFields(message, fields);
+
+  if ((seen & REQUIRED_MASK) !== REQUIRED_MASK) {
+    const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
+    throw new SipParseError(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
+  }
+  if (message instanceof SipRequest) checkRequest(message, problems);
+  return { message, bodyStart, contentLength };
+}
+
+/** Request faults that a UAS answers rather than drops; the most fundamental comes first. */
+function checkRequest(request: SipRequest, problems: SipProblem[]): void {
+  const found: SipProblem[] = [];
+  // RFC 3261 §8.2.2.1 / RFC 4475 §3.1.2.16: a version the UAS does not speak.
+  if (request.version !== 'SIP/2.0') found.push({ status: 505, reason: `SIP version ${request.version} is not supported` });
+  const uri = request.uri;
+  // RFC 3261 §8.2.2.1 / RFC 4475 §3.3.2-3: only SIP, SIPS and tel URIs are understood.
+  if (uri instanceof AbsoluteUri) found.push({ status: 416, reason: `unsupported URI scheme "${uri.scheme}"` });
+  // RFC 3261 §19.1.1 (Table 1) / RFC 4475 §3.1.2.11: headers are not allowed in a Request-URI.
+  if (uri instanceof SipUri && uri.headers.size > 0) {
+    found.push({ status: 400, reason: 'the Request-URI carries headers (RFC 3261 §19.1.1)' });
+  }
+  // RFC 4475 §3.1.2.17-18: the CSeq method must be the request method.
+  const cseq = request.cseq;
+  if (cseq.method !== request.method) {
+    found.push({ status: 400, reason: `CSeq method ${cseq.method} does not match the request method ${request.method}` });
+  }
+  if (found.length > 0) problems.unshift(...found);
+}

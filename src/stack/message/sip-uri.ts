@@ -1,0 +1,214 @@
+/**
+ * SIP and SIPS URIs (RFC 3261 §19.1). Immutable: change one with `with()`, which keeps every
+ * message that holds the old value consistent. User, password, parameters and headers are kept
+ * unescaped (§19.1.4 compares them so) and escaped again when written; a parsed URI writes back
+ * its exact source text.
+ */
+import { HNV, PARAM, PASSWORD, USER, isDigit, parseDigits } from './chars';
+import { isHost, scanHost } from './host';
+import { escapeComponent, unescapeComponent } from './percent-encoding';
+import { NO_PARAMS } from './scanner';
+import type { Params } from './scanner';
+import { SipParseError } from './sip-parse-error';
+
+export interface SipUriInit {
+  scheme?: 'sip' | 'sips';
+  user?: string;
+  password?: string;
+  /** Host name, IPv4 address, or IPv6 address in brackets (`[2001:db8::1]`). */
+  host: string;
+  port?: number;
+  /** uri-parameters, unescaped; `null` or `true` for a parameter without value (`lr`). */
+  params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | true | null | undefined>>;
+  /** Headers carried in the URI (`?Route=...`), unescaped. */
+  headers?: Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
+}
+
+const NO_HEADERS: ReadonlyMap<string, string> = NO_PARAMS as unknown as ReadonlyMap<string, string>;
+
+function entries<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
+  return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
+}
+
+export class SipUri {
+  readonly scheme: 'sip' | 'sips';
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly host: string;
+  /** The port, or undefined when the URI has none (the default then depends on the transport). */
+  readonly port: number | undefined;
+  /** uri-parameters by lower-case name, unescaped. */
+  readonly params: Params;
+  readonly headers: ReadonlyMap<string, string>;
+  #text: string | undefined;
+
+  /**
+   * @param source the exact text this URI was parsed from (used by the parser only).
+   * @throws RangeError on a host or port that cannot be written.
+   */
+  constructor(init: SipUriInit, source?: string) {
+    this.scheme = init.scheme ?? 'sip';
+    this.user = init.user;
+    this.password = init.password;
+    this.host = init.host;
+    this.port = init.port;
+    this.#text = source;
+    if (source !== undefined) {
+      this.params = (init.params as Params | undefined) ?? NO_PARAMS;
+      this.headers = (init.headers as ReadonlyMap<string, string> | undefined) ?? NO_HEADERS;
+      return;
+    }
+    if (!isHost(this.host)) throw new RangeError(`invalid host ${JSON.stringify(this.host)}`);
+    if (this.port !== undefined && !(Number.isInteger(this.port) && this.port >= 0 && this.port <= 65535)) {
+      throw new RangeError(`invalid port ${this.port}`);
+    }
+    if (this.user === '') throw new RangeError('the user part of a SIP URI cannot be empty');
+    let params: Map<string, string | null> | undefined;
+    for (const [name, value] of entries(init.params ?? {})) {
+      if (value === undefined) continue;
+      if (name === '') throw new RangeError('empty URI parameter name');
+      params ??= new Map();
+      params.set(name.toLowerCase(), value === null || value === true ? null : value);
+    }
+    this.params = params ?? NO_PARAMS;
+    const headers = new Map(entries(init.headers ?? {}));
+    this.headers = headers.size === 0 ? NO_HEADERS : headers;
+  }
+
+  /** The `transport` parameter, lower case (`ws`, `wss`, `udp`, `tcp`, `tls`, `sctp`). */
+  get transport(): string | undefined {
+    return this.params.get('transport')?.toLowerCase();
+  }
+
+  /** A copy with some parts replaced; give `undefined` to remove an optional part. */
+  with(changes: Partial<SipUriInit>): SipUri {
+    return new SipUri({
+      scheme: this.scheme,
+      user: this.user,
+      password: this.password,
+      host: this.host,
+      port: this.port,
+      params: this.params,
+      headers: this.headers,
+      ...changes,
+    });
+  }
+
+  /** A copy with parameter `name` set (`null`: no value) or, given `undefined`, removed. */
+  withParam(name: string, value: string | null | undefined): SipUri {
+    const params = new Map(this.params);
+    if (value === undefined) params.delete(name.toLowerCase());
+    else params.set(name.toLowerCase(), value);
+    return this.with({ params });
+  }
+
+  toString(): string {
+    if (this.#text !== undefined) return this.#text;
+    let out = `${this.scheme}:`;
+    if (this.user !== undefined) {
+      out += escapeComponent(this.user, USER);
+      if (this.password !== undefined) out += `:${escapeComponent(this.password, PASSWORD)}`;
+      out += '@';
+    }
+    out += this.host;
+    if (this.port !== undefined) out += `:${this.port}`;
+    for (const [name, value] of this.params) {
+      out += `;${escapeComponent(name, PARAM)}`;
+      if (value !== null) out += `=${escapeComponent(value, PARAM)}`;
+    }
+    let separator = '?';
+    for (const [name, value] of this.headers) {
+      out += `${separator}${escapeComponent(name, HNV)}=${escapeComponent(value, HNV)}`;
+      separator = '&';
+    }
+    this.#text = out;
+    return out;
+  }
+}
+
+const STOP_SEMI = 1;
+const STOP_QUESTION = 2;
+const STOP_EQUALS = 4;
+const STOP_AMP = 8;
+
+/** Index of the first character in s[i, end) that is one of the `stops`, or `end`. */
+function componentEnd(s: string, i: number, end: number, stops: number): number {
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (
+      (c === 0x3b && stops & STOP_SEMI) ||
+      (c === 0x3f && stops & STOP_QUESTION) ||
+      (c === 0x3d && stops & STOP_EQUALS) ||
+      (c === 0x26 && stops & STOP_AMP)
+    ) {
+      return i;
+    }
+  }
+  return end;
+}
+
+/**
+ * Parses s[start, end) as a SIP or SIPS URI whose scheme (already checked) ends at `colon`.
+ * @throws SipParseError naming the first problem.
+ */
+export function parseSipUri(s: string, start: number, end: number, scheme: 'sip' | 'sips', colon: number): SipUri {
+  let i = colon + 1;
+  let user: string | undefined;
+  let password: string | undefined;
+  // RFC 3261 §25.1: neither the host nor the parameters may hold an unescaped "@", so the first
+  // one ends the userinfo, whose user part may itself hold ";" and "?" (RFC 4475 §3.1.1.9).
+  const at = s.indexOf('@', i);
+  if (at >= 0 && at < end) {
+    let userEnd = s.indexOf(':', i);
+    if (userEnd < 0 || userEnd > at) userEnd = at;
+    if (userEnd === i) throw new SipParseError('empty user part in SIP URI');
+    user = unescapeComponent(s, i, userEnd, USER, 'SIP URI user part');
+    if (userEnd < at) password = unescapeComponent(s, userEnd + 1, at, PASSWORD, 'SIP URI password');
+    i = at + 1;
+  }
+  const hostEnd = scanHost(s, i, end);
+  const host = s.slice(i, hostEnd);
+  i = hostEnd;
+  let port: number | undefined;
+  if (i < end && s.charCodeAt(i) === 0x3a) {
+    let j = i + 1;
+    while (j < end && isDigit(s.charCodeAt(j))) j++;
+    port = parseDigits(s, i + 1, j, 5);
+    if (port < 0 || port > 65535) throw new SipParseError(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
+    i = j;
+  }
+  let params: Map<string, string | null> | undefined;
+  while (i < end && s.charCodeAt(i) === 0x3b) {
+    const nameEnd = componentEnd(s, i + 1, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
+    if (nameEnd === i + 1) throw new SipParseError('empty URI parameter');
+    const name = unescapeComponent(s, i + 1, nameEnd, PARAM, 'URI parameter').toLowerCase();
+    let value: string | null = null;
+    i = nameEnd;
+    if (i < end && s.charCodeAt(i) === 0x3d) {
+      const valueEnd = componentEnd(s, i + 1, end, STOP_SEMI | STOP_QUESTION);
+      if (valueEnd === i + 1) throw new SipParseError(`URI parameter "${name}" has no value`);
+      value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'URI parameter');
+      i = valueEnd;
+    }
+    params ??= new Map();
+    if (!params.has(name)) params.set(name, value);
+  }
+  let headers: Map<string, string> | undefined;
+  if (i < end && s.charCodeAt(i) === 0x3f) {
+    headers = new Map();
+    do {
+      const nameEnd = componentEnd(s, i + 1, end, STOP_EQUALS | STOP_AMP);
+      if (nameEnd === i + 1 || nameEnd >= end || s.charCodeAt(nameEnd) !== 0x3d) {
+        throw new SipParseError('URI header without "name="');
+      }
+      const valueEnd = componentEnd(s, nameEnd + 1, end, STOP_AMP);
+      headers.set(
+        unescapeComponent(s, i + 1, nameEnd, HNV, 'URI header name'),
+        unescapeComponent(s, nameEnd + 1, valueEnd, HNV, 'URI header value'),
+      );
+      i = valueEnd;
+    } while (i < end && s.charCodeAt(i) === 0x26);
+  }
+  if (i < end) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
+  return new SipUri({ scheme, user, password, host, port, params, headers }, s.slice(start, end));
+}

@@ -1,0 +1,111 @@
+/**
+ * The header fields the message model exposes as typed values, and how each value is read. They
+ * are read when a message is parsed or a field is set, so a malformed one is reported at once and
+ * the typed accessors never fail later.
+ */
+import { WORD, parseDigits, skipClass } from './chars';
+import { parseCSeq } from './cseq';
+import { parseContactList, parseNameAddr, parseRouteList } from './name-addr';
+import { SipParseError } from './sip-parse-error';
+import { parseViaList } from './via';
+
+/** Call-ID (RFC 3261 §20.8): `callid = word [ "@" word ]`. */
+export function parseCallId(value: string, start = 0, end = value.length): string {
+  let i = skipClass(value, start, end, WORD);
+  if (i === start) throw new SipParseError(end === start ? 'empty Call-ID' : `invalid character ${JSON.stringify(value[start])} in Call-ID`);
+  if (i < end && value.charCodeAt(i) === 0x40) {
+    const host = i + 1;
+    i = skipClass(value, host, end, WORD);
+    if (i === host) throw new SipParseError('Call-ID ends with "@"');
+  }
+  if (i < end) throw new SipParseError(`invalid character ${JSON.stringify(value[i])} in Call-ID`);
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** A decimal field value of at most `max`, as Content-Length, Max-Forwards and Expires are. */
+function parseNumber(value: string, start: number, end: number, max: number, maxDigits: number, what: string): number {
+  const n = parseDigits(value, start, end, maxDigits);
+  if (n < 0 || n > max) throw new SipParseError(`${what} ${JSON.stringify(value.slice(start, end))} is not a number from 0 to ${max}`);
+  return n;
+}
+
+const MAX_CONTENT_LENGTH = 0xffffffff;
+
+// One bit per typed field, so the parser tracks which it has met in a number.
+export const VIA = 1;
+export const FROM = 2;
+export const TO = 4;
+export const CALL_ID = 8;
+export const CSEQ = 16;
+export const CONTENT_LENGTH = 32;
+export const MAX_FORWARDS = 64;
+export const EXPIRES = 128;
+export const CONTACT = 256;
+export const ROUTE = 512;
+export const RECORD_ROUTE = 1024;
+
+/** The bit of a typed field, or 0 for a field kept as text only. */
+export function fieldBit(key: string): number {
+  switch (key) {
+    case 'via':
+      return VIA;
+    case 'from':
+      return FROM;
+    case 'to':
+      return TO;
+    case 'call-id':
+      return CALL_ID;
+    case 'cseq':
+      return CSEQ;
+    case 'content-length':
+      return CONTENT_LENGTH;
+    case 'max-forwards':
+      return MAX_FORWARDS;
+    case 'expires':
+      return EXPIRES;
+    case 'contact':
+      return CONTACT;
+    case 'route':
+      return ROUTE;
+    case 'record-route':
+      return RECORD_ROUTE;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Reads the typed value of the field with this key whose value is value[start, end); undefined for fields the model keeps as text.
+ * @throws SipParseError when the value is malformed.
+ */
+export function parseStructured(key: string, value: string, start = 0, end = value.length): unknown {
+  switch (key) {
+    case 'via':
+      return parseViaList(value, start, end);
+    case 'from':
+    case 'to': {
+      const address = parseNameAddr(value, start, end);
+      if (address.params.get('tag') === null) throw new SipParseError('tag parameter without a value');
+      return address;
+    }
+    case 'call-id':
+      return parseCallId(value, start, end);
+    case 'cseq':
+      return parseCSeq(value, start, end);
+    case 'contact':
+      return parseContactList(value, start, end);
+    case 'route':
+    case 'record-route':
+      return parseRouteList(value, start, end);
+    case 'content-length':
+      return parseNumber(value, start, end, MAX_CONTENT_LENGTH, 10, 'Content-Length');
+    case 'max-forwards':
+      // RFC 3261 §20.22: an integer in the range 0-255.
+      return parseNumber(value, start, end, 255, 3, 'Max-Forwards');
+    case 'expires':
+      // RFC 3261 §20.19: delta-seconds, 0 to 2**32-1.
+      return parseNumber(value, start, end, 0xffffffff, 10, 'Expires');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * tel URIs (RFC 3966 §3): a global number (`tel:+1-201-555-0123`) or a local one with a
+ * phone-context (`tel:7042;phone-context=example.com`). The number keeps its visual separators as
+ * written; parameters are unescaped like SIP URI parameters. A parsed URI writes back its source.
+ */
+import { PARAM, TOKEN, is, isAll } from './chars';
+import { escapeComponent, unescapeComponent } from './percent-encoding';
+import { NO_PARAMS } from './scanner';
+import type { Params } from './scanner';
+import { SipParseError } from './sip-parse-error';
+
+/** Whether `c` may appear in a telephone-subscriber: digits, hex digits, `*`, `#`, visual separators. */
+function isPhoneChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) ||
+    c === 0x2a || c === 0x23 || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29
+  );
+}
+
+function isPhoneNumber(text: string): boolean {
+  const first = text.charCodeAt(0) === 0x2b ? 1 : 0;
+  if (text.length <= first) return false;
+  let digits = 0;
+  for (let i = first; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isPhoneChar(c)) return false;
+    if (c !== 0x2d && c !== 0x2e && c !== 0x28 && c !== 0x29) digits++;
+  }
+  return digits > 0;
+}
+
+export class TelUri {
+  readonly scheme = 'tel' as const;
+  /** The number as written: `+` and digits for a global number, with any visual separators. */
+  readonly number: string;
+  /** Parameters by lower-case name, unescaped (`phone-context`, `ext`, `isub`, ...). */
+  readonly params: Params;
+  #text: string | undefined;
+
+  /** @param source the exact text this URI was parsed from (used by the parser only). */
+  constructor(number: string, params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>, source?: string) {
+    if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${JSON.stringify(number)}`);
+    this.number = number;
+    this.#text = source;
+    if (params === undefined) {
+      this.params = NO_PARAMS;
+    } else if (params instanceof Map) {
+      this.params = params;
+    } else {
+      const list = Symbol.iterator in params ? [...(params as Iterable<readonly [string, string | null]>)] : Object.entries(params);
+      this.params = list.length === 0 ? NO_PARAMS : new Map(list.map(([name, value]) => [name.toLowerCase(), value]));
+    }
+  }
+
+  /** Whether the number is global (`+` and an E.164 number), which needs no phone-context. */
+  get isGlobal(): boolean {
+    return this.number.charCodeAt(0) === 0x2b;
+  }
+
+  toString(): string {
+    if (this.#text !== undefined) return this.#text;
+    let out = `tel:${this.number}`;
+    for (const [name, value] of this.params) out += value === null ? `;${name}` : `;${name}=${escapeComponent(value, PARAM)}`;
+    this.#text = out;
+    return out;
+  }
+}
+
+/** Parses s[start, end) as a tel URI whose scheme ends at `colon`. */
+export function parseTelUri(s: string, start: number, end: number, colon: number): TelUri {
+  let i = colon + 1;
+  let numberEnd = s.indexOf(';', i);
+  if (numberEnd < 0 || numberEnd > end) numberEnd = end;
+  const number = s.slice(i, numberEnd);
+  if (!isPhoneNumber(number)) throw new SipParseError(`invalid telephone number ${JSON.stringify(number)}`);
+  i = numberEnd;
+  let params: Map<string, string | null> | undefined;
+  while (i < end) {
+    // RFC 3966: pname = 1*( alphanum / "-" ), pvalue = 1*paramchar.
+    let nameEnd = i + 1;
+    while (nameEnd < end && is(s.charCodeAt(nameEnd), TOKEN) && s.charCodeAt(nameEnd) !== 0x25) nameEnd++;
+    const name = s.slice(i + 1, nameEnd).toLowerCase();
+    if (!isAll(name, TOKEN)) throw new SipParseError('empty tel URI parameter');
+    let value: string | null = null;
+    i = nameEnd;
+    if (i < end && s.charCodeAt(i) === 0x3d) {
+      let valueEnd = s.indexOf(';', i + 1);
+      if (valueEnd < 0 || valueEnd > end) valueEnd = end;
+      if (valueEnd === i + 1) throw new SipParseError(`tel URI parameter "${name}" has no value`);
+      value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'tel URI parameter');
+      i = valueEnd;
+    }
+    if (i < end && s.charCodeAt(i) !== 0x3b) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in tel URI`);
+    params ??= new Map();
+    if (!params.has(name)) params.set(name, value);
+  }
+  return new TelUri(number, params, s.slice(start, end));
+}
