@@ -3,21 +3,8 @@
 // telephone-event (a gateway answer stripped of it) makes the session refuse, so the user agent
 // falls back to SIP INFO.
 import { expect } from '@open-wc/testing';
-import * as sdpTransform from 'sdp-transform';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, connect, makeSession, reinvite, waitFor } from './media-test-helpers';
-
-/** The answer of a peer that does not do RFC 4733: telephone-event removed from every stream. */
-function withoutTelephoneEvent(sdp: string): string {
-  const session = sdpTransform.parse(sdp);
-  for (const media of session.media) {
-    const events = new Set(media.rtp.filter((rtp) => rtp.codec.toLowerCase() === 'telephone-event').map((rtp) => rtp.payload));
-    media.rtp = media.rtp.filter((rtp) => !events.has(rtp.payload));
-    media.fmtp = media.fmtp.filter((fmtp) => !events.has(fmtp.payload));
-    media.payloads = String(media.payloads ?? '').split(' ').filter((payload) => !events.has(Number(payload))).join(' ');
-  }
-  return sdpTransform.write(session);
-}
+import { closeAll, connect, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
 
 describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
   afterEach(closeAll);

@@ -1,6 +1,7 @@
 // Shared by the media-*.test.ts files: two WebRtcMediaSessions in one page negotiate by passing
 // SDP strings, as the user agent would over SIP, and getStats() proves what media flows. Every wait
 // is bounded and fails with what it waited for; no test sleeps to hope.
+import * as sdpTransform from 'sdp-transform';
 import { WebRtcMediaSession, type WebRtcMediaSessionOptions } from '../../src/media/webrtc-media-session';
 
 export const isFirefox = navigator.userAgent.includes('Firefox');
@@ -117,4 +118,16 @@ export async function waitForStill(session: WebRtcMediaSession, kind: 'audio' | 
     },
     5000,
   );
+}
+
+/** The answer of a peer that does not do RFC 4733: telephone-event removed from every stream. */
+export function withoutTelephoneEvent(sdp: string): string {
+  const session = sdpTransform.parse(sdp);
+  for (const media of session.media) {
+    const events = new Set(media.rtp.filter((rtp) => rtp.codec.toLowerCase() === 'telephone-event').map((rtp) => rtp.payload));
+    media.rtp = media.rtp.filter((rtp) => !events.has(rtp.payload));
+    media.fmtp = media.fmtp.filter((fmtp) => !events.has(fmtp.payload));
+    media.payloads = String(media.payloads ?? '').split(' ').filter((payload) => !events.has(Number(payload))).join(' ');
+  }
+  return sdpTransform.write(session);
 }
