@@ -106,7 +106,7 @@ export class Dialog {
    * remote target goes last in Route.
    */
   createRequest(method: string, seq?: number): SipRequest {
-    const number = seq ?? ++this.localSeq;
+    const number = seq ?? this.nextSeq();
     let uri: Uri = this.remoteTarget;
     let route = this.routeSet;
     const first = route[0];
@@ -122,6 +122,11 @@ export class Dialog {
     request.setHeader('CSeq', new CSeq(number, method));
     if (route.length > 0) request.setHeader('Route', route);
     return request;
+  }
+
+  /** Takes the next local CSeq number: for a request resent with credentials (§22.2). */
+  nextSeq(): number {
+    return ++this.localSeq;
   }
 
   /** §13.2.2.4: the ACK for a 2xx carries the INVITE's CSeq number. */

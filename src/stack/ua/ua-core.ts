@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import type { Random } from '../core/random';
 import { CSeq, NameAddr, SipRequest, SipUri, Via, type SipResponse, type Uri } from '../message/message';
 import type { ClientTransaction, TransactionLayer } from '../transaction/transaction-layer';
+import { parseUri } from '../message/uri';
 import { responseTo } from '../transaction/requests';
 import type { Transport } from '../transport/transport';
 import { outboundContactParams } from '../transport/outbound';
@@ -83,6 +84,14 @@ export class UaCore {
   /** A Call-ID (§8.1.1.4: globally unique; random is enough, no host needed). */
   newCallId(): string {
     return this.options.random.token(22);
+  }
+
+  /** A target as a user types it: `bob`, `bob@example.com`, `sip:bob@example.com`, `tel:+1…`. */
+  targetUri(target: string | Uri): Uri {
+    if (typeof target !== 'string') return target;
+    const text = target.trim();
+    if (/^(sips?|tel):/i.test(text)) return parseUri(text);
+    return parseUri(`sip:${text.includes('@') ? text : `${text}@${this.options.aor.host}`}`);
   }
 
   /** Our address with the display name, as From of our requests. */

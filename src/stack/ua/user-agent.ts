@@ -18,6 +18,11 @@ import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
 import { UaCore, type SendResult } from './ua-core';
+import { CallManager, type CallManagerOptions } from './calls/call-manager';
+import type { Call } from './calls/call';
+import type { IncomingCall } from './calls/incoming-call';
+import type { OutgoingCall } from './calls/outgoing-call';
+import type { CallMediaOptions } from './calls/call-types';
 
 export interface UserAgentOptions {
   /** The address of record, `sip:alice@example.com`. */
@@ -40,6 +45,8 @@ export interface UserAgentOptions {
   timers?: Partial<TimerSettings>;
   /** How long a MESSAGE waits for a connection before it fails (30 s). */
   messageQueueTimeoutMs?: number;
+  /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
+  calls?: CallManagerOptions;
 }
 
 export interface IncomingMessage {
@@ -55,6 +62,8 @@ export interface UserAgentEvents {
   unregistered: [info: { reason: string }];
   'registration-failed': [info: { status: number; reason: string }];
   message: [message: IncomingMessage];
+  /** A call arrived: answer(), decline() or let it ring; only with `calls` enabled. */
+  'incoming-call': [call: IncomingCall];
   /** Something on the wire could not be used; `answered` says whether a 400-class response went back. */
   'bad-message': [info: { error: Error; answered: boolean }];
 }
@@ -74,6 +83,7 @@ export class UserAgent {
   readonly events: Emitter<UserAgentEvents>;
   readonly core: UaCore;
   readonly registration: Registration;
+  private readonly callManager: CallManager | undefined;
   private readonly transport: Transport;
   private readonly logger: Logger;
   private readonly requestHandlers: RequestHandler[] = [];
@@ -122,6 +132,7 @@ export class UserAgent {
     this.registration.events.on('registered', ({ expires }) => this.events.emit('registered', { expires }));
     this.registration.events.on('unregistered', (info) => this.events.emit('unregistered', info));
     this.registration.events.on('failed', ({ status, reason }) => this.events.emit('registration-failed', { status, reason }));
+    if (options.calls) this.callManager = new CallManager(this, options.calls, (call) => this.events.emit('incoming-call', call));
     this.unsubscribe.push(
       options.transport.onMessage((text) => this.receive(text)),
       options.transport.onStateChange((state, info) => this.transportChanged(state, info)),
@@ -130,6 +141,17 @@ export class UserAgent {
 
   get registered(): boolean {
     return this.registration.registered;
+  }
+
+  /** The calls that have not ended (empty without `calls` enabled). */
+  get calls(): Call[] {
+    return this.callManager?.calls ?? [];
+  }
+
+  /** Places a call to `target` (`bob`, `bob@example.com`, `sip:…`); needs `calls` enabled. */
+  call(target: string, options?: CallMediaOptions): OutgoingCall {
+    if (!this.callManager) throw new TypeError('calls are not enabled: pass the `calls` option with a media session factory');
+    return this.callManager.call(target, options);
   }
 
   /** Connects the transport (and keeps it connected); resolves once connected the first time. */
@@ -142,6 +164,7 @@ export class UserAgent {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.callManager?.hangupAll();
     if (this.registration.state !== 'unregistered' && this.transport.state === 'connected') {
       await this.registration.unregister().catch(() => undefined);
     }
@@ -182,11 +205,7 @@ export class UserAgent {
 
   /** A target as the user types it: `bob`, `bob@example.com`, `sip:bob@example.com`, `tel:+1…`. */
   targetUri(target: string | Uri): Uri {
-    if (typeof target !== 'string') return target;
-    const text = target.trim();
-    if (/^(sips?|tel):/i.test(text)) return parseUri(text);
-    const withDomain = text.includes('@') ? text : `${text}@${this.core.aor.host}`;
-    return parseUri(`sip:${withDomain}`);
+    return this.core.targetUri(target);
   }
 
   /** Lets a session layer see requests first (in-dialog requests, INVITE, CANCEL, ACK). */

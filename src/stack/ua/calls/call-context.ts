@@ -1,0 +1,22 @@
+import type { Dialog } from '../../dialog/dialog';
+import type { ServerTransaction } from '../../transaction/transaction-layer';
+import type { SipResponse } from '../../message/message';
+import type { MediaSession, MediaSessionOptions } from '../media-session';
+import type { UaCore } from '../ua-core';
+import type { CallMediaOptions } from './call-types';
+
+/** What a call needs from the user agent around it, kept narrow so calls stay testable. */
+export interface CallContext {
+  readonly core: UaCore;
+  /** Answers a request in its server transaction (a To tag is added, §8.2.6.2). */
+  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse;
+  createMedia(options: CallMediaOptions): MediaSession;
+  readonly mediaDefaults: Pick<MediaSessionOptions, 'audio' | 'video'>;
+  /** The dialog of a call is now confirmed or early: route its requests to it. */
+  trackDialog(dialog: Dialog, call: unknown): void;
+  forgetCall(call: unknown): void;
+  /** Called before a call is answered: call waiting holds the others (issue: answering holds the other call). */
+  holdOthers(call: unknown): Promise<void>;
+  /** Starts an outgoing call on behalf of an accepted REFER. */
+  callFor(target: string, options: CallMediaOptions): unknown;
+}
