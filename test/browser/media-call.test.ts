@@ -4,6 +4,8 @@
 import { expect } from '@open-wc/testing';
 import { countMediaLines, hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
+import { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
+import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
 import { MediaSessionError } from '../../src/stack/ua/media-session';
 import { closeAll, connect, growth, makeSession, play, reinvite, waitFor, waitForGrowth, waitForStill } from './media-test-helpers';
 
@@ -95,6 +97,48 @@ describe('WebRtcMediaSession: audio call', () => {
     await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice after the rollback');
     const [offer] = await reinvite(alice, bob);
     expect(readMediaLines(offer)[0]?.direction).to.equal('sendrecv');
+  });
+
+  it('opens exactly the device the user chose, through an injectable getUserMedia', async () => {
+    const asked: MediaStreamConstraints[] = [];
+    const getUserMedia = (constraints: MediaStreamConstraints) => {
+      asked.push(constraints);
+      return navigator.mediaDevices.getUserMedia(constraints);
+    };
+    (await getUserMedia({ audio: true })).getTracks().forEach((track) => track.stop());
+    const microphone = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === 'audioinput');
+    expect(microphone?.deviceId, 'a fake microphone with an id').to.be.a('string').and.not.equal('');
+    const alice = makeSession({ audio: { deviceId: microphone!.deviceId }, getUserMedia });
+    await alice.createOffer();
+    expect(asked[1]).to.deep.equal({ audio: { deviceId: { exact: microphone!.deviceId } }, video: false });
+    expect(alice.localStream.getAudioTracks()[0]?.getSettings().deviceId).to.equal(microphone!.deviceId);
+  });
+
+  it('is made by the factory the elements inject, with the page\'s getUserMedia', async () => {
+    let asked = 0;
+    const factory = webRtcMediaSessionFactory({
+      getUserMedia: (constraints) => {
+        asked += 1;
+        return navigator.mediaDevices.getUserMedia(constraints);
+      },
+    });
+    const session = factory({ audio: true, video: false, iceServers: [] });
+    try {
+      expect(session).to.be.instanceOf(WebRtcMediaSession);
+      await session.createOffer();
+      expect(asked).to.equal(1);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('reports a refused microphone as a media-access error', async () => {
+    const refuse = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const alice = makeSession({ getUserMedia: refuse });
+    let refused: unknown;
+    await alice.createOffer().catch((error: unknown) => (refused = error));
+    expect(refused instanceof MediaSessionError && refused.code === 'media-access', String(refused)).to.equal(true);
+    expect(String(refused)).to.contain('NotAllowedError');
   });
 
   it('releases the microphone and stops sending on close()', async () => {
