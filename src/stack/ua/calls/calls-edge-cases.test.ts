@@ -1,0 +1,111 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMessage } from '../../message/parser';
+import type { SipRequest } from '../../message/message';
+import { FakeMediaSession } from '../fake-media-session';
+import { sent, twoPhones } from './calls.fixtures';
+
+const startLine = (text: string) => text.slice(0, text.indexOf('\r\n'));
+
+describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', () => {
+  it('retransmits the 200 until the ACK comes (§13.3.1.4), over a reliable transport too', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    alice.ua.call('bob');
+    await flush();
+    const incoming = bob.incoming[0]!;
+    const undrop = pair.a.drop((text) => text.startsWith('ACK '));
+    await incoming.answer();
+    await flush();
+    clock.advance(500 + 1000 + 2000);
+    await flush();
+    assert.equal(sent(pair.b, 'SIP/2.0 200').length, 4, 'sent, then at T1, 2T1, 4T1');
+    undrop();
+    clock.advance(4000);
+    await flush();
+    const count = sent(pair.b, 'SIP/2.0 200').length;
+    clock.advance(16000);
+    await flush();
+    assert.equal(sent(pair.b, 'SIP/2.0 200').length, count, 'the ACK stopped retransmission');
+    assert.equal(incoming.state, 'connected');
+  });
+
+  it('ends a call whose 200 is never ACKed after 64*T1 with BYE', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    pair.a.drop((text) => text.startsWith('ACK '));
+    const incoming = bob.incoming[0]!;
+    await incoming.answer();
+    await flush();
+    for (let i = 0; i < 40; i++) {
+      clock.advance(1000);
+      await flush(2);
+    }
+    assert.equal(incoming.ended?.cause, 'failed');
+    assert.match(incoming.ended!.reason!, /no ACK/);
+    assert.equal(sent(pair.b, 'BYE').length, 1);
+    assert.equal(call.ended?.cause, 'remote-hangup');
+  });
+
+  it('a 200 that crosses the CANCEL is ACKed and ended with BYE (§9.1)', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    const incoming = bob.incoming[0]!;
+    // Bob answers while alice's CANCEL is still in flight.
+    pair.a.delay(50);
+    await call.hangup();
+    await incoming.answer();
+    await flush();
+    clock.advance(50);
+    await flush(20);
+    const aliceLines = pair.a.sent.map(startLine);
+    assert.ok(aliceLines.some((l) => l.startsWith('CANCEL')), aliceLines.join('\n'));
+    assert.ok(aliceLines.some((l) => l.startsWith('ACK')), 'the 200 is ACKed');
+    assert.ok(aliceLines.some((l) => l.startsWith('BYE')), 'and the call ended with BYE');
+    assert.equal(call.ended?.cause, 'canceled');
+    assert.ok(incoming.ended, 'bob\'s side ended too');
+  });
+
+  it('plays early media from a 183 with SDP before the answer', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    const invite = parseMessage(sent(pair.a, 'INVITE')[0]!) as SipRequest;
+    const ringing = parseMessage(sent(pair.b, 'SIP/2.0 180')[0]!);
+    const sdp = await new FakeMediaSession({}).applyOffer(invite.body);
+    const copied = ringing.headerFields.filter((f) => ['via', 'from', 'to', 'call-id', 'cseq', 'contact'].includes(f.key));
+    pair.b.send(
+      `SIP/2.0 183 Session Progress\r\n${copied.map((f) => `${f.name}: ${f.value}`).join('\r\n')}\r\n` +
+        `Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(sdp).length}\r\n\r\n${sdp}`,
+    );
+    await flush();
+    assert.equal(call.state, 'early');
+    assert.equal(alice.media.sessions[0]!.remoteDescription, sdp);
+  });
+
+  it('answers an INVITE without SDP with an offer in the 200 and takes the answer from the ACK (§13.2.1)', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    // The far end (pair.b) acts as a gateway that sends an INVITE without a body to alice.
+    pair.b.send(
+      'INVITE sip:alice@example.test SIP/2.0\r\nVia: SIP/2.0/WS gw.invalid;branch=z9hG4bKnosdp\r\nMax-Forwards: 70\r\n' +
+        'From: <sip:gw@example.test>;tag=g1\r\nTo: <sip:alice@example.test>\r\nCall-ID: nosdp\r\nCSeq: 1 INVITE\r\n' +
+        'Contact: <sip:gw@gw.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n',
+    );
+    await flush();
+    const incoming = alice.incoming[0]!;
+    await incoming.answer();
+    await flush();
+    const ok = parseMessage(sent(pair.a, 'SIP/2.0 200')[0]!);
+    assert.match(ok.body, /^v=0/, 'the 200 carries our offer');
+    const answer = await new FakeMediaSession({}).applyOffer(ok.body);
+    pair.b.send(
+      `ACK ${ok.contact[0]!.toString().replace(/^<|>$/g, '')} SIP/2.0\r\nVia: SIP/2.0/WS gw.invalid;branch=z9hG4bKack\r\nMax-Forwards: 70\r\n` +
+        `From: <sip:gw@example.test>;tag=g1\r\nTo: ${ok.to.toString()}\r\nCall-ID: nosdp\r\nCSeq: 1 ACK\r\n` +
+        `Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(answer).length}\r\n\r\n${answer}`,
+    );
+    await flush();
+    assert.equal(alice.media.sessions[0]!.remoteDescription, answer, 'the answer in the ACK reached the media');
+    assert.equal(incoming.state, 'connected');
+  });
+});
