@@ -1,0 +1,59 @@
+/**
+ * Who the server is: the names and addresses that mean "this server" in a Request-URI or Route
+ * (RFC 3261 §16.4), and the Via and Record-Route values it writes (§16.6 steps 4 and 8).
+ */
+import { NameAddr, SipUri, Via } from '../../src/stack/message/message';
+import type { Uri } from '../../src/stack/message/message';
+
+/** Hosts that always reach this machine, whatever address the server listens on. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+export class ServerIdentity {
+  /** The host as written in URIs and Via (an IPv6 address in brackets). */
+  readonly host: string;
+  readonly #hosts: ReadonlySet<string>;
+
+  constructor(
+    advertisedHost: string,
+    readonly port: number,
+    readonly domain: string,
+  ) {
+    this.host = advertisedHost.includes(':') && !advertisedHost.startsWith('[') ? `[${advertisedHost}]` : advertisedHost;
+    this.#hosts = new Set([this.host, ...LOOPBACK_NAMES].map((host) => host.toLowerCase()));
+  }
+
+  /** The SIP domain, compared case-insensitively (RFC 3261 §19.1.4). */
+  isDomain(host: string): boolean {
+    return host.toLowerCase() === this.domain.toLowerCase();
+  }
+
+  /** Whether a host names this server's users: the domain, or this server's own address. */
+  isLocalHost(host: string): boolean {
+    return this.isDomain(host) || this.#hosts.has(host.toLowerCase());
+  }
+
+  /**
+   * Whether a URI addresses this server itself: the domain (any port: it is a name, not a socket)
+   * or one of its addresses with its port or none.
+   */
+  isMe(uri: Uri): boolean {
+    if (!(uri instanceof SipUri)) return false;
+    if (this.isDomain(uri.host)) return true;
+    return this.#hosts.has(uri.host.toLowerCase()) && (uri.port === undefined || uri.port === this.port);
+  }
+
+  /** `sip:<host>:<port>;transport=ws`: the server's own address. */
+  get uri(): SipUri {
+    return new SipUri({ host: this.host, port: this.port, params: { transport: 'ws' } });
+  }
+
+  /** §16.6 step 4 with `lr` (loose routing, §19.1.1): in-dialog requests come back through here. */
+  recordRoute(): NameAddr {
+    return new NameAddr(this.uri.withParam('lr', null));
+  }
+
+  /** §16.6 step 8: the Via this server puts on top of a request it forwards. */
+  via(branch: string): Via {
+    return new Via({ transport: 'WS', host: this.host, port: this.port, branch });
+  }
+}
