@@ -20,6 +20,7 @@ describe('WebRtcMediaSession: early media and forks', () => {
     expect(alice.peerConnection?.signalingState).to.equal(isFirefox ? 'stable' : 'have-remote-pranswer');
     await waitForGrowth(alice, 'audio', 'packetsReceived', 'early media from bob');
     await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio from alice during early media');
+    expect(alice.remoteStream.getAudioTracks(), 'early media is playable').to.have.length(1);
     const connection = alice.peerConnection;
     await alice.applyAnswer(answer);
     expect(alice.peerConnection).to.equal(connection, 'same far end: same transport');
