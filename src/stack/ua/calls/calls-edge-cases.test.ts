@@ -109,3 +109,21 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     assert.equal(incoming.state, 'connected');
   });
 });
+
+describe('calls behind a record-routing proxy (RFC 3261 §12.1.1)', () => {
+  it('copies Record-Route from the INVITE into the 180 and the 200', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    pair.b.send(
+      'INVITE sip:alice@example.test SIP/2.0\r\nRecord-Route: <sip:p2.example;lr>, <sip:p1.example;lr;ftag=x>\r\n' +
+        'Via: SIP/2.0/WS p2.example;branch=z9hG4bKrr\r\nMax-Forwards: 70\r\nFrom: <sip:gw@example.test>;tag=g1\r\n' +
+        'To: <sip:alice@example.test>\r\nCall-ID: rr\r\nCSeq: 1 INVITE\r\nContact: <sip:gw@gw.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n',
+    );
+    await flush();
+    await alice.incoming[0]!.answer();
+    await flush();
+    for (const prefix of ['SIP/2.0 180', 'SIP/2.0 200']) {
+      const response = parseMessage(sent(pair.a, prefix)[0]!);
+      assert.deepEqual(response.recordRoute.map(String), ['<sip:p2.example;lr>', '<sip:p1.example;lr;ftag=x>'], prefix);
+    }
+  });
+});

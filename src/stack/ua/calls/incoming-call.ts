@@ -1,6 +1,6 @@
 import { StateError } from '../../core/errors';
 import { Dialog } from '../../dialog/dialog';
-import type { SipRequest } from '../../message/message';
+import type { SipRequest, SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
 import { mediaType } from '../capabilities';
@@ -32,9 +32,18 @@ export class IncomingCall extends Call {
     this.dialog = Dialog.asUas(invite, localTag, true, firstLocalSeq);
     context.trackDialog(this.dialog, this);
     // §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us.
-    const ringing = responseTo(invite, 180, undefined, localTag);
-    ringing.setHeader('Contact', context.core.contact());
-    transaction.respond(ringing);
+    transaction.respond(this.dialogResponse(180));
+  }
+
+  /**
+   * A response that makes (or confirms) the dialog: our To tag, our Contact, and the Record-Route
+   * of the INVITE copied as it came (§12.1.1), without which proxies cannot route in the dialog.
+   */
+  private dialogResponse(status: number): SipResponse {
+    const response = responseTo(this.invite, status, undefined, this.dialog!.localTag);
+    if (this.invite.recordRoute.length > 0) response.setHeader('Record-Route', this.invite.recordRoute);
+    response.setHeader('Contact', this.context.core.contact());
+    return response;
   }
 
   /** Whether the caller offered video. */
@@ -59,8 +68,7 @@ export class IncomingCall extends Call {
       return;
     }
     if (this.endInfo) return; // canceled while we prepared the answer
-    const ok = responseTo(this.invite, 200, undefined, this.dialog!.localTag);
-    ok.setHeader('Contact', this.context.core.contact());
+    const ok = this.dialogResponse(200);
     ok.setHeader('Content-Type', 'application/sdp');
     ok.body = sdp;
     this.dialog!.confirm();

@@ -1,0 +1,76 @@
+// Browser test support: stack user agents with WebRTC media, on the browser's own WebSocket, at
+// the real Kamailio that the test runner's plugin started for this browser.
+import { executeServerCommand } from '@web/test-runner-commands';
+import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
+import { UserAgent } from '../../src/stack/ua/user-agent';
+import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
+import type { Call } from '../../src/stack/ua/calls/call';
+import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
+import type { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
+
+export interface KamailioInfo {
+  wsUrl: string;
+  domain: string;
+  users: Record<'alice' | 'bob' | 'carol' | 'dave', { user: string; password: string }>;
+}
+
+export function kamailio(): Promise<KamailioInfo> {
+  return executeServerCommand('kamailio', { action: 'info' }) as Promise<KamailioInfo>;
+}
+
+export interface TestPhone {
+  ua: UserAgent;
+  incoming: IncomingCall[];
+  nextIncoming(): Promise<IncomingCall>;
+}
+
+export async function registeredPhone(server: KamailioInfo, name: keyof KamailioInfo['users']): Promise<TestPhone> {
+  const account = server.users[name];
+  const ua = new UserAgent({
+    aor: `sip:${account.user}@${server.domain}`,
+    displayName: name[0]!.toUpperCase() + name.slice(1),
+    password: account.password,
+    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket }),
+    calls: { mediaSessionFactory: webRtcMediaSessionFactory() },
+  });
+  const incoming: IncomingCall[] = [];
+  const waiting: Array<(call: IncomingCall) => void> = [];
+  ua.events.on('incoming-call', (call) => {
+    incoming.push(call);
+    waiting.shift()?.(call);
+  });
+  await ua.start();
+  const { response } = await ua.register();
+  if (response.status !== 200) throw new Error(`${name} could not register: ${response.status} ${response.reason}`);
+  return {
+    ua,
+    incoming,
+    nextIncoming: () => within(10000, `an incoming call at ${name}`, new Promise((resolve) => waiting.push(resolve))),
+  };
+}
+
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  ]);
+}
+
+export function stateOf(call: Call, wanted: Call['state'], ms = 10000): Promise<void> {
+  if (call.state === wanted) return Promise.resolve();
+  return within(
+    ms,
+    `call state ${wanted} (it is ${call.state})`,
+    new Promise<void>((resolve) => {
+      const off = call.events.on('state', (state) => {
+        if (state !== wanted) return;
+        off();
+        resolve();
+      });
+    }),
+  );
+}
+
+export function mediaOf(call: Call): WebRtcMediaSession {
+  return call.media as WebRtcMediaSession;
+}
