@@ -71,7 +71,7 @@ describe('calls through Kamailio', function () {
     expect(atCarol.remote.uri).to.contain('alice');
     await atCarol.answer();
     expect((await bobDone).cause).to.equal('transferred');
-    expect(referredCall).to.exist;
+    expect(referredCall, "the referred call").to.not.equal(undefined);
     await waitForGrowth(mediaOf(atCarol), 'audio', 'bytesReceived', 'audio at carol from alice');
     const carolEnd = ended(atCarol);
     await alice.ua.calls.at(-1)!.hangup();
