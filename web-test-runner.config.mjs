@@ -4,7 +4,7 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteer from 'puppeteer-core';
 import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
-import { devPlugins, nodeResolve } from './tools/dev-plugins.mjs';
+import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
@@ -20,7 +20,7 @@ export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
   nodeResolve,
   // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...).
-  plugins: [...devPlugins(), kamailioPlugin()],
+  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin()],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),

@@ -9,27 +9,19 @@ const root = new URL('..', import.meta.url).pathname;
 const SDP_TRANSFORM_ENTRY = '/node_modules/sdp-transform/lib/index.js';
 
 /**
- * Serves sdp-transform pre-bundled by esbuild, with its default and named exports. The rollup
- * commonjs plugin cannot do it through @web/dev-server-rollup: without rollup's module metadata it
- * proxies the package's inner require()s as empty namespaces, so `parse` came out undefined.
+ * Serves `servedPath` as an ES module bundled by esbuild from `contents` (module source that may
+ * import CommonJS packages). The rollup commonjs plugin cannot do this through
+ * @web/dev-server-rollup: without rollup's module metadata it proxies a package's inner require()s
+ * as empty namespaces, so sdp-transform's `parse` came out undefined.
  */
-function sdpTransformAsEsm() {
+function bundledModule(name, servedPath, contents) {
   let bundle;
   return {
-    name: 'sdp-transform-as-esm',
+    name,
     async serve(context) {
-      if (context.path !== SDP_TRANSFORM_ENTRY) return undefined;
+      if (context.path !== servedPath) return undefined;
       bundle ??= build({
-        stdin: {
-          contents: [
-            "import lib from 'sdp-transform';",
-            'export default lib;',
-            'export const { grammar, write, parse, parseParams, parseFmtpConfig, parsePayloads,',
-            '  parseRemoteCandidates, parseImageAttributes, parseSimulcastStreamList } = lib;',
-          ].join('\n'),
-          resolveDir: root,
-          loader: 'js',
-        },
+        stdin: { contents, resolveDir: root, loader: 'js' },
         bundle: true,
         format: 'esm',
         target: 'es2022',
@@ -38,6 +30,34 @@ function sdpTransformAsEsm() {
       return { body: await bundle, type: 'js' };
     },
   };
+}
+
+/** sdp-transform (CommonJS) with its default and named exports. */
+function sdpTransformAsEsm() {
+  return bundledModule(
+    'sdp-transform-as-esm',
+    SDP_TRANSFORM_ENTRY,
+    [
+      "import lib from 'sdp-transform';",
+      'export default lib;',
+      'export const { grammar, write, parse, parseParams, parseFmtpConfig, parsePayloads,',
+      '  parseRemoteCandidates, parseImageAttributes, parseSimulcastStreamList } = lib;',
+    ].join('\n'),
+  );
+}
+
+/** Where browser tests import the peer clients from: `await import(PEER_CLIENTS.jssip)`. */
+export const PEER_CLIENTS = { jssip: '/__peers/jssip.js', sipjs: '/__peers/sip.js' };
+
+/**
+ * JsSIP and SIP.js, the established clients our interop tests call and are called by, bundled
+ * for the browser (test runner only; they never reach the package).
+ */
+export function peerClientPlugins() {
+  return [
+    bundledModule('peer-jssip', PEER_CLIENTS.jssip, "import JsSIP from 'jssip'; export default JsSIP;"),
+    bundledModule('peer-sipjs', PEER_CLIENTS.sipjs, "export * from 'sip.js';"),
+  ];
 }
 
 export function devPlugins() {
