@@ -258,9 +258,14 @@ function stampVia(request: SipRequest, flow: Flow): void {
   const top = request.topVia;
   const address = IPV4.exec(flow.remoteAddress)?.[1];
   if (!top || address === undefined) return;
-  let stamped = top.withParam('received', address);
-  if (top.rport === null) stamped = stamped.withParam('rport', String(flow.remotePort));
-  request.via = [stamped, ...request.via.slice(1)];
+  try {
+    let stamped = top.withParam('received', address);
+    if (top.rport === null) stamped = stamped.withParam('rport', String(flow.remotePort));
+    request.via = [stamped, ...request.via.slice(1)];
+  } catch {
+    // A sent-by the parser took but the builder would not write: the request goes on unstamped
+    // (responses find their way back by transaction, not by Via).
+  }
 }
 
 /** Text for a Warning's quoted warn-text: no quotes, backslashes or control characters. */
