@@ -11,7 +11,7 @@ import type { Logger } from '../../src/stack/core/logger';
 import { isRequest } from '../../src/stack/message/message';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
-import { SipTestClient, TestPhone, newBranch } from './sip-test-client';
+import { TestPhone, newBranch } from './sip-test-client';
 
 /** A Logger that keeps warnings, to show that what is dropped is also logged. */
 function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {

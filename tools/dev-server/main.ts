@@ -1,0 +1,52 @@
+/**
+ * The dev SIP server on its own:
+ *
+ *   node --import tsx tools/dev-server/main.ts [--host 127.0.0.1] [--port 8089]
+ *        [--domain sip-elements.test] [--users users.json] [--log debug|info|warn|error]
+ *
+ * Each option falls back to an environment variable (HOST, SIP_PORT, SIP_DOMAIN, SIP_USERS_FILE,
+ * SIP_LOG). `npm start` runs this server together with the demo web server.
+ */
+import { parseArgs } from 'node:util';
+import { consoleLogger, isLogLevel } from './console-logger';
+import { startDevSipServer } from './dev-sip-server';
+import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    domain: { type: 'string' },
+    users: { type: 'string' },
+    log: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log('usage: node --import tsx tools/dev-server/main.ts [--host H] [--port P] [--domain D] [--users FILE] [--log LEVEL]');
+  process.exit(0);
+}
+
+const level = values.log ?? process.env.SIP_LOG ?? 'info';
+const port = Number(values.port ?? process.env.SIP_PORT ?? DEFAULT_SIP_PORT);
+if (!isLogLevel(level) || !Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error('invalid --log or --port (see --help)');
+  process.exit(2);
+}
+
+try {
+  const server = await startDevSipServer({
+    host: values.host ?? process.env.HOST ?? DEFAULT_SIP_HOST,
+    port,
+    domain: values.domain ?? process.env.SIP_DOMAIN ?? DEFAULT_DOMAIN,
+    ...((values.users ?? process.env.SIP_USERS_FILE) ? { users: values.users ?? process.env.SIP_USERS_FILE } : {}),
+    logger: consoleLogger(level),
+  });
+  const stop = () => void server.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  console.error(`dev SIP server: ${(error as Error).message}`);
+  process.exit(1);
+}
