@@ -9,8 +9,11 @@ export const ALLOWED_METHODS: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'B
 /** Methods of RFC 3261 and its extensions that exist but this UA does not serve: 405, not 501 (§8.2.1). */
 export const RECOGNIZED_METHODS: readonly string[] = [...ALLOWED_METHODS, 'REGISTER', 'SUBSCRIBE', 'PUBLISH', 'UPDATE', 'PRACK'];
 
-/** Option tags of Supported (RFC 5626 outbound). */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['outbound'];
+/**
+ * Option tags of Supported: RFC 5626 outbound, and RFC 5627 GRUU, whose public GRUU becomes our
+ * Contact in dialogs so that a dialog survives the loss of the connection it was made on.
+ */
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['outbound', 'gruu'];
 
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPTED_BODY_TYPES: readonly string[] = ['application/sdp', 'text/plain'];

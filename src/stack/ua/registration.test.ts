@@ -125,3 +125,24 @@ describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
     assert.equal(t.ua.registered, false);
   });
 });
+
+describe('GRUU (RFC 5627)', () => {
+  it('asks for a GRUU and then uses the public GRUU as Contact in dialogs', async () => {
+    const t = setup();
+    const gruu = 'sip:alice@example.test;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6';
+    t.serve((request) => {
+      const ok = responseTo(request, 200, undefined, 'srv');
+      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=300;pub-gruu="${gruu}";temp-gruu="sip:tgruu.7hs==@example.test;gr"`);
+      return ok;
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    const [register] = t.requests('REGISTER');
+    assert.ok(register!.headers('Supported').includes('gruu'), '§4.1: Supported: gruu in REGISTER');
+    assert.equal(String(t.ua.core.gruu), gruu);
+    assert.equal(t.ua.core.contact().toString(), `<${gruu}>`, 'dialogs use the GRUU (§4.3)');
+    assert.match(t.ua.core.contact(true).toString(), /\.invalid;transport=ws;ob>/, 'REGISTER keeps the instance Contact');
+  });
+});

@@ -1,6 +1,8 @@
 import type { TimerHandle } from '../core/clock';
 import { Emitter } from '../core/emitter';
-import { SipUri, type NameAddr, type SipRequest, type SipResponse } from '../message/message';
+import { SipUri, type NameAddr, type SipRequest, type SipResponse, type Uri } from '../message/message';
+import { unquote } from '../message/scanner';
+import { parseUri } from '../message/uri';
 import type { SendResult, UaCore } from './ua-core';
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'unregistering';
@@ -122,6 +124,7 @@ export class Registration {
     const response = result.response;
     if (response.status >= 200 && response.status < 300) {
       const granted = this.grantedExpires(response) ?? expires;
+      this.core.gruu = this.publicGruu(response);
       this.currentState = 'registered';
       this.scheduleRefresh(granted);
       const flowTimer = Number(response.header('Flow-Timer'));
@@ -147,10 +150,25 @@ export class Registration {
     return result;
   }
 
+  private ourBinding(response: SipResponse): NameAddr | undefined {
+    return response.contact.find((entry): entry is NameAddr => entry !== '*' && this.core.isOurContact(entry.uri));
+  }
+
   /** §10.2.4: the expiry the registrar granted: our Contact's `expires`, else the Expires header. */
   private grantedExpires(response: SipResponse): number | undefined {
-    const ours = response.contact.find((entry): entry is NameAddr => entry !== '*' && this.core.isOurContact(entry.uri));
-    return ours?.expires ?? response.expires;
+    return this.ourBinding(response)?.expires ?? response.expires;
+  }
+
+  /** RFC 5627 §5.1: the registrar returns our public GRUU as the `pub-gruu` parameter of our binding. */
+  private publicGruu(response: SipResponse): Uri | undefined {
+    const value = this.ourBinding(response)?.params.get('pub-gruu');
+    if (!value) return undefined;
+    try {
+      return parseUri(value.startsWith('"') ? unquote(value) : value);
+    } catch {
+      this.core.logger.warn('the registrar sent a pub-gruu that is not a URI; dialogs use the plain Contact');
+      return undefined;
+    }
   }
 
   private scheduleRefresh(expires: number): void {

@@ -10,6 +10,7 @@ import { responseTo } from '../transaction/requests';
 import type { Transport } from '../transport/transport';
 import { outboundContactParams } from '../transport/outbound';
 import { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './capabilities';
+import { RequestFailedError } from './request-failed-error';
 
 /** The outcome of a request: its final response (a local 408/503 when none came) and what was sent last. */
 export interface SendResult {
@@ -56,6 +57,12 @@ export interface UaCoreOptions {
 export class UaCore {
   /** The user part of our Contact URI: random, so it says nothing about the user (RFC 7118 §5). */
   private readonly contactUser: string;
+  /**
+   * Our public GRUU (RFC 5627 §3.2), once a registrar gave one. It names this instance for as long
+   * as it is registered, whichever connection it registered over: a dialog whose Contact is the
+   * GRUU can be reached again after a reconnect and re-registration.
+   */
+  gruu: Uri | undefined;
 
   constructor(
     readonly options: UaCoreOptions,
@@ -86,6 +93,27 @@ export class UaCore {
     return this.options.random.token(22);
   }
 
+  /**
+   * Resolves once the transport is connected (at once when it is); rejects with a 503 after
+   * `timeoutMs`. What must not be lost while the connection is down (a MESSAGE, a BYE) waits here.
+   */
+  whenConnected(timeoutMs: number): Promise<void> {
+    const transport = this.options.transport;
+    if (transport.state === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        off();
+        reject(new RequestFailedError(503, `not connected to the server within ${timeoutMs} ms`));
+      }, Math.max(0, timeoutMs));
+      const off = transport.onStateChange((state) => {
+        if (state !== 'connected') return;
+        this.clock.clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
   /** A target as a user types it: `bob`, `bob@example.com`, `sip:bob@example.com`, `tel:+1…`. */
   targetUri(target: string | Uri): Uri {
     if (typeof target !== 'string') return target;
@@ -106,6 +134,8 @@ export class UaCore {
    * `reg-id` and `+sip.instance` (RFC 5626 §4.2.1).
    */
   contact(forRegister = false): NameAddr {
+    // RFC 5627 §4.3: dialog-forming requests and responses carry the GRUU as Contact.
+    if (!forRegister && this.gruu) return new NameAddr(this.gruu);
     const outbound = outboundContactParams({ instanceId: this.options.instanceId });
     const uri = new SipUri({ user: this.contactUser, host: this.options.transport.viaHost, params: outbound.uriParams });
     return new NameAddr(uri, { params: forRegister ? outbound.headerParams : undefined });

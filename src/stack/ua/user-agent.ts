@@ -191,7 +191,8 @@ export class UserAgent {
     const uri = this.targetUri(target);
     const deadline = this.core.clock.now() + this.messageQueueTimeoutMs;
     for (;;) {
-      await this.connected(deadline);
+      if (this.stopped) throw new RequestFailedError(503, 'the user agent is stopped');
+      await this.core.whenConnected(deadline - this.core.clock.now());
       const request = this.core.createRequest('MESSAGE', uri);
       request.setHeader('Content-Type', contentType);
       request.body = body;
@@ -225,29 +226,15 @@ export class UserAgent {
     return response;
   }
 
-  private connected(deadline: number): Promise<void> {
-    if (this.transport.state === 'connected') return Promise.resolve();
-    if (this.stopped) return Promise.reject(new RequestFailedError(503, 'the user agent is stopped'));
-    return new Promise((resolve, reject) => {
-      const timer = this.core.clock.setTimeout(() => {
-        off();
-        reject(new RequestFailedError(503, `not connected to the server within ${this.messageQueueTimeoutMs} ms`));
-      }, Math.max(0, deadline - this.core.clock.now()));
-      const off = this.transport.onStateChange((state) => {
-        if (state !== 'connected') return;
-        this.core.clock.clearTimeout(timer);
-        off();
-        resolve();
-      });
-    });
-  }
-
   private transportChanged(state: TransportState, info: TransportStateInfo): void {
     this.events.emit('transport', state, info);
     if (state === 'connected') {
       const changed = this.lastFlow !== undefined && this.lastFlow !== info.flowId;
       this.lastFlow = info.flowId;
-      if (changed) this.registration.flowChanged();
+      if (changed) {
+        this.registration.flowChanged();
+        this.callManager?.flowChanged();
+      }
     } else if (state === 'disconnected' && info.previous === 'connected') {
       // No response can come back over a new connection (RFC 5626 §4.4): fail what waits now.
       this.core.transactions.failPendingClients(`connection lost: ${info.reason}`);

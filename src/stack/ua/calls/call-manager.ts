@@ -66,6 +66,14 @@ export class CallManager {
     return call;
   }
 
+  /**
+   * The signalling connection is new (RFC 5626 §4.4: the old flow is dead). Media does not depend
+   * on it, but the proxy's route back to us does: every established call refreshes its target.
+   */
+  flowChanged(): void {
+    for (const call of this.live) void call.recover().catch((error: Error) => call.events.emit('error', error));
+  }
+
   /** Hangs up every call (the phone is going away). */
   async hangupAll(): Promise<void> {
     await Promise.allSettled([...this.live].map((call) => call.hangup()));

@@ -14,6 +14,12 @@ import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
 import { SIPFRAG, sipfragBody, sipfragStatus } from './sipfrag';
 
 const SDP = 'application/sdp';
+/** How long a BYE waits for a lost connection to come back. */
+const BYE_WAIT_MS = 60000;
+/** The callee's recovery re-INVITE waits 0.5–1 s, so the caller's usually comes first. */
+const RECOVERY_DELAY_MS = 500;
+/** Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s. */
+const RECOVERY_ATTEMPTS = 3;
 let nextId = 1;
 
 /**
@@ -93,6 +99,11 @@ export abstract class Call {
   protected attachMedia(media: MediaSession): void {
     this.media = media;
     this.offMedia.push(
+      // ICE failed (a network change, a NAT rebinding): restart it by re-INVITE, now or on reconnect.
+      media.on('ice-failed', () => {
+        this.iceRestartWanted = true;
+        if (this.context.core.options.transport.state === 'connected') void this.recover().catch((error: Error) => this.events.emit('error', error));
+      }),
       media.on('remote-track', (kind) => this.events.emit('remote-track', kind)),
       media.on('remote-hold', (held) => {
         this.events.emit('remote-hold', held);
@@ -113,12 +124,20 @@ export abstract class Call {
     this.events.emit('ended', this.endInfo);
   }
 
-  /** Sends BYE in the dialog (§15.1.1); the call is over for the user at once. */
+  /**
+   * Sends BYE in the dialog (§15.1.1); the call is over for the user at once. While the
+   * connection is down the BYE waits for it (up to a minute), so the peer is not left talking to
+   * nobody.
+   */
   protected bye(cause: CallEndCause, reason?: string): void {
     const dialog = this.dialog;
     this.finish(cause, undefined, reason);
     if (!dialog || dialog.early) return;
-    void this.sendInDialog(dialog.createRequest('BYE')).catch(() => undefined);
+    const core = this.context.core;
+    void core
+      .whenConnected(BYE_WAIT_MS)
+      .then(() => this.sendInDialog(dialog.createRequest('BYE')))
+      .catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
   }
 
   // ------------------------------------------------------------------ controls
@@ -143,6 +162,41 @@ export abstract class Call {
   async restartIce(): Promise<void> {
     await this.renegotiate(() => undefined, () => undefined, { iceRestart: true });
   }
+
+  private iceRestartWanted = false;
+
+  /**
+   * After a reconnect or an ICE failure: a re-INVITE from the new flow refreshes the target the
+   * peer and proxies hold for us (RFC 3261 §12.2, a target refresh), restarting ICE when media
+   * failed meanwhile. Calls not yet established have nothing to refresh.
+   */
+  async recover(): Promise<void> {
+    if (!this.dialog || this.dialog.early || (this.state !== 'connected' && this.state !== 'held')) return;
+    // When the server restarts, both ends reconnect at once and would re-INVITE at once (glare,
+    // §14). One exchange refreshes both targets, because our 2xx leaves over our new flow too. So
+    // the caller goes first and the callee waits a moment, and skips its own re-INVITE when it
+    // has answered the caller's meanwhile.
+    this.recoveryPending = true;
+    if (this.direction === 'incoming') await this.sleep(RECOVERY_DELAY_MS + this.context.core.options.random.float() * RECOVERY_DELAY_MS);
+    for (let attempt = 1; ; attempt++) {
+      if (!this.recoveryPending || this.endInfo) return;
+      const restart = this.iceRestartWanted;
+      this.iceRestartWanted = false;
+      try {
+        await this.renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
+        this.recoveryPending = false;
+        return;
+      } catch (error) {
+        this.iceRestartWanted ||= restart;
+        // The peer may not have registered again yet (480), or the proxy is still coming up (503).
+        const status = (error as { status?: number }).status;
+        if (attempt >= RECOVERY_ATTEMPTS || (status !== 480 && status !== 503)) throw error;
+        await this.sleep(attempt * 1000);
+      }
+    }
+  }
+
+  private recoveryPending = false;
 
   /** Mutes our outgoing audio (and/or video): tracks disabled, no renegotiation. */
   mute(kind?: MediaKind): void {
@@ -373,6 +427,8 @@ export abstract class Call {
       ok.setHeader('Contact', this.context.core.contact());
       ok.setHeader('Content-Type', SDP);
       ok.body = sdp;
+      // Our 2xx goes out over our current flow: the peer now has our fresh target (see recover()).
+      this.recoveryPending = false;
       this.sendOk(transaction, ok, (ack) => {
         if (!hasOffer && ack.body) void this.media!.applyAnswer(ack.body).then(() => this.updateHoldState(), (error: Error) => this.events.emit('error', error));
       });

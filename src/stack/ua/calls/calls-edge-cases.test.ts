@@ -127,3 +127,40 @@ describe('calls behind a record-routing proxy (RFC 3261 §12.1.1)', () => {
     }
   });
 });
+
+describe('calls across a signalling drop (RFC 5626 §4.4, issue: resilience)', () => {
+  it('keeps the call, refreshes the target with a re-INVITE on the new flow, and delivers a BYE asked for while offline', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    const incoming = bob.incoming[0]!;
+    await incoming.answer();
+    await flush();
+    const invitesBefore = sent(pair.a, 'INVITE').length;
+    pair.sever('server restarted');
+    await flush();
+    assert.equal(call.state, 'connected', 'a signalling drop does not end the call');
+    pair.restore();
+    await flush(30);
+    clock.advance(1000); // past the callee's recovery wait
+    await flush(30);
+    // One exchange refreshes both targets: the caller re-INVITEs, the callee's 2xx leaves over its
+    // own new flow, so the callee skips its own re-INVITE (no glare).
+    assert.equal(sent(pair.a, 'INVITE').length, invitesBefore + 1, 'the caller re-INVITEs from its new flow');
+    assert.equal(sent(pair.b, 'INVITE').length, 0, 'the callee does not collide with it');
+    assert.equal(call.state, 'connected');
+    assert.equal(incoming.state, 'connected');
+
+    pair.sever('gone again');
+    await flush();
+    await call.hangup();
+    assert.equal(call.ended?.cause, 'hangup', 'ended for the user at once');
+    assert.equal(sent(pair.a, 'BYE').length, 0);
+    pair.restore();
+    await flush(30);
+    clock.advance(1000);
+    await flush(30);
+    assert.equal(sent(pair.a, 'BYE').length, 1, 'the BYE went out after the reconnect');
+    assert.equal(incoming.ended?.cause, 'remote-hangup');
+  });
+});
