@@ -5,4 +5,9 @@
 export { SipPhone } from './components/sip-phone/sip-phone';
 export { SipCall } from './components/sip-call/sip-call';
 export { SipVideo } from './components/sip-video/sip-video';
+export type { CallOptions } from './components/sip-phone/sip-phone.component';
+export type { TraceEntry } from './components/sip-phone/sip-trace';
+export type { AnswerOptions } from './components/sip-call/sip-call.component';
+export type { VideoSource } from './components/sip-video/video-binding';
+export type { CallHandle } from './components/shared/call-handle';
 export type { CallState, SipEvent, SipEventDetails, SipEventName } from './components/shared/events';

@@ -3,18 +3,30 @@
  * typed `detail`) through {@link emit}, and `GlobalEventHandlersEventMap` is augmented below so that
  * `addEventListener('sip-call-state', e => e.detail.state)` is typed for users.
  */
+import type { SipCall } from '../sip-call/sip-call.component';
+
 export type CallState = 'calling' | 'ringing' | 'incoming' | 'early' | 'connected' | 'held' | 'ended';
 
 export interface SipEventDetails {
+  /** The phone opens its WebSocket (first time or reconnecting). */
   'sip-connecting': { server: string };
   'sip-connected': { server: string };
-  'sip-disconnected': { server: string; reason: string };
+  /** The connection closed or could not be opened; `reconnectInMs` when another attempt is scheduled. */
+  'sip-disconnected': { server: string; reason: string; reconnectInMs: number | undefined };
   'sip-registered': { aor: string; expires: number };
-  'sip-unregistered': { aor: string };
+  'sip-unregistered': { aor: string; reason: string };
   'sip-registration-failed': { aor: string; status: number; reason: string };
-  'sip-incoming': { call: HTMLElement; from: string; displayName: string };
+  /** Cancelable: preventDefault() declines the call. The caller's name is remote text. */
+  'sip-incoming': { call: SipCall; from: string; displayName: string };
+  /** From a `<sip-call>`: `previous` is undefined when the element first shows its call. */
   'sip-call-state': { state: CallState; previous: CallState | undefined };
-  'sip-call-ended': { cause: string; status: number | undefined };
+  'sip-call-ended': { cause: string; status: number | undefined; reason: string | undefined };
+  /** A DTMF digit the peer sent by SIP INFO. */
+  'sip-dtmf': { digit: string; via: 'info' | 'rfc4733' };
+  /** Cancelable: the peer asks this call to call `target` (REFER); preventDefault() refuses. */
+  'sip-transfer-request': { target: string; referredBy: string | undefined };
+  /** Progress of a transfer this call asked for (the peer's NOTIFYs). */
+  'sip-transfer-progress': { status: number; reason: string };
   'sip-message': { from: string; displayName: string; contentType: string; body: string };
   'sip-error': { error: Error };
 }
@@ -34,6 +46,13 @@ export function emit<K extends SipEventName>(
   );
 }
 
+/** An Error with a readable message from anything thrown. */
+export function toError(value: unknown, context?: string): Error {
+  const error = value instanceof Error ? value : new Error(String(value));
+  if (!context) return error;
+  return new Error(`${context}: ${error.message}`, { cause: error });
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-connecting': SipEvent<'sip-connecting'>;
@@ -45,6 +64,9 @@ declare global {
     'sip-incoming': SipEvent<'sip-incoming'>;
     'sip-call-state': SipEvent<'sip-call-state'>;
     'sip-call-ended': SipEvent<'sip-call-ended'>;
+    'sip-dtmf': SipEvent<'sip-dtmf'>;
+    'sip-transfer-request': SipEvent<'sip-transfer-request'>;
+    'sip-transfer-progress': SipEvent<'sip-transfer-progress'>;
     'sip-message': SipEvent<'sip-message'>;
     'sip-error': SipEvent<'sip-error'>;
   }

@@ -1,29 +1,305 @@
-import { LitElement, html } from 'lit';
-import { property } from 'lit/decorators.js';
-import type { CallState } from '../shared/events';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { setAudioOutput } from '../../media/audio-output';
+import type { MediaKind } from '../../stack/ua/media-session';
+import { callStreams, type CallHandle } from '../shared/call-handle';
+import { dialPad, isDialKey } from '../shared/dial-pad';
+import { emit, toError, type CallState } from '../shared/events';
+import { CallController } from './call-controller';
+import { formatDuration, stateText } from './call-labels';
 import { sipCallStyles } from './sip-call.styles';
 
+/** Media for answering: `video: true` answers with the camera. */
+export interface AnswerOptions {
+  audio?: boolean;
+  video?: boolean;
+}
+
 /**
- * One call: its state and its controls. Created by `<sip-phone>` for every call, or used by itself
- * and attached to a phone by property.
+ * One call: its state, the remote party, the duration and the controls (answer, decline, hang up,
+ * hold, mute, DTMF keypad, transfer). It plays the call's remote audio itself (on the `speaker`
+ * chosen), so a page that shows video with `<sip-video>` mutes nothing twice.
+ *
+ * `<sip-phone>` creates one per call as a light-DOM child in its `calls` slot, so a page can style,
+ * query or move it. It also works alone: set `call` to a stack call (`ua.call(...)`, or the call of
+ * an `incoming-call` event of a `UserAgent` from `sip-elements/sip`).
+ *
+ * Removing the element from the page (not moving it) hangs its call up, which releases the
+ * microphone and camera.
  *
  * @summary One SIP call's state and controls.
  *
- * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended.
+ * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended. Set from the call.
+ * @attr muted - Present while the microphone is muted (read-only, reflected for CSS).
+ * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  *
- * @csspart state - The call state label.
+ * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, failed), `detail.status`, `detail.reason`.
+ * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
+ * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER); `preventDefault()` refuses.
+ * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
+ * @fires sip-error - A control failed (hold refused, DTMF not possible...): `detail.error.message` is readable.
  *
- * @cssprop --sip-call-font-family - Font family of the call.
- * @cssprop --sip-call-text-color - Text color.
- * @cssprop --sip-call-accent-color - Color of the state label.
+ * @slot identity - Replaces the remote party's name and address.
+ * @slot actions - Extra controls after the built-in ones.
+ *
+ * @csspart base - The call's box.
+ * @csspart identity - The remote party block.
+ * @csspart remote-name - The remote display name.
+ * @csspart remote-uri - The remote SIP address.
+ * @csspart state - The call state line (an aria-live region).
+ * @csspart duration - The call duration.
+ * @csspart controls - The row of call controls.
+ * @csspart button - Every control button.
+ * @csspart answer-button - Answer with audio.
+ * @csspart answer-video-button - Answer with video.
+ * @csspart decline-button - Decline an incoming call.
+ * @csspart hangup-button - Hang up (or cancel a call still ringing).
+ * @csspart mute-button - Mute and unmute the microphone.
+ * @csspart hold-button - Hold and resume.
+ * @csspart video-button - Camera on and off during the call.
+ * @csspart keypad-button - Shows the DTMF keypad.
+ * @csspart transfer-button - Shows the transfer form.
+ * @csspart keypad - The DTMF keypad.
+ * @csspart transfer - The transfer form.
+ *
+ * @cssprop --sip-call-background - Background of the call box.
+ * @cssprop --sip-call-padding - Inner spacing of the call box.
+ * @cssprop --sip-call-accent-color - Color of the state line.
+ * @cssprop --sip-color-text - Text color.
+ * @cssprop --sip-color-muted - Secondary text color.
+ * @cssprop --sip-color-background - Background.
+ * @cssprop --sip-color-surface - Background of buttons and fields.
+ * @cssprop --sip-color-border - Borders.
+ * @cssprop --sip-color-accent - Accent (primary buttons, state line).
+ * @cssprop --sip-color-on-accent - Text on accent, success and danger buttons.
+ * @cssprop --sip-color-success - Answer buttons.
+ * @cssprop --sip-color-danger - Decline and hang-up buttons.
+ * @cssprop --sip-color-focus - Focus ring.
+ * @cssprop --sip-font-family - Font family.
+ * @cssprop --sip-radius - Corner radius.
  */
 export class SipCall extends LitElement {
   static override styles = sipCallStyles;
 
-  /** The call state, reflected so that CSS can style each state. */
+  /** The stack call this element shows and controls. */
+  @property({ attribute: false }) call: CallHandle | undefined;
+
+  /** The call state, reflected so that CSS can style each state; it follows the call. */
   @property({ reflect: true }) state: CallState = 'calling';
 
-  override render() {
-    return html`<span part="state" role="status" aria-live="polite">${this.state}</span>`;
+  /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  /** Microphone device id used when answering ('' is the default device). */
+  @property({ attribute: false }) microphone = '';
+
+  /** Camera device id used when answering with video ('' is the default device). */
+  @property({ attribute: false }) camera = '';
+
+  /** Speaker (audio output) device id for the remote audio ('' is the default). */
+  @property({ attribute: false }) speaker = '';
+
+  @state() private panel: 'keypad' | 'transfer' | undefined;
+  @state() private transferTarget = '';
+
+  readonly #controller = new CallController(this);
+  #audioTracks = -1;
+
+  /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
+  get remote(): { uri: string; displayName: string | undefined } | undefined {
+    return this.call?.remote;
   }
+
+  /** `outgoing` or `incoming`. */
+  get direction(): 'outgoing' | 'incoming' | undefined {
+    return this.call?.direction;
+  }
+
+  /** Whether our microphone is muted. */
+  get muted(): boolean {
+    return this.call?.muted('audio') ?? false;
+  }
+
+  /** Seconds since the call was connected (0 before). */
+  get duration(): number {
+    const started = this.#controller.connectedAt;
+    return started === undefined ? 0 : Math.floor((this.#controller.now - started) / 1000);
+  }
+
+  /** Answers an incoming call; `{ video: true }` sends the camera too. */
+  answer(options: AnswerOptions = {}): Promise<void> {
+    const call = this.#require();
+    if (!call.answer) return Promise.reject(new Error('Only an incoming call can be answered'));
+    return call.answer({
+      audio: options.audio === false ? false : this.microphone ? { deviceId: this.microphone } : true,
+      video: options.video ? (this.camera ? { deviceId: this.camera } : true) : false,
+    });
+  }
+
+  /** Declines an incoming call (603 Decline, or 486 Busy Here). */
+  async decline(status: 486 | 603 = 603): Promise<void> {
+    const call = this.#require();
+    if (!call.decline) throw new Error('Only an incoming call can be declined');
+    call.decline(status);
+  }
+
+  /** Ends the call: CANCEL while it rings, BYE once connected, decline while incoming. */
+  hangup(): Promise<void> {
+    return this.#require().hangup();
+  }
+
+  hold(): Promise<void> {
+    return this.#require().hold();
+  }
+
+  unhold(): Promise<void> {
+    return this.#require().unhold();
+  }
+
+  /** Mutes our outgoing audio (default) or video, without renegotiation. */
+  mute(kind: MediaKind = 'audio'): void {
+    this.#require().mute(kind);
+    this.requestUpdate();
+  }
+
+  unmute(kind: MediaKind = 'audio'): void {
+    this.#require().unmute(kind);
+    this.requestUpdate();
+  }
+
+  /** Sends DTMF digits (0-9, A-D, *, #): RFC 4733 when negotiated, else SIP INFO. */
+  sendDtmf(digits: string): Promise<void> {
+    return this.#require().sendDtmf(digits);
+  }
+
+  /** Blind transfer (REFER) to `target`; resolves when the peer accepts the REFER. */
+  transfer(target: string): Promise<void> {
+    return this.#require().transfer(target);
+  }
+
+  /** Adds or removes our camera during the call (re-INVITE). */
+  setVideo(enabled: boolean): Promise<void> {
+    return this.#require().setVideo(enabled);
+  }
+
+  /** The call's RTCStatsReport: quality displays, and tests that prove media flows. */
+  getStats(): Promise<RTCStatsReport> {
+    return this.#require().getStats() as Promise<RTCStatsReport>;
+  }
+
+  #require(): CallHandle {
+    if (!this.call) throw new Error('This <sip-call> has no call: set its `call` property');
+    return this.call;
+  }
+
+  /** Runs a control from the UI: a failure becomes a sip-error, never an exception in the page. */
+  #run(action: () => unknown, what: string): void {
+    try {
+      const result = action();
+      if (result instanceof Promise) result.catch((error: unknown) => emit(this, 'sip-error', { error: toError(error, what) }));
+    } catch (error) {
+      emit(this, 'sip-error', { error: toError(error, what) });
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('call')) this.#controller.bind(this.call);
+    if (this.state !== 'connected' && this.state !== 'held') this.panel = undefined;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.toggleAttribute('muted', this.muted);
+    const audio = this.renderRoot.querySelector('audio')!;
+    const remote = this.state === 'ended' ? undefined : callStreams(this.call).remote;
+    // Tracks arrive after the stream was first attached: attaching again makes both browsers play them.
+    const tracks = remote?.getTracks().length ?? -1;
+    if (tracks !== this.#audioTracks) {
+      this.#audioTracks = tracks;
+      audio.srcObject = remote ?? null;
+      if (remote) audio.play().catch(() => undefined);
+    }
+    if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
+  }
+
+  override render() {
+    const call = this.call;
+    const name = call?.remote.displayName || call?.remote.uri.replace(/^sips?:/, '') || 'No call';
+    const live = this.state === 'connected' || this.state === 'held';
+    return html`<div part="base">
+      <div part="identity">
+        <slot name="identity">
+          <strong part="remote-name">${name}</strong>
+          ${call?.remote.displayName ? html`<span part="remote-uri">${call.remote.uri}</span>` : nothing}
+        </slot>
+      </div>
+      <div class="row">
+        <span part="state" role="status">${stateText(this.state, call, this.#controller.ended?.cause)}</span>
+        ${live ? html`<time part="duration" datetime=${`PT${this.duration}S`}>${formatDuration(this.duration)}</time>` : nothing}
+      </div>
+      <div part="controls" class="row" role="group" aria-label="Call controls">
+        ${call ? this.#controls(call, live) : nothing}
+        <slot name="actions"></slot>
+      </div>
+      ${this.panel === 'keypad' ? this.#keypad() : nothing} ${this.panel === 'transfer' ? this.#transferForm() : nothing}
+      <audio></audio>
+    </div>`;
+  }
+
+  #controls(call: CallHandle, live: boolean) {
+    if (this.state === 'ended') return nothing;
+    if (this.state === 'incoming') {
+      return html`
+        <button part="button answer-button" class="success" @click=${() => this.#run(() => this.answer(), 'Answer')}>Answer</button>
+        ${call.offersVideo === false
+          ? nothing
+          : html`<button part="button answer-video-button" class="success" @click=${() => this.#run(() => this.answer({ video: true }), 'Answer with video')}>
+              Answer with video
+            </button>`}
+        <button part="button decline-button" class="danger" @click=${() => this.#run(() => this.decline(), 'Decline')}>Decline</button>
+      `;
+    }
+    if (!live) {
+      return html`<button part="button hangup-button" class="danger" @click=${() => this.#run(() => this.hangup(), 'Cancel')}>Cancel</button>`;
+    }
+    const muted = this.muted;
+    const video = Boolean(call.media?.video);
+    return html`
+      <button part="button mute-button" aria-pressed=${muted} @click=${() => this.#run(() => (muted ? this.unmute() : this.mute()), 'Mute')}>Mute</button>
+      <button part="button hold-button" aria-pressed=${call.localHold} @click=${() => this.#run(() => (call.localHold ? this.unhold() : this.hold()), 'Hold')}>Hold</button>
+      <button part="button video-button" aria-pressed=${video} @click=${() => this.#run(() => this.setVideo(!video), 'Video')}>Video</button>
+      <button part="button keypad-button" aria-expanded=${this.panel === 'keypad'} aria-controls="keypad" @click=${() => this.#toggle('keypad')}>Keypad</button>
+      <button part="button transfer-button" aria-expanded=${this.panel === 'transfer'} aria-controls="transfer" @click=${() => this.#toggle('transfer')}>Transfer</button>
+      <button part="button hangup-button" class="danger" @click=${() => this.#run(() => this.hangup(), 'Hang up')}>Hang up</button>
+    `;
+  }
+
+  #toggle(panel: 'keypad' | 'transfer'): void {
+    this.panel = this.panel === panel ? undefined : panel;
+  }
+
+  #keypad() {
+    return html`<div @keydown=${this.#keypadKey}>${dialPad('DTMF keypad', (key) => this.#run(() => this.sendDtmf(key), 'DTMF'))}</div>`;
+  }
+
+  #keypadKey = (event: KeyboardEvent): void => {
+    if (!isDialKey(event.key)) return;
+    event.preventDefault();
+    this.#run(() => this.sendDtmf(event.key), 'DTMF');
+  };
+
+  #transferForm() {
+    return html`<form part="transfer" id="transfer" class="row" @submit=${this.#submitTransfer}>
+      <label for="transfer-target">Transfer to</label>
+      <input id="transfer-target" name="target" autocomplete="off" required .value=${this.transferTarget} @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)} />
+      <button part="button" class="accent" type="submit">Transfer</button>
+    </form>`;
+  }
+
+  #submitTransfer = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const target = this.transferTarget.trim();
+    if (!target) return;
+    this.#run(() => this.transfer(target), 'Transfer');
+  };
 }

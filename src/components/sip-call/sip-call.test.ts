@@ -1,14 +1,239 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { FakeCall, fakeMedia } from '../shared/call.fake';
 import './sip-call';
 import type { SipCall } from './sip-call';
 
+const part = (el: SipCall, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const click = (el: SipCall, name: string) => {
+  const button = part(el, name);
+  expect(button, `the ${name} part`).not.to.equal(null);
+  button!.click();
+};
+
+async function callElement(call: FakeCall, template = html`<sip-call></sip-call>`): Promise<SipCall> {
+  const el = await fixture<SipCall>(template);
+  const shown = oneEvent(el, 'sip-call-state');
+  el.call = call;
+  await shown;
+  await el.updateComplete;
+  return el;
+}
+
 describe('<sip-call>', () => {
-  it('reflects its state for CSS', async () => {
+  it('reflects its state for CSS and says it in words', async () => {
     const el = await fixture<SipCall>(html`<sip-call></sip-call>`);
     el.state = 'connected';
     await el.updateComplete;
     expect(el.getAttribute('state')).to.equal('connected');
-    expect(el.shadowRoot!.querySelector('[part="state"]')!.textContent).to.equal('connected');
+    expect(part(el, 'state')!.textContent).to.equal('Connected');
+    expect(part(el, 'state')!.getAttribute('role')).to.equal('status');
     await expect(el).to.be.accessible();
+  });
+
+  it('refuses controls without a call, with a readable error', async () => {
+    const el = await fixture<SipCall>(html`<sip-call></sip-call>`);
+    expect(() => el.hangup()).to.throw(/no call: set its `call` property/);
+    expect(part(el, 'remote-name')!.textContent).to.equal('No call');
+  });
+
+  it('shows an incoming call with the caller rendered as text, and answers it', async () => {
+    const hostile = '<img src=x onerror="window.pwned=1">Mallory';
+    const call = new FakeCall('incoming', { uri: 'sip:mallory@example.com', displayName: hostile });
+    const el = await callElement(call);
+    expect(el.getAttribute('state')).to.equal('incoming');
+    expect(part(el, 'remote-name')!.textContent).to.equal(hostile);
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(part(el, 'remote-uri')!.textContent).to.equal('sip:mallory@example.com');
+    expect(part(el, 'state')!.textContent).to.equal('Incoming call');
+    await expect(el).to.be.accessible();
+
+    const connected = oneEvent(el, 'sip-call-state');
+    click(el, 'answer-button');
+    const event = await connected;
+    expect(event.detail).to.deep.equal({ state: 'connected', previous: 'incoming' });
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(call.log).to.deep.equal(['answer {"audio":true,"video":false}']);
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('connected');
+    expect(part(el, 'duration')!.textContent).to.equal('0:00');
+    expect(part(el, 'hangup-button')).not.to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('answers with video on the chosen devices', async () => {
+    const call = new FakeCall('incoming', { uri: 'sip:bob@example.com', displayName: undefined });
+    const el = await callElement(call);
+    el.microphone = 'mic-2';
+    el.camera = 'cam-1';
+    const connected = oneEvent(el, 'sip-call-state');
+    click(el, 'answer-video-button');
+    await connected;
+    expect(call.log).to.deep.equal(['answer {"audio":{"deviceId":"mic-2"},"video":{"deviceId":"cam-1"}}']);
+  });
+
+  it('declines, then shows why the call ended, with sip-call-ended', async () => {
+    const call = new FakeCall('incoming', { uri: 'sip:bob@example.com', displayName: 'Bob' });
+    const el = await callElement(call);
+    const ended = oneEvent(el, 'sip-call-ended');
+    click(el, 'decline-button');
+    expect((await ended).detail).to.deep.equal({ cause: 'declined', status: 603, reason: undefined });
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('ended');
+    expect(part(el, 'state')!.textContent).to.equal('Call declined');
+    expect(part(el, 'hangup-button')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('cancels an outgoing call that is still ringing', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'ringing');
+    const el = await callElement(call);
+    expect(part(el, 'state')!.textContent).to.equal('Ringing…');
+    expect(part(el, 'remote-name')!.textContent).to.equal('bob@example.com');
+    await expect(el).to.be.accessible();
+    click(el, 'hangup-button');
+    expect(call.log).to.deep.equal(['hangup']);
+  });
+
+  it('mutes and holds as toggle buttons, reflecting muted for CSS', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    click(el, 'mute-button');
+    await el.updateComplete;
+    expect(el.hasAttribute('muted')).to.equal(true);
+    expect(part(el, 'mute-button')!.getAttribute('aria-pressed')).to.equal('true');
+    const held = oneEvent(el, 'sip-call-state');
+    click(el, 'hold-button');
+    await held;
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('held');
+    expect(part(el, 'hold-button')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'state')!.textContent).to.equal('On hold');
+    await expect(el).to.be.accessible();
+    click(el, 'hold-button');
+    click(el, 'mute-button');
+    await el.updateComplete;
+    expect(el.hasAttribute('muted')).to.equal(false);
+    expect(call.log).to.deep.equal(['mute audio', 'hold', 'unhold', 'unmute audio']);
+  });
+
+  it('says when the other party holds the call', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    call.remoteHold = true;
+    call.setState('held');
+    await el.updateComplete;
+    expect(part(el, 'state')!.textContent).to.equal('Held by the other party');
+  });
+
+  it('sends DTMF from the keypad, by click and by keyboard', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:ivr@example.com', displayName: 'IVR' }, 'connected');
+    const el = await callElement(call);
+    click(el, 'keypad-button');
+    await el.updateComplete;
+    expect(part(el, 'keypad-button')!.getAttribute('aria-expanded')).to.equal('true');
+    await expect(el).to.be.accessible();
+    const keys = [...part(el, 'keypad')!.querySelectorAll('button')];
+    keys.find((key) => key.textContent === '5')!.click();
+    keys[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: '#', bubbles: true, composed: true }));
+    keys[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'x', bubbles: true, composed: true }));
+    expect(call.log).to.deep.equal(['dtmf 5', 'dtmf #']);
+  });
+
+  it('transfers from its form and reports a refused transfer as sip-error', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    click(el, 'transfer-button');
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('#transfer-target')!;
+    const form = part(el, 'transfer') as HTMLFormElement;
+    input.value = 'carol';
+    input.dispatchEvent(new InputEvent('input'));
+    form.requestSubmit();
+    expect(call.log).to.deep.equal(['transfer carol']);
+    input.value = 'refuse';
+    input.dispatchEvent(new InputEvent('input'));
+    const error = oneEvent(el, 'sip-error');
+    form.requestSubmit();
+    expect((await error).detail.error.message).to.equal('Transfer: transfer refused: 403 Forbidden');
+  });
+
+  it('asks the page before following a REFER: accepted by default, refused by preventDefault()', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    const decisions: string[] = [];
+    const refer = (target: string) =>
+      call.events.emit('refer', { target, referredBy: 'sip:bob@example.com', accept: () => decisions.push(`accept ${target}`), reject: () => decisions.push(`reject ${target}`) });
+    const seen: string[] = [];
+    el.addEventListener('sip-transfer-request', (event) => {
+      seen.push(event.detail.target);
+      if (event.detail.target.includes('premium')) event.preventDefault();
+    });
+    refer('sip:carol@example.com');
+    refer('sip:premium@example.com');
+    expect(seen).to.deep.equal(['sip:carol@example.com', 'sip:premium@example.com']);
+    expect(decisions).to.deep.equal(['accept sip:carol@example.com', 'reject sip:premium@example.com']);
+  });
+
+  it('turns DTMF, transfer progress and call errors into sip-* events', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    const dtmf = oneEvent(el, 'sip-dtmf');
+    call.events.emit('dtmf', { digit: '7', duration: 100, via: 'info' });
+    expect((await dtmf).detail).to.deep.equal({ digit: '7', via: 'info' });
+    const progress = oneEvent(el, 'sip-transfer-progress');
+    call.events.emit('transfer-progress', { status: 180, reason: 'Ringing' });
+    expect((await progress).detail).to.deep.equal({ status: 180, reason: 'Ringing' });
+    const error = oneEvent(el, 'sip-error');
+    call.events.emit('error', new Error('the peer refused the hold (488)'));
+    expect((await error).detail.error.message).to.equal('the peer refused the hold (488)');
+  });
+
+  it('plays the remote audio of the call', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const remote = new MediaStream();
+    call.media = fakeMedia({ remote });
+    const el = await callElement(call);
+    expect(el.shadowRoot!.querySelector('audio')!.srcObject).to.equal(remote);
+    call.end('remote-hangup');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('audio')!.srcObject).to.equal(null);
+    expect(part(el, 'state')!.textContent).to.equal('The other party hung up');
+  });
+
+  it('counts the call duration', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    await new Promise<void>((resolve) => {
+      const check = () => (el.duration >= 1 ? resolve() : setTimeout(check, 100));
+      check();
+    });
+    await el.updateComplete;
+    expect(part(el, 'duration')!.textContent).to.equal('0:01');
+  });
+
+  it('hangs its call up when removed from the page, not when moved', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const el = await callElement(call);
+    const elsewhere = document.createElement('div');
+    document.body.append(elsewhere);
+    elsewhere.append(el);
+    await Promise.resolve();
+    expect(call.log).to.deep.equal([]);
+    const events: string[] = [];
+    el.addEventListener('sip-call-ended', () => events.push('ended'));
+    el.remove();
+    await Promise.resolve();
+    expect(call.log).to.deep.equal(['hangup']);
+    expect(call.state).to.equal('ended');
+    expect(events, 'no event from a removed element').to.deep.equal([]);
+    elsewhere.remove();
+  });
+
+  it('is accessible in the dark theme', async () => {
+    const call = new FakeCall('incoming', { uri: 'sip:bob@example.com', displayName: 'Bob' });
+    const el = await callElement(call, html`<sip-call theme="dark"></sip-call>`);
+    await expect(el).to.be.accessible();
+    expect(getComputedStyle(part(el, 'base')!).backgroundColor).to.equal('rgb(13, 17, 23)');
   });
 });

@@ -1,35 +1,111 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
-import { emit } from '../shared/events';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
+import type { TransportState, TransportStateInfo } from '../../stack/transport/transport';
+import type { UserAgent, IncomingMessage } from '../../stack/ua/user-agent';
+import type { CallHandle } from '../shared/call-handle';
+import { dialPad } from '../shared/dial-pad';
+import { emit, toError } from '../shared/events';
+import { TonePlayer, type Tone } from '../shared/tone-player';
+import type { SipCall } from '../sip-call/sip-call.component';
+import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
+import { devicesPanel, tracePanel } from './phone-panels';
+import { missingSettings } from './phone-config';
+import { appendTrace, type TraceEntry } from './sip-trace';
 import { sipPhoneStyles } from './sip-phone.styles';
+import { UserAgentController } from './user-agent-controller';
+
+/** Options of {@link SipPhone.call}. */
+export interface CallOptions {
+  /** Send the camera too (default: audio only). */
+  video?: boolean;
+}
+
+/** A `<sip-call>` (defined by sip-phone.ts, which imports its definition). */
+function newCallElement(): SipCall {
+  return document.createElement('sip-call') as SipCall;
+}
 
 /**
  * A SIP phone: one user agent and its WebSocket connection, registration, and the calls it places
  * and receives. Configuration comes from attributes; the password is a property only, so it never
  * appears in markup, URLs or logs.
  *
+ * The phone makes its user agent once `server`, `user` and `domain` are set and it is in the page,
+ * makes it again when they change, and stops it when it leaves the page: calls hung up, camera and
+ * microphone released, registration removed, socket closed.
+ *
+ * Each call is a `<sip-call>` element that the phone appends to itself (light DOM, `slot="calls"`),
+ * so the page can style it, listen to it, or move it elsewhere; `call()` resolves to it and
+ * `sip-incoming` carries it. An ended call's element is removed after `callLinger` ms.
+ *
+ * Ringtone and ringback are generated with WebAudio (`silent` turns them off).
+ *
  * @summary A complete SIP softphone in one tag.
  *
- * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL.
+ * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL (wss:// from an https page).
  * @attr user - The user part of the address of record.
  * @attr domain - The SIP domain of the address of record.
  * @attr display-name - The display name sent in From.
  * @attr auth-user - The digest user name when it differs from `user`.
- * @attr register - Register on connect.
- * @attr ice-servers - JSON array of RTCIceServer objects.
+ * @attr register - Register once connected.
+ * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
+ * @attr trace - Show the SIP trace panel (Authorization values redacted).
+ * @attr silent - No ringtone and no ringback.
+ * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ * @attr registered - Present while registered (read-only, reflected for CSS).
  *
- * @csspart status - The connection and registration status line.
- *
+ * @fires sip-connecting - The WebSocket is opening: `detail.server`.
+ * @fires sip-connected - The WebSocket is open: `detail.server`.
+ * @fires sip-disconnected - The WebSocket closed or could not open: `detail.reason`, `detail.reconnectInMs`.
+ * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
+ * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
+ * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
+ * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it.
+ * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
  * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable.
+ * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
+ * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
  *
- * @cssprop --sip-phone-font-family - Font family of the phone.
- * @cssprop --sip-phone-text-color - Text color.
+ * @slot header - Replaces the phone's title (display name and address).
+ * @slot calls - Where the phone puts its `<sip-call>` elements.
+ * @slot footer - Content at the bottom of the phone.
+ *
+ * @csspart base - The phone's box.
+ * @csspart header - The title block.
+ * @csspart title - The display name (or address).
+ * @csspart aor - The address of record.
+ * @csspart status - The connection and registration status line (an aria-live region).
+ * @csspart button - Every button.
+ * @csspart register-button - Register and unregister.
+ * @csspart dialer - The dial form.
+ * @csspart target - The number or address field.
+ * @csspart keypad - The dial pad.
+ * @csspart call-button - Places an audio call.
+ * @csspart video-call-button - Places a video call.
+ * @csspart calls - The list of calls.
+ * @csspart devices - The device menu (microphone, camera, speaker).
+ * @csspart trace - The SIP trace panel.
+ * @csspart trace-entry - One message in the trace.
+ *
  * @cssprop --sip-phone-background - Background of the phone.
- * @cssprop --sip-phone-border-color - Border color.
- * @cssprop --sip-phone-radius - Corner radius.
+ * @cssprop --sip-phone-border-color - Border color of the phone.
  * @cssprop --sip-phone-padding - Inner spacing.
  * @cssprop --sip-phone-max-width - Maximum width.
+ * @cssprop --sip-phone-trace-height - Height of the trace panel.
+ * @cssprop --sip-color-text - Text color.
+ * @cssprop --sip-color-muted - Secondary text color.
+ * @cssprop --sip-color-background - Background.
+ * @cssprop --sip-color-surface - Background of buttons and fields.
+ * @cssprop --sip-color-border - Borders.
+ * @cssprop --sip-color-accent - Accent (call button).
+ * @cssprop --sip-color-on-accent - Text on accent, success and danger buttons.
+ * @cssprop --sip-color-success - The registered indicator.
+ * @cssprop --sip-color-danger - Error text.
+ * @cssprop --sip-color-focus - Focus ring.
+ * @cssprop --sip-font-family - Font family.
+ * @cssprop --sip-radius - Corner radius.
  */
 export class SipPhone extends LitElement {
   static override styles = sipPhoneStyles;
@@ -50,7 +126,7 @@ export class SipPhone extends LitElement {
   @property({ attribute: 'auth-user' }) authUser = '';
 
   /**
-   * Register on connect (the `register` attribute; the property has another name because
+   * Register once connected (the `register` attribute; the property has another name because
    * `register()` is the method that registers now).
    */
   @property({ type: Boolean, attribute: 'register' }) autoRegister = false;
@@ -61,12 +137,164 @@ export class SipPhone extends LitElement {
   /** The ICE servers in use, parsed from `ice-servers`; empty when the attribute is absent or invalid. */
   iceServers: RTCIceServer[] = [];
 
-  /** The digest password. A property only: never an attribute. */
+  /** The digest password. A property only: never an attribute, never shown, never logged. */
   @property({ attribute: false }) password = '';
+
+  /** Show the SIP trace panel. */
+  @property({ type: Boolean }) trace = false;
+
+  /** No ringtone and no ringback. */
+  @property({ type: Boolean }) silent = false;
+
+  /** `light` or `dark` forces a theme (passed on to the phone's calls); unset follows `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  /** Microphone device id for calls ('' is the default device). */
+  @property({ attribute: false }) microphone = '';
+
+  /** Camera device id for video calls ('' is the default device). */
+  @property({ attribute: false }) camera = '';
+
+  /** Speaker device id for the calls' audio ('' is the default; needs HTMLMediaElement.setSinkId). */
+  @property({ attribute: false }) speaker = '';
+
+  /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
+  @property({ attribute: false }) callLinger = 3000;
+
+  @state() private target = '';
+  @state() private connection: TransportState = 'disconnected';
+  @state() private problem = '';
+  @state() private registrationNote = '';
+  @state() private announcement = '';
+  @state() private traceLog: TraceEntry[] = [];
+
+  readonly #agent = new UserAgentController(this, {
+    transport: (state, info) => this.#transportChanged(state, info),
+    registered: (expires) => {
+      this.registrationNote = '';
+      this.requestUpdate();
+      emit(this, 'sip-registered', { aor: this.aor, expires });
+    },
+    unregistered: (reason) => {
+      this.registrationNote = '';
+      this.requestUpdate();
+      emit(this, 'sip-unregistered', { aor: this.aor, reason });
+    },
+    registrationFailed: (status, reason) => {
+      this.registrationNote = `Registration failed: ${status} ${reason}`;
+      emit(this, 'sip-registration-failed', { aor: this.aor, status, reason });
+    },
+    message: (message) => this.#messageReceived(message),
+    incoming: (call) => this.#incoming(call),
+    trace: (direction, text) => {
+      if (this.trace) this.traceLog = appendTrace(this.traceLog, direction, text);
+    },
+    error: (error) => {
+      // A failed connection already said why, with the retry delay: keep that.
+      this.problem ||= error.message;
+      emit(this, 'sip-error', { error });
+    },
+    reset: () => this.#reset(),
+  });
+  readonly #devices = new DeviceController(this);
+  readonly #tones = new TonePlayer();
+  readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
   /** The address of record, `sip:user@domain`, or empty while unconfigured. */
   get aor(): string {
     return this.user && this.domain ? `sip:${this.user}@${this.domain}` : '';
+  }
+
+  /** Whether the phone is registered now (reflected as the `registered` attribute). */
+  get registered(): boolean {
+    return this.#agent.userAgent?.registered ?? false;
+  }
+
+  /** The WebSocket's state: disconnected, connecting, connected, closing. */
+  get connectionState(): TransportState {
+    return this.connection;
+  }
+
+  /** The `<sip-call>` elements of the phone's calls, oldest first (ended ones until they are removed). */
+  get calls(): SipCall[] {
+    return [...this.#calls.values()].map((entry) => entry.element);
+  }
+
+  /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held. */
+  get currentCall(): SipCall | undefined {
+    const order = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held'];
+    const live = this.calls.filter((element) => element.state !== 'ended').reverse();
+    for (const wanted of order) {
+      const found = live.find((element) => element.state === wanted);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The tone playing now: 'ringtone', 'ringback' or undefined. */
+  get tone(): Tone | undefined {
+    return this.#tones.tone;
+  }
+
+  /** The SIP trace (with `trace` set): messages both ways, credentials redacted, newest last. */
+  get traceEntries(): readonly TraceEntry[] {
+    return this.traceLog;
+  }
+
+  /** The stack's user agent while connected (`sip-elements/sip` API), for what the elements do not cover. */
+  get userAgent(): UserAgent | undefined {
+    return this.#agent.userAgent;
+  }
+
+  /** Registers now; resolves true once registered, false otherwise (the reason arrives as an event). */
+  async register(): Promise<boolean> {
+    try {
+      return await this.#agent.register();
+    } catch (error) {
+      emit(this, 'sip-error', { error: toError(error, 'Registration failed') });
+      return false;
+    }
+  }
+
+  /** Removes the registration. */
+  async unregister(): Promise<void> {
+    try {
+      await this.#agent.unregister();
+    } catch (error) {
+      emit(this, 'sip-error', { error: toError(error, 'Unregistration failed') });
+    }
+  }
+
+  /**
+   * Places a call to `target` (`bob`, `bob@example.com`, `sip:bob@example.com`, `tel:+1…`) and
+   * resolves to its `<sip-call>`; rejects when the phone is not configured or the target is invalid.
+   */
+  async call(target: string, options: CallOptions = {}): Promise<SipCall> {
+    const ua = this.#agent.userAgent;
+    if (!ua) throw new Error('The phone is not connected: set server, user and domain first');
+    const text = target.trim();
+    if (!text) throw new Error('Enter a number or SIP address to call');
+    const call = ua.call(text, {
+      audio: this.microphone ? { deviceId: this.microphone } : true,
+      video: options.video ? (this.camera ? { deviceId: this.camera } : true) : false,
+    });
+    return this.#addCall(call, newCallElement());
+  }
+
+  /**
+   * Sends a SIP MESSAGE with `text` (text/plain). Resolves with the 2xx's `{ status, reason }`;
+   * rejects with an error carrying the final `status` and `reason` otherwise.
+   */
+  async sendMessage(target: string, text: string): Promise<{ status: number; reason: string }> {
+    const ua = this.#agent.userAgent;
+    if (!ua) throw Object.assign(new Error('The phone is not connected: set server, user and domain first'), { status: 0, reason: 'Not connected' });
+    const response = await ua.sendMessage(target, text);
+    return { status: response.status, reason: response.reason };
+  }
+
+  /** Forgets the SIP trace. */
+  clearTrace(): void {
+    this.traceLog = [];
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -75,9 +303,199 @@ export class SipPhone extends LitElement {
       this.iceServers = parsed.servers;
       if (parsed.error) emit(this, 'sip-error', { error: parsed.error });
     }
+    if (changed.has('trace') && !this.trace) this.traceLog = [];
+    // Here rather than in updated(): what the new user agent reports at once is part of this render.
+    if (this.isConnected) this.#configure();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.toggleAttribute('registered', this.registered);
+    if (changed.has('silent')) this.#updateTones();
+    if (changed.has('theme') || changed.has('microphone') || changed.has('camera') || changed.has('speaker')) {
+      for (const element of this.calls) this.#share(element);
+    }
+  }
+
+  #configure(): void {
+    if (missingSettings(this).length > 0) {
+      this.#agent.configure(undefined, false);
+      return;
+    }
+    const settings = {
+      server: this.server.trim(),
+      aor: this.aor,
+      displayName: this.displayName,
+      authUser: this.authUser,
+      password: this.password,
+      iceServers: this.iceServers,
+    };
+    this.#agent.configure(settings, this.autoRegister);
+  }
+
+  #transportChanged(state: TransportState, info: TransportStateInfo): void {
+    this.connection = state;
+    const server = this.server;
+    if (state === 'connecting') emit(this, 'sip-connecting', { server });
+    else if (state === 'connected') {
+      this.problem = '';
+      emit(this, 'sip-connected', { server });
+    } else if (state === 'disconnected') {
+      this.problem = info.reconnectInMs === undefined ? info.reason : `${info.reason} (retrying in ${Math.ceil(info.reconnectInMs / 1000)} s)`;
+      emit(this, 'sip-disconnected', { server, reason: info.reason, reconnectInMs: info.reconnectInMs });
+    }
+  }
+
+  #messageReceived(message: IncomingMessage): void {
+    emit(this, 'sip-message', {
+      from: message.from.uri.toString(),
+      displayName: message.from.displayName ?? '',
+      contentType: message.contentType,
+      body: message.body,
+    });
+  }
+
+  #incoming(call: CallHandle): void {
+    const element = newCallElement();
+    element.call = call;
+    const from = call.remote.uri;
+    const displayName = call.remote.displayName ?? '';
+    if (!emit(this, 'sip-incoming', { call: element, from, displayName }, { cancelable: true })) {
+      if (call.state === 'incoming') call.hangup().catch(() => undefined);
+      return;
+    }
+    if (call.state === 'ended') return;
+    this.#addCall(call, element);
+    this.announcement = `Incoming call from ${displayName || from}`;
+  }
+
+  #addCall(call: CallHandle, element: SipCall): SipCall {
+    element.call = call;
+    element.slot = 'calls';
+    this.#share(element);
+    const entry: { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> } = { element, off: [] };
+    this.#calls.set(call, entry);
+    entry.off.push(
+      call.events.on('state', () => this.#updateTones()),
+      call.events.on('ended', () => {
+        this.#updateTones();
+        entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
+      }),
+      call.events.on('referred-call', (referred) => this.#addCall(referred as CallHandle, newCallElement())),
+    );
+    this.append(element);
+    this.#updateTones();
+    this.requestUpdate();
+    return element;
+  }
+
+  #share(element: SipCall): void {
+    element.theme = this.theme;
+    element.microphone = this.microphone;
+    element.camera = this.camera;
+    element.speaker = this.speaker;
+  }
+
+  #removeCall(call: CallHandle): void {
+    const entry = this.#calls.get(call);
+    if (!entry) return;
+    this.#calls.delete(call);
+    clearTimeout(entry.timer);
+    for (const off of entry.off) off();
+    // A page that moved the element elsewhere keeps it.
+    if (entry.element.parentNode === this) entry.element.remove();
+    this.#updateTones();
+    this.requestUpdate();
+  }
+
+  /** The user agent is replaced or stopped: every call is gone, and so are the tones and old news. */
+  #reset(): void {
+    for (const call of [...this.#calls.keys()]) this.#removeCall(call);
+    this.#tones.close();
+    this.connection = 'disconnected';
+    this.problem = '';
+    this.registrationNote = '';
+  }
+
+  #updateTones(): void {
+    const calls = [...this.#calls.keys()];
+    if (!this.silent && calls.some((call) => call.state === 'incoming')) this.#tones.play('ringtone');
+    else if (!this.silent && calls.some((call) => call.direction === 'outgoing' && call.state === 'ringing')) this.#tones.play('ringback');
+    else this.#tones.stop();
+  }
+
+  #dial(video: boolean): void {
+    this.call(this.target, { video }).then(
+      () => (this.target = ''),
+      (error: unknown) => emit(this, 'sip-error', { error: toError(error, 'Cannot place the call') }),
+    );
+  }
+
+  #statusText(): string {
+    const missing = missingSettings(this);
+    if (missing.length > 0) return `Not configured: set ${missing.join(', ')}`;
+    if (this.connection === 'connecting') return `Connecting to ${this.server}…`;
+    if (this.connection !== 'connected') return this.problem ? `Not connected: ${this.problem}` : 'Not connected';
+    if (this.registered) return 'Registered';
+    return this.registrationNote || 'Connected, not registered';
   }
 
   override render() {
-    return html`<div part="status" role="status">${this.aor || 'Not configured'}</div>`;
+    const connected = this.connection === 'connected';
+    return html`<div part="base">
+      <div part="header">
+        <slot name="header">
+          <span part="title">${this.displayName || this.user || 'SIP phone'}</span>
+          ${this.aor ? html`<span part="aor">${this.aor}</span>` : nothing}
+        </slot>
+      </div>
+      <div class="row">
+        <span part="status" role="status">${this.#statusText()}</span>
+        ${connected
+          ? html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>
+              ${this.registered ? 'Unregister' : 'Register'}
+            </button>`
+          : nothing}
+      </div>
+      <form part="dialer" @submit=${this.#submit}>
+        <label for="target">Number or SIP address</label>
+        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" .value=${this.target} @input=${this.#typed} />
+        ${dialPad('Dial pad', (key) => (this.target += key))}
+        <div class="row">
+          <button part="button call-button" class="accent" type="submit" ?disabled=${!connected}>Call</button>
+          <button part="button video-call-button" type="button" ?disabled=${!connected} @click=${() => this.#dial(true)}>Video call</button>
+        </div>
+      </form>
+      <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
+      ${devicesPanel({
+        devices: this.#devices,
+        microphone: this.microphone,
+        camera: this.camera,
+        speaker: this.speaker,
+        speakerSelection: audioOutputSelection(),
+        choose: (kind, id) => this.#choose(kind, id),
+        promptSpeaker: () => this.#promptSpeaker(),
+      })}
+      ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
+      <div class="visually-hidden" role="alert">${this.announcement}</div>
+      <slot name="footer"></slot>
+    </div>`;
+  }
+
+  #typed = (event: InputEvent): void => {
+    this.target = (event.target as HTMLInputElement).value;
+  };
+
+  #submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    this.#dial(false);
+  };
+
+  #choose(kind: 'microphone' | 'camera' | 'speaker', id: string): void {
+    this[kind] = id;
+  }
+
+  async #promptSpeaker(): Promise<void> {
+    const device = await promptForAudioOutput();
+    if (device) this.speaker = device.deviceId;
   }
 }

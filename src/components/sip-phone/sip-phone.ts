@@ -1,3 +1,4 @@
+import '../sip-call/sip-call';
 import { SipPhone } from './sip-phone.component';
 
 export { SipPhone };

@@ -1,14 +1,40 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { callStreams } from '../shared/call-handle';
 import { sipVideoStyles } from './sip-video.styles';
+import { VideoBinding, type VideoSource } from './video-binding';
+
+function hasLiveVideo(stream: MediaStream | undefined): boolean {
+  return Boolean(stream?.getVideoTracks().some((track) => track.readyState === 'live'));
+}
+
+/** Points a <video> at a stream; attaching again when the tracks changed makes both browsers show them. */
+function attach(video: HTMLVideoElement | null, stream: MediaStream | undefined): void {
+  if (!video) return;
+  const key = stream ? stream.getTracks().map((track) => track.id).join() : '';
+  if (video.dataset.tracks === key && video.srcObject === (stream ?? null)) return;
+  video.dataset.tracks = key;
+  video.srcObject = stream ?? null;
+  if (stream) video.play().catch(() => undefined);
+}
 
 /**
- * A call's remote video with the local preview in a picture-in-picture corner. Can be placed
- * anywhere in the page and bound to a call.
+ * A call's remote video with the local preview in a picture-in-picture corner. It can be placed
+ * anywhere in the page: bind it to a call with the `call` property (a `<sip-call>` or a stack call),
+ * or let it follow a phone's current call with `for="phone-id"`. The remote video is muted: the
+ * call's audio plays from its `<sip-call>`. Leaving the page detaches both streams.
  *
  * @summary Remote video and local preview of a call.
  *
+ * @attr for - The id of a `<sip-phone>` whose current call to show (when `call` is not set).
+ * @attr active - Present while remote video is shown (read-only, reflected for CSS).
+ * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ *
+ * @slot placeholder - Shown while there is no remote video (default: "No video").
+ *
  * @csspart remote - The remote video.
  * @csspart local - The local preview.
+ * @csspart placeholder - The box around the placeholder.
  *
  * @cssprop --sip-video-background - Background behind the videos.
  * @cssprop --sip-video-aspect-ratio - Aspect ratio of the element.
@@ -16,14 +42,55 @@ import { sipVideoStyles } from './sip-video.styles';
  * @cssprop --sip-video-preview-inset - Distance of the preview from the corner.
  * @cssprop --sip-video-preview-width - Width of the preview.
  * @cssprop --sip-video-preview-radius - Corner radius of the preview.
+ * @cssprop --sip-video-placeholder-color - Color of the placeholder text.
+ * @cssprop --sip-font-family - Font family.
  */
 export class SipVideo extends LitElement {
   static override styles = sipVideoStyles;
 
+  /** The call to show: a `<sip-call>` element or a stack call. Takes precedence over `for`. */
+  @property({ attribute: false }) call: VideoSource | undefined;
+
+  /** The id of a `<sip-phone>` (in the same document or shadow root) whose current call to show. */
+  @property() for = '';
+
+  /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  readonly #binding = new VideoBinding(this);
+
+  /** Whether remote video is shown now. */
+  get active(): boolean {
+    return hasLiveVideo(this.#streams().remote);
+  }
+
+  #streams(): { local?: MediaStream; remote?: MediaStream } {
+    const call = this.#binding.call;
+    return call && call.state !== 'ended' ? callStreams(call) : {};
+  }
+
+  protected override willUpdate(): void {
+    this.#binding.resolve();
+  }
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    const { local, remote } = this.#streams();
+    attach(this.renderRoot.querySelector<HTMLVideoElement>('[part="remote"]'), remote);
+    attach(this.renderRoot.querySelector<HTMLVideoElement>('[part="local"]'), local);
+    this.toggleAttribute('active', this.active);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const video of this.renderRoot.querySelectorAll('video')) attach(video, undefined);
+  }
+
   override render() {
+    const { local, remote } = this.#streams();
     return html`
-      <video part="remote" autoplay playsinline aria-label="Remote video"></video>
-      <video part="local" autoplay playsinline muted aria-label="Local preview"></video>
+      <video part="remote" autoplay playsinline muted aria-label="Remote video" ?hidden=${!hasLiveVideo(remote)}></video>
+      <div part="placeholder" ?hidden=${hasLiveVideo(remote)}><slot name="placeholder">No video</slot></div>
+      <video part="local" autoplay playsinline muted aria-label="Local preview" ?hidden=${!hasLiveVideo(local)}></video>
     `;
   }
 }

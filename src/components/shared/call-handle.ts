@@ -1,0 +1,42 @@
+/**
+ * What the elements need from a stack call (src/stack/ua/calls/): the real `Call` satisfies it, and
+ * component tests drive the elements with a fake that does too. Types only: nothing here runs.
+ */
+import type { Emitter } from '../../stack/core/emitter';
+import type { MediaKind, MediaSession } from '../../stack/ua/media-session';
+import type { CallDirection, CallEvents, CallMediaOptions, CallState, DtmfMode } from '../../stack/ua/calls/call-types';
+
+export type { CallEvents, CallMediaOptions, CallState };
+
+export interface CallHandle {
+  readonly id: string;
+  readonly direction: CallDirection;
+  /** The peer as From/To named it; the display name is remote text, rendered as text only. */
+  readonly remote: { readonly uri: string; readonly displayName: string | undefined };
+  readonly state: CallState;
+  readonly localHold: boolean;
+  readonly remoteHold: boolean;
+  /** In a browser, a WebRtcMediaSession: its localStream and remoteStream feed <audio> and <video>. */
+  readonly media: MediaSession | undefined;
+  readonly events: Pick<Emitter<CallEvents>, 'on'>;
+  /** Incoming calls only. */
+  readonly offersVideo?: boolean;
+  answer?(options?: CallMediaOptions): Promise<void>;
+  decline?(status?: 486 | 603): void;
+  hangup(): Promise<void>;
+  hold(): Promise<void>;
+  unhold(): Promise<void>;
+  mute(kind?: MediaKind): void;
+  unmute(kind?: MediaKind): void;
+  muted(kind?: MediaKind): boolean;
+  sendDtmf(digits: string, options?: { mode?: DtmfMode }): Promise<void>;
+  transfer(target: string): Promise<void>;
+  setVideo(enabled: boolean): Promise<void>;
+  getStats(): Promise<unknown>;
+}
+
+/** The media streams of a call, when its media session has them (a WebRtcMediaSession does). */
+export function callStreams(call: CallHandle | undefined): { local?: MediaStream; remote?: MediaStream } {
+  const media = call?.media as { localStream?: MediaStream; remoteStream?: MediaStream } | undefined;
+  return { local: media?.localStream, remote: media?.remoteStream };
+}

@@ -1,0 +1,45 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+const KIND_NAMES: Record<MediaDeviceKind, string> = { audioinput: 'Microphone', videoinput: 'Camera', audiooutput: 'Speaker' };
+
+/**
+ * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu
+ * is opened) and again on `devicechange` while the phone is in the page.
+ */
+export class DeviceController implements ReactiveController {
+  #devices: MediaDeviceInfo[] = [];
+  #listed = false;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    navigator.mediaDevices?.addEventListener('devicechange', this.#changed);
+  }
+
+  hostDisconnected(): void {
+    navigator.mediaDevices?.removeEventListener('devicechange', this.#changed);
+  }
+
+  /** Devices of a kind, each with a label (browsers hide labels until media permission is given). */
+  of(kind: MediaDeviceKind): Array<{ id: string; label: string }> {
+    return this.#devices
+      .filter((device) => device.kind === kind && device.deviceId !== '' && device.deviceId !== 'default')
+      .map((device, index) => ({ id: device.deviceId, label: device.label || `${KIND_NAMES[kind]} ${index + 1}` }));
+  }
+
+  async refresh(): Promise<void> {
+    this.#listed = true;
+    try {
+      this.#devices = (await navigator.mediaDevices?.enumerateDevices()) ?? [];
+    } catch {
+      this.#devices = [];
+    }
+    this.host.requestUpdate();
+  }
+
+  #changed = (): void => {
+    if (this.#listed) void this.refresh();
+  };
+}

@@ -1,0 +1,70 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { CallHandle } from '../shared/call-handle';
+
+/** What `<sip-video>` can show: a `<sip-call>` element (anything with a `call`) or a stack call. */
+export type VideoSource = { call?: CallHandle } | CallHandle;
+
+interface Host extends ReactiveControllerHost, HTMLElement {
+  call: VideoSource | undefined;
+  for: string;
+}
+
+function isCallHandle(source: VideoSource): source is CallHandle {
+  return 'events' in source && 'state' in source;
+}
+
+/**
+ * Which call a `<sip-video>` shows, kept current while it is in the page (STYLE habit 12): the
+ * `call` property, or the current call of the `<sip-phone>` named by `for`. It listens to the
+ * sip-call-* events that reach the document (they bubble and are composed) to follow the phone,
+ * and to the call itself for its tracks.
+ */
+export class VideoBinding implements ReactiveController {
+  #call: CallHandle | undefined;
+  #off: Array<() => void> = [];
+
+  constructor(private readonly host: Host) {
+    host.addController(this);
+  }
+
+  /** The call shown now. */
+  get call(): CallHandle | undefined {
+    return this.#call;
+  }
+
+  hostConnected(): void {
+    document.addEventListener('sip-call-state', this.#changed);
+    document.addEventListener('sip-call-ended', this.#changed);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('sip-call-state', this.#changed);
+    document.removeEventListener('sip-call-ended', this.#changed);
+    this.#bind(undefined);
+  }
+
+  /** Works out the call to show (from willUpdate). */
+  resolve(): void {
+    this.#bind(this.host.isConnected ? this.#source() : undefined);
+  }
+
+  #source(): CallHandle | undefined {
+    const source = this.host.call;
+    if (source) return isCallHandle(source) ? source : source.call;
+    if (!this.host.for) return undefined;
+    const root = this.host.getRootNode() as Document | ShadowRoot;
+    const phone = root.getElementById?.(this.host.for) as { currentCall?: { call?: CallHandle } } | null;
+    return phone?.currentCall?.call;
+  }
+
+  #bind(call: CallHandle | undefined): void {
+    if (call === this.#call) return;
+    for (const off of this.#off.splice(0)) off();
+    this.#call = call;
+    if (!call) return;
+    const update = (): void => this.host.requestUpdate();
+    this.#off.push(call.events.on('remote-track', update), call.events.on('state', update));
+  }
+
+  #changed = (): void => this.host.requestUpdate();
+}
