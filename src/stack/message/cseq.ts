@@ -6,17 +6,25 @@ import { Scanner } from './scanner';
 const MAX_SEQ = 0xffffffff;
 
 export class CSeq {
-  /** @throws RangeError when `seq` is not a 32-bit unsigned integer or `method` not a token. */
-  constructor(
-    readonly seq: number,
-    readonly method: string,
-  ) {
+  readonly seq: number;
+  readonly method: string;
+  #text: string | undefined;
+
+  /**
+   * @param source the exact text this value was parsed from (used by the parser only).
+   * @throws RangeError when `seq` is not a 32-bit unsigned integer or `method` not a token.
+   */
+  constructor(seq: number, method: string, source?: string) {
+    this.seq = seq;
+    this.method = method;
+    this.#text = source;
+    if (source !== undefined) return;
     if (!(Number.isInteger(seq) && seq >= 0 && seq <= MAX_SEQ)) throw new RangeError(`invalid CSeq number ${seq}`);
     if (!isAll(method, TOKEN)) throw new RangeError(`invalid CSeq method ${JSON.stringify(method)}`);
   }
 
   toString(): string {
-    return `${this.seq} ${this.method}`;
+    return (this.#text ??= `${this.seq} ${this.method}`);
   }
 }
 
@@ -31,6 +39,7 @@ export function parseCSeq(value: string, start = 0, end = value.length): CSeq {
   sc.wsp();
   if (sc.i === digitsEnd) sc.fail(sc.done ? 'missing method' : `unexpected ${sc.describe()} after the sequence number`);
   const method = sc.token('method');
+  const methodEnd = sc.i;
   sc.expectEnd(false);
-  return new CSeq(seq, method);
+  return new CSeq(seq, method, value.slice(start, methodEnd));
 }

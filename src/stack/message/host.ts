@@ -4,7 +4,7 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { HOST, is, isDigit } from './chars';
+import { isDigit } from './chars';
 import { SipParseError } from './sip-parse-error';
 
 function isHex(c: number): boolean {
@@ -67,6 +67,8 @@ export function isIPv6(s: string, start: number, end: number): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
+const HOSTNAME = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?/y;
+
 /**
  * Reads the host that starts at `start` and returns the index after it.
  * @throws SipParseError when there is no valid host there.
@@ -80,27 +82,20 @@ export function scanHost(s: string, start: number, end: number): number {
     }
     return close + 1;
   }
-  // hostname = *( domainlabel "." ) toplabel [ "." ], in one pass that notes where labels start.
-  let i = start;
-  let label = start;
-  let lastLabel = start;
-  for (; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x2e) {
-      if (i === label) throw new SipParseError(`empty label in host ${JSON.stringify(s.slice(start, i + 1))}`);
-      lastLabel = label;
-      label = i + 1;
-    } else if (!is(c, HOST)) {
-      break;
+  // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots, scanned natively.
+  HOSTNAME.lastIndex = start;
+  if (!HOSTNAME.test(s)) throw new SipParseError('missing host');
+  const stop = HOSTNAME.lastIndex < end ? HOSTNAME.lastIndex : end;
+  const last = s.charCodeAt(stop - 1) === 0x2e ? stop - 1 : stop;
+  // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
+  if (isDigit(s.charCodeAt(last - 1))) {
+    let label = last - 1;
+    while (label > start && s.charCodeAt(label - 1) !== 0x2e) label--;
+    if (isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
+      throw new SipParseError(`invalid host ${JSON.stringify(s.slice(start, stop))}`);
     }
   }
-  if (i === start) throw new SipParseError('missing host');
-  if (label < i) lastLabel = label;
-  // toplabel starts with ALPHA; a name whose last label starts with a digit must be an IPv4 address.
-  if (isDigit(s.charCodeAt(lastLabel)) && !isIPv4(s, start, label === i ? i - 1 : i)) {
-    throw new SipParseError(`invalid host ${JSON.stringify(s.slice(start, i))}`);
-  }
-  return i;
+  return stop;
 }
 
 /** Validates a whole host string (bracketed IPv6, IPv4 or hostname) given by code building a message. */

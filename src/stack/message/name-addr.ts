@@ -15,7 +15,7 @@ import { readList } from './list';
 import { formatHeaderParams, toHeaderParams, withParam } from './params';
 import type { ParamsInit } from './params';
 import { Scanner, quote, unquote } from './scanner';
-import type { Params } from './scanner';
+import type { Params } from './param-map';
 import { SipParseError } from './sip-parse-error';
 import { readUri, parseUri } from './uri';
 import type { Uri } from './uri';

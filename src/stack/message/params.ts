@@ -5,8 +5,9 @@
  * (RFC 3840 feature tags). Builders may give any text: what is not a token is quoted for them.
  */
 import { GEN_VALUE, TOKEN, isAll } from './chars';
-import { NO_PARAMS, quote, scanQuoted } from './scanner';
-import type { Params } from './scanner';
+import { NO_PARAMS, ParamMap } from './param-map';
+import { quote, scanQuoted } from './scanner';
+import type { Params } from './param-map';
 
 /** Parameters as code building a message may give them; `null` or `true` means no value. */
 export type ParamsInit =
@@ -32,22 +33,32 @@ export function toHeaderParams(init: ParamsInit | undefined, convert = headerPar
   if (init === undefined) return NO_PARAMS;
   const entries: Iterable<readonly [string, unknown]> =
     Symbol.iterator in init ? (init as Iterable<readonly [string, unknown]>) : Object.entries(init);
-  const params = new Map<string, string | null>();
+  const params = new ParamMap();
   for (const [rawName, value] of entries) {
     if (value === undefined || value === false) continue;
     const name = rawName.toLowerCase();
     if (!isAll(name, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(rawName)}`);
-    params.set(name, value === null || value === true ? null : convert(String(value)));
+    params.add(name, value === null || value === true ? null : convert(String(value)));
   }
   return params.size === 0 ? NO_PARAMS : params;
 }
 
 /** A copy of `params` with `name` set to `value` (wire form), or removed when `value` is undefined. */
 export function withParam(params: Params, name: string, value: string | null | undefined): Params {
-  const copy = new Map(params);
   const key = name.toLowerCase();
-  if (value === undefined) copy.delete(key);
-  else copy.set(key, value === null ? null : headerParamValue(value));
+  if (!isAll(key, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(name)}`);
+  return replaceParam(params, key, value === undefined || value === null ? value : headerParamValue(value));
+}
+
+/** A copy of `params` with `key` given `value` where it was (or last), or without it for undefined. */
+export function replaceParam(params: Params, key: string, value: string | null | undefined): Params {
+  const copy = new ParamMap();
+  let done = value === undefined;
+  for (const [name, old] of params) {
+    if (name !== key) copy.add(name, old);
+    else if (!done) done = copy.add(key, value as string | null);
+  }
+  if (!done) copy.add(key, value as string | null);
   return copy.size === 0 ? NO_PARAMS : copy;
 }
 

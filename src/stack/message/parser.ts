@@ -24,10 +24,12 @@ import {
   EXPIRES,
   FROM,
   MAX_FORWARDS,
+  RECORD_ROUTE,
+  ROUTE,
   TO,
   VIA,
   fieldBit,
-  parseStructured,
+  parseField,
 } from './structured-headers';
 import { readUri } from './uri';
 import { utf8Advance, utf8Decode, utf8Length } from './utf8';
@@ -159,16 +161,16 @@ function parseRequestLine(text: string, start: number, end: number): SipRequest 
     throw new SipParseError('more than one SP between Request-Line elements');
   }
   if (!isSipVersion(text, last + 1, end)) throw new SipParseError(`malformed SIP-Version ${excerpt(text.slice(last + 1, end))}`);
-  const uriText = text.slice(first + 1, last);
-  // RFC 4475 §3.1.2.8: LWS inside the Request-URI.
-  if (uriText.indexOf(' ') >= 0 || uriText.indexOf('\t') >= 0) {
-    throw new SipParseError(`whitespace inside the Request-URI ${excerpt(uriText)}`);
+  // RFC 4475 §3.1.2.8: LWS inside the Request-URI (a tab fails the URI grammar below).
+  if (text.indexOf(' ', first + 1) !== last) {
+    throw new SipParseError(`whitespace inside the Request-URI ${excerpt(text.slice(first + 1, last))}`);
   }
   let uri;
   try {
-    uri = readUri(uriText, 0, uriText.length);
+    // Read in place: the scanners run fastest on the message text itself rather than on a slice.
+    uri = readUri(text, first + 1, last);
   } catch (error) {
-    throw new SipParseError(`invalid Request-URI ${excerpt(uriText)}: ${(error as Error).message}`);
+    throw new SipParseError(`invalid Request-URI ${excerpt(text.slice(first + 1, last))}: ${(error as Error).message}`);
   }
   const request = new SipRequest(method, uri);
   request.version = `SIP/${text.slice(last + 5, end)}`;
@@ -184,21 +186,15 @@ function isStatusLine(text: string, start: number): boolean {
   );
 }
 
+// A line break and the whitespace after it, and a CR that no LF follows.
+const FOLD = /\r?\n[ \t]*/g;
+const BARE_CR = /\r(?!\n)/;
+
 /** Replaces each line break of a folded value, and the whitespace after it, by one SP (RFC 3261 §7.3.1). */
 function unfold(text: string, start: number, end: number): string {
-  let out = '';
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x0d && c !== 0x0a) continue;
-    if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) throw new SipParseError('CR without LF in a header field');
-    out += `${text.slice(from, i)} `;
-    i += c === 0x0d ? 2 : 1;
-    while (i < end && isWsp(text.charCodeAt(i))) i++;
-    from = i;
-    i--;
-  }
-  out += text.slice(from, end);
+  const raw = text.slice(start, end);
+  if (BARE_CR.test(raw)) throw new SipParseError('CR without LF in a header field');
+  const out = raw.replace(FOLD, ' ');
   // The value may start on a continuation line ("Contact:" CRLF SP "<sip:...>").
   return out.slice(skipWsp(out, 0, out.length));
 }
@@ -206,6 +202,7 @@ function unfold(text: string, start: number, end: number): string {
 // Fields that may appear once at most, and those whose fault is reported rather than thrown.
 const ONCE = FROM | TO | CALL_ID | CSEQ | CONTENT_LENGTH | MAX_FORWARDS | EXPIRES;
 const SOFT = MAX_FORWARDS | EXPIRES;
+const LAZY = ROUTE | RECORD_ROUTE;
 // RFC 3261 §8.1.1: the fields every request (and so every response) carries.
 const REQUIRED: ReadonlyArray<readonly [number, string]> = [
   [VIA, 'Via'],
@@ -287,9 +284,11 @@ function parseHead(text: string, start: number): Head {
     }
     let parsed: unknown;
     const bit = fieldBit(key);
-    if (bit !== 0) {
+    // Route and Record-Route are read when first used (see SipMessage#list): parseMessage checks
+    // the fields of its contract, and a UA reads a route set only when it makes a dialog.
+    if (bit !== 0 && (bit & LAZY) === 0) {
       try {
-        parsed = parseStructured(key, source, from, to);
+        parsed = parseField(bit, source, from, to);
       } catch (error) {
         if (!(error instanceof SipParseError)) throw error;
         if ((bit & SOFT) === 0) throw new SipParseError(`invalid ${name} header field ${excerpt(value)}: ${error.message}`);

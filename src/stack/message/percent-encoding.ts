@@ -3,7 +3,7 @@
  * kept unescaped in the model, because escaped and unescaped forms are equivalent (§19.1.4:
  * `sip:%61lice@atlanta.com` equals `sip:alice@atlanta.com`), and escaped again when written.
  */
-import { is } from './chars';
+import { is, skipClass } from './chars';
 import { SipParseError } from './sip-parse-error';
 import { utf8Decode, utf8Encode } from './utf8';
 
@@ -20,6 +20,7 @@ function hexValue(c: number): number {
  * @throws SipParseError on a character outside the class or a `%` not followed by two hex digits.
  */
 export function unescapeComponent(s: string, start: number, end: number, flags: number, what: string): string {
+  if (skipClass(s, start, end, flags) === end) return s.slice(start, end);
   let percent = -1;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);

@@ -4,10 +4,10 @@
  * linear in the input whatever it holds.
  */
 import { GEN_VALUE, TOKEN, isWsp, skipClass } from './chars';
+import { NO_PARAMS, ParamMap } from './param-map';
+import type { Params } from './param-map';
 import { SipParseError } from './sip-parse-error';
 
-/** Header or URI parameters by lower-case name; `null` is a parameter without a value. */
-export type Params = ReadonlyMap<string, string | null>;
 
 export class Scanner {
   /** Where the value starts in `s`, so that error offsets count from it. */
@@ -72,7 +72,7 @@ export class Scanner {
   params(): Params {
     // Locals rather than this.i: this runs for nearly every header field of every message.
     const { s, end } = this;
-    let params: Map<string, string | null> | undefined;
+    let params: ParamMap | undefined;
     let i = this.i;
     for (;;) {
       let j = i;
@@ -103,9 +103,8 @@ export class Scanner {
         j = k;
       }
       i = j;
-      params ??= new Map();
       // A repeated name keeps its first value: later ones cannot change what the first meant.
-      if (!params.has(name)) params.set(name, value);
+      (params ??= new ParamMap()).add(name, value);
     }
     this.i = i;
     return params ?? NO_PARAMS;
@@ -122,20 +121,6 @@ export class Scanner {
     return this.done ? 'end of value' : `${JSON.stringify(this.s[this.i])} at offset ${this.i - this.start}`;
   }
 }
-
-/** Shared empty parameter map; read-only so that no caller can change every message's params. */
-class EmptyParams extends Map<string, string | null> {
-  override set(): this {
-    throw new TypeError('parameters are read-only');
-  }
-  override delete(): boolean {
-    throw new TypeError('parameters are read-only');
-  }
-  override clear(): void {
-    throw new TypeError('parameters are read-only');
-  }
-}
-export const NO_PARAMS: Params = new EmptyParams();
 
 /**
  * Index after the quoted-string that starts at `start` (on `"`). RFC 3261 §25.1: qdtext is LWS,

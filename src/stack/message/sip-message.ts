@@ -77,10 +77,15 @@ export abstract class SipMessage {
   #fields: HeaderField[] = [];
   #bodyText: string | undefined = '';
   #bodyBytes: Uint8Array | undefined;
+  // Typed values already found, so an accessor read twice does not search the fields twice.
   #via: readonly Via[] | undefined;
   #contact: ReadonlyArray<NameAddr | ContactWildcard> | undefined;
   #route: readonly NameAddr[] | undefined;
   #recordRoute: readonly NameAddr[] | undefined;
+  #from: NameAddr | undefined;
+  #to: NameAddr | undefined;
+  #callId: string | undefined;
+  #cseq: CSeq | undefined;
 
   static {
     adopt = (message, fields) => {
@@ -237,6 +242,10 @@ export abstract class SipMessage {
     else if (key === 'contact') this.#contact = undefined;
     else if (key === 'route') this.#route = undefined;
     else if (key === 'record-route') this.#recordRoute = undefined;
+    else if (key === 'from') this.#from = undefined;
+    else if (key === 'to') this.#to = undefined;
+    else if (key === 'call-id') this.#callId = undefined;
+    else if (key === 'cseq') this.#cseq = undefined;
   }
 
   #first(key: string): HeaderField | undefined {
@@ -250,12 +259,22 @@ export abstract class SipMessage {
     return field.parsed;
   }
 
-  /** The typed values of every line of a list field, in order, without copying when there is one line. */
+  /**
+   * The typed values of every line of a list field, in order, without copying when there is one
+   * line. Route and Record-Route are read here on first use rather than by the parser (they are
+   * not part of what parseMessage checks), so a malformed one throws SipParseError here.
+   */
   #list<T>(key: string): readonly T[] {
     let first: readonly T[] | undefined;
     let all: T[] | undefined;
-    for (const field of this.#fields) {
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i++) {
+      let field = fields[i];
       if (field.key !== key) continue;
+      if (field.parsed === undefined) {
+        field = { name: field.name, key, value: field.value, parsed: parseStructured(key, field.value) };
+        fields[i] = field;
+      }
       const items = field.parsed as readonly T[];
       if (first === undefined) {
         first = items;
@@ -290,7 +309,7 @@ export abstract class SipMessage {
 
   /** From (RFC 3261 §20.20). @throws Error on a built message that has none. */
   get from(): NameAddr {
-    return this.#required('from', 'From') as NameAddr;
+    return (this.#from ??= this.#required('from', 'From') as NameAddr);
   }
 
   set from(value: NameAddr | string) {
@@ -299,7 +318,7 @@ export abstract class SipMessage {
 
   /** To (RFC 3261 §20.39). @throws Error on a built message that has none. */
   get to(): NameAddr {
-    return this.#required('to', 'To') as NameAddr;
+    return (this.#to ??= this.#required('to', 'To') as NameAddr);
   }
 
   set to(value: NameAddr | string) {
@@ -308,7 +327,7 @@ export abstract class SipMessage {
 
   /** Call-ID (RFC 3261 §20.8). @throws Error on a built message that has none. */
   get callId(): string {
-    return this.#required('call-id', 'Call-ID') as string;
+    return (this.#callId ??= this.#required('call-id', 'Call-ID') as string);
   }
 
   set callId(value: string) {
@@ -317,7 +336,7 @@ export abstract class SipMessage {
 
   /** CSeq (RFC 3261 §20.16). @throws Error on a built message that has none. */
   get cseq(): CSeq {
-    return this.#required('cseq', 'CSeq') as CSeq;
+    return (this.#cseq ??= this.#required('cseq', 'CSeq') as CSeq);
   }
 
   set cseq(value: CSeq | string) {
@@ -334,7 +353,7 @@ export abstract class SipMessage {
     else this.setHeader('Contact', entries);
   }
 
-  /** Route entries in order (RFC 3261 §20.34). */
+  /** Route entries in order (RFC 3261 §20.34). @throws SipParseError when a Route value is malformed. */
   get route(): readonly NameAddr[] {
     return (this.#route ??= this.#list<NameAddr>('route'));
   }
@@ -344,7 +363,7 @@ export abstract class SipMessage {
     else this.setHeader('Route', entries);
   }
 
-  /** Record-Route entries in order (RFC 3261 §20.30). */
+  /** Record-Route entries in order (RFC 3261 §20.30). @throws SipParseError when a value is malformed. */
   get recordRoute(): readonly NameAddr[] {
     return (this.#recordRoute ??= this.#list<NameAddr>('record-route'));
   }

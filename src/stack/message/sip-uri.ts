@@ -4,11 +4,12 @@
  * unescaped (§19.1.4 compares them so) and escaped again when written; a parsed URI writes back
  * its exact source text.
  */
-import { HNV, PARAM, PASSWORD, USER, isDigit, parseDigits } from './chars';
+import { HNV, PARAM, PASSWORD, USER, isDigit, parseDigits, skipClass } from './chars';
 import { isHost, scanHost } from './host';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
-import { NO_PARAMS } from './scanner';
-import type { Params } from './scanner';
+import { NO_PARAMS, ParamMap } from './param-map';
+import { replaceParam } from './params';
+import type { Params } from './param-map';
 import { SipParseError } from './sip-parse-error';
 
 export interface SipUriInit {
@@ -24,7 +25,13 @@ export interface SipUriInit {
   headers?: Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
 }
 
-const NO_HEADERS: ReadonlyMap<string, string> = NO_PARAMS as unknown as ReadonlyMap<string, string>;
+/** The shared empty header map, read-only so that no caller can change every URI's headers. */
+class NoHeaders extends Map<string, string> {
+  override set(): this {
+    throw new TypeError('URI headers are read-only');
+  }
+}
+const NO_HEADERS: ReadonlyMap<string, string> = new NoHeaders();
 
 function entries<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
   return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
@@ -63,12 +70,11 @@ export class SipUri {
       throw new RangeError(`invalid port ${this.port}`);
     }
     if (this.user === '') throw new RangeError('the user part of a SIP URI cannot be empty');
-    let params: Map<string, string | null> | undefined;
+    let params: ParamMap | undefined;
     for (const [name, value] of entries(init.params ?? {})) {
       if (value === undefined) continue;
       if (name === '') throw new RangeError('empty URI parameter name');
-      params ??= new Map();
-      params.set(name.toLowerCase(), value === null || value === true ? null : value);
+      (params ??= new ParamMap()).add(name.toLowerCase(), value === null || value === true ? null : value);
     }
     this.params = params ?? NO_PARAMS;
     const headers = new Map(entries(init.headers ?? {}));
@@ -96,10 +102,7 @@ export class SipUri {
 
   /** A copy with parameter `name` set (`null`: no value) or, given `undefined`, removed. */
   withParam(name: string, value: string | null | undefined): SipUri {
-    const params = new Map(this.params);
-    if (value === undefined) params.delete(name.toLowerCase());
-    else params.set(name.toLowerCase(), value);
-    return this.with({ params });
+    return this.with({ params: replaceParam(this.params, name.toLowerCase(), value) });
   }
 
   toString(): string {
@@ -177,21 +180,23 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
     if (port < 0 || port > 65535) throw new SipParseError(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
     i = j;
   }
-  let params: Map<string, string | null> | undefined;
+  let params: ParamMap | undefined;
   while (i < end && s.charCodeAt(i) === 0x3b) {
-    const nameEnd = componentEnd(s, i + 1, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
+    // A run of plain paramchars is the whole name (or value) unless it stopped at an escape.
+    let nameEnd = skipClass(s, i + 1, end, PARAM);
+    if (s.charCodeAt(nameEnd) === 0x25) nameEnd = componentEnd(s, nameEnd, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
     if (nameEnd === i + 1) throw new SipParseError('empty URI parameter');
     const name = unescapeComponent(s, i + 1, nameEnd, PARAM, 'URI parameter').toLowerCase();
     let value: string | null = null;
     i = nameEnd;
     if (i < end && s.charCodeAt(i) === 0x3d) {
-      const valueEnd = componentEnd(s, i + 1, end, STOP_SEMI | STOP_QUESTION);
+      let valueEnd = skipClass(s, i + 1, end, PARAM);
+      if (s.charCodeAt(valueEnd) === 0x25) valueEnd = componentEnd(s, valueEnd, end, STOP_SEMI | STOP_QUESTION);
       if (valueEnd === i + 1) throw new SipParseError(`URI parameter "${name}" has no value`);
       value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'URI parameter');
       i = valueEnd;
     }
-    params ??= new Map();
-    if (!params.has(name)) params.set(name, value);
+    (params ??= new ParamMap()).add(name, value);
   }
   let headers: Map<string, string> | undefined;
   if (i < end && s.charCodeAt(i) === 0x3f) {

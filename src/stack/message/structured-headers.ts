@@ -79,33 +79,37 @@ export function fieldBit(key: string): number {
  * @throws SipParseError when the value is malformed.
  */
 export function parseStructured(key: string, value: string, start = 0, end = value.length): unknown {
-  switch (key) {
-    case 'via':
+  const bit = fieldBit(key);
+  return bit === 0 ? undefined : parseField(bit, value, start, end);
+}
+
+/** Reads the typed value of the field with this bit (not 0) from value[start, end). */
+export function parseField(bit: number, value: string, start: number, end: number): unknown {
+  switch (bit) {
+    case VIA:
       return parseViaList(value, start, end);
-    case 'from':
-    case 'to': {
+    case FROM:
+    case TO: {
       const address = parseNameAddr(value, start, end);
       if (address.params.get('tag') === null) throw new SipParseError('tag parameter without a value');
       return address;
     }
-    case 'call-id':
+    case CALL_ID:
       return parseCallId(value, start, end);
-    case 'cseq':
+    case CSEQ:
       return parseCSeq(value, start, end);
-    case 'contact':
+    case CONTACT:
       return parseContactList(value, start, end);
-    case 'route':
-    case 'record-route':
+    case ROUTE:
+    case RECORD_ROUTE:
       return parseRouteList(value, start, end);
-    case 'content-length':
+    case CONTENT_LENGTH:
       return parseNumber(value, start, end, MAX_CONTENT_LENGTH, 10, 'Content-Length');
-    case 'max-forwards':
+    case MAX_FORWARDS:
       // RFC 3261 §20.22: an integer in the range 0-255.
       return parseNumber(value, start, end, 255, 3, 'Max-Forwards');
-    case 'expires':
-      // RFC 3261 §20.19: delta-seconds, 0 to 2**32-1.
-      return parseNumber(value, start, end, 0xffffffff, 10, 'Expires');
     default:
-      return undefined;
+      // EXPIRES, RFC 3261 §20.19: delta-seconds, 0 to 2**32-1.
+      return parseNumber(value, start, end, 0xffffffff, 10, 'Expires');
   }
 }

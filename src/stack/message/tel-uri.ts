@@ -5,8 +5,8 @@
  */
 import { PARAM, TOKEN, is, isAll } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
-import { NO_PARAMS } from './scanner';
-import type { Params } from './scanner';
+import { NO_PARAMS, ParamMap } from './param-map';
+import type { Params } from './param-map';
 import { SipParseError } from './sip-parse-error';
 
 /** Whether `c` may appear in a telephone-subscriber: digits, hex digits, `*`, `#`, visual separators. */
@@ -45,11 +45,11 @@ export class TelUri {
     this.#text = source;
     if (params === undefined) {
       this.params = NO_PARAMS;
-    } else if (params instanceof Map) {
+    } else if (params instanceof ParamMap) {
       this.params = params;
     } else {
       const list = Symbol.iterator in params ? [...(params as Iterable<readonly [string, string | null]>)] : Object.entries(params);
-      this.params = list.length === 0 ? NO_PARAMS : new Map(list.map(([name, value]) => [name.toLowerCase(), value]));
+      this.params = list.length === 0 ? NO_PARAMS : new ParamMap(list.map(([name, value]) => [name.toLowerCase(), value] as const));
     }
   }
 
@@ -75,7 +75,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
   const number = s.slice(i, numberEnd);
   if (!isPhoneNumber(number)) throw new SipParseError(`invalid telephone number ${JSON.stringify(number)}`);
   i = numberEnd;
-  let params: Map<string, string | null> | undefined;
+  let params: ParamMap | undefined;
   while (i < end) {
     // RFC 3966: pname = 1*( alphanum / "-" ), pvalue = 1*paramchar.
     let nameEnd = i + 1;
@@ -92,8 +92,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
       i = valueEnd;
     }
     if (i < end && s.charCodeAt(i) !== 0x3b) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in tel URI`);
-    params ??= new Map();
-    if (!params.has(name)) params.set(name, value);
+    (params ??= new ParamMap()).add(name, value);
   }
   return new TelUri(number, params, s.slice(start, end));
 }

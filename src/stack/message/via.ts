@@ -13,7 +13,7 @@ import { formatHeaderParams, toHeaderParams, withParam } from './params';
 import type { ParamsInit } from './params';
 import { readList } from './list';
 import type { Scanner } from './scanner';
-import type { Params } from './scanner';
+import type { Params } from './param-map';
 
 /** RFC 3261 §8.1.1.7: a branch starting with this cookie was made by an RFC 3261 element. */
 export const MAGIC_COOKIE = 'z9hG4bK';
@@ -45,7 +45,7 @@ export class Via {
   /** @param source the exact text this entry was parsed from (used by the parser only). */
   constructor(init: ViaInit, source?: string) {
     this.protocol = init.protocol ?? 'SIP/2.0';
-    this.transport = init.transport.toUpperCase();
+    this.transport = source === undefined ? init.transport.toUpperCase() : init.transport;
     this.host = init.host;
     this.port = init.port;
     this.#text = source;
@@ -112,6 +112,21 @@ export class Via {
   }
 }
 
+/** The transports of nearly every Via, recognised without slicing and upper-casing a token. */
+function knownTransport(s: string, i: number): string | undefined {
+  const c = s.charCodeAt(i);
+  const after3 = s.charCodeAt(i + 3);
+  if (after3 === 0x20 || after3 === 0x09) {
+    if (c === 0x55 && s.startsWith('UDP', i)) return 'UDP';
+    if (c === 0x54 && s.startsWith('TCP', i)) return 'TCP';
+    if (c === 0x54 && s.startsWith('TLS', i)) return 'TLS';
+    if (c === 0x57 && s.startsWith('WSS', i)) return 'WSS';
+  } else if (c === 0x57 && s.charCodeAt(i + 1) === 0x53 && (s.charCodeAt(i + 2) === 0x20 || s.charCodeAt(i + 2) === 0x09)) {
+    return 'WS';
+  }
+  return undefined;
+}
+
 /** Reads one via-parm at the scanner, up to the end or a comma. */
 function readVia(sc: Scanner): Via {
   const { s } = sc;
@@ -128,7 +143,9 @@ function readVia(sc: Scanner): Via {
     if (!sc.eat(0x2f)) sc.fail('missing "/" in sent-protocol');
     protocol = `${name}/${version}`;
   }
-  const transport = sc.token('transport').toUpperCase();
+  let transport = knownTransport(s, sc.i);
+  if (transport === undefined) transport = sc.token('transport').toUpperCase();
+  else sc.i += transport.length;
   const beforeHost = sc.i;
   sc.wsp();
   if (sc.i === beforeHost) sc.fail(sc.done ? 'missing sent-by host' : `unexpected ${sc.describe()} after the transport`);
