@@ -10,6 +10,8 @@ import type { WebRtcMediaSession } from '../../../src/media/webrtc-media-session
 let ua: UserAgent | undefined;
 let current: Call | undefined;
 const log: string[] = [];
+const badMessages: Array<{ message: string; answered: boolean }> = [];
+const messages: string[] = [];
 
 function follow(call: Call): void {
   current = call;
@@ -32,13 +34,17 @@ async function inbound(kind: 'audio' | 'video'): Promise<{ packets: number; byte
 
 const harness = {
   log,
-  async start(config: { server: string; aor: string; password: string }): Promise<number> {
+  badMessages,
+  messages,
+  async start(config: { server: string; aor: string; password?: string }): Promise<number> {
     ua = new UserAgent({
       aor: config.aor,
       password: config.password,
       transport: new WebSocketTransport({ url: config.server, webSocket: WebSocket }),
       calls: { mediaSessionFactory: webRtcMediaSessionFactory() },
     });
+    ua.events.on('bad-message', ({ error, answered }) => badMessages.push({ message: error.message, answered }));
+    ua.events.on('message', ({ body }) => messages.push(body));
     ua.events.on('incoming-call', (call) => {
       log.push(`incoming ${call.remote.uri}`);
       follow(call);
@@ -56,6 +62,8 @@ const harness = {
     await call.answer!({ audio: true, video });
   },
   state: () => current?.state ?? 'none',
+  ended: () => current?.ended,
+  register: async () => (await ua!.register()).response.status,
   hold: () => current!.hold(),
   unhold: () => current!.unhold(),
   hangup: () => current!.hangup(),
