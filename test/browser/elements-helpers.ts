@@ -1,0 +1,90 @@
+// Shared by the elements-*.test.ts files: <sip-phone> elements configured for the test Kamailio (the
+// password set by property, as a page must), every WebSocket they open tracked so a test can prove
+// it closed, and getStats() counters of a <sip-call>. Every wait is bounded and names what it waited for.
+import { oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/index';
+import type { SipCall, SipPhone } from '../../src/index';
+import { waitFor } from './media-test-helpers';
+
+export { waitFor };
+
+export type UserName = 'alice' | 'bob' | 'carol' | 'dave';
+
+export interface KamailioInfo {
+  wsUrl: string;
+  domain: string;
+  users: Record<UserName, { user: string; password: string }>;
+}
+
+export const kamailio = () => executeServerCommand('kamailio', { action: 'info' }) as Promise<KamailioInfo>;
+
+/** Every WebSocket the page opened since this module loaded. */
+export const sockets: WebSocket[] = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class TrackedWebSocket extends NativeWebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols);
+    sockets.push(this);
+  }
+};
+
+const phones: SipPhone[] = [];
+
+export interface PhoneOptions {
+  register?: boolean;
+  trace?: boolean;
+  password?: string;
+}
+
+/** A phone for `name` at the test Kamailio, in the page; with `register`, resolves once registered. */
+export async function makePhone(info: KamailioInfo, name: UserName, options: PhoneOptions = {}): Promise<SipPhone> {
+  const phone = document.createElement('sip-phone');
+  phone.id = `${name}-phone`;
+  phone.setAttribute('server', info.wsUrl);
+  phone.setAttribute('user', info.users[name].user);
+  phone.setAttribute('domain', info.domain);
+  phone.setAttribute('display-name', name[0]!.toUpperCase() + name.slice(1));
+  phone.toggleAttribute('register', options.register ?? true);
+  phone.toggleAttribute('trace', options.trace ?? false);
+  phone.password = options.password ?? info.users[name].password;
+  const registered = options.register === false ? undefined : oneEvent(phone, 'sip-registered');
+  document.body.append(phone);
+  phones.push(phone);
+  await registered;
+  return phone;
+}
+
+/** Removes every phone a test made and waits until all their sockets are closed (mocha afterEach). */
+export async function removePhones(): Promise<void> {
+  for (const phone of phones.splice(0)) phone.remove();
+  await waitFor('every WebSocket to close', () => sockets.every((socket) => socket.readyState === WebSocket.CLOSED));
+}
+
+/** The inbound-rtp bytes of one kind for a call (0 before any packet). */
+export async function bytesReceived(call: SipCall, kind: 'audio' | 'video'): Promise<number> {
+  let total = 0;
+  (await call.getStats()).forEach((report) => {
+    if (report.type === 'inbound-rtp' && report.kind === kind) total += report.bytesReceived ?? 0;
+  });
+  return total;
+}
+
+/** Waits until a call's inbound bytes of `kind` grow twice in a row: media is flowing to it. */
+export async function waitForMedia(call: SipCall, kind: 'audio' | 'video', what: string): Promise<void> {
+  let last = await bytesReceived(call, kind);
+  let grew = 0;
+  await waitFor(what, async () => {
+    const now = await bytesReceived(call, kind);
+    grew = now > last ? grew + 1 : 0;
+    last = now;
+    return grew >= 2;
+  });
+}
+
+/** Collects the sip-* events an element fires (to prove that none come after it was removed). */
+export function recordEvents(target: EventTarget, names: string[]): string[] {
+  const seen: string[] = [];
+  for (const name of names) target.addEventListener(name, () => seen.push(name));
+  return seen;
+}

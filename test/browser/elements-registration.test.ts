@@ -1,0 +1,99 @@
+// <sip-phone> at a real Kamailio in Chromium and Firefox: two phones register with their passwords
+// set by property, exchange a SIP MESSAGE, show a redacted trace, unregister, report a wrong
+// password, and close their socket with no further event when removed.
+import { expect, oneEvent } from '@open-wc/testing';
+import { kamailio, makePhone, recordEvents, removePhones, sockets, waitFor, type KamailioInfo } from './elements-helpers';
+
+describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
+  let info: KamailioInfo;
+
+  before(async () => {
+    info = await kamailio();
+  });
+  afterEach(removePhones);
+
+  it('registers two phones side by side, reflected for CSS and accessible', async () => {
+    const [alice, bob] = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
+    for (const phone of [alice, bob]) {
+      expect(phone.registered).to.equal(true);
+      expect(phone.hasAttribute('registered')).to.equal(true);
+      await phone.updateComplete;
+      expect(phone.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Registered');
+      expect(phone.shadowRoot!.querySelector('[part~="register-button"]')!.textContent!.trim()).to.equal('Unregister');
+    }
+    await expect(alice).to.be.accessible();
+  });
+
+  it('delivers a MESSAGE as sip-message, the text untouched', async () => {
+    const [alice, bob] = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
+    const received = oneEvent(bob, 'sip-message');
+    const text = 'hello <b>bob</b> & ünïcode';
+    expect(await alice.sendMessage('bob', text)).to.deep.equal({ status: 200, reason: 'OK' });
+    const { detail } = await received;
+    expect(detail.from).to.equal(`sip:${info.users.alice.user}@${info.domain}`);
+    expect(detail.displayName).to.equal('Alice');
+    expect(detail.body).to.equal(text);
+    expect(detail.contentType).to.equal('text/plain');
+  });
+
+  it('rejects sendMessage() with the final status', async () => {
+    const alice = await makePhone(info, 'alice');
+    const failure = (target: string) => alice.sendMessage(target, 'hi').then(() => undefined, (error: { status: number; message: string }) => error);
+    const offline = await failure('carol');
+    expect(offline?.status).to.equal(480);
+    expect(offline?.message).to.equal('480 Temporarily Unavailable');
+    expect((await failure('nobody'))?.status).to.equal(404);
+  });
+
+  it('unregisters and registers again from its button', async () => {
+    const alice = await makePhone(info, 'alice');
+    const unregistered = oneEvent(alice, 'sip-unregistered');
+    alice.shadowRoot!.querySelector<HTMLButtonElement>('[part~="register-button"]')!.click();
+    expect((await unregistered).detail.aor).to.equal(`sip:${info.users.alice.user}@${info.domain}`);
+    await alice.updateComplete;
+    expect(alice.hasAttribute('registered')).to.equal(false);
+    expect(alice.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Connected, not registered');
+    await expect(alice).to.be.accessible();
+    const registered = oneEvent(alice, 'sip-registered');
+    alice.shadowRoot!.querySelector<HTMLButtonElement>('[part~="register-button"]')!.click();
+    expect((await registered).detail.expires).to.be.above(0);
+  });
+
+  it('reports a wrong password as sip-registration-failed', async () => {
+    const failed = makePhone(info, 'alice', { register: true, password: 'wrong' }).then(() => 'registered');
+    const phone = document.getElementById('alice-phone')!;
+    const event = await Promise.race([oneEvent(phone, 'sip-registration-failed'), failed]);
+    expect(event).not.to.equal('registered');
+    const { detail } = event as CustomEvent<{ status: number; reason: string }>;
+    expect([401, 403]).to.include(detail.status);
+    await waitFor('the status line to say so', () => phone.shadowRoot!.querySelector('[part="status"]')!.textContent!.startsWith('Registration failed: '));
+  });
+
+  it('shows the SIP trace with credentials redacted and never the password', async () => {
+    const alice = await makePhone(info, 'alice', { trace: true });
+    const entries = alice.traceEntries;
+    const register = entries.find((entry) => entry.direction === 'sent' && /^REGISTER /.test(entry.text) && /^Authorization:/im.test(entry.text));
+    expect(register, 'a REGISTER with credentials was sent').not.to.equal(undefined);
+    expect(register!.text).to.match(/^Authorization: \[redacted\]$/m);
+    expect(entries.some((entry) => entry.direction === 'received' && entry.text.startsWith('SIP/2.0 200'))).to.equal(true);
+    await alice.updateComplete;
+    const shown = alice.shadowRoot!.querySelector('[part="trace"]')!.textContent!;
+    expect(shown).to.contain('REGISTER sip:');
+    expect(shown).to.contain('Authorization: [redacted]');
+    expect(shown).not.to.contain(info.users.alice.password);
+    expect(shown).not.to.match(/response="/);
+    await expect(alice).to.be.accessible();
+  });
+
+  it('closes its socket when removed, and fires nothing after', async () => {
+    const before = sockets.length;
+    const alice = await makePhone(info, 'alice');
+    const socket = sockets[before]!;
+    expect(socket.readyState).to.equal(WebSocket.OPEN);
+    const seen = recordEvents(alice, ['sip-unregistered', 'sip-disconnected', 'sip-error', 'sip-registered']);
+    alice.remove();
+    await waitFor('the socket to close', () => socket.readyState === WebSocket.CLOSED);
+    expect(seen).to.deep.equal([]);
+    expect(alice.userAgent).to.equal(undefined);
+  });
+});
