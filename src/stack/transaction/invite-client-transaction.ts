@@ -1,8 +1,9 @@
-import { TimeoutError, TransportError } from '../core/errors';
+import { TimeoutError } from '../core/errors';
 import type { SipRequest, SipResponse } from '../message/message';
 import { ackForNonSuccess } from './requests';
 import type { ClientTransactionUser } from './client-transaction-user';
-import { Transaction, type TransactionContext } from './transaction';
+import { ClientTransactionBase } from './client-transaction';
+import type { TransactionContext } from './transaction';
 
 /** RFC 3261 §17.1.1 (Figure 5), with the Accepted state of RFC 6026 §7.2. */
 export type InviteClientState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
@@ -15,21 +16,12 @@ const MOVES: Record<InviteClientState, readonly InviteClientState[]> = {
   terminated: [],
 };
 
-export class InviteClientTransaction extends Transaction<InviteClientState> {
+export class InviteClientTransaction extends ClientTransactionBase<InviteClientState> {
   readonly kind = 'INVITE client transaction';
   private ackText: string | undefined;
 
-  constructor(
-    id: string,
-    readonly request: SipRequest,
-    context: TransactionContext,
-    private readonly user: ClientTransactionUser,
-  ) {
-    super(id, context, 'calling', MOVES);
-  }
-
-  protected isTerminatedState(state: InviteClientState): boolean {
-    return state === 'terminated';
+  constructor(id: string, request: SipRequest, context: TransactionContext, user: ClientTransactionUser) {
+    super(id, request, context, 'calling', MOVES, user);
   }
 
   /** §17.1.1.2: send the INVITE, start Timer A (unreliable only) and Timer B. */
@@ -90,21 +82,4 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     }
   }
 
-  /** A transport failure ends the transaction and is reported to the TU as a 503 (§8.1.3.1). */
-  private failOnTransportError(error: Error | undefined): boolean {
-    if (!error) return false;
-    this.fail(error instanceof TransportError ? error : new TransportError('send-failed', error.message, { cause: error }));
-    return true;
-  }
-
-  /** Ends the transaction with a transport failure (also used when the connection drops). */
-  fail(error: TransportError): void {
-    if (this.state === 'terminated') return;
-    this.transition('terminated');
-    this.user.onFailure(error);
-  }
-
-  terminate(): void {
-    if (this.state !== 'terminated') this.transition('terminated');
-  }
 }

@@ -1,8 +1,8 @@
-import { TimeoutError, TransportError } from '../core/errors';
+import { TimeoutError } from '../core/errors';
 import type { SipRequest, SipResponse } from '../message/message';
 import { trying } from './requests';
-import type { ServerTransactionUser } from './server-transaction-user';
-import { Transaction, type TransactionContext } from './transaction';
+import { ServerTransactionBase } from './server-transaction';
+import type { TransactionContext } from './transaction';
 
 /** RFC 3261 §17.2.1 (Figure 7), with the Accepted state of RFC 6026 §7.1. */
 export type InviteServerState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
@@ -15,10 +15,8 @@ const MOVES: Record<InviteServerState, readonly InviteServerState[]> = {
   terminated: [],
 };
 
-export class InviteServerTransaction extends Transaction<InviteServerState> {
+export class InviteServerTransaction extends ServerTransactionBase<InviteServerState> {
   readonly kind = 'INVITE server transaction';
-  private lastResponseText: string | undefined;
-  user: ServerTransactionUser = {};
 
   constructor(
     id: string,
@@ -26,10 +24,6 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     context: TransactionContext,
   ) {
     super(id, context, 'proceeding', MOVES);
-  }
-
-  protected isTerminatedState(state: InviteServerState): boolean {
-    return state === 'terminated';
   }
 
   /**
@@ -95,18 +89,5 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponseText) {
       this.failOnTransportError(this.trySend(this.lastResponseText));
     }
-  }
-
-  private failOnTransportError(error: Error | undefined): boolean {
-    if (!error) return false;
-    if (this.state !== 'terminated') this.transition('terminated');
-    this.user.onFailure?.(
-      error instanceof TransportError ? error : new TransportError('send-failed', error.message, { cause: error }),
-    );
-    return true;
-  }
-
-  terminate(): void {
-    if (this.state !== 'terminated') this.transition('terminated');
   }
 }

@@ -1,7 +1,8 @@
-import { TimeoutError, TransportError } from '../core/errors';
+import { TimeoutError } from '../core/errors';
 import type { SipRequest, SipResponse } from '../message/message';
 import type { ClientTransactionUser } from './client-transaction-user';
-import { Transaction, type TransactionContext } from './transaction';
+import { ClientTransactionBase } from './client-transaction';
+import type { TransactionContext } from './transaction';
 
 /** RFC 3261 §17.1.2 (Figure 6). */
 export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -13,20 +14,11 @@ const MOVES: Record<NonInviteClientState, readonly NonInviteClientState[]> = {
   terminated: [],
 };
 
-export class NonInviteClientTransaction extends Transaction<NonInviteClientState> {
+export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteClientState> {
   readonly kind = 'non-INVITE client transaction';
 
-  constructor(
-    id: string,
-    readonly request: SipRequest,
-    context: TransactionContext,
-    private readonly user: ClientTransactionUser,
-  ) {
-    super(id, context, 'trying', MOVES);
-  }
-
-  protected isTerminatedState(state: NonInviteClientState): boolean {
-    return state === 'terminated';
+  constructor(id: string, request: SipRequest, context: TransactionContext, user: ClientTransactionUser) {
+    super(id, request, context, 'trying', MOVES, user);
   }
 
   /** §17.1.2.2: send the request, start Timer E (unreliable only) and Timer F. */
@@ -68,21 +60,4 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     this.user.onResponse(response);
   }
 
-  /** A transport failure ends the transaction and is reported to the TU as a 503 (§8.1.3.1). */
-  private failOnTransportError(error: Error | undefined): boolean {
-    if (!error) return false;
-    this.fail(error instanceof TransportError ? error : new TransportError('send-failed', error.message, { cause: error }));
-    return true;
-  }
-
-  /** Ends the transaction with a transport failure (also used when the connection drops). */
-  fail(error: TransportError): void {
-    if (this.state === 'terminated') return;
-    this.transition('terminated');
-    this.user.onFailure(error);
-  }
-
-  terminate(): void {
-    if (this.state !== 'terminated') this.transition('terminated');
-  }
 }

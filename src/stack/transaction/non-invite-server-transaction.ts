@@ -1,7 +1,6 @@
-import { TransportError } from '../core/errors';
 import type { SipRequest, SipResponse } from '../message/message';
-import type { ServerTransactionUser } from './server-transaction-user';
-import { Transaction, type TransactionContext } from './transaction';
+import { ServerTransactionBase } from './server-transaction';
+import type { TransactionContext } from './transaction';
 
 /** RFC 3261 §17.2.2 (Figure 8). */
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -13,10 +12,8 @@ const MOVES: Record<NonInviteServerState, readonly NonInviteServerState[]> = {
   terminated: [],
 };
 
-export class NonInviteServerTransaction extends Transaction<NonInviteServerState> {
+export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteServerState> {
   readonly kind = 'non-INVITE server transaction';
-  private lastResponseText: string | undefined;
-  user: ServerTransactionUser = {};
 
   constructor(
     id: string,
@@ -26,20 +23,11 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
     super(id, context, 'trying', MOVES);
   }
 
-  protected isTerminatedState(state: NonInviteServerState): boolean {
-    return state === 'terminated';
-  }
-
   respond(response: SipResponse): void {
     if (this.state === 'completed' || this.state === 'terminated') return; // §17.2.2: later responses are discarded.
     const text = response.toString();
     this.lastResponseText = text;
-    const error = this.trySend(text);
-    if (error) {
-      this.transition('terminated');
-      this.user.onFailure?.(error instanceof TransportError ? error : new TransportError('send-failed', error.message, { cause: error }));
-      return;
-    }
+    if (this.failOnTransportError(this.trySend(text))) return;
     if (response.status < 200) {
       if (this.state === 'trying') this.transition('proceeding');
       return;
@@ -56,7 +44,4 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
     }
   }
 
-  terminate(): void {
-    if (this.state !== 'terminated') this.transition('terminated');
-  }
 }

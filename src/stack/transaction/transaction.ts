@@ -20,6 +20,8 @@ export interface TransactionContext {
  * leaves, and named timers so each branch reads like the RFC paragraph it cites.
  */
 export abstract class Transaction<State extends string> {
+  // Every RFC 3261 §17 machine ends in a state named 'terminated' (Figures 5 to 8).
+  private static readonly TERMINATED = 'terminated';
   private readonly running = new Map<string, TimerHandle>();
   private readonly terminatedListeners: Array<() => void> = [];
   protected currentState: State;
@@ -53,12 +55,19 @@ export abstract class Transaction<State extends string> {
       throw new Error(`${this.kind} ${this.id}: illegal transition ${this.currentState} -> ${next}`);
     }
     this.context.logger.debug(`${this.kind} ${this.id}: ${this.currentState} -> ${next}`);
-    this.clearTimersExcept(this.isTerminatedState(next) ? [] : keep);
+    this.clearTimersExcept(next === Transaction.TERMINATED ? [] : keep);
     this.currentState = next;
-    if (this.isTerminatedState(next)) for (const listener of this.terminatedListeners.splice(0)) listener();
+    if (next === Transaction.TERMINATED) for (const listener of this.terminatedListeners.splice(0)) listener();
   }
 
-  protected abstract isTerminatedState(state: State): boolean;
+  get terminated(): boolean {
+    return this.currentState === Transaction.TERMINATED;
+  }
+
+  /** Ends the transaction without a word on the wire (the transport went away, the UA stops). */
+  terminate(): void {
+    if (!this.terminated) this.transition(Transaction.TERMINATED as State);
+  }
 
   /** Starts (or restarts) a named timer; a zero delay still fires asynchronously. */
   protected startTimer(name: string, delayMs: number, fire: () => void): void {
