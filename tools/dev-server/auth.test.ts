@@ -15,6 +15,7 @@ import type { SipRequest, SipResponse } from '../../src/stack/message/message';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 import { TestPhone } from './sip-test-client';
+import { parseDigestAlgorithms } from './digest-verifier';
 import { readUsersFile } from './users-file';
 
 const USERS = { realm: 'sip-elements.test', users: { alice: 'alice-secret', bob: 'bob-secret', carol: 'carol-secret' } };
@@ -157,7 +158,7 @@ describe('dev SIP server: digest authentication from a users file', () => {
     assert.equal(offline.second.status, 480);
   });
 
-  it('reads users files strictly, with readable errors', () => {
+  it('reads users files and algorithm lists strictly, with readable errors', () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ "users": ');
     assert.throws(() => readUsersFile(path), /broken\.json is not valid JSON/);
@@ -165,5 +166,7 @@ describe('dev SIP server: digest authentication from a users file', () => {
     assert.throws(() => readUsersFile(path), /password of "alice" must be a string/);
     assert.throws(() => readUsersFile(join(dir, 'missing.json')), /cannot read users file/);
     assert.deepEqual(readUsersFile(join(dir, 'users.json')), USERS);
+    assert.deepEqual(parseDigestAlgorithms('md5, SHA-256'), ['MD5', 'SHA-256']);
+    assert.throws(() => parseDigestAlgorithms('SHA-512-256'), /SHA-256 and\/or MD5/);
   });
 });

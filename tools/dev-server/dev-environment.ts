@@ -2,11 +2,13 @@
  * Everything `npm start` runs, as one function a test can call too: the dev SIP server, the demo
  * web server, and the URLs of two demo phones (alice and bob) that register at once and can call
  * each other. Settings come from options or, through `devEnvironmentOptionsFromEnv`, from the
- * environment: PORT (web), SIP_PORT, HOST, SIP_DOMAIN, SIP_USERS_FILE, SIP_LOG.
+ * environment: PORT (web), SIP_PORT, HOST, SIP_DOMAIN, SIP_USERS_FILE, SIP_DIGEST_ALGORITHMS, SIP_LOG.
  */
 import type { Logger } from '../../src/stack/core/logger';
 import { startDemoServer } from '../demo-server/demo-server.mjs';
 import { consoleLogger, isLogLevel } from './console-logger';
+import { parseDigestAlgorithms } from './digest-verifier';
+import type { DigestAlgorithmChoice } from './digest-verifier';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
@@ -22,6 +24,8 @@ export interface DevEnvironmentOptions {
   readonly domain?: string;
   /** A users file path: digest authentication on (the phones then need passwords). */
   readonly usersFile?: string;
+  /** Digest challenges, most preferred first (default SHA-256, MD5). */
+  readonly digestAlgorithms?: readonly DigestAlgorithmChoice[];
   readonly logger?: Logger;
 }
 
@@ -65,6 +69,7 @@ export function devEnvironmentOptionsFromEnv(env: NodeJS.ProcessEnv): DevEnviron
     sipPort: port(env.SIP_PORT, DEFAULT_SIP_PORT, 'SIP_PORT'),
     domain: env.SIP_DOMAIN || DEFAULT_DOMAIN,
     ...(env.SIP_USERS_FILE ? { usersFile: env.SIP_USERS_FILE } : {}),
+    ...(env.SIP_DIGEST_ALGORITHMS ? { digestAlgorithms: parseDigestAlgorithms(env.SIP_DIGEST_ALGORITHMS) } : {}),
     logger: consoleLogger(level ?? 'info'),
   };
 }
@@ -76,6 +81,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
     port: options.sipPort ?? DEFAULT_SIP_PORT,
     domain: options.domain ?? DEFAULT_DOMAIN,
     ...(options.usersFile ? { users: options.usersFile } : {}),
+    ...(options.digestAlgorithms ? { digestAlgorithms: options.digestAlgorithms } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let web: Awaited<ReturnType<typeof startDemoServer>>;

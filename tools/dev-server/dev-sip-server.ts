@@ -93,6 +93,7 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
         users: users.users,
         clock,
         nonceLifetimeMs: (options.nonceLifetime ?? 300) * 1000,
+        ...(options.digestAlgorithms ? { algorithms: options.digestAlgorithms } : {}),
       })
     : undefined;
   const userExists = verifier ? (user: string) => verifier.hasUser(user) : undefined;

@@ -3,7 +3,9 @@
  * the stack's own digest code. Nonces are stateless: a timestamp and an HMAC of it under a secret
  * drawn at start, so any nonce this process issued can be checked and dated without a table, and
  * an old one is answered `stale=true` (RFC 7616 §3.3) instead of being taken for a wrong password.
- * Each challenge is offered twice, SHA-256 first, then MD5 for older clients (RFC 8760 §2.4).
+ * Each challenge is offered once per algorithm, by default SHA-256 first, then MD5 for older
+ * clients (RFC 8760 §2.4: most preferred first). That order also serves JsSIP and SIP.js, which keep
+ * only the last challenge line of a response and answer only MD5.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { computeDigestResponse, digestAlgorithm } from '../../src/stack/auth/index';
@@ -29,16 +31,30 @@ export interface DigestVerifierOptions {
   readonly clock: Clock;
   /** Nonce freshness in ms. */
   readonly nonceLifetimeMs: number;
+  /** The algorithms offered, most preferred first (default SHA-256, MD5). */
+  readonly algorithms?: readonly DigestAlgorithmChoice[];
 }
 
-const OFFERED = ['SHA-256', 'MD5'] as const;
+export type DigestAlgorithmChoice = 'SHA-256' | 'MD5';
+export const DIGEST_ALGORITHMS: readonly DigestAlgorithmChoice[] = ['SHA-256', 'MD5'];
+
+/** Reads a comma-separated preference list (`MD5,SHA-256`). @throws Error on anything else. */
+export function parseDigestAlgorithms(text: string): DigestAlgorithmChoice[] {
+  const names = text.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  if (names.length === 0 || names.some((name) => !(DIGEST_ALGORITHMS as readonly string[]).includes(name))) {
+    throw new Error(`digest algorithms must be SHA-256 and/or MD5, got ${JSON.stringify(text)}`);
+  }
+  return [...new Set(names)] as DigestAlgorithmChoice[];
+}
 
 export class DigestVerifier {
   readonly #secret = randomBytes(32);
   readonly #users: ReadonlyMap<string, string>;
+  readonly #algorithms: readonly DigestAlgorithmChoice[];
 
   constructor(readonly options: DigestVerifierOptions) {
     this.#users = new Map(Object.entries(options.users));
+    this.#algorithms = options.algorithms?.length ? options.algorithms : DIGEST_ALGORITHMS;
   }
 
   get realm(): string {
@@ -52,7 +68,7 @@ export class DigestVerifier {
   /** WWW-Authenticate or Proxy-Authenticate values, one per algorithm, strongest first. */
   challenges(stale = false): string[] {
     const nonce = this.#nonce(this.options.clock.now());
-    return OFFERED.map((algorithm) => {
+    return this.#algorithms.map((algorithm) => {
       const params = new Map([
         ['realm', this.options.realm],
         ['nonce', nonce],
@@ -82,7 +98,7 @@ export class DigestVerifier {
     const password = this.#users.get(username);
     if (password === undefined) return { kind: 'forbidden', reason: 'unknown user' };
     const algorithm = digestAlgorithm(params.get('algorithm'));
-    if (algorithm === undefined || !(OFFERED as readonly string[]).includes(algorithm.name)) {
+    if (algorithm === undefined || !(this.#algorithms as readonly string[]).includes(algorithm.name)) {
       return { kind: 'wrong', reason: 'algorithm not offered' };
     }
     const issued = this.#nonceTime(nonce);

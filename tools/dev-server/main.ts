@@ -2,13 +2,16 @@
  * The dev SIP server on its own:
  *
  *   node --import tsx tools/dev-server/main.ts [--host 127.0.0.1] [--port 8089]
- *        [--domain sip-elements.test] [--users users.json] [--log debug|info|warn|error]
+ *        [--domain sip-elements.test] [--users users.json] [--digest SHA-256,MD5]
+ *        [--log debug|info|warn|error]
  *
  * Each option falls back to an environment variable (HOST, SIP_PORT, SIP_DOMAIN, SIP_USERS_FILE,
- * SIP_LOG). `npm start` runs this server together with the demo web server.
+ * SIP_DIGEST_ALGORITHMS, SIP_LOG). `--digest` lists the digest challenges, most preferred first.
+ * `npm start` runs this server together with the demo web server.
  */
 import { parseArgs } from 'node:util';
 import { consoleLogger, isLogLevel } from './console-logger';
+import { parseDigestAlgorithms } from './digest-verifier';
 import { startDevSipServer } from './dev-sip-server';
 import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
 
@@ -18,13 +21,14 @@ const { values } = parseArgs({
     port: { type: 'string' },
     domain: { type: 'string' },
     users: { type: 'string' },
+    digest: { type: 'string' },
     log: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('usage: node --import tsx tools/dev-server/main.ts [--host H] [--port P] [--domain D] [--users FILE] [--log LEVEL]');
+  console.log('usage: node --import tsx tools/dev-server/main.ts [--host H] [--port P] [--domain D] [--users FILE] [--digest SHA-256,MD5] [--log LEVEL]');
   process.exit(0);
 }
 
@@ -36,11 +40,13 @@ if (!isLogLevel(level) || !Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
+  const digest = values.digest ?? process.env.SIP_DIGEST_ALGORITHMS;
   const server = await startDevSipServer({
     host: values.host ?? process.env.HOST ?? DEFAULT_SIP_HOST,
     port,
     domain: values.domain ?? process.env.SIP_DOMAIN ?? DEFAULT_DOMAIN,
     ...((values.users ?? process.env.SIP_USERS_FILE) ? { users: values.users ?? process.env.SIP_USERS_FILE } : {}),
+    ...(digest ? { digestAlgorithms: parseDigestAlgorithms(digest) } : {}),
     logger: consoleLogger(level),
   });
   const stop = () => void server.stop().then(() => process.exit(0));

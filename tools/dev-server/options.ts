@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../../src/stack/core/clock';
 import type { Logger } from '../../src/stack/core/logger';
+import type { DigestAlgorithmChoice } from './digest-verifier';
 import type { UserDirectory } from './users-file';
 
 export const DEFAULT_DOMAIN = 'sip-elements.test';
@@ -24,6 +25,11 @@ export interface DevSipServerOptions {
    * user name and nothing is challenged (dev mode).
    */
   readonly users?: string | UserDirectory;
+  /**
+   * Digest challenges offered, most preferred first (default SHA-256, MD5, RFC 8760 §2.4; JsSIP
+   * and SIP.js need MD5 last: they keep only the last challenge line). `['MD5']` for MD5 alone.
+   */
+  readonly digestAlgorithms?: readonly DigestAlgorithmChoice[];
   /** RFC 3261 §10.3 step 7: the expiry bounds of a binding, in seconds (defaults 10, 3600, 3600). */
   readonly minExpires?: number;
   readonly maxExpires?: number;
