@@ -31,6 +31,9 @@ window.WebSocket = class TrackedWebSocket extends NativeWebSocket {
 
 const phones: SipPhone[] = [];
 
+/** The WebSocket of each phone made by makePhone() (make phones one at a time to rely on it). */
+export const socketOf = new WeakMap<SipPhone, WebSocket>();
+
 export interface PhoneOptions {
   register?: boolean;
   trace?: boolean;
@@ -49,8 +52,12 @@ export async function makePhone(info: KamailioInfo, name: UserName, options: Pho
   phone.toggleAttribute('trace', options.trace ?? false);
   phone.password = options.password ?? info.users[name].password;
   const registered = options.register === false ? undefined : oneEvent(phone, 'sip-registered');
+  const before = sockets.length;
   document.body.append(phone);
   phones.push(phone);
+  // The phone makes its user agent, and opens its socket, in its first update.
+  await phone.updateComplete;
+  if (sockets[before]) socketOf.set(phone, sockets[before]);
   await registered;
   return phone;
 }
