@@ -1,0 +1,149 @@
+/**
+ * Bundle size: what a page pays to load us, beside what it pays for JsSIP or SIP.js doing the same
+ * job. Each app is a tiny entry under tools/bench/apps/, bundled into one file by the project's own
+ * rollup config (the self-contained `dist/sip-elements.bundle.js` build: node-resolve with browser
+ * conditions, commonjs, terser); the peers get the same plugins without the TypeScript one. Sizes
+ * are minified, then gzip (zlib level 9) and brotli (quality 11) of that, as a server would send it.
+ *
+ * Run with `npm run bench` (all sections) or `npm run bench -- size`.
+ */
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { rollup, type OutputChunk, type Plugin, type RollupOptions } from 'rollup';
+import { minify } from 'terser';
+import { integer, kb, printTable, ratio } from './report';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+/** The issue's budget for the whole widget (elements, stack, lit, sdp-transform), gzip. */
+const TARGET_GZIP_BYTES = 30 * 1024;
+
+interface App {
+  name: string;
+  entry: string;
+  /** Ours go through the TypeScript plugin; the peers are JavaScript already. */
+  typescript: boolean;
+}
+
+const APPS: readonly App[] = [
+  { name: 'sip-elements: page with the three elements', entry: 'sip-elements-page.js', typescript: true },
+  { name: 'sip-elements: stack only (UA, register, call)', entry: 'sip-elements-stack.js', typescript: true },
+  { name: 'JsSIP 3.13 (UA, register, call)', entry: 'jssip-app.js', typescript: false },
+  { name: 'SIP.js 0.21 (UserAgent, Registerer, Inviter)', entry: 'sipjs-app.js', typescript: false },
+];
+
+interface Sizes {
+  min: number;
+  gzip: number;
+  brotli: number;
+}
+
+const gzip = (code: string) => gzipSync(code, { level: 9 }).length;
+const brotli = (code: string) =>
+  brotliCompressSync(code, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(code) },
+  }).length;
+
+function measure(code: string): Sizes {
+  return { min: Buffer.byteLength(code), gzip: gzip(code), brotli: brotli(code) };
+}
+
+/**
+ * The plugins of rollup.config.mjs's self-contained bundle, fresh for each build (a new module
+ * instance per import URL, so no plugin state carries over from one build to the next).
+ */
+async function projectPlugins(build: number, typescript: boolean): Promise<Plugin[]> {
+  const url = `${pathToFileURL(`${ROOT}rollup.config.mjs`).href}?build=${build}`;
+  const configs = (await import(url)).default as RollupOptions[];
+  const bundle = configs.find((config) => typeof config.input === 'string' && config.plugins);
+  if (!bundle) throw new Error('rollup.config.mjs has no single-file bundle build');
+  const plugins = (bundle.plugins as Plugin[]).filter(Boolean);
+  return typescript ? plugins : [jsonAsModule(), ...plugins.filter((plugin) => plugin.name !== 'typescript')];
+}
+
+/**
+ * JsSIP require()s its package.json (for its name and version); an app's bundler would load it
+ * with a JSON plugin, which this stands in for (the object whole, as `require` wants it).
+ */
+function jsonAsModule(): Plugin {
+  return {
+    name: 'json-as-module',
+    transform: (code, id) => (id.endsWith('.json') ? { code: `export default ${code};`, map: null } : null),
+  };
+}
+
+async function build(app: App, index: number): Promise<OutputChunk> {
+  const warnings: string[] = [];
+  const bundle = await rollup({
+    input: `${ROOT}tools/bench/apps/${app.entry}`,
+    plugins: await projectPlugins(index, app.typescript),
+    onwarn: (warning) => warnings.push(warning.message),
+  });
+  try {
+    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+    const chunk = output.find((item): item is OutputChunk => item.type === 'chunk' && item.isEntry);
+    if (!chunk) throw new Error(`no entry chunk for ${app.entry}`);
+    return chunk;
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** Which part of the product a module belongs to: a package, or a folder of src/. */
+function groupOf(id: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
+  if (pkg) return pkg[1];
+  const source = /\/src\/([^/]+)(?:\/([^/]+)\/)?/.exec(id);
+  if (!source) return id.replace(ROOT, '');
+  return source[1] === 'stack' || source[1] === 'components' ? `src/${source[1]}/${source[2] ?? ''}` : `src/${source[1]}`;
+}
+
+/**
+ * Where the bytes of our page go. Each group's code, as rollup rendered it into the bundle, is
+ * minified and compressed on its own: standalone gzip loses the dictionary the groups share, so
+ * the column adds up to more than the whole, but it ranks the parts.
+ */
+async function breakdown(chunk: OutputChunk): Promise<void> {
+  const groups = new Map<string, string[]>();
+  for (const [id, module] of Object.entries(chunk.modules)) {
+    if (!module.code) continue;
+    const name = groupOf(id);
+    groups.set(name, [...(groups.get(name) ?? []), module.code]);
+  }
+  const rows: Array<{ name: string; modules: number; min: number; gzip: number }> = [];
+  for (const [name, codes] of groups) {
+    // Script mode, top level kept: code that only other parts use must not be dropped as unused.
+    const result = await minify(codes.join('\n'), { ecma: 2020, module: false, toplevel: false, compress: { passes: 2 }, format: { comments: false } });
+    const code = result.code ?? '';
+    rows.push({ name, modules: codes.length, min: Buffer.byteLength(code), gzip: gzip(code) });
+  }
+  rows.sort((a, b) => b.gzip - a.gzip);
+  const total = rows.reduce((sum, row) => sum + row.gzip, 0);
+  console.log('');
+  console.log('Where the page bundle\'s bytes go (each part minified and gzipped on its own):');
+  printTable(
+    ['part', '>modules', '>min KB', '>gzip KB (alone)', '>share'],
+    rows.map((row) => [row.name, String(row.modules), kb(row.min), kb(row.gzip), `${((100 * row.gzip) / total).toFixed(0)} %`]),
+  );
+}
+
+async function main(): Promise<void> {
+  console.log('## Bundle size');
+  console.log('one file per app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, terser); gzip level 9, brotli quality 11');
+  // Two builds at a time: each spends most of its time in the TypeScript program or in terser.
+  const chunks = await Promise.all(APPS.map((app, index) => build(app, index)));
+  const sizes = chunks.map((chunk) => measure(chunk.code));
+  const [page, , jssip, sipjs] = sizes;
+  printTable(
+    ['app', '>min KB', '>gzip KB', '>brotli KB', '>gzip ÷ page', '>page ÷ gzip'],
+    APPS.map((app, i) => [app.name, kb(sizes[i].min), kb(sizes[i].gzip), kb(sizes[i].brotli), ratio(sizes[i].gzip, page.gzip), ratio(page.gzip, sizes[i].gzip)]),
+  );
+  const smallestPeer = Math.min(jssip.gzip, sipjs.gzip);
+  const verdict = page.gzip <= TARGET_GZIP_BYTES && page.gzip < smallestPeer ? 'met' : 'NOT met';
+  console.log(
+    `target (page ≤ 30 KB gzip and below either peer's bare stack): ${verdict}: ` +
+      `${integer(page.gzip)} B gzip, budget ${integer(TARGET_GZIP_BYTES)} B, smallest peer ${integer(smallestPeer)} B`,
+  );
+  await breakdown(chunks[0]);
+}
+
+await main();
