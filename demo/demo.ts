@@ -1,17 +1,74 @@
-// The demo phone page, built only from the elements' public API. Every setting but the password
-// can come from the URL, so that several tabs can be different phones.
+// The demo phone page, heir of the old phone.html, built only from the elements' public API. Every
+// setting but the password can come from the URL (demo-config.ts has the scheme), so several tabs
+// can be different phones; two phones can also sit side by side and call each other.
 import '../src/index';
+import { configFromUrl, hasPassword, phoneCount, queryFor, type PhoneConfig } from './demo-config';
+import { demoPhone, type DemoPhone } from './demo-phone';
 
-const CONFIG_PARAMS = ['server', 'user', 'domain', 'display-name', 'auth-user'] as const;
+const params = new URLSearchParams(location.search);
+const main = document.getElementById('phones')!;
+const twoPhones = document.getElementById('two-phones') as HTMLInputElement;
+const themeSelect = document.getElementById('theme') as HTMLSelectElement;
+const phones: DemoPhone[] = [];
 
-function phoneFromUrl(params: URLSearchParams): HTMLElement {
-  const phone = document.createElement('sip-phone');
-  for (const name of CONFIG_PARAMS) {
-    const value = params.get(name) ?? params.get(name.replace('-', '_'));
-    if (value) phone.setAttribute(name, value);
-  }
-  if (params.has('register')) phone.setAttribute('register', '');
-  return phone;
+/** Keeps the address bar describing the phones (never a password), so a reload or a bookmark keeps them. */
+function updateUrl(): void {
+  const query = queryFor(phones.map((phone) => phone.config()), { theme: themeSelect.value });
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
 
-document.getElementById('phones')!.append(phoneFromUrl(new URLSearchParams(location.search)));
+function addPhone(config: PhoneConfig): void {
+  const phone = demoPhone(phones.length + 1, config, updateUrl);
+  phone.setTheme(themeSelect.value);
+  phones.push(phone);
+  main.append(phone.element);
+}
+
+/** The second phone starts as a copy of the first's server and domain, for another user. */
+function secondConfig(): PhoneConfig {
+  const first = phones[0]!.config();
+  return { ...configFromUrl(params, 2), server: first.server, domain: first.domain, 'ice-servers': first['ice-servers'] };
+}
+
+function setTheme(theme: string): void {
+  if (theme) document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  for (const phone of phones) phone.setTheme(theme);
+}
+
+function describeFeatures(): void {
+  const features: Array<[string, boolean]> = [
+    ['WebSocket', typeof WebSocket === 'function'],
+    ['WebRTC (RTCPeerConnection)', typeof RTCPeerConnection === 'function'],
+    ['Camera and microphone (getUserMedia)', Boolean(navigator.mediaDevices?.getUserMedia)],
+    ['Speaker choice (setSinkId)', 'setSinkId' in HTMLMediaElement.prototype],
+    ['Secure context (needed for the camera and microphone)', window.isSecureContext],
+  ];
+  const list = document.getElementById('features')!;
+  for (const [name, supported] of features) {
+    const item = document.createElement('li');
+    item.textContent = `${name}: ${supported ? 'available' : 'not available'}`;
+    list.append(item);
+  }
+}
+
+if (hasPassword(params)) {
+  document.getElementById('password-warning')!.hidden = false;
+}
+themeSelect.value = ['light', 'dark'].includes(params.get('theme') ?? '') ? params.get('theme')! : '';
+setTheme(themeSelect.value);
+addPhone(configFromUrl(params, 1));
+if (phoneCount(params) === 2) addPhone(configFromUrl(params, 2));
+twoPhones.checked = phones.length === 2;
+updateUrl();
+describeFeatures();
+
+twoPhones.addEventListener('change', () => {
+  if (twoPhones.checked && phones.length === 1) addPhone(secondConfig());
+  if (!twoPhones.checked && phones.length === 2) phones.pop()!.element.remove();
+  updateUrl();
+});
+themeSelect.addEventListener('change', () => {
+  setTheme(themeSelect.value);
+  updateUrl();
+});

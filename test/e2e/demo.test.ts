@@ -1,34 +1,94 @@
-// The demo page, served the way `npm start` serves it, in each real browser: the phone is built from
-// URL parameters, nothing breaks the strict Content-Security-Policy, and no password is taken from the URL.
+// The demo page, served the way `npm start` serves it, in each real browser under the strict
+// Content-Security-Policy: phones built from URL parameters (never a password from the URL), and two
+// phones side by side that register at a real Kamailio with passwords typed into the form and call
+// each other with media proven by getStats().
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
+import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
+import type { SipPhone } from '../../src/index';
+
+type Watched = Page & { errors: string[] };
+
+/** A page that records uncaught errors and CSP violations from its first script on. */
+async function watchedPage(browser: Browser): Promise<Watched> {
+  const page = (await browser.newPage()) as Watched;
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(String(error)));
+  await page.evaluateOnNewDocument(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return page;
+}
+
+const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
+async function until(what: string, check: () => Promise<boolean>, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** Inbound audio bytes of phone `id`'s first call. */
+const audioBytes = (page: Page, id: string) =>
+  page.evaluate(async (phoneId) => {
+    const call = (document.getElementById(phoneId) as SipPhone).calls[0];
+    if (!call) return 0;
+    let bytes = 0;
+    (await call.getStats()).forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') bytes += report.bytesReceived ?? 0;
+    });
+    return bytes;
+  }, id);
+
+async function audioFlowing(page: Page, id: string, what: string): Promise<void> {
+  let last = await audioBytes(page, id);
+  await until(what, async () => {
+    const now = await audioBytes(page, id);
+    const grew = now > last && last > 0;
+    last = now;
+    return grew;
+  });
+}
+
+const callState = (page: Page, id: string) => page.evaluate((phoneId) => (document.getElementById(phoneId) as SipPhone).calls[0]?.state ?? 'none', id);
+
+/** Clicks a part in the shadow root of `host` (a CSS selector in the light DOM). */
+const clickPart = (page: Page, host: string, partName: string) =>
+  page.evaluate(
+    (selector, name) => {
+      const element = document.querySelector(selector)!;
+      const button = element.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${name}"]`);
+      if (!button) throw new Error(`no ${name} in ${selector}`);
+      button.click();
+    },
+    host,
+    partName,
+  );
 
 for (const name of wantedBrowsers()) {
   describe(`demo page in ${name}`, () => {
     let server: Awaited<ReturnType<typeof startDemoServer>>;
     let browser: Browser;
+    let kamailio: KamailioServer;
 
     before(async () => {
-      server = await startDemoServer({ port: 0 });
-      browser = await launchBrowser(name);
+      [server, browser, kamailio] = await Promise.all([startDemoServer({ port: 0 }), launchBrowser(name), startKamailio()]);
     });
     after(async () => {
       await browser?.close();
-      await server?.stop();
+      await Promise.all([server?.stop(), kamailio?.stop()]);
     });
 
     it('builds a phone from URL parameters under a strict CSP, ignoring a password parameter', async () => {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(String(error)));
-      await page.evaluateOnNewDocument(() => {
-        const seen: string[] = [];
-        (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-        document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-      });
+      const page = await watchedPage(browser);
       await page.goto(`${server.url}?user=alice&domain=example.com&display-name=Alice&password=leaked`);
       await page.waitForFunction(() => document.querySelector('sip-phone')?.shadowRoot?.querySelector('[part="status"]'));
 
@@ -38,18 +98,69 @@ for (const name of wantedBrowsers()) {
           user: el.getAttribute('user'),
           domain: el.getAttribute('domain'),
           displayName: el.getAttribute('display-name'),
+          aor: el.shadowRoot!.querySelector('[part="aor"]')!.textContent,
           status: el.shadowRoot!.querySelector('[part="status"]')!.textContent,
           markup: el.outerHTML,
-          csp: (window as unknown as { cspViolations: string[] }).cspViolations,
+          password: (document.querySelector('input[name="password"]') as HTMLInputElement).value,
+          warning: !document.getElementById('password-warning')!.hidden,
+          address: location.search,
         };
       });
       assert.equal(phone.user, 'alice');
       assert.equal(phone.domain, 'example.com');
       assert.equal(phone.displayName, 'Alice');
-      assert.equal(phone.status, 'sip:alice@example.com');
+      assert.equal(phone.aor, 'sip:alice@example.com');
+      assert.equal(phone.status, 'Not configured: set server');
       assert.ok(!phone.markup.includes('leaked'), 'the password parameter must not reach the phone');
-      assert.deepEqual(phone.csp, [], 'no Content-Security-Policy violation');
-      assert.deepEqual(errors, []);
+      assert.equal(phone.password, '', 'nor the password field');
+      assert.ok(phone.warning, 'the page says it ignored the password');
+      assert.ok(!phone.address.includes('leaked'), 'and removed it from the address bar');
+      assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violation');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+
+    it('fills two phones from the URL, registers both with typed passwords and completes a call with media', async () => {
+      const page = await watchedPage(browser);
+      const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob' });
+      await page.goto(`${server.url}?${query}&register`);
+      await page.waitForFunction(() => document.querySelectorAll('sip-phone').length === 2);
+      assert.equal(await page.$eval('#two-phones', (box) => (box as HTMLInputElement).checked), true);
+      const users = await page.$$eval('sip-phone', (phones) => phones.map((phone) => [phone.id, phone.getAttribute('user'), phone.getAttribute('server')]));
+      assert.deepEqual(users, [
+        ['phone-1', 'alice', kamailio.wsUrl],
+        ['phone-2', 'bob', kamailio.wsUrl],
+      ]);
+
+      for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {
+        const column = `#phones > section:nth-child(${index})`;
+        await page.click(`${column} details.config summary`);
+        await page.type(`${column} input[name="password"]`, kamailio.users[user].password);
+        await page.click(`${column} .config-form button[type="submit"]`);
+      }
+      await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered), { timeout: 15000 });
+      assert.ok(!(await page.evaluate(() => location.href)).includes(kamailio.users.alice.password), 'no password in the address');
+
+      // Alice dials bob from her dial field; bob answers from his incoming call's button.
+      await page.evaluate(() => {
+        const input = document.getElementById('phone-1')!.shadowRoot!.querySelector<HTMLInputElement>('[part~="target"]')!;
+        input.value = 'bob';
+        input.dispatchEvent(new InputEvent('input'));
+      });
+      await page.evaluate(() => document.getElementById('phone-1')!.updateComplete);
+      await clickPart(page, '#phone-1', 'call-button');
+      await until('the call to ring at bob', async () => (await callState(page, 'phone-2')) === 'incoming');
+      await page.evaluate(() => (document.getElementById('phone-2') as SipPhone).calls[0]!.updateComplete);
+      await clickPart(page, '#phone-2 sip-call', 'answer-button');
+      await until('both sides connected', async () => (await callState(page, 'phone-1')) === 'connected' && (await callState(page, 'phone-2')) === 'connected');
+      await audioFlowing(page, 'phone-1', 'audio from bob to alice');
+      await audioFlowing(page, 'phone-2', 'audio from alice to bob');
+
+      await page.evaluate(() => (document.getElementById('phone-1') as SipPhone).calls[0]!.updateComplete);
+      await clickPart(page, '#phone-1 sip-call', 'hangup-button');
+      await until('the call to end on both sides', async () => (await callState(page, 'phone-1')) !== 'connected' && (await callState(page, 'phone-2')) !== 'connected');
+      assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violation');
+      assert.deepEqual(page.errors, []);
       await page.close();
     });
   });
