@@ -1,6 +1,6 @@
 // What `npm start` runs, minus the install and build: the dev SIP server and the demo web server,
-// started the same way, and two phone URLs whose settings really reach a working SIP server. (The
-// browser test with two demo tabs calling each other waits for the phone UI.)
+// started the same way, and two phone URLs whose settings really reach a working SIP server.
+// demo-tabs.test.ts opens those URLs in real browsers and completes a call between them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { noopLogger } from '../../src/stack/core/logger';

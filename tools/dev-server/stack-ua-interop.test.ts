@@ -1,7 +1,7 @@
 // The project's own user agent (src/stack/ua) against the dev server, over its real WebSocket
 // transport in Node with fake media: what the demo tabs will do, minus the browser. Two phones
 // register, message each other, call, answer, hang up and cancel; with a users file they
-// authenticate (the server's SHA-256 challenge). The two-tab browser test comes with the demo UI.
+// authenticate (the server's SHA-256 challenge). demo-tabs.test.ts does the same in browsers.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
