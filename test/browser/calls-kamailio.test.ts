@@ -57,6 +57,23 @@ describe('calls through Kamailio', function () {
     expect((await bobEnd).cause).to.equal('remote-hangup');
   });
 
+  it('adds video to an audio call by re-INVITE and removes it again', async () => {
+    const call = alice.ua.call('bob', { audio: true, video: false });
+    const incoming = await bob.nextIncoming();
+    await incoming.answer({ audio: true, video: true });
+    await stateOf(call, 'connected');
+    await call.setVideo(true);
+    await waitForGrowth(mediaOf(incoming), 'video', 'framesDecoded', 'video frames from alice at bob');
+    await waitForGrowth(mediaOf(call), 'video', 'framesDecoded', 'video frames from bob at alice');
+    await call.setVideo(false);
+    await waitForStill(mediaOf(incoming), 'video', 'framesDecoded', 'alice\'s video to stop at bob');
+    expect(await growth(mediaOf(incoming), 'video', 'framesDecoded')).to.equal(0);
+    await waitForGrowth(mediaOf(incoming), 'audio', 'bytesReceived', 'audio goes on without video');
+    const bobEnd = ended(incoming);
+    await call.hangup();
+    await bobEnd;
+  });
+
   it('blind transfer: bob refers alice to carol, alice reaches carol with media, bob leaves', async () => {
     const call = alice.ua.call('bob');
     const incoming = await bob.nextIncoming();
