@@ -219,7 +219,7 @@ function parseHead(text: string, start: number): Head {
   const firstLf = text.indexOf('\n', start);
   if (firstLf < 0) throw new SipParseError(text.length === start ? 'empty message' : 'no line break after the start line');
   const startLineEnd = firstLf > start && text.charCodeAt(firstLf - 1) === 0x0d ? firstLf - 1 : firstLf;
-  let cr = text.indexOf('\r', start);
+  const cr = text.indexOf('\r', start);
   if (cr >= 0 && cr < startLineEnd) throw new SipParseError('CR without LF in the start line');
   const message = isStatusLine(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
 
@@ -258,9 +258,6 @@ function parseHead(text: string, start: number): Head {
       lineEnd = text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
       next = lf + 1;
     }
-    // The next CR is remembered, so LF-only input does not rescan to its end on every line.
-    if (cr >= 0 && cr < pos) cr = text.indexOf('\r', pos);
-    if (!folded && cr >= 0 && cr < lineEnd) throw new SipParseError(`CR without LF in line ${line}`);
     let valueEnd = lineEnd;
     while (valueEnd > valueStart && isWsp(text.charCodeAt(valueEnd - 1))) valueEnd--;
     // Typed values are read in place: scanning the message text itself is faster than scanning a slice of it.
@@ -286,7 +283,11 @@ function parseHead(text: string, start: number): Head {
     const bit = fieldBit(key);
     // Route and Record-Route are read when first used (see SipMessage#list): parseMessage checks
     // the fields of its contract, and a UA reads a route set only when it makes a dialog.
-    if (bit !== 0 && (bit & LAZY) === 0) {
+    if (bit === 0 || (bit & LAZY) !== 0) {
+      // A CR not ending the line would let a forwarded value start a new header field. Typed
+      // fields reject it in their grammar; fields kept as text are checked here.
+      if (!folded && value.indexOf('\r') >= 0) throw new SipParseError(`CR without LF in line ${line}`);
+    } else {
       try {
         parsed = parseField(bit, source, from, to);
       } catch (error) {

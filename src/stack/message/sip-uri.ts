@@ -33,6 +33,8 @@ class NoHeaders extends Map<string, string> {
 }
 const NO_HEADERS: ReadonlyMap<string, string> = new NoHeaders();
 
+let deferParams: (uri: SipUri, start: number, end: number) => void;
+
 function entries<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
   return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
 }
@@ -44,10 +46,13 @@ export class SipUri {
   readonly host: string;
   /** The port, or undefined when the URI has none (the default then depends on the transport). */
   readonly port: number | undefined;
-  /** uri-parameters by lower-case name, unescaped. */
-  readonly params: Params;
   readonly headers: ReadonlyMap<string, string>;
   #text: string | undefined;
+  // A parsed URI's parameters were checked by the parser but are built into a map only when read:
+  // most URIs in a message (Contact, Route, the Request-URI) are passed on, not taken apart.
+  #params: Params | undefined;
+  #paramsStart = 0;
+  #paramsEnd = 0;
 
   /**
    * @param source the exact text this URI was parsed from (used by the parser only).
@@ -61,7 +66,7 @@ export class SipUri {
     this.port = init.port;
     this.#text = source;
     if (source !== undefined) {
-      this.params = (init.params as Params | undefined) ?? NO_PARAMS;
+      this.#params = (init.params as Params | undefined) ?? NO_PARAMS;
       this.headers = (init.headers as ReadonlyMap<string, string> | undefined) ?? NO_HEADERS;
       return;
     }
@@ -76,9 +81,27 @@ export class SipUri {
       if (name === '') throw new RangeError('empty URI parameter name');
       (params ??= new ParamMap()).add(name.toLowerCase(), value === null || value === true ? null : value);
     }
-    this.params = params ?? NO_PARAMS;
+    this.#params = params ?? NO_PARAMS;
     const headers = new Map(entries(init.headers ?? {}));
     this.headers = headers.size === 0 ? NO_HEADERS : headers;
+  }
+
+  static {
+    deferParams = (uri, start, end) => {
+      uri.#params = undefined;
+      uri.#paramsStart = start;
+      uri.#paramsEnd = end;
+    };
+  }
+
+  /** uri-parameters by lower-case name, unescaped. */
+  get params(): Params {
+    if (this.#params === undefined) {
+      const params = new ParamMap();
+      readUriParams(this.#text as string, this.#paramsStart, this.#paramsEnd, params);
+      this.#params = params;
+    }
+    return this.#params;
   }
 
   /** The `transport` parameter, lower case (`ws`, `wss`, `udp`, `tcp`, `tls`, `sctp`). */
@@ -180,24 +203,9 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
     if (port < 0 || port > 65535) throw new SipParseError(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
     i = j;
   }
-  let params: ParamMap | undefined;
-  while (i < end && s.charCodeAt(i) === 0x3b) {
-    // A run of plain paramchars is the whole name (or value) unless it stopped at an escape.
-    let nameEnd = skipClass(s, i + 1, end, PARAM);
-    if (s.charCodeAt(nameEnd) === 0x25) nameEnd = componentEnd(s, nameEnd, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
-    if (nameEnd === i + 1) throw new SipParseError('empty URI parameter');
-    const name = unescapeComponent(s, i + 1, nameEnd, PARAM, 'URI parameter').toLowerCase();
-    let value: string | null = null;
-    i = nameEnd;
-    if (i < end && s.charCodeAt(i) === 0x3d) {
-      let valueEnd = skipClass(s, i + 1, end, PARAM);
-      if (s.charCodeAt(valueEnd) === 0x25) valueEnd = componentEnd(s, valueEnd, end, STOP_SEMI | STOP_QUESTION);
-      if (valueEnd === i + 1) throw new SipParseError(`URI parameter "${name}" has no value`);
-      value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'URI parameter');
-      i = valueEnd;
-    }
-    (params ??= new ParamMap()).add(name, value);
-  }
+  const paramsStart = i;
+  i = readUriParams(s, i, end, undefined);
+  const paramsEnd = i;
   let headers: Map<string, string> | undefined;
   if (i < end && s.charCodeAt(i) === 0x3f) {
     headers = new Map();
@@ -215,5 +223,40 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
     } while (i < end && s.charCodeAt(i) === 0x26);
   }
   if (i < end) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
-  return new SipUri({ scheme, user, password, host, port, params, headers }, s.slice(start, end));
+  const source = s.slice(start, end);
+  const uri = new SipUri({ scheme, user, password, host, port, headers }, source);
+  if (paramsEnd > paramsStart) deferParams(uri, paramsStart - start, paramsEnd - start);
+  return uri;
+}
+
+/**
+ * Reads `*( ";" uri-parameter )` at `i` and returns where it ends; adds each parameter to `into`
+ * when given (the parser only checks them, SipUri#params builds the map later from the source).
+ */
+function readUriParams(s: string, i: number, end: number, into: ParamMap | undefined): number {
+  while (i < end && s.charCodeAt(i) === 0x3b) {
+    // A run of plain paramchars is the whole name (or value) unless it stopped at an escape.
+    let nameEnd = skipClass(s, i + 1, end, PARAM);
+    const nameEscaped = s.charCodeAt(nameEnd) === 0x25;
+    if (nameEscaped) nameEnd = componentEnd(s, nameEnd, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
+    if (nameEnd === i + 1) throw new SipParseError('empty URI parameter');
+    const nameStart = i + 1;
+    let valueStart = -1;
+    let valueEscaped = false;
+    i = nameEnd;
+    if (i < end && s.charCodeAt(i) === 0x3d) {
+      valueStart = i + 1;
+      i = skipClass(s, valueStart, end, PARAM);
+      valueEscaped = s.charCodeAt(i) === 0x25;
+      if (valueEscaped) i = componentEnd(s, i, end, STOP_SEMI | STOP_QUESTION);
+      if (i === valueStart) throw new SipParseError(`URI parameter ${JSON.stringify(s.slice(nameStart, nameEnd))} has no value`);
+    }
+    // Escapes are checked (and decoded) by the same call whether or not the map is wanted.
+    if (into === undefined && !nameEscaped && !valueEscaped) continue;
+    const name = nameEscaped ? unescapeComponent(s, nameStart, nameEnd, PARAM, 'URI parameter') : s.slice(nameStart, nameEnd);
+    let value: string | null = null;
+    if (valueStart >= 0) value = valueEscaped ? unescapeComponent(s, valueStart, i, PARAM, 'URI parameter') : s.slice(valueStart, i);
+    into?.add(name.toLowerCase(), value);
+  }
+  return i;
 }

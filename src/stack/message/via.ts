@@ -112,16 +112,32 @@ export class Via {
   }
 }
 
+/** Whether `SIP/2.0/` starts at `i`; compared code by code, which is cheaper than startsWith here. */
+function isSip20Slash(s: string, i: number): boolean {
+  return (
+    s.charCodeAt(i) === 0x53 &&
+    s.charCodeAt(i + 1) === 0x49 &&
+    s.charCodeAt(i + 2) === 0x50 &&
+    s.charCodeAt(i + 3) === 0x2f &&
+    s.charCodeAt(i + 4) === 0x32 &&
+    s.charCodeAt(i + 5) === 0x2e &&
+    s.charCodeAt(i + 6) === 0x30 &&
+    s.charCodeAt(i + 7) === 0x2f
+  );
+}
+
 /** The transports of nearly every Via, recognised without slicing and upper-casing a token. */
 function knownTransport(s: string, i: number): string | undefined {
-  const c = s.charCodeAt(i);
-  const after3 = s.charCodeAt(i + 3);
-  if (after3 === 0x20 || after3 === 0x09) {
-    if (c === 0x55 && s.startsWith('UDP', i)) return 'UDP';
-    if (c === 0x54 && s.startsWith('TCP', i)) return 'TCP';
-    if (c === 0x54 && s.startsWith('TLS', i)) return 'TLS';
-    if (c === 0x57 && s.startsWith('WSS', i)) return 'WSS';
-  } else if (c === 0x57 && s.charCodeAt(i + 1) === 0x53 && (s.charCodeAt(i + 2) === 0x20 || s.charCodeAt(i + 2) === 0x09)) {
+  const c0 = s.charCodeAt(i);
+  const c1 = s.charCodeAt(i + 1);
+  const c2 = s.charCodeAt(i + 2);
+  const c3 = s.charCodeAt(i + 3);
+  if (c3 === 0x20 || c3 === 0x09) {
+    if (c0 === 0x55 && c1 === 0x44 && c2 === 0x50) return 'UDP';
+    if (c0 === 0x54 && c1 === 0x43 && c2 === 0x50) return 'TCP';
+    if (c0 === 0x54 && c1 === 0x4c && c2 === 0x53) return 'TLS';
+    if (c0 === 0x57 && c1 === 0x53 && c2 === 0x53) return 'WSS';
+  } else if (c0 === 0x57 && c1 === 0x53 && (c2 === 0x20 || c2 === 0x09)) {
     return 'WS';
   }
   return undefined;
@@ -132,7 +148,7 @@ function readVia(sc: Scanner): Via {
   const { s } = sc;
   const start = sc.i;
   let protocol: string;
-  if (s.startsWith('SIP/2.0/', start)) {
+  if (isSip20Slash(s, start)) {
     protocol = 'SIP/2.0';
     sc.i += 8;
   } else {
