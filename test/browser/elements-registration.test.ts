@@ -59,6 +59,16 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     expect((await registered).detail.expires).to.be.above(0);
   });
 
+  it('connects without registering, and registers when the register attribute is set later', async () => {
+    const alice = await makePhone(info, 'alice', { register: false });
+    await waitFor('the connection', () => alice.connectionState === 'connected');
+    expect(alice.registered).to.equal(false);
+    const registered = oneEvent(alice, 'sip-registered');
+    alice.setAttribute('register', '');
+    await registered;
+    expect(alice.hasAttribute('registered')).to.equal(true);
+  });
+
   it('reports a wrong password as sip-registration-failed', async () => {
     const failed = makePhone(info, 'alice', { register: true, password: 'wrong' }).then(() => 'registered');
     const phone = document.getElementById('alice-phone')!;

@@ -49,7 +49,7 @@ function newCallElement(): SipCall {
  * @attr domain - The SIP domain of the address of record.
  * @attr display-name - The display name sent in From.
  * @attr auth-user - The digest user name when it differs from `user`.
- * @attr register - Register once connected.
+ * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
@@ -311,6 +311,8 @@ export class SipPhone extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.toggleAttribute('registered', this.registered);
     if (changed.has('silent')) this.#updateTones();
+    // `register` set on a phone that is already connected: register now, as it would on connect.
+    if (changed.get('autoRegister') === false && this.autoRegister && this.connection === 'connected' && !this.registered) void this.register();
     if (changed.has('theme') || changed.has('microphone') || changed.has('camera') || changed.has('speaker')) {
       for (const element of this.calls) this.#share(element);
     }
