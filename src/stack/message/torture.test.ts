@@ -31,7 +31,9 @@ import { Via } from './via';
 
 const DIR = new URL('../../../test/fixtures/sip-torture/', import.meta.url);
 
-type Check = (m: SipRequest & SipResponse) => void;
+/** Either kind of message, so that one check can read request and response fields alike. */
+type Parsed = Omit<SipRequest, 'kind'> & Omit<SipResponse, 'kind'>;
+type Check = (m: Parsed) => void;
 
 interface Verdict {
   rfc: 'RFC 4475' | 'RFC 5118';
@@ -56,7 +58,7 @@ const addr = (entry: unknown): NameAddr => {
   assert.ok(entry instanceof NameAddr);
   return entry;
 };
-const vias = (m: SipMessage) => m.via.map((v) => `${v.transport} ${v.host}${v.port === undefined ? '' : `:${v.port}`}`);
+const vias = (m: Pick<SipMessage, 'via'>) => m.via.map((v) => `${v.transport} ${v.host}${v.port === undefined ? '' : `:${v.port}`}`);
 
 const VERDICTS: Record<string, Verdict> = {
   // ---------------------------------------------------------------- RFC 4475 §3.1.1 valid
@@ -559,7 +561,7 @@ describe('RFC 4475 and RFC 5118 torture messages', () => {
           });
           continue;
         }
-        const message = parseMessage(input) as SipRequest & SipResponse;
+        const message = parseMessage(input) as unknown as Parsed;
         if (verdict.outcome === 'flag') {
           assert.ok(message.problems.length > 0, 'expected a problem to be flagged');
           assert.equal(message.problems[0].status, verdict.status);
@@ -577,7 +579,7 @@ describe('RFC 4475 and RFC 5118 torture messages', () => {
         const message = parseMessage(read(name));
         const again = parseMessage(message.toBytes());
         assert.deepEqual(meaning(again), meaning(message));
-        VERDICTS[name].check?.(again as SipRequest & SipResponse);
+        VERDICTS[name].check?.(again as unknown as Parsed);
       });
     }
   });
