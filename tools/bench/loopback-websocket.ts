@@ -7,6 +7,10 @@
 
 export type LoopbackServer = (text: string) => string | undefined;
 
+// Handler slots in method syntax, so (as with the DOM's own) a client may type them narrower.
+type Handler<E extends Event> = { handle(event: E): void }['handle'];
+type CloseEvent = Event & { code: number; reason: string; wasClean: boolean };
+
 export function loopbackWebSocket(server: LoopbackServer) {
   return class LoopbackWebSocket extends EventTarget {
     static readonly CONNECTING = 0;
@@ -21,10 +25,10 @@ export function loopbackWebSocket(server: LoopbackServer) {
     readonly protocol = 'sip';
     readyState = 0;
     binaryType = 'blob';
-    onopen: ((event: Event) => void) | null = null;
-    onclose: ((event: Event) => void) | null = null;
-    onerror: ((event: Event) => void) | null = null;
-    onmessage: ((event: MessageEvent) => void) | null = null;
+    onopen: Handler<Event> | null = null;
+    onclose: Handler<CloseEvent> | null = null;
+    onerror: Handler<Event> | null = null;
+    onmessage: Handler<MessageEvent> | null = null;
 
     constructor(url: string) {
       super();
@@ -49,11 +53,11 @@ export function loopbackWebSocket(server: LoopbackServer) {
     close(code = 1000, reason = ''): void {
       if (this.readyState >= 2) return;
       this.readyState = 3;
-      const event = Object.assign(new Event('close'), { code, reason, wasClean: true });
+      const event: CloseEvent = Object.assign(new Event('close'), { code, reason, wasClean: true });
       setImmediate(() => this.#emit(event, this.onclose));
     }
 
-    #emit<E extends Event>(event: E, handler: ((event: E) => void) | null): void {
+    #emit<E extends Event>(event: E, handler: Handler<E> | null): void {
       handler?.call(this, event);
       this.dispatchEvent(event);
     }

@@ -119,13 +119,12 @@ async function sipJsPhone(index: number): Promise<unknown> {
       if (state === RegistererState.Registered) resolve();
       if (state === RegistererState.Terminated) reject(new Error('SIP.js registration ended'));
     });
+    registerer
+      .register({ requestDelegate: { onReject: (response) => reject(new Error(`SIP.js registration failed: ${response.message.statusCode}`)) } })
+      .catch(reject);
   });
-  await registerer.register({ requestDelegate: { onReject: (response) => reject(response.message.statusCode) } });
   await registered;
   return { userAgent, registerer };
-  function reject(status: number): never {
-    throw new Error(`SIP.js registration failed: ${status}`);
-  }
 }
 
 // ---- active calls
