@@ -2,6 +2,7 @@
 // TypeScript compiled on the fly, and sdp-transform (CommonJS) served as an ES module.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -25,6 +26,8 @@ function bundledModule(name, servedPath, contents) {
         bundle: true,
         format: 'esm',
         target: 'es2022',
+        // React's CommonJS entry picks its build from process.env.NODE_ENV.
+        define: { 'process.env.NODE_ENV': '"development"' },
         write: false,
       }).then((result) => result.outputFiles[0].text);
       return { body: await bundle, type: 'js' };
@@ -46,6 +49,46 @@ function sdpTransformAsEsm() {
   );
 }
 
+const REACT_ENTRY = '/node_modules/react/index.js';
+const REACT_DOM_CLIENT_ENTRY = '/node_modules/react-dom/client.js';
+
+/**
+ * React and react-dom/client (CommonJS only) for the React demo page, served as one ES module so
+ * that both share one React; react-dom/client re-exports from it.
+ */
+function reactAsEsm() {
+  const require = createRequire(import.meta.url);
+  let names;
+  try {
+    names = Object.keys(require('react')).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+  } catch {
+    return { name: 'react-as-esm (react not installed)' };
+  }
+  const react = bundledModule(
+    'react-as-esm',
+    REACT_ENTRY,
+    [
+      "import React from 'react';",
+      "import * as client from 'react-dom/client';",
+      'export default React;',
+      'export { client };',
+      `export const { ${names.join(', ')} } = React;`,
+    ].join('\n'),
+  );
+  return {
+    name: 'react-as-esm',
+    serve(context) {
+      if (context.path === REACT_DOM_CLIENT_ENTRY) {
+        return {
+          body: `import { client } from '${REACT_ENTRY}';\nexport const { createRoot, hydrateRoot } = client;\nexport default client;`,
+          type: 'js',
+        };
+      }
+      return react.serve(context);
+    },
+  };
+}
+
 /** Where browser tests import the peer clients from: `await import(PEER_CLIENTS.jssip)`. */
 export const PEER_CLIENTS = { jssip: '/__peers/jssip.js', sipjs: '/__peers/sip.js' };
 
@@ -63,6 +106,7 @@ export function peerClientPlugins() {
 export function devPlugins() {
   return [
     sdpTransformAsEsm(),
+    reactAsEsm(),
     // The plugin reads its tsconfig raw (no "extends"): point it at the file with the decorator settings.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('../tsconfig.base.json', import.meta.url).pathname }),
   ];

@@ -2,6 +2,7 @@
 // set by property, exchange a SIP MESSAGE, show a redacted trace, unregister, report a wrong
 // password, and close their socket with no further event when removed.
 import { expect, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { kamailio, makePhone, recordEvents, removePhones, sockets, waitFor, type KamailioInfo } from './elements-helpers';
 
 describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
@@ -93,6 +94,41 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     expect(shown).not.to.contain(info.users.alice.password);
     expect(shown).not.to.match(/response="/);
     await expect(alice).to.be.accessible();
+  });
+
+  it('tells the page when the server goes away and is registered again within 5 s of its return', async () => {
+    const phones = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
+    const seen = phones.map((phone) => recordEvents(phone, ['sip-disconnected', 'sip-unregistered', 'sip-registered']));
+    const back = phones.map((phone) => oneEvent(phone, 'sip-registered'));
+    await executeServerCommand('kamailio', { action: 'restart' });
+    const serverBack = performance.now();
+    await Promise.all(back);
+    expect(performance.now() - serverBack, 'ms until both phones registered again').to.be.below(5000);
+    for (const events of seen) {
+      // Lost, unregistered, perhaps a failed retry or two while the server was down, registered.
+      expect(events.slice(0, 2)).to.deep.equal(['sip-disconnected', 'sip-unregistered']);
+      expect(events.slice(2, -1).every((name) => name === 'sip-disconnected'), events.join()).to.equal(true);
+      expect(events.at(-1)).to.equal('sip-registered');
+    }
+    for (const phone of phones) expect(phone.registered).to.equal(true);
+  });
+
+  it('probes its connection when the page comes back online, and stops listening when removed', async () => {
+    const alice = await makePhone(info, 'alice');
+    const transport = alice.userAgent!.core.options.transport;
+    let probes = 0;
+    const probe = transport.networkChanged.bind(transport);
+    transport.networkChanged = () => {
+      probes += 1;
+      probe();
+    };
+    window.dispatchEvent(new Event('online'));
+    expect(probes).to.equal(1);
+    alice.remove();
+    // The phone stops on the next microtask (a move within one task keeps it running).
+    await waitFor('the phone to stop', () => alice.userAgent === undefined);
+    window.dispatchEvent(new Event('online'));
+    expect(probes).to.equal(1);
   });
 
   it('closes its socket when removed, and fires nothing after', async () => {

@@ -4,13 +4,9 @@
 // each other with media proven by getStats().
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { startDevServer } from '@web/dev-server';
-import type { Plugin } from '@web/dev-server-core';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
-import { CONTENT_SECURITY_POLICY, startDemoServer } from '../../tools/demo-server/demo-server.mjs';
+import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
 import type { SipPhone } from '../../src/index';
 
@@ -77,90 +73,18 @@ const clickPart = (page: Page, host: string, partName: string) =>
     partName,
   );
 
-// tools/dev-plugins.mjs has no type declarations yet (asked of the lead): typed here by hand.
-const DEV_PLUGINS: string = '../../tools/dev-plugins.mjs';
-const { devPlugins, nodeResolve } = (await import(DEV_PLUGINS)) as { devPlugins(): Plugin[]; nodeResolve: { exportConditions: string[] } };
-
-const root = new URL('../..', import.meta.url).pathname;
-const REACT = '/node_modules/react/index.js';
-const REACT_DOM_CLIENT = '/node_modules/react-dom/client.js';
-
-/**
- * React and react-dom/client (CommonJS only) served as one ES module bundle, so that both share one
- * React. The demo server does not do this yet: this plugin is meant for tools/dev-plugins.mjs (the
- * way sdp-transform is served), after which this test can use startDemoServer() for the React page too.
- */
-function reactAsEsm() {
-  let bundle: Promise<string> | undefined;
-  const names = Object.keys(createRequire(import.meta.url)('react')).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
-  return {
-    name: 'react-as-esm',
-    async serve(context: { path: string }) {
-      if (context.path === REACT_DOM_CLIENT) {
-        return { body: `import { client } from '${REACT}';\nexport const { createRoot, hydrateRoot } = client;\nexport default client;`, type: 'js' };
-      }
-      if (context.path !== REACT) return undefined;
-      bundle ??= build({
-        stdin: {
-          contents: [
-            "import React from 'react';",
-            "import * as client from 'react-dom/client';",
-            'export default React;',
-            'export { client };',
-            `export const { ${names.join(', ')} } = React;`,
-          ].join('\n'),
-          resolveDir: root,
-          loader: 'js',
-        },
-        bundle: true,
-        format: 'esm',
-        target: 'es2022',
-        define: { 'process.env.NODE_ENV': '"development"' },
-        write: false,
-      }).then((result) => result.outputFiles[0]!.text);
-      return { body: await bundle, type: 'js' };
-    },
-  };
-}
-
-/** The demo server's setup (same CSP, same plugins) plus React as an ES module. */
-async function startReactDemoServer(): Promise<{ url: string; stop(): Promise<unknown> }> {
-  const server = await startDevServer({
-    config: {
-      rootDir: root,
-      port: 0,
-      hostname: '127.0.0.1',
-      nodeResolve,
-      middleware: [
-        (ctx, next) => {
-          ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-          return next();
-        },
-      ],
-      plugins: [reactAsEsm(), ...devPlugins()],
-    },
-    readCliArgs: false,
-    readFileConfig: false,
-    logStartMessage: false,
-    autoExitProcess: false,
-  });
-  const address = server.server!.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}/demo/react/`, stop: () => server.stop() };
-}
-
 for (const name of wantedBrowsers()) {
   describe(`demo page in ${name}`, () => {
     let server: Awaited<ReturnType<typeof startDemoServer>>;
     let browser: Browser;
     let kamailio: KamailioServer;
-    let reactServer: Awaited<ReturnType<typeof startReactDemoServer>>;
 
     before(async () => {
-      [server, browser, kamailio, reactServer] = await Promise.all([startDemoServer({ port: 0 }), launchBrowser(name), startKamailio(), startReactDemoServer()]);
+      [server, browser, kamailio] = await Promise.all([startDemoServer({ port: 0 }), launchBrowser(name), startKamailio()]);
     });
     after(async () => {
       await browser?.close();
-      await Promise.all([server?.stop(), kamailio?.stop(), reactServer?.stop()]);
+      await Promise.all([server?.stop(), kamailio?.stop()]);
     });
 
     it('builds a phone from URL parameters under a strict CSP, ignoring a password parameter', async () => {
@@ -243,7 +167,7 @@ for (const name of wantedBrowsers()) {
     it('runs the elements inside a React app under the same CSP, events in React state, a call with media', async () => {
       const page = await watchedPage(browser);
       const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', password: 'leaked' });
-      await page.goto(`${reactServer.url}?${query}&register`);
+      await page.goto(`${server.url}react/?${query}&register`);
       await page.waitForFunction(() => document.querySelectorAll('sip-phone').length === 2);
       assert.ok(!(await page.evaluate(() => location.search)).includes('leaked'), 'the password left the address bar');
       for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {

@@ -114,8 +114,9 @@ export class UserAgentController implements ReactiveController {
       return;
     }
     let ua: UserAgent;
+    let transport: TracingTransport;
     try {
-      const transport = new TracingTransport(new WebSocketTransport({ url: settings.server, webSocket: WebSocket }), (direction, text) =>
+      transport = new TracingTransport(new WebSocketTransport({ url: settings.server, webSocket: WebSocket }), (direction, text) =>
         this.delegate.trace(direction, text),
       );
       const instanceId = ensureInstanceId(storedInstanceId(settings.aor), cryptoRandom);
@@ -142,7 +143,16 @@ export class UserAgentController implements ReactiveController {
       ua.events.on('registration-failed', ({ status, reason }) => d.registrationFailed(status, reason)),
       ua.events.on('message', (message) => d.message(message)),
       ua.events.on('incoming-call', (call) => d.incoming(call)),
+      // Malformed SIP from the wire: answered (400) or dropped by the stack, told to the page here.
+      ua.events.on('bad-message', ({ error, answered }) =>
+        d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`)),
+      ),
     );
+    // The page's network came back (or changed): probe the flow now, or retry a pending reconnect
+    // now rather than after the backoff. ICE failures are the stack's to recover (re-INVITE).
+    const online = (): void => transport.networkChanged();
+    window.addEventListener('online', online);
+    this.#off.push(() => window.removeEventListener('online', online));
     ua.start().then(
       () => (autoRegister && this.#ua === ua ? this.register() : undefined),
       (error: unknown) => {
