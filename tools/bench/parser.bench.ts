@@ -19,6 +19,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Parser as SipJsParser } from 'sip.js/lib/core/messages/parser.js';
 import { parseMessage } from '../../src/sip';
+import { integer, median, printTable } from './report';
 import { SIP_CORPUS } from './sip-corpus';
 
 interface JsSipNameAddr {
@@ -130,14 +131,6 @@ function serveRounds(name: string): void {
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const format = (n: number) => Math.round(n).toLocaleString('en-US');
-
 async function main(rounds = 9, roundMs = 400): Promise<void> {
   const texts = SIP_CORPUS.map((entry) => entry.text);
   console.log('## Parser throughput');
@@ -165,11 +158,16 @@ async function main(rounds = 9, roundMs = 400): Promise<void> {
   const cpu = results.map((list) => median(list.map((r) => r.cpuRate)));
   const wall = results.map((list) => median(list.map((r) => r.wallRate)));
   console.log(`rounds: ${rounds} x ${roundMs} ms of CPU per contender, medians`);
-  console.log('| parser | messages/s (CPU time) | messages/s (wall) | sip-elements ÷ this (CPU) | (wall) |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  NAMES.forEach((name, i) => {
-    console.log(`| ${name} | ${format(cpu[i])} | ${format(wall[i])} | ${(cpu[0] / cpu[i]).toFixed(1)}x | ${(wall[0] / wall[i]).toFixed(1)}x |`);
-  });
+  printTable(
+    ['parser', '>messages/s (CPU time)', '>messages/s (wall)', '>sip-elements ÷ this (CPU)', '>(wall)'],
+    NAMES.map((name, i) => [
+      name,
+      integer(cpu[i]),
+      integer(wall[i]),
+      `${(cpu[0] / cpu[i]).toFixed(1)}x`,
+      `${(wall[0] / wall[i]).toFixed(1)}x`,
+    ]),
+  );
 }
 
 const contender = process.argv.indexOf('--contender');
