@@ -15,8 +15,6 @@ export const PASSWORD = 8;
 export const PARAM = 16;
 /** hname/hvalue characters without escapes: hnv-unreserved / unreserved (URI headers). */
 export const HNV = 32;
-/** hostname characters; "_" is not in the ABNF but common in the wild, so it is accepted. */
-export const HOST = 64;
 /** Characters of an absoluteURI of another scheme: reserved / unreserved / escaped, and [ ] # */
 export const URIC = 128;
 /** gen-value without quotes = token / host: token characters plus the ":" "[" "]" of IPv6. */
@@ -31,7 +29,7 @@ function mark(chars: string, flags: number): void {
 
 const ALPHANUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const MARK = "-_.!~*'()";
-mark(ALPHANUM, TOKEN | WORD | USER | PASSWORD | PARAM | HNV | HOST | URIC);
+mark(ALPHANUM, TOKEN | WORD | USER | PASSWORD | PARAM | HNV | URIC);
 mark("-.!%*_+`'~", TOKEN | WORD);
 mark('()<>:\\"/[]?{}', WORD);
 mark(MARK, USER | PASSWORD | PARAM | HNV | URIC);
@@ -39,7 +37,6 @@ mark('&=+$,;?/', USER);
 mark('&=+$,', PASSWORD);
 mark('[]/:&+$', PARAM);
 mark('[]/?:+$', HNV);
-mark('-._', HOST);
 mark(';/?:@&=+$,%[]#', URIC);
 mark(ALPHANUM + "-.!%*_+`'~:[]", GEN_VALUE);
 

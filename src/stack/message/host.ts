@@ -67,6 +67,7 @@ export function isIPv6(s: string, start: number, end: number): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
+// Labels joined by single dots; "_" is not in the ABNF but common in the wild, so it is accepted.
 const HOSTNAME = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?/y;
 
 /**

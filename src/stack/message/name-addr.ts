@@ -87,7 +87,7 @@ export class NameAddr {
 }
 
 /** delta-seconds (RFC 3261 §25.1): 1*DIGIT, at most 2**32-1; anything else reads as undefined. */
-export function deltaSeconds(value: string | null | undefined): number | undefined {
+function deltaSeconds(value: string | null | undefined): number | undefined {
   if (value == null || value.length === 0 || value.length > 10) return undefined;
   for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x30 || value.charCodeAt(i) > 0x39) return undefined;
   const n = Number(value);
@@ -124,7 +124,7 @@ function addrSpecEnd(s: string, i: number, end: number): number {
  * Reads one value at the scanner, up to the end or (when `list`) a comma. With `bracketsOnly`,
  * only the name-addr form is accepted (Route and Record-Route, RFC 3261 §20.30, §20.34).
  */
-export function readNameAddr(sc: Scanner, list: boolean, bracketsOnly: boolean): NameAddr {
+function readNameAddr(sc: Scanner, list: boolean, bracketsOnly: boolean): NameAddr {
   const { s } = sc;
   sc.wsp();
   const start = sc.i;

@@ -24,7 +24,7 @@ function isQuotedString(value: string): boolean {
 }
 
 /** The wire form of a header parameter value. */
-export function headerParamValue(value: string): string {
+function headerParamValue(value: string): string {
   return isAll(value, GEN_VALUE) || isQuotedString(value) ? value : quote(value);
 }
 
