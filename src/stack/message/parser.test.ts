@@ -121,6 +121,11 @@ describe('parseMessage', () => {
       assert.equal(m.contentLength, 6);
       const text = new TextEncoder().encode(request([], body));
       assert.equal(parseMessage(text).body, body);
+      // A Node Buffer is a Uint8Array whose slice() shares memory: the body must be a copy.
+      const buffer = Buffer.from(input);
+      const fromBuffer = parseMessage(buffer);
+      buffer.fill(0);
+      assert.deepEqual([...fromBuffer.bodyBytes], [...binary]);
     });
 
     it('without Content-Length takes the rest of the input as the body (message-framed transport)', () => {

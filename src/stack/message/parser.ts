@@ -110,7 +110,8 @@ function parseOctets(octets: Uint8Array): SipRequest | SipResponse {
   if (contentLength !== undefined && contentLength > available) {
     throw new SipParseError(`Content-Length ${contentLength} exceeds the ${available}-byte body`);
   }
-  message.body = octets.slice(headEnd, headEnd + (contentLength ?? available));
+  // A copy: Node's Buffer#slice shares memory, and a transport may reuse its buffer.
+  message.body = new Uint8Array(octets.subarray(headEnd, headEnd + (contentLength ?? available)));
   return message;
 }
 

@@ -19,7 +19,10 @@ import { parseStructured } from './structured-headers';
 import { utf8Decode, utf8Encode, utf8Length } from './utf8';
 import { Via } from './via';
 
-/** One header field line. `parsed` holds the typed value of a field the model knows. */
+/**
+ * One header field line. `parsed` holds the typed value of a field the model knows (for Route and
+ * Record-Route, once they have been read).
+ */
 export interface HeaderField {
   /** The name as written (compact forms kept for parsed messages). */
   readonly name: string;
