@@ -1,10 +1,11 @@
 /**
  * `parseMessage`: SIP message text or octets to a SipRequest or SipResponse (RFC 3261 §7).
  *
- * One forward pass over the header section: lines are found with indexOf, never a regular
- * expression, and each field the model types (Via, From, To, Call-ID, CSeq, Contact, Route,
- * Record-Route, Content-Length, Max-Forwards, Expires) is read and checked as its line is met.
- * Other fields are kept as text. Malformed input throws SipParseError naming the problem; a
+ * One forward pass over the header section: lines are found with indexOf, character runs with
+ * sticky regular expressions of a single character class each (no backtracking), and each field
+ * of the contract (Via, From, To, Call-ID, CSeq, Contact, Content-Length) and Max-Forwards and
+ * Expires is read and checked as its line is met; Route and Record-Route when first used. Other
+ * fields are kept as text. Malformed input throws SipParseError naming the problem; a
  * well-formed message that a UAS must still refuse parses with `problems` naming the status to
  * answer (505, 416, 400), so the UA can answer instead of dropping it.
  */
@@ -187,7 +188,7 @@ function isStatusLine(text: string, start: number): boolean {
   );
 }
 
-// A line break and the whitespace after it, and a CR that no LF follows.
+// A line break and the whitespace after it; a CR that no LF follows.
 const FOLD = /\r?\n[ \t]*/g;
 const BARE_CR = /\r(?!\n)/;
 
