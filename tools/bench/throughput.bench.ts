@@ -22,7 +22,7 @@ import type { Clock, TimerHandle } from '../../src/stack/core/clock';
 import { createMemoryTransportPair, type MemoryTransportPair } from '../../src/stack/transport/memory-transport';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { REGISTRAR_REALM, registrarReply } from './loopback-registrar';
-import { fixed, integer, median, printTable } from './report';
+import { fixed, integer, median, printTable, within } from './report';
 
 const ROUNDS = 7;
 const COUNT = 2000;
@@ -157,4 +157,5 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+// Bounded: a lost response would otherwise wait out Timer F (32 s) per transaction.
+await within(120000, 'the throughput section', main());
