@@ -100,6 +100,11 @@ export class TransactionLayer {
     this.options.onRequest(request, transaction);
   }
 
+  /** The server transaction a request belongs to, if one exists (§17.2.3 matching). */
+  serverTransactionFor(request: SipRequest): ServerTransaction | undefined {
+    return this.servers.get(serverKey(request));
+  }
+
   /** §9.2: the INVITE server transaction a CANCEL is for: same key but for the method. */
   findInviteFor(cancel: SipRequest): InviteServerTransaction | undefined {
     const found = this.servers.get(serverKey(cancel, 'INVITE'));

@@ -146,3 +146,26 @@ describe('GRUU (RFC 5627)', () => {
     assert.match(t.ua.core.contact(true).toString(), /\.invalid;transport=ws;ob>/, 'REGISTER keeps the instance Contact');
   });
 });
+
+describe('cached credentials (RFC 3261 §22.3, RFC 7616 §3.4)', () => {
+  it('sends the refresh with credentials up front, the next nonce count, and no second challenge', async () => {
+    const t = setup();
+    t.serve((request) => {
+      if (!authorized(request, 'secret')) return challenge(request);
+      const ok = responseTo(request, 200, undefined, 'srv');
+      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=120`);
+      return ok;
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    assert.equal(t.requests('REGISTER').length, 2, 'challenged once at first');
+    t.clock.advance(90_000);
+    await t.flush();
+    const registers = t.requests('REGISTER');
+    assert.equal(registers.length, 3, 'the refresh needed no challenge');
+    assert.match(registers[2]!.header('Authorization')!, /nc=00000002/);
+    assert.equal(t.ua.registered, true);
+  });
+});

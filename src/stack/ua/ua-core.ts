@@ -194,7 +194,7 @@ export class UaCore {
    */
   async send(request: SipRequest, options: SendOptions = {}): Promise<SendResult> {
     let current = request;
-    let attempt: DigestAttempt | undefined;
+    let attempt = this.preauthorize(request);
     for (;;) {
       const result = await this.sendOnce(current, options);
       const status = result.response.status;
@@ -218,6 +218,20 @@ export class UaCore {
       attempt = outcome.attempt;
       current = next;
     }
+  }
+
+  /**
+   * RFC 3261 §22.3: credentials accepted once may be sent with later requests to the same realm,
+   * with the next nonce count (RFC 7616 §3.4), saving the 401/407 round trip each time. A stale or
+   * refused nonce is simply challenged again.
+   */
+  private preauthorize(request: SipRequest): DigestAttempt | undefined {
+    const authenticator = this.options.authenticator;
+    if (!authenticator || request.method === 'ACK' || request.method === 'CANCEL') return undefined;
+    const { headers, attempt } = authenticator.preauthorize({ method: request.method, uri: request.uri.toString(), body: request.bodyBytes });
+    if (headers.length === 0) return undefined;
+    for (const header of headers) request.addHeader(header.name, header.value);
+    return attempt;
   }
 
   private sendOnce(request: SipRequest, options: SendOptions): Promise<SendResult> {

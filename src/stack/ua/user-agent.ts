@@ -256,16 +256,43 @@ export class UserAgent {
       this.events.emit('bad-message', { error, answered: answer !== undefined });
       return;
     }
-    if (isRequest(message)) {
-      this.core.transactions.receiveRequest(message);
-      return;
+    try {
+      if (isRequest(message)) {
+        this.core.transactions.receiveRequest(message);
+        return;
+      }
+      // §18.1.2: a response whose top Via is not ours was not meant for us.
+      if (message.via[0]?.host !== this.transport.viaHost) {
+        this.events.emit('bad-message', { error: new Error(`response ${message.status} with a foreign top Via dropped`), answered: false });
+        return;
+      }
+      this.core.transactions.receiveResponse(message);
+    } catch (error) {
+      this.handlingFailed(message, error);
     }
-    // §18.1.2: a response whose top Via is not ours was not meant for us.
-    if (message.via[0]?.host !== this.transport.viaHost) {
-      this.events.emit('bad-message', { error: new Error(`response ${message.status} with a foreign top Via dropped`), answered: false });
-      return;
+  }
+
+  /**
+   * Some header fields (Route, Record-Route) are parsed when first read, so a malformed one shows
+   * up while the message is being handled. A request gets its 400 then (§8.2); nothing escapes.
+   */
+  private handlingFailed(message: SipRequest | SipResponse, caught: unknown): void {
+    const error = caught instanceof Error ? caught : new Error(String(caught));
+    if (!(caught instanceof SipParseError)) this.logger.error('handling a SIP message failed', caught);
+    let answered = false;
+    if (isRequest(message) && message.method !== 'ACK') {
+      const reason = error.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+      try {
+        // Through its transaction when one was made already, so that it ends properly.
+        const transaction = this.core.transactions.serverTransactionFor(message);
+        if (transaction) this.respond(transaction, 400, reason);
+        else this.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
+        answered = true;
+      } catch (sendError) {
+        this.logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
+      }
     }
-    this.core.transactions.receiveResponse(message);
+    this.events.emit('bad-message', { error, answered });
   }
 
   private trySend(text: string): void {

@@ -164,3 +164,25 @@ describe('calls across a signalling drop (RFC 5626 §4.4, issue: resilience)', (
     assert.equal(incoming.ended?.cause, 'remote-hangup');
   });
 });
+
+describe('calls: a malformed header found late', () => {
+  it('answers an INVITE whose Record-Route is malformed with 400, reports it, and keeps working', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    const bad: string[] = [];
+    alice.ua.events.on('bad-message', ({ error, answered }) => bad.push(`${answered}: ${error.message}`));
+    pair.b.send(
+      'INVITE sip:alice@example.test SIP/2.0\r\nRecord-Route: <sip:p1.example;lr\r\n' +
+        'Via: SIP/2.0/WS p2.example;branch=z9hG4bKbadrr\r\nMax-Forwards: 70\r\nFrom: <sip:gw@example.test>;tag=g1\r\n' +
+        'To: <sip:alice@example.test>\r\nCall-ID: badrr\r\nCSeq: 1 INVITE\r\nContact: <sip:gw@gw.invalid;transport=ws>\r\nContent-Length: 0\r\n\r\n',
+    );
+    await flush();
+    assert.equal(bad.length, 1, bad.join('\n'));
+    assert.match(bad[0]!, /^true: /);
+    assert.ok(sent(pair.a, 'SIP/2.0 400').length === 1, 'a 400 went back');
+    assert.equal(alice.ua.core.transactions.size.servers, 1, 'only the INVITE transaction, now completed');
+    assert.equal(alice.ua.core.transactions.serverTransactionFor(parseMessage(sent(pair.b, 'INVITE')[0]!) as SipRequest)?.state, 'completed');
+    const call = alice.ua.call('bob');
+    await flush();
+    assert.notEqual(call.state, 'ended', 'the phone still places calls');
+  });
+});
