@@ -148,3 +148,16 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
     assert.equal(t.responses().at(-1)!.status, 200, 'still serving');
   });
 });
+
+describe('timeouts (RFC 3261 §8.1.3.1)', () => {
+  it('rejects a MESSAGE nobody answers as 408 after Timer F', async () => {
+    const t = setup();
+    t.serve(() => undefined);
+    await t.ua.start();
+    const sent = assert.rejects(t.ua.sendMessage('bob', 'anyone?'), (error: unknown) => error instanceof RequestFailedError && error.status === 408 && /no final response to MESSAGE/.test(error.message));
+    await t.flush();
+    t.clock.advance(32_000);
+    await t.flush();
+    await sent;
+  });
+});

@@ -186,3 +186,22 @@ describe('calls: a malformed header found late', () => {
     assert.notEqual(call.state, 'ended', 'the phone still places calls');
   });
 });
+
+describe('calls: ICE failure (issue: resilience)', () => {
+  it('re-INVITEs with an ICE restart by itself when ICE fails, and the call goes on', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    await bob.incoming[0]!.answer();
+    await flush();
+    const before = sent(pair.a, 'INVITE');
+    alice.media.sessions[0]!.simulate('ice-failed');
+    await flush(20);
+    const reinvites = sent(pair.a, 'INVITE').slice(before.length);
+    assert.equal(reinvites.length, 1, 'one re-INVITE');
+    const offered = parseMessage(reinvites[0]!).body.match(/a=ice-ufrag:(\S+)/)?.[1];
+    const original = parseMessage(before[0]!).body.match(/a=ice-ufrag:(\S+)/)?.[1];
+    assert.ok(offered && original && offered !== original, `new ICE credentials: an ICE restart (RFC 8445 §9): ${original} -> ${offered}`);
+    assert.equal(call.state, 'connected');
+  });
+});
