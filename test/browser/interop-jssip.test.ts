@@ -47,6 +47,17 @@ async function jssipPhone(server: KamailioInfo, name: 'dave'): Promise<{ ua: JsS
   return { ua, sessions };
 }
 
+/** Waits until JsSIP's peer connection receives growing audio: our phone's media reaches it. */
+async function audioReachesJsSip(session: JsSipSession): Promise<void> {
+  let last = 0;
+  await waitFor('audio from our phone at JsSIP', async () => {
+    const now = await jssipInbound(session);
+    const grew = now > last && last > 0;
+    last = now;
+    return grew;
+  });
+}
+
 async function jssipInbound(session: JsSipSession): Promise<number> {
   let bytes = 0;
   (await session.connection.getStats()).forEach((report) => {
@@ -77,13 +88,7 @@ describe('interop with JsSIP through Kamailio', function () {
     await stateOf(call, 'connected', 15000);
     const session = dave.sessions.at(-1)!;
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from JsSIP at our phone');
-    let last = 0;
-    await waitFor('audio from our phone at JsSIP', async () => {
-      const now = await jssipInbound(session);
-      const grew = now > last && last > 0;
-      last = now;
-      return grew;
-    });
+    await audioReachesJsSip(session);
     await call.hangup();
     await waitFor('JsSIP to see the BYE', () => session.isEnded());
   });
@@ -96,13 +101,7 @@ describe('interop with JsSIP through Kamailio', function () {
     await incoming.answer();
     await waitFor('JsSIP to confirm the call', () => session.isEstablished());
     await waitForGrowth(mediaOf(incoming), 'audio', 'bytesReceived', 'audio from JsSIP at our phone');
-    let last = 0;
-    await waitFor('audio from our phone at JsSIP', async () => {
-      const now = await jssipInbound(session);
-      const grew = now > last && last > 0;
-      last = now;
-      return grew;
-    });
+    await audioReachesJsSip(session);
     session.terminate();
     expect((await ended).cause).to.equal('remote-hangup');
   });

@@ -20,36 +20,30 @@ export function trying(request: SipRequest): SipResponse {
 }
 
 /**
- * §17.1.1.3: the ACK for a non-2xx final response, built by the transaction: same Request-URI,
- * Call-ID, From and CSeq number as the INVITE, To from the response (with its tag), only the
- * INVITE's top Via, and the INVITE's Route header fields.
+ * A request that rides on the transaction of `request` (an ACK for a non-2xx, a CANCEL): same
+ * Request-URI, Call-ID, From and CSeq number, the method changed, only the top Via (so it matches
+ * the same transaction), and the same Route header fields (§17.1.1.3, §9.1).
  */
-export function ackForNonSuccess(invite: SipRequest, response: SipResponse): SipRequest {
-  const ack = new SipRequest('ACK', invite.uri);
-  ack.setHeader('Via', invite.via[0]);
-  ack.setHeader('Max-Forwards', 70);
-  ack.setHeader('From', invite.from);
-  ack.setHeader('To', response.to);
-  ack.setHeader('Call-ID', invite.callId);
-  ack.setHeader('CSeq', new CSeq(invite.cseq.seq, 'ACK'));
-  if (invite.route.length > 0) ack.setHeader('Route', invite.route);
-  return ack;
+function sameTransactionRequest(method: 'ACK' | 'CANCEL', request: SipRequest, to: SipRequest['to']): SipRequest {
+  const derived = new SipRequest(method, request.uri);
+  derived.setHeader('Via', request.via[0]!);
+  derived.setHeader('Max-Forwards', 70);
+  derived.setHeader('From', request.from);
+  derived.setHeader('To', to);
+  derived.setHeader('Call-ID', request.callId);
+  derived.setHeader('CSeq', new CSeq(request.cseq.seq, method));
+  if (request.route.length > 0) derived.setHeader('Route', request.route);
+  return derived;
 }
 
-/**
- * §9.1: a CANCEL for a pending request: Request-URI, Call-ID, To, From and CSeq number identical,
- * the method CANCEL, a single Via equal to the request's top Via (so it matches the same server
- * transaction), and the request's Route header fields.
- */
+/** §17.1.1.3: the ACK for a non-2xx final response, built by the transaction; To (with its tag) from the response. */
+export function ackForNonSuccess(invite: SipRequest, response: SipResponse): SipRequest {
+  return sameTransactionRequest('ACK', invite, response.to);
+}
+
+/** §9.1: a CANCEL for a pending request; To as in the request. */
 export function cancelFor(request: SipRequest, reason?: string): SipRequest {
-  const cancel = new SipRequest('CANCEL', request.uri);
-  cancel.setHeader('Via', request.via[0]);
-  cancel.setHeader('Max-Forwards', 70);
-  cancel.setHeader('From', request.from);
-  cancel.setHeader('To', request.to);
-  cancel.setHeader('Call-ID', request.callId);
-  cancel.setHeader('CSeq', new CSeq(request.cseq.seq, 'CANCEL'));
-  if (request.route.length > 0) cancel.setHeader('Route', request.route);
+  const cancel = sameTransactionRequest('CANCEL', request, request.to);
   // RFC 3326: the Reason header field says why (e.g. an answer elsewhere).
   if (reason) cancel.setHeader('Reason', reason);
   return cancel;
