@@ -382,7 +382,7 @@ export class SipPhone extends LitElement {
         this.#updateTones();
         entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
       }),
-      call.events.on('referred-call', (referred) => this.#addCall(referred as CallHandle, newCallElement())),
+      call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
     );
     this.append(element);
     this.#updateTones();

@@ -4,6 +4,7 @@ import type { SipResponse } from '../../message/message';
 import type { MediaSession, MediaSessionOptions } from '../media-session';
 import type { UaCore } from '../ua-core';
 import type { CallMediaOptions } from './call-types';
+import type { OutgoingCall } from './outgoing-call';
 
 /** What a call needs from the user agent around it, kept narrow so calls stay testable. */
 export interface CallContext {
@@ -18,5 +19,5 @@ export interface CallContext {
   /** Called before a call is answered: call waiting holds the others (issue: answering holds the other call). */
   holdOthers(call: unknown): Promise<void>;
   /** Starts an outgoing call on behalf of an accepted REFER. */
-  callFor(target: string, options: CallMediaOptions): unknown;
+  callFor(target: string, options: CallMediaOptions): OutgoingCall;
 }

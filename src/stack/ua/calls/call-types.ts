@@ -1,4 +1,5 @@
 import type { MediaChoice, MediaKind } from '../media-session';
+import type { OutgoingCall } from './outgoing-call';
 
 /** The states a call shows (the `state` attribute of `<sip-call>`). */
 export type CallState = 'calling' | 'ringing' | 'incoming' | 'early' | 'connected' | 'held' | 'ended';
@@ -62,7 +63,7 @@ export interface CallEvents {
   /** The peer asks us to call someone else (RFC 3515); decide during the event. */
   refer: [request: ReferRequest];
   /** A call that was started by accepting a REFER on this call. */
-  'referred-call': [call: unknown];
+  'referred-call': [call: OutgoingCall];
   /** Something went wrong that did not end the call (a failed hold, an unanswered re-INVITE). */
   error: [error: Error];
 }

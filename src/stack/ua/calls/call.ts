@@ -494,7 +494,7 @@ export abstract class Call {
       void this.sendInDialog(request).catch(() => undefined);
     };
     notify(100, 'Trying', false);
-    const call = this.context.callFor(target, this.mediaOptions) as Call;
+    const call = this.context.callFor(target, this.mediaOptions);
     this.events.emit('referred-call', call);
     const offState = call.events.on('state', (state) => {
       if (state !== 'connected') return;
