@@ -148,9 +148,9 @@ export class UserAgentController implements ReactiveController {
         d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`)),
       ),
     );
-    // The page's network came back (or changed): probe the flow now, or retry a pending reconnect
-    // now rather than after the backoff. ICE failures are the stack's to recover (re-INVITE).
-    const online = (): void => transport.networkChanged();
+    // The page's network came back (or changed): the flow is probed or reconnected now rather than
+    // after the backoff, and calls restart ICE by re-INVITE (UserAgent.networkChanged).
+    const online = (): void => ua.networkChanged();
     window.addEventListener('online', online);
     this.#off.push(() => window.removeEventListener('online', online));
     ua.start().then(

@@ -148,6 +148,16 @@ export class UserAgent {
     return this.callManager?.calls ?? [];
   }
 
+  /**
+   * The host's network changed (the page's online event, an interface switch): the signalling flow
+   * is probed (or reconnected at once), and every established call restarts ICE by re-INVITE,
+   * because its candidate pairs may be gone (RFC 8445 §9), without waiting for ICE to fail.
+   */
+  networkChanged(): void {
+    this.transport.networkChanged();
+    this.callManager?.networkChanged();
+  }
+
   /** Places a call to `target` (`bob`, `bob@example.com`, `sip:…`); needs `calls` enabled. */
   call(target: string, options?: CallMediaOptions): OutgoingCall {
     if (!this.callManager) throw new TypeError('calls are not enabled: pass the `calls` option with a media session factory');

@@ -74,6 +74,11 @@ export class CallManager {
     for (const call of this.live) void call.recover().catch((error: Error) => call.events.emit('error', error));
   }
 
+  /** The network changed: every call restarts ICE now, or on the new flow when signalling is down. */
+  networkChanged(): void {
+    for (const call of this.live) void call.networkChanged().catch((error: Error) => call.events.emit('error', error));
+  }
+
   /** Hangs up every call (the phone is going away). */
   async hangupAll(): Promise<void> {
     await Promise.allSettled([...this.live].map((call) => call.hangup()));

@@ -165,6 +165,12 @@ export abstract class Call {
 
   private iceRestartWanted = false;
 
+  /** The network changed: restart ICE by re-INVITE now, or once signalling is back (see recover()). */
+  async networkChanged(): Promise<void> {
+    this.iceRestartWanted = true;
+    if (this.context.core.options.transport.state === 'connected') await this.recover();
+  }
+
   /**
    * After a reconnect or an ICE failure: a re-INVITE from the new flow refreshes the target the
    * peer and proxies hold for us (RFC 3261 §12.2, a target refresh), restarting ICE when media

@@ -205,3 +205,27 @@ describe('calls: ICE failure (issue: resilience)', () => {
     assert.equal(call.state, 'connected');
   });
 });
+
+describe('calls: network change (issue: resilience)', () => {
+  it('restarts ICE by re-INVITE at once when the network changes, and probes the signalling flow', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    await bob.incoming[0]!.answer();
+    await flush();
+    const before = sent(pair.a, 'INVITE').length;
+    let probed = 0;
+    const probe = pair.a.networkChanged.bind(pair.a);
+    pair.a.networkChanged = () => {
+      probed += 1;
+      probe();
+    };
+    alice.ua.networkChanged();
+    await flush(20);
+    assert.equal(probed, 1, 'the flow was probed');
+    const reinvites = sent(pair.a, 'INVITE').slice(before);
+    assert.equal(reinvites.length, 1);
+    assert.equal(alice.media.sessions[0]!.calls.filter((c) => c.op === 'createOffer' && c.iceRestart).length, 1, 'the offer restarts ICE');
+    assert.equal(call.state, 'connected');
+  });
+});
