@@ -24,3 +24,47 @@ export { ParamMap } from './stack/message/param-map';
 export type { ParamsInit } from './stack/message/params';
 export { unquote } from './stack/message/scanner';
 export { reasonPhrase } from './stack/message/reason-phrases';
+
+// ---- the rest of the stack: a user agent usable without the elements (Node or browser)
+export * from './stack/core';
+export * from './stack/transport';
+export { UserAgent } from './stack/ua/user-agent';
+export type { IncomingMessage, RequestHandler, UserAgentEvents, UserAgentOptions } from './stack/ua/user-agent';
+export { RequestFailedError } from './stack/ua/request-failed-error';
+export { Registration } from './stack/ua/registration';
+export type { RegistrationState } from './stack/ua/registration';
+export type { SendResult } from './stack/ua/ua-core';
+export { Call } from './stack/ua/calls/call';
+export { IncomingCall } from './stack/ua/calls/incoming-call';
+export { OutgoingCall } from './stack/ua/calls/outgoing-call';
+export type { CallManagerOptions } from './stack/ua/calls/call-manager';
+export type {
+  CallDirection,
+  CallEndCause,
+  CallEndInfo,
+  CallEvents,
+  CallMediaOptions,
+  CallState,
+  DtmfMode,
+  ReferRequest,
+} from './stack/ua/calls/call-types';
+export { MediaSessionError, DTMF_DIGITS } from './stack/ua/media-session';
+export type {
+  AnswerOptions,
+  DtmfOptions,
+  IceGatheringOutcome,
+  IceGatheringReport,
+  IceServer,
+  MediaChoice,
+  MediaConnectionState,
+  MediaKind,
+  MediaSession,
+  MediaSessionErrorCode,
+  MediaSessionEvents,
+  MediaSessionFactory,
+  MediaSessionOptions,
+  OfferOptions,
+} from './stack/ua/media-session';
+export { DigestAuthenticator, computeDigestResponse } from './stack/auth';
+export { parseAuthHeader, serializeAuthHeader } from './stack/message/auth-header';
+export { Dialog } from './stack/dialog/dialog';

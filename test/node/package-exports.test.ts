@@ -17,6 +17,18 @@ describe('the built package', () => {
     assert.throws(() => sip.parseMessage('nonsense'), (error: Error) => error instanceof sip.SipParseError);
   });
 
+  it('serves the whole user agent from sip-elements/sip, usable without the elements', async () => {
+    const sip = (await import(STACK_ENTRY)) as typeof import('../../src/sip');
+    const { WebSocket } = await import('ws');
+    const transport = new sip.WebSocketTransport({ url: 'ws://127.0.0.1:9/ws', webSocket: WebSocket as never });
+    const ua = new sip.UserAgent({ aor: 'sip:alice@example.com', transport });
+    assert.equal(ua.registered, false);
+    assert.equal(ua.targetUri('bob').toString(), 'sip:bob@example.com');
+    for (const name of ['DigestAuthenticator', 'Dialog', 'RequestFailedError', 'OutgoingCall', 'IncomingCall', 'TransportError'] as const) {
+      assert.equal(typeof sip[name], 'function', name);
+    }
+  });
+
   it('ships types, source maps, the single-file bundle and the manifest it names', () => {
     const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
     for (const entry of Object.values(pkg.exports) as Array<string | { types: string; default: string }>) {
