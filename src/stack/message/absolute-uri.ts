@@ -3,7 +3,7 @@
  * `isbn:`, `urn:`). The SIP layer does not interpret it, so it keeps its text exactly.
  */
 import { URIC, skipClass } from './chars';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 export class AbsoluteUri {
   /** The scheme, lower case (schemes are case-insensitive, RFC 3986 §3.1). */
@@ -15,7 +15,7 @@ export class AbsoluteUri {
   constructor(text: string) {
     const colon = schemeEnd(text, 0, text.length);
     if (colon < 0 || colon + 1 >= text.length || skipClass(text, colon + 1, text.length, URIC) !== text.length) {
-      throw new SipParseError(`invalid URI ${JSON.stringify(text)}`);
+      fail(`invalid URI ${JSON.stringify(text)}`);
     }
     this.scheme = text.slice(0, colon).toLowerCase();
     this.text = text;

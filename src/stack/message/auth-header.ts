@@ -9,7 +9,7 @@
  * Error messages name the offset and the parameter, never a value: an Authorization value holds a
  * username and a response digest, which do not belong in logs.
  */
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 /** One challenge or one set of credentials. */
 export interface AuthHeaderValue {
@@ -90,146 +90,149 @@ function quote(name: string, value: string): string {
 
 /** A cursor over one header value; each method reads one grammar element or throws. */
 class AuthHeaderReader {
-  private pos = 0;
+  #pos = 0;
+  readonly #text: string;
 
-  constructor(private readonly text: string) {}
+  constructor(text: string) {
+    this.#text = text;
+  }
 
   readAll(): AuthHeaderValue[] {
     const values: AuthHeaderValue[] = [];
-    this.skipEmptyElements();
-    while (!this.atEnd()) {
-      values.push(this.readChallenge());
-      this.skipEmptyElements();
+    this.#skipEmptyElements();
+    while (!this.#atEnd()) {
+      values.push(this.#readChallenge());
+      this.#skipEmptyElements();
     }
-    if (values.length === 0) this.fail('expected an auth-scheme');
+    if (values.length === 0) this.#fail('expected an auth-scheme');
     return values;
   }
 
-  private readChallenge(): AuthHeaderValue {
-    const scheme = this.match(TOKEN) ?? this.fail('expected an auth-scheme');
-    const spaced = this.skipWhitespace();
-    if (this.atEnd()) return { scheme, params: new Map() };
-    if (this.peek() === ',') {
+  #readChallenge(): AuthHeaderValue {
+    const scheme = this.#match(TOKEN) ?? this.#fail('expected an auth-scheme');
+    const spaced = this.#skipWhitespace();
+    if (this.#atEnd()) return { scheme, params: new Map() };
+    if (this.#peek() === ',') {
       // `Digest , realm="x"`: the #auth-param list may open with empty elements (RFC 7230 §7).
-      const start = this.pos;
-      this.skipEmptyElements();
-      if (!this.atEnd() && this.paramFollows()) return { scheme, params: this.readParams() };
-      this.pos = start;
+      const start = this.#pos;
+      this.#skipEmptyElements();
+      if (!this.#atEnd() && this.#paramFollows()) return { scheme, params: this.#readParams() };
+      this.#pos = start;
       return { scheme, params: new Map() };
     }
-    if (!spaced) this.fail('expected a space after the auth-scheme');
-    const token68 = this.tryToken68();
+    if (!spaced) this.#fail('expected a space after the auth-scheme');
+    const token68 = this.#tryToken68();
     if (token68 !== undefined) return { scheme, params: new Map(), token68 };
-    return { scheme, params: this.readParams() };
+    return { scheme, params: this.#readParams() };
   }
 
   /** token68 only when nothing but the end of this challenge follows it. */
-  private tryToken68(): string | undefined {
-    const start = this.pos;
-    const token68 = this.match(TOKEN68);
+  #tryToken68(): string | undefined {
+    const start = this.#pos;
+    const token68 = this.#match(TOKEN68);
     if (token68 !== undefined) {
-      this.skipWhitespace();
-      if (this.atEnd() || this.peek() === ',') return token68;
+      this.#skipWhitespace();
+      if (this.#atEnd() || this.#peek() === ',') return token68;
     }
-    this.pos = start;
+    this.#pos = start;
     return undefined;
   }
 
-  private readParams(): Map<string, string> {
+  #readParams(): Map<string, string> {
     const params = new Map<string, string>();
     for (;;) {
-      const [name, value] = this.readParam();
-      if (params.has(name)) this.fail(`parameter "${name}" appears twice`); // RFC 7235 §2.2
+      const [name, value] = this.#readParam();
+      if (params.has(name)) this.#fail(`parameter "${name}" appears twice`); // RFC 7235 §2.2
       params.set(name, value);
-      this.skipWhitespace();
-      if (this.atEnd()) return params;
-      if (this.peek() !== ',') this.fail(`expected "," after parameter "${name}"`);
-      this.skipEmptyElements();
-      if (this.atEnd() || !this.paramFollows()) return params;
+      this.#skipWhitespace();
+      if (this.#atEnd()) return params;
+      if (this.#peek() !== ',') this.#fail(`expected "," after parameter "${name}"`);
+      this.#skipEmptyElements();
+      if (this.#atEnd() || !this.#paramFollows()) return params;
     }
   }
 
-  private readParam(): [string, string] {
-    const name = (this.match(TOKEN) ?? this.fail('expected a parameter name')).toLowerCase();
-    this.skipWhitespace();
-    if (this.peek() !== '=') this.fail(`expected "=" after parameter "${name}"`);
-    this.pos += 1;
-    this.skipWhitespace();
-    const value = this.peek() === '"' ? this.readQuoted(name) : this.match(BARE_VALUE);
-    return [name, value ?? this.fail(`expected a value for parameter "${name}"`)];
+  #readParam(): [string, string] {
+    const name = (this.#match(TOKEN) ?? this.#fail('expected a parameter name')).toLowerCase();
+    this.#skipWhitespace();
+    if (this.#peek() !== '=') this.#fail(`expected "=" after parameter "${name}"`);
+    this.#pos += 1;
+    this.#skipWhitespace();
+    const value = this.#peek() === '"' ? this.#readQuoted(name) : this.#match(BARE_VALUE);
+    return [name, value ?? this.#fail(`expected a value for parameter "${name}"`)];
   }
 
   /** After a comma: `name =` continues this challenge, anything else starts the next one. */
-  private paramFollows(): boolean {
-    const start = this.pos;
+  #paramFollows(): boolean {
+    const start = this.#pos;
     let isParam = false;
-    if (this.match(TOKEN) !== undefined) {
-      this.skipWhitespace();
-      isParam = this.peek() === '=';
+    if (this.#match(TOKEN) !== undefined) {
+      this.#skipWhitespace();
+      isParam = this.#peek() === '=';
     }
-    this.pos = start;
+    this.#pos = start;
     return isParam;
   }
 
-  private readQuoted(name: string): string {
-    this.pos += 1; // opening quote
+  #readQuoted(name: string): string {
+    this.#pos += 1; // opening quote
     let value = '';
-    while (!this.atEnd()) {
-      const char = this.text[this.pos];
+    while (!this.#atEnd()) {
+      const char = this.#text[this.#pos];
       if (char === '"') {
-        this.pos += 1;
+        this.#pos += 1;
         return value;
       }
       if (char === '\r' || char === '\n') {
-        if (this.match(FOLD) === undefined) this.fail(`line break inside parameter "${name}"`);
+        if (this.#match(FOLD) === undefined) this.#fail(`line break inside parameter "${name}"`);
         value += ' ';
         continue;
       }
       if (char === '\\') {
-        this.pos += 1;
-        const escaped = this.text[this.pos];
+        this.#pos += 1;
+        const escaped = this.#text[this.#pos];
         if (escaped === undefined || escaped === '\r' || escaped === '\n') break;
         value += escaped;
       } else {
         value += char;
       }
-      this.pos += 1;
+      this.#pos += 1;
     }
-    return this.fail(`unterminated quoted value of parameter "${name}"`);
+    return this.#fail(`unterminated quoted value of parameter "${name}"`);
   }
 
-  private skipEmptyElements(): void {
-    this.skipWhitespace();
-    while (this.peek() === ',') {
-      this.pos += 1;
-      this.skipWhitespace();
+  #skipEmptyElements(): void {
+    this.#skipWhitespace();
+    while (this.#peek() === ',') {
+      this.#pos += 1;
+      this.#skipWhitespace();
     }
   }
 
   /** Returns whether any whitespace was skipped. */
-  private skipWhitespace(): boolean {
-    const start = this.pos;
-    this.match(WHITESPACE);
-    return this.pos > start;
+  #skipWhitespace(): boolean {
+    const start = this.#pos;
+    this.#match(WHITESPACE);
+    return this.#pos > start;
   }
 
-  private match(pattern: RegExp): string | undefined {
-    pattern.lastIndex = this.pos;
-    const found = pattern.exec(this.text);
+  #match(pattern: RegExp): string | undefined {
+    pattern.lastIndex = this.#pos;
+    const found = pattern.exec(this.#text);
     if (found === null || found[0].length === 0) return undefined;
-    this.pos += found[0].length;
+    this.#pos += found[0].length;
     return found[0];
   }
 
-  private peek(): string | undefined {
-    return this.text[this.pos];
+  #peek(): string | undefined {
+    return this.#text[this.#pos];
   }
 
-  private atEnd(): boolean {
-    return this.pos >= this.text.length;
+  #atEnd(): boolean {
+    return this.#pos >= this.#text.length;
   }
 
-  private fail(reason: string): never {
-    throw new SipParseError(`Malformed authentication header at offset ${this.pos}: ${reason}`);
+  #fail(reason: string): never {
+    fail(`Malformed authentication header at offset ${this.#pos}: ${reason}`);
   }
 }

@@ -5,7 +5,7 @@
  * `hostname` both do.
  */
 import { isDigit } from './chars';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
   return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
@@ -77,15 +77,15 @@ const HOSTNAME = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?/y;
 export function scanHost(s: string, start: number, end: number): number {
   if (s.charCodeAt(start) === 0x5b) {
     const close = s.indexOf(']', start);
-    if (close < 0 || close >= end) throw new SipParseError('IPv6 reference without "]"');
+    if (close < 0 || close >= end) fail('IPv6 reference without "]"');
     if (!isIPv6(s, start + 1, close)) {
-      throw new SipParseError(`invalid IPv6 address ${JSON.stringify(s.slice(start + 1, close))}`);
+      fail(`invalid IPv6 address ${JSON.stringify(s.slice(start + 1, close))}`);
     }
     return close + 1;
   }
   // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots, scanned natively.
   HOSTNAME.lastIndex = start;
-  if (!HOSTNAME.test(s)) throw new SipParseError('missing host');
+  if (!HOSTNAME.test(s)) fail('missing host');
   const stop = HOSTNAME.lastIndex < end ? HOSTNAME.lastIndex : end;
   const last = s.charCodeAt(stop - 1) === 0x2e ? stop - 1 : stop;
   // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
@@ -93,7 +93,7 @@ export function scanHost(s: string, start: number, end: number): number {
     let label = last - 1;
     while (label > start && s.charCodeAt(label - 1) !== 0x2e) label--;
     if (isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
-      throw new SipParseError(`invalid host ${JSON.stringify(s.slice(start, stop))}`);
+      fail(`invalid host ${JSON.stringify(s.slice(start, stop))}`);
     }
   }
   return stop;

@@ -16,7 +16,7 @@ import { formatHeaderParams, toHeaderParams, withParam } from './params';
 import type { ParamsInit } from './params';
 import { Scanner, quote, unquote } from './scanner';
 import type { Params } from './param-map';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 import { readUri, parseUri } from './uri';
 import type { Uri } from './uri';
 
@@ -183,7 +183,7 @@ function readRoute(sc: Scanner): NameAddr {
 }
 
 function readContact(sc: Scanner): NameAddr {
-  if (sc.peek() === 0x2a) throw new SipParseError('"*" must be the only Contact value');
+  if (sc.peek() === 0x2a) fail('"*" must be the only Contact value');
   return readNameAddr(sc, true, false);
 }
 

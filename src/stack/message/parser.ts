@@ -14,7 +14,7 @@ import { TOKEN, excerpt, isAll, isDigit, isWsp, skipWsp } from './chars';
 import { knownHeaderKey } from './header-names';
 import { adoptParsedFields } from './sip-message';
 import type { HeaderField, SipProblem } from './sip-message';
-import { SipParseError } from './sip-parse-error';
+import { SipParseError, fail } from './sip-parse-error';
 import { SipRequest } from './sip-request';
 import { SipResponse } from './sip-response';
 import { SipUri } from './sip-uri';
@@ -81,9 +81,9 @@ function parseText(text: string): SipRequest | SipResponse {
   // Content-Length counts octets: walk the UTF-8 length, not UTF-16 code units.
   const end = utf8Advance(text, bodyStart, contentLength);
   if (end === -1) {
-    throw new SipParseError(`Content-Length ${contentLength} exceeds the ${utf8Length(text, bodyStart)}-byte body`);
+    fail(`Content-Length ${contentLength} exceeds the ${utf8Length(text, bodyStart)}-byte body`);
   }
-  if (end === -2) throw new SipParseError(`Content-Length ${contentLength} ends inside a UTF-8 character of the body`);
+  if (end === -2) fail(`Content-Length ${contentLength} ends inside a UTF-8 character of the body`);
   message.body = text.slice(bodyStart, end);
   return message;
 }
@@ -109,7 +109,7 @@ function parseOctets(octets: Uint8Array): SipRequest | SipResponse {
   const { message, contentLength } = parseHead(utf8Decode(octets, start, headEnd), 0);
   const available = octets.length - headEnd;
   if (contentLength !== undefined && contentLength > available) {
-    throw new SipParseError(`Content-Length ${contentLength} exceeds the ${available}-byte body`);
+    fail(`Content-Length ${contentLength} exceeds the ${available}-byte body`);
   }
   // A copy: Node's Buffer#slice shares memory, and a transport may reuse its buffer.
   message.body = new Uint8Array(octets.subarray(headEnd, headEnd + (contentLength ?? available)));
@@ -132,7 +132,7 @@ function isSipVersion(text: string, start: number, end: number): boolean {
 function parseStatusLine(text: string, start: number, end: number): SipResponse {
   const space = text.indexOf(' ', start);
   if (space < 0 || space > end || !isSipVersion(text, start, space)) {
-    throw new SipParseError(`malformed Status-Line ${excerpt(text.slice(start, end))}`);
+    fail(`malformed Status-Line ${excerpt(text.slice(start, end))}`);
   }
   const version = `SIP/${text.slice(start + 4, space)}`;
   // A response with another version cannot be answered, only dropped.
@@ -141,10 +141,10 @@ function parseStatusLine(text: string, start: number, end: number): SipResponse 
   while (i < end && isDigit(text.charCodeAt(i))) i++;
   const code = text.slice(space + 1, i);
   if (code.length !== 3 || code < '100' || code > '699') {
-    throw new SipParseError(`status code ${excerpt(code || text.slice(space + 1, end))} is not a three-digit code from 100 to 699`);
+    fail(`status code ${excerpt(code || text.slice(space + 1, end))} is not a three-digit code from 100 to 699`);
   }
   // RFC 4475 §3.1.1.13: the Reason-Phrase may be empty; a missing SP before it is tolerated.
-  if (i < end && text.charCodeAt(i) !== 0x20) throw new SipParseError(`unexpected ${JSON.stringify(text[i])} after the status code`);
+  if (i < end && text.charCodeAt(i) !== 0x20) fail(`unexpected ${JSON.stringify(text[i])} after the status code`);
   return new SipResponse(Number(code), i < end ? text.slice(i + 1, end) : '');
 }
 
@@ -153,26 +153,26 @@ function parseRequestLine(text: string, start: number, end: number): SipRequest 
   const first = text.indexOf(' ', start);
   const last = text.lastIndexOf(' ', end - 1);
   if (first < 0 || first >= end || last === first) {
-    throw new SipParseError(`start line ${excerpt(text.slice(start, end))} is neither a Request-Line nor a Status-Line`);
+    fail(`start line ${excerpt(text.slice(start, end))} is neither a Request-Line nor a Status-Line`);
   }
   const method = text.slice(start, first);
-  if (!isAll(method, TOKEN)) throw new SipParseError(`invalid method ${excerpt(method)}`);
+  if (!isAll(method, TOKEN)) fail(`invalid method ${excerpt(method)}`);
   // RFC 4475 §3.1.2.9-10: extra SP around the elements is malformed; rejecting it is allowed.
-  if (last === end - 1) throw new SipParseError('whitespace at the end of the Request-Line');
+  if (last === end - 1) fail('whitespace at the end of the Request-Line');
   if (text.charCodeAt(first + 1) === 0x20 || text.charCodeAt(last - 1) === 0x20) {
-    throw new SipParseError('more than one SP between Request-Line elements');
+    fail('more than one SP between Request-Line elements');
   }
-  if (!isSipVersion(text, last + 1, end)) throw new SipParseError(`malformed SIP-Version ${excerpt(text.slice(last + 1, end))}`);
+  if (!isSipVersion(text, last + 1, end)) fail(`malformed SIP-Version ${excerpt(text.slice(last + 1, end))}`);
   // RFC 4475 §3.1.2.8: LWS inside the Request-URI (a tab fails the URI grammar below).
   if (text.indexOf(' ', first + 1) !== last) {
-    throw new SipParseError(`whitespace inside the Request-URI ${excerpt(text.slice(first + 1, last))}`);
+    fail(`whitespace inside the Request-URI ${excerpt(text.slice(first + 1, last))}`);
   }
   let uri;
   try {
     // Read in place: the scanners run fastest on the message text itself rather than on a slice.
     uri = readUri(text, first + 1, last);
   } catch (error) {
-    throw new SipParseError(`invalid Request-URI ${excerpt(text.slice(first + 1, last))}: ${(error as Error).message}`);
+    fail(`invalid Request-URI ${excerpt(text.slice(first + 1, last))}: ${(error as Error).message}`);
   }
   const request = new SipRequest(method, uri);
   request.version = `SIP/${text.slice(last + 5, end)}`;
@@ -195,7 +195,7 @@ const BARE_CR = /\r(?!\n)/;
 /** Replaces each line break of a folded value, and the whitespace after it, by one SP (RFC 3261 §7.3.1). */
 function unfold(text: string, start: number, end: number): string {
   const raw = text.slice(start, end);
-  if (BARE_CR.test(raw)) throw new SipParseError('CR without LF in a header field');
+  if (BARE_CR.test(raw)) fail('CR without LF in a header field');
   const out = raw.replace(FOLD, ' ');
   // The value may start on a continuation line ("Contact:" CRLF SP "<sip:...>").
   return out.slice(skipWsp(out, 0, out.length));
@@ -219,10 +219,10 @@ const REQUIRED_MASK = VIA | FROM | TO | CALL_ID | CSEQ;
 function parseHead(text: string, start: number): Head {
   const length = text.length;
   const firstLf = text.indexOf('\n', start);
-  if (firstLf < 0) throw new SipParseError(text.length === start ? 'empty message' : 'no line break after the start line');
+  if (firstLf < 0) fail(text.length === start ? 'empty message' : 'no line break after the start line');
   const startLineEnd = firstLf > start && text.charCodeAt(firstLf - 1) === 0x0d ? firstLf - 1 : firstLf;
   const cr = text.indexOf('\r', start);
-  if (cr >= 0 && cr < startLineEnd) throw new SipParseError('CR without LF in the start line');
+  if (cr >= 0 && cr < startLineEnd) fail('CR without LF in the start line');
   const message = isStatusLine(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
 
   const fields: HeaderField[] = [];
@@ -239,12 +239,12 @@ function parseHead(text: string, start: number): Head {
       bodyStart = pos + (c === 0x0a ? 1 : 2);
       break;
     }
-    if (isWsp(c)) throw new SipParseError(`line ${line} starts with whitespace but continues no header field`);
+    if (isWsp(c)) fail(`line ${line} starts with whitespace but continues no header field`);
     let lf = text.indexOf('\n', pos);
     if (lf < 0) lf = length;
     let lineEnd = text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
     const colon = text.indexOf(':', pos);
-    if (colon < 0 || colon >= lineEnd) throw new SipParseError(`line ${line} is not a header field: ${excerpt(text.slice(pos, lineEnd))}`);
+    if (colon < 0 || colon >= lineEnd) fail(`line ${line} is not a header field: ${excerpt(text.slice(pos, lineEnd))}`);
     let nameEnd = colon;
     while (nameEnd > pos && isWsp(text.charCodeAt(nameEnd - 1))) nameEnd--;
     const name = text.slice(pos, nameEnd);
@@ -278,7 +278,7 @@ function parseHead(text: string, start: number): Head {
 
     let key = knownHeaderKey(name);
     if (key === undefined) {
-      if (!isAll(name, TOKEN)) throw new SipParseError(`invalid header field name ${excerpt(name)} in line ${line}`);
+      if (!isAll(name, TOKEN)) fail(`invalid header field name ${excerpt(name)} in line ${line}`);
       key = name.toLowerCase();
     }
     let parsed: unknown;
@@ -288,19 +288,19 @@ function parseHead(text: string, start: number): Head {
     if (bit === 0 || (bit & LAZY) !== 0) {
       // A CR not ending the line would let a forwarded value start a new header field. Typed
       // fields reject it in their grammar; fields kept as text are checked here.
-      if (!folded && value.indexOf('\r') >= 0) throw new SipParseError(`CR without LF in line ${line}`);
+      if (!folded && value.indexOf('\r') >= 0) fail(`CR without LF in line ${line}`);
     } else {
       try {
         parsed = parseField(bit, source, from, to);
       } catch (error) {
         if (!(error instanceof SipParseError)) throw error;
-        if ((bit & SOFT) === 0) throw new SipParseError(`invalid ${name} header field ${excerpt(value)}: ${error.message}`);
+        if ((bit & SOFT) === 0) fail(`invalid ${name} header field ${excerpt(value)}: ${error.message}`);
         // RFC 4475 §3.1.2.4: a receiver may answer 400 or read these as absent (or as the default expiry).
         problems.push({ status: 400, reason: `invalid ${name}: ${error.message}` });
       }
       if (seen & bit & ONCE) {
         // Several would make the message ambiguous (RFC 4475 §3.3.8-9).
-        if ((bit & SOFT) === 0) throw new SipParseError(`more than one ${name} header field`);
+        if ((bit & SOFT) === 0) fail(`more than one ${name} header field`);
         problems.push({ status: 400, reason: `more than one ${name} header field` });
       }
       seen |= bit;
@@ -312,7 +312,7 @@ function parseHead(text: string, start: number): Head {
 
   if ((seen & REQUIRED_MASK) !== REQUIRED_MASK) {
     const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
-    throw new SipParseError(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
+    fail(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
   }
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };

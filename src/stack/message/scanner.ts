@@ -6,7 +6,7 @@
 import { GEN_VALUE, TOKEN, isWsp, skipClass } from './chars';
 import { NO_PARAMS, ParamMap } from './param-map';
 import type { Params } from './param-map';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 
 export class Scanner {
@@ -50,7 +50,7 @@ export class Scanner {
   }
 
   fail(problem: string): never {
-    throw new SipParseError(problem);
+    fail(problem);
   }
 
   /** Reads a token; fails naming `what` when there is none. */
@@ -133,14 +133,14 @@ export function scanQuoted(s: string, start: number, end: number): number {
     if (c === 0x5c) {
       const next = i + 1 < end ? s.charCodeAt(i + 1) : -1;
       if (next < 0 || next === 0x0a || next === 0x0d || next > 0x7f) {
-        throw new SipParseError('invalid escape in quoted string');
+        fail('invalid escape in quoted string');
       }
       i++;
     } else if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
-      throw new SipParseError('control character in quoted string');
+      fail('control character in quoted string');
     }
   }
-  throw new SipParseError('unterminated quoted string');
+  fail('unterminated quoted string');
 }
 
 /** The content of a quoted-string given with its quotes, quoted-pairs unescaped. */

@@ -10,7 +10,7 @@ import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap } from './param-map';
 import { replaceParam } from './params';
 import type { Params } from './param-map';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 export interface SipUriInit {
   scheme?: 'sip' | 'sips';
@@ -187,7 +187,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
   if (at >= 0 && at < end) {
     let userEnd = s.indexOf(':', i);
     if (userEnd < 0 || userEnd > at) userEnd = at;
-    if (userEnd === i) throw new SipParseError('empty user part in SIP URI');
+    if (userEnd === i) fail('empty user part in SIP URI');
     user = unescapeComponent(s, i, userEnd, USER, 'SIP URI user part');
     if (userEnd < at) password = unescapeComponent(s, userEnd + 1, at, PASSWORD, 'SIP URI password');
     i = at + 1;
@@ -200,7 +200,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
     let j = i + 1;
     while (j < end && isDigit(s.charCodeAt(j))) j++;
     port = parseDigits(s, i + 1, j, 5);
-    if (port < 0 || port > 65535) throw new SipParseError(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
+    if (port < 0 || port > 65535) fail(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
     i = j;
   }
   const paramsStart = i;
@@ -212,7 +212,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
     do {
       const nameEnd = componentEnd(s, i + 1, end, STOP_EQUALS | STOP_AMP);
       if (nameEnd === i + 1 || nameEnd >= end || s.charCodeAt(nameEnd) !== 0x3d) {
-        throw new SipParseError('URI header without "name="');
+        fail('URI header without "name="');
       }
       const valueEnd = componentEnd(s, nameEnd + 1, end, STOP_AMP);
       headers.set(
@@ -222,7 +222,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
       i = valueEnd;
     } while (i < end && s.charCodeAt(i) === 0x26);
   }
-  if (i < end) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
+  if (i < end) fail(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
   const source = s.slice(start, end);
   const uri = new SipUri({ scheme, user, password, host, port, headers }, source);
   if (paramsEnd > paramsStart) deferParams(uri, paramsStart - start, paramsEnd - start);
@@ -239,7 +239,7 @@ function readUriParams(s: string, i: number, end: number, into: ParamMap | undef
     let nameEnd = skipClass(s, i + 1, end, PARAM);
     const nameEscaped = s.charCodeAt(nameEnd) === 0x25;
     if (nameEscaped) nameEnd = componentEnd(s, nameEnd, end, STOP_SEMI | STOP_QUESTION | STOP_EQUALS);
-    if (nameEnd === i + 1) throw new SipParseError('empty URI parameter');
+    if (nameEnd === i + 1) fail('empty URI parameter');
     const nameStart = i + 1;
     let valueStart = -1;
     let valueEscaped = false;
@@ -249,7 +249,7 @@ function readUriParams(s: string, i: number, end: number, into: ParamMap | undef
       i = skipClass(s, valueStart, end, PARAM);
       valueEscaped = s.charCodeAt(i) === 0x25;
       if (valueEscaped) i = componentEnd(s, i, end, STOP_SEMI | STOP_QUESTION);
-      if (i === valueStart) throw new SipParseError(`URI parameter ${JSON.stringify(s.slice(nameStart, nameEnd))} has no value`);
+      if (i === valueStart) fail(`URI parameter ${JSON.stringify(s.slice(nameStart, nameEnd))} has no value`);
     }
     // Escapes are checked (and decoded) by the same call whether or not the map is wanted.
     if (into === undefined && !nameEscaped && !valueEscaped) continue;

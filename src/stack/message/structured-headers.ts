@@ -6,26 +6,26 @@
 import { WORD, parseDigits, skipClass } from './chars';
 import { parseCSeq } from './cseq';
 import { parseContactList, parseNameAddr, parseRouteList } from './name-addr';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 import { parseViaList } from './via';
 
 /** Call-ID (RFC 3261 §20.8): `callid = word [ "@" word ]`. */
 export function parseCallId(value: string, start = 0, end = value.length): string {
   let i = skipClass(value, start, end, WORD);
-  if (i === start) throw new SipParseError(end === start ? 'empty Call-ID' : `invalid character ${JSON.stringify(value[start])} in Call-ID`);
+  if (i === start) fail(end === start ? 'empty Call-ID' : `invalid character ${JSON.stringify(value[start])} in Call-ID`);
   if (i < end && value.charCodeAt(i) === 0x40) {
     const host = i + 1;
     i = skipClass(value, host, end, WORD);
-    if (i === host) throw new SipParseError('Call-ID ends with "@"');
+    if (i === host) fail('Call-ID ends with "@"');
   }
-  if (i < end) throw new SipParseError(`invalid character ${JSON.stringify(value[i])} in Call-ID`);
+  if (i < end) fail(`invalid character ${JSON.stringify(value[i])} in Call-ID`);
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** A decimal field value of at most `max`, as Content-Length, Max-Forwards and Expires are. */
 function parseNumber(value: string, start: number, end: number, max: number, maxDigits: number, what: string): number {
   const n = parseDigits(value, start, end, maxDigits);
-  if (n < 0 || n > max) throw new SipParseError(`${what} ${JSON.stringify(value.slice(start, end))} is not a number from 0 to ${max}`);
+  if (n < 0 || n > max) fail(`${what} ${JSON.stringify(value.slice(start, end))} is not a number from 0 to ${max}`);
   return n;
 }
 
@@ -91,7 +91,7 @@ export function parseField(bit: number, value: string, start: number, end: numbe
     case FROM:
     case TO: {
       const address = parseNameAddr(value, start, end);
-      if (address.params.get('tag') === null) throw new SipParseError('tag parameter without a value');
+      if (address.params.get('tag') === null) fail('tag parameter without a value');
       return address;
     }
     case CALL_ID:

@@ -7,7 +7,7 @@ import { PARAM, TOKEN, is, isAll } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap } from './param-map';
 import type { Params } from './param-map';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 
 /** Whether `c` may appear in a telephone-subscriber: digits, hex digits, `*`, `#`, visual separators. */
 function isPhoneChar(c: number): boolean {
@@ -73,7 +73,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
   let numberEnd = s.indexOf(';', i);
   if (numberEnd < 0 || numberEnd > end) numberEnd = end;
   const number = s.slice(i, numberEnd);
-  if (!isPhoneNumber(number)) throw new SipParseError(`invalid telephone number ${JSON.stringify(number)}`);
+  if (!isPhoneNumber(number)) fail(`invalid telephone number ${JSON.stringify(number)}`);
   i = numberEnd;
   let params: ParamMap | undefined;
   while (i < end) {
@@ -81,17 +81,17 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
     let nameEnd = i + 1;
     while (nameEnd < end && is(s.charCodeAt(nameEnd), TOKEN) && s.charCodeAt(nameEnd) !== 0x25) nameEnd++;
     const name = s.slice(i + 1, nameEnd).toLowerCase();
-    if (!isAll(name, TOKEN)) throw new SipParseError('empty tel URI parameter');
+    if (!isAll(name, TOKEN)) fail('empty tel URI parameter');
     let value: string | null = null;
     i = nameEnd;
     if (i < end && s.charCodeAt(i) === 0x3d) {
       let valueEnd = s.indexOf(';', i + 1);
       if (valueEnd < 0 || valueEnd > end) valueEnd = end;
-      if (valueEnd === i + 1) throw new SipParseError(`tel URI parameter "${name}" has no value`);
+      if (valueEnd === i + 1) fail(`tel URI parameter "${name}" has no value`);
       value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'tel URI parameter');
       i = valueEnd;
     }
-    if (i < end && s.charCodeAt(i) !== 0x3b) throw new SipParseError(`unexpected ${JSON.stringify(s[i])} in tel URI`);
+    if (i < end && s.charCodeAt(i) !== 0x3b) fail(`unexpected ${JSON.stringify(s[i])} in tel URI`);
     (params ??= new ParamMap()).add(name, value);
   }
   return new TelUri(number, params, s.slice(start, end));

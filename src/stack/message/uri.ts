@@ -3,7 +3,7 @@
  * their parts; any other scheme keeps its text.
  */
 import { AbsoluteUri, schemeEnd } from './absolute-uri';
-import { SipParseError } from './sip-parse-error';
+import { fail } from './sip-parse-error';
 import { parseSipUri } from './sip-uri';
 import type { SipUri } from './sip-uri';
 import { parseTelUri } from './tel-uri';
@@ -22,7 +22,7 @@ export function parseUri(text: string): Uri {
 /** Parses s[start, end) as a URI; the message parser calls this without copying the text first. */
 export function readUri(s: string, start: number, end: number): Uri {
   const colon = schemeEnd(s, start, end);
-  if (colon < 0) throw new SipParseError(`not a URI: ${JSON.stringify(s.slice(start, Math.min(end, start + 60)))}`);
+  if (colon < 0) fail(`not a URI: ${JSON.stringify(s.slice(start, Math.min(end, start + 60)))}`);
   const length = colon - start;
   const c0 = s.charCodeAt(start) | 0x20;
   const c1 = s.charCodeAt(start + 1) | 0x20;
