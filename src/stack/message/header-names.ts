@@ -5,102 +5,104 @@
  */
 import { TOKEN, isAll } from './chars';
 
-// [canonical name, compact form or '', whether RFC 3261 (or the defining RFC) makes it a `#` list]
-const KNOWN: ReadonlyArray<readonly [string, string, boolean]> = [
-  ['Accept', '', true],
-  ['Accept-Contact', 'a', true], // RFC 3841
-  ['Accept-Encoding', '', true],
-  ['Accept-Language', '', true],
-  ['Alert-Info', '', true],
-  ['Allow', '', true],
-  ['Allow-Events', 'u', true], // RFC 6665
-  ['Authentication-Info', '', false],
+// One entry per field: the canonical name, then "/" and the compact form when there is one. A
+// leading "#" marks a comma-separated list (RFC 3261 §25.1's `#` rule, or the defining RFC's).
+const KNOWN: readonly string[] = [
+  '#Accept',
+  '#Accept-Contact/a', // RFC 3841
+  '#Accept-Encoding',
+  '#Accept-Language',
+  '#Alert-Info',
+  '#Allow',
+  '#Allow-Events/u', // RFC 6665
+  'Authentication-Info',
   // The four auth fields hold commas but are not lists (RFC 3261 §7.3.1 exception).
-  ['Authorization', '', false],
-  ['Call-ID', 'i', false],
-  ['Call-Info', '', true],
-  ['Contact', 'm', true],
-  ['Content-Disposition', '', false],
-  ['Content-Encoding', 'e', true],
-  ['Content-Language', '', true],
-  ['Content-Length', 'l', false],
-  ['Content-Type', 'c', false],
-  ['CSeq', '', false],
-  ['Date', '', false],
-  ['Error-Info', '', true],
-  ['Event', 'o', false], // RFC 6665
-  ['Expires', '', false],
-  ['From', 'f', false],
-  ['History-Info', '', true], // RFC 7044
-  ['Identity', 'y', false], // RFC 8224
-  ['In-Reply-To', '', true],
-  ['Max-Forwards', '', false],
-  ['MIME-Version', '', false],
-  ['Min-Expires', '', false],
-  ['Min-SE', '', false], // RFC 4028
-  ['Organization', '', false],
-  ['P-Asserted-Identity', '', true], // RFC 3325
-  ['P-Preferred-Identity', '', true],
-  ['Path', '', true], // RFC 3327
-  ['Priority', '', false],
-  ['Privacy', '', false],
-  ['Proxy-Authenticate', '', false],
-  ['Proxy-Authorization', '', false],
-  ['Proxy-Require', '', true],
-  ['RAck', '', false], // RFC 3262
-  ['Reason', '', true], // RFC 3326
-  ['Record-Route', '', true],
-  ['Refer-To', 'r', false], // RFC 3515
-  ['Referred-By', 'b', false], // RFC 3892
-  ['Reject-Contact', 'j', true],
-  ['Replaces', '', false], // RFC 3891
-  ['Reply-To', '', false],
-  ['Request-Disposition', 'd', true],
-  ['Require', '', true],
-  ['Retry-After', '', false],
-  ['Route', '', true],
-  ['RSeq', '', false],
-  ['Security-Client', '', true], // RFC 3329
-  ['Security-Server', '', true],
-  ['Security-Verify', '', true],
-  ['Server', '', false],
-  ['Service-Route', '', true], // RFC 3608
-  ['Session-Expires', 'x', false], // RFC 4028
-  ['SIP-ETag', '', false],
-  ['SIP-If-Match', '', false],
-  ['Subject', 's', false],
-  ['Subscription-State', '', false],
-  ['Supported', 'k', true],
-  ['Timestamp', '', false],
-  ['To', 't', false],
-  ['Unsupported', '', true],
-  ['User-Agent', '', false],
-  ['Via', 'v', true],
-  ['Warning', '', true],
-  ['WWW-Authenticate', '', false],
+  'Authorization',
+  'Call-ID/i',
+  '#Call-Info',
+  '#Contact/m',
+  'Content-Disposition',
+  '#Content-Encoding/e',
+  '#Content-Language',
+  'Content-Length/l',
+  'Content-Type/c',
+  'CSeq',
+  'Date',
+  '#Error-Info',
+  'Event/o', // RFC 6665
+  'Expires',
+  'From/f',
+  '#History-Info', // RFC 7044
+  'Identity/y', // RFC 8224
+  '#In-Reply-To',
+  'Max-Forwards',
+  'MIME-Version',
+  'Min-Expires',
+  'Min-SE', // RFC 4028
+  'Organization',
+  '#P-Asserted-Identity', // RFC 3325
+  '#P-Preferred-Identity',
+  '#Path', // RFC 3327
+  'Priority',
+  'Privacy',
+  'Proxy-Authenticate',
+  'Proxy-Authorization',
+  '#Proxy-Require',
+  'RAck', // RFC 3262
+  '#Reason', // RFC 3326
+  '#Record-Route',
+  'Refer-To/r', // RFC 3515
+  'Referred-By/b', // RFC 3892
+  '#Reject-Contact/j',
+  'Replaces', // RFC 3891
+  'Reply-To',
+  '#Request-Disposition/d',
+  '#Require',
+  'Retry-After',
+  '#Route',
+  'RSeq',
+  '#Security-Client', // RFC 3329
+  '#Security-Server',
+  '#Security-Verify',
+  'Server',
+  '#Service-Route', // RFC 3608
+  'Session-Expires/x', // RFC 4028
+  'SIP-ETag',
+  'SIP-If-Match',
+  'Subject/s',
+  'Subscription-State',
+  '#Supported/k',
+  'Timestamp',
+  'To/t',
+  '#Unsupported',
+  'User-Agent',
+  '#Via/v',
+  '#Warning',
+  'WWW-Authenticate',
 ];
 
 const BY_SPELLING = new Map<string, string>();
 const BY_LOWER = new Map<string, string>();
 const CANONICAL = new Map<string, string>();
 const LISTS = new Set<string>();
+const COMPACT: Array<string | undefined> = [];
 
-for (const [name, compact, list] of KNOWN) {
+for (const entry of KNOWN) {
+  const list = entry[0] === '#';
+  const [name, compact] = (list ? entry.slice(1) : entry).split('/');
   const key = name.toLowerCase();
   BY_SPELLING.set(name, key);
   BY_SPELLING.set(key, key);
   BY_LOWER.set(key, key);
   CANONICAL.set(key, name);
   if (list) LISTS.add(key);
-  if (compact !== '') {
+  if (compact !== undefined) {
     BY_SPELLING.set(compact, key);
     BY_SPELLING.set(compact.toUpperCase(), key);
     BY_LOWER.set(compact, key);
+    COMPACT[compact.charCodeAt(0)] = key;
   }
 }
-
-const COMPACT: Array<string | undefined> = [];
-for (const [name, compact] of KNOWN) if (compact !== '') COMPACT[compact.charCodeAt(0)] = name.toLowerCase();
 
 /** The key of a known field name in any case or compact form, or undefined for another name. */
 export function knownHeaderKey(name: string): string | undefined {
