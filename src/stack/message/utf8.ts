@@ -1,8 +1,8 @@
 /**
- * UTF-8 octet counting, slicing and encoding over JavaScript strings, written here rather than
- * through TextEncoder so that counting allocates nothing: Content-Length is in octets (RFC 3261
- * §20.14), a JavaScript string is in UTF-16 code units, and the parser must find where the body
- * ends on every message. (The original sip-js sliced bodies by code units, so any non-ASCII
+ * UTF-8 octet counting, slicing and encoding over JavaScript strings. Counting is written here
+ * rather than done through TextEncoder so that it allocates nothing: Content-Length is in octets
+ * (RFC 3261 §20.14), a JavaScript string is in UTF-16 code units, and the parser must find where
+ * the body ends on every message. (The original sip-js sliced bodies by code units, so any non-ASCII
  * MESSAGE or SDP broke.) Lone surrogates count as U+FFFD, three octets, as TextEncoder writes them.
  */
 
@@ -63,39 +63,16 @@ export function utf8Advance(text: string, start: number, octets: number): number
   return i;
 }
 
-/** The UTF-8 encoding of `text`. */
+// TextEncoder is in every browser and in Node, but not in the ES lib the DOM-free stack compiles
+// against (src/stack/globals.d.ts declares what the stack uses of the platform; this file may not
+// change it), so its one method is declared here for this module.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+let encoder: { encode(text: string): Uint8Array } | undefined;
+
+/** The UTF-8 encoding of `text` (a lone surrogate becomes U+FFFD, as utf8Length counts it). */
 export function utf8Encode(text: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(text));
-  let o = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out[o++] = c;
-      continue;
-    }
-    if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 0x3f);
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const d = text.charCodeAt(i + 1);
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-        out[o++] = 0xf0 | (c >> 18);
-        out[o++] = 0x80 | ((c >> 12) & 0x3f);
-        out[o++] = 0x80 | ((c >> 6) & 0x3f);
-        out[o++] = 0x80 | (c & 0x3f);
-        continue;
-      }
-      c = 0xfffd;
-    }
-    out[o++] = 0xe0 | (c >> 12);
-    out[o++] = 0x80 | ((c >> 6) & 0x3f);
-    out[o++] = 0x80 | (c & 0x3f);
-  }
-  return out;
+  encoder ??= new TextEncoder();
+  return encoder.encode(text);
 }
 
 // Non-fatal: invalid sequences become U+FFFD, as a WebSocket text frame would be read.
