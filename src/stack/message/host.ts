@@ -4,7 +4,7 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { isDigit } from './chars';
+import { isDigit, parseDigits } from './chars';
 import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
@@ -97,6 +97,18 @@ export function scanHost(s: string, start: number, end: number): number {
     }
   }
   return stop;
+}
+
+/** Whether `port` can be written as a port number: an integer from 0 to 65535. */
+export function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 0 && port <= 65535;
+}
+
+/** The port number written as s[start, end). @throws SipParseError when it is not one. */
+export function parsePort(s: string, start: number, end: number): number {
+  const port = parseDigits(s, start, end, 5);
+  if (!isPort(port)) fail(`invalid port ${JSON.stringify(s.slice(start, end))}`);
+  return port;
 }
 
 /** Validates a whole host string (bracketed IPv6, IPv4 or hostname) given by code building a message. */

@@ -80,5 +80,10 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   }
 }
 
+/** The pairs a builder gave: an iterable of pairs as it is, or a plain object's own entries. */
+export function entriesOf<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
+  return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
+}
+
 /** The shared empty parameter list. */
 export const NO_PARAMS: Params = new ParamMap();

@@ -5,7 +5,7 @@
  * (RFC 3840 feature tags). Builders may give any text: what is not a token is quoted for them.
  */
 import { GEN_VALUE, TOKEN, isAll } from './chars';
-import { NO_PARAMS, ParamMap } from './param-map';
+import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import { quote, scanQuoted } from './scanner';
 import type { Params } from './param-map';
 
@@ -31,10 +31,8 @@ function headerParamValue(value: string): string {
 /** Normalizes builder input into header parameters; `false` and `undefined` leave a name out. */
 export function toHeaderParams(init: ParamsInit | undefined, convert = headerParamValue): Params {
   if (init === undefined) return NO_PARAMS;
-  const entries: Iterable<readonly [string, unknown]> =
-    Symbol.iterator in init ? (init as Iterable<readonly [string, unknown]>) : Object.entries(init);
   const params = new ParamMap();
-  for (const [rawName, value] of entries) {
+  for (const [rawName, value] of entriesOf<unknown>(init)) {
     if (value === undefined || value === false) continue;
     const name = rawName.toLowerCase();
     if (!isAll(name, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(rawName)}`);

@@ -117,8 +117,7 @@ function parseOctets(octets: Uint8Array): SipRequest | SipResponse {
 }
 
 function isSipVersion(text: string, start: number, end: number): boolean {
-  if (end - start < 7 || (text.charCodeAt(start) | 0x20) !== 0x73 || (text.charCodeAt(start + 1) | 0x20) !== 0x69) return false;
-  if ((text.charCodeAt(start + 2) | 0x20) !== 0x70 || text.charCodeAt(start + 3) !== 0x2f) return false;
+  if (end - start < 7 || !startsWithSip(text, start)) return false;
   let i = start + 4;
   const major = i;
   while (i < end && isDigit(text.charCodeAt(i))) i++;
@@ -179,7 +178,8 @@ function parseRequestLine(text: string, start: number, end: number): SipRequest 
   return request;
 }
 
-function isStatusLine(text: string, start: number): boolean {
+/** Whether `SIP/` (any case) starts at `start`: a Status-Line does, and every SIP-Version. */
+function startsWithSip(text: string, start: number): boolean {
   return (
     (text.charCodeAt(start) | 0x20) === 0x73 &&
     (text.charCodeAt(start + 1) | 0x20) === 0x69 &&
@@ -223,7 +223,7 @@ function parseHead(text: string, start: number): Head {
   const startLineEnd = firstLf > start && text.charCodeAt(firstLf - 1) === 0x0d ? firstLf - 1 : firstLf;
   const cr = text.indexOf('\r', start);
   if (cr >= 0 && cr < startLineEnd) fail('CR without LF in the start line');
-  const message = isStatusLine(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
+  const message = startsWithSip(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
 
   const fields: HeaderField[] = [];
   const problems: SipProblem[] = message.problems;

@@ -231,6 +231,11 @@ export abstract class SipMessage {
     return field.value;
   }
 
+  #setOrRemove(name: string, value: HeaderValue | undefined): void {
+    if (value === undefined) this.removeHeader(name);
+    else this.setHeader(name, value);
+  }
+
   #makeFields(name: string, key: string, value: HeaderValue | readonly HeaderValue[]): HeaderField[] {
     const written = canonicalHeaderName(name);
     const values = Array.isArray(value) ? (value as readonly HeaderValue[]) : [value as HeaderValue];
@@ -352,8 +357,7 @@ export abstract class SipMessage {
   }
 
   set contact(entries: ReadonlyArray<NameAddr | ContactWildcard>) {
-    if (entries.length === 0) this.removeHeader('Contact');
-    else this.setHeader('Contact', entries);
+    this.setHeader('Contact', entries); // no entries: no line
   }
 
   /** Route entries in order (RFC 3261 §20.34). @throws SipParseError when a Route value is malformed. */
@@ -362,8 +366,7 @@ export abstract class SipMessage {
   }
 
   set route(entries: readonly NameAddr[]) {
-    if (entries.length === 0) this.removeHeader('Route');
-    else this.setHeader('Route', entries);
+    this.setHeader('Route', entries); // no entries: no line
   }
 
   /** Record-Route entries in order (RFC 3261 §20.30). @throws SipParseError when a value is malformed. */
@@ -372,8 +375,7 @@ export abstract class SipMessage {
   }
 
   set recordRoute(entries: readonly NameAddr[]) {
-    if (entries.length === 0) this.removeHeader('Record-Route');
-    else this.setHeader('Record-Route', entries);
+    this.setHeader('Record-Route', entries); // no entries: no line
   }
 
   /** Max-Forwards (RFC 3261 §20.22), or undefined when absent or out of range. */
@@ -383,8 +385,7 @@ export abstract class SipMessage {
   }
 
   set maxForwards(value: number | undefined) {
-    if (value === undefined) this.removeHeader('Max-Forwards');
-    else this.setHeader('Max-Forwards', value);
+    this.#setOrRemove('Max-Forwards', value);
   }
 
   /** Expires in seconds (RFC 3261 §20.19), or undefined when absent or invalid. */
@@ -394,8 +395,7 @@ export abstract class SipMessage {
   }
 
   set expires(value: number | undefined) {
-    if (value === undefined) this.removeHeader('Expires');
-    else this.setHeader('Expires', value);
+    this.#setOrRemove('Expires', value);
   }
 
   /** Content-Type as written (`application/sdp`), or undefined. */
@@ -404,8 +404,7 @@ export abstract class SipMessage {
   }
 
   set contentType(value: string | undefined) {
-    if (value === undefined) this.removeHeader('Content-Type');
-    else this.setHeader('Content-Type', value);
+    this.#setOrRemove('Content-Type', value);
   }
 
   // ---------------------------------------------------------------- body

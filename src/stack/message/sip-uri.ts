@@ -4,10 +4,10 @@
  * unescaped (§19.1.4 compares them so) and escaped again when written; a parsed URI writes back
  * its exact source text.
  */
-import { HNV, PARAM, PASSWORD, USER, isDigit, parseDigits, skipClass } from './chars';
-import { isHost, scanHost } from './host';
+import { HNV, PARAM, PASSWORD, USER, isDigit, skipClass } from './chars';
+import { isHost, isPort, parsePort, scanHost } from './host';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
-import { NO_PARAMS, ParamMap } from './param-map';
+import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import { replaceParam } from './params';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
@@ -34,10 +34,6 @@ class NoHeaders extends Map<string, string> {
 const NO_HEADERS: ReadonlyMap<string, string> = new NoHeaders();
 
 let deferParams: (uri: SipUri, start: number, end: number) => void;
-
-function entries<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
-  return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
-}
 
 export class SipUri {
   readonly scheme: 'sip' | 'sips';
@@ -71,18 +67,18 @@ export class SipUri {
       return;
     }
     if (!isHost(this.host)) throw new RangeError(`invalid host ${JSON.stringify(this.host)}`);
-    if (this.port !== undefined && !(Number.isInteger(this.port) && this.port >= 0 && this.port <= 65535)) {
+    if (this.port !== undefined && !isPort(this.port)) {
       throw new RangeError(`invalid port ${this.port}`);
     }
     if (this.user === '') throw new RangeError('the user part of a SIP URI cannot be empty');
     let params: ParamMap | undefined;
-    for (const [name, value] of entries(init.params ?? {})) {
+    for (const [name, value] of entriesOf(init.params ?? {})) {
       if (value === undefined) continue;
       if (name === '') throw new RangeError('empty URI parameter name');
       (params ??= new ParamMap()).add(name.toLowerCase(), value === null || value === true ? null : value);
     }
     this.#params = params ?? NO_PARAMS;
-    const headers = new Map(entries(init.headers ?? {}));
+    const headers = new Map(entriesOf(init.headers ?? {}));
     this.headers = headers.size === 0 ? NO_HEADERS : headers;
   }
 
@@ -199,8 +195,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
   if (i < end && s.charCodeAt(i) === 0x3a) {
     let j = i + 1;
     while (j < end && isDigit(s.charCodeAt(j))) j++;
-    port = parseDigits(s, i + 1, j, 5);
-    if (port < 0 || port > 65535) fail(`invalid port ${JSON.stringify(s.slice(i + 1, j))}`);
+    port = parsePort(s, i + 1, j);
     i = j;
   }
   const paramsStart = i;

@@ -5,7 +5,7 @@
  */
 import { PARAM, TOKEN, is, isAll } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
-import { NO_PARAMS, ParamMap } from './param-map';
+import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
 
@@ -48,7 +48,7 @@ export class TelUri {
     } else if (params instanceof ParamMap) {
       this.params = params;
     } else {
-      const list = Symbol.iterator in params ? [...(params as Iterable<readonly [string, string | null]>)] : Object.entries(params);
+      const list = [...entriesOf(params)];
       this.params = list.length === 0 ? NO_PARAMS : new ParamMap(list.map(([name, value]) => [name.toLowerCase(), value] as const));
     }
   }

@@ -8,7 +8,7 @@
  * Immutable; a parsed entry writes back its exact source text.
  */
 import { isDigit, parseDigits } from './chars';
-import { isHost, scanHost } from './host';
+import { isHost, isPort, parsePort, scanHost } from './host';
 import { formatHeaderParams, toHeaderParams, withParam } from './params';
 import type { ParamsInit } from './params';
 import { readList } from './list';
@@ -54,7 +54,7 @@ export class Via {
       return;
     }
     if (!isHost(this.host)) throw new RangeError(`invalid Via host ${JSON.stringify(this.host)}`);
-    if (this.port !== undefined && !(Number.isInteger(this.port) && this.port >= 0 && this.port <= 65535)) {
+    if (this.port !== undefined && !isPort(this.port)) {
       throw new RangeError(`invalid Via port ${this.port}`);
     }
     const params = toHeaderParams(init.params);
@@ -78,7 +78,7 @@ export class Via {
     if (value === undefined) return undefined;
     if (value === null) return null;
     const port = parseDigits(value, 0, value.length, 5);
-    return port >= 0 && port <= 65535 ? port : undefined;
+    return isPort(port) ? port : undefined;
   }
 
   /** Whether the branch is an RFC 3261 transaction id: the magic cookie and something after it. */
@@ -172,8 +172,7 @@ function readVia(sc: Scanner): Via {
   if (sc.eat(0x3a)) {
     const portStart = sc.i;
     while (sc.i < sc.end && isDigit(s.charCodeAt(sc.i))) sc.i++;
-    port = parseDigits(s, portStart, sc.i, 5);
-    if (port < 0 || port > 65535) sc.fail(`invalid port ${JSON.stringify(s.slice(portStart, sc.i))}`);
+    port = parsePort(s, portStart, sc.i);
   }
   const params = sc.params();
   if (params.get('branch') === null) sc.fail('branch parameter without a value');
