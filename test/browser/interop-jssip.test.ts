@@ -3,7 +3,7 @@
 // ways (getStats on both peer connections), and either side can hang up.
 import { expect } from '@open-wc/testing';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
-import { closeAll, waitFor, waitForGrowth } from './media-test-helpers';
+import { closeAll, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
 
 const JSSIP_URL = '/__peers/jssip.js';
@@ -47,25 +47,6 @@ async function jssipPhone(server: KamailioInfo, name: 'dave'): Promise<{ ua: JsS
   return { ua, sessions };
 }
 
-/** Waits until JsSIP's peer connection receives growing audio: our phone's media reaches it. */
-async function audioReachesJsSip(session: JsSipSession): Promise<void> {
-  let last = 0;
-  await waitFor('audio from our phone at JsSIP', async () => {
-    const now = await jssipInbound(session);
-    const grew = now > last && last > 0;
-    last = now;
-    return grew;
-  });
-}
-
-async function jssipInbound(session: JsSipSession): Promise<number> {
-  let bytes = 0;
-  (await session.connection.getStats()).forEach((report) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'audio') bytes += report.bytesReceived ?? 0;
-  });
-  return bytes;
-}
-
 describe('interop with JsSIP through Kamailio', function () {
   this.timeout(60000);
   let ours: TestPhone;
@@ -88,7 +69,7 @@ describe('interop with JsSIP through Kamailio', function () {
     await stateOf(call, 'connected', 15000);
     const session = dave.sessions.at(-1)!;
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from JsSIP at our phone');
-    await audioReachesJsSip(session);
+    await waitForPeerAudio(session.connection, 'audio from our phone at JsSIP');
     await call.hangup();
     await waitFor('JsSIP to see the BYE', () => session.isEnded());
   });
@@ -101,7 +82,7 @@ describe('interop with JsSIP through Kamailio', function () {
     await incoming.answer();
     await waitFor('JsSIP to confirm the call', () => session.isEstablished());
     await waitForGrowth(mediaOf(incoming), 'audio', 'bytesReceived', 'audio from JsSIP at our phone');
-    await audioReachesJsSip(session);
+    await waitForPeerAudio(session.connection, 'audio from our phone at JsSIP');
     session.terminate();
     expect((await ended).cause).to.equal('remote-hangup');
   });

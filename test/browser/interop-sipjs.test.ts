@@ -3,7 +3,7 @@
 // with media proven both ways and a hang-up from either side.
 import { expect } from '@open-wc/testing';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
-import { closeAll, waitFor, waitForGrowth } from './media-test-helpers';
+import { closeAll, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
 
 const SIPJS_URL = '/__peers/sip.js';
@@ -63,20 +63,6 @@ async function sipjsPhone(server: KamailioInfo, name: 'carol'): Promise<SipJsPho
   };
 }
 
-/** Waits until SIP.js's peer connection receives growing audio: our phone's media reaches it. */
-async function audioReachesSipJs(session: SipJsSession): Promise<void> {
-  let last = 0;
-  await waitFor('audio from our phone at SIP.js', async () => {
-    let bytes = 0;
-    (await session.sessionDescriptionHandler!.peerConnection.getStats()).forEach((report) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'audio') bytes += report.bytesReceived ?? 0;
-    });
-    const grew = bytes > last && last > 0;
-    last = bytes;
-    return grew;
-  });
-}
-
 describe('interop with SIP.js through Kamailio', function () {
   this.timeout(60000);
   let ours: TestPhone;
@@ -102,7 +88,7 @@ describe('interop with SIP.js through Kamailio', function () {
     const session = carol.sessions.at(-1)!;
     await waitFor('SIP.js to establish the session', () => session.state === 'Established');
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone');
-    await audioReachesSipJs(session);
+    await waitForPeerAudio(session.sessionDescriptionHandler!.peerConnection, 'audio from our phone at SIP.js');
     await call.hangup();
     await waitFor('SIP.js to see the BYE', () => session.state === 'Terminated');
   });
@@ -116,7 +102,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await call.answer();
     await waitFor('SIP.js to establish the session', () => session.state === 'Established');
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone');
-    await audioReachesSipJs(session);
+    await waitForPeerAudio(session.sessionDescriptionHandler!.peerConnection, 'audio from our phone at SIP.js');
     await session.bye();
     expect((await ended).cause).to.equal('remote-hangup');
   });

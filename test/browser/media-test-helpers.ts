@@ -131,3 +131,24 @@ export function withoutTelephoneEvent(sdp: string): string {
   }
   return sdpTransform.write(session);
 }
+
+/**
+ * Waits until a peer connection that is not ours (a JsSIP or SIP.js session's) receives growing
+ * audio: our phone's media reaches that peer.
+ */
+export async function waitForPeerAudio(pc: RTCPeerConnection, what: string): Promise<void> {
+  const bytes = async (): Promise<number> => {
+    let total = 0;
+    (await pc.getStats()).forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') total += report.bytesReceived ?? 0;
+    });
+    return total;
+  };
+  let last = 0;
+  await waitFor(what, async () => {
+    const now = await bytes();
+    const grew = now > last && last > 0;
+    last = now;
+    return grew;
+  });
+}

@@ -7,17 +7,10 @@ import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
+import { until } from '../../tools/test-support/until';
 
 type Counter = { packets: number; bytes: number; frames: number };
 
-async function until(what: string, check: () => Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 const inbound = (page: Page, kind: 'audio' | 'video' = 'audio') => page.evaluate((k) => window.harness.inbound(k), kind) as Promise<Counter>;
 const state = (page: Page) => page.evaluate(() => window.harness.state());

@@ -9,6 +9,7 @@ import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
 import type { SipPhone } from '../../src/index';
+import { until } from '../../tools/test-support/until';
 
 type Watched = Page & { errors: string[] };
 
@@ -27,14 +28,6 @@ async function watchedPage(browser: Browser): Promise<Watched> {
 
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
-async function until(what: string, check: () => Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 /** Inbound audio bytes of phone `id`'s first call. */
 const audioBytes = (page: Page, id: string) =>

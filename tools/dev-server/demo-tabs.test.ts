@@ -11,18 +11,10 @@ import { noopLogger } from '../../src/stack/core/logger';
 import { launchBrowser, wantedBrowsers } from '../browsers.mjs';
 import { startDevEnvironment } from './dev-environment';
 import type { DevEnvironment } from './dev-environment';
+import { until } from '../test-support/until';
 
 type Tab = Page & { errors: string[] };
 
-/** Polls a page-side condition (the page's own state has no event a test could await from here). */
-async function until(what: string, check: () => Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 /** A tab in its own browser context (a hidden tab of a shared context is throttled), recording errors and CSP violations. */
 async function openTab(browser: Browser, url: string): Promise<Tab> {
