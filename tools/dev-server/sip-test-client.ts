@@ -10,9 +10,9 @@ import type { SipMessage, SipResponse } from '../../src/stack/message/message';
 import { parseMessage } from '../../src/stack/message/parser';
 import { cryptoRandom } from '../../src/stack/core/random';
 import { responseTo } from '../../src/stack/transaction/requests';
+import { Mailbox } from '../test-support/mailbox';
 
 export type Received = SipRequest | SipResponse;
-type Waiter = { match: (message: Received) => boolean; resolve: (message: Received) => void };
 
 export const token = (length = 10) => cryptoRandom.token(length);
 export const newBranch = () => `z9hG4bK${token(12)}`;
@@ -28,14 +28,14 @@ export class SipTestClient {
   /** Frames that did not parse as SIP (keep-alive answers, anything else), in order. */
   readonly otherFrames: string[] = [];
   readonly closed: Promise<number>;
-  readonly #unclaimed: Received[] = [];
-  readonly #waiters: Waiter[] = [];
+  readonly #mailbox: Mailbox<Received>;
   readonly #frameWaiters: Array<(text: string) => void> = [];
 
   private constructor(
     readonly socket: WebSocket,
     readonly label: string,
   ) {
+    this.#mailbox = new Mailbox<Received>(label, (m) => m.startLine());
     socket.on('message', (data) => this.#deliver(String(data)));
     socket.on('error', () => {}); // close follows; tests await `closed`
     this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
@@ -62,23 +62,7 @@ export class SipTestClient {
 
   /** The next message (already here or still to come) that matches, within a bounded wait. */
   receive(match: (message: Received) => boolean, what: string, timeoutMs = 2000): Promise<Received> {
-    const index = this.#unclaimed.findIndex(match);
-    if (index >= 0) return Promise.resolve(this.#unclaimed.splice(index, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match,
-        resolve: (message) => {
-          clearTimeout(timer);
-          resolve(message);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        const seen = this.#unclaimed.map((m) => m.startLine()).join(' | ') || 'nothing';
-        reject(new Error(`${this.label}: no ${what} within ${timeoutMs} ms (unclaimed: ${seen})`));
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
+    return this.#mailbox.receive(match, what, timeoutMs);
   }
 
   receiveRequest(method: string, timeoutMs?: number): Promise<SipRequest> {
@@ -107,7 +91,7 @@ export class SipTestClient {
 
   /** Messages received that no waiter took (to prove that something did not arrive). */
   get unclaimed(): readonly Received[] {
-    return this.#unclaimed;
+    return this.#mailbox.unclaimed;
   }
 
   close(): void {
@@ -129,9 +113,7 @@ export class SipTestClient {
       else this.otherFrames.push(text);
       return;
     }
-    const index = this.#waiters.findIndex((waiter) => waiter.match(message));
-    if (index >= 0) this.#waiters.splice(index, 1)[0]!.resolve(message);
-    else this.#unclaimed.push(message);
+    this.#mailbox.deliver(message);
   }
 }
 

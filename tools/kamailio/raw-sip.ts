@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import WebSocket from 'ws';
+import { Mailbox } from '../test-support/mailbox';
 
 /** A received SIP message, split just enough for assertions. */
 export interface SipText {
@@ -143,42 +144,25 @@ export function digestAuthorization(
   return `Digest ${fields.join(', ')}`;
 }
 
-type Waiter = { match: (message: SipText) => boolean; resolve: (message: SipText) => void };
-
 /** Collects incoming messages and hands each to the first waiter that wants it. */
 abstract class SipPeer {
-  private readonly unclaimed: SipText[] = [];
-  private readonly waiters: Waiter[] = [];
+  #mailbox: Mailbox<SipText> | undefined;
+
+  // Created on first use: `name` is a subclass getter, not ready while this constructor runs.
+  private get mailbox(): Mailbox<SipText> {
+    return (this.#mailbox ??= new Mailbox<SipText>(this.name, (m) => m.raw.split('\r\n')[0]!));
+  }
 
   protected deliver(raw: string): void {
     if (raw.trim() === '') return; // keepalive
-    const message = parseSip(raw);
-    const index = this.waiters.findIndex((waiter) => waiter.match(message));
-    if (index >= 0) this.waiters.splice(index, 1)[0].resolve(message);
-    else this.unclaimed.push(message);
+    this.mailbox.deliver(parseSip(raw));
   }
 
   abstract send(text: string): void;
 
   /** The next message (already received or still to come) that matches, within a bounded wait. */
   receive(match: (message: SipText) => boolean, what: string, timeoutMs = 3000): Promise<SipText> {
-    const index = this.unclaimed.findIndex(match);
-    if (index >= 0) return Promise.resolve(this.unclaimed.splice(index, 1)[0]);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match,
-        resolve: (message) => {
-          clearTimeout(timer);
-          resolve(message);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        const seen = this.unclaimed.map((m) => m.raw.split('\r\n')[0]).join(' | ') || 'nothing';
-        reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms (unclaimed: ${seen})`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.mailbox.receive(match, what, timeoutMs);
   }
 
   /** Sends a request and waits for its final response (or the given status). */
