@@ -158,11 +158,6 @@ export abstract class Call {
     await this.renegotiate(() => this.media!.setVideo(enabled), () => this.media!.setVideo(!enabled));
   }
 
-  /** A re-INVITE with an ICE restart (after ICE failed or the network changed). */
-  async restartIce(): Promise<void> {
-    await this.renegotiate(() => undefined, () => undefined, { iceRestart: true });
-  }
-
   private iceRestartWanted = false;
 
   /** The network changed: restart ICE by re-INVITE now, or once signalling is back (see recover()). */
@@ -342,6 +337,8 @@ export abstract class Call {
 
   protected sendInDialog(request: SipRequest, options: { onLaterSuccess?: (r: SipResponse) => void } = {}) {
     const dialog = this.dialog!;
+    // Allow and Supported in every request we send, in a dialog too (RFC 3261 §20.5, §20.37).
+    this.context.core.addCommonHeaders(request);
     return this.context.core.send(request, { nextSeq: () => dialog.nextSeq(), onLaterSuccess: options.onLaterSuccess });
   }
 

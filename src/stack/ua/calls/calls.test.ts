@@ -79,6 +79,7 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     await holding;
     const reinvite = parseMessage(sent(pair.a, 'INVITE').at(-1)!);
     assert.match(reinvite.body, /a=sendonly/);
+    assert.ok(reinvite.headers('Allow').includes('INVITE'), 'a re-INVITE says what we allow, too');
     assert.equal(call.state, 'held');
     assert.equal(incoming.state, 'held');
     assert.equal(incoming.remoteHold, true);
