@@ -13,16 +13,12 @@ export type InDialogVerdict = 'accept' | 'out-of-order';
  * checked against. It holds no transaction and no media; the session that owns it does.
  */
 export class Dialog {
-  /** §12.1: early until a 2xx confirms it. */
-  early: boolean;
   /** Our CSeq for the next request; §12.2.1.1 increments it by one per request but ACK and CANCEL. */
-  private localSeq: number;
+  #localSeq: number;
   /** The highest CSeq number seen from the peer, undefined until its first request (§12.2.2). */
-  private remoteSeq: number | undefined;
+  #remoteSeq: number | undefined;
   /** Where requests go (§12.1.1: the Contact of the peer), refreshed by target-refresh requests. */
   remoteTarget: Uri;
-  /** The route set, in the order Route header fields are written (§12.1.1, §12.1.2). */
-  routeSet: NameAddr[];
 
   private constructor(
     readonly callId: string,
@@ -32,13 +28,17 @@ export class Dialog {
     readonly localUri: NameAddr,
     /** The peer's address: To of requests we send (without tag). */
     readonly remoteUri: NameAddr,
-    init: { localSeq: number; remoteSeq: number | undefined; remoteTarget: Uri; routeSet: NameAddr[]; early: boolean },
+    localSeq: number,
+    remoteSeq: number | undefined,
+    remoteTarget: Uri | undefined,
+    /** The route set, in the order Route header fields are written (§12.1.1, §12.1.2). */
+    public routeSet: NameAddr[],
+    /** §12.1: early until a 2xx confirms it. */
+    public early: boolean,
   ) {
-    this.localSeq = init.localSeq;
-    this.remoteSeq = init.remoteSeq;
-    this.remoteTarget = init.remoteTarget;
-    this.routeSet = init.routeSet;
-    this.early = init.early;
+    this.#localSeq = localSeq;
+    this.#remoteSeq = remoteSeq;
+    this.remoteTarget = remoteTarget!;
   }
 
   get key(): string {
@@ -51,17 +51,18 @@ export class Dialog {
    * request. A 1xx makes an early dialog.
    */
   static asUac(request: SipRequest, response: SipResponse): Dialog {
-    const remoteTag = response.to.tag;
-    if (!remoteTag) throw new Error('a dialog needs a To tag in the response');
-    const localTag = request.from.tag;
-    if (!localTag) throw new Error('a dialog needs a From tag in the request');
-    return new Dialog(request.callId, localTag, remoteTag, withoutTag(request.from), withoutTag(request.to), {
-      localSeq: request.cseq.seq,
-      remoteSeq: undefined,
-      remoteTarget: contactUri(response) ?? request.uri,
-      routeSet: [...response.recordRoute].reverse(),
-      early: response.status < 200,
-    });
+    return new Dialog(
+      request.callId,
+      tagOf(request.from),
+      tagOf(response.to),
+      withoutTag(request.from),
+      withoutTag(request.to),
+      request.cseq.seq,
+      undefined,
+      contactUri(response) ?? request.uri,
+      [...response.recordRoute].reverse(),
+      response.status < 200,
+    );
   }
 
   /**
@@ -70,15 +71,18 @@ export class Dialog {
    * The local sequence starts at a random value below 2^31 (§8.1.1.5 leaves the start open).
    */
   static asUas(request: SipRequest, localTag: string, early: boolean, firstLocalSeq: number): Dialog {
-    const remoteTag = request.from.tag;
-    if (!remoteTag) throw new Error('a dialog needs a From tag in the request');
-    return new Dialog(request.callId, localTag, remoteTag, withoutTag(request.to), withoutTag(request.from), {
-      localSeq: firstLocalSeq - 1,
-      remoteSeq: request.cseq.seq,
-      remoteTarget: contactUri(request) ?? request.from.uri,
-      routeSet: [...request.recordRoute],
+    return new Dialog(
+      request.callId,
+      localTag,
+      tagOf(request.from),
+      withoutTag(request.to),
+      withoutTag(request.from),
+      firstLocalSeq - 1,
+      request.cseq.seq,
+      contactUri(request) ?? request.from.uri,
+      [...request.recordRoute],
       early,
-    });
+    );
   }
 
   /**
@@ -94,8 +98,7 @@ export class Dialog {
 
   /** §12.2.1.2 / §12.2.2: a target refresh (re-INVITE, UPDATE, or a 2xx to one) brings a new Contact. */
   refreshTarget(message: SipRequest | SipResponse): void {
-    const target = contactUri(message);
-    if (target) this.remoteTarget = target;
+    this.remoteTarget = contactUri(message) ?? this.remoteTarget;
   }
 
   /**
@@ -105,13 +108,23 @@ export class Dialog {
    * and Route is the route set; with a strict router first, the Request-URI is that router and the
    * remote target goes last in Route.
    */
-  createRequest(method: string, seq?: number): SipRequest {
-    const number = seq ?? this.nextSeq();
-    let uri: Uri = this.remoteTarget;
+  createRequest(method: string, seq = this.nextSeq()): SipRequest {
+    let uri = this.remoteTarget;
     let route = this.routeSet;
-    const first = route[0];
-    if (first && !isLooseRouter(first)) {
-      uri = stripForRequestUri(first.uri);
+    const first = route[0]?.uri;
+    // §12.2.1.1: a strict router (no `lr`) becomes the Request-URI, without the parameters not
+    // allowed there (§19.1.1).
+    if (first && !(first instanceof SipUri && first.params.has('lr'))) {
+      uri =
+        first instanceof SipUri
+          ? new SipUri({
+              scheme: first.scheme,
+              user: first.user,
+              host: first.host,
+              port: first.port,
+              params: [...first.params].filter(([name]) => name !== 'method' && name !== 'ttl'),
+            })
+          : first;
       route = [...route.slice(1), new NameAddr(this.remoteTarget)];
     }
     const request = new SipRequest(method, uri);
@@ -119,14 +132,14 @@ export class Dialog {
     request.setHeader('From', this.localUri.withTag(this.localTag));
     request.setHeader('To', this.remoteUri.withTag(this.remoteTag));
     request.setHeader('Call-ID', this.callId);
-    request.setHeader('CSeq', new CSeq(number, method));
-    if (route.length > 0) request.setHeader('Route', route);
+    request.setHeader('CSeq', new CSeq(seq, method));
+    if (route[0]) request.setHeader('Route', route);
     return request;
   }
 
   /** Takes the next local CSeq number: for a request resent with credentials (§22.2). */
   nextSeq(): number {
-    return ++this.localSeq;
+    return ++this.#localSeq;
   }
 
   /** §13.2.2.4: the ACK for a 2xx carries the INVITE's CSeq number. */
@@ -139,12 +152,18 @@ export class Dialog {
    * order (answer 500); otherwise its number is remembered. ACK and CANCEL do not count.
    */
   receiveRequest(request: SipRequest): InDialogVerdict {
-    if (request.method === 'ACK' || request.method === 'CANCEL') return 'accept';
+    const method = request.method;
+    if (method === 'ACK' || method === 'CANCEL') return 'accept';
     const seq = request.cseq.seq;
-    if (this.remoteSeq !== undefined && seq < this.remoteSeq) return 'out-of-order';
-    this.remoteSeq = seq;
+    if (seq < this.#remoteSeq!) return 'out-of-order';
+    this.#remoteSeq = seq;
     return 'accept';
   }
+}
+
+function tagOf(address: NameAddr): string {
+  if (!address.tag) throw new Error('a dialog needs tags on both ends');
+  return address.tag;
 }
 
 function withoutTag(address: NameAddr): NameAddr {
@@ -154,20 +173,4 @@ function withoutTag(address: NameAddr): NameAddr {
 function contactUri(message: SipRequest | SipResponse): Uri | undefined {
   const first = message.contact[0];
   return first && first !== '*' ? first.uri : undefined;
-}
-
-function isLooseRouter(route: NameAddr): boolean {
-  return route.uri instanceof SipUri && route.uri.params.has('lr');
-}
-
-/** §12.2.1.1: a strict router's URI as Request-URI, without parameters not allowed there (§19.1.1). */
-function stripForRequestUri(uri: Uri): Uri {
-  if (!(uri instanceof SipUri)) return uri;
-  return new SipUri({
-    scheme: uri.scheme,
-    user: uri.user,
-    host: uri.host,
-    port: uri.port,
-    params: [...uri.params].filter(([name]) => name !== 'method' && name !== 'ttl'),
-  });
 }

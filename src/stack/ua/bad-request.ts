@@ -5,16 +5,8 @@
  * Anything less cannot be answered and is only reported.
  */
 
-const COMPACT: Readonly<Record<string, string>> = { v: 'via', f: 'from', t: 'to', i: 'call-id' };
-const COPIED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
-const NAMES: Readonly<Record<(typeof COPIED)[number], string>> = {
-  via: 'Via',
-  from: 'From',
-  to: 'To',
-  'call-id': 'Call-ID',
-  cseq: 'CSeq',
-};
-const REQUEST_LINE = /^[A-Za-z]+ \S+ SIP\/\d+\.\d+$/;
+/** The fields a response copies, in the order it writes them; the first four have compact forms (v, f, t, i). */
+const COPIED = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 /**
  * The text of a 400 response to `text`, or undefined when it is not answerable. `toTag` is added
@@ -22,27 +14,24 @@ const REQUEST_LINE = /^[A-Za-z]+ \S+ SIP\/\d+\.\d+$/;
  */
 export function badRequestResponse(text: string, reason: string, toTag: string): string | undefined {
   const headEnd = text.indexOf('\r\n\r\n');
-  const head = (headEnd >= 0 ? text.slice(0, headEnd) : text).replace(/\r\n[ \t]+/g, ' ');
-  const lines = head.split('\r\n');
-  if (!REQUEST_LINE.test(lines[0] ?? '') || lines[0]!.startsWith('ACK ')) return undefined; // §17: never answer an ACK
+  const lines = (headEnd < 0 ? text : text.slice(0, headEnd)).replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+  // §17: never answer an ACK.
+  if (!/^[A-Za-z]+ \S+ SIP\/\d+\.\d+$/.test(lines[0]!) || lines[0]!.startsWith('ACK ')) return undefined;
   const found = new Map<string, string[]>();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
-    if (colon <= 0) continue;
     const raw = line.slice(0, colon).trim().toLowerCase();
-    const name = COMPACT[raw] ?? raw;
-    if (!(COPIED as readonly string[]).includes(name)) continue;
+    const name = raw.length === 1 ? COPIED['vfti'.indexOf(raw)] : COPIED.find((copied) => copied.toLowerCase() === raw);
     const value = line.slice(colon + 1).trim();
-    if (value === '' || /[\r\n]/.test(value)) continue;
-    found.set(name, [...(found.get(name) ?? []), value]);
+    // A lone CR or LF left in a value would split the answer's header.
+    if (colon > 0 && name && value && !/[\r\n]/.test(value)) found.set(name, [...(found.get(name) ?? []), value]);
   }
-  if (!COPIED.every((name) => found.has(name))) return undefined;
-  const safeReason = reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
-  let out = `SIP/2.0 400 ${safeReason}\r\n`;
+  let out = `SIP/2.0 400 ${reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)}\r\n`;
   for (const name of COPIED) {
-    for (const value of found.get(name)!) {
-      const tagged = name === 'to' && !/;\s*tag\s*=/i.test(value) ? `${value};tag=${toTag}` : value;
-      out += `${NAMES[name]}: ${tagged}\r\n`;
+    const values = found.get(name);
+    if (!values) return undefined;
+    for (const value of values) {
+      out += `${name}: ${name === 'To' && !/;\s*tag\s*=/i.test(value) ? `${value};tag=${toTag}` : value}\r\n`;
     }
   }
   return `${out}Content-Length: 0\r\n\r\n`;

@@ -1,5 +1,5 @@
 import { SipUri, type SipRequest } from '../message/message';
-import { ALLOWED_METHODS, RECOGNIZED_METHODS, SUPPORTED_EXTENSIONS } from './capabilities';
+import { ALLOW, NOT_SERVED, SUPPORTED, listed } from './capabilities';
 
 /** A response a UAS must send before looking at a request any further, with the headers it needs. */
 export interface EarlyRejection {
@@ -13,18 +13,16 @@ export interface EarlyRejection {
  * the rejection, or undefined when the request may be processed.
  */
 export function checkIncomingRequest(request: SipRequest): EarlyRejection | undefined {
+  const method = request.method;
   // The parser flags what it could read but the RFCs forbid (RFC 4475: 400, 505, 416, ...).
   const problem = request.problems[0];
-  if (problem) return { status: problem.status, reason: problem.reason };
-  // §8.2.1: an unrecognized method is 501; one we know but do not serve is 405 with Allow.
-  if (!RECOGNIZED_METHODS.includes(request.method)) return { status: 501 };
-  if (!ALLOWED_METHODS.includes(request.method)) {
-    return { status: 405, headers: [['Allow', ALLOWED_METHODS.join(', ')]] };
-  }
+  if (problem) return problem;
+  // §8.2.1: a method we know but do not serve is 405 with Allow; an unrecognized one is 501.
+  if (!listed(ALLOW, method)) return NOT_SERVED.includes(method) ? { status: 405, headers: [['Allow', ALLOW]] } : { status: 501 };
   // §8.2.2.1: a Request-URI scheme we do not understand is 416.
   if (!(request.uri instanceof SipUri)) return { status: 416 };
   // §8.2.2.3: option tags we do not support in Require are 420, listed in Unsupported.
-  const unsupported = request.unsupportedExtensions(SUPPORTED_EXTENSIONS);
-  if (unsupported.length > 0) return { status: 420, headers: [['Unsupported', unsupported.join(', ')]] };
+  const unsupported = request.unsupportedExtensions(SUPPORTED.split(', '));
+  if (unsupported[0]) return { status: 420, headers: [['Unsupported', unsupported.join(', ')]] };
   return undefined;
 }

@@ -13,11 +13,11 @@ import type { TimerSettings } from '../transaction/timers';
 import { ensureInstanceId } from '../transport/outbound';
 import type { Transport, TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
-import { ACCEPTED_BODY_TYPES, ALLOWED_METHODS, MESSAGE_BODY_TYPES, SUPPORTED_EXTENSIONS, mediaType } from './capabilities';
+import { ACCEPT, ALLOW, MESSAGE_TYPES, SUPPORTED, listed } from './capabilities';
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
-import { UaCore, type SendResult } from './ua-core';
+import { UaCore, isSuccess, mediaType, type SendResult } from './ua-core';
 import { CallManager, type CallManagerOptions } from './calls/call-manager';
 import type { Call } from './calls/call';
 import type { IncomingCall } from './calls/incoming-call';
@@ -83,60 +83,55 @@ export class UserAgent {
   readonly events: Emitter<UserAgentEvents>;
   readonly core: UaCore;
   readonly registration: Registration;
-  private readonly callManager: CallManager | undefined;
-  private readonly transport: Transport;
-  private readonly logger: Logger;
-  private readonly requestHandlers: RequestHandler[] = [];
-  private readonly unsubscribe: Array<() => void> = [];
-  private readonly messageQueueTimeoutMs: number;
-  private lastFlow: string | undefined;
-  private stopped = false;
+  readonly #calls: CallManager | undefined;
+  readonly #transport: Transport;
+  readonly #logger: Logger;
+  readonly #handlers: RequestHandler[] = [];
+  readonly #off: Array<() => void>;
+  readonly #messageWaitMs: number;
+  #lastFlow: string | undefined;
+  #stopped = false;
 
   constructor(options: UserAgentOptions) {
-    const clock = options.clock ?? realClock;
-    const random = options.random ?? cryptoRandom;
-    this.logger = options.logger ?? noopLogger;
-    this.events = new Emitter<UserAgentEvents>((error, event) => this.logger.error(`a "${String(event)}" listener failed`, error));
-    this.transport = options.transport;
-    this.messageQueueTimeoutMs = options.messageQueueTimeoutMs ?? 30000;
+    const { clock = realClock, random = cryptoRandom, logger = noopLogger, transport, password } = options;
+    this.#logger = logger;
+    const events = (this.events = new Emitter<UserAgentEvents>((error, event) => logger.error(`a "${String(event)}" listener failed`, error)));
+    this.#transport = transport;
+    this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
     if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the address of record must be a sip: or sips: URI with a user: ${String(options.aor)}`);
     const transactions = new TransactionLayer({
-      transport: options.transport,
+      transport,
       clock,
       random,
-      logger: this.logger,
+      logger,
       timers: options.timers,
-      onRequest: (request, transaction) => this.receiveRequest(request, transaction),
-      onAck: (ack) => this.dispatch(ack, undefined),
-      onStrayResponse: (response) => this.logger.debug(`stray ${response.status} for ${response.cseq.method} dropped`),
+      onRequest: (request, transaction) => this.#receiveRequest(request, transaction),
+      onAck: (ack) => this.#dispatch(ack),
+      onStrayResponse: (response) => logger.debug(`stray ${response.status} for ${response.cseq.method} dropped`),
     });
-    const authenticator = options.password
-      ? new DigestAuthenticator({ username: aor.user, password: options.password, authUser: options.authUser || undefined, random: () => random.token(24) })
-      : undefined;
-    this.core = new UaCore(
+    const core = (this.core = new UaCore(
       {
-        transport: options.transport,
+        transport,
         clock,
         random,
-        logger: this.logger,
+        logger,
         aor,
         displayName: options.displayName,
         instanceId: ensureInstanceId(options.instanceId, random),
         userAgent: options.userAgent,
-        authenticator,
+        authenticator: password
+          ? new DigestAuthenticator({ username: aor.user, password, authUser: options.authUser || undefined, random: () => random.token(24) })
+          : undefined,
       },
       transactions,
-    );
-    this.registration = new Registration(this.core, { expires: options.registerExpires ?? 600 });
-    this.registration.events.on('registered', ({ expires }) => this.events.emit('registered', { expires }));
-    this.registration.events.on('unregistered', (info) => this.events.emit('unregistered', info));
-    this.registration.events.on('failed', ({ status, reason }) => this.events.emit('registration-failed', { status, reason }));
-    if (options.calls) this.callManager = new CallManager(this, options.calls, (call) => this.events.emit('incoming-call', call));
-    this.unsubscribe.push(
-      options.transport.onMessage((text) => this.receive(text)),
-      options.transport.onStateChange((state, info) => this.transportChanged(state, info)),
-    );
+    ));
+    const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600 }));
+    registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
+    registration.events.on('unregistered', (info) => events.emit('unregistered', info));
+    registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
+    if (options.calls) this.#calls = new CallManager(this, options.calls, (call) => events.emit('incoming-call', call));
+    this.#off = [transport.onMessage((text) => this.#receive(text)), transport.onStateChange((state, info) => this.#transportChanged(state, info))];
   }
 
   get registered(): boolean {
@@ -145,7 +140,7 @@ export class UserAgent {
 
   /** The calls that have not ended (empty without `calls` enabled). */
   get calls(): Call[] {
-    return this.callManager?.calls ?? [];
+    return this.#calls?.calls ?? [];
   }
 
   /**
@@ -154,34 +149,32 @@ export class UserAgent {
    * because its candidate pairs may be gone (RFC 8445 §9), without waiting for ICE to fail.
    */
   networkChanged(): void {
-    this.transport.networkChanged();
-    this.callManager?.networkChanged();
+    this.#transport.networkChanged();
+    this.#calls?.networkChanged();
   }
 
   /** Places a call to `target` (`bob`, `bob@example.com`, `sip:…`); needs `calls` enabled. */
   call(target: string, options?: CallMediaOptions): OutgoingCall {
-    if (!this.callManager) throw new TypeError('calls are not enabled: pass the `calls` option with a media session factory');
-    return this.callManager.call(target, options);
+    if (!this.#calls) throw new TypeError('calls are not enabled: pass the `calls` option with a media session factory');
+    return this.#calls.call(target, options);
   }
 
   /** Connects the transport (and keeps it connected); resolves once connected the first time. */
   start(): Promise<void> {
-    this.stopped = false;
-    return this.transport.connect();
+    this.#stopped = false;
+    return this.#transport.connect();
   }
 
   /** Unregisters when registered, then disconnects; ends every transaction. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.callManager?.hangupAll();
-    if (this.registration.state !== 'unregistered' && this.transport.state === 'connected') {
-      await this.registration.unregister().catch(() => undefined);
-    }
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#calls?.hangupAll();
+    if (this.registration.state !== 'unregistered' && this.core.connected) await this.registration.unregister().catch(() => undefined);
     this.registration.dispose();
     this.core.transactions.terminateAll();
-    await this.transport.disconnect('user agent stopped');
-    for (const off of this.unsubscribe.splice(0)) off();
+    await this.#transport.disconnect('user agent stopped');
+    for (const off of this.#off.splice(0)) off();
   }
 
   register(): Promise<SendResult> {
@@ -198,19 +191,21 @@ export class UserAgent {
    * `messageQueueTimeoutMs`); if the connection drops under it, it is sent again once reconnected.
    */
   async sendMessage(target: string | Uri, body: string, contentType = 'text/plain;charset=utf-8'): Promise<SipResponse> {
-    const uri = this.targetUri(target);
-    const deadline = this.core.clock.now() + this.messageQueueTimeoutMs;
+    const core = this.core;
+    const uri = core.targetUri(target);
+    const deadline = core.clock.now() + this.#messageWaitMs;
     for (;;) {
-      if (this.stopped) throw new RequestFailedError(503, 'the user agent is stopped');
-      await this.core.whenConnected(deadline - this.core.clock.now());
-      const request = this.core.createRequest('MESSAGE', uri);
+      if (this.#stopped) throw new RequestFailedError(503, 'the user agent is stopped');
+      await core.whenConnected(deadline - core.clock.now());
+      const request = core.createRequest('MESSAGE', uri);
       request.setHeader('Content-Type', contentType);
       request.body = body;
-      const { response, error, authProblem } = await this.core.send(request);
-      if (response.status >= 200 && response.status < 300) return response;
+      const { response, error, authProblem } = await core.send(request);
+      if (isSuccess(response.status)) return response;
       // A dropped connection fails the transaction at once (503): try again on the next flow.
-      if (error?.name === 'TransportError' && this.core.clock.now() < deadline && !this.stopped) continue;
-      throw new RequestFailedError(response.status, authProblem ?? response.reason);
+      if (error?.name !== 'TransportError' || core.clock.now() >= deadline || this.#stopped) {
+        throw new RequestFailedError(response.status, authProblem ?? response.reason);
+      }
     }
   }
 
@@ -221,10 +216,11 @@ export class UserAgent {
 
   /** Lets a session layer see requests first (in-dialog requests, INVITE, CANCEL, ACK). */
   handleRequests(handler: RequestHandler): () => void {
-    this.requestHandlers.push(handler);
+    const handlers = this.#handlers;
+    handlers.push(handler);
     return () => {
-      const at = this.requestHandlers.indexOf(handler);
-      if (at >= 0) this.requestHandlers.splice(at, 1);
+      const at = handlers.indexOf(handler);
+      if (at >= 0) handlers.splice(at, 1);
     };
   }
 
@@ -236,137 +232,107 @@ export class UserAgent {
     return response;
   }
 
-  private transportChanged(state: TransportState, info: TransportStateInfo): void {
+  #transportChanged(state: TransportState, info: TransportStateInfo): void {
     this.events.emit('transport', state, info);
     if (state === 'connected') {
-      const changed = this.lastFlow !== undefined && this.lastFlow !== info.flowId;
-      this.lastFlow = info.flowId;
+      const changed = this.#lastFlow !== undefined && this.#lastFlow !== info.flowId;
+      this.#lastFlow = info.flowId;
       if (changed) {
         this.registration.flowChanged();
-        this.callManager?.flowChanged();
+        this.#calls?.flowChanged();
       }
     } else if (state === 'disconnected' && info.previous === 'connected') {
       // No response can come back over a new connection (RFC 5626 §4.4): fail what waits now.
-      this.core.transactions.failPendingClients(`connection lost: ${info.reason}`);
-      this.registration.flowLost(`connection lost: ${info.reason}`);
+      const reason = `connection lost: ${info.reason}`;
+      this.core.transactions.failPendingClients(reason);
+      this.registration.flowLost(reason);
+    }
+  }
+
+  #badMessage(error: Error, answered: boolean): void {
+    this.events.emit('bad-message', { error, answered });
+  }
+
+  /** Sends raw text, logging (not throwing) when the transport refuses it. */
+  #trySend(text: string): void {
+    try {
+      this.#transport.send(text);
+    } catch (error) {
+      this.#logger.warn(`could not answer a bad message: ${(error as Error).message}`);
     }
   }
 
   /** Every message from the wire: parsed, checked, and given to the transaction layer. */
-  private receive(text: string): void {
+  #receive(text: string): void {
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(text);
     } catch (caught) {
       // Only SipParseError is expected; anything else is a parser bug, still never a crash here.
       const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
-      if (!(caught instanceof SipParseError)) this.logger.error('the parser threw something other than SipParseError', caught);
+      if (error !== caught) this.#logger.error('the parser threw something other than SipParseError', caught);
       const answer = badRequestResponse(text, error.message, this.core.newTag());
-      if (answer) this.trySend(answer);
-      this.events.emit('bad-message', { error, answered: answer !== undefined });
+      if (answer) this.#trySend(answer);
+      this.#badMessage(error, answer !== undefined);
       return;
     }
+    const transactions = this.core.transactions;
     try {
-      if (isRequest(message)) {
-        this.core.transactions.receiveRequest(message);
-        return;
-      }
+      if (isRequest(message)) transactions.receiveRequest(message);
       // §18.1.2: a response whose top Via is not ours was not meant for us.
-      if (message.via[0]?.host !== this.transport.viaHost) {
-        this.events.emit('bad-message', { error: new Error(`response ${message.status} with a foreign top Via dropped`), answered: false });
-        return;
+      else if (message.via[0]?.host === this.#transport.viaHost) transactions.receiveResponse(message);
+      else this.#badMessage(new Error(`response ${message.status} with a foreign top Via dropped`), false);
+    } catch (caught) {
+      // Some header fields (Route, Record-Route) are parsed when first read, so a malformed one
+      // shows up while the message is being handled. A request gets its 400 then (§8.2).
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      if (!(caught instanceof SipParseError)) this.#logger.error('handling a SIP message failed', caught);
+      let answered = false;
+      if (isRequest(message) && message.method !== 'ACK') {
+        const reason = error.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+        try {
+          // Through its transaction when one was made already, so that it ends properly.
+          const transaction = transactions.serverTransactionFor(message);
+          if (transaction) this.respond(transaction, 400, reason);
+          else this.#transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
+          answered = true;
+        } catch (sendError) {
+          this.#logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
+        }
       }
-      this.core.transactions.receiveResponse(message);
-    } catch (error) {
-      this.handlingFailed(message, error);
+      this.#badMessage(error, answered);
     }
   }
 
-  /**
-   * Some header fields (Route, Record-Route) are parsed when first read, so a malformed one shows
-   * up while the message is being handled. A request gets its 400 then (§8.2); nothing escapes.
-   */
-  private handlingFailed(message: SipRequest | SipResponse, caught: unknown): void {
-    const error = caught instanceof Error ? caught : new Error(String(caught));
-    if (!(caught instanceof SipParseError)) this.logger.error('handling a SIP message failed', caught);
-    let answered = false;
-    if (isRequest(message) && message.method !== 'ACK') {
-      const reason = error.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
-      try {
-        // Through its transaction when one was made already, so that it ends properly.
-        const transaction = this.core.transactions.serverTransactionFor(message);
-        if (transaction) this.respond(transaction, 400, reason);
-        else this.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
-        answered = true;
-      } catch (sendError) {
-        this.logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
-      }
-    }
-    this.events.emit('bad-message', { error, answered });
-  }
-
-  private trySend(text: string): void {
-    try {
-      this.transport.send(text);
-    } catch (error) {
-      this.logger.warn(`could not answer a bad message: ${(error as Error).message}`);
-    }
-  }
-
-  private receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
+  #receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
     const rejection = checkIncomingRequest(request);
-    if (rejection) {
-      this.respond(transaction, rejection.status, rejection.reason, rejection.headers);
-      if (request.problems.length > 0) {
-        this.events.emit('bad-message', { error: new Error(`${request.method} answered ${rejection.status}: ${rejection.reason ?? ''}`), answered: true });
-      }
-      return;
-    }
-    this.dispatch(request, transaction);
+    if (!rejection) return this.#dispatch(request, transaction);
+    const { status, reason } = rejection;
+    this.respond(transaction, status, reason, rejection.headers);
+    if (request.problems[0]) this.#badMessage(new Error(`${request.method} answered ${status}: ${reason ?? ''}`), true);
   }
 
   /** Sessions first; then what the UA itself serves; 481 for what claims a dialog nobody has. */
-  private dispatch(request: SipRequest, transaction: ServerTransaction | undefined): void {
-    for (const handler of this.requestHandlers) if (handler(request, transaction)) return;
+  #dispatch(request: SipRequest, transaction?: ServerTransaction): void {
+    for (const handler of this.#handlers) if (handler(request, transaction)) return;
     if (!transaction) return; // An ACK for no dialog of ours is dropped (§17.2.3, §13.3.1.4).
-    if (request.to.tag !== undefined) {
-      // §12.2.2: a request for a dialog that does not exist.
-      this.respond(transaction, 481);
-      return;
+    const method = request.method;
+    // §12.2.2: a request for a dialog that does not exist gets 481, as do a CANCEL no session
+    // claimed (§9.2) and BYE, INFO, NOTIFY, REFER outside a dialog (RFC 6086 §4.2.2, RFC 6665 §4.1.3).
+    if (request.to.tag === undefined) {
+      // §11.2: what we can do, without a session.
+      if (method === 'OPTIONS') return void this.respond(transaction, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', SUPPORTED]]);
+      if (method === 'MESSAGE') return this.#receiveMessage(request, transaction);
+      // No session layer took it (calls not enabled on this user agent).
+      if (method === 'INVITE') return void this.respond(transaction, 480, 'Calls Not Accepted');
     }
-    switch (request.method) {
-      case 'OPTIONS':
-        // §11.2: what we can do, without a session.
-        this.respond(transaction, 200, undefined, [
-          ['Allow', ALLOWED_METHODS.join(', ')],
-          ['Accept', ACCEPTED_BODY_TYPES.join(', ')],
-          ['Supported', SUPPORTED_EXTENSIONS.join(', ')],
-        ]);
-        return;
-      case 'MESSAGE':
-        this.receiveMessage(request, transaction);
-        return;
-      case 'CANCEL':
-        // §9.2: a CANCEL no session claimed matches no pending INVITE.
-        this.respond(transaction, 481);
-        return;
-      case 'INVITE':
-        // No session layer took it (calls not enabled on this user agent).
-        this.respond(transaction, 480, 'Calls Not Accepted');
-        return;
-      default:
-        // BYE, INFO, NOTIFY, REFER outside a dialog (RFC 6086 §4.2.2, RFC 6665 §4.1.3).
-        this.respond(transaction, 481);
-    }
+    this.respond(transaction, 481);
   }
 
   /** RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not shown. */
-  private receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
+  #receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
     const type = mediaType(request.contentType ?? 'text/plain');
-    if (!MESSAGE_BODY_TYPES.includes(type)) {
-      this.respond(transaction, 415, undefined, [['Accept', MESSAGE_BODY_TYPES.join(', ')]]);
-      return;
-    }
+    if (!listed(MESSAGE_TYPES, type)) return void this.respond(transaction, 415, undefined, [['Accept', MESSAGE_TYPES]]);
     this.respond(transaction, 200);
     this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });
   }

@@ -6,18 +6,18 @@ import type { UaCore } from '../ua-core';
 import type { CallMediaOptions } from './call-types';
 import type { OutgoingCall } from './outgoing-call';
 
-/** What a call needs from the user agent around it, kept narrow so calls stay testable. */
+/** What a call needs from the user agent around it (the call manager), kept narrow so calls stay testable. */
 export interface CallContext {
   readonly core: UaCore;
   /** Answers a request in its server transaction (a To tag is added, §8.2.6.2). */
   respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse;
   createMedia(options: CallMediaOptions): MediaSession;
-  readonly mediaDefaults: Pick<MediaSessionOptions, 'audio' | 'video'>;
+  readonly defaults: Pick<MediaSessionOptions, 'audio' | 'video'>;
   /** The dialog of a call is now confirmed or early: route its requests to it. */
-  trackDialog(dialog: Dialog, call: unknown): void;
+  track(dialog: Dialog, call: unknown): void;
   forgetCall(call: unknown): void;
   /** Called before a call is answered: call waiting holds the others (issue: answering holds the other call). */
   holdOthers(call: unknown): Promise<void>;
-  /** Starts an outgoing call on behalf of an accepted REFER. */
-  callFor(target: string, options: CallMediaOptions): OutgoingCall;
+  /** Starts an outgoing call (on behalf of an accepted REFER). */
+  call(target: string, options: CallMediaOptions): OutgoingCall;
 }

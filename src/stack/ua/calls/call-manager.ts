@@ -1,8 +1,8 @@
 import { dialogKey, type Dialog } from '../../dialog/dialog';
-import type { SipRequest } from '../../message/message';
+import type { SipRequest, SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
-import { mediaType } from '../capabilities';
-import type { MediaSessionFactory, MediaSessionOptions } from '../media-session';
+import type { MediaSession, MediaSessionFactory, MediaSessionOptions } from '../media-session';
+import { mediaType, type UaCore } from '../ua-core';
 import type { UserAgent } from '../user-agent';
 import type { Call } from './call';
 import type { CallContext } from './call-context';
@@ -21,49 +21,46 @@ export interface CallManagerOptions {
 /**
  * The calls of one user agent: places them, turns incoming INVITEs into calls, and routes every
  * in-dialog request, ACK and CANCEL to the call it belongs to (by dialog id, §12, or by the
- * INVITE server transaction a CANCEL matches, §9.2).
+ * INVITE server transaction a CANCEL matches, §9.2). It is the context its calls live in.
  */
-export class CallManager {
-  private readonly live = new Set<Call>();
-  private readonly byDialog = new Map<string, Call>();
-  private readonly context: CallContext;
+export class CallManager implements CallContext {
+  readonly #live = new Set<Call>();
+  readonly #byDialog = new Map<string, Call>();
+  readonly #ua: UserAgent;
+  readonly #options: CallManagerOptions;
+  readonly #onIncoming: (call: IncomingCall) => void;
+  readonly core: UaCore;
+  readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
 
-  constructor(
-    private readonly ua: UserAgent,
-    options: CallManagerOptions,
-    private readonly onIncoming: (call: IncomingCall) => void,
-  ) {
-    const defaults = { audio: true, video: false, ...options.defaults };
-    this.context = {
-      core: ua.core,
-      respond: (transaction, status, reason, headers) => ua.respond(transaction, status, reason, headers),
-      createMedia: (choice) =>
-        options.mediaSessionFactory({
-          audio: choice.audio ?? defaults.audio,
-          video: choice.video ?? defaults.video,
-          iceServers: options.iceServers ?? [],
-          iceGatheringTimeoutMs: options.iceGatheringTimeoutMs,
-        }),
-      mediaDefaults: defaults,
-      trackDialog: (dialog, call) => this.track(dialog, call as Call),
-      forgetCall: (call) => this.forget(call as Call),
-      holdOthers: (call) => this.holdOthers(call as Call),
-      callFor: (target, choice) => this.call(target, choice),
-    };
-    ua.handleRequests((request, transaction) => this.route(request, transaction));
+  constructor(ua: UserAgent, options: CallManagerOptions, onIncoming: (call: IncomingCall) => void) {
+    this.#ua = ua;
+    this.#options = options;
+    this.#onIncoming = onIncoming;
+    this.core = ua.core;
+    this.defaults = { audio: true, video: false, ...options.defaults };
+    ua.handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
   /** The calls that have not ended, oldest first. */
   get calls(): Call[] {
-    return [...this.live];
+    return [...this.#live];
   }
 
   /** Places a call; the returned call reports its progress by events. */
   call(target: string, options: CallMediaOptions = {}): OutgoingCall {
-    const call = new OutgoingCall(this.context, this.ua.targetUri(target), options);
-    this.live.add(call);
+    const call = new OutgoingCall(this, this.core.targetUri(target), options);
+    this.#live.add(call);
     void call.start().catch((error: Error) => call.events.emit('error', error));
     return call;
+  }
+
+  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse {
+    return this.#ua.respond(transaction, status, reason, headers);
+  }
+
+  createMedia(choice: CallMediaOptions): MediaSession {
+    const { mediaSessionFactory, iceServers = [], iceGatheringTimeoutMs } = this.#options;
+    return mediaSessionFactory({ audio: choice.audio ?? this.defaults.audio, video: choice.video ?? this.defaults.video, iceServers, iceGatheringTimeoutMs });
   }
 
   /**
@@ -71,59 +68,60 @@ export class CallManager {
    * on it, but the proxy's route back to us does: every established call refreshes its target.
    */
   flowChanged(): void {
-    for (const call of this.live) void call.recover().catch((error: Error) => call.events.emit('error', error));
+    this.#each((call) => call.recover());
   }
 
   /** The network changed: every call restarts ICE now, or on the new flow when signalling is down. */
   networkChanged(): void {
-    for (const call of this.live) void call.networkChanged().catch((error: Error) => call.events.emit('error', error));
+    this.#each((call) => call.networkChanged());
+  }
+
+  #each(run: (call: Call) => Promise<void>): void {
+    for (const call of this.#live) void run(call).catch((error: Error) => call.events.emit('error', error));
   }
 
   /** Hangs up every call (the phone is going away). */
   async hangupAll(): Promise<void> {
-    await Promise.allSettled([...this.live].map((call) => call.hangup()));
+    await Promise.allSettled([...this.#live].map((call) => call.hangup()));
   }
 
-  private track(dialog: Dialog, call: Call): void {
-    this.byDialog.set(dialog.key, call);
+  track(dialog: Dialog, call: Call): void {
+    this.#byDialog.set(dialog.key, call);
   }
 
-  private forget(call: Call): void {
-    this.live.delete(call);
-    for (const [key, owner] of this.byDialog) if (owner === call) this.byDialog.delete(key);
+  forgetCall(call: Call): void {
+    this.#live.delete(call);
+    for (const [key, owner] of this.#byDialog) if (owner === call) this.#byDialog.delete(key);
   }
 
-  private async holdOthers(call: Call): Promise<void> {
-    const others = [...this.live].filter((other) => other !== call && other.state === 'connected');
-    await Promise.allSettled(others.map((other) => other.hold()));
+  async holdOthers(call: Call): Promise<void> {
+    await Promise.allSettled([...this.#live].map((other) => other !== call && other.state === 'connected' && other.hold()));
   }
 
-  private route(request: SipRequest, transaction: ServerTransaction | undefined): boolean {
+  #route(request: SipRequest, transaction: ServerTransaction | undefined): boolean {
     const toTag = request.to.tag;
     if (toTag !== undefined) {
-      const call = this.byDialog.get(dialogKey(request.callId, toTag, request.from.tag ?? ''));
-      if (!call) return false;
-      call.receiveInDialog(request, transaction);
-      return true;
+      const call = this.#byDialog.get(dialogKey(request.callId, toTag, request.from.tag ?? ''));
+      call?.receiveInDialog(request, transaction);
+      return !!call;
     }
     if (!transaction) return false;
     if (request.method === 'CANCEL') {
-      const invite = this.ua.core.transactions.findInviteFor(request);
-      const call = [...this.live].find((c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite);
+      const invite = this.core.transactions.findInviteFor(request);
+      const call = [...this.#live].find((c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite);
       if (!call) return false;
-      this.ua.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
+      this.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
       call.remoteCancel();
       return true;
     }
     if (request.method !== 'INVITE') return false;
-    if (request.body !== '' && mediaType(request.contentType) !== 'application/sdp') {
-      this.ua.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
+    if (request.body && mediaType(request.contentType) !== 'application/sdp') {
+      this.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
       return true;
     }
-    const firstSeq = 1 + Math.floor(this.ua.core.options.random.float() * 0x7fff);
-    const call = new IncomingCall(this.context, request, transaction, firstSeq);
-    this.live.add(call);
-    this.onIncoming(call);
+    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.options.random.float() * 0x7fff));
+    this.#live.add(call);
+    this.#onIncoming(call);
     return true;
   }
 }

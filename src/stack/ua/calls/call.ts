@@ -5,22 +5,21 @@ import type { Dialog } from '../../dialog/dialog';
 import { NameAddr, type SipRequest, type SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
-import { mediaType } from '../capabilities';
 import { DTMF_DIGITS, type MediaKind, type MediaSession, type OfferOptions } from '../media-session';
 import { RequestFailedError } from '../request-failed-error';
+import { isSuccess, mediaType, requireSuccess, sdpOf, type SendResult, type UaCore } from '../ua-core';
 import type { CallContext } from './call-context';
 import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOptions, CallState, DtmfMode } from './call-types';
 import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
 import { SIPFRAG, sipfragBody, sipfragStatus } from './sipfrag';
 
-const SDP = 'application/sdp';
-/** How long a BYE waits for a lost connection to come back. */
-const BYE_WAIT_MS = 60000;
-/** The callee's recovery re-INVITE waits 0.5–1 s, so the caller's usually comes first. */
-const RECOVERY_DELAY_MS = 500;
-/** Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s. */
-const RECOVERY_ATTEMPTS = 3;
 let nextId = 1;
+
+/** A 2xx to an INVITE waiting for its ACK (§13.3.1.4). */
+interface OkPending {
+  timer?: TimerHandle;
+  onAck(ack: SipRequest): void;
+}
 
 /**
  * One INVITE session (RFC 3261 §13–15) and its media. This base holds what both directions share
@@ -36,38 +35,48 @@ export abstract class Call {
   readonly remote: { uri: string; displayName: string | undefined };
   media: MediaSession | undefined;
   dialog: Dialog | undefined;
-  protected currentState: CallState;
-  protected endInfo: CallEndInfo | undefined;
+  readonly #ctx: CallContext;
+  readonly #core: UaCore;
+  #state: CallState;
+  #ended: CallEndInfo | undefined;
   /** One local change (hold, video, ICE restart) at a time, through its retries. */
-  private changing = false;
+  #changing = false;
   /**
    * RFC 3264 §4 / RFC 3261 §14: set while an offer is outstanding, ours (re-INVITE sent, no final
    * response yet) or the peer's (being answered). A re-INVITE arriving then gets 491. Not set
    * during the §14.1 wait, so the peer's retry gets through.
    */
-  private offerPending = false;
+  #offerPending = false;
   /** §13.3.1.4: a 2xx to an INVITE is sent again until its ACK arrives. */
-  private okRetransmission: { timer: TimerHandle | undefined; response: SipResponse; onAck: (ack: SipRequest) => void } | undefined;
-  private dtmfQueue: Promise<void> = Promise.resolve();
-  private readonly offMedia: Array<() => void> = [];
+  #ok: OkPending | undefined;
+  #dtmfQueue: Promise<void> = Promise.resolve();
+  readonly #offMedia: Array<() => void> = [];
+  /** ICE failed or the network changed: the next recovery re-INVITE restarts ICE. */
+  #iceRestart = false;
+  /** A recovery re-INVITE is wanted (see recover()); our 2xx to the peer's re-INVITE does its job. */
+  #recovering = false;
+  /** Our REFER was accepted: a final 2xx NOTIFY ends the call as transferred. */
+  #transferring = false;
 
   protected constructor(
-    protected readonly context: CallContext,
+    context: CallContext,
     remote: NameAddr,
     initial: CallState,
     protected readonly mediaOptions: CallMediaOptions,
   ) {
-    this.events = new Emitter<CallEvents>((error) => context.core.logger.error('a call listener failed', error));
+    const core = (this.#core = context.core);
+    this.#ctx = context;
+    this.events = new Emitter((error) => core.logger.error('a call listener failed', error));
     this.remote = { uri: remote.uri.toString(), displayName: remote.displayName };
-    this.currentState = initial;
+    this.#state = initial;
   }
 
   get state(): CallState {
-    return this.currentState;
+    return this.#state;
   }
 
   get ended(): CallEndInfo | undefined {
-    return this.endInfo;
+    return this.#ended;
   }
 
   get localHold(): boolean {
@@ -84,44 +93,50 @@ export abstract class Call {
   // ------------------------------------------------------------------ state and ending
 
   protected setState(next: CallState): void {
-    const previous = this.currentState;
+    const previous = this.#state;
     if (previous === next || previous === 'ended') return;
-    this.currentState = next;
+    this.#state = next;
     this.events.emit('state', next, previous);
   }
 
   /** Connected or held, from the media's view of both holds (RFC 6337 §5.3). */
-  protected updateHoldState(): void {
-    if (this.currentState !== 'connected' && this.currentState !== 'held') return;
-    this.setState(this.localHold || this.remoteHold ? 'held' : 'connected');
+  #updateHold(): void {
+    if (this.#live) this.setState(this.localHold || this.remoteHold ? 'held' : 'connected');
   }
 
-  protected attachMedia(media: MediaSession): void {
+  /** Connected or held. */
+  get #live(): boolean {
+    return this.#state === 'connected' || this.#state === 'held';
+  }
+
+  #error(error: Error): void {
+    this.events.emit('error', error);
+  }
+
+  protected attachMedia(media: MediaSession): MediaSession {
     this.media = media;
-    this.offMedia.push(
+    this.#offMedia.push(
       // ICE failed (a network change, a NAT rebinding): restart it by re-INVITE, now or on reconnect.
-      media.on('ice-failed', () => {
-        this.iceRestartWanted = true;
-        if (this.context.core.options.transport.state === 'connected') void this.recover().catch((error: Error) => this.events.emit('error', error));
-      }),
+      media.on('ice-failed', () => void this.networkChanged().catch((error: Error) => this.#error(error))),
       media.on('remote-track', (kind) => this.events.emit('remote-track', kind)),
       media.on('remote-hold', (held) => {
         this.events.emit('remote-hold', held);
-        this.updateHoldState();
+        this.#updateHold();
       }),
     );
+    return media;
   }
 
   /** Ends the call once: media closed, timers stopped, dialog forgotten, `ended` emitted. */
   protected finish(cause: CallEndCause, status?: number, reason?: string): void {
-    if (this.endInfo) return;
-    this.endInfo = { cause, status, reason };
-    this.stopOkRetransmission();
-    for (const off of this.offMedia.splice(0)) off();
+    if (this.#ended) return;
+    const info = (this.#ended = { cause, status, reason });
+    this.#stopOk();
+    for (const off of this.#offMedia.splice(0)) off();
     this.media?.close();
-    this.context.forgetCall(this);
+    this.#ctx.forgetCall(this);
     this.setState('ended');
-    this.events.emit('ended', this.endInfo);
+    this.events.emit('ended', info);
   }
 
   /**
@@ -131,11 +146,11 @@ export abstract class Call {
    */
   protected bye(cause: CallEndCause, reason?: string): void {
     const dialog = this.dialog;
+    const core = this.#core;
     this.finish(cause, undefined, reason);
     if (!dialog || dialog.early) return;
-    const core = this.context.core;
     void core
-      .whenConnected(BYE_WAIT_MS)
+      .whenConnected(60000)
       .then(() => this.sendInDialog(dialog.createRequest('BYE')))
       .catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
   }
@@ -143,27 +158,22 @@ export abstract class Call {
   // ------------------------------------------------------------------ controls
 
   async hold(): Promise<void> {
-    if (this.localHold) return;
-    await this.renegotiate(() => this.media!.hold(), () => this.media!.unhold());
+    if (!this.localHold) await this.#renegotiate((media) => media.hold(), (media) => media.unhold());
   }
 
   async unhold(): Promise<void> {
-    if (!this.localHold) return;
-    await this.renegotiate(() => this.media!.unhold(), () => this.media!.hold());
+    if (this.localHold) await this.#renegotiate((media) => media.unhold(), (media) => media.hold());
   }
 
   /** Adds or removes our video by re-INVITE. */
   async setVideo(enabled: boolean): Promise<void> {
-    if (this.media?.video === enabled) return;
-    await this.renegotiate(() => this.media!.setVideo(enabled), () => this.media!.setVideo(!enabled));
+    if (this.media?.video !== enabled) await this.#renegotiate((media) => media.setVideo(enabled), (media) => media.setVideo(!enabled));
   }
-
-  private iceRestartWanted = false;
 
   /** The network changed: restart ICE by re-INVITE now, or once signalling is back (see recover()). */
   async networkChanged(): Promise<void> {
-    this.iceRestartWanted = true;
-    if (this.context.core.options.transport.state === 'connected') await this.recover();
+    this.#iceRestart = true;
+    if (this.#core.connected) await this.recover();
   }
 
   /**
@@ -172,40 +182,42 @@ export abstract class Call {
    * failed meanwhile. Calls not yet established have nothing to refresh.
    */
   async recover(): Promise<void> {
-    if (!this.dialog || this.dialog.early || (this.state !== 'connected' && this.state !== 'held')) return;
+    if (!this.dialog || this.dialog.early || !this.#live) return;
+    const core = this.#core;
     // When the server restarts, both ends reconnect at once and would re-INVITE at once (glare,
     // §14). One exchange refreshes both targets, because our 2xx leaves over our new flow too. So
-    // the caller goes first and the callee waits a moment, and skips its own re-INVITE when it
-    // has answered the caller's meanwhile.
-    this.recoveryPending = true;
-    if (this.direction === 'incoming') await this.sleep(RECOVERY_DELAY_MS + this.context.core.options.random.float() * RECOVERY_DELAY_MS);
-    for (let attempt = 1; ; attempt++) {
-      if (!this.recoveryPending || this.endInfo) return;
-      const restart = this.iceRestartWanted;
-      this.iceRestartWanted = false;
+    // the caller goes first and the callee waits 0.5–1 s, and skips its own re-INVITE when it has
+    // answered the caller's meanwhile.
+    this.#recovering = true;
+    if (this.direction === 'incoming') await core.sleep(500 + core.options.random.float() * 500);
+    // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
+    for (let attempt = 1; this.#recovering && !this.#ended; attempt++) {
+      const restart = this.#iceRestart;
+      this.#iceRestart = false;
       try {
-        await this.renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
-        this.recoveryPending = false;
-        return;
+        await this.#renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
+        this.#recovering = false;
       } catch (error) {
-        this.iceRestartWanted ||= restart;
+        this.#iceRestart ||= restart;
         // The peer may not have registered again yet (480), or the proxy is still coming up (503).
         const status = (error as { status?: number }).status;
-        if (attempt >= RECOVERY_ATTEMPTS || (status !== 480 && status !== 503)) throw error;
-        await this.sleep(attempt * 1000);
+        if (attempt > 2 || (status !== 480 && status !== 503)) throw error;
+        await core.sleep(attempt * 1000);
       }
     }
   }
 
-  private recoveryPending = false;
-
   /** Mutes our outgoing audio (and/or video): tracks disabled, no renegotiation. */
   mute(kind?: MediaKind): void {
-    for (const k of kind ? [kind] : (['audio', 'video'] as const)) this.media?.setMuted(k, true);
+    this.#mute(true, kind);
   }
 
   unmute(kind?: MediaKind): void {
-    for (const k of kind ? [kind] : (['audio', 'video'] as const)) this.media?.setMuted(k, false);
+    this.#mute(false, kind);
+  }
+
+  #mute(muted: boolean, kind?: MediaKind): void {
+    for (const k of kind ? [kind] : (['audio', 'video'] as const)) this.media?.setMuted(k, muted);
   }
 
   muted(kind: MediaKind = 'audio'): boolean {
@@ -219,29 +231,27 @@ export abstract class Call {
    */
   sendDtmf(digits: string, options: { mode?: DtmfMode; duration?: number; gap?: number } = {}): Promise<void> {
     if (!DTMF_DIGITS.test(digits)) return Promise.reject(new RangeError(`not DTMF digits: ${JSON.stringify(digits)}`));
-    this.requireEstablished('send DTMF');
-    const mode = options.mode ?? 'auto';
-    const duration = options.duration ?? 100;
+    this.#established('send DTMF');
+    const { mode = 'auto', duration = 100 } = options;
     if (mode === 'rfc4733' || (mode === 'auto' && this.media?.canSendRfc4733())) {
       if (this.media?.sendDtmf(digits, { duration, gap: options.gap })) return Promise.resolve();
-      if (mode === 'rfc4733') return Promise.reject(new StateError(this.state, 'RFC 4733 DTMF was not negotiated for this call'));
+      if (mode === 'rfc4733') return Promise.reject(new StateError(this.#state, 'RFC 4733 DTMF was not negotiated for this call'));
     }
     const send = async (): Promise<void> => {
       for (const digit of digits) {
-        if (this.state === 'ended') return;
+        if (this.#ended) return;
         if (digit === ',') {
-          await this.sleep(2000);
+          await this.#core.sleep(2000);
           continue;
         }
         const info = this.dialog!.createRequest('INFO');
         info.setHeader('Content-Type', DTMF_RELAY);
         info.body = dtmfRelayBody(digit.toUpperCase(), duration);
-        const { response } = await this.sendInDialog(info);
-        if (response.status >= 300) throw new RequestFailedError(response.status, response.reason, `DTMF ${digit} refused: ${response.status} ${response.reason}`);
+        requireSuccess((await this.sendInDialog(info)).response, `DTMF ${digit} refused`);
       }
     };
-    const queued = this.dtmfQueue.then(send, send);
-    this.dtmfQueue = queued.catch(() => undefined);
+    const queued = this.#dtmfQueue.then(send, send);
+    this.#dtmfQueue = queued.catch(() => undefined);
     return queued;
   }
 
@@ -251,26 +261,22 @@ export abstract class Call {
    * REFER is accepted (202).
    */
   async transfer(target: string): Promise<void> {
-    this.requireEstablished('transfer');
+    this.#established('transfer');
+    const core = this.#core;
     const refer = this.dialog!.createRequest('REFER');
-    refer.setHeader('Refer-To', new NameAddr(this.context.core.targetUri(target)).toString());
-    refer.setHeader('Referred-By', this.context.core.localAddress().toString());
-    refer.setHeader('Contact', this.context.core.contact());
-    const { response } = await this.sendInDialog(refer);
-    if (response.status >= 300) throw new RequestFailedError(response.status, response.reason, `transfer refused: ${response.status} ${response.reason}`);
-    this.transferring = true;
+    refer.setHeader('Refer-To', new NameAddr(core.targetUri(target)).toString());
+    refer.setHeader('Referred-By', core.localAddress().toString());
+    refer.setHeader('Contact', core.contact());
+    requireSuccess((await this.sendInDialog(refer)).response, 'transfer refused');
+    this.#transferring = true;
   }
-
-  private transferring = false;
 
   getStats(): Promise<unknown> {
-    return this.media ? this.media.getStats() : Promise.reject(new StateError(this.state, 'the call has no media'));
+    return this.media ? this.media.getStats() : Promise.reject(new StateError(this.#state, 'the call has no media'));
   }
 
-  protected requireEstablished(what: string): void {
-    if (!this.dialog || this.dialog.early || (this.state !== 'connected' && this.state !== 'held')) {
-      throw new StateError(this.state, `cannot ${what} in state ${this.state}`);
-    }
+  #established(what: string): void {
+    if (!this.dialog || this.dialog.early || !this.#live) throw new StateError(this.#state, `cannot ${what} in state ${this.#state}`);
   }
 
   // ------------------------------------------------------------------ our re-INVITE (§14.1)
@@ -280,255 +286,202 @@ export abstract class Call {
    * out, and the answer is applied. A 491 means glare: roll back, wait the §14.1 time, try again
    * (up to three times); any other failure rolls back and `undo`es the change.
    */
-  private async renegotiate(change: () => void, undo: () => void, offerOptions?: OfferOptions): Promise<void> {
-    this.requireEstablished('renegotiate');
-    if (this.changing) throw new StateError(this.state, 'another offer/answer exchange is in progress');
-    this.changing = true;
+  async #renegotiate(change: (media: MediaSession) => void, undo: (media: MediaSession) => void, offerOptions?: OfferOptions): Promise<void> {
+    this.#established('renegotiate');
+    if (this.#changing) throw new StateError(this.#state, 'another offer/answer exchange is in progress');
+    this.#changing = true;
+    const core = this.#core;
+    const media = this.media!;
+    const dialog = this.dialog!;
     try {
-      change();
+      change(media);
       for (let attempt = 1; ; attempt++) {
-        while (this.offerPending) await this.sleep(50); // the peer's offer is being answered
-        this.offerPending = true;
-        const offer = await this.media!.createOffer(offerOptions);
-        const reinvite = this.dialog!.createRequest('INVITE');
-        reinvite.setHeader('Contact', this.context.core.contact());
-        reinvite.setHeader('Content-Type', SDP);
-        reinvite.body = offer;
+        while (this.#offerPending) await core.sleep(50); // the peer's offer is being answered
+        this.#offerPending = true;
+        const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
         let ack: SipRequest | undefined;
-        const result = await this.sendInDialog(reinvite, { onLaterSuccess: () => ack && this.context.core.transactions.sendStateless(ack) });
-        this.offerPending = false;
-        const response = result.response;
-        if (response.status >= 200 && response.status < 300) {
-          ack = this.dialog!.createAck(result.request.cseq.seq);
-          this.context.core.sendAck(ack);
-          this.dialog!.refreshTarget(response);
-          await this.media!.applyAnswer(response.body);
-          this.updateHoldState();
-          return;
+        // A 2xx retransmitted after the first is ACKed again (§13.2.2.4).
+        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.transactions.sendStateless(ack));
+        this.#offerPending = false;
+        const { status, reason } = response;
+        if (isSuccess(status)) {
+          core.sendAck((ack = dialog.createAck(request.cseq.seq)));
+          dialog.refreshTarget(response);
+          await media.applyAnswer(response.body);
+          return this.#updateHold();
         }
-        await this.media!.rollback();
-        if (response.status === 491 && attempt < 3) {
-          // The rollback undid our change too: wait, then make it again on whatever the peer did.
-          await this.sleep(this.glareWaitMs());
-          this.requireEstablished('renegotiate');
-          change();
-          continue;
+        await media.rollback();
+        if (status !== 491 || attempt > 2) {
+          undo(media);
+          const problem = `re-INVITE failed: ${status} ${reason}`;
+          // §14.1: a 481 or 408 to a re-INVITE ends the dialog.
+          if (status === 481 || status === 408) this.bye('failed', problem);
+          throw new RequestFailedError(status, reason, problem);
         }
-        undo();
-        // §14.1: a 481 or 408 to a re-INVITE ends the dialog.
-        if (response.status === 481 || response.status === 408) this.bye('failed', `re-INVITE failed: ${response.status} ${response.reason}`);
-        throw new RequestFailedError(response.status, response.reason, `re-INVITE failed: ${response.status} ${response.reason}`);
+        // Glare. §14.1: the Call-ID owner waits 2.1–4 s, the other side 0–2 s, in units of 10 ms.
+        // The rollback undid our change too: wait, then make it again on whatever the peer did.
+        const outgoing = this.direction === 'outgoing';
+        await core.sleep((outgoing ? 2100 : 0) + Math.floor(core.options.random.float() * (outgoing ? 191 : 201)) * 10);
+        this.#established('renegotiate');
+        change(media);
       }
     } finally {
-      this.offerPending = false;
-      this.changing = false;
+      this.#offerPending = false;
+      this.#changing = false;
     }
   }
 
-  /** §14.1: the Call-ID owner waits 2.1–4 s, the other side 0–2 s, in units of 10 ms. */
-  private glareWaitMs(): number {
-    const units = Math.floor(this.context.core.options.random.float() * (this.direction === 'outgoing' ? 191 : 201));
-    return this.direction === 'outgoing' ? 2100 + units * 10 : units * 10;
-  }
-
-  protected sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.context.core.clock.setTimeout(resolve, ms));
-  }
-
-  protected sendInDialog(request: SipRequest, options: { onLaterSuccess?: (r: SipResponse) => void } = {}) {
+  /** Sends a request in our dialog; its CSeq, and that of a resend with credentials, come from the dialog. */
+  protected sendInDialog(request: SipRequest, onLaterSuccess?: (response: SipResponse) => void): Promise<SendResult> {
     const dialog = this.dialog!;
-    // Allow and Supported in every request we send, in a dialog too (RFC 3261 §20.5, §20.37).
-    this.context.core.addCommonHeaders(request);
-    return this.context.core.send(request, { nextSeq: () => dialog.nextSeq(), onLaterSuccess: options.onLaterSuccess });
+    return this.#core.send(request, { nextSeq: () => dialog.nextSeq(), onLaterSuccess });
   }
 
   // ------------------------------------------------------------------ requests from the peer
 
   /** A request within our dialog (the manager found it by dialog id); `transaction` is absent for ACK. */
   receiveInDialog(request: SipRequest, transaction: ServerTransaction | undefined): void {
+    const ok = this.#ok;
     if (request.method === 'ACK') {
-      this.receiveAck(request);
+      // The ACK for our 2xx (§13.3.1.4) stops its retransmission; it may carry the answer to an offer in a 2xx.
+      if (ok) {
+        this.#stopOk();
+        ok.onAck(request);
+      }
       return;
     }
     if (!transaction) return;
-    if (this.dialog!.receiveRequest(request) === 'out-of-order') {
-      this.context.respond(transaction, 500, 'Out of Order'); // §12.2.2
-      return;
-    }
+    const respond = (status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>) =>
+      void this.#ctx.respond(transaction, status, reason, headers);
+    if (this.dialog!.receiveRequest(request) === 'out-of-order') return respond(500, 'Out of Order'); // §12.2.2
     switch (request.method) {
       case 'BYE':
-        this.context.respond(transaction, 200);
-        this.finish('remote-hangup');
-        return;
+        respond(200);
+        return this.finish('remote-hangup');
       case 'INVITE':
-        void this.receiveReinvite(request, transaction);
-        return;
-      case 'INFO':
-        this.receiveInfo(request, transaction);
-        return;
+        return void this.#receiveReinvite(request, transaction);
+      case 'INFO': {
+        const dtmf = readDtmfRelay(request.body, mediaType(request.contentType));
+        if (!dtmf) return respond(415, undefined, [['Accept', `${DTMF_RELAY}, application/dtmf`]]);
+        respond(200);
+        return this.events.emit('dtmf', { ...dtmf, via: 'info' });
+      }
       case 'REFER':
-        this.receiveRefer(request, transaction);
+        return this.#receiveRefer(request, respond);
+      case 'NOTIFY': {
+        // NOTIFYs of a transfer we asked for; a final 2xx means the peer reached the target, so we
+        // leave. The Event value is a token with parameters, like a media type.
+        if (mediaType(request.header('Event')) !== 'refer') return respond(489, 'Bad Event'); // RFC 6665 §8.2.1
+        respond(200);
+        const progress = sipfragStatus(request.body);
+        if (!progress) return;
+        this.events.emit('transfer-progress', progress);
+        if (this.#transferring && isSuccess(progress.status)) this.bye('transferred');
         return;
-      case 'NOTIFY':
-        this.receiveNotify(request, transaction);
-        return;
+      }
       default:
-        this.context.respond(transaction, 200);
+        respond(200);
     }
-  }
-
-  /** The ACK for our 2xx (§13.3.1.4): stops its retransmission; it may carry the answer to an offer in a 2xx. */
-  protected receiveAck(ack: SipRequest): void {
-    const pending = this.okRetransmission;
-    if (!pending) return;
-    this.stopOkRetransmission();
-    pending.onAck(ack);
   }
 
   /** Sends a 2xx to an INVITE and again at T1, 2T1, ... up to T2 until the ACK; after 64*T1 the dialog ends (§13.3.1.4). */
   protected sendOk(transaction: ServerTransaction, response: SipResponse, onAck: (ack: SipRequest) => void): void {
-    this.stopOkRetransmission();
-    transaction.respond(response);
-    const t1 = 500;
-    const t2 = 4000;
-    const started = this.context.core.clock.now();
-    const retransmit = (interval: number): void => {
-      const pending = this.okRetransmission;
-      if (!pending) return;
-      pending.timer = this.context.core.clock.setTimeout(() => {
-        if (this.context.core.clock.now() - started >= 64 * t1) {
-          this.stopOkRetransmission();
-          this.bye('failed', 'no ACK for the 200 OK');
-          return;
-        }
-        transaction.respond(response);
-        retransmit(Math.min(2 * interval, t2));
+    this.#stopOk();
+    const clock = this.#core.clock;
+    const pending: OkPending = (this.#ok = { onAck });
+    let elapsed = 0;
+    const send = (interval: number): void => {
+      transaction.respond(response);
+      pending.timer = clock.setTimeout(() => {
+        elapsed += interval;
+        if (elapsed < 32000) return send(Math.min(2 * interval, 4000));
+        this.#stopOk();
+        this.bye('failed', 'no ACK for the 200 OK');
       }, interval);
     };
-    this.okRetransmission = { timer: undefined, response, onAck };
-    retransmit(t1);
+    send(500);
   }
 
-  private stopOkRetransmission(): void {
-    if (this.okRetransmission) this.context.core.clock.clearTimeout(this.okRetransmission.timer);
-    this.okRetransmission = undefined;
+  #stopOk(): void {
+    this.#core.clock.clearTimeout(this.#ok?.timer);
+    this.#ok = undefined;
   }
 
   /** A re-INVITE from the peer: glare gets 491 (§14.2), else answer its offer or make one (offer in the 2xx, answer in the ACK). */
-  private async receiveReinvite(request: SipRequest, transaction: ServerTransaction): Promise<void> {
-    if (this.offerPending || this.okRetransmission) {
+  async #receiveReinvite(request: SipRequest, transaction: ServerTransaction): Promise<void> {
+    const media = this.media!;
+    if (this.#offerPending || this.#ok) {
       // §14.2: our own offer is out (491), or our last 2xx is not ACKed yet (500 with Retry-After).
-      this.context.respond(transaction, this.offerPending ? 491 : 500, undefined, this.offerPending ? [] : [['Retry-After', '1']]);
+      this.#ctx.respond(transaction, this.#offerPending ? 491 : 500, undefined, this.#offerPending ? [] : [['Retry-After', '1']]);
       return;
     }
-    const hasOffer = request.body !== '' && mediaType(request.contentType) === 'application/sdp';
-    this.offerPending = true;
+    const offer = sdpOf(request);
+    this.#offerPending = true;
     try {
       this.dialog!.refreshTarget(request);
-      const sdp = hasOffer ? await this.media!.applyOffer(request.body) : await this.media!.createOffer();
-      const ok = responseTo(request, 200, undefined, this.dialog!.localTag);
-      ok.setHeader('Contact', this.context.core.contact());
-      ok.setHeader('Content-Type', SDP);
-      ok.body = sdp;
+      const ok = this.#core.withSdp(responseTo(request, 200, undefined, this.dialog!.localTag), await (offer ? media.applyOffer(offer) : media.createOffer()));
       // Our 2xx goes out over our current flow: the peer now has our fresh target (see recover()).
-      this.recoveryPending = false;
+      this.#recovering = false;
       this.sendOk(transaction, ok, (ack) => {
-        if (!hasOffer && ack.body) void this.media!.applyAnswer(ack.body).then(() => this.updateHoldState(), (error: Error) => this.events.emit('error', error));
+        if (!offer && ack.body) void media.applyAnswer(ack.body).then(() => this.#updateHold(), (error: Error) => this.#error(error));
       });
-      this.updateHoldState();
+      this.#updateHold();
     } catch (error) {
       // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was.
-      this.context.respond(transaction, 488);
-      await this.media!.rollback().catch(() => undefined);
-      this.events.emit('error', error as Error);
+      this.#ctx.respond(transaction, 488);
+      await media.rollback().catch(() => undefined);
+      this.#error(error as Error);
     } finally {
-      this.offerPending = false;
+      this.#offerPending = false;
     }
-  }
-
-  private receiveInfo(request: SipRequest, transaction: ServerTransaction): void {
-    const type = mediaType(request.contentType);
-    const dtmf = readDtmfRelay(request.body, type);
-    if (!dtmf) {
-      this.context.respond(transaction, 415, undefined, [['Accept', `${DTMF_RELAY}, application/dtmf`]]);
-      return;
-    }
-    this.context.respond(transaction, 200);
-    this.events.emit('dtmf', { ...dtmf, via: 'info' });
   }
 
   /** RFC 3515 §2.4.2: the application accepts (202, then NOTIFYs) or the REFER is declined (603). */
-  private receiveRefer(request: SipRequest, transaction: ServerTransaction): void {
+  #receiveRefer(request: SipRequest, respond: (status: number, reason?: string) => void): void {
     const referTo = request.header('Refer-To');
-    if (!referTo) {
-      this.context.respond(transaction, 400, 'Missing Refer-To');
-      return;
-    }
+    if (!referTo) return respond(400, 'Missing Refer-To');
+    // RFC 3515 §2.1: a name-addr or addr-spec.
+    const bracketed = /<([^>]*)>/.exec(referTo);
+    const target = (bracketed ? bracketed[1]! : referTo.split(';')[0]!).trim();
     let decided = false;
-    const target = referToTarget(referTo);
+    const decide = (status: number) => {
+      if (decided) return false;
+      decided = true;
+      respond(status);
+      return true;
+    };
     this.events.emit('refer', {
       target,
       referredBy: request.header('Referred-By'),
-      accept: () => {
-        if (decided) return;
-        decided = true;
-        this.context.respond(transaction, 202);
-        this.startReferredCall(target);
-      },
-      reject: () => {
-        if (decided) return;
-        decided = true;
-        this.context.respond(transaction, 603);
-      },
+      accept: () => decide(202) && this.#callReferred(target),
+      reject: () => void decide(603),
     });
-    if (!decided) this.context.respond(transaction, 603);
+    decide(603);
   }
 
   /** Calls the REFER target and reports its progress to the referrer by NOTIFY (RFC 3515 §2.4.4). */
-  private startReferredCall(target: string): void {
-    const notify = (status: number, reason: string, final: boolean): void => {
-      if (!this.dialog || this.state === 'ended') return;
+  #callReferred(target: string): void {
+    const notify = (status: number, reason: string, final = true): void => {
+      if (!this.dialog || this.#ended) return;
       const request = this.dialog.createRequest('NOTIFY');
       request.setHeader('Event', 'refer');
       request.setHeader('Subscription-State', final ? 'terminated;reason=noresource' : 'active;expires=60');
-      request.setHeader('Contact', this.context.core.contact());
+      request.setHeader('Contact', this.#core.contact());
       request.setHeader('Content-Type', SIPFRAG);
       request.body = sipfragBody(status, reason);
       void this.sendInDialog(request).catch(() => undefined);
     };
     notify(100, 'Trying', false);
-    const call = this.context.callFor(target, this.mediaOptions);
+    const call = this.#ctx.call(target, this.mediaOptions);
     this.events.emit('referred-call', call);
     const offState = call.events.on('state', (state) => {
       if (state !== 'connected') return;
       offState();
-      notify(200, 'OK', true);
+      notify(200, 'OK');
     });
-    call.events.on('ended', (info) => {
+    call.events.on('ended', ({ cause, status, reason }) => {
       offState();
-      if (info.cause !== 'hangup' && info.cause !== 'remote-hangup' && info.cause !== 'transferred') {
-        notify(info.status ?? 500, info.reason ?? info.cause, true);
-      }
+      if (cause !== 'hangup' && cause !== 'remote-hangup' && cause !== 'transferred') notify(status ?? 500, reason ?? cause);
     });
   }
-
-  /** NOTIFYs of a transfer we asked for; a final 2xx means the peer reached the target, so we leave. */
-  private receiveNotify(request: SipRequest, transaction: ServerTransaction): void {
-    const event = (request.header('Event') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (event !== 'refer') {
-      this.context.respond(transaction, 489, 'Bad Event'); // RFC 6665 §8.2.1
-      return;
-    }
-    this.context.respond(transaction, 200);
-    const progress = sipfragStatus(request.body);
-    if (!progress) return;
-    this.events.emit('transfer-progress', progress);
-    if (this.transferring && progress.status >= 200 && progress.status < 300) this.bye('transferred');
-  }
-}
-
-/** The URI of a Refer-To value (RFC 3515 §2.1: a name-addr or addr-spec). */
-function referToTarget(value: string): string {
-  const bracketed = /<([^>]*)>/.exec(value);
-  return (bracketed ? bracketed[1]! : value.split(';')[0]!).trim();
 }

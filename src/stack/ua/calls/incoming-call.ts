@@ -3,7 +3,7 @@ import { Dialog } from '../../dialog/dialog';
 import type { SipRequest, SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
-import { mediaType } from '../capabilities';
+import { sdpOf } from '../ua-core';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallMediaOptions } from './call-types';
@@ -15,92 +15,88 @@ import type { CallMediaOptions } from './call-types';
  */
 export class IncomingCall extends Call {
   readonly direction = 'incoming' as const;
-  readonly invite: SipRequest;
-  private readonly offer: string | undefined;
-  private answering = false;
+  readonly #ctx: CallContext;
+  readonly #offer: string | undefined;
+  #answering = false;
 
   constructor(
     context: CallContext,
-    invite: SipRequest,
+    readonly invite: SipRequest,
     readonly transaction: ServerTransaction,
     firstLocalSeq: number,
   ) {
-    super(context, invite.from, 'incoming', context.mediaDefaults);
-    this.invite = invite;
-    this.offer = invite.body && mediaType(invite.contentType) === 'application/sdp' ? invite.body : undefined;
-    const localTag = context.core.newTag();
-    this.dialog = Dialog.asUas(invite, localTag, true, firstLocalSeq);
-    context.trackDialog(this.dialog, this);
+    super(context, invite.from, 'incoming', context.defaults);
+    this.#ctx = context;
+    this.#offer = sdpOf(invite);
+    context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     // §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us.
-    transaction.respond(this.dialogResponse(180));
+    transaction.respond(this.#response(180));
   }
 
   /**
    * A response that makes (or confirms) the dialog: our To tag, our Contact, and the Record-Route
    * of the INVITE copied as it came (§12.1.1), without which proxies cannot route in the dialog.
    */
-  private dialogResponse(status: number): SipResponse {
+  #response(status: number, sdp?: string): SipResponse {
     const response = responseTo(this.invite, status, undefined, this.dialog!.localTag);
-    if (this.invite.recordRoute.length > 0) response.setHeader('Record-Route', this.invite.recordRoute);
-    response.setHeader('Contact', this.context.core.contact());
-    return response;
+    const recordRoute = this.invite.recordRoute;
+    if (recordRoute[0]) response.setHeader('Record-Route', recordRoute);
+    response.setHeader('Contact', this.#ctx.core.contact());
+    return sdp === undefined ? response : this.#ctx.core.withSdp(response, sdp);
   }
 
   /** Whether the caller offered video. */
   get offersVideo(): boolean {
-    return this.offer !== undefined && /^m=video [1-9]/m.test(this.offer);
+    return /^m=video [1-9]/m.test(this.#offer ?? '');
+  }
+
+  #unanswered(what: string): void {
+    if (this.state !== 'incoming' || this.#answering) throw new StateError(this.state, `cannot ${what} a call in state ${this.state}`);
   }
 
   async answer(options: CallMediaOptions = {}): Promise<void> {
-    if (this.state !== 'incoming' || this.answering) throw new StateError(this.state, `cannot answer a call in state ${this.state}`);
-    this.answering = true;
-    await this.context.holdOthers(this);
-    const media = this.context.createMedia({ ...this.mediaOptions, ...options });
-    this.attachMedia(media);
+    this.#unanswered('answer');
+    this.#answering = true;
+    const ctx = this.#ctx;
+    const offer = this.#offer;
+    await ctx.holdOthers(this);
+    const media = this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
     let sdp: string;
     try {
-      sdp = this.offer !== undefined ? await media.applyOffer(this.offer) : await media.createOffer();
+      sdp = await (offer ? media.applyOffer(offer) : media.createOffer());
     } catch (error) {
-      if (!this.endInfo) {
-        this.context.respond(this.transaction, this.offer !== undefined ? 488 : 500);
+      if (!this.ended) {
+        ctx.respond(this.transaction, offer ? 488 : 500);
         this.finish('failed', undefined, `cannot answer: ${(error as Error).message}`);
       }
       return;
     }
-    if (this.endInfo) return; // canceled while we prepared the answer
-    const ok = this.dialogResponse(200);
-    ok.setHeader('Content-Type', 'application/sdp');
-    ok.body = sdp;
+    if (this.ended) return; // canceled while we prepared the answer
     this.dialog!.confirm();
-    this.sendOk(this.transaction, ok, (ack) => {
+    this.sendOk(this.transaction, this.#response(200, sdp), (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
-      if (this.offer === undefined && ack.body) {
-        void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
-      }
+      if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });
     this.setState('connected');
   }
 
   /** Declines with 603 Decline (or 486 Busy Here). */
   decline(status: 486 | 603 = 603): void {
-    if (this.state !== 'incoming' || this.answering) throw new StateError(this.state, `cannot decline a call in state ${this.state}`);
-    this.context.respond(this.transaction, status);
+    this.#unanswered('decline');
+    this.#ctx.respond(this.transaction, status);
     this.finish('declined', status);
   }
 
   async hangup(): Promise<void> {
-    if (this.endInfo) return;
-    if (this.state === 'incoming' && !this.answering) {
-      this.decline();
-      return;
-    }
+    if (this.ended) return;
+    if (this.state === 'incoming' && !this.#answering) return this.decline();
     this.bye('hangup');
   }
 
   /** §9.2: the caller CANCELed before our final response: the INVITE gets 487. */
   remoteCancel(): void {
-    if (this.endInfo || this.state !== 'incoming') return;
-    this.context.respond(this.transaction, 487);
+    if (this.ended || this.state !== 'incoming') return;
+    this.#ctx.respond(this.transaction, 487);
     this.finish('remote-canceled', 487);
   }
 }
