@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../core/clock';
-import { Emitter } from '../core/emitter';
+import type { Emitter } from '../core/emitter';
 import { SipUri, type NameAddr, type SipResponse } from '../message/message';
 import { unquote } from '../message/scanner';
 import { parseUri } from '../message/uri';
@@ -38,7 +38,7 @@ export class Registration {
   #inFlight: Promise<SendResult> | undefined;
 
   constructor(core: UaCore, options: RegistrationOptions) {
-    this.events = new Emitter((error) => core.logger.error('registration listener failed', error));
+    this.events = core.emitter();
     this.#core = core;
     this.#callId = core.newCallId();
     this.#fromTag = core.newTag();
@@ -138,7 +138,7 @@ export class Registration {
       // Refreshed at the larger of half its life and its life less 30 s.
       this.#retry(Math.max(granted / 2, granted - 30));
       const flowTimer = header('Flow-Timer');
-      if (flowTimer > 0 && Number.isInteger(flowTimer)) core.options.transport.setFlowTimer(flowTimer);
+      if (flowTimer > 0 && Number.isInteger(flowTimer)) core.transport.setFlowTimer(flowTimer);
       this.events.emit('registered', { expires: granted, response });
       return result;
     }

@@ -1,14 +1,16 @@
-import type { DigestAuthenticator } from '../auth';
-import type { Clock } from '../core/clock';
+import { DigestAuthenticator } from '../auth';
+import { realClock, type Clock } from '../core/clock';
+import { Emitter } from '../core/emitter';
 import type { SipStackError } from '../core/errors';
-import type { Logger } from '../core/logger';
-import type { Random } from '../core/random';
+import { noopLogger, type Logger } from '../core/logger';
+import { cryptoRandom, type Random } from '../core/random';
 import { CSeq, NameAddr, SipRequest, SipUri, Via, type SipMessage, type SipResponse, type Uri } from '../message/message';
-import type { ClientTransaction, TransactionLayer } from '../transaction/transaction-layer';
+import { TransactionLayer, type ClientTransaction, type ServerTransaction, type TransactionLayerOptions } from '../transaction/transaction-layer';
+import type { TimerSettings } from '../transaction/timers';
 import { parseUri } from '../message/uri';
 import { responseTo } from '../transaction/requests';
 import type { Transport } from '../transport/transport';
-import { outboundContactParams } from '../transport/outbound';
+import { ensureInstanceId, outboundContactParams } from '../transport/outbound';
 import { ALLOW, SUPPORTED } from './capabilities';
 import { RequestFailedError } from './request-failed-error';
 
@@ -37,16 +39,24 @@ export interface SendOptions {
   nextSeq?(): number;
 }
 
+/** What the user agent is made of: identity, credentials, transport, and the injected clock, randomness and logger. */
 export interface UaCoreOptions {
-  readonly transport: Transport;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly logger: Logger;
-  readonly aor: SipUri;
-  readonly displayName?: string;
-  readonly instanceId: string;
-  readonly userAgent?: string;
-  readonly authenticator?: DigestAuthenticator;
+  /** The address of record, `sip:alice@example.com`. */
+  aor: string | SipUri;
+  displayName?: string;
+  /** The digest user name when it differs from the AOR's user. */
+  authUser?: string;
+  /** The digest password; kept inside the authenticator, never logged. */
+  password?: string;
+  transport: Transport;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** RFC 5626 instance id (`<urn:uuid:…>`); persist it across page loads. A new one by default. */
+  instanceId?: string;
+  /** User-Agent header value; none by default (it tells attackers what to try). */
+  userAgent?: string;
+  timers?: Partial<TimerSettings>;
 }
 
 /** Whether a status is a success (2xx). */
@@ -79,39 +89,78 @@ export function mediaType(contentType: string | undefined): string {
 export class UaCore {
   /** The user part of our Contact URI: random, so it says nothing about the user (RFC 7118 §5). */
   readonly #contactUser: string;
+  readonly #displayName: string | undefined;
+  readonly #userAgent: string | undefined;
+  readonly #instanceId: string;
+  readonly #authenticator: DigestAuthenticator | undefined;
   /**
    * Our public GRUU (RFC 5627 §3.2), once a registrar gave one. It names this instance for as long
    * as it is registered, whichever connection it registered over: a dialog whose Contact is the
    * GRUU can be reached again after a reconnect and re-registration.
    */
   gruu: Uri | undefined;
+  readonly transport: Transport;
   readonly clock: Clock;
+  readonly random: Random;
   readonly logger: Logger;
   readonly aor: SipUri;
+  readonly transactions: TransactionLayer;
 
-  constructor(
-    readonly options: UaCoreOptions,
-    readonly transactions: TransactionLayer,
-  ) {
-    this.#contactUser = options.random.token(8).toLowerCase();
-    this.clock = options.clock;
-    this.logger = options.logger;
-    this.aor = options.aor;
+  /** Requests that made a server transaction, and ACKs for 2xx (no transaction), go to the handlers. */
+  constructor(options: UaCoreOptions, onRequest: TransactionLayerOptions['onRequest'], onAck: TransactionLayerOptions['onAck']) {
+    const { transport, clock = realClock, random = cryptoRandom, logger = noopLogger, password } = options;
+    const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
+    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the address of record must be a sip: or sips: URI with a user: ${String(options.aor)}`);
+    this.transport = transport;
+    this.clock = clock;
+    this.random = random;
+    this.logger = logger;
+    this.aor = aor;
+    this.#displayName = options.displayName || undefined;
+    this.#userAgent = options.userAgent;
+    this.#instanceId = ensureInstanceId(options.instanceId, random);
+    this.#contactUser = random.token(8).toLowerCase();
+    this.#authenticator = password
+      ? new DigestAuthenticator({ username: aor.user, password, authUser: options.authUser || undefined, random: () => random.token(24) })
+      : undefined;
+    this.transactions = new TransactionLayer({
+      transport,
+      clock,
+      random,
+      logger,
+      timers: options.timers,
+      onRequest,
+      onAck,
+      onStrayResponse: (response) => logger.debug(`stray ${response.status} for ${response.cseq.method} dropped`),
+    });
+  }
+
+  /** An event emitter whose failing listeners are logged, not thrown into the stack. */
+  emitter<Events extends { [Name in keyof Events]: unknown[] }>(): Emitter<Events> {
+    return new Emitter((error, event) => this.logger.error(`a "${String(event)}" listener failed`, error));
+  }
+
+  /** Answers a request in its server transaction (§8.2.6), with a To tag on anything but 100. */
+  respond(transaction: ServerTransaction, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): SipResponse {
+    const response = responseTo(transaction.request, status, reason, status > 100 ? this.newTag() : undefined);
+    for (const [name, value] of headers) response.addHeader(name, value);
+    transaction.respond(response);
+    return response;
   }
 
   /** A From or To tag (§19.3: at least 32 bits of randomness). */
   newTag(): string {
-    return this.options.random.token(10);
+    return this.random.token(10);
   }
 
   /** A Call-ID (§8.1.1.4: globally unique; random is enough, no host needed). */
   newCallId(): string {
-    return this.options.random.token(22);
+    return this.random.token(22);
   }
 
   /** Whether the transport is connected now. */
   get connected(): boolean {
-    return this.options.transport.state === 'connected';
+    return this.transport.state === 'connected';
   }
 
   /** Resolves after `ms` milliseconds of the injected clock. */
@@ -130,7 +179,7 @@ export class UaCore {
         off();
         reject(new RequestFailedError(503, `not connected within ${timeoutMs} ms`));
       }, Math.max(0, timeoutMs));
-      const off = this.options.transport.onStateChange((state) => {
+      const off = this.transport.onStateChange((state) => {
         if (state !== 'connected') return;
         this.clock.clearTimeout(timer);
         off();
@@ -148,7 +197,7 @@ export class UaCore {
 
   /** Our address with the display name, as From of our requests. */
   localAddress(tag?: string): NameAddr {
-    const address = new NameAddr(this.aor, { displayName: this.options.displayName || undefined });
+    const address = new NameAddr(this.aor, { displayName: this.#displayName });
     return tag ? address.withTag(tag) : address;
   }
 
@@ -160,14 +209,14 @@ export class UaCore {
   contact(forRegister = false): NameAddr {
     // RFC 5627 §4.3: dialog-forming requests and responses carry the GRUU as Contact.
     if (!forRegister && this.gruu) return new NameAddr(this.gruu);
-    const outbound = outboundContactParams(this.options);
-    const uri = new SipUri({ user: this.#contactUser, host: this.options.transport.viaHost, params: outbound.uriParams });
+    const outbound = outboundContactParams({ instanceId: this.#instanceId });
+    const uri = new SipUri({ user: this.#contactUser, host: this.transport.viaHost, params: outbound.uriParams });
     return new NameAddr(uri, { params: forRegister ? outbound.headerParams : undefined });
   }
 
   /** Whether a Contact URI is ours: the registrar echoes every binding of the AOR. */
   isOurContact(uri: Uri): boolean {
-    return uri instanceof SipUri && uri.user === this.#contactUser && uri.host === this.options.transport.viaHost;
+    return uri instanceof SipUri && uri.user === this.#contactUser && uri.host === this.transport.viaHost;
   }
 
   /**
@@ -194,7 +243,7 @@ export class UaCore {
 
   /** Puts a new top Via with a fresh branch on a request about to start a client transaction (§8.1.1.7). */
   #stampVia(request: SipRequest): void {
-    const transport = this.options.transport;
+    const transport = this.transport;
     request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, branch: this.transactions.newBranch() }));
   }
 
@@ -214,7 +263,7 @@ export class UaCore {
       request.setHeader('Allow', ALLOW);
       request.setHeader('Supported', SUPPORTED);
     }
-    if (this.options.userAgent) request.setHeader('User-Agent', this.options.userAgent);
+    if (this.#userAgent) request.setHeader('User-Agent', this.#userAgent);
   }
 
   /**
@@ -225,7 +274,7 @@ export class UaCore {
    * User-Agent (in a dialog too).
    */
   async send(request: SipRequest, options: SendOptions = {}): Promise<SendResult> {
-    const authenticator = this.options.authenticator;
+    const authenticator = this.#authenticator;
     const digestRequest = () => ({ method: request.method, uri: request.uri.toString(), body: request.bodyBytes });
     this.#addCommonHeaders(request);
     // RFC 3261 §22.3: credentials accepted once may be sent with later requests to the same realm,

@@ -1,48 +1,25 @@
-import { DigestAuthenticator } from '../auth';
-import { realClock, type Clock } from '../core/clock';
-import { Emitter } from '../core/emitter';
-import { noopLogger, type Logger } from '../core/logger';
-import { cryptoRandom, type Random } from '../core/random';
+import type { Emitter } from '../core/emitter';
 import { parseMessage } from '../message/parser';
 import { SipParseError } from '../message/sip-parse-error';
-import { NameAddr, SipUri, isRequest, type SipRequest, type SipResponse, type Uri } from '../message/message';
-import { parseUri } from '../message/uri';
+import { isRequest, type NameAddr, type SipRequest, type SipResponse, type Uri } from '../message/message';
 import { responseTo } from '../transaction/requests';
-import { TransactionLayer, type ServerTransaction } from '../transaction/transaction-layer';
-import type { TimerSettings } from '../transaction/timers';
-import { ensureInstanceId } from '../transport/outbound';
-import type { Transport, TransportState, TransportStateInfo } from '../transport/transport';
+import type { ServerTransaction } from '../transaction/transaction-layer';
+import type { TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
 import { ACCEPT, ALLOW, MESSAGE_TYPES, SUPPORTED, listed } from './capabilities';
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
-import { UaCore, isSuccess, mediaType, type SendResult } from './ua-core';
+import { UaCore, isSuccess, mediaType, type SendResult, type UaCoreOptions } from './ua-core';
 import { CallManager, type CallManagerOptions } from './calls/call-manager';
 import type { Call } from './calls/call';
 import type { IncomingCall } from './calls/incoming-call';
 import type { OutgoingCall } from './calls/outgoing-call';
 import type { CallMediaOptions } from './calls/call-types';
 
-export interface UserAgentOptions {
-  /** The address of record, `sip:alice@example.com`. */
-  aor: string | SipUri;
-  displayName?: string;
-  /** The digest user name when it differs from the AOR's user. */
-  authUser?: string;
-  /** The digest password; kept inside the authenticator, never logged. */
-  password?: string;
-  transport: Transport;
-  clock?: Clock;
-  random?: Random;
-  logger?: Logger;
-  /** RFC 5626 instance id (`<urn:uuid:…>`); persist it across page loads. A new one by default. */
-  instanceId?: string;
-  /** User-Agent header value; none by default (it tells attackers what to try). */
-  userAgent?: string;
+export interface UserAgentOptions extends UaCoreOptions {
   /** Requested registration lifetime in seconds (600). */
   registerExpires?: number;
-  timers?: Partial<TimerSettings>;
   /** How long a MESSAGE waits for a connection before it fails (30 s). */
   messageQueueTimeoutMs?: number;
   /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
@@ -84,8 +61,6 @@ export class UserAgent {
   readonly core: UaCore;
   readonly registration: Registration;
   readonly #calls: CallManager | undefined;
-  readonly #transport: Transport;
-  readonly #logger: Logger;
   readonly #handlers: RequestHandler[] = [];
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
@@ -93,45 +68,19 @@ export class UserAgent {
   #stopped = false;
 
   constructor(options: UserAgentOptions) {
-    const { clock = realClock, random = cryptoRandom, logger = noopLogger, transport, password } = options;
-    this.#logger = logger;
-    const events = (this.events = new Emitter<UserAgentEvents>((error, event) => logger.error(`a "${String(event)}" listener failed`, error)));
-    this.#transport = transport;
-    this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
-    const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
-    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the address of record must be a sip: or sips: URI with a user: ${String(options.aor)}`);
-    const transactions = new TransactionLayer({
-      transport,
-      clock,
-      random,
-      logger,
-      timers: options.timers,
-      onRequest: (request, transaction) => this.#receiveRequest(request, transaction),
-      onAck: (ack) => this.#dispatch(ack),
-      onStrayResponse: (response) => logger.debug(`stray ${response.status} for ${response.cseq.method} dropped`),
-    });
     const core = (this.core = new UaCore(
-      {
-        transport,
-        clock,
-        random,
-        logger,
-        aor,
-        displayName: options.displayName,
-        instanceId: ensureInstanceId(options.instanceId, random),
-        userAgent: options.userAgent,
-        authenticator: password
-          ? new DigestAuthenticator({ username: aor.user, password, authUser: options.authUser || undefined, random: () => random.token(24) })
-          : undefined,
-      },
-      transactions,
+      options,
+      (request, transaction) => this.#receiveRequest(request, transaction),
+      (ack) => this.#dispatch(ack),
     ));
+    const events = (this.events = core.emitter());
+    this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600 }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
     registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
     if (options.calls) this.#calls = new CallManager(this, options.calls, (call) => events.emit('incoming-call', call));
-    this.#off = [transport.onMessage((text) => this.#receive(text)), transport.onStateChange((state, info) => this.#transportChanged(state, info))];
+    this.#off = [core.transport.onMessage((text) => this.#receive(text)), core.transport.onStateChange((state, info) => this.#transportChanged(state, info))];
   }
 
   get registered(): boolean {
@@ -149,7 +98,7 @@ export class UserAgent {
    * because its candidate pairs may be gone (RFC 8445 §9), without waiting for ICE to fail.
    */
   networkChanged(): void {
-    this.#transport.networkChanged();
+    this.core.transport.networkChanged();
     this.#calls?.networkChanged();
   }
 
@@ -162,7 +111,7 @@ export class UserAgent {
   /** Connects the transport (and keeps it connected); resolves once connected the first time. */
   start(): Promise<void> {
     this.#stopped = false;
-    return this.#transport.connect();
+    return this.core.transport.connect();
   }
 
   /** Unregisters when registered, then disconnects; ends every transaction. */
@@ -173,7 +122,7 @@ export class UserAgent {
     if (this.registration.state !== 'unregistered' && this.core.connected) await this.registration.unregister().catch(() => undefined);
     this.registration.dispose();
     this.core.transactions.terminateAll();
-    await this.#transport.disconnect('user agent stopped');
+    await this.core.transport.disconnect('user agent stopped');
     for (const off of this.#off.splice(0)) off();
   }
 
@@ -225,11 +174,8 @@ export class UserAgent {
   }
 
   /** Answers a request in its server transaction (§8.2.6), with a To tag on anything but 100. */
-  respond(transaction: ServerTransaction, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): SipResponse {
-    const response = responseTo(transaction.request, status, reason, status > 100 ? this.core.newTag() : undefined);
-    for (const [name, value] of headers) response.addHeader(name, value);
-    transaction.respond(response);
-    return response;
+  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse {
+    return this.core.respond(transaction, status, reason, headers);
   }
 
   #transportChanged(state: TransportState, info: TransportStateInfo): void {
@@ -256,9 +202,9 @@ export class UserAgent {
   /** Sends raw text, logging (not throwing) when the transport refuses it. */
   #trySend(text: string): void {
     try {
-      this.#transport.send(text);
+      this.core.transport.send(text);
     } catch (error) {
-      this.#logger.warn(`could not answer a bad message: ${(error as Error).message}`);
+      this.core.logger.warn(`could not answer a bad message: ${(error as Error).message}`);
     }
   }
 
@@ -270,7 +216,7 @@ export class UserAgent {
     } catch (caught) {
       // Only SipParseError is expected; anything else is a parser bug, still never a crash here.
       const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
-      if (error !== caught) this.#logger.error('the parser threw something other than SipParseError', caught);
+      if (error !== caught) this.core.logger.error('the parser threw something other than SipParseError', caught);
       const answer = badRequestResponse(text, error.message, this.core.newTag());
       if (answer) this.#trySend(answer);
       this.#badMessage(error, answer !== undefined);
@@ -280,13 +226,13 @@ export class UserAgent {
     try {
       if (isRequest(message)) transactions.receiveRequest(message);
       // §18.1.2: a response whose top Via is not ours was not meant for us.
-      else if (message.via[0]?.host === this.#transport.viaHost) transactions.receiveResponse(message);
+      else if (message.via[0]?.host === this.core.transport.viaHost) transactions.receiveResponse(message);
       else this.#badMessage(new Error(`response ${message.status} with a foreign top Via dropped`), false);
     } catch (caught) {
       // Some header fields (Route, Record-Route) are parsed when first read, so a malformed one
       // shows up while the message is being handled. A request gets its 400 then (§8.2).
       const error = caught instanceof Error ? caught : new Error(String(caught));
-      if (!(caught instanceof SipParseError)) this.#logger.error('handling a SIP message failed', caught);
+      if (!(caught instanceof SipParseError)) this.core.logger.error('handling a SIP message failed', caught);
       let answered = false;
       if (isRequest(message) && message.method !== 'ACK') {
         const reason = error.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
@@ -294,10 +240,10 @@ export class UserAgent {
           // Through its transaction when one was made already, so that it ends properly.
           const transaction = transactions.serverTransactionFor(message);
           if (transaction) this.respond(transaction, 400, reason);
-          else this.#transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
+          else this.core.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
           answered = true;
         } catch (sendError) {
-          this.#logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
+          this.core.logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
         }
       }
       this.#badMessage(error, answered);

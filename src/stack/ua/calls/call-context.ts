@@ -1,6 +1,4 @@
 import type { Dialog } from '../../dialog/dialog';
-import type { ServerTransaction } from '../../transaction/transaction-layer';
-import type { SipResponse } from '../../message/message';
 import type { MediaSession, MediaSessionOptions } from '../media-session';
 import type { UaCore } from '../ua-core';
 import type { CallMediaOptions } from './call-types';
@@ -9,8 +7,6 @@ import type { OutgoingCall } from './outgoing-call';
 /** What a call needs from the user agent around it (the call manager), kept narrow so calls stay testable. */
 export interface CallContext {
   readonly core: UaCore;
-  /** Answers a request in its server transaction (a To tag is added, §8.2.6.2). */
-  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse;
   createMedia(options: CallMediaOptions): MediaSession;
   readonly defaults: Pick<MediaSessionOptions, 'audio' | 'video'>;
   /** The dialog of a call is now confirmed or early: route its requests to it. */

@@ -1,5 +1,5 @@
 import { dialogKey, type Dialog } from '../../dialog/dialog';
-import type { SipRequest, SipResponse } from '../../message/message';
+import type { SipRequest } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import type { MediaSession, MediaSessionFactory, MediaSessionOptions } from '../media-session';
 import { mediaType, type UaCore } from '../ua-core';
@@ -26,14 +26,12 @@ export interface CallManagerOptions {
 export class CallManager implements CallContext {
   readonly #live = new Set<Call>();
   readonly #byDialog = new Map<string, Call>();
-  readonly #ua: UserAgent;
   readonly #options: CallManagerOptions;
   readonly #onIncoming: (call: IncomingCall) => void;
   readonly core: UaCore;
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
 
   constructor(ua: UserAgent, options: CallManagerOptions, onIncoming: (call: IncomingCall) => void) {
-    this.#ua = ua;
     this.#options = options;
     this.#onIncoming = onIncoming;
     this.core = ua.core;
@@ -52,10 +50,6 @@ export class CallManager implements CallContext {
     this.#live.add(call);
     void call.start().catch((error: Error) => call.events.emit('error', error));
     return call;
-  }
-
-  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse {
-    return this.#ua.respond(transaction, status, reason, headers);
   }
 
   createMedia(choice: CallMediaOptions): MediaSession {
@@ -110,16 +104,16 @@ export class CallManager implements CallContext {
       const invite = this.core.transactions.findInviteFor(request);
       const call = [...this.#live].find((c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite);
       if (!call) return false;
-      this.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
+      this.core.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
       call.remoteCancel();
       return true;
     }
     if (request.method !== 'INVITE') return false;
     if (request.body && mediaType(request.contentType) !== 'application/sdp') {
-      this.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
+      this.core.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
       return true;
     }
-    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.options.random.float() * 0x7fff));
+    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff));
     this.#live.add(call);
     this.#onIncoming(call);
     return true;

@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../core/clock';
-import { Emitter } from '../../core/emitter';
+import type { Emitter } from '../../core/emitter';
 import { StateError } from '../../core/errors';
 import type { Dialog } from '../../dialog/dialog';
 import { NameAddr, type SipRequest, type SipResponse } from '../../message/message';
@@ -66,7 +66,7 @@ export abstract class Call {
   ) {
     const core = (this.#core = context.core);
     this.#ctx = context;
-    this.events = new Emitter((error) => core.logger.error('a call listener failed', error));
+    this.events = core.emitter();
     this.remote = { uri: remote.uri.toString(), displayName: remote.displayName };
     this.#state = initial;
   }
@@ -189,7 +189,7 @@ export abstract class Call {
     // the caller goes first and the callee waits 0.5–1 s, and skips its own re-INVITE when it has
     // answered the caller's meanwhile.
     this.#recovering = true;
-    if (this.direction === 'incoming') await core.sleep(500 + core.options.random.float() * 500);
+    if (this.direction === 'incoming') await core.sleep(500 + core.random.float() * 500);
     // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
     for (let attempt = 1; this.#recovering && !this.#ended; attempt++) {
       const restart = this.#iceRestart;
@@ -321,7 +321,7 @@ export abstract class Call {
         // Glare. §14.1: the Call-ID owner waits 2.1–4 s, the other side 0–2 s, in units of 10 ms.
         // The rollback undid our change too: wait, then make it again on whatever the peer did.
         const outgoing = this.direction === 'outgoing';
-        await core.sleep((outgoing ? 2100 : 0) + Math.floor(core.options.random.float() * (outgoing ? 191 : 201)) * 10);
+        await core.sleep((outgoing ? 2100 : 0) + Math.floor(core.random.float() * (outgoing ? 191 : 201)) * 10);
         this.#established('renegotiate');
         change(media);
       }
@@ -352,7 +352,7 @@ export abstract class Call {
     }
     if (!transaction) return;
     const respond = (status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>) =>
-      void this.#ctx.respond(transaction, status, reason, headers);
+      void this.#core.respond(transaction, status, reason, headers);
     if (this.dialog!.receiveRequest(request) === 'out-of-order') return respond(500, 'Out of Order'); // §12.2.2
     switch (request.method) {
       case 'BYE':
@@ -412,7 +412,7 @@ export abstract class Call {
     const media = this.media!;
     if (this.#offerPending || this.#ok) {
       // §14.2: our own offer is out (491), or our last 2xx is not ACKed yet (500 with Retry-After).
-      this.#ctx.respond(transaction, this.#offerPending ? 491 : 500, undefined, this.#offerPending ? [] : [['Retry-After', '1']]);
+      this.#core.respond(transaction, this.#offerPending ? 491 : 500, undefined, this.#offerPending ? [] : [['Retry-After', '1']]);
       return;
     }
     const offer = sdpOf(request);
@@ -428,7 +428,7 @@ export abstract class Call {
       this.#updateHold();
     } catch (error) {
       // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was.
-      this.#ctx.respond(transaction, 488);
+      this.#core.respond(transaction, 488);
       await media.rollback().catch(() => undefined);
       this.#error(error as Error);
     } finally {

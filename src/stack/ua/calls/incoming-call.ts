@@ -66,7 +66,7 @@ export class IncomingCall extends Call {
       sdp = await (offer ? media.applyOffer(offer) : media.createOffer());
     } catch (error) {
       if (!this.ended) {
-        ctx.respond(this.transaction, offer ? 488 : 500);
+        ctx.core.respond(this.transaction, offer ? 488 : 500);
         this.finish('failed', undefined, `cannot answer: ${(error as Error).message}`);
       }
       return;
@@ -83,7 +83,7 @@ export class IncomingCall extends Call {
   /** Declines with 603 Decline (or 486 Busy Here). */
   decline(status: 486 | 603 = 603): void {
     this.#unanswered('decline');
-    this.#ctx.respond(this.transaction, status);
+    this.#ctx.core.respond(this.transaction, status);
     this.finish('declined', status);
   }
 
@@ -96,7 +96,7 @@ export class IncomingCall extends Call {
   /** §9.2: the caller CANCELed before our final response: the INVITE gets 487. */
   remoteCancel(): void {
     if (this.ended || this.state !== 'incoming') return;
-    this.#ctx.respond(this.transaction, 487);
+    this.#ctx.core.respond(this.transaction, 487);
     this.finish('remote-canceled', 487);
   }
 }
