@@ -110,7 +110,7 @@ export class UaCore {
   constructor(options: UaCoreOptions, onRequest: TransactionLayerOptions['onRequest'], onAck: TransactionLayerOptions['onAck']) {
     const { transport, clock = realClock, random = cryptoRandom, logger = noopLogger, password } = options;
     const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
-    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the address of record must be a sip: or sips: URI with a user: ${String(options.aor)}`);
+    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the AOR must be a sip: URI with a user: ${String(options.aor)}`);
     this.transport = transport;
     this.clock = clock;
     this.random = random;

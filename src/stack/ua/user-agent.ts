@@ -104,7 +104,7 @@ export class UserAgent {
 
   /** Places a call to `target` (`bob`, `bob@example.com`, `sip:…`); needs `calls` enabled. */
   call(target: string, options?: CallMediaOptions): OutgoingCall {
-    if (!this.#calls) throw new TypeError('calls are not enabled: pass the `calls` option with a media session factory');
+    if (!this.#calls) throw new TypeError('calls are not enabled (no `calls` option)');
     return this.#calls.call(target, options);
   }
 
@@ -216,7 +216,7 @@ export class UserAgent {
     } catch (caught) {
       // Only SipParseError is expected; anything else is a parser bug, still never a crash here.
       const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
-      if (error !== caught) this.core.logger.error('the parser threw something other than SipParseError', caught);
+      if (error !== caught) this.core.logger.error('the parser threw a non-SipParseError', caught);
       const answer = badRequestResponse(text, error.message, this.core.newTag());
       if (answer) this.#trySend(answer);
       this.#badMessage(error, answer !== undefined);
@@ -227,7 +227,7 @@ export class UserAgent {
       if (isRequest(message)) transactions.receiveRequest(message);
       // §18.1.2: a response whose top Via is not ours was not meant for us.
       else if (message.via[0]?.host === this.core.transport.viaHost) transactions.receiveResponse(message);
-      else this.#badMessage(new Error(`response ${message.status} with a foreign top Via dropped`), false);
+      else this.#badMessage(new Error(`response ${message.status} with another's top Via dropped`), false);
     } catch (caught) {
       // Some header fields (Route, Record-Route) are parsed when first read, so a malformed one
       // shows up while the message is being handled. A request gets its 400 then (§8.2).
@@ -243,7 +243,7 @@ export class UserAgent {
           else this.core.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
           answered = true;
         } catch (sendError) {
-          this.core.logger.warn(`could not answer a bad request: ${(sendError as Error).message}`);
+          this.core.logger.warn(`could not answer a bad message: ${(sendError as Error).message}`);
         }
       }
       this.#badMessage(error, answered);

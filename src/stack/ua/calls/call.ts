@@ -235,7 +235,7 @@ export abstract class Call {
     const { mode = 'auto', duration = 100 } = options;
     if (mode === 'rfc4733' || (mode === 'auto' && this.media?.canSendRfc4733())) {
       if (this.media?.sendDtmf(digits, { duration, gap: options.gap })) return Promise.resolve();
-      if (mode === 'rfc4733') return Promise.reject(new StateError(this.#state, 'RFC 4733 DTMF was not negotiated for this call'));
+      if (mode === 'rfc4733') return Promise.reject(new StateError(this.#state, 'RFC 4733 DTMF not negotiated'));
     }
     const send = async (): Promise<void> => {
       for (const digit of digits) {
@@ -288,7 +288,7 @@ export abstract class Call {
    */
   async #renegotiate(change: (media: MediaSession) => void, undo: (media: MediaSession) => void, offerOptions?: OfferOptions): Promise<void> {
     this.#established('renegotiate');
-    if (this.#changing) throw new StateError(this.#state, 'another offer/answer exchange is in progress');
+    if (this.#changing) throw new StateError(this.#state, 'an offer/answer exchange is in progress');
     this.#changing = true;
     const core = this.#core;
     const media = this.media!;
