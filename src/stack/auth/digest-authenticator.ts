@@ -7,7 +7,8 @@
  * and out of messages. Credentials never leave this object except as digests: no method logs, and
  * no message or result holds the username or the password.
  */
-import { bytesToHex, randomBytes } from '@noble/hashes/utils';
+import { toHex } from '../core/hex';
+import { cryptoRandom } from '../core/random';
 import { parseAuthHeader, serializeAuthHeader } from '../message/auth-header';
 import { SipParseError } from '../message/sip-parse-error';
 import { readDigestChallenge } from './digest-challenge';
@@ -26,7 +27,7 @@ export interface DigestAuthenticatorOptions {
   /**
    * Returns a fresh unpredictable string for each cnonce (RFC 7616 §3.4), printable ASCII without
    * `"` or `\`. Injected so tests are repeatable; the default is 128 bits from
-   * `globalThis.crypto.getRandomValues` (through @noble/hashes), as hex.
+   * `globalThis.crypto.getRandomValues` (the stack's cryptoRandom), as hex.
    */
   readonly random?: () => string;
 }
@@ -319,7 +320,7 @@ export class DigestAuthenticator {
 }
 
 function randomCnonce(): string {
-  return bytesToHex(randomBytes(16));
+  return toHex(cryptoRandom.bytes(16));
 }
 
 function realmKey(kind: DigestAuthKind, realm: string): string {
