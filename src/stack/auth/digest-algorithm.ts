@@ -1,13 +1,10 @@
 /**
  * The digest algorithms of the IANA "Hash Algorithms for HTTP Digest Authentication" registry
- * (RFC 7616 §6.1) that SIP may use (RFC 8760 §2.1). WebCrypto has no MD5 and is asynchronous, so
- * all three hashes come from @noble/hashes, which is audited and runs in browsers and Node alike.
- * Only the hash functions are imported: noble's hash functions take a string as UTF-8 themselves
- * (@noble/hashes 1.x `Input`), and the hex and random helpers are the stack's own small ones.
+ * (RFC 7616 §6.1) that SIP may use (RFC 8760 §2.1), on the hash functions of ./hashes (why not
+ * WebCrypto or a library: see there).
  */
-import { md5 } from '@noble/hashes/legacy';
-import { sha256, sha512_256 } from '@noble/hashes/sha2';
-import { toHex } from '../core/hex';
+import { utf8Encode } from '../message/utf8';
+import { md5, sha256, sha512_256 } from './hashes';
 
 export type DigestAlgorithmName =
   | 'MD5'
@@ -36,8 +33,9 @@ for (const [strength, base, hash] of [
   [3, 'SHA-512-256', sha512_256],
 ] as const) {
   for (const name of [base, `${base}-sess`] as const) {
-    // A string is hashed as UTF-8 (RFC 7616 §3.4, charset) by noble itself.
-    ALGORITHMS.set(name.toLowerCase(), { name, session: name !== base, strength, hex: (data) => toHex(hash(data)) });
+    // A string is hashed as UTF-8 (RFC 7616 §3.4, charset).
+    const hex = (data: string | Uint8Array) => hash(typeof data === 'string' ? utf8Encode(data) : data);
+    ALGORITHMS.set(name.toLowerCase(), { name, session: name !== base, strength, hex });
   }
 }
 
