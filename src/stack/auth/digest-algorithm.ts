@@ -1,11 +1,10 @@
 /**
  * The digest algorithms of the IANA "Hash Algorithms for HTTP Digest Authentication" registry
- * (RFC 7616 §6.1) that SIP may use (RFC 8760 §2.1). WebCrypto has no MD5 and is asynchronous, so
- * all three hashes come from @noble/hashes, which is audited and runs in browsers and Node alike.
+ * (RFC 7616 §6.1) that SIP may use (RFC 8760 §2.1), on the hash functions of ./hashes (why not
+ * WebCrypto or a library: see there).
  */
-import { md5 } from '@noble/hashes/legacy';
-import { sha256, sha512_256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { utf8Encode } from '../message/utf8';
+import { md5, sha256, sha512_256 } from './hashes';
 
 export type DigestAlgorithmName =
   | 'MD5'
@@ -26,27 +25,19 @@ export interface DigestAlgorithm {
   hex(data: string | Uint8Array): string;
 }
 
-type HashFunction = (data: Uint8Array) => Uint8Array;
-
-function algorithm(name: DigestAlgorithmName, hash: HashFunction, strength: number): DigestAlgorithm {
-  return {
-    name,
-    session: name.endsWith('-sess'),
-    strength,
-    hex: (data) => bytesToHex(hash(typeof data === 'string' ? utf8ToBytes(data) : data)),
-  };
+/** Each hash with its "-sess" variant; strength is the rank (1 = MD5). */
+const ALGORITHMS = new Map<string, DigestAlgorithm>();
+for (const [strength, base, hash] of [
+  [1, 'MD5', md5],
+  [2, 'SHA-256', sha256],
+  [3, 'SHA-512-256', sha512_256],
+] as const) {
+  for (const name of [base, `${base}-sess`] as const) {
+    // A string is hashed as UTF-8 (RFC 7616 §3.4, charset).
+    const hex = (data: string | Uint8Array) => hash(typeof data === 'string' ? utf8Encode(data) : data);
+    ALGORITHMS.set(name.toLowerCase(), { name, session: name !== base, strength, hex });
+  }
 }
-
-const ALGORITHMS: ReadonlyMap<string, DigestAlgorithm> = new Map(
-  [
-    algorithm('MD5', md5, 1),
-    algorithm('MD5-sess', md5, 1),
-    algorithm('SHA-256', sha256, 2),
-    algorithm('SHA-256-sess', sha256, 2),
-    algorithm('SHA-512-256', sha512_256, 3),
-    algorithm('SHA-512-256-sess', sha512_256, 3),
-  ].map((entry) => [entry.name.toLowerCase(), entry]),
-);
 
 /**
  * The algorithm a challenge's `algorithm` parameter names, compared case-insensitively as servers

@@ -7,7 +7,8 @@
  * and out of messages. Credentials never leave this object except as digests: no method logs, and
  * no message or result holds the username or the password.
  */
-import { bytesToHex, randomBytes } from '@noble/hashes/utils';
+import { toHex } from '../core/hex';
+import { cryptoRandom } from '../core/random';
 import { parseAuthHeader, serializeAuthHeader } from '../message/auth-header';
 import { SipParseError } from '../message/sip-parse-error';
 import { readDigestChallenge } from './digest-challenge';
@@ -26,7 +27,7 @@ export interface DigestAuthenticatorOptions {
   /**
    * Returns a fresh unpredictable string for each cnonce (RFC 7616 §3.4), printable ASCII without
    * `"` or `\`. Injected so tests are repeatable; the default is 128 bits from
-   * `globalThis.crypto.getRandomValues` (through @noble/hashes), as hex.
+   * `globalThis.crypto.getRandomValues` (the stack's cryptoRandom), as hex.
    */
   readonly random?: () => string;
 }
@@ -176,7 +177,7 @@ export class DigestAuthenticator {
     const candidates: Candidate[] = [];
     for (const kind of ['proxy', 'www'] as const) {
       const values = (kind === 'www' ? challenges.wwwAuthenticate : challenges.proxyAuthenticate) ?? [];
-      for (const challenge of this.readChallenges(kind, values, ignored, problems)) {
+      for (const challenge of this.#readChallenges(kind, values, ignored, problems)) {
         candidates.push({ kind, challenge });
       }
     }
@@ -200,7 +201,7 @@ export class DigestAuthenticator {
       const { kind, challenge } = candidate;
       const state: RealmState = { kind, challenge, nonceCount: 0 };
       this.#realms.set(realmKey(kind, challenge.realm), state);
-      headers.push(this.answer(state, request));
+      headers.push(this.#answer(state, request));
       const round = (answeredBefore(candidate)?.round ?? 0) + 1;
       answers.push({ kind, realm: challenge.realm, nonce: challenge.nonce, fresh: true, round });
     }
@@ -210,7 +211,7 @@ export class DigestAuthenticator {
       if (answers.some((a) => a.kind === carried.kind && a.realm === carried.realm)) continue;
       const state = this.#realms.get(realmKey(carried.kind, carried.realm));
       if (state === undefined) continue;
-      headers.push(this.answer(state, request));
+      headers.push(this.#answer(state, request));
       answers.push({ ...carried, nonce: state.challenge.nonce, fresh: false });
     }
     return { ok: true, headers, attempt: { answers }, ignored };
@@ -225,7 +226,7 @@ export class DigestAuthenticator {
     const headers: AuthorizationHeader[] = [];
     const answers: DigestAnswer[] = [];
     for (const state of this.#realms.values()) {
-      headers.push(this.answer(state, request));
+      headers.push(this.#answer(state, request));
       const { realm, nonce } = state.challenge;
       answers.push({ kind: state.kind, realm, nonce, fresh: false, round: 0 });
     }
@@ -237,7 +238,7 @@ export class DigestAuthenticator {
     this.#realms.clear();
   }
 
-  private readChallenges(
+  #readChallenges(
     kind: DigestAuthKind,
     values: readonly string[],
     ignored: string[],
@@ -268,14 +269,14 @@ export class DigestAuthenticator {
     return found;
   }
 
-  private answer(state: RealmState, request: DigestRequest): AuthorizationHeader {
+  #answer(state: RealmState, request: DigestRequest): AuthorizationHeader {
     const { challenge } = state;
     const { algorithm, qop, realm, nonce } = challenge;
     state.nonceCount += 1;
     // RFC 7616 §3.4: nc counts the requests sent with this nonce, as 8 hex digits.
     const nc = qop === undefined ? undefined : state.nonceCount.toString(16).padStart(8, '0');
     // A "-sess" A1 needs a cnonce even in the qop-less form (RFC 7616 §3.4.2).
-    const cnonce = qop !== undefined || algorithm.session ? this.nextCnonce() : undefined;
+    const cnonce = qop !== undefined || algorithm.session ? this.#nextCnonce() : undefined;
     const response = computeDigestResponse({
       algorithm,
       username: this.#username,
@@ -284,32 +285,32 @@ export class DigestAuthenticator {
       nonce,
       method: request.method,
       uri: request.uri,
-      ...(qop !== undefined ? { qop } : {}),
-      ...(nc !== undefined ? { nc } : {}),
-      ...(cnonce !== undefined ? { cnonce } : {}),
-      ...(request.body !== undefined ? { body: request.body } : {}),
+      qop,
+      nc,
+      cnonce,
+      body: request.body,
     });
     // RFC 7616 §3.4.4: the username travels as H(username ":" realm) when the server asks.
     const username = challenge.userhash ? algorithm.hex(`${this.#username}:${realm}`) : this.#username;
-    const params = new Map<string, string>([
-      ['username', username],
-      ['realm', realm],
-      ['nonce', nonce],
-      ['uri', request.uri],
-      ['response', response],
-    ]);
-    if (challenge.algorithmToken !== undefined) params.set('algorithm', challenge.algorithmToken);
-    if (cnonce !== undefined) params.set('cnonce', cnonce);
-    if (challenge.opaque !== undefined) params.set('opaque', challenge.opaque);
-    if (qop !== undefined && nc !== undefined) {
-      params.set('qop', qop);
-      params.set('nc', nc);
-    }
-    if (challenge.userhash) params.set('userhash', 'true');
+    const params = new Map(
+      Object.entries({
+        username,
+        realm,
+        nonce,
+        uri: request.uri,
+        response,
+        algorithm: challenge.algorithmToken,
+        cnonce,
+        opaque: challenge.opaque,
+        qop,
+        nc,
+        userhash: challenge.userhash ? 'true' : undefined,
+      }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     return { name: HEADER_NAMES[state.kind], value: serializeAuthHeader({ scheme: 'Digest', params }, 'credentials') };
   }
 
-  private nextCnonce(): string {
+  #nextCnonce(): string {
     const cnonce = this.#random();
     if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(cnonce)) {
       throw new Error('random() must return printable ASCII without quotes or backslashes');
@@ -319,7 +320,7 @@ export class DigestAuthenticator {
 }
 
 function randomCnonce(): string {
-  return bytesToHex(randomBytes(16));
+  return toHex(cryptoRandom.bytes(16));
 }
 
 function realmKey(kind: DigestAuthKind, realm: string): string {

@@ -59,9 +59,9 @@ export function readDigestChallenge(value: AuthHeaderValue): DigestChallengeRead
     algorithm,
     stale: isTrue(params.get('stale')),
     userhash: isTrue(params.get('userhash')),
-    ...(params.has('opaque') ? { opaque: params.get('opaque') } : {}),
-    ...(algorithmToken !== undefined ? { algorithmToken } : {}),
-    ...(qop !== undefined ? { qop } : {}),
+    opaque: params.get('opaque'),
+    algorithmToken,
+    qop,
   };
   return { ok: true, challenge };
 }

@@ -11,7 +11,7 @@ function algorithm(name: DigestAlgorithmName): DigestAlgorithm {
   return found;
 }
 
-/** An independent H() from node:crypto, to check the @noble/hashes path against. */
+/** An independent H() from node:crypto, to check ./hashes against. */
 function nodeHex(nodeName: string, data: string | Uint8Array): string {
   return createHash(nodeName).update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest('hex');
 }

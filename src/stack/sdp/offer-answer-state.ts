@@ -68,28 +68,18 @@ export class OfferAnswerState {
 
   /** Why we may not send an offer now, or undefined when we may (RFC 3264 §4). */
   localOfferConflict(): OfferConflict | undefined {
-    switch (this.#phase) {
-      case 'stable':
-        return undefined;
-      case 'have-remote-offer':
-        return 'answer-owed';
-      case 'have-local-offer':
-      case 'have-remote-pranswer':
-        return 'awaiting-answer';
-    }
+    return this.#conflict('awaiting-answer');
   }
 
   /** Why a remote offer cannot be taken now, or undefined when it can (RFC 3261 §14.2). */
   remoteOfferConflict(): OfferConflict | undefined {
-    switch (this.#phase) {
-      case 'stable':
-        return undefined;
-      case 'have-remote-offer':
-        return 'answer-owed';
-      case 'have-local-offer':
-      case 'have-remote-pranswer':
-        return 'glare';
-    }
+    return this.#conflict('glare');
+  }
+
+  /** Stable: none; an offer of theirs unanswered: `answer-owed`; one of ours out: `ours`. */
+  #conflict(ours: OfferConflict): OfferConflict | undefined {
+    const phase = this.#phase;
+    return phase === 'stable' ? undefined : phase === 'have-remote-offer' ? 'answer-owed' : ours;
   }
 
   /** Moves on `event`; an event the phase does not allow throws StateError and changes nothing. */

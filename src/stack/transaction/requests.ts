@@ -14,11 +14,6 @@ export function responseTo(request: SipRequest, status: number, reason?: string,
   return response;
 }
 
-/** §17.2.1: the 100 (Trying) an INVITE server transaction sends; a 100 never adds a To tag (§8.2.6.1). */
-export function trying(request: SipRequest): SipResponse {
-  return responseTo(request, 100);
-}
-
 /**
  * A request that rides on the transaction of `request` (an ACK for a non-2xx, a CANCEL): same
  * Request-URI, Call-ID, From and CSeq number, the method changed, only the top Via (so it matches

@@ -8,7 +8,7 @@ import { InviteClientTransaction } from './invite-client-transaction';
 import { InviteServerTransaction } from './invite-server-transaction';
 import { NonInviteClientTransaction } from './non-invite-client-transaction';
 import { NonInviteServerTransaction } from './non-invite-server-transaction';
-import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers';
+import { DEFAULT_TIMER_SETTINGS, transactionTimers, type TimerSettings } from './timers';
 import type { TransactionContext, TransactionTransport } from './transaction';
 
 export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
@@ -35,18 +35,20 @@ export interface TransactionLayerOptions {
  * magic cookie.
  */
 export class TransactionLayer {
-  private readonly clients = new Map<string, ClientTransaction>();
-  private readonly servers = new Map<string, ServerTransaction>();
-  private readonly context: TransactionContext;
+  readonly #clients = new Map<string, ClientTransaction>();
+  readonly #servers = new Map<string, ServerTransaction>();
+  readonly #context: TransactionContext;
+  readonly #options: TransactionLayerOptions;
 
-  constructor(private readonly options: TransactionLayerOptions) {
-    const timers = new TransactionTimers({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
-    this.context = { transport: options.transport, clock: options.clock, timers, logger: options.logger ?? noopLogger };
+  constructor(options: TransactionLayerOptions) {
+    const timers = transactionTimers({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
+    this.#context = { transport: options.transport, clock: options.clock, timers, logger: options.logger ?? noopLogger };
+    this.#options = options;
   }
 
   /** A fresh branch for a new client transaction's Via: magic cookie first (§8.1.1.7). */
   newBranch(): string {
-    return MAGIC_COOKIE + this.options.random.token(16);
+    return MAGIC_COOKIE + this.#options.random.token(16);
   }
 
   /**
@@ -56,58 +58,58 @@ export class TransactionLayer {
   sendRequest(request: SipRequest, user: ClientTransactionUser): ClientTransaction {
     if (request.method === 'ACK') throw new Error('ACK is sent outside any client transaction (§17.1.1.3, §13.2.2.4)');
     const id = clientKey(topBranch(request), request.method);
-    if (this.clients.has(id)) throw new Error(`a client transaction with branch ${topBranch(request)} exists already`);
-    const transaction =
+    if (this.#clients.has(id)) throw new Error(`a client transaction with branch ${topBranch(request)} exists already`);
+    const transaction = track(
+      this.#clients,
       request.method === 'INVITE'
-        ? new InviteClientTransaction(id, request, this.context, user)
-        : new NonInviteClientTransaction(id, request, this.context, user);
-    this.clients.set(id, transaction);
-    transaction.onTerminated(() => this.clients.delete(id));
+        ? new InviteClientTransaction(id, request, this.#context, user)
+        : new NonInviteClientTransaction(id, request, this.#context, user),
+    );
     transaction.start();
     return transaction;
   }
 
   /** Sends an ACK for a 2xx (or any stateless request) straight to the transport. */
   sendStateless(request: SipRequest): void {
-    this.context.transport.send(request.toString());
+    this.#context.transport.send(request.toString());
   }
 
   receiveResponse(response: SipResponse): void {
     const branch = response.via[0]?.branch;
-    const transaction = branch ? this.clients.get(clientKey(branch, response.cseq.method)) : undefined;
+    const transaction = branch ? this.#clients.get(clientKey(branch, response.cseq.method)) : undefined;
     if (transaction) transaction.receiveResponse(response);
-    else this.options.onStrayResponse?.(response);
+    else this.#options.onStrayResponse?.(response);
   }
 
   receiveRequest(request: SipRequest): void {
-    const existing = this.servers.get(serverKey(request));
+    const id = serverKey(request);
+    const existing = this.#servers.get(id);
     if (existing) {
       existing.receiveRequest(request);
       return;
     }
     if (request.method === 'ACK') {
-      this.options.onAck(request);
+      this.#options.onAck(request);
       return;
     }
-    const id = serverKey(request);
-    const transaction =
+    const transaction = track(
+      this.#servers,
       request.method === 'INVITE'
-        ? new InviteServerTransaction(id, request, this.context)
-        : new NonInviteServerTransaction(id, request, this.context);
-    this.servers.set(id, transaction);
-    transaction.onTerminated(() => this.servers.delete(id));
+        ? new InviteServerTransaction(id, request, this.#context)
+        : new NonInviteServerTransaction(id, request, this.#context),
+    );
     if (transaction instanceof InviteServerTransaction) transaction.start();
-    this.options.onRequest(request, transaction);
+    this.#options.onRequest(request, transaction);
   }
 
   /** The server transaction a request belongs to, if one exists (§17.2.3 matching). */
   serverTransactionFor(request: SipRequest): ServerTransaction | undefined {
-    return this.servers.get(serverKey(request));
+    return this.#servers.get(serverKey(request));
   }
 
   /** §9.2: the INVITE server transaction a CANCEL is for: same key but for the method. */
   findInviteFor(cancel: SipRequest): InviteServerTransaction | undefined {
-    const found = this.servers.get(serverKey(cancel, 'INVITE'));
+    const found = this.#servers.get(serverKey(cancel, 'INVITE'));
     return found instanceof InviteServerTransaction ? found : undefined;
   }
 
@@ -117,7 +119,7 @@ export class TransactionLayer {
    * Timer B or F (§8.1.3.1).
    */
   failPendingClients(reason: string): void {
-    for (const transaction of [...this.clients.values()]) {
+    for (const transaction of [...this.#clients.values()]) {
       const state = transaction.state;
       if (state === 'calling' || state === 'trying' || state === 'proceeding') {
         transaction.fail(new TransportError('connection-closed', reason));
@@ -127,12 +129,19 @@ export class TransactionLayer {
 
   /** Ends every transaction without a word on the wire (the user agent is stopping). */
   terminateAll(): void {
-    for (const transaction of [...this.clients.values(), ...this.servers.values()]) transaction.terminate();
+    for (const transaction of [...this.#clients.values(), ...this.#servers.values()]) transaction.terminate();
   }
 
   get size(): { clients: number; servers: number } {
-    return { clients: this.clients.size, servers: this.servers.size };
+    return { clients: this.#clients.size, servers: this.#servers.size };
   }
+}
+
+/** Keeps a transaction in `map` under its id until it terminates. */
+function track<T extends ClientTransaction | ServerTransaction>(map: Map<string, T>, transaction: T): T {
+  map.set(transaction.id, transaction);
+  transaction.onTerminated(() => map.delete(transaction.id));
+  return transaction;
 }
 
 function topBranch(message: SipRequest | SipResponse): string {

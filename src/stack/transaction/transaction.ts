@@ -1,5 +1,7 @@
 import type { Clock, TimerHandle } from '../core/clock';
+import { TimeoutError, TransportError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { SipRequest } from '../message/message';
 import type { TransactionTimers } from './timers';
 
 /** What a transaction needs from the layer below: send wire text, or throw TransportError. */
@@ -14,36 +16,59 @@ export interface TransactionContext {
   readonly logger: Logger;
 }
 
+/** Where a transaction reports a timeout (408) or a transport failure (503), §8.1.3.1. */
+interface FailureListener {
+  onFailure?(error: TimeoutError | TransportError): void;
+}
+
+/**
+ * The states each state may move to. Every RFC 3261 §17 machine ends in a state named
+ * 'terminated' (Figures 5 to 8), reachable from every other state (a timeout, a transport failure,
+ * or the UA stopping), so it is not listed.
+ */
+export type Moves<State extends string> = Readonly<Record<Exclude<State, 'terminated'>, readonly State[]>>;
+
 /**
  * The common frame of the four RFC 3261 §17 machines: a string-enum state, one guarded
  * `transition()` that refuses moves the RFC does not draw and clears the timers of the state it
  * leaves, and named timers so each branch reads like the RFC paragraph it cites.
  */
-export abstract class Transaction<State extends string> {
-  // Every RFC 3261 §17 machine ends in a state named 'terminated' (Figures 5 to 8).
-  private static readonly TERMINATED = 'terminated';
-  private readonly running = new Map<string, TimerHandle>();
-  private readonly terminatedListeners: Array<() => void> = [];
-  protected currentState: State;
+export abstract class Transaction<State extends string, User extends FailureListener = FailureListener> {
+  readonly #timers = new Map<string, TimerHandle>();
+  readonly #onTerminated: Array<() => void> = [];
+  readonly #moves: Moves<State>;
+  #state: State;
+  abstract readonly kind: string;
 
   protected constructor(
     readonly id: string,
+    readonly request: SipRequest,
     protected readonly context: TransactionContext,
     initial: State,
-    private readonly moves: Readonly<Record<State, readonly State[]>>,
+    moves: Moves<State>,
+    /** The transaction user (TU): the UA core, a dialog or the registrar. */
+    public user: User,
   ) {
-    this.currentState = initial;
+    this.#state = initial;
+    this.#moves = moves;
   }
 
   get state(): State {
-    return this.currentState;
+    return this.#state;
   }
 
-  abstract readonly kind: string;
+  get terminated(): boolean {
+    return this.#state === 'terminated';
+  }
 
   /** Called once when the transaction reaches Terminated, so the layer can forget it. */
   onTerminated(listener: () => void): void {
-    this.terminatedListeners.push(listener);
+    this.#onTerminated.push(listener);
+  }
+
+  /** Whether the current state is one of `states`. */
+  protected in(...states: State[]): boolean {
+    return states.includes(this.#state);
   }
 
   /**
@@ -51,56 +76,90 @@ export abstract class Transaction<State extends string> {
    * the RFC runs across both states, such as Timer F from Trying into Proceeding).
    */
   protected transition(next: State, keep: readonly string[] = []): void {
-    if (!this.moves[this.currentState].includes(next)) {
-      throw new Error(`${this.kind} ${this.id}: illegal transition ${this.currentState} -> ${next}`);
+    const from = this.#state;
+    const end = next === 'terminated';
+    if (this.terminated || !(end || this.#moves[from as Exclude<State, 'terminated'>].includes(next))) {
+      throw new Error(`${this.kind} ${this.id}: illegal transition ${from} -> ${next}`);
     }
-    this.context.logger.debug(`${this.kind} ${this.id}: ${this.currentState} -> ${next}`);
-    this.clearTimersExcept(next === Transaction.TERMINATED ? [] : keep);
-    this.currentState = next;
-    if (next === Transaction.TERMINATED) for (const listener of this.terminatedListeners.splice(0)) listener();
-  }
-
-  get terminated(): boolean {
-    return this.currentState === Transaction.TERMINATED;
+    this.context.logger.debug(`${this.kind} ${this.id}: ${from} -> ${next}`);
+    for (const [name, handle] of this.#timers) {
+      if (end || !keep.includes(name)) this.#stopTimer(name, handle);
+    }
+    this.#state = next;
+    if (end) for (const listener of this.#onTerminated.splice(0)) listener();
   }
 
   /** Ends the transaction without a word on the wire (the transport went away, the UA stops). */
   terminate(): void {
-    if (!this.terminated) this.transition(Transaction.TERMINATED as State);
+    if (!this.terminated) this.transition('terminated' as State);
+  }
+
+  /** Ends the transaction with a transport failure, reported to the TU as a 503 (§8.1.3.1, §17.2.4). */
+  fail(error: TransportError): void {
+    if (this.terminated) return;
+    this.terminate();
+    this.user.onFailure?.(error);
+  }
+
+  /** A timer ran out: the transaction ends and the TU hears of it as a 408 (§8.1.3.1). */
+  protected timeout(timer: string, message: string): void {
+    this.transition('terminated' as State);
+    this.user.onFailure?.(new TimeoutError(timer, message));
   }
 
   /** Starts (or restarts) a named timer; a zero delay still fires asynchronously. */
   protected startTimer(name: string, delayMs: number, fire: () => void): void {
-    this.stopTimer(name);
-    this.running.set(
+    this.#stopTimer(name, this.#timers.get(name));
+    this.#timers.set(
       name,
       this.context.clock.setTimeout(() => {
-        this.running.delete(name);
+        this.#timers.delete(name);
         fire();
       }, delayMs),
     );
   }
 
-  protected stopTimer(name: string): void {
-    this.context.clock.clearTimeout(this.running.get(name));
-    this.running.delete(name);
+  /** A wait timer (D, I, J, K, L, M) whose only job is to end the transaction. */
+  protected terminateAfter(name: string, delayMs: number): void {
+    this.startTimer(name, delayMs, () => this.transition('terminated' as State));
   }
 
-  private clearTimersExcept(keep: readonly string[]): void {
-    for (const [name, handle] of this.running) {
-      if (keep.includes(name)) continue;
-      this.context.clock.clearTimeout(handle);
-      this.running.delete(name);
-    }
+  /**
+   * A retransmit timer (A, E, G): sends `text` again after `interval` while `active()`, then
+   * after `next(interval)`. An undefined interval (a reliable transport) starts nothing.
+   */
+  protected retransmit(
+    name: string,
+    interval: number | undefined,
+    text: string,
+    active: () => boolean,
+    next: (interval: number) => number,
+  ): void {
+    if (interval === undefined) return;
+    this.startTimer(name, interval, () => {
+      if (active() && this.send(text)) this.retransmit(name, next(interval), text, active, next);
+    });
   }
 
-  /** Sends wire text; returns the transport error instead of throwing it, so machines can branch. */
-  protected trySend(text: string): Error | undefined {
+  /**
+   * Sends wire text; says whether it went. A send error fails the transaction (§8.1.3.1, §17.2.4)
+   * unless `quiet` (an ACK or a response retransmission whose loss the RFC leaves to timers).
+   */
+  protected send(text: string, quiet = false): boolean {
     try {
       this.context.transport.send(text);
-      return undefined;
+      return true;
     } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
+      if (!quiet) {
+        const reason = error instanceof Error ? error : new Error(String(error));
+        this.fail(reason instanceof TransportError ? reason : new TransportError('send-failed', reason.message, { cause: reason }));
+      }
+      return false;
     }
+  }
+
+  #stopTimer(name: string, handle: TimerHandle | undefined): void {
+    this.context.clock.clearTimeout(handle);
+    this.#timers.delete(name);
   }
 }

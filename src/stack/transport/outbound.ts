@@ -14,6 +14,7 @@
  * - `transport=ws` (RFC 7118 §5.2.2): the URI transport parameter is `ws` for WS and WSS alike
  *   (there is no `wss` value; RFC 7118 erratum 5937).
  */
+import { toHex } from '../core/hex';
 import type { Random } from '../core/random';
 
 export const DEFAULT_REG_ID = 1;
@@ -25,7 +26,7 @@ export function uuidV4(random: Random): string {
   const bytes = random.bytes(16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
   bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10xx
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

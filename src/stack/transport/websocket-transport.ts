@@ -116,7 +116,7 @@ export class WebSocketTransport implements Transport {
   /** Connection attempts since the last successful one (shown as "attempt n"). */
   #attempts = 0;
   #closingReason = '';
-  #waiters: Waiter[] = [];
+  readonly #waiters: Waiter[] = [];
   #reconnectTimer: TimerHandle | undefined;
   #connectTimer: TimerHandle | undefined;
   #closeTimer: TimerHandle | undefined;
@@ -187,7 +187,7 @@ export class WebSocketTransport implements Transport {
   disconnect(reason = 'disconnected by the application'): Promise<void> {
     this.#wanted = false;
     const wasWaiting = this.#cancelReconnect();
-    this.#rejectWaiters(new TransportError('disconnected', `disconnected before the connection was established: ${reason}`));
+    this.#settleWaiters(new TransportError('disconnected', `disconnected before the connection was established: ${reason}`));
     switch (this.#state) {
       case 'disconnected':
         // Tell listeners that the announced reconnect will not happen.
@@ -296,9 +296,7 @@ export class WebSocketTransport implements Transport {
     if (this.#backoff) this.#stableTimer = this.#clock.setTimeout(() => this.#backoff?.reset(), this.#stableAfterMs);
     this.#logger.info(`SIP WebSocket connected to ${this.url}`);
     this.#transition('connected', { reason: `connected to ${this.url}`, flowId: this.#flowId });
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    this.#settleWaiters();
   }
 
   #received(socket: WebSocketLike, data: unknown): void {
@@ -350,8 +348,7 @@ export class WebSocketTransport implements Transport {
   /** An attempt failed or an open flow was lost; the socket is already detached. */
   #failed(error: TransportError): void {
     this.#logger.warn(`SIP WebSocket: ${error.message}`);
-    const waiters = this.#waiters;
-    this.#waiters = [];
+    const waiters = this.#takeWaiters();
     if (this.#backoff) {
       const delay = this.#backoff.next();
       const attempt = this.#attempts + 1;
@@ -444,10 +441,16 @@ export class WebSocketTransport implements Transport {
     this.#attempts = 0;
   }
 
-  #rejectWaiters(error: TransportError): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.reject(error);
+  #takeWaiters(): Waiter[] {
+    return this.#waiters.splice(0);
+  }
+
+  /** Resolves the pending connect() promises, or rejects them with `error`. */
+  #settleWaiters(error?: TransportError): void {
+    for (const waiter of this.#takeWaiters()) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
   }
 
   #whenDisconnected(): Promise<void> {
