@@ -40,3 +40,8 @@ export function callStreams(call: CallHandle | undefined): { local?: MediaStream
   const media = call?.media as { localStream?: MediaStream; remoteStream?: MediaStream } | undefined;
   return { local: media?.localStream, remote: media?.remoteStream };
 }
+
+/** A getUserMedia choice from a device id ('' is the default device). */
+export function deviceChoice(id: string): true | { deviceId: string } {
+  return id ? { deviceId: id } : true;
+}
