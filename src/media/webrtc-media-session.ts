@@ -47,11 +47,13 @@ export interface WebRtcMediaSessionOptions extends MediaSessionOptions {
 
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
+/** The browser refused an SDP: `the ${what} was refused: ${reason}`. */
 function sdpError(error: unknown, what: string): MediaSessionError {
-  if (error instanceof MediaSessionError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new MediaSessionError('sdp', `${what}: ${reason}`, { cause: error });
+  return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, { cause: error });
 }
+
+/** An operation the session's offer/answer state does not allow now. */
+const stateError = (message: string): MediaSessionError => new MediaSessionError('state', message);
 
 function isStopped(transceiver: RTCRtpTransceiver): boolean {
   return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
@@ -69,7 +71,8 @@ export class WebRtcMediaSession implements MediaSession {
   readonly #closing = new AbortController();
   readonly #dtmfSenders = new WeakSet<RTCRtpSender>();
   #pc: RTCPeerConnection | undefined;
-  #detach: (() => void) | undefined;
+  /** Aborted when the current RTCPeerConnection is replaced or closed: removes its listeners. */
+  #detach: AbortController | undefined;
   #certificate: Promise<RTCCertificate> | undefined;
   #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
   #localHold = false;
@@ -116,8 +119,8 @@ export class WebRtcMediaSession implements MediaSession {
   createOffer(options: OfferOptions = {}): Promise<string> {
     return this.#serialize(async () => {
       const conflict = this.#state.localOfferConflict();
-      if (conflict) throw new MediaSessionError('state', `cannot offer now (${conflict})`);
-      const pc = await this.#connection();
+      if (conflict) throw stateError(`cannot offer now (${conflict})`);
+      const pc = this.#pc ?? (await this.#newPeerConnection());
       await this.#openTracks(this.#video);
       await this.#prepare(pc, 'offer');
       this.#state.transition('local-offer');
@@ -138,12 +141,12 @@ export class WebRtcMediaSession implements MediaSession {
   applyOffer(sdp: string): Promise<string> {
     return this.#serialize(async () => {
       const conflict = this.#state.remoteOfferConflict();
-      if (conflict) throw new MediaSessionError('state', `cannot take an offer now (${conflict})`);
-      const pc = await this.#connection();
+      if (conflict) throw stateError(`cannot take an offer now (${conflict})`);
+      const pc = this.#pc ?? (await this.#newPeerConnection());
       this.#state.transition('remote-offer');
       try {
         await pc.setRemoteDescription({ type: 'offer', sdp }).catch((error: unknown) => {
-          throw sdpError(error, 'the offer was refused');
+          throw sdpError(error, 'offer');
         });
         const offersVideo = videoState(sdp) === 'active' || videoState(sdp) === 'inactive';
         await this.#openTracks(this.#video && offersVideo);
@@ -170,7 +173,7 @@ export class WebRtcMediaSession implements MediaSession {
       const event = provisional ? 'remote-pranswer' : 'remote-answer';
       const pc = this.#pc;
       if (!pc || !this.#state.can(event)) {
-        throw new MediaSessionError('state', `no offer is waiting for an answer (${this.#state.phase})`);
+        throw stateError(`no offer is waiting for an answer (${this.#state.phase})`);
       }
       const identity = transportIdentity(sdp);
       if (this.#early && this.#early.identity !== identity) {
@@ -198,7 +201,7 @@ export class WebRtcMediaSession implements MediaSession {
       if (this.#state.phase === 'stable') return;
       const pc = this.#pc;
       if (!pc || this.#state.phase !== 'have-local-offer') {
-        throw new MediaSessionError('state', `nothing to roll back in ${this.#state.phase}`);
+        throw stateError(`nothing to roll back in ${this.#state.phase}`);
       }
       await pc.setLocalDescription({ type: 'rollback' });
       this.#state.transition('rollback');
@@ -267,7 +270,7 @@ export class WebRtcMediaSession implements MediaSession {
   }
 
   getStats(): Promise<RTCStatsReport> {
-    if (!this.#pc) return Promise.reject(new MediaSessionError('state', 'no media has been negotiated yet'));
+    if (!this.#pc) return Promise.reject(stateError('no media has been negotiated yet'));
     return this.#pc.getStats();
   }
 
@@ -277,7 +280,7 @@ export class WebRtcMediaSession implements MediaSession {
     for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks()]) track.stop();
     for (const kind of KINDS) this.#tracks[kind]?.stop();
     this.#tracks = {};
-    this.#detach?.();
+    this.#detach?.abort();
     this.#pc?.close();
     this.#events.emit('connection-state', 'closed');
     this.#events.clear();
@@ -302,10 +305,6 @@ export class WebRtcMediaSession implements MediaSession {
     if (this.closed) throw new MediaSessionError('closed', 'the media session is closed');
   }
 
-  async #connection(): Promise<RTCPeerConnection> {
-    return this.#pc ?? this.#newPeerConnection();
-  }
-
   async #newPeerConnection(): Promise<RTCPeerConnection> {
     // One certificate for the session's life: a new transport for another fork keeps the DTLS
     // fingerprint the forks were offered.
@@ -317,26 +316,13 @@ export class WebRtcMediaSession implements MediaSession {
       iceServers: this.#options.iceServers.map((server) => ({ ...server })),
       certificates: [certificate],
     });
-    this.#detach?.();
+    this.#detach?.abort();
     this.#pc = pc;
-    this.#detach = this.#listen(pc);
+    const listen = { signal: (this.#detach = new AbortController()).signal };
+    pc.addEventListener('track', () => this.#syncRemoteStream(), listen);
+    pc.addEventListener('connectionstatechange', () => this.#events.emit('connection-state', pc.connectionState), listen);
+    pc.addEventListener('iceconnectionstatechange', () => pc.iceConnectionState === 'failed' && this.#events.emit('ice-failed'), listen);
     return pc;
-  }
-
-  #listen(pc: RTCPeerConnection): () => void {
-    const onTrack = (): void => this.#syncRemoteStream();
-    const onConnection = (): void => this.#events.emit('connection-state', pc.connectionState);
-    const onIce = (): void => {
-      if (pc.iceConnectionState === 'failed') this.#events.emit('ice-failed');
-    };
-    pc.addEventListener('track', onTrack);
-    pc.addEventListener('connectionstatechange', onConnection);
-    pc.addEventListener('iceconnectionstatechange', onIce);
-    return () => {
-      pc.removeEventListener('track', onTrack);
-      pc.removeEventListener('connectionstatechange', onConnection);
-      pc.removeEventListener('iceconnectionstatechange', onIce);
-    };
   }
 
   /** Opens the microphone (always, unless audio is off) and the camera when `video`; closes an unwanted camera. */
@@ -439,12 +425,12 @@ export class WebRtcMediaSession implements MediaSession {
         return;
       } catch (error) {
         // Firefox: "pranswer not yet implemented". Anything else is a bad SDP.
-        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw sdpError(error, 'the answer was refused');
+        if ((error as Error).name !== 'NotSupportedError') throw sdpError(error, 'answer');
         this.#pranswer = false;
       }
     }
     await pc.setRemoteDescription({ type: 'answer', sdp }).catch((error: unknown) => {
-      throw sdpError(error, 'the answer was refused');
+      throw sdpError(error, 'answer');
     });
   }
 
@@ -463,7 +449,7 @@ export class WebRtcMediaSession implements MediaSession {
   async #answerFromAnotherFork(sdp: string, provisional: boolean): Promise<void> {
     const offer = this.#offer;
     const old = this.#pc;
-    if (!offer || !old) throw new MediaSessionError('state', 'no offer to answer from another fork');
+    if (!offer || !old) throw stateError('no offer to answer from another fork');
     const streams = old.getTransceivers().map((transceiver) => ({
       kind: transceiver.receiver.track.kind as MediaKind,
       direction: transceiver.direction,
@@ -479,7 +465,7 @@ export class WebRtcMediaSession implements MediaSession {
     const local = copyIceCredentials(fresh.sdp ?? '', offer);
     const mids = (text: string): string => readMediaLines(text).map((line) => `${line.kind}:${line.mid}`).join(' ');
     if (mids(local) !== mids(offer)) {
-      throw new MediaSessionError('state', `cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
+      throw stateError(`cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
     }
     await pc.setLocalDescription({ type: 'offer', sdp: local });
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
