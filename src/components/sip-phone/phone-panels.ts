@@ -41,9 +41,7 @@ export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
   </details>`;
 }
 
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-
-/** The SIP trace: every message as text (a Lit text binding: remote text is never markup). */
+/** The SIP trace: every message as text (a Lit text binding: remote text is never markup), with its local time as hh:mm:ss. */
 export function tracePanel(entries: readonly TraceEntry[], clear: () => void) {
   return html`<details part="trace" open>
     <summary>SIP trace (${entries.length})</summary>
@@ -51,7 +49,7 @@ export function tracePanel(entries: readonly TraceEntry[], clear: () => void) {
     <ol class="trace" tabindex="0" aria-label="SIP messages">
       ${entries.map(
         (entry) => html`<li part="trace-entry" class=${entry.direction}>
-          <span class="meta">${entry.direction === 'sent' ? 'Sent' : 'Received'} ${TIME.format(entry.time)}</span>
+          <span class="meta">${entry.direction === 'sent' ? 'Sent' : 'Received'} ${new Date(entry.time).toTimeString().slice(0, 8)}</span>
           <pre>${entry.text}</pre>
         </li>`,
       )}
