@@ -80,7 +80,8 @@ export class WebRtcMediaSession implements MediaSession {
   #video: boolean;
   #peerRefuses: Record<MediaKind, boolean> = { audio: false, video: false };
   #muted: Record<MediaKind, boolean> = { audio: false, video: false };
-  #agreed: { localHold: boolean; video: boolean };
+  /** Hold and video as last agreed with the peer: what a rollback returns to. */
+  #agreed!: { localHold: boolean; video: boolean };
   /** Our offer as sent, while it waits for its final answer: forks answer this one. */
   #offer: string | undefined;
   /** The provisional answer applied, and who sent it. */
@@ -91,8 +92,8 @@ export class WebRtcMediaSession implements MediaSession {
 
   constructor(options: WebRtcMediaSessionOptions) {
     this.#options = options;
-    this.#video = Boolean(options.video);
-    this.#agreed = { localHold: false, video: this.#video };
+    this.#video = !!options.video;
+    this.#agree();
   }
 
   get localHold(): boolean {
@@ -125,7 +126,7 @@ export class WebRtcMediaSession implements MediaSession {
       await this.#prepare(pc, 'offer');
       this.#state.transition('local-offer');
       try {
-        await pc.setLocalDescription(await pc.createOffer({ iceRestart: Boolean(options.iceRestart) }));
+        await pc.setLocalDescription(await pc.createOffer({ iceRestart: !!options.iceRestart }));
         const sdp = await this.#gather(pc);
         this.#offer = sdp;
         this.#early = undefined;
@@ -155,7 +156,7 @@ export class WebRtcMediaSession implements MediaSession {
         const answer = await this.#gather(pc);
         this.#state.transition('local-answer');
         this.#notePeerOffer(sdp);
-        this.#agreed = { localHold: this.#localHold, video: this.#video };
+        this.#agree();
         this.#syncRemoteStream();
         return answer;
       } catch (error) {
@@ -169,7 +170,7 @@ export class WebRtcMediaSession implements MediaSession {
 
   applyAnswer(sdp: string, options: AnswerOptions = {}): Promise<void> {
     return this.#serialize(async () => {
-      const provisional = Boolean(options.provisional);
+      const provisional = !!options.provisional;
       const event = provisional ? 'remote-pranswer' : 'remote-answer';
       const pc = this.#pc;
       if (!pc || !this.#state.can(event)) {
@@ -190,7 +191,7 @@ export class WebRtcMediaSession implements MediaSession {
       } else {
         this.#early = undefined;
         this.#offer = undefined;
-        this.#agreed = { localHold: this.#localHold, video: this.#video };
+        this.#agree();
       }
       this.#syncRemoteStream();
     });
@@ -252,7 +253,7 @@ export class WebRtcMediaSession implements MediaSession {
     if (!local || !remote || !hasTelephoneEvent(local) || !hasTelephoneEvent(remote)) return false;
     const sender = this.#transceiver(pc, 'audio')?.sender;
     // Both browsers have RTCDTMFSender.canInsertDTMF; Firefox sets it false while the sender has no track.
-    return Boolean(sender?.track && sender.dtmf?.canInsertDTMF);
+    return !!(sender?.track && sender.dtmf?.canInsertDTMF);
   }
 
   sendDtmf(digits: string, options: DtmfOptions = {}): boolean {
@@ -277,8 +278,7 @@ export class WebRtcMediaSession implements MediaSession {
   close(): void {
     if (this.closed) return;
     this.#closing.abort();
-    for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks()]) track.stop();
-    for (const kind of KINDS) this.#tracks[kind]?.stop();
+    for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks(), ...Object.values(this.#tracks)]) track.stop();
     this.#tracks = {};
     this.#detach?.abort();
     this.#pc?.close();
@@ -288,6 +288,10 @@ export class WebRtcMediaSession implements MediaSession {
 
   on<Name extends keyof MediaSessionEvents>(event: Name, listener: Listener<MediaSessionEvents[Name]>): () => void {
     return this.#events.on(event, listener);
+  }
+
+  #agree(): void {
+    this.#agreed = { localHold: this.#localHold, video: this.#video };
   }
 
   /** Runs offer/answer operations one at a time, in call order, on an open session. */
