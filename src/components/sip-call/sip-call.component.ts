@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { setAudioOutput } from '../../media/audio-output';
 import type { MediaKind } from '../../stack/ua/media-session';
-import { callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
+import { attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
 import { CallController } from './call-controller';
@@ -104,7 +104,6 @@ export class SipCall extends LitElement {
   @state() private transferTarget = '';
 
   readonly #controller = new CallController(this);
-  #audioTracks = -1;
 
   /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
   get remote(): { uri: string; displayName: string | undefined } | undefined {
@@ -208,14 +207,7 @@ export class SipCall extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.toggleAttribute('muted', this.muted);
     const audio = this.renderRoot.querySelector('audio')!;
-    const remote = this.state === 'ended' ? undefined : callStreams(this.call).remote;
-    // Tracks arrive after the stream was first attached: attaching again makes both browsers play them.
-    const tracks = remote?.getTracks().length ?? -1;
-    if (tracks !== this.#audioTracks) {
-      this.#audioTracks = tracks;
-      audio.srcObject = remote ?? null;
-      if (remote) audio.play().catch(() => undefined);
-    }
+    attachStream(audio, callStreams(this.call).remoteStream);
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
   }
 
