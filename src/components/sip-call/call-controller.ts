@@ -6,7 +6,8 @@ interface Host extends ReactiveControllerHost, HTMLElement {
   state: CallState;
 }
 
-const live = (state: CallState): boolean => state === 'connected' || state === 'held';
+/** Connected or held: the call has media and a duration. */
+export const isLive = (state: CallState): boolean => state === 'connected' || state === 'held';
 
 /**
  * Binds a `<sip-call>` to its stack call while the element is in the page (STYLE habit 12): the
@@ -57,7 +58,7 @@ export class CallController implements ReactiveController {
     const update = (): void => host.requestUpdate();
     const entered = (state: CallState, previous?: CallState): void => {
       host.state = state;
-      if (live(state)) {
+      if (isLive(state)) {
         this.connectedAt ??= this.now = Date.now();
         this.#ticker ??= setInterval(() => {
           this.now = Date.now();

@@ -5,7 +5,7 @@ import type { MediaKind } from '../../stack/ua/media-session';
 import { attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
-import { CallController } from './call-controller';
+import { CallController, isLive } from './call-controller';
 import { formatDuration, stateText } from './call-labels';
 import { sipCallStyles } from './sip-call.styles';
 
@@ -191,9 +191,9 @@ export class SipCall extends LitElement {
   }
 
   /** Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page. */
-  #run(action: () => unknown, what: string): void {
+  async #run(action: () => unknown, what: string): Promise<void> {
     try {
-      Promise.resolve(action()).catch((error: unknown) => emitError(this, error, what));
+      await action();
     } catch (error) {
       emitError(this, error, what);
     }
@@ -201,7 +201,7 @@ export class SipCall extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('call')) this.#controller.bind(this.call);
-    if (!this.#live()) this.panel = undefined;
+    if (!isLive(this.state)) this.panel = undefined;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -211,13 +211,9 @@ export class SipCall extends LitElement {
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
   }
 
-  #live(): boolean {
-    return this.state === 'connected' || this.state === 'held';
-  }
-
   override render() {
     const remote = this.call?.remote;
-    const live = this.#live();
+    const live = isLive(this.state);
     return html`<div part="base">
       <div part="identity">
         <slot name="identity">
