@@ -168,7 +168,6 @@ export class SipPhone extends LitElement {
   /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
   @property({ attribute: false }) callLinger = 3000;
 
-  @state() private target = '';
   @state() private connection: TransportState = 'disconnected';
   @state() private problem = '';
   @state() private registrationNote = '';
@@ -415,10 +414,16 @@ export class SipPhone extends LitElement {
   }
 
   #dial(video: boolean): void {
-    this.call(this.target, { video }).then(
-      () => (this.target = ''),
+    const input = this.#input();
+    this.call(input.value, { video }).then(
+      () => (input.value = ''),
       (error: unknown) => emitError(this, error, 'Cannot place the call'),
     );
+  }
+
+  /** The dial field: the page's user types in it, the dial pad adds to it (it holds its own value). */
+  #input(): HTMLInputElement {
+    return this.renderRoot.querySelector('input')!;
   }
 
   #statusText(): string {
@@ -458,16 +463,8 @@ export class SipPhone extends LitElement {
         }}
       >
         <label for="target">Number or SIP address</label>
-        <input
-          id="target"
-          part="target"
-          name="target"
-          autocomplete="off"
-          inputmode="tel"
-          .value=${this.target}
-          @input=${(event: InputEvent) => (this.target = (event.target as HTMLInputElement).value)}
-        />
-        ${dialPad('Dial pad', (key) => (this.target += key))}
+        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" />
+        ${dialPad('Dial pad', (key) => (this.#input().value += key))}
         <div class="row">
           <button part="button call-button" class="accent" type="submit" ?disabled=${disabled}>Call</button>
           <button part="button video-call-button" type="button" ?disabled=${disabled} @click=${() => this.#dial(true)}>Video call</button>
