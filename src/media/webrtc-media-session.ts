@@ -19,7 +19,7 @@
  */
 import { Emitter, type Listener } from '../stack/core/emitter';
 import { copyIceCredentials } from '../stack/sdp/copy-ice-credentials';
-import { directionFrom, offerDirection } from '../stack/sdp/media-direction';
+import { directionFrom, offerDirection, receives, type MediaDirection } from '../stack/sdp/media-direction';
 import { readMediaLines } from '../stack/sdp/media-lines';
 import { OfferAnswerState } from '../stack/sdp/offer-answer-state';
 import { hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, transportIdentity, videoState } from '../stack/sdp/sdp-facts';
@@ -396,7 +396,7 @@ export class WebRtcMediaSession implements MediaSession {
       } else if (role === 'offer' && (kind === 'audio' || this.#video)) {
         transceiver = pc.addTransceiver(track ?? kind, { direction, streams: [this.localStream] });
       }
-      if (kind === 'audio' && transceiver) this.#listenToDtmf(transceiver.sender);
+      if (transceiver) this.#listenToDtmf(transceiver.sender);
     }
     // Any further stream of a kind (a peer offered two m=audio) is answered inactive.
     for (const transceiver of pc.getTransceivers()) {
@@ -405,6 +405,7 @@ export class WebRtcMediaSession implements MediaSession {
     }
   }
 
+  /** Reports the tones an audio sender plays (a video sender has no `dtmf`). */
   #listenToDtmf(sender: RTCRtpSender): void {
     if (!sender.dtmf || this.#dtmfSenders.has(sender)) return;
     this.#dtmfSenders.add(sender);
@@ -462,8 +463,7 @@ export class WebRtcMediaSession implements MediaSession {
     old.close();
     const pc = await this.#newPeerConnection();
     for (const stream of streams) {
-      const transceiver = pc.addTransceiver(stream.track ?? stream.kind, { direction: stream.direction, streams: [this.localStream] });
-      if (stream.kind === 'audio') this.#listenToDtmf(transceiver.sender);
+      this.#listenToDtmf(pc.addTransceiver(stream.track ?? stream.kind, { direction: stream.direction, streams: [this.localStream] }).sender);
     }
     const fresh = await pc.createOffer();
     const local = copyIceCredentials(fresh.sdp ?? '', offer);
@@ -493,9 +493,8 @@ export class WebRtcMediaSession implements MediaSession {
     if (!pc) return;
     for (const kind of KINDS) {
       const transceiver = this.#transceiver(pc, kind);
-      const receives = transceiver?.currentDirection === 'sendrecv' || transceiver?.currentDirection === 'recvonly';
       const track = transceiver?.receiver.track;
-      if (!track || !receives || this.remoteStream.getTrackById(track.id)) continue;
+      if (!track || !receives(transceiver.currentDirection as MediaDirection) || this.remoteStream.getTrackById(track.id)) continue;
       for (const stale of this.remoteStream.getTracks()) if (stale.kind === kind) this.remoteStream.removeTrack(stale);
       this.remoteStream.addTrack(track);
       this.#events.emit('remote-track', kind);
