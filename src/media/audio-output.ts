@@ -9,41 +9,40 @@ interface SelectAudioOutput {
   selectAudioOutput?: (options?: { deviceId?: string }) => Promise<MediaDeviceInfo>;
 }
 
+const devices = (): MediaDevices & SelectAudioOutput => navigator.mediaDevices;
+
 /** Whether the page can choose the speaker at all (setSinkId exists). */
 export function canChooseAudioOutput(): boolean {
-  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+  return 'setSinkId' in HTMLMediaElement.prototype;
 }
 
 /** How the speaker is chosen here: from a list (Chromium), by a browser prompt (Firefox), or not at all. */
 export function audioOutputSelection(): 'list' | 'prompt' | 'none' {
-  if (!canChooseAudioOutput()) return 'none';
-  return typeof (navigator.mediaDevices as SelectAudioOutput).selectAudioOutput === 'function' ? 'prompt' : 'list';
+  return !canChooseAudioOutput() ? 'none' : devices().selectAudioOutput ? 'prompt' : 'list';
 }
 
 /** The speakers enumerateDevices() shows (none in Firefox until one was selected by prompt). */
 export async function listAudioOutputs(): Promise<MediaDeviceInfo[]> {
-  const devices = await navigator.mediaDevices.enumerateDevices();
-  return devices.filter((device) => device.kind === 'audiooutput');
+  return (await devices().enumerateDevices()).filter((device) => device.kind === 'audiooutput');
 }
 
 /** Firefox: asks the user for a speaker; undefined where there is no such prompt or it was refused. */
 export async function promptForAudioOutput(): Promise<MediaDeviceInfo | undefined> {
-  const select = (navigator.mediaDevices as SelectAudioOutput).selectAudioOutput;
-  if (!select) return undefined;
   try {
-    return await select.call(navigator.mediaDevices);
+    return await devices().selectAudioOutput!();
   } catch {
+    // No prompt in this browser (a TypeError), or the user refused.
     return undefined;
   }
 }
 
-/** Plays `element` on the speaker `deviceId` ('' is the default); false when the browser refused. */
+/** Plays `element` on the speaker `deviceId` ('' is the default); false when the browser refused or cannot. */
 export async function setAudioOutput(element: HTMLMediaElement, deviceId: string): Promise<boolean> {
-  if (!canChooseAudioOutput()) return false;
   try {
     await element.setSinkId(deviceId);
     return true;
   } catch {
+    // Refused, or no setSinkId in this browser (a TypeError).
     return false;
   }
 }

@@ -35,17 +35,17 @@ export interface IceGatheringProgress {
 
 /** The outcome to release the description with now, or undefined to keep waiting. */
 export function iceGatheringDecision(progress: IceGatheringProgress): IceGatheringOutcome | undefined {
-  if (progress.complete) return 'complete';
   const { host, srflx, prflx, relay } = progress.candidates;
-  if (relay > 0) return 'sufficient';
-  if (srflx > 0 && !progress.turnConfigured) return 'sufficient';
-  if (progress.elapsedMs >= progress.timeoutMs && host + srflx + prflx > 0) return 'timeout';
-  return undefined;
+  return progress.complete
+    ? 'complete'
+    : relay || (srflx && !progress.turnConfigured)
+      ? 'sufficient'
+      : progress.elapsedMs >= progress.timeoutMs && host + srflx + prflx
+        ? 'timeout'
+        : undefined;
 }
 
 /** Whether any configured server is TURN (turn: or turns: URL, RFC 7065). */
 export function hasTurnServer(iceServers: readonly IceServer[]): boolean {
-  return iceServers.some((server) =>
-    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
-  );
+  return iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/i.test(url)));
 }

@@ -13,50 +13,43 @@ export interface GatheredDescription {
   report: IceGatheringReport;
 }
 
-function countCandidates(sdp: string): IceGatheringReport['candidates'] {
-  // With BUNDLE every stream shares the first stream's transport; its candidates are what counts.
-  const first = readMediaLines(sdp).find((line) => !line.rejected);
-  return first ? { ...first.candidates } : { host: 0, srflx: 0, prflx: 0, relay: 0 };
-}
-
 export function waitForIceGathering(
   pc: RTCPeerConnection,
   options: { timeoutMs: number; turnConfigured: boolean; signal: AbortSignal },
 ): Promise<GatheredDescription> {
   const started = performance.now();
-  const { signal } = options;
+  const { signal, timeoutMs } = options;
+  const done = new AbortController();
   return new Promise((resolve, reject) => {
-    const stop = (): void => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', check);
-      pc.removeEventListener('icecandidate', check);
-      signal.removeEventListener('abort', check);
-    };
     // RTCPeerConnection.close() fires no event, so the session's close() aborts the wait.
-    function check(): void {
+    const check = (): void => {
       if (signal.aborted || pc.signalingState === 'closed') {
-        stop();
-        reject(new MediaSessionError('closed', 'the media session closed while gathering ICE candidates'));
-        return;
+        done.abort();
+        return reject(new MediaSessionError('closed', 'the media session closed while gathering ICE candidates'));
       }
       const sdp = pc.localDescription?.sdp ?? '';
-      const candidates = countCandidates(sdp);
+      // With BUNDLE every stream shares the first stream's transport; its candidates are what counts.
+      const first = readMediaLines(sdp).find((line) => !line.rejected);
+      const candidates = { host: 0, srflx: 0, prflx: 0, relay: 0, ...first?.candidates };
       const elapsedMs = performance.now() - started;
       const outcome = iceGatheringDecision({
         complete: pc.iceGatheringState === 'complete',
         elapsedMs,
-        timeoutMs: options.timeoutMs,
+        timeoutMs,
         candidates,
         turnConfigured: options.turnConfigured,
       });
-      if (outcome === undefined) return;
-      stop();
-      resolve({ sdp, report: { outcome, candidates, elapsedMs: Math.round(elapsedMs) } });
-    }
-    pc.addEventListener('icegatheringstatechange', check);
-    pc.addEventListener('icecandidate', check);
-    signal.addEventListener('abort', check);
-    const timer = setTimeout(check, options.timeoutMs);
+      if (outcome) {
+        done.abort();
+        resolve({ sdp, report: { outcome, candidates, elapsedMs: Math.round(elapsedMs) } });
+      }
+    };
+    const listen = { signal: done.signal };
+    pc.addEventListener('icegatheringstatechange', check, listen);
+    pc.addEventListener('icecandidate', check, listen);
+    signal.addEventListener('abort', check, listen);
+    const timer = setTimeout(check, timeoutMs);
+    done.signal.addEventListener('abort', () => clearTimeout(timer));
     check();
   });
 }

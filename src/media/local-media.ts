@@ -7,26 +7,22 @@ import { MediaSessionError, type MediaChoice } from '../stack/ua/media-session';
 
 export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 
-function constraint(choice: MediaChoice): boolean | MediaTrackConstraints {
-  return typeof choice === 'object' ? { deviceId: { exact: choice.deviceId } } : choice;
-}
+const constraint = (choice: MediaChoice | undefined): boolean | MediaTrackConstraints =>
+  typeof choice === 'object' ? { deviceId: { exact: choice.deviceId } } : !!choice;
 
 /** Opens one track per requested kind, in one getUserMedia call (one permission prompt). */
 export async function openLocalTracks(
   request: { audio?: MediaChoice; video?: MediaChoice },
   getUserMedia: GetUserMedia,
 ): Promise<{ audio?: MediaStreamTrack; video?: MediaStreamTrack }> {
-  const constraints: MediaStreamConstraints = {
-    audio: request.audio ? constraint(request.audio) : false,
-    video: request.video ? constraint(request.video) : false,
-  };
-  if (!constraints.audio && !constraints.video) return {};
-  let stream: MediaStream;
+  const audio = constraint(request.audio);
+  const video = constraint(request.video);
+  if (!audio && !video) return {};
   try {
-    stream = await getUserMedia(constraints);
+    const stream = await getUserMedia({ audio, video });
+    return { audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] };
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : error;
     throw new MediaSessionError('media-access', `could not open the microphone or camera (${reason})`, { cause: error });
   }
-  return { audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] };
 }

@@ -19,7 +19,7 @@
  */
 import { Emitter, type Listener } from '../stack/core/emitter';
 import { copyIceCredentials } from '../stack/sdp/copy-ice-credentials';
-import { directionFrom, offerDirection } from '../stack/sdp/media-direction';
+import { directionFrom, offerDirection, receives, type MediaDirection } from '../stack/sdp/media-direction';
 import { readMediaLines } from '../stack/sdp/media-lines';
 import { OfferAnswerState } from '../stack/sdp/offer-answer-state';
 import { hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, transportIdentity, videoState } from '../stack/sdp/sdp-facts';
@@ -47,11 +47,13 @@ export interface WebRtcMediaSessionOptions extends MediaSessionOptions {
 
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
+/** The browser refused an SDP: `the ${what} was refused: ${reason}`. */
 function sdpError(error: unknown, what: string): MediaSessionError {
-  if (error instanceof MediaSessionError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new MediaSessionError('sdp', `${what}: ${reason}`, { cause: error });
+  return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, { cause: error });
 }
+
+/** An operation the session's offer/answer state does not allow now. */
+const stateError = (message: string): MediaSessionError => new MediaSessionError('state', message);
 
 function isStopped(transceiver: RTCRtpTransceiver): boolean {
   return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
@@ -69,7 +71,8 @@ export class WebRtcMediaSession implements MediaSession {
   readonly #closing = new AbortController();
   readonly #dtmfSenders = new WeakSet<RTCRtpSender>();
   #pc: RTCPeerConnection | undefined;
-  #detach: (() => void) | undefined;
+  /** Aborted when the current RTCPeerConnection is replaced or closed: removes its listeners. */
+  #detach: AbortController | undefined;
   #certificate: Promise<RTCCertificate> | undefined;
   #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
   #localHold = false;
@@ -77,7 +80,8 @@ export class WebRtcMediaSession implements MediaSession {
   #video: boolean;
   #peerRefuses: Record<MediaKind, boolean> = { audio: false, video: false };
   #muted: Record<MediaKind, boolean> = { audio: false, video: false };
-  #agreed: { localHold: boolean; video: boolean };
+  /** Hold and video as last agreed with the peer: what a rollback returns to. */
+  #agreed!: { localHold: boolean; video: boolean };
   /** Our offer as sent, while it waits for its final answer: forks answer this one. */
   #offer: string | undefined;
   /** The provisional answer applied, and who sent it. */
@@ -88,8 +92,8 @@ export class WebRtcMediaSession implements MediaSession {
 
   constructor(options: WebRtcMediaSessionOptions) {
     this.#options = options;
-    this.#video = Boolean(options.video);
-    this.#agreed = { localHold: false, video: this.#video };
+    this.#video = !!options.video;
+    this.#agree();
   }
 
   get localHold(): boolean {
@@ -116,13 +120,13 @@ export class WebRtcMediaSession implements MediaSession {
   createOffer(options: OfferOptions = {}): Promise<string> {
     return this.#serialize(async () => {
       const conflict = this.#state.localOfferConflict();
-      if (conflict) throw new MediaSessionError('state', `cannot offer now (${conflict})`);
-      const pc = await this.#connection();
+      if (conflict) throw stateError(`cannot offer now (${conflict})`);
+      const pc = this.#pc ?? (await this.#newPeerConnection());
       await this.#openTracks(this.#video);
       await this.#prepare(pc, 'offer');
       this.#state.transition('local-offer');
       try {
-        await pc.setLocalDescription(await pc.createOffer({ iceRestart: Boolean(options.iceRestart) }));
+        await pc.setLocalDescription(await pc.createOffer({ iceRestart: !!options.iceRestart }));
         const sdp = await this.#gather(pc);
         this.#offer = sdp;
         this.#early = undefined;
@@ -138,12 +142,12 @@ export class WebRtcMediaSession implements MediaSession {
   applyOffer(sdp: string): Promise<string> {
     return this.#serialize(async () => {
       const conflict = this.#state.remoteOfferConflict();
-      if (conflict) throw new MediaSessionError('state', `cannot take an offer now (${conflict})`);
-      const pc = await this.#connection();
+      if (conflict) throw stateError(`cannot take an offer now (${conflict})`);
+      const pc = this.#pc ?? (await this.#newPeerConnection());
       this.#state.transition('remote-offer');
       try {
         await pc.setRemoteDescription({ type: 'offer', sdp }).catch((error: unknown) => {
-          throw sdpError(error, 'the offer was refused');
+          throw sdpError(error, 'offer');
         });
         const offersVideo = videoState(sdp) === 'active' || videoState(sdp) === 'inactive';
         await this.#openTracks(this.#video && offersVideo);
@@ -152,7 +156,7 @@ export class WebRtcMediaSession implements MediaSession {
         const answer = await this.#gather(pc);
         this.#state.transition('local-answer');
         this.#notePeerOffer(sdp);
-        this.#agreed = { localHold: this.#localHold, video: this.#video };
+        this.#agree();
         this.#syncRemoteStream();
         return answer;
       } catch (error) {
@@ -166,11 +170,11 @@ export class WebRtcMediaSession implements MediaSession {
 
   applyAnswer(sdp: string, options: AnswerOptions = {}): Promise<void> {
     return this.#serialize(async () => {
-      const provisional = Boolean(options.provisional);
+      const provisional = !!options.provisional;
       const event = provisional ? 'remote-pranswer' : 'remote-answer';
       const pc = this.#pc;
       if (!pc || !this.#state.can(event)) {
-        throw new MediaSessionError('state', `no offer is waiting for an answer (${this.#state.phase})`);
+        throw stateError(`no offer is waiting for an answer (${this.#state.phase})`);
       }
       const identity = transportIdentity(sdp);
       if (this.#early && this.#early.identity !== identity) {
@@ -187,7 +191,7 @@ export class WebRtcMediaSession implements MediaSession {
       } else {
         this.#early = undefined;
         this.#offer = undefined;
-        this.#agreed = { localHold: this.#localHold, video: this.#video };
+        this.#agree();
       }
       this.#syncRemoteStream();
     });
@@ -198,7 +202,7 @@ export class WebRtcMediaSession implements MediaSession {
       if (this.#state.phase === 'stable') return;
       const pc = this.#pc;
       if (!pc || this.#state.phase !== 'have-local-offer') {
-        throw new MediaSessionError('state', `nothing to roll back in ${this.#state.phase}`);
+        throw stateError(`nothing to roll back in ${this.#state.phase}`);
       }
       await pc.setLocalDescription({ type: 'rollback' });
       this.#state.transition('rollback');
@@ -249,7 +253,7 @@ export class WebRtcMediaSession implements MediaSession {
     if (!local || !remote || !hasTelephoneEvent(local) || !hasTelephoneEvent(remote)) return false;
     const sender = this.#transceiver(pc, 'audio')?.sender;
     // Both browsers have RTCDTMFSender.canInsertDTMF; Firefox sets it false while the sender has no track.
-    return Boolean(sender?.track && sender.dtmf?.canInsertDTMF);
+    return !!(sender?.track && sender.dtmf?.canInsertDTMF);
   }
 
   sendDtmf(digits: string, options: DtmfOptions = {}): boolean {
@@ -267,17 +271,16 @@ export class WebRtcMediaSession implements MediaSession {
   }
 
   getStats(): Promise<RTCStatsReport> {
-    if (!this.#pc) return Promise.reject(new MediaSessionError('state', 'no media has been negotiated yet'));
+    if (!this.#pc) return Promise.reject(stateError('no media has been negotiated yet'));
     return this.#pc.getStats();
   }
 
   close(): void {
     if (this.closed) return;
     this.#closing.abort();
-    for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks()]) track.stop();
-    for (const kind of KINDS) this.#tracks[kind]?.stop();
+    for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks(), ...Object.values(this.#tracks)]) track.stop();
     this.#tracks = {};
-    this.#detach?.();
+    this.#detach?.abort();
     this.#pc?.close();
     this.#events.emit('connection-state', 'closed');
     this.#events.clear();
@@ -285,6 +288,10 @@ export class WebRtcMediaSession implements MediaSession {
 
   on<Name extends keyof MediaSessionEvents>(event: Name, listener: Listener<MediaSessionEvents[Name]>): () => void {
     return this.#events.on(event, listener);
+  }
+
+  #agree(): void {
+    this.#agreed = { localHold: this.#localHold, video: this.#video };
   }
 
   /** Runs offer/answer operations one at a time, in call order, on an open session. */
@@ -302,10 +309,6 @@ export class WebRtcMediaSession implements MediaSession {
     if (this.closed) throw new MediaSessionError('closed', 'the media session is closed');
   }
 
-  async #connection(): Promise<RTCPeerConnection> {
-    return this.#pc ?? this.#newPeerConnection();
-  }
-
   async #newPeerConnection(): Promise<RTCPeerConnection> {
     // One certificate for the session's life: a new transport for another fork keeps the DTLS
     // fingerprint the forks were offered.
@@ -317,26 +320,13 @@ export class WebRtcMediaSession implements MediaSession {
       iceServers: this.#options.iceServers.map((server) => ({ ...server })),
       certificates: [certificate],
     });
-    this.#detach?.();
+    this.#detach?.abort();
     this.#pc = pc;
-    this.#detach = this.#listen(pc);
+    const listen = { signal: (this.#detach = new AbortController()).signal };
+    pc.addEventListener('track', () => this.#syncRemoteStream(), listen);
+    pc.addEventListener('connectionstatechange', () => this.#events.emit('connection-state', pc.connectionState), listen);
+    pc.addEventListener('iceconnectionstatechange', () => pc.iceConnectionState === 'failed' && this.#events.emit('ice-failed'), listen);
     return pc;
-  }
-
-  #listen(pc: RTCPeerConnection): () => void {
-    const onTrack = (): void => this.#syncRemoteStream();
-    const onConnection = (): void => this.#events.emit('connection-state', pc.connectionState);
-    const onIce = (): void => {
-      if (pc.iceConnectionState === 'failed') this.#events.emit('ice-failed');
-    };
-    pc.addEventListener('track', onTrack);
-    pc.addEventListener('connectionstatechange', onConnection);
-    pc.addEventListener('iceconnectionstatechange', onIce);
-    return () => {
-      pc.removeEventListener('track', onTrack);
-      pc.removeEventListener('connectionstatechange', onConnection);
-      pc.removeEventListener('iceconnectionstatechange', onIce);
-    };
   }
 
   /** Opens the microphone (always, unless audio is off) and the camera when `video`; closes an unwanted camera. */
@@ -406,7 +396,7 @@ export class WebRtcMediaSession implements MediaSession {
       } else if (role === 'offer' && (kind === 'audio' || this.#video)) {
         transceiver = pc.addTransceiver(track ?? kind, { direction, streams: [this.localStream] });
       }
-      if (kind === 'audio' && transceiver) this.#listenToDtmf(transceiver.sender);
+      if (transceiver) this.#listenToDtmf(transceiver.sender);
     }
     // Any further stream of a kind (a peer offered two m=audio) is answered inactive.
     for (const transceiver of pc.getTransceivers()) {
@@ -415,6 +405,7 @@ export class WebRtcMediaSession implements MediaSession {
     }
   }
 
+  /** Reports the tones an audio sender plays (a video sender has no `dtmf`). */
   #listenToDtmf(sender: RTCRtpSender): void {
     if (!sender.dtmf || this.#dtmfSenders.has(sender)) return;
     this.#dtmfSenders.add(sender);
@@ -439,12 +430,12 @@ export class WebRtcMediaSession implements MediaSession {
         return;
       } catch (error) {
         // Firefox: "pranswer not yet implemented". Anything else is a bad SDP.
-        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw sdpError(error, 'the answer was refused');
+        if ((error as Error).name !== 'NotSupportedError') throw sdpError(error, 'answer');
         this.#pranswer = false;
       }
     }
     await pc.setRemoteDescription({ type: 'answer', sdp }).catch((error: unknown) => {
-      throw sdpError(error, 'the answer was refused');
+      throw sdpError(error, 'answer');
     });
   }
 
@@ -463,7 +454,7 @@ export class WebRtcMediaSession implements MediaSession {
   async #answerFromAnotherFork(sdp: string, provisional: boolean): Promise<void> {
     const offer = this.#offer;
     const old = this.#pc;
-    if (!offer || !old) throw new MediaSessionError('state', 'no offer to answer from another fork');
+    if (!offer || !old) throw stateError('no offer to answer from another fork');
     const streams = old.getTransceivers().map((transceiver) => ({
       kind: transceiver.receiver.track.kind as MediaKind,
       direction: transceiver.direction,
@@ -472,14 +463,13 @@ export class WebRtcMediaSession implements MediaSession {
     old.close();
     const pc = await this.#newPeerConnection();
     for (const stream of streams) {
-      const transceiver = pc.addTransceiver(stream.track ?? stream.kind, { direction: stream.direction, streams: [this.localStream] });
-      if (stream.kind === 'audio') this.#listenToDtmf(transceiver.sender);
+      this.#listenToDtmf(pc.addTransceiver(stream.track ?? stream.kind, { direction: stream.direction, streams: [this.localStream] }).sender);
     }
     const fresh = await pc.createOffer();
     const local = copyIceCredentials(fresh.sdp ?? '', offer);
     const mids = (text: string): string => readMediaLines(text).map((line) => `${line.kind}:${line.mid}`).join(' ');
     if (mids(local) !== mids(offer)) {
-      throw new MediaSessionError('state', `cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
+      throw stateError(`cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
     }
     await pc.setLocalDescription({ type: 'offer', sdp: local });
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
@@ -503,9 +493,8 @@ export class WebRtcMediaSession implements MediaSession {
     if (!pc) return;
     for (const kind of KINDS) {
       const transceiver = this.#transceiver(pc, kind);
-      const receives = transceiver?.currentDirection === 'sendrecv' || transceiver?.currentDirection === 'recvonly';
       const track = transceiver?.receiver.track;
-      if (!track || !receives || this.remoteStream.getTrackById(track.id)) continue;
+      if (!track || !receives(transceiver.currentDirection as MediaDirection) || this.remoteStream.getTrackById(track.id)) continue;
       for (const stale of this.remoteStream.getTracks()) if (stale.kind === kind) this.remoteStream.removeTrack(stale);
       this.remoteStream.addTrack(track);
       this.#events.emit('remote-track', kind);

@@ -35,8 +35,25 @@ export interface CallHandle {
   getStats(): Promise<unknown>;
 }
 
-/** The media streams of a call, when its media session has them (a WebRtcMediaSession does). */
-export function callStreams(call: CallHandle | undefined): { local?: MediaStream; remote?: MediaStream } {
-  const media = call?.media as { localStream?: MediaStream; remoteStream?: MediaStream } | undefined;
-  return { local: media?.localStream, remote: media?.remoteStream };
+/** The media streams of a call while it lasts, when its media session has them (a WebRtcMediaSession does). */
+export function callStreams(call: CallHandle | undefined): { localStream?: MediaStream; remoteStream?: MediaStream } {
+  return ((call?.state !== 'ended' && call?.media) || {}) as { localStream?: MediaStream; remoteStream?: MediaStream };
+}
+
+/**
+ * Points an <audio> or <video> at a stream (none: detaches it) and plays it. Tracks arrive after
+ * the stream was first attached: attaching again when they changed makes both browsers play them.
+ */
+export function attachStream(element: HTMLMediaElement | null, stream: MediaStream | undefined): void {
+  if (!element) return;
+  const key = stream ? stream.getTracks().map((track) => track.id).join() : '';
+  if (element.dataset.tracks === key && element.srcObject === (stream ?? null)) return;
+  element.dataset.tracks = key;
+  element.srcObject = stream ?? null;
+  if (stream) element.play().catch(() => undefined);
+}
+
+/** A getUserMedia choice from a device id ('' is the default device). */
+export function deviceChoice(id: string): true | { deviceId: string } {
+  return id ? { deviceId: id } : true;
 }

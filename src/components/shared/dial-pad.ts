@@ -1,6 +1,6 @@
 import { html } from 'lit';
 
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const KEYS = [...'123456789*0#'];
 const NAMES: Record<string, string> = { '*': 'star', '#': 'pound' };
 
 /** Whether a key press is a dial-pad key (digits, star, pound). */
@@ -9,8 +9,8 @@ export function isDialKey(key: string): boolean {
 }
 
 /** The twelve-key pad of the phone's dial field and of a call's DTMF keypad. */
-export function dialPad(label: string, press: (key: string) => void, id?: string) {
-  return html`<div class="keys" part="keypad" role="group" aria-label=${label} id=${id ?? 'keypad'}>
+export function dialPad(label: string, press: (key: string) => void) {
+  return html`<div class="keys" part="keypad" role="group" aria-label=${label} id="keypad">
     ${KEYS.map((key) => html`<button type="button" aria-label=${NAMES[key] ?? key} @click=${() => press(key)}>${key}</button>`)}
   </div>`;
 }

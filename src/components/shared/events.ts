@@ -35,22 +35,19 @@ export type SipEventName = keyof SipEventDetails;
 export type SipEvent<K extends SipEventName> = CustomEvent<SipEventDetails[K]>;
 
 /** Fires a typed `sip-*` event; returns false when a listener called preventDefault(). */
-export function emit<K extends SipEventName>(
-  target: EventTarget,
-  name: K,
-  detail: SipEventDetails[K],
-  options: { cancelable?: boolean } = {},
-): boolean {
-  return target.dispatchEvent(
-    new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: options.cancelable ?? false }),
-  );
+export function emit<K extends SipEventName>(target: EventTarget, name: K, detail: SipEventDetails[K], cancelable = false): boolean {
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
 }
 
-/** An Error with a readable message from anything thrown. */
+/** An Error with a readable message from anything thrown, prefixed with `context` when given. */
 export function toError(value: unknown, context?: string): Error {
   const error = value instanceof Error ? value : new Error(String(value));
-  if (!context) return error;
-  return new Error(`${context}: ${error.message}`, { cause: error });
+  return context ? new Error(`${context}: ${error.message}`, { cause: error }) : error;
+}
+
+/** Fires `sip-error` for anything thrown, prefixed with what failed. */
+export function emitError(target: EventTarget, value: unknown, context?: string): void {
+  emit(target, 'sip-error', { error: toError(value, context) });
 }
 
 declare global {

@@ -7,16 +7,10 @@
  */
 export type Tone = 'ringtone' | 'ringback';
 
-interface Cadence {
-  frequencies: number[];
-  /** Seconds on, off, on, off... for one period. */
-  pattern: number[];
-  volume: number;
-}
-
-const CADENCES: Record<Tone, Cadence> = {
-  ringback: { frequencies: [425], pattern: [1, 4], volume: 0.12 },
-  ringtone: { frequencies: [440, 480], pattern: [0.4, 0.2, 0.4, 2], volume: 0.1 },
+/** Per tone: the frequencies played together, the gain of each, and seconds on, off, on, off... for one period. */
+const CADENCES: Record<Tone, [frequencies: number[], gain: number, pattern: number[]]> = {
+  ringback: [[425], 0.12, [1, 4]],
+  ringtone: [[440, 480], 0.05, [0.4, 0.2, 0.4, 2]],
 };
 
 export class TonePlayer {
@@ -31,12 +25,13 @@ export class TonePlayer {
   play(tone: Tone): void {
     if (this.#playing?.tone === tone) return;
     this.stop();
+    let stop = (): void => undefined;
     try {
-      this.#playing = { tone, stop: this.#start(CADENCES[tone]) };
+      stop = this.#start(tone);
     } catch {
       // No WebAudio, or it refused: a phone without tones still works.
-      this.#playing = { tone, stop: () => undefined };
     }
+    this.#playing = { tone, stop };
   }
 
   stop(): void {
@@ -47,33 +42,33 @@ export class TonePlayer {
   /** Stops and releases the audio context (the element left the page). */
   close(): void {
     this.stop();
-    void this.#context?.close().catch(() => undefined);
+    this.#context?.close().catch(() => undefined);
     this.#context = undefined;
   }
 
-  #start(cadence: Cadence): () => void {
+  #start(tone: Tone): () => void {
+    const [frequencies, level, pattern] = CADENCES[tone];
     const context = (this.#context ??= new AudioContext());
-    void context.resume().catch(() => undefined);
-    const gain = context.createGain();
-    gain.gain.value = 0;
-    gain.connect(context.destination);
-    const oscillators = cadence.frequencies.map((frequency) => {
-      const oscillator = context.createOscillator();
-      oscillator.frequency.value = frequency;
-      oscillator.connect(gain);
+    context.resume().catch(() => undefined);
+    const node = context.createGain();
+    node.gain.value = 0;
+    node.connect(context.destination);
+    const oscillators = frequencies.map((frequency) => {
+      const oscillator = new OscillatorNode(context, { frequency });
+      oscillator.connect(node);
       oscillator.start();
       return oscillator;
     });
-    const period = cadence.pattern.reduce((sum, seconds) => sum + seconds, 0);
+    const period = pattern.reduce((sum, seconds) => sum + seconds);
     // One period is scheduled ahead each time, so the cadence never depends on timer accuracy.
-    let next = context.currentTime + 0.05;
+    let next = 0;
     const schedule = (): void => {
+      const now = context.currentTime;
       // A suspended context does not advance: keep at most two periods ahead of it.
-      if (next > context.currentTime + 2 * period) return;
-      next = Math.max(next, context.currentTime + 0.05);
-      let at = next;
-      cadence.pattern.forEach((seconds, index) => {
-        gain.gain.setValueAtTime(index % 2 === 0 ? cadence.volume / cadence.frequencies.length : 0, at);
+      if (next > now + 2 * period) return;
+      let at = (next = Math.max(next, now + 0.05));
+      pattern.forEach((seconds, index) => {
+        node.gain.setValueAtTime(index % 2 ? 0 : level, at);
         at += seconds;
       });
       next += period;
@@ -83,9 +78,9 @@ export class TonePlayer {
     const timer = setInterval(schedule, period * 1000);
     return () => {
       clearInterval(timer);
-      gain.gain.cancelScheduledValues(0);
+      node.gain.cancelScheduledValues(0);
       for (const oscillator of oscillators) oscillator.stop();
-      gain.disconnect();
+      node.disconnect();
     };
   }
 }

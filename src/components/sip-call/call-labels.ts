@@ -33,7 +33,7 @@ export function stateText(state: CallState, call: CallHandle | undefined, endCau
 /** m:ss, or h:mm:ss past an hour. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
-  const mm = String(Math.floor(s / 60) % 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const minutes = Math.floor(s / 60) % 60;
+  return `${s < 3600 ? minutes : `${Math.floor(s / 3600)}:${pad(minutes)}`}:${pad(s % 60)}`;
 }

@@ -2,10 +2,10 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { setAudioOutput } from '../../media/audio-output';
 import type { MediaKind } from '../../stack/ua/media-session';
-import { callStreams, type CallHandle } from '../shared/call-handle';
+import { attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
-import { emit, toError, type CallState } from '../shared/events';
-import { CallController } from './call-controller';
+import { emitError, type CallState } from '../shared/events';
+import { CallController, isLive } from './call-controller';
 import { formatDuration, stateText } from './call-labels';
 import { sipCallStyles } from './sip-call.styles';
 
@@ -104,7 +104,6 @@ export class SipCall extends LitElement {
   @state() private transferTarget = '';
 
   readonly #controller = new CallController(this);
-  #audioTracks = -1;
 
   /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
   get remote(): { uri: string; displayName: string | undefined } | undefined {
@@ -130,11 +129,9 @@ export class SipCall extends LitElement {
   /** Answers an incoming call; `{ video: true }` sends the camera too. */
   answer(options: AnswerOptions = {}): Promise<void> {
     const call = this.#require();
-    if (!call.answer) return Promise.reject(new Error('Only an incoming call can be answered'));
-    return call.answer({
-      audio: options.audio === false ? false : this.microphone ? { deviceId: this.microphone } : true,
-      video: options.video ? (this.camera ? { deviceId: this.camera } : true) : false,
-    });
+    return call.answer
+      ? call.answer({ audio: options.audio !== false && deviceChoice(this.microphone), video: !!options.video && deviceChoice(this.camera) })
+      : Promise.reject(new Error('Only an incoming call can be answered'));
   }
 
   /** Declines an incoming call (603 Decline, or 486 Busy Here). */
@@ -193,113 +190,123 @@ export class SipCall extends LitElement {
     return this.call;
   }
 
-  /** Runs a control from the UI: a failure becomes a sip-error, never an exception in the page. */
-  #run(action: () => unknown, what: string): void {
+  /** Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page. */
+  async #run(action: () => unknown, what: string): Promise<void> {
     try {
-      const result = action();
-      if (result instanceof Promise) result.catch((error: unknown) => emit(this, 'sip-error', { error: toError(error, what) }));
+      await action();
     } catch (error) {
-      emit(this, 'sip-error', { error: toError(error, what) });
+      emitError(this, error, what);
     }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('call')) this.#controller.bind(this.call);
-    if (this.state !== 'connected' && this.state !== 'held') this.panel = undefined;
+    if (!isLive(this.state)) this.panel = undefined;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     this.toggleAttribute('muted', this.muted);
     const audio = this.renderRoot.querySelector('audio')!;
-    const remote = this.state === 'ended' ? undefined : callStreams(this.call).remote;
-    // Tracks arrive after the stream was first attached: attaching again makes both browsers play them.
-    const tracks = remote?.getTracks().length ?? -1;
-    if (tracks !== this.#audioTracks) {
-      this.#audioTracks = tracks;
-      audio.srcObject = remote ?? null;
-      if (remote) audio.play().catch(() => undefined);
-    }
+    attachStream(audio, callStreams(this.call).remoteStream);
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
   }
 
   override render() {
-    const call = this.call;
-    const name = call?.remote.displayName || call?.remote.uri.replace(/^sips?:/, '') || 'No call';
-    const live = this.state === 'connected' || this.state === 'held';
+    const remote = this.call?.remote;
+    const live = isLive(this.state);
     return html`<div part="base">
       <div part="identity">
         <slot name="identity">
-          <strong part="remote-name">${name}</strong>
-          ${call?.remote.displayName ? html`<span part="remote-uri">${call.remote.uri}</span>` : nothing}
+          <strong part="remote-name">${remote?.displayName || remote?.uri.replace(/^sips?:/, '') || 'No call'}</strong>
+          ${remote?.displayName ? html`<span part="remote-uri">${remote.uri}</span>` : nothing}
         </slot>
       </div>
       <div class="row">
-        <span part="state" role="status">${stateText(this.state, call, this.#controller.ended?.cause)}</span>
-        ${live ? html`<time part="duration" datetime=${`PT${this.duration}S`}>${formatDuration(this.duration)}</time>` : nothing}
+        <span part="state" role="status">${stateText(this.state, this.call, this.#controller.ended?.cause)}</span>
+        ${live ? html`<time part="duration" datetime="PT${this.duration}S">${formatDuration(this.duration)}</time>` : nothing}
       </div>
       <div part="controls" class="row" role="group" aria-label="Call controls">
-        ${call ? this.#controls(call, live) : nothing}
+        ${this.call ? this.#controls(this.call, live) : nothing}
         <slot name="actions"></slot>
       </div>
-      ${this.panel === 'keypad' ? this.#keypad() : nothing} ${this.panel === 'transfer' ? this.#transferForm() : nothing}
+      ${this.panel === 'keypad' ? this.#keypad() : this.panel === 'transfer' ? this.#transferForm() : nothing}
       <audio></audio>
     </div>`;
   }
 
-  #controls(call: CallHandle, live: boolean) {
-    if (this.state === 'ended') return nothing;
-    if (this.state === 'incoming') {
-      return html`
-        <button part="button answer-button" class="success" @click=${() => this.#run(() => this.answer(), 'Answer')}>Answer</button>
-        ${call.offersVideo === false
-          ? nothing
-          : html`<button part="button answer-video-button" class="success" @click=${() => this.#run(() => this.answer({ video: true }), 'Answer with video')}>
-              Answer with video
-            </button>`}
-        <button part="button decline-button" class="danger" @click=${() => this.#run(() => this.decline(), 'Decline')}>Decline</button>
-      `;
-    }
-    if (!live) {
-      return html`<button part="button hangup-button" class="danger" @click=${() => this.#run(() => this.hangup(), 'Cancel')}>Cancel</button>`;
-    }
-    const muted = this.muted;
-    const video = Boolean(call.media?.video);
-    return html`
-      <button part="button mute-button" aria-pressed=${muted} @click=${() => this.#run(() => (muted ? this.unmute() : this.mute()), 'Mute')}>Mute</button>
-      <button part="button hold-button" aria-pressed=${call.localHold} @click=${() => this.#run(() => (call.localHold ? this.unhold() : this.hold()), 'Hold')}>Hold</button>
-      <button part="button video-button" aria-pressed=${video} @click=${() => this.#run(() => this.setVideo(!video), 'Video')}>Video</button>
-      <button part="button keypad-button" aria-expanded=${this.panel === 'keypad'} aria-controls="keypad" @click=${() => this.#toggle('keypad')}>Keypad</button>
-      <button part="button transfer-button" aria-expanded=${this.panel === 'transfer'} aria-controls="transfer" @click=${() => this.#toggle('transfer')}>Transfer</button>
-      <button part="button hangup-button" class="danger" @click=${() => this.#run(() => this.hangup(), 'Hang up')}>Hang up</button>
-    `;
+  /** A control button: part `button <name>-button`, its label also names it in a sip-error. */
+  #button(name: string, label: string, action: () => unknown, kind?: 'success' | 'danger', pressed?: boolean) {
+    return html`<button part="button ${name}-button" class=${kind ?? nothing} aria-pressed=${pressed ?? nothing} @click=${() => this.#run(action, label)}>${label}</button>`;
   }
 
-  #toggle(panel: 'keypad' | 'transfer'): void {
-    this.panel = this.panel === panel ? undefined : panel;
+  /** A button that shows or hides a panel (the DTMF keypad, the transfer form). */
+  #panelButton(panel: 'keypad' | 'transfer', label: string) {
+    return html`<button
+      part="button ${panel}-button"
+      aria-expanded=${this.panel === panel}
+      aria-controls=${panel}
+      @click=${() => (this.panel = this.panel === panel ? undefined : panel)}
+    >${label}</button>`;
+  }
+
+  #controls(call: CallHandle, live: boolean) {
+    const state = this.state;
+    if (state === 'ended') return nothing;
+    if (state === 'incoming') {
+      return [
+        this.#button('answer', 'Answer', () => this.answer(), 'success'),
+        call.offersVideo === false ? nothing : this.#button('answer-video', 'Answer with video', () => this.answer({ video: true }), 'success'),
+        this.#button('decline', 'Decline', () => this.decline(), 'danger'),
+      ];
+    }
+    if (!live) return this.#button('hangup', 'Cancel', () => this.hangup(), 'danger');
+    const muted = this.muted;
+    const held = call.localHold;
+    const video = !!call.media?.video;
+    return [
+      this.#button('mute', 'Mute', () => (muted ? this.unmute() : this.mute()), undefined, muted),
+      this.#button('hold', 'Hold', () => (held ? this.unhold() : this.hold()), undefined, held),
+      this.#button('video', 'Video', () => this.setVideo(!video), undefined, video),
+      this.#panelButton('keypad', 'Keypad'),
+      this.#panelButton('transfer', 'Transfer'),
+      this.#button('hangup', 'Hang up', () => this.hangup(), 'danger'),
+    ];
   }
 
   #keypad() {
-    return html`<div @keydown=${this.#keypadKey}>${dialPad('DTMF keypad', (key) => this.#run(() => this.sendDtmf(key), 'DTMF'))}</div>`;
+    const send = (key: string) => this.#run(() => this.sendDtmf(key), 'DTMF');
+    return html`<div
+      @keydown=${(event: KeyboardEvent) => {
+        if (!isDialKey(event.key)) return;
+        event.preventDefault();
+        send(event.key);
+      }}
+    >
+      ${dialPad('DTMF keypad', send)}
+    </div>`;
   }
 
-  #keypadKey = (event: KeyboardEvent): void => {
-    if (!isDialKey(event.key)) return;
-    event.preventDefault();
-    this.#run(() => this.sendDtmf(event.key), 'DTMF');
-  };
-
   #transferForm() {
-    return html`<form part="transfer" id="transfer" class="row" @submit=${this.#submitTransfer}>
+    return html`<form
+      part="transfer"
+      id="transfer"
+      class="row"
+      @submit=${(event: SubmitEvent) => {
+        event.preventDefault();
+        const target = this.transferTarget.trim();
+        if (target) this.#run(() => this.transfer(target), 'Transfer');
+      }}
+    >
       <label for="transfer-target">Transfer to</label>
-      <input id="transfer-target" name="target" autocomplete="off" required .value=${this.transferTarget} @input=${(e: InputEvent) => (this.transferTarget = (e.target as HTMLInputElement).value)} />
+      <input
+        id="transfer-target"
+        name="target"
+        autocomplete="off"
+        required
+        .value=${this.transferTarget}
+        @input=${(event: InputEvent) => (this.transferTarget = (event.target as HTMLInputElement).value)}
+      />
       <button part="button" class="accent" type="submit">Transfer</button>
     </form>`;
   }
-
-  #submitTransfer = (event: SubmitEvent): void => {
-    event.preventDefault();
-    const target = this.transferTarget.trim();
-    if (!target) return;
-    this.#run(() => this.transfer(target), 'Transfer');
-  };
 }

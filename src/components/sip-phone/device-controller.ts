@@ -1,17 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-const KIND_NAMES: Record<MediaDeviceKind, string> = { audioinput: 'Microphone', videoinput: 'Camera', audiooutput: 'Speaker' };
-
 /**
  * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu
  * is opened) and again on `devicechange` while the phone is in the page.
  */
 export class DeviceController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
   #devices: MediaDeviceInfo[] = [];
   #listed = false;
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
+  constructor(host: ReactiveControllerHost) {
+    (this.#host = host).addController(this);
   }
 
   hostConnected(): void {
@@ -22,11 +21,14 @@ export class DeviceController implements ReactiveController {
     navigator.mediaDevices?.removeEventListener('devicechange', this.#changed);
   }
 
-  /** Devices of a kind, each with a label (browsers hide labels until media permission is given). */
-  of(kind: MediaDeviceKind): Array<{ id: string; label: string }> {
+  /**
+   * Devices of a kind, each with a label: browsers hide labels until media permission is given, so
+   * an unlabelled one is `${name} 1`, `${name} 2`...
+   */
+  of(kind: MediaDeviceKind, name: string): Array<{ id: string; label: string }> {
     return this.#devices
-      .filter((device) => device.kind === kind && device.deviceId !== '' && device.deviceId !== 'default')
-      .map((device, index) => ({ id: device.deviceId, label: device.label || `${KIND_NAMES[kind]} ${index + 1}` }));
+      .filter((device) => device.kind === kind && device.deviceId && device.deviceId !== 'default')
+      .map((device, index) => ({ id: device.deviceId, label: device.label || `${name} ${index + 1}` }));
   }
 
   async refresh(): Promise<void> {
@@ -36,7 +38,7 @@ export class DeviceController implements ReactiveController {
     } catch {
       this.#devices = [];
     }
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   #changed = (): void => {

@@ -1,3 +1,5 @@
+import { cryptoRandom } from '../../stack/core/random';
+import { ensureInstanceId } from '../../stack/transport/outbound';
 import { invalidUrlError, parseWebSocketUrl } from '../../stack/transport/websocket-url';
 
 /**
@@ -15,24 +17,26 @@ export function serverProblem(server: string, pageProtocol: string): Error | und
 
 /** The configuration attributes still missing, by attribute name. */
 export function missingSettings(settings: { server: string; user: string; domain: string }): string[] {
-  return (['server', 'user', 'domain'] as const).filter((name) => settings[name].trim() === '');
+  return (['server', 'user', 'domain'] as const).filter((name) => !settings[name].trim());
 }
 
-const INSTANCE_KEY = 'sip-elements:instance-id:';
-
-/** The RFC 5626 instance id stored for this AOR (localStorage may be unavailable: then none). */
-export function storedInstanceId(aor: string): string | undefined {
+/**
+ * The RFC 5626 instance id of this AOR, kept in localStorage so the registrar sees the same
+ * instance next time. Storage may be unavailable (private mode, disabled): then a new one each time.
+ */
+export function instanceIdFor(aor: string): string {
+  const key = `sip-elements:instance-id:${aor}`;
+  let id: string | null = null;
   try {
-    return localStorage.getItem(INSTANCE_KEY + aor) ?? undefined;
+    id = localStorage.getItem(key);
   } catch {
-    return undefined;
+    // No storage: a new instance id.
   }
-}
-
-export function storeInstanceId(aor: string, id: string): void {
+  id = ensureInstanceId(id, cryptoRandom);
   try {
-    localStorage.setItem(INSTANCE_KEY + aor, id);
+    localStorage.setItem(key, id);
   } catch {
-    // Private mode or storage disabled: the registrar sees a new instance next time, no harm.
+    // The registrar sees a new instance next time, no harm.
   }
+  return id;
 }

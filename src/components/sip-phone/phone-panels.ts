@@ -1,48 +1,47 @@
 import { html, nothing } from 'lit';
+import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
 import type { DeviceController } from './device-controller';
 import type { TraceEntry } from './sip-trace';
 
-type DeviceRole = 'microphone' | 'camera' | 'speaker';
-
-interface DevicesPanelOptions {
-  devices: DeviceController;
+/** The phone's device choices ('' is the default device). */
+interface DeviceChoices {
   microphone: string;
   camera: string;
   speaker: string;
-  /** How this browser picks a speaker: from a list, by a browser prompt, or not at all. */
-  speakerSelection: 'list' | 'prompt' | 'none';
-  choose(role: DeviceRole, id: string): void;
-  promptSpeaker(): void;
 }
 
-function deviceSelect(role: DeviceRole, label: string, kind: MediaDeviceKind, current: string, options: DevicesPanelOptions) {
-  return html`<label for=${role}>${label}</label>
-    <select id=${role} @change=${(event: Event) => options.choose(role, (event.target as HTMLSelectElement).value)}>
-      <option value="" ?selected=${current === ''}>Default</option>
-      ${options.devices.of(kind).map((device) => html`<option value=${device.id} ?selected=${device.id === current}>${device.label}</option>`)}
-    </select>`;
-}
+const ROLES = [
+  ['microphone', 'Microphone', 'audioinput'],
+  ['camera', 'Camera', 'videoinput'],
+  ['speaker', 'Speaker', 'audiooutput'],
+] as const;
 
-/** The device menu: microphone, camera, and speaker (setSinkId; Firefox asks through its own prompt). */
-export function devicesPanel(options: DevicesPanelOptions) {
-  const speaker =
-    options.speakerSelection === 'list'
-      ? deviceSelect('speaker', 'Speaker', 'audiooutput', options.speaker, options)
-      : options.speakerSelection === 'prompt'
-        ? html`<span>Speaker</span><button part="button" type="button" @click=${options.promptSpeaker}>Choose speaker…</button>`
-        : nothing;
-  return html`<details part="devices" @toggle=${(event: Event) => (event.target as HTMLDetailsElement).open && options.devices.refresh()}>
+/**
+ * The device menu: microphone, camera, and speaker (setSinkId). How the speaker is picked depends on
+ * the browser: from a list (Chromium), by the browser's own prompt (Firefox), or not at all.
+ */
+export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
+  const speakers = audioOutputSelection();
+  return html`<details part="devices" @toggle=${(event: Event) => (event.target as HTMLDetailsElement).open && devices.refresh()}>
     <summary>Devices</summary>
     <div class="devices">
-      ${deviceSelect('microphone', 'Microphone', 'audioinput', options.microphone, options)}
-      ${deviceSelect('camera', 'Camera', 'videoinput', options.camera, options)} ${speaker}
+      ${ROLES.map(([role, label, kind]) =>
+        role !== 'speaker' || speakers === 'list'
+          ? html`<label for=${role}>${label}</label>
+              <select id=${role} @change=${(event: Event) => (host[role] = (event.target as HTMLSelectElement).value)}>
+                <option value="" ?selected=${!host[role]}>Default</option>
+                ${devices.of(kind, label).map((device) => html`<option value=${device.id} ?selected=${device.id === host[role]}>${device.label}</option>`)}
+              </select>`
+          : speakers === 'prompt'
+            ? html`<span>Speaker</span>
+                <button part="button" type="button" @click=${async () => (host.speaker = (await promptForAudioOutput())?.deviceId ?? host.speaker)}>Choose speaker…</button>`
+            : nothing,
+      )}
     </div>
   </details>`;
 }
 
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-
-/** The SIP trace: every message as text (a Lit text binding: remote text is never markup). */
+/** The SIP trace: every message as text (a Lit text binding: remote text is never markup), with its local time as hh:mm:ss. */
 export function tracePanel(entries: readonly TraceEntry[], clear: () => void) {
   return html`<details part="trace" open>
     <summary>SIP trace (${entries.length})</summary>
@@ -50,7 +49,7 @@ export function tracePanel(entries: readonly TraceEntry[], clear: () => void) {
     <ol class="trace" tabindex="0" aria-label="SIP messages">
       ${entries.map(
         (entry) => html`<li part="trace-entry" class=${entry.direction}>
-          <span class="meta">${entry.direction === 'sent' ? 'Sent' : 'Received'} ${TIME.format(entry.time)}</span>
+          <span class="meta">${entry.direction === 'sent' ? 'Sent' : 'Received'} ${new Date(entry.time).toTimeString().slice(0, 8)}</span>
           <pre>${entry.text}</pre>
         </li>`,
       )}

@@ -1,11 +1,10 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
-import type { TransportState, TransportStateInfo } from '../../stack/transport/transport';
-import type { UserAgent, IncomingMessage } from '../../stack/ua/user-agent';
-import type { CallHandle } from '../shared/call-handle';
+import type { TransportState } from '../../stack/transport/transport';
+import type { UserAgent } from '../../stack/ua/user-agent';
+import { deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad } from '../shared/dial-pad';
-import { emit, toError } from '../shared/events';
+import { emit, emitError } from '../shared/events';
 import { TonePlayer, type Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
 import { DeviceController } from './device-controller';
@@ -23,9 +22,17 @@ export interface CallOptions {
 }
 
 /** A `<sip-call>` (defined by sip-phone.ts, which imports its definition). */
-function newCallElement(): SipCall {
-  return document.createElement('sip-call') as SipCall;
-}
+const newCallElement = (): SipCall => document.createElement('sip-call') as SipCall;
+
+/** What the phone passes on to its calls. */
+const SHARED = ['theme', 'microphone', 'camera', 'speaker'] as const;
+
+/** Which call is "current", best first: connected, else ringing here, else being placed, else held. */
+const CURRENT = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held'];
+
+const NOT_CONNECTED = 'The phone is not connected: set server, user and domain first';
+
+type RegistrationEvent = 'registered' | 'unregistered' | 'registration-failed';
 
 /**
  * A SIP phone: one user agent and its WebSocket connection, registration, and the calls it places
@@ -161,7 +168,6 @@ export class SipPhone extends LitElement {
   /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
   @property({ attribute: false }) callLinger = 3000;
 
-  @state() private target = '';
   @state() private connection: TransportState = 'disconnected';
   @state() private problem = '';
   @state() private registrationNote = '';
@@ -169,23 +175,35 @@ export class SipPhone extends LitElement {
   @state() private traceLog: TraceEntry[] = [];
 
   readonly #agent = new UserAgentController(this, {
-    transport: (state, info) => this.#transportChanged(state, info),
-    registered: (expires) => {
-      this.registrationNote = '';
-      this.requestUpdate();
-      emit(this, 'sip-registered', { aor: this.aor, expires });
+    listen: (ua) => {
+      const registration = (name: RegistrationEvent, note?: (info: { status: number; reason: string }) => string) =>
+        ua.events.on(name, (info) => {
+          this.registrationNote = note?.(info as { status: number; reason: string }) ?? '';
+          this.requestUpdate();
+          emit(this, `sip-${name}`, { aor: this.aor, ...info } as never);
+        });
+      return [
+        ua.events.on('transport', (state, { reason, reconnectInMs }) => {
+          this.connection = state;
+          const server = this.server;
+          if (state === 'connecting') emit(this, 'sip-connecting', { server });
+          else if (state === 'connected') {
+            this.problem = '';
+            emit(this, 'sip-connected', { server });
+          } else if (state === 'disconnected') {
+            this.problem = reconnectInMs === undefined ? reason : `${reason} (retrying in ${Math.ceil(reconnectInMs / 1000)} s)`;
+            emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
+          }
+        }),
+        registration('registered'),
+        registration('unregistered'),
+        registration('registration-failed', ({ status, reason }) => `Registration failed: ${status} ${reason}`),
+        ua.events.on('message', ({ from, contentType, body }) =>
+          emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body }),
+        ),
+        ua.events.on('incoming-call', (call) => this.#incoming(call)),
+      ];
     },
-    unregistered: (reason) => {
-      this.registrationNote = '';
-      this.requestUpdate();
-      emit(this, 'sip-unregistered', { aor: this.aor, reason });
-    },
-    registrationFailed: (status, reason) => {
-      this.registrationNote = `Registration failed: ${status} ${reason}`;
-      emit(this, 'sip-registration-failed', { aor: this.aor, status, reason });
-    },
-    message: (message) => this.#messageReceived(message),
-    incoming: (call) => this.#incoming(call),
     trace: (direction, text) => {
       if (this.trace) this.traceLog = appendTrace(this.traceLog, direction, text);
     },
@@ -194,10 +212,17 @@ export class SipPhone extends LitElement {
       this.problem ||= error.message;
       emit(this, 'sip-error', { error });
     },
-    reset: () => this.#reset(),
+    reset: () => {
+      // The user agent is replaced or stopped: every call is gone, and so are the tones and old news.
+      for (const call of [...this.#calls.keys()]) this.#removeCall(call);
+      this.#tones.close();
+      this.connection = 'disconnected';
+      this.problem = this.registrationNote = '';
+    },
   });
   readonly #devices = new DeviceController(this);
   readonly #tones = new TonePlayer();
+  /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
   /** The address of record, `sip:user@domain`, or empty while unconfigured. */
@@ -207,7 +232,7 @@ export class SipPhone extends LitElement {
 
   /** Whether the phone is registered now (reflected as the `registered` attribute). */
   get registered(): boolean {
-    return this.#agent.userAgent?.registered ?? false;
+    return this.userAgent?.registered ?? false;
   }
 
   /** The WebSocket's state: disconnected, connecting, connected, closing. */
@@ -220,15 +245,13 @@ export class SipPhone extends LitElement {
     return [...this.#calls.values()].map((entry) => entry.element);
   }
 
-  /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held. */
+  /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest first). */
   get currentCall(): SipCall | undefined {
-    const order = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held'];
-    const live = this.calls.filter((element) => element.state !== 'ended').reverse();
-    for (const wanted of order) {
-      const found = live.find((element) => element.state === wanted);
-      if (found) return found;
-    }
-    return undefined;
+    const rank = (element: SipCall) => CURRENT.indexOf(element.state);
+    return this.calls
+      .filter((element) => rank(element) >= 0)
+      .reverse()
+      .sort((a, b) => rank(a) - rank(b))[0];
   }
 
   /** The tone playing now: 'ringtone', 'ringback' or undefined. */
@@ -251,18 +274,14 @@ export class SipPhone extends LitElement {
     try {
       return await this.#agent.register();
     } catch (error) {
-      emit(this, 'sip-error', { error: toError(error, 'Registration failed') });
+      emitError(this, error, 'Registration failed');
       return false;
     }
   }
 
   /** Removes the registration. */
   async unregister(): Promise<void> {
-    try {
-      await this.#agent.unregister();
-    } catch (error) {
-      emit(this, 'sip-error', { error: toError(error, 'Unregistration failed') });
-    }
+    await this.#agent.unregister().catch((error: unknown) => emitError(this, error, 'Unregistration failed'));
   }
 
   /**
@@ -270,13 +289,13 @@ export class SipPhone extends LitElement {
    * resolves to its `<sip-call>`; rejects when the phone is not configured or the target is invalid.
    */
   async call(target: string, options: CallOptions = {}): Promise<SipCall> {
-    const ua = this.#agent.userAgent;
-    if (!ua) throw new Error('The phone is not connected: set server, user and domain first');
-    const text = target.trim();
-    if (!text) throw new Error('Enter a number or SIP address to call');
-    const call = ua.call(text, {
-      audio: this.microphone ? { deviceId: this.microphone } : true,
-      video: options.video ? (this.camera ? { deviceId: this.camera } : true) : false,
+    const ua = this.userAgent;
+    if (!ua) throw new Error(NOT_CONNECTED);
+    target = target.trim();
+    if (!target) throw new Error('Enter a number or SIP address to call');
+    const call = ua.call(target, {
+      audio: deviceChoice(this.microphone),
+      video: !!options.video && deviceChoice(this.camera),
     });
     return this.#addCall(call, newCallElement());
   }
@@ -286,10 +305,10 @@ export class SipPhone extends LitElement {
    * rejects with an error carrying the final `status` and `reason` otherwise.
    */
   async sendMessage(target: string, text: string): Promise<{ status: number; reason: string }> {
-    const ua = this.#agent.userAgent;
-    if (!ua) throw Object.assign(new Error('The phone is not connected: set server, user and domain first'), { status: 0, reason: 'Not connected' });
-    const response = await ua.sendMessage(target, text);
-    return { status: response.status, reason: response.reason };
+    const ua = this.userAgent;
+    if (!ua) throw Object.assign(new Error(NOT_CONNECTED), { status: 0, reason: 'Not connected' });
+    const { status, reason } = await ua.sendMessage(target, text);
+    return { status, reason };
   }
 
   /** Forgets the SIP trace. */
@@ -299,13 +318,27 @@ export class SipPhone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('iceServersJson')) {
-      const parsed = parseIceServers(this.iceServersJson);
-      this.iceServers = parsed.servers;
-      if (parsed.error) emit(this, 'sip-error', { error: parsed.error });
+      const { servers, error } = parseIceServers(this.iceServersJson);
+      this.iceServers = servers;
+      if (error) emit(this, 'sip-error', { error });
     }
-    if (changed.has('trace') && !this.trace) this.traceLog = [];
+    if (!this.trace && this.traceLog.length) this.traceLog = [];
     // Here rather than in updated(): what the new user agent reports at once is part of this render.
-    if (this.isConnected) this.#configure();
+    if (this.isConnected) {
+      this.#agent.configure(
+        missingSettings(this).length
+          ? undefined
+          : {
+              server: this.server.trim(),
+              aor: this.aor,
+              displayName: this.displayName,
+              authUser: this.authUser,
+              password: this.password,
+              iceServers: this.iceServers,
+            },
+        this.autoRegister,
+      );
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -313,47 +346,7 @@ export class SipPhone extends LitElement {
     if (changed.has('silent')) this.#updateTones();
     // `register` set on a phone that is already connected: register now, as it would on connect.
     if (changed.get('autoRegister') === false && this.autoRegister && this.connection === 'connected' && !this.registered) void this.register();
-    if (changed.has('theme') || changed.has('microphone') || changed.has('camera') || changed.has('speaker')) {
-      for (const element of this.calls) this.#share(element);
-    }
-  }
-
-  #configure(): void {
-    if (missingSettings(this).length > 0) {
-      this.#agent.configure(undefined, false);
-      return;
-    }
-    const settings = {
-      server: this.server.trim(),
-      aor: this.aor,
-      displayName: this.displayName,
-      authUser: this.authUser,
-      password: this.password,
-      iceServers: this.iceServers,
-    };
-    this.#agent.configure(settings, this.autoRegister);
-  }
-
-  #transportChanged(state: TransportState, info: TransportStateInfo): void {
-    this.connection = state;
-    const server = this.server;
-    if (state === 'connecting') emit(this, 'sip-connecting', { server });
-    else if (state === 'connected') {
-      this.problem = '';
-      emit(this, 'sip-connected', { server });
-    } else if (state === 'disconnected') {
-      this.problem = info.reconnectInMs === undefined ? info.reason : `${info.reason} (retrying in ${Math.ceil(info.reconnectInMs / 1000)} s)`;
-      emit(this, 'sip-disconnected', { server, reason: info.reason, reconnectInMs: info.reconnectInMs });
-    }
-  }
-
-  #messageReceived(message: IncomingMessage): void {
-    emit(this, 'sip-message', {
-      from: message.from.uri.toString(),
-      displayName: message.from.displayName ?? '',
-      contentType: message.contentType,
-      body: message.body,
-    });
+    if (SHARED.some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
   }
 
   #incoming(call: CallHandle): void {
@@ -361,29 +354,30 @@ export class SipPhone extends LitElement {
     element.call = call;
     const from = call.remote.uri;
     const displayName = call.remote.displayName ?? '';
-    if (!emit(this, 'sip-incoming', { call: element, from, displayName }, { cancelable: true })) {
+    if (!emit(this, 'sip-incoming', { call: element, from, displayName }, true)) {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
-      return;
+    } else if (call.state !== 'ended') {
+      this.#addCall(call, element);
+      this.announcement = `Incoming call from ${displayName || from}`;
     }
-    if (call.state === 'ended') return;
-    this.#addCall(call, element);
-    this.announcement = `Incoming call from ${displayName || from}`;
   }
 
   #addCall(call: CallHandle, element: SipCall): SipCall {
     element.call = call;
     element.slot = 'calls';
     this.#share(element);
-    const entry: { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> } = { element, off: [] };
+    const entry: { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> } = {
+      element,
+      off: [
+        call.events.on('state', () => this.#updateTones()),
+        call.events.on('ended', () => {
+          this.#updateTones();
+          entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
+        }),
+        call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
+      ],
+    };
     this.#calls.set(call, entry);
-    entry.off.push(
-      call.events.on('state', () => this.#updateTones()),
-      call.events.on('ended', () => {
-        this.#updateTones();
-        entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
-      }),
-      call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
-    );
     this.append(element);
     this.#updateTones();
     this.requestUpdate();
@@ -391,10 +385,7 @@ export class SipPhone extends LitElement {
   }
 
   #share(element: SipCall): void {
-    element.theme = this.theme;
-    element.microphone = this.microphone;
-    element.camera = this.camera;
-    element.speaker = this.speaker;
+    for (const name of SHARED) (element as unknown as Record<string, unknown>)[name] = this[name];
   }
 
   #removeCall(call: CallHandle): void {
@@ -409,40 +400,48 @@ export class SipPhone extends LitElement {
     this.requestUpdate();
   }
 
-  /** The user agent is replaced or stopped: every call is gone, and so are the tones and old news. */
-  #reset(): void {
-    for (const call of [...this.#calls.keys()]) this.#removeCall(call);
-    this.#tones.close();
-    this.connection = 'disconnected';
-    this.problem = '';
-    this.registrationNote = '';
-  }
-
   #updateTones(): void {
     const calls = [...this.#calls.keys()];
-    if (!this.silent && calls.some((call) => call.state === 'incoming')) this.#tones.play('ringtone');
-    else if (!this.silent && calls.some((call) => call.direction === 'outgoing' && call.state === 'ringing')) this.#tones.play('ringback');
+    const tone = this.silent
+      ? undefined
+      : calls.some((call) => call.state === 'incoming')
+        ? 'ringtone'
+        : calls.some((call) => call.direction === 'outgoing' && call.state === 'ringing')
+          ? 'ringback'
+          : undefined;
+    if (tone) this.#tones.play(tone);
     else this.#tones.stop();
   }
 
   #dial(video: boolean): void {
-    this.call(this.target, { video }).then(
-      () => (this.target = ''),
-      (error: unknown) => emit(this, 'sip-error', { error: toError(error, 'Cannot place the call') }),
+    const input = this.#input();
+    this.call(input.value, { video }).then(
+      () => (input.value = ''),
+      (error: unknown) => emitError(this, error, 'Cannot place the call'),
     );
+  }
+
+  /** The dial field: the page's user types in it, the dial pad adds to it (it holds its own value). */
+  #input(): HTMLInputElement {
+    return this.renderRoot.querySelector('input')!;
   }
 
   #statusText(): string {
     const missing = missingSettings(this);
-    if (missing.length > 0) return `Not configured: set ${missing.join(', ')}`;
-    if (this.connection === 'connecting') return `Connecting to ${this.server}…`;
-    if (this.connection !== 'connected') return this.problem ? `Not connected: ${this.problem}` : 'Not connected';
-    if (this.registered) return 'Registered';
-    return this.registrationNote || 'Connected, not registered';
+    const connection = this.connection;
+    return missing.length
+      ? `Not configured: set ${missing.join(', ')}`
+      : connection === 'connecting'
+        ? `Connecting to ${this.server}…`
+        : connection !== 'connected'
+          ? `Not connected${this.problem && `: ${this.problem}`}`
+          : this.registered
+            ? 'Registered'
+            : this.registrationNote || 'Connected, not registered';
   }
 
   override render() {
-    const connected = this.connection === 'connected';
+    const disabled = this.connection !== 'connected';
     return html`<div part="base">
       <div part="header">
         <slot name="header">
@@ -452,52 +451,29 @@ export class SipPhone extends LitElement {
       </div>
       <div class="row">
         <span part="status" role="status">${this.#statusText()}</span>
-        ${connected
-          ? html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>
-              ${this.registered ? 'Unregister' : 'Register'}
-            </button>`
-          : nothing}
+        ${disabled
+          ? nothing
+          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${this.registered ? 'Unregister' : 'Register'}</button>`}
       </div>
-      <form part="dialer" @submit=${this.#submit}>
+      <form
+        part="dialer"
+        @submit=${(event: SubmitEvent) => {
+          event.preventDefault();
+          this.#dial(false);
+        }}
+      >
         <label for="target">Number or SIP address</label>
-        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" .value=${this.target} @input=${this.#typed} />
-        ${dialPad('Dial pad', (key) => (this.target += key))}
+        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" />
+        ${dialPad('Dial pad', (key) => (this.#input().value += key))}
         <div class="row">
-          <button part="button call-button" class="accent" type="submit" ?disabled=${!connected}>Call</button>
-          <button part="button video-call-button" type="button" ?disabled=${!connected} @click=${() => this.#dial(true)}>Video call</button>
+          <button part="button call-button" class="accent" type="submit" ?disabled=${disabled}>Call</button>
+          <button part="button video-call-button" type="button" ?disabled=${disabled} @click=${() => this.#dial(true)}>Video call</button>
         </div>
       </form>
       <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
-      ${devicesPanel({
-        devices: this.#devices,
-        microphone: this.microphone,
-        camera: this.camera,
-        speaker: this.speaker,
-        speakerSelection: audioOutputSelection(),
-        choose: (kind, id) => this.#choose(kind, id),
-        promptSpeaker: () => this.#promptSpeaker(),
-      })}
-      ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
+      ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
       <div class="visually-hidden" role="alert">${this.announcement}</div>
       <slot name="footer"></slot>
     </div>`;
-  }
-
-  #typed = (event: InputEvent): void => {
-    this.target = (event.target as HTMLInputElement).value;
-  };
-
-  #submit = (event: SubmitEvent): void => {
-    event.preventDefault();
-    this.#dial(false);
-  };
-
-  #choose(kind: 'microphone' | 'camera' | 'speaker', id: string): void {
-    this[kind] = id;
-  }
-
-  async #promptSpeaker(): Promise<void> {
-    const device = await promptForAudioOutput();
-    if (device) this.speaker = device.deviceId;
   }
 }

@@ -1,14 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { webRtcMediaSessionFactory } from '../../media/webrtc-media-session-factory';
-import { cryptoRandom } from '../../stack/core/random';
-import { ensureInstanceId } from '../../stack/transport/outbound';
-import type { TransportState, TransportStateInfo } from '../../stack/transport/transport';
 import { WebSocketTransport } from '../../stack/transport/websocket-transport';
-import { UserAgent, type IncomingMessage } from '../../stack/ua/user-agent';
-import type { CallHandle } from '../shared/call-handle';
+import { UserAgent } from '../../stack/ua/user-agent';
 import { toError } from '../shared/events';
-import { serverProblem, storeInstanceId, storedInstanceId } from './phone-config';
-import { TracingTransport } from './tracing-transport';
+import { instanceIdFor, serverProblem } from './phone-config';
 
 export interface PhoneSettings {
   readonly server: string;
@@ -19,30 +14,15 @@ export interface PhoneSettings {
   readonly iceServers: readonly RTCIceServer[];
 }
 
-/** What the phone hears from its user agent. */
+/** What the phone does with its user agent. */
 export interface UserAgentDelegate {
-  transport(state: TransportState, info: TransportStateInfo): void;
-  registered(expires: number): void;
-  unregistered(reason: string): void;
-  registrationFailed(status: number, reason: string): void;
-  message(message: IncomingMessage): void;
-  incoming(call: CallHandle): void;
+  /** Listens to a new user agent's events; returns what removes the listeners. */
+  listen(ua: UserAgent): Array<() => void>;
+  /** A message went over the WebSocket (for the trace panel). */
   trace(direction: 'sent' | 'received', text: string): void;
   error(error: Error): void;
   /** The configuration changed or the phone left the page: the old user agent, if any, is gone. */
   reset(): void;
-}
-
-function sameSettings(a: PhoneSettings | undefined, b: PhoneSettings | undefined): boolean {
-  if (!a || !b) return a === b;
-  return (
-    a.server === b.server &&
-    a.aor === b.aor &&
-    a.displayName === b.displayName &&
-    a.authUser === b.authUser &&
-    a.password === b.password &&
-    JSON.stringify(a.iceServers) === JSON.stringify(b.iceServers)
-  );
 }
 
 /**
@@ -52,15 +32,16 @@ function sameSettings(a: PhoneSettings | undefined, b: PhoneSettings | undefined
  * removed, the socket closed, and no event after that.
  */
 export class UserAgentController implements ReactiveController {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #delegate: UserAgentDelegate;
   #ua: UserAgent | undefined;
-  #settings: PhoneSettings | undefined;
+  /** The settings of the running user agent, as JSON (compared whole: every field matters). */
+  #settings: string | undefined;
   #off: Array<() => void> = [];
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly delegate: UserAgentDelegate,
-  ) {
-    host.addController(this);
+  constructor(host: ReactiveControllerHost & HTMLElement, delegate: UserAgentDelegate) {
+    (this.#host = host).addController(this);
+    this.#delegate = delegate;
   }
 
   /** The running user agent, if any. */
@@ -69,38 +50,32 @@ export class UserAgentController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // The host's next update configures a user agent again (see SipPhone.updated).
-    this.host.requestUpdate();
+    // The host's next update configures a user agent again (see SipPhone.willUpdate).
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
     // Removed and inserted again in the same task (a move): keep the connection and the calls.
-    queueMicrotask(() => {
-      if (this.host.isConnected) return;
-      this.#settings = undefined;
-      this.#stop();
-      this.delegate.reset();
-    });
+    queueMicrotask(() => this.#host.isConnected || this.configure());
   }
 
   /**
-   * Applies the configuration (undefined: not configured): a new user agent when it differs from
-   * the running one's. `autoRegister` only matters for a new one.
+   * Applies the configuration (none: not configured, or gone from the page): a new user agent when
+   * it differs from the running one's. `autoRegister` only matters for a new one.
    */
-  configure(settings: PhoneSettings | undefined, autoRegister: boolean): void {
-    if (sameSettings(settings, this.#settings)) return;
-    this.#settings = settings;
+  configure(settings?: PhoneSettings, autoRegister = false): void {
+    const json = settings && JSON.stringify(settings);
+    if (json === this.#settings) return;
+    this.#settings = json;
     this.#stop();
-    this.delegate.reset();
+    this.#delegate.reset();
     if (settings) this.#start(settings, autoRegister);
   }
 
   /** Registers now; resolves true once registered (failures also arrive as events). */
   async register(): Promise<boolean> {
-    const ua = this.#ua;
-    if (!ua) return false;
-    const { response } = await ua.register();
-    return response.status >= 200 && response.status < 300;
+    const status = (await this.#ua?.register())?.response.status ?? 0;
+    return status >= 200 && status < 300;
   }
 
   async unregister(): Promise<void> {
@@ -108,56 +83,48 @@ export class UserAgentController implements ReactiveController {
   }
 
   #start(settings: PhoneSettings, autoRegister: boolean): void {
-    const problem = serverProblem(settings.server, location.protocol);
-    if (problem) {
-      this.delegate.error(problem);
-      return;
-    }
+    const d = this.#delegate;
+    const { server, aor } = settings;
+    const problem = serverProblem(server, location.protocol);
+    if (problem) return d.error(problem);
     let ua: UserAgent;
-    let transport: TracingTransport;
     try {
-      transport = new TracingTransport(new WebSocketTransport({ url: settings.server, webSocket: WebSocket }), (direction, text) =>
-        this.delegate.trace(direction, text),
-      );
-      const instanceId = ensureInstanceId(storedInstanceId(settings.aor), cryptoRandom);
-      storeInstanceId(settings.aor, instanceId);
+      // The trace sees every message at the component layer, so the stack needs no trace hook.
+      const transport = new WebSocketTransport({ url: server, webSocket: WebSocket });
+      const send = transport.send.bind(transport);
+      transport.send = (text) => {
+        send(text);
+        d.trace('sent', text);
+      };
+      transport.onMessage((text) => d.trace('received', text));
       ua = new UserAgent({
-        aor: settings.aor,
+        aor,
         displayName: settings.displayName || undefined,
         authUser: settings.authUser || undefined,
         password: settings.password || undefined,
         transport,
-        instanceId,
+        instanceId: instanceIdFor(aor),
         calls: { mediaSessionFactory: webRtcMediaSessionFactory(), iceServers: settings.iceServers },
       });
     } catch (error) {
-      this.delegate.error(toError(error, 'The phone configuration is not usable'));
-      return;
+      return d.error(toError(error, 'The phone configuration is not usable'));
     }
     this.#ua = ua;
-    const d = this.delegate;
-    this.#off.push(
-      ua.events.on('transport', (state, info) => d.transport(state, info)),
-      ua.events.on('registered', ({ expires }) => d.registered(expires)),
-      ua.events.on('unregistered', ({ reason }) => d.unregistered(reason)),
-      ua.events.on('registration-failed', ({ status, reason }) => d.registrationFailed(status, reason)),
-      ua.events.on('message', (message) => d.message(message)),
-      ua.events.on('incoming-call', (call) => d.incoming(call)),
-      // Malformed SIP from the wire: answered (400) or dropped by the stack, told to the page here.
-      ua.events.on('bad-message', ({ error, answered }) =>
-        d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`)),
-      ),
-    );
     // The page's network came back (or changed): the flow is probed or reconnected now rather than
     // after the backoff, and calls restart ICE by re-INVITE (UserAgent.networkChanged).
     const online = (): void => ua.networkChanged();
-    window.addEventListener('online', online);
-    this.#off.push(() => window.removeEventListener('online', online));
+    addEventListener('online', online);
+    this.#off = [
+      ...d.listen(ua),
+      // Malformed SIP from the wire: answered (400) or dropped by the stack, told to the page here.
+      ua.events.on('bad-message', ({ error, answered }) => d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`))),
+      () => removeEventListener('online', online),
+    ];
     ua.start().then(
       () => (autoRegister && this.#ua === ua ? this.register() : undefined),
       (error: unknown) => {
         // The transport keeps trying in the background; the page hears of the first failure.
-        if (this.#ua === ua) d.error(toError(error, `Cannot connect to ${settings.server}`));
+        if (this.#ua === ua) d.error(toError(error, `Cannot connect to ${server}`));
       },
     );
   }
@@ -166,7 +133,7 @@ export class UserAgentController implements ReactiveController {
     const ua = this.#ua;
     if (!ua) return;
     this.#ua = undefined;
-    for (const off of this.#off.splice(0)) off();
+    for (const off of this.#off) off();
     // Media first, synchronously: the camera and microphone go off now, whatever the network does.
     for (const call of ua.calls) call.media?.close();
     ua.stop().catch(() => undefined);

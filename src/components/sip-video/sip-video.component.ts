@@ -1,21 +1,11 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
-import { callStreams } from '../shared/call-handle';
+import { attachStream, callStreams } from '../shared/call-handle';
 import { sipVideoStyles } from './sip-video.styles';
 import { VideoBinding, type VideoSource } from './video-binding';
 
 function hasLiveVideo(stream: MediaStream | undefined): boolean {
-  return Boolean(stream?.getVideoTracks().some((track) => track.readyState === 'live'));
-}
-
-/** Points a <video> at a stream; attaching again when the tracks changed makes both browsers show them. */
-function attach(video: HTMLVideoElement | null, stream: MediaStream | undefined): void {
-  if (!video) return;
-  const key = stream ? stream.getTracks().map((track) => track.id).join() : '';
-  if (video.dataset.tracks === key && video.srcObject === (stream ?? null)) return;
-  video.dataset.tracks = key;
-  video.srcObject = stream ?? null;
-  if (stream) video.play().catch(() => undefined);
+  return !!stream?.getVideoTracks().some((track) => track.readyState === 'live');
 }
 
 /**
@@ -61,36 +51,33 @@ export class SipVideo extends LitElement {
 
   /** Whether remote video is shown now. */
   get active(): boolean {
-    return hasLiveVideo(this.#streams().remote);
-  }
-
-  #streams(): { local?: MediaStream; remote?: MediaStream } {
-    const call = this.#binding.call;
-    return call && call.state !== 'ended' ? callStreams(call) : {};
+    return hasLiveVideo(callStreams(this.#binding.call).remoteStream);
   }
 
   protected override willUpdate(): void {
     this.#binding.resolve();
   }
 
-  protected override updated(_changed: PropertyValues<this>): void {
-    const { local, remote } = this.#streams();
-    attach(this.renderRoot.querySelector<HTMLVideoElement>('[part="remote"]'), remote);
-    attach(this.renderRoot.querySelector<HTMLVideoElement>('[part="local"]'), local);
-    this.toggleAttribute('active', this.active);
+  protected override updated(): void {
+    const { localStream, remoteStream } = callStreams(this.#binding.call);
+    const [remote, local] = this.renderRoot.querySelectorAll('video');
+    attachStream(remote, remoteStream);
+    attachStream(local, localStream);
+    this.toggleAttribute('active', hasLiveVideo(remoteStream));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const video of this.renderRoot.querySelectorAll('video')) attach(video, undefined);
+    for (const video of this.renderRoot.querySelectorAll('video')) attachStream(video, undefined);
   }
 
   override render() {
-    const { local, remote } = this.#streams();
+    const { localStream, remoteStream } = callStreams(this.#binding.call);
+    const remote = hasLiveVideo(remoteStream);
     return html`
-      <video part="remote" autoplay playsinline muted aria-label="Remote video" ?hidden=${!hasLiveVideo(remote)}></video>
-      <div part="placeholder" ?hidden=${hasLiveVideo(remote)}><slot name="placeholder">No video</slot></div>
-      <video part="local" autoplay playsinline muted aria-label="Local preview" ?hidden=${!hasLiveVideo(local)}></video>
+      <video part="remote" autoplay playsinline muted aria-label="Remote video" ?hidden=${!remote}></video>
+      <div part="placeholder" ?hidden=${remote}><slot name="placeholder">No video</slot></div>
+      <video part="local" autoplay playsinline muted aria-label="Local preview" ?hidden=${!hasLiveVideo(localStream)}></video>
     `;
   }
 }

@@ -20,11 +20,12 @@ function isCallHandle(source: VideoSource): source is CallHandle {
  * and to the call itself for its tracks.
  */
 export class VideoBinding implements ReactiveController {
+  readonly #host: Host;
   #call: CallHandle | undefined;
   #off: Array<() => void> = [];
 
-  constructor(private readonly host: Host) {
-    host.addController(this);
+  constructor(host: Host) {
+    (this.#host = host).addController(this);
   }
 
   /** The call shown now. */
@@ -33,27 +34,29 @@ export class VideoBinding implements ReactiveController {
   }
 
   hostConnected(): void {
-    document.addEventListener('sip-call-state', this.#changed);
-    document.addEventListener('sip-call-ended', this.#changed);
+    this.#listening(true);
   }
 
   hostDisconnected(): void {
-    document.removeEventListener('sip-call-state', this.#changed);
-    document.removeEventListener('sip-call-ended', this.#changed);
+    this.#listening(false);
     this.#bind(undefined);
+  }
+
+  #listening(on: boolean): void {
+    for (const type of ['sip-call-state', 'sip-call-ended']) document[on ? 'addEventListener' : 'removeEventListener'](type, this.#changed);
   }
 
   /** Works out the call to show (from willUpdate). */
   resolve(): void {
-    this.#bind(this.host.isConnected ? this.#source() : undefined);
+    this.#bind(this.#host.isConnected ? this.#source() : undefined);
   }
 
   #source(): CallHandle | undefined {
-    const source = this.host.call;
+    const source = this.#host.call;
     if (source) return isCallHandle(source) ? source : source.call;
-    if (!this.host.for) return undefined;
-    const root = this.host.getRootNode() as Document | ShadowRoot;
-    const phone = root.getElementById?.(this.host.for) as { currentCall?: { call?: CallHandle } } | null;
+    if (!this.#host.for) return undefined;
+    const root = this.#host.getRootNode() as Document | ShadowRoot;
+    const phone = root.getElementById?.(this.#host.for) as { currentCall?: { call?: CallHandle } } | null;
     return phone?.currentCall?.call;
   }
 
@@ -62,9 +65,8 @@ export class VideoBinding implements ReactiveController {
     for (const off of this.#off.splice(0)) off();
     this.#call = call;
     if (!call) return;
-    const update = (): void => this.host.requestUpdate();
-    this.#off.push(call.events.on('remote-track', update), call.events.on('state', update));
+    this.#off.push(call.events.on('remote-track', this.#changed), call.events.on('state', this.#changed));
   }
 
-  #changed = (): void => this.host.requestUpdate();
+  #changed = (): void => this.#host.requestUpdate();
 }
