@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import { serverProblem } from './phone-config';
 import { TRACE_ENTRY_LIMIT, TRACE_LIMIT, appendTrace, redactCredentials } from './sip-trace';
@@ -98,6 +98,33 @@ describe('<sip-phone>', () => {
     el.remove();
     page.stop();
     expect(page.errors).to.deep.equal([]);
+  });
+
+  it('retries a lost server at once when the page comes back into view, not while it is hidden', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com"></sip-phone>`);
+    const seen: string[] = [];
+    for (const name of ['sip-connecting', 'sip-disconnected']) el.addEventListener(name, () => seen.push(name));
+    const disconnected = oneEvent(el, 'sip-disconnected');
+    el.server = 'ws://127.0.0.1:9';
+    // Resumed in the microtasks after the close event: the backoff timer cannot have run yet.
+    expect((await disconnected).detail.reconnectInMs).to.be.a('number');
+    expect(seen).to.deep.equal(['sip-connecting', 'sip-disconnected']);
+    // The page's own visibilityState is read through the prototype; an own property hides it.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(seen.length, 'nothing tried while hidden').to.equal(2);
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    expect(document.visibilityState).to.equal('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(seen.at(-1), 'a new attempt at once, before the backoff').to.equal('sip-connecting');
+    el.remove();
+    await waitUntil(() => el.userAgent === undefined, 'the removed phone stops');
+    const attempts = seen.length;
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(seen.length, 'a removed phone no longer listens').to.equal(attempts);
   });
 
   it('rejects call() and sendMessage() with a readable reason while not connected', async () => {

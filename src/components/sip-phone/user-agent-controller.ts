@@ -88,9 +88,10 @@ export class UserAgentController implements ReactiveController {
     const problem = serverProblem(server, location.protocol);
     if (problem) return d.error(problem);
     let ua: UserAgent;
+    let transport: WebSocketTransport;
     try {
       // The trace sees every message at the component layer, so the stack needs no trace hook.
-      const transport = new WebSocketTransport({ url: server, webSocket: WebSocket });
+      transport = new WebSocketTransport({ url: server, webSocket: WebSocket });
       const send = transport.send.bind(transport);
       transport.send = (text) => {
         send(text);
@@ -114,11 +115,19 @@ export class UserAgentController implements ReactiveController {
     // after the backoff, and calls restart ICE by re-INVITE (UserAgent.networkChanged).
     const online = (): void => ua.networkChanged();
     addEventListener('online', online);
+    // A hidden tab's timers are throttled (Chromium: up to once a minute after five minutes), so a
+    // backoff or keep-alive timer may run late while the user is away. Back in view, the flow is
+    // probed, or a pending reconnect tried, at once; calls keep their media (no ICE restart).
+    const visible = (): void => {
+      if (document.visibilityState === 'visible') transport.networkChanged();
+    };
+    document.addEventListener('visibilitychange', visible);
     this.#off = [
       ...d.listen(ua),
       // Malformed SIP from the wire: answered (400) or dropped by the stack, told to the page here.
       ua.events.on('bad-message', ({ error, answered }) => d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`))),
       () => removeEventListener('online', online),
+      () => document.removeEventListener('visibilitychange', visible),
     ];
     ua.start().then(
       () => (autoRegister && this.#ua === ua ? this.register() : undefined),
