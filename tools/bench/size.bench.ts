@@ -99,8 +99,10 @@ function groupOf(id: string): string {
 
 /**
  * Where the bytes of our page go. Each group's code, as rollup rendered it into the bundle, is
- * minified and compressed on its own: standalone gzip loses the dictionary the groups share, so
- * the column adds up to more than the whole, but it ranks the parts.
+ * minified on its own. Two gzip figures: the group alone (ranks the parts, but loses the
+ * dictionary they share, so the column adds up to more than the whole), and its marginal cost,
+ * what gzip of all groups together loses without it (shared text counts once, so this column adds
+ * up to about the whole: it is what deleting the part would save).
  */
 async function breakdown(chunk: OutputChunk): Promise<void> {
   const groups = new Map<string, string[]>();
@@ -109,20 +111,25 @@ async function breakdown(chunk: OutputChunk): Promise<void> {
     const name = groupOf(id);
     groups.set(name, [...(groups.get(name) ?? []), module.code]);
   }
-  const rows: Array<{ name: string; modules: number; min: number; gzip: number }> = [];
+  const parts: Array<{ name: string; modules: number; code: string }> = [];
   for (const [name, codes] of groups) {
     // Script mode, top level kept: code that only other parts use must not be dropped as unused.
     const result = await minify(codes.join('\n'), { ecma: 2020, module: false, toplevel: false, compress: { passes: 2 }, format: { comments: false } });
-    const code = result.code ?? '';
-    rows.push({ name, modules: codes.length, min: Buffer.byteLength(code), gzip: gzip(code) });
+    parts.push({ name, modules: codes.length, code: result.code ?? '' });
   }
-  rows.sort((a, b) => b.gzip - a.gzip);
-  const total = rows.reduce((sum, row) => sum + row.gzip, 0);
+  const together = gzip(parts.map((part) => part.code).join('\n'));
+  const rows = parts.map((part) => ({
+    ...part,
+    min: Buffer.byteLength(part.code),
+    alone: gzip(part.code),
+    marginal: together - gzip(parts.filter((other) => other !== part).map((other) => other.code).join('\n')),
+  }));
+  rows.sort((a, b) => b.marginal - a.marginal);
   console.log('');
-  console.log('Where the page bundle\'s bytes go (each part minified and gzipped on its own):');
+  console.log('Where the page bundle\'s bytes go (each part minified on its own; marginal = what gzip of all parts loses without it):');
   printTable(
-    ['part', '>modules', '>min KB', '>gzip KB (alone)', '>share'],
-    rows.map((row) => [row.name, String(row.modules), kb(row.min), kb(row.gzip), `${((100 * row.gzip) / total).toFixed(0)} %`]),
+    ['part', '>modules', '>min KB', '>gzip KB (alone)', '>gzip KB (marginal)', '>share'],
+    rows.map((row) => [row.name, String(row.modules), kb(row.min), kb(row.alone), kb(row.marginal), `${((100 * row.marginal) / together).toFixed(0)} %`]),
   );
 }
 
