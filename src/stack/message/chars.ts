@@ -15,6 +15,8 @@ export const PASSWORD = 8;
 export const PARAM = 16;
 /** hname/hvalue characters without escapes: hnv-unreserved / unreserved (URI headers). */
 export const HNV = 32;
+/** Characters of a hostname label: alphanum and "-", and the "_" common in the wild. */
+export const LABEL = 64;
 /** Characters of an absoluteURI of another scheme: reserved / unreserved / escaped, and [ ] # */
 export const URIC = 128;
 /** gen-value without quotes = token / host: token characters plus the ":" "[" "]" of IPv6. */
@@ -39,6 +41,7 @@ mark('[]/:&+$', PARAM);
 mark('[]/?:+$', HNV);
 mark(';/?:@&=+$,%[]#', URIC);
 mark(ALPHANUM + "-.!%*_+`'~:[]", GEN_VALUE);
+mark(ALPHANUM + '-_', LABEL);
 
 /** Whether the UTF-16 code unit `c` is ASCII and in every class of `flags`. */
 export function is(c: number, flags: number): boolean {
@@ -72,6 +75,10 @@ function runOf(flags: number): RegExp {
 
 /** Index after the run of characters of class `flags` that starts at `i`, at most `end`. */
 export function skipClass(s: string, i: number, end: number, flags: number): number {
+  while (i < end && (TABLE[s.charCodeAt(i)] & flags) === flags) i++;
+  return i;
+}
+export function skipClassRx(s: string, i: number, end: number, flags: number): number {
   if (i >= end) return i;
   const run = RUNS[flags] ?? runOf(flags);
   run.lastIndex = i;

@@ -4,7 +4,7 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { isDigit, parseDigits } from './chars';
+import { LABEL, isDigit, parseDigits, skipClass } from './chars';
 import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
@@ -67,9 +67,6 @@ export function isIPv6(s: string, start: number, end: number): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
-// Labels joined by single dots; "_" is not in the ABNF but common in the wild, so it is accepted.
-const HOSTNAME = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?/y;
-
 /**
  * Reads the host that starts at `start` and returns the index after it.
  * @throws SipParseError when there is no valid host there.
@@ -83,20 +80,27 @@ export function scanHost(s: string, start: number, end: number): number {
     }
     return close + 1;
   }
-  // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots, scanned natively.
-  HOSTNAME.lastIndex = start;
-  if (!HOSTNAME.test(s)) fail('missing host');
-  const stop = HOSTNAME.lastIndex < end ? HOSTNAME.lastIndex : end;
-  const last = s.charCodeAt(stop - 1) === 0x2e ? stop - 1 : stop;
-  // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
-  if (isDigit(s.charCodeAt(last - 1))) {
-    let label = last - 1;
-    while (label > start && s.charCodeAt(label - 1) !== 0x2e) label--;
-    if (isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
-      fail(`invalid host ${JSON.stringify(s.slice(start, stop))}`);
+  // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots ("_" is not in
+  // the ABNF but common in the wild, so it is accepted).
+  let i = start;
+  let label = start;
+  for (;;) {
+    const from = i;
+    i = skipClass(s, i, end, LABEL);
+    if (i === from) {
+      if (i === start) fail('missing host');
+      break; // the dot before was a trailing one
     }
+    label = from;
+    if (i >= end || s.charCodeAt(i) !== 0x2e) break;
+    i++;
   }
-  return stop;
+  // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
+  const last = s.charCodeAt(i - 1) === 0x2e ? i - 1 : i;
+  if (isDigit(s.charCodeAt(last - 1)) && isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
+    fail(`invalid host ${JSON.stringify(s.slice(start, i))}`);
+  }
+  return i;
 }
 
 /** Whether `port` can be written as a port number: an integer from 0 to 65535. */

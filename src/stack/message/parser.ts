@@ -18,6 +18,9 @@ import { SipParseError, fail } from './sip-parse-error';
 import { SipRequest } from './sip-request';
 import { SipResponse } from './sip-response';
 import { SipUri } from './sip-uri';
+import type { CSeq } from './cseq';
+import type { NameAddr } from './name-addr';
+import type { Via } from './via';
 import {
   CALL_ID,
   CONTENT_LENGTH,
@@ -229,6 +232,11 @@ function parseHead(text: string, start: number): Head {
   const problems: SipProblem[] = message.problems;
   let seen = 0;
   let contentLength: number | undefined;
+  let via: Via[] | undefined;
+  let fromValue: unknown;
+  let toValue: unknown;
+  let callId: unknown;
+  let cseq: unknown;
   let pos = firstLf + 1;
   let bodyStart = length; // a message-framed transport may end the message without the empty line
   let line = 1;
@@ -304,16 +312,20 @@ function parseHead(text: string, start: number): Head {
         problems.push({ status: 400, reason: `more than one ${name} header field` });
       }
       seen |= bit;
-      if (bit === CONTENT_LENGTH) contentLength = parsed as number;
+      if (bit === VIA) via = via === undefined ? (parsed as Via[]) : via.concat(parsed as Via[]);
+      else if (bit === FROM) fromValue = parsed;
+      else if (bit === TO) toValue = parsed;
+      else if (bit === CALL_ID) callId = parsed;
+      else if (bit === CSEQ) cseq = parsed;
+      else if (bit === CONTENT_LENGTH) contentLength = parsed as number;
     }
     fields.push({ name, key, value, parsed });
   }
-  adoptParsedFields(message, fields);
-
   if ((seen & REQUIRED_MASK) !== REQUIRED_MASK) {
     const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
     fail(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
   }
+  adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq);
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };
 }

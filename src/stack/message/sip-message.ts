@@ -45,12 +45,12 @@ export type HeaderValue = string | number | { toString(): string };
 
 const NONE: readonly never[] = [];
 
-let adopt: (message: SipMessage, fields: HeaderField[]) => void;
-
-/** Hands parsed fields to a new message without re-reading them (for the parser only). */
-export function adoptParsedFields(message: SipMessage, fields: HeaderField[]): void {
-  adopt(message, fields);
-}
+/**
+ * Hands parsed fields to a new message without re-reading them, with the typed values the parser
+ * already holds so that the first read of an accessor does not search the fields (for the parser
+ * only).
+ */
+export let adoptParsedFields: (message: SipMessage, fields: HeaderField[], via: readonly Via[], from: NameAddr, to: NameAddr, callId: string, cseq: CSeq) => void;
 
 function checkText(text: string): string {
   if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
@@ -91,8 +91,13 @@ export abstract class SipMessage {
   #cseq: CSeq | undefined;
 
   static {
-    adopt = (message, fields) => {
+    adoptParsedFields = (message, fields, via, from, to, callId, cseq) => {
       message.#fields = fields;
+      message.#via = via;
+      message.#from = from;
+      message.#to = to;
+      message.#callId = callId;
+      message.#cseq = cseq;
     };
   }
 

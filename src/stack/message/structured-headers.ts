@@ -46,29 +46,22 @@ export const RECORD_ROUTE = 1024;
 
 /** The bit of a typed field, or 0 for a field kept as text only. */
 export function fieldBit(key: string): number {
-  switch (key) {
-    case 'via':
-      return VIA;
-    case 'from':
-      return FROM;
-    case 'to':
-      return TO;
-    case 'call-id':
-      return CALL_ID;
-    case 'cseq':
-      return CSEQ;
-    case 'content-length':
-      return CONTENT_LENGTH;
-    case 'max-forwards':
-      return MAX_FORWARDS;
-    case 'expires':
-      return EXPIRES;
-    case 'contact':
-      return CONTACT;
-    case 'route':
-      return ROUTE;
-    case 'record-route':
-      return RECORD_ROUTE;
+  // By length first: most fields of a message are not typed, and most lengths hold no typed key.
+  switch (key.length) {
+    case 2:
+      return key === 'to' ? TO : 0;
+    case 3:
+      return key === 'via' ? VIA : 0;
+    case 4:
+      return key === 'from' ? FROM : key === 'cseq' ? CSEQ : 0;
+    case 5:
+      return key === 'route' ? ROUTE : 0;
+    case 7:
+      return key === 'call-id' ? CALL_ID : key === 'contact' ? CONTACT : key === 'expires' ? EXPIRES : 0;
+    case 12:
+      return key === 'max-forwards' ? MAX_FORWARDS : key === 'record-route' ? RECORD_ROUTE : 0;
+    case 14:
+      return key === 'content-length' ? CONTENT_LENGTH : 0;
     default:
       return 0;
   }
