@@ -63,28 +63,12 @@ export function skipWsp(s: string, i: number, end: number): number {
   return i;
 }
 
-// One sticky regular expression per class, built from the table: the engine's native scan of a
-// run beats a charCodeAt loop on anything but the shortest runs (Call-IDs, tags, branches, hosts).
-const RUNS: Array<RegExp | undefined> = [];
-
-function runOf(flags: number): RegExp {
-  let members = '';
-  for (let c = 0; c < 128; c++) if ((TABLE[c] & flags) === flags) members += `\\x${c.toString(16).padStart(2, '0')}`;
-  return (RUNS[flags] = new RegExp(`[${members}]*`, 'y'));
-}
-
-/** Index after the run of characters of class `flags` that starts at `i`, at most `end`. */
+/** Index after the run of characters of class `flags` that starts at `i`, at most `end`. A table
+ * loop: the runs of a SIP message are short, and a sticky regular expression's exec call costs
+ * more than the scan it saves. */
 export function skipClass(s: string, i: number, end: number, flags: number): number {
   while (i < end && (TABLE[s.charCodeAt(i)] & flags) === flags) i++;
   return i;
-}
-export function skipClassRx(s: string, i: number, end: number, flags: number): number {
-  if (i >= end) return i;
-  const run = RUNS[flags] ?? runOf(flags);
-  run.lastIndex = i;
-  run.test(s);
-  const stop = run.lastIndex;
-  return stop < end ? stop : end;
 }
 
 /** Whether the whole of `s` is a non-empty run of class `flags`. */
