@@ -153,7 +153,9 @@ function parseStatusLine(text: string, start: number, end: number): SipResponse 
 /** Request-Line (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`, single spaces only. */
 function parseRequestLine(text: string, start: number, end: number): SipRequest {
   const first = text.indexOf(' ', start);
-  const last = text.lastIndexOf(' ', end - 1);
+  // The SIP-Version is nearly always SIP/2.0: found without a backward search.
+  const last =
+    end - 8 >= start && text.charCodeAt(end - 8) === 0x20 && text.startsWith('SIP/2.0', end - 7) ? end - 8 : text.lastIndexOf(' ', end - 1);
   if (first < 0 || first >= end || last === first) {
     fail(`start line ${excerpt(text.slice(start, end))} is neither a Request-Line nor a Status-Line`);
   }
@@ -312,7 +314,7 @@ function parseHead(text: string, start: number): Head {
         problems.push({ status: 400, reason: `more than one ${name} header field` });
       }
       seen |= bit;
-      if (bit === VIA) via = via === undefined ? (parsed as Via[]) : via.concat(parsed as Via[]);
+      if (bit === VIA) via = via === undefined ? (parsed as Via[]) : [...via, ...(parsed as Via[])];
       else if (bit === FROM) fromValue = parsed;
       else if (bit === TO) toValue = parsed;
       else if (bit === CALL_ID) callId = parsed;

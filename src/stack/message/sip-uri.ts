@@ -179,10 +179,19 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
   let password: string | undefined;
   // RFC 3261 §25.1: neither the host nor the parameters may hold an unescaped "@", so the first
   // one ends the userinfo, whose user part may itself hold ";" and "?" (RFC 4475 §3.1.1.9).
-  const at = s.indexOf('@', i);
-  if (at >= 0 && at < end) {
-    let userEnd = s.indexOf(':', i);
-    if (userEnd < 0 || userEnd > at) userEnd = at;
+  // One pass within the URI (indexOf would run on past its end, into the rest of the message).
+  let at = -1;
+  let userEnd = -1;
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 0x40) {
+      at = j;
+      break;
+    }
+    if (c === 0x3a && userEnd < 0) userEnd = j;
+  }
+  if (at >= 0) {
+    if (userEnd < 0) userEnd = at;
     if (userEnd === i) fail('empty user part in SIP URI');
     user = unescapeComponent(s, i, userEnd, USER, 'SIP URI user part');
     if (userEnd < at) password = unescapeComponent(s, userEnd + 1, at, PASSWORD, 'SIP URI password');
