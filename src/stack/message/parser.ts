@@ -19,11 +19,12 @@ import { SipRequest } from './sip-request';
 import { SipResponse } from './sip-response';
 import { SipUri } from './sip-uri';
 import type { CSeq } from './cseq';
-import type { NameAddr } from './name-addr';
+import type { ContactWildcard, NameAddr } from './name-addr';
 import type { Via } from './via';
 import {
   CALL_ID,
   CONTENT_LENGTH,
+  CONTACT,
   CSEQ,
   EXPIRES,
   FROM,
@@ -235,6 +236,7 @@ function parseHead(text: string, start: number): Head {
   let seen = 0;
   let contentLength: number | undefined;
   let via: Via[] | undefined;
+  let contact: Array<NameAddr | ContactWildcard> | undefined;
   let fromValue: unknown;
   let toValue: unknown;
   let callId: unknown;
@@ -319,6 +321,7 @@ function parseHead(text: string, start: number): Head {
       else if (bit === TO) toValue = parsed;
       else if (bit === CALL_ID) callId = parsed;
       else if (bit === CSEQ) cseq = parsed;
+      else if (bit === CONTACT) contact = contact === undefined ? (parsed as NameAddr[]) : [...contact, ...(parsed as NameAddr[])];
       else if (bit === CONTENT_LENGTH) contentLength = parsed as number;
     }
     fields.push({ name, key, value, parsed });
@@ -327,7 +330,7 @@ function parseHead(text: string, start: number): Head {
     const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
     fail(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
   }
-  adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq);
+  adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq, contact);
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };
 }

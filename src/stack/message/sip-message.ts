@@ -50,7 +50,16 @@ const NONE: readonly never[] = [];
  * already holds so that the first read of an accessor does not search the fields (for the parser
  * only).
  */
-export let adoptParsedFields: (message: SipMessage, fields: HeaderField[], via: readonly Via[], from: NameAddr, to: NameAddr, callId: string, cseq: CSeq) => void;
+export let adoptParsedFields: (
+  message: SipMessage,
+  fields: HeaderField[],
+  via: readonly Via[],
+  from: NameAddr,
+  to: NameAddr,
+  callId: string,
+  cseq: CSeq,
+  contact: ReadonlyArray<NameAddr | ContactWildcard> | undefined,
+) => void;
 
 function checkText(text: string): string {
   if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
@@ -91,13 +100,14 @@ export abstract class SipMessage {
   #cseq: CSeq | undefined;
 
   static {
-    adoptParsedFields = (message, fields, via, from, to, callId, cseq) => {
+    adoptParsedFields = (message, fields, via, from, to, callId, cseq, contact) => {
       message.#fields = fields;
       message.#via = via;
       message.#from = from;
       message.#to = to;
       message.#callId = callId;
       message.#cseq = cseq;
+      message.#contact = contact;
     };
   }
 
