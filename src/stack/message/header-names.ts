@@ -86,6 +86,8 @@ const BY_LOWER = new Map<string, string>();
 const CANONICAL = new Map<string, string>();
 const LISTS = new Set<string>();
 const COMPACT: Array<string | undefined> = [];
+// Canonical spellings by length, as name, key, name, key...: found by a few compares, no hashing.
+const BY_LENGTH: string[][] = [];
 
 for (const entry of KNOWN) {
   const list = entry[0] === '#';
@@ -93,6 +95,7 @@ for (const entry of KNOWN) {
   const key = name.toLowerCase();
   BY_SPELLING.set(name, key);
   BY_SPELLING.set(key, key);
+  (BY_LENGTH[name.length] ??= []).push(name, key);
   BY_LOWER.set(key, key);
   CANONICAL.set(key, name);
   if (list) LISTS.add(key);
@@ -144,6 +147,8 @@ export function knownHeaderKey(name: string): string | undefined {
       if (name === 'Content-Length') return 'content-length';
       break;
   }
+  const same = BY_LENGTH[name.length];
+  if (same !== undefined) for (let i = 0; i < same.length; i += 2) if (same[i] === name) return same[i + 1];
   return BY_SPELLING.get(name) ?? BY_LOWER.get(name.toLowerCase());
 }
 
