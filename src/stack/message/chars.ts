@@ -86,10 +86,9 @@ export function trimWsp(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-/** A short, printable excerpt of untrusted input for an error message. */
-export function excerpt(s: string, max = 60): string {
-  const cut = s.length > max ? `${s.slice(0, max)}…` : s;
-  return JSON.stringify(cut);
+/** A short, printable excerpt of untrusted input s[start, end) for an error message. */
+export function excerpt(s: string, start = 0, end = s.length): string {
+  return JSON.stringify(end - start > 60 ? `${s.slice(start, start + 60)}…` : s.slice(start, end));
 }
 
 /** Parses 1*DIGIT in s[start, end) as a number, or returns -1 when it is not all digits or has

@@ -3,7 +3,7 @@
  * which fields are comma-separated lists. A field is looked up by its key: the long name in lower
  * case (`v`, `VIA` and `Via` all have the key `via`).
  */
-import { TOKEN, isAll } from './chars';
+import { TOKEN, isAll, excerpt } from './chars';
 
 // One entry per field: the canonical name, then "/" and the compact form when there is one. A
 // leading "#" marks a comma-separated list (RFC 3261 §25.1's `#` rule, or the defining RFC's).
@@ -161,7 +161,7 @@ export function headerKey(name: string): string {
 export function canonicalHeaderName(name: string): string {
   const key = knownHeaderKey(name);
   if (key !== undefined) return CANONICAL.get(key) as string;
-  if (!isAll(name, TOKEN)) throw new RangeError(`invalid header name ${JSON.stringify(name)}`);
+  if (!isAll(name, TOKEN)) throw new RangeError(`invalid header name ${excerpt(name)}`);
   return name;
 }
 

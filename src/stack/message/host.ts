@@ -4,7 +4,7 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { LABEL, isDigit, parseDigits, skipClass } from './chars';
+import { LABEL, isDigit, parseDigits, skipClass, excerpt } from './chars';
 import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
@@ -76,7 +76,7 @@ export function scanHost(s: string, start: number, end: number): number {
     const close = s.indexOf(']', start);
     if (close < 0 || close >= end) fail('IPv6 reference without "]"');
     if (!isIPv6(s, start + 1, close)) {
-      fail(`invalid IPv6 address ${JSON.stringify(s.slice(start + 1, close))}`);
+      fail(`invalid IPv6 address ${excerpt(s, start + 1, close)}`);
     }
     return close + 1;
   }
@@ -98,7 +98,7 @@ export function scanHost(s: string, start: number, end: number): number {
   // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
   const last = s.charCodeAt(i - 1) === 0x2e ? i - 1 : i;
   if (isDigit(s.charCodeAt(last - 1)) && isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
-    fail(`invalid host ${JSON.stringify(s.slice(start, i))}`);
+    fail(`invalid host ${excerpt(s, start, i)}`);
   }
   return i;
 }
@@ -111,7 +111,7 @@ export function isPort(port: number): boolean {
 /** The port number written as s[start, end). @throws SipParseError when it is not one. */
 export function parsePort(s: string, start: number, end: number): number {
   const port = parseDigits(s, start, end, 5);
-  if (!isPort(port)) fail(`invalid port ${JSON.stringify(s.slice(start, end))}`);
+  if (!isPort(port)) fail(`invalid port ${excerpt(s, start, end)}`);
   return port;
 }
 

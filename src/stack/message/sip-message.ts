@@ -45,6 +45,17 @@ export type HeaderValue = string | number | { toString(): string };
 
 const NONE: readonly never[] = [];
 
+interface Typed {
+  via?: readonly Via[];
+  contact?: ReadonlyArray<NameAddr | ContactWildcard>;
+  route?: readonly NameAddr[];
+  recordRoute?: readonly NameAddr[];
+  from?: NameAddr;
+  to?: NameAddr;
+  callId?: string;
+  cseq?: CSeq;
+}
+
 /**
  * Hands parsed fields to a new message without re-reading them, with the typed values the parser
  * already holds so that the first read of an accessor does not search the fields (for the parser
@@ -89,25 +100,14 @@ export abstract class SipMessage {
   #fields: HeaderField[] = [];
   #bodyText: string | undefined = '';
   #bodyBytes: Uint8Array | undefined;
-  // Typed values already found, so an accessor read twice does not search the fields twice.
-  #via: readonly Via[] | undefined;
-  #contact: ReadonlyArray<NameAddr | ContactWildcard> | undefined;
-  #route: readonly NameAddr[] | undefined;
-  #recordRoute: readonly NameAddr[] | undefined;
-  #from: NameAddr | undefined;
-  #to: NameAddr | undefined;
-  #callId: string | undefined;
-  #cseq: CSeq | undefined;
+  // Typed values already found, so an accessor read twice does not search the fields twice; any
+  // change to the fields forgets them all.
+  #typed: Typed = {};
 
   static {
     adoptParsedFields = (message, fields, via, from, to, callId, cseq, contact) => {
       message.#fields = fields;
-      message.#via = via;
-      message.#from = from;
-      message.#to = to;
-      message.#callId = callId;
-      message.#cseq = cseq;
-      message.#contact = contact;
+      message.#typed = { via, from, to, callId, cseq, contact };
     };
   }
 
@@ -176,7 +176,7 @@ export abstract class SipMessage {
     if (at < 0) at = this.#fields.length;
     this.#fields = this.#fields.filter((field) => field.key !== key);
     this.#fields.splice(Math.min(at, this.#fields.length), 0, ...created);
-    this.#changed(key);
+    this.#typed = {};
     return this;
   }
 
@@ -203,7 +203,7 @@ export abstract class SipMessage {
     }
     this.#fields = this.#fields.slice();
     this.#fields.splice(at, 0, ...created);
-    this.#changed(key);
+    this.#typed = {};
     return this;
   }
 
@@ -213,7 +213,7 @@ export abstract class SipMessage {
     const kept = this.#fields.filter((field) => field.key !== key);
     if (kept.length === this.#fields.length) return false;
     this.#fields = kept;
-    this.#changed(key);
+    this.#typed = {};
     return true;
   }
 
@@ -234,15 +234,15 @@ export abstract class SipMessage {
       if (items.length > 1) {
         const rest = items.slice(1);
         this.#fields[at] = { name: field.name, key, value: rest.join(', '), parsed: typed?.slice(1) };
-        this.#changed(key);
+        this.#typed = {};
         return items[0];
       }
       this.#fields.splice(at, 1);
-      this.#changed(key);
+      this.#typed = {};
       return items[0];
     }
     this.#fields.splice(at, 1);
-    this.#changed(key);
+    this.#typed = {};
     return field.value;
   }
 
@@ -258,17 +258,6 @@ export abstract class SipMessage {
       const text = trimWsp(checkText(String(item)));
       return { name: written, key, value: text, parsed: typedValue(key, item, text) };
     });
-  }
-
-  #changed(key: string): void {
-    if (key === 'via') this.#via = undefined;
-    else if (key === 'contact') this.#contact = undefined;
-    else if (key === 'route') this.#route = undefined;
-    else if (key === 'record-route') this.#recordRoute = undefined;
-    else if (key === 'from') this.#from = undefined;
-    else if (key === 'to') this.#to = undefined;
-    else if (key === 'call-id') this.#callId = undefined;
-    else if (key === 'cseq') this.#cseq = undefined;
   }
 
   #first(key: string): HeaderField | undefined {
@@ -313,7 +302,7 @@ export abstract class SipMessage {
 
   /** Every Via entry, top first (RFC 3261 §20.42). */
   get via(): readonly Via[] {
-    return (this.#via ??= this.#list<Via>('via'));
+    return (this.#typed.via ??= this.#list<Via>('via'));
   }
 
   set via(entries: readonly Via[]) {
@@ -332,7 +321,7 @@ export abstract class SipMessage {
 
   /** From (RFC 3261 §20.20). @throws Error on a built message that has none. */
   get from(): NameAddr {
-    return (this.#from ??= this.#required('from', 'From') as NameAddr);
+    return (this.#typed.from ??= this.#required('from', 'From') as NameAddr);
   }
 
   set from(value: NameAddr | string) {
@@ -341,7 +330,7 @@ export abstract class SipMessage {
 
   /** To (RFC 3261 §20.39). @throws Error on a built message that has none. */
   get to(): NameAddr {
-    return (this.#to ??= this.#required('to', 'To') as NameAddr);
+    return (this.#typed.to ??= this.#required('to', 'To') as NameAddr);
   }
 
   set to(value: NameAddr | string) {
@@ -350,7 +339,7 @@ export abstract class SipMessage {
 
   /** Call-ID (RFC 3261 §20.8). @throws Error on a built message that has none. */
   get callId(): string {
-    return (this.#callId ??= this.#required('call-id', 'Call-ID') as string);
+    return (this.#typed.callId ??= this.#required('call-id', 'Call-ID') as string);
   }
 
   set callId(value: string) {
@@ -359,7 +348,7 @@ export abstract class SipMessage {
 
   /** CSeq (RFC 3261 §20.16). @throws Error on a built message that has none. */
   get cseq(): CSeq {
-    return (this.#cseq ??= this.#required('cseq', 'CSeq') as CSeq);
+    return (this.#typed.cseq ??= this.#required('cseq', 'CSeq') as CSeq);
   }
 
   set cseq(value: CSeq | string) {
@@ -368,7 +357,7 @@ export abstract class SipMessage {
 
   /** Contact entries in order; a REGISTER removing every binding has the single entry `'*'`. */
   get contact(): ReadonlyArray<NameAddr | ContactWildcard> {
-    return (this.#contact ??= this.#list<NameAddr | ContactWildcard>('contact'));
+    return (this.#typed.contact ??= this.#list<NameAddr | ContactWildcard>('contact'));
   }
 
   set contact(entries: ReadonlyArray<NameAddr | ContactWildcard>) {
@@ -377,7 +366,7 @@ export abstract class SipMessage {
 
   /** Route entries in order (RFC 3261 §20.34). @throws SipParseError when a Route value is malformed. */
   get route(): readonly NameAddr[] {
-    return (this.#route ??= this.#list<NameAddr>('route'));
+    return (this.#typed.route ??= this.#list<NameAddr>('route'));
   }
 
   set route(entries: readonly NameAddr[]) {
@@ -386,7 +375,7 @@ export abstract class SipMessage {
 
   /** Record-Route entries in order (RFC 3261 §20.30). @throws SipParseError when a value is malformed. */
   get recordRoute(): readonly NameAddr[] {
-    return (this.#recordRoute ??= this.#list<NameAddr>('record-route'));
+    return (this.#typed.recordRoute ??= this.#list<NameAddr>('record-route'));
   }
 
   set recordRoute(entries: readonly NameAddr[]) {

@@ -4,7 +4,7 @@
  * unescaped (§19.1.4 compares them so) and escaped again when written; a parsed URI writes back
  * its exact source text.
  */
-import { HNV, PARAM, PASSWORD, USER, isDigit, skipClass } from './chars';
+import { HNV, PARAM, PASSWORD, USER, isDigit, skipClass, excerpt } from './chars';
 import { isHost, isPort, parsePort, scanHost } from './host';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
@@ -66,7 +66,7 @@ export class SipUri {
       this.headers = (init.headers as ReadonlyMap<string, string> | undefined) ?? NO_HEADERS;
       return;
     }
-    if (!isHost(this.host)) throw new RangeError(`invalid host ${JSON.stringify(this.host)}`);
+    if (!isHost(this.host)) throw new RangeError(`invalid host ${excerpt(this.host)}`);
     if (this.port !== undefined && !isPort(this.port)) {
       throw new RangeError(`invalid port ${this.port}`);
     }
@@ -226,7 +226,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
       i = valueEnd;
     } while (i < end && s.charCodeAt(i) === 0x26);
   }
-  if (i < end) fail(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
+  if (i < end) fail(`unexpected ${excerpt(s[i])} in SIP URI`);
   const source = s.slice(start, end);
   const uri = new SipUri({ scheme, user, password, host, port, headers }, source);
   if (paramsEnd > paramsStart) deferParams(uri, paramsStart - start, paramsEnd - start);
@@ -253,7 +253,7 @@ function readUriParams(s: string, i: number, end: number, into: ParamMap | undef
       i = skipClass(s, valueStart, end, PARAM);
       valueEscaped = s.charCodeAt(i) === 0x25;
       if (valueEscaped) i = componentEnd(s, i, end, STOP_SEMI | STOP_QUESTION);
-      if (i === valueStart) fail(`URI parameter ${JSON.stringify(s.slice(nameStart, nameEnd))} has no value`);
+      if (i === valueStart) fail(`URI parameter ${excerpt(s, nameStart, nameEnd)} has no value`);
     }
     // Escapes are checked (and decoded) by the same call whether or not the map is wanted.
     if (into === undefined && !nameEscaped && !valueEscaped) continue;

@@ -3,7 +3,7 @@
  * are read when a message is parsed or a field is set, so a malformed one is reported at once and
  * the typed accessors never fail later.
  */
-import { WORD, parseDigits, skipClass } from './chars';
+import { WORD, parseDigits, skipClass, excerpt } from './chars';
 import { parseCSeq } from './cseq';
 import { parseContactList, parseNameAddr, parseRouteList } from './name-addr';
 import { fail } from './sip-parse-error';
@@ -12,20 +12,20 @@ import { parseViaList } from './via';
 /** Call-ID (RFC 3261 §20.8): `callid = word [ "@" word ]`. */
 export function parseCallId(value: string, start = 0, end = value.length): string {
   let i = skipClass(value, start, end, WORD);
-  if (i === start) fail(end === start ? 'empty Call-ID' : `invalid character ${JSON.stringify(value[start])} in Call-ID`);
+  if (i === start) fail(end === start ? 'empty Call-ID' : `invalid character ${excerpt(value[start])} in Call-ID`);
   if (i < end && value.charCodeAt(i) === 0x40) {
     const host = i + 1;
     i = skipClass(value, host, end, WORD);
     if (i === host) fail('Call-ID ends with "@"');
   }
-  if (i < end) fail(`invalid character ${JSON.stringify(value[i])} in Call-ID`);
+  if (i < end) fail(`invalid character ${excerpt(value[i])} in Call-ID`);
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** A decimal field value of at most `max`, as Content-Length, Max-Forwards and Expires are. */
 function parseNumber(value: string, start: number, end: number, max: number, maxDigits: number, what: string): number {
   const n = parseDigits(value, start, end, maxDigits);
-  if (n < 0 || n > max) fail(`${what} ${JSON.stringify(value.slice(start, end))} is not a number from 0 to ${max}`);
+  if (n < 0 || n > max) fail(`${what} ${excerpt(value, start, end)} is not a number from 0 to ${max}`);
   return n;
 }
 

@@ -3,7 +3,7 @@
  * phone-context (`tel:7042;phone-context=example.com`). The number keeps its visual separators as
  * written; parameters are unescaped like SIP URI parameters. A parsed URI writes back its source.
  */
-import { PARAM, TOKEN, is, isAll } from './chars';
+import { PARAM, TOKEN, is, isAll, excerpt } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import type { Params } from './param-map';
@@ -40,7 +40,7 @@ export class TelUri {
 
   /** @param source the exact text this URI was parsed from (used by the parser only). */
   constructor(number: string, params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>, source?: string) {
-    if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${JSON.stringify(number)}`);
+    if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${excerpt(number)}`);
     this.number = number;
     this.#text = source;
     if (params === undefined) {
@@ -73,7 +73,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
   let numberEnd = s.indexOf(';', i);
   if (numberEnd < 0 || numberEnd > end) numberEnd = end;
   const number = s.slice(i, numberEnd);
-  if (!isPhoneNumber(number)) fail(`invalid telephone number ${JSON.stringify(number)}`);
+  if (!isPhoneNumber(number)) fail(`invalid telephone number ${excerpt(number)}`);
   i = numberEnd;
   let params: ParamMap | undefined;
   while (i < end) {
@@ -91,7 +91,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
       value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'tel URI parameter');
       i = valueEnd;
     }
-    if (i < end && s.charCodeAt(i) !== 0x3b) fail(`unexpected ${JSON.stringify(s[i])} in tel URI`);
+    if (i < end && s.charCodeAt(i) !== 0x3b) fail(`unexpected ${excerpt(s[i])} in tel URI`);
     (params ??= new ParamMap()).add(name, value);
   }
   return new TelUri(number, params, s.slice(start, end));
