@@ -17,6 +17,8 @@ export const PARAM = 16;
 export const HNV = 32;
 /** Characters of a hostname label: alphanum and "-", and the "_" common in the wild. */
 export const LABEL = 64;
+/** Characters of a tel URI number (RFC 3966 phonedigit-hex / visual-separator, "*" and "#"). */
+export const PHONE = 512;
 /** Characters of an absoluteURI of another scheme: reserved / unreserved / escaped, and [ ] # */
 export const URIC = 128;
 /** gen-value without quotes = token / host: token characters plus the ":" "[" "]" of IPv6. */
@@ -42,6 +44,7 @@ mark('[]/?:+$', HNV);
 mark(';/?:@&=+$,%[]#', URIC);
 mark(ALPHANUM + "-.!%*_+`'~:[]", GEN_VALUE);
 mark(ALPHANUM + '-_', LABEL);
+mark('0123456789abcdefABCDEF*#-.()', PHONE);
 
 /** Whether the UTF-16 code unit `c` is ASCII and in every class of `flags`. */
 export function is(c: number, flags: number): boolean {

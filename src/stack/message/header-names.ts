@@ -82,7 +82,6 @@ const KNOWN: readonly string[] = [
 ];
 
 const BY_SPELLING = new Map<string, string>();
-const BY_LOWER = new Map<string, string>();
 const CANONICAL = new Map<string, string>();
 const LISTS = new Set<string>();
 const COMPACT: Array<string | undefined> = [];
@@ -96,13 +95,11 @@ for (const entry of KNOWN) {
   BY_SPELLING.set(name, key);
   BY_SPELLING.set(key, key);
   (BY_LENGTH[name.length] ??= []).push(name, key);
-  BY_LOWER.set(key, key);
   CANONICAL.set(key, name);
   if (list) LISTS.add(key);
   if (compact !== undefined) {
     BY_SPELLING.set(compact, key);
     BY_SPELLING.set(compact.toUpperCase(), key);
-    BY_LOWER.set(compact, key);
     COMPACT[compact.charCodeAt(0)] = key;
   }
 }
@@ -149,7 +146,8 @@ export function knownHeaderKey(name: string): string | undefined {
   }
   const same = BY_LENGTH[name.length];
   if (same !== undefined) for (let i = 0; i < same.length; i += 2) if (same[i] === name) return same[i + 1];
-  return BY_SPELLING.get(name) ?? BY_LOWER.get(name.toLowerCase());
+  // Every spelling in lower case is in the map, and no other spelling is all lower case.
+  return BY_SPELLING.get(name) ?? BY_SPELLING.get(name.toLowerCase());
 }
 
 /** The lookup key of any field name: known names resolve compact forms, others are lower-cased. */

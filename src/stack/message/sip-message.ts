@@ -174,9 +174,9 @@ export abstract class SipMessage {
     const created = this.#makeFields(name, key, value);
     let at = this.#fields.findIndex((field) => field.key === key);
     if (at < 0) at = this.#fields.length;
-    this.#fields = this.#fields.filter((field) => field.key !== key);
-    this.#fields.splice(Math.min(at, this.#fields.length), 0, ...created);
-    this.#typed = {};
+    const fields = this.#fields.filter((field) => field.key !== key);
+    fields.splice(Math.min(at, fields.length), 0, ...created);
+    this.#put(fields);
     return this;
   }
 
@@ -201,9 +201,9 @@ export abstract class SipMessage {
         }
       }
     }
-    this.#fields = this.#fields.slice();
-    this.#fields.splice(at, 0, ...created);
-    this.#typed = {};
+    const fields = this.#fields.slice();
+    fields.splice(at, 0, ...created);
+    this.#put(fields);
     return this;
   }
 
@@ -212,8 +212,7 @@ export abstract class SipMessage {
     const key = headerKey(name);
     const kept = this.#fields.filter((field) => field.key !== key);
     if (kept.length === this.#fields.length) return false;
-    this.#fields = kept;
-    this.#typed = {};
+    this.#put(kept);
     return true;
   }
 
@@ -224,26 +223,30 @@ export abstract class SipMessage {
    */
   removeFirstValue(name: string): string | undefined {
     const key = headerKey(name);
-    const at = this.#fields.findIndex((field) => field.key === key);
+    const fields = this.#fields.slice();
+    const at = fields.findIndex((field) => field.key === key);
     if (at < 0) return undefined;
-    const field = this.#fields[at];
-    this.#fields = this.#fields.slice();
+    const field = fields[at];
+    let first = field.value;
     if (isListHeader(key)) {
       const typed = field.parsed as readonly unknown[] | undefined;
       const items = typed ? typed.map(String) : splitList(field.value);
+      first = items[0];
       if (items.length > 1) {
-        const rest = items.slice(1);
-        this.#fields[at] = { name: field.name, key, value: rest.join(', '), parsed: typed?.slice(1) };
-        this.#typed = {};
-        return items[0];
+        fields[at] = { name: field.name, key, value: items.slice(1).join(', '), parsed: typed?.slice(1) };
+        this.#put(fields);
+        return first;
       }
-      this.#fields.splice(at, 1);
-      this.#typed = {};
-      return items[0];
     }
-    this.#fields.splice(at, 1);
+    fields.splice(at, 1);
+    this.#put(fields);
+    return first;
+  }
+
+  /** Takes a new field list: the typed values found so far may no longer hold. */
+  #put(fields: HeaderField[]): void {
+    this.#fields = fields;
     this.#typed = {};
-    return field.value;
   }
 
   #setOrRemove(name: string, value: HeaderValue | undefined): void {

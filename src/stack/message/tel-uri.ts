@@ -3,28 +3,21 @@
  * phone-context (`tel:7042;phone-context=example.com`). The number keeps its visual separators as
  * written; parameters are unescaped like SIP URI parameters. A parsed URI writes back its source.
  */
-import { PARAM, TOKEN, is, isAll, excerpt } from './chars';
+import { PARAM, PHONE, TOKEN, excerpt, is, isAll } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
 
-/** Whether `c` may appear in a telephone-subscriber: digits, hex digits, `*`, `#`, visual separators. */
-function isPhoneChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) ||
-    c === 0x2a || c === 0x23 || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29
-  );
-}
-
+/** Whether `text` is a telephone-subscriber: an optional `+`, then digits, hex digits, `*`, `#` and
+ * visual separators, with at least one that is not a separator. */
 function isPhoneNumber(text: string): boolean {
   const first = text.charCodeAt(0) === 0x2b ? 1 : 0;
   if (text.length <= first) return false;
   let digits = 0;
   for (let i = first; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!isPhoneChar(c)) return false;
+    if (!is(c, PHONE)) return false;
     if (c !== 0x2d && c !== 0x2e && c !== 0x28 && c !== 0x29) digits++;
   }
   return digits > 0;
