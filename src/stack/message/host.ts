@@ -4,28 +4,30 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { LABEL, isDigit, parseDigits, skipClass, excerpt } from './chars';
+import { LABEL, is, isDigit, parseDigits, skipClass, excerpt } from './chars';
 import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
   return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 }
 
-/** Whether s[start, end) is a dotted-quad IPv4 address (1*3DIGIT, each at most 255). */
-export function isIPv4(s: string, start: number, end: number): boolean {
-  let octets = 0;
+/** Index after the dotted-quad IPv4 address (1*3DIGIT, each at most 255) at `start`, or -1. */
+function ipv4End(s: string, start: number, end: number): number {
   let i = start;
-  while (octets < 4) {
+  for (let octets = 1; ; octets++) {
     let value = 0;
     const first = i;
     while (i < end && isDigit(s.charCodeAt(i)) && i - first < 3) value = value * 10 + s.charCodeAt(i++) - 0x30;
-    if (i === first || value > 255) return false;
-    octets++;
-    if (octets === 4) break;
-    if (i >= end || s.charCodeAt(i) !== 0x2e) return false;
+    if (i === first || value > 255) return -1;
+    if (octets === 4) return i;
+    if (i >= end || s.charCodeAt(i) !== 0x2e) return -1;
     i++;
   }
-  return i === end;
+}
+
+/** Whether s[start, end) is a dotted-quad IPv4 address. */
+export function isIPv4(s: string, start: number, end: number): boolean {
+  return ipv4End(s, start, end) === end;
 }
 
 /** Whether s[start, end) is an IPv6 address in RFC 4291 §2.2 text form (no brackets). */
@@ -79,6 +81,12 @@ export function scanHost(s: string, start: number, end: number): number {
       fail(`invalid IPv6 address ${excerpt(s, start + 1, close)}`);
     }
     return close + 1;
+  }
+  // An IPv4 address (most hosts in the wild) is read at once, when nothing that could continue a
+  // hostname follows it.
+  if (isDigit(s.charCodeAt(start))) {
+    const stop = ipv4End(s, start, end);
+    if (stop > 0 && (stop >= end || (!is(s.charCodeAt(stop), LABEL) && s.charCodeAt(stop) !== 0x2e))) return stop;
   }
   // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots ("_" is not in
   // the ABNF but common in the wild, so it is accepted).
