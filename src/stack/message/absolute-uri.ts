@@ -2,7 +2,7 @@
  * A URI of a scheme other than sip, sips and tel (RFC 3261 §19: `absoluteURI`, e.g. `http:`,
  * `isbn:`, `urn:`). The SIP layer does not interpret it, so it keeps its text exactly.
  */
-import { URIC, skipClass } from './chars';
+import { URIC, skipClass, excerpt } from './chars';
 import { fail } from './sip-parse-error';
 
 export class AbsoluteUri {
@@ -15,7 +15,7 @@ export class AbsoluteUri {
   constructor(text: string) {
     const colon = schemeEnd(text, 0, text.length);
     if (colon < 0 || colon + 1 >= text.length || skipClass(text, colon + 1, text.length, URIC) !== text.length) {
-      fail(`invalid URI ${JSON.stringify(text)}`);
+      fail(`invalid URI ${excerpt(text)}`);
     }
     this.scheme = text.slice(0, colon).toLowerCase();
     this.text = text;

@@ -56,7 +56,97 @@ const BARE_PARAMS: Record<AuthHeaderRole, ReadonlySet<string>> = {
  * @throws SipParseError when the value does not follow the grammar above.
  */
 export function parseAuthHeader(text: string): AuthHeaderValue[] {
-  return new AuthHeaderReader(text).readAll();
+  // A cursor over the value: each local function reads one grammar element or throws.
+  let pos = 0;
+  const bad = (reason: string): never => fail(`Malformed authentication header at offset ${pos}: ${reason}`);
+  const match = (pattern: RegExp): string | undefined => {
+    pattern.lastIndex = pos;
+    const found = pattern.exec(text)?.[0];
+    if (!found) return undefined;
+    pos += found.length;
+    return found;
+  };
+  /** Skips LWS; says whether there was any. */
+  const space = (): boolean => {
+    const start = pos;
+    match(WHITESPACE);
+    return pos > start;
+  };
+  const skipEmpty = (): void => {
+    for (space(); text[pos] === ','; space()) pos++;
+  };
+  /** After a comma: `name =` continues this challenge, anything else starts the next one. */
+  const paramFollows = (): boolean => {
+    const start = pos;
+    const follows = match(TOKEN) !== undefined && (space(), text[pos] === '=');
+    pos = start;
+    return follows;
+  };
+  const quoted = (name: string): string => {
+    pos++; // opening quote
+    let value = '';
+    while (pos < text.length) {
+      const char = text[pos];
+      if (char === '"') {
+        pos++;
+        return value;
+      }
+      if (char === '\r' || char === '\n') {
+        if (match(FOLD) === undefined) bad(`line break inside parameter "${name}"`);
+        value += ' ';
+        continue;
+      }
+      if (char === '\\') {
+        const escaped = text[++pos];
+        if (escaped === undefined || escaped === '\r' || escaped === '\n') break;
+        value += escaped;
+      } else {
+        value += char;
+      }
+      pos++;
+    }
+    return bad(`unterminated quoted value of parameter "${name}"`);
+  };
+  const params = (): Map<string, string> => {
+    const read = new Map<string, string>();
+    for (;;) {
+      const name = (match(TOKEN) ?? bad('expected a parameter name')).toLowerCase();
+      space();
+      if (text[pos] !== '=') bad(`expected "=" after parameter "${name}"`);
+      pos++;
+      space();
+      const value = (text[pos] === '"' ? quoted(name) : match(BARE_VALUE)) ?? bad(`expected a value for parameter "${name}"`);
+      if (read.has(name)) bad(`parameter "${name}" appears twice`); // RFC 7235 §2.2
+      read.set(name, value);
+      space();
+      if (pos >= text.length) return read;
+      if (text[pos] !== ',') bad(`expected "," after parameter "${name}"`);
+      skipEmpty();
+      if (pos >= text.length || !paramFollows()) return read;
+    }
+  };
+  const challenge = (): AuthHeaderValue => {
+    const scheme = match(TOKEN) ?? bad('expected an auth-scheme');
+    const spaced = space();
+    if (text[pos] === ',') {
+      // `Digest , realm="x"`: the #auth-param list may open with empty elements (RFC 7230 §7).
+      const start = pos;
+      skipEmpty();
+      if (pos < text.length && paramFollows()) return { scheme, params: params() };
+      pos = start;
+    }
+    if (pos >= text.length || text[pos] === ',') return { scheme, params: new Map() };
+    if (!spaced) bad('expected a space after the auth-scheme');
+    // token68 only when nothing but the end of this challenge follows it.
+    const start = pos;
+    const token68 = match(TOKEN68);
+    if (token68 !== undefined && (space(), pos >= text.length || text[pos] === ',')) return { scheme, params: new Map(), token68 };
+    pos = start;
+    return { scheme, params: params() };
+  };
+  const values: AuthHeaderValue[] = [];
+  for (skipEmpty(); pos < text.length; skipEmpty()) values.push(challenge());
+  return values.length > 0 ? values : bad('expected an auth-scheme');
 }
 
 /**
@@ -86,153 +176,4 @@ export function serializeAuthHeader(value: AuthHeaderValue, role: AuthHeaderRole
 function quote(name: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new Error(`auth-param "${name}" contains CR or LF`);
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** A cursor over one header value; each method reads one grammar element or throws. */
-class AuthHeaderReader {
-  #pos = 0;
-  readonly #text: string;
-
-  constructor(text: string) {
-    this.#text = text;
-  }
-
-  readAll(): AuthHeaderValue[] {
-    const values: AuthHeaderValue[] = [];
-    this.#skipEmptyElements();
-    while (!this.#atEnd()) {
-      values.push(this.#readChallenge());
-      this.#skipEmptyElements();
-    }
-    if (values.length === 0) this.#fail('expected an auth-scheme');
-    return values;
-  }
-
-  #readChallenge(): AuthHeaderValue {
-    const scheme = this.#match(TOKEN) ?? this.#fail('expected an auth-scheme');
-    const spaced = this.#skipWhitespace();
-    if (this.#atEnd()) return { scheme, params: new Map() };
-    if (this.#peek() === ',') {
-      // `Digest , realm="x"`: the #auth-param list may open with empty elements (RFC 7230 §7).
-      const start = this.#pos;
-      this.#skipEmptyElements();
-      if (!this.#atEnd() && this.#paramFollows()) return { scheme, params: this.#readParams() };
-      this.#pos = start;
-      return { scheme, params: new Map() };
-    }
-    if (!spaced) this.#fail('expected a space after the auth-scheme');
-    const token68 = this.#tryToken68();
-    if (token68 !== undefined) return { scheme, params: new Map(), token68 };
-    return { scheme, params: this.#readParams() };
-  }
-
-  /** token68 only when nothing but the end of this challenge follows it. */
-  #tryToken68(): string | undefined {
-    const start = this.#pos;
-    const token68 = this.#match(TOKEN68);
-    if (token68 !== undefined) {
-      this.#skipWhitespace();
-      if (this.#atEnd() || this.#peek() === ',') return token68;
-    }
-    this.#pos = start;
-    return undefined;
-  }
-
-  #readParams(): Map<string, string> {
-    const params = new Map<string, string>();
-    for (;;) {
-      const [name, value] = this.#readParam();
-      if (params.has(name)) this.#fail(`parameter "${name}" appears twice`); // RFC 7235 §2.2
-      params.set(name, value);
-      this.#skipWhitespace();
-      if (this.#atEnd()) return params;
-      if (this.#peek() !== ',') this.#fail(`expected "," after parameter "${name}"`);
-      this.#skipEmptyElements();
-      if (this.#atEnd() || !this.#paramFollows()) return params;
-    }
-  }
-
-  #readParam(): [string, string] {
-    const name = (this.#match(TOKEN) ?? this.#fail('expected a parameter name')).toLowerCase();
-    this.#skipWhitespace();
-    if (this.#peek() !== '=') this.#fail(`expected "=" after parameter "${name}"`);
-    this.#pos += 1;
-    this.#skipWhitespace();
-    const value = this.#peek() === '"' ? this.#readQuoted(name) : this.#match(BARE_VALUE);
-    return [name, value ?? this.#fail(`expected a value for parameter "${name}"`)];
-  }
-
-  /** After a comma: `name =` continues this challenge, anything else starts the next one. */
-  #paramFollows(): boolean {
-    const start = this.#pos;
-    let isParam = false;
-    if (this.#match(TOKEN) !== undefined) {
-      this.#skipWhitespace();
-      isParam = this.#peek() === '=';
-    }
-    this.#pos = start;
-    return isParam;
-  }
-
-  #readQuoted(name: string): string {
-    this.#pos += 1; // opening quote
-    let value = '';
-    while (!this.#atEnd()) {
-      const char = this.#text[this.#pos];
-      if (char === '"') {
-        this.#pos += 1;
-        return value;
-      }
-      if (char === '\r' || char === '\n') {
-        if (this.#match(FOLD) === undefined) this.#fail(`line break inside parameter "${name}"`);
-        value += ' ';
-        continue;
-      }
-      if (char === '\\') {
-        this.#pos += 1;
-        const escaped = this.#text[this.#pos];
-        if (escaped === undefined || escaped === '\r' || escaped === '\n') break;
-        value += escaped;
-      } else {
-        value += char;
-      }
-      this.#pos += 1;
-    }
-    return this.#fail(`unterminated quoted value of parameter "${name}"`);
-  }
-
-  #skipEmptyElements(): void {
-    this.#skipWhitespace();
-    while (this.#peek() === ',') {
-      this.#pos += 1;
-      this.#skipWhitespace();
-    }
-  }
-
-  /** Returns whether any whitespace was skipped. */
-  #skipWhitespace(): boolean {
-    const start = this.#pos;
-    this.#match(WHITESPACE);
-    return this.#pos > start;
-  }
-
-  #match(pattern: RegExp): string | undefined {
-    pattern.lastIndex = this.#pos;
-    const found = pattern.exec(this.#text);
-    if (found === null || found[0].length === 0) return undefined;
-    this.#pos += found[0].length;
-    return found[0];
-  }
-
-  #peek(): string | undefined {
-    return this.#text[this.#pos];
-  }
-
-  #atEnd(): boolean {
-    return this.#pos >= this.#text.length;
-  }
-
-  #fail(reason: string): never {
-    fail(`Malformed authentication header at offset ${this.#pos}: ${reason}`);
-  }
 }

@@ -15,6 +15,10 @@ export const PASSWORD = 8;
 export const PARAM = 16;
 /** hname/hvalue characters without escapes: hnv-unreserved / unreserved (URI headers). */
 export const HNV = 32;
+/** Characters of a hostname label: alphanum and "-", and the "_" common in the wild. */
+export const LABEL = 64;
+/** Characters of a tel URI number (RFC 3966 phonedigit-hex / visual-separator, "*" and "#"). */
+export const PHONE = 512;
 /** Characters of an absoluteURI of another scheme: reserved / unreserved / escaped, and [ ] # */
 export const URIC = 128;
 /** gen-value without quotes = token / host: token characters plus the ":" "[" "]" of IPv6. */
@@ -39,6 +43,8 @@ mark('[]/:&+$', PARAM);
 mark('[]/?:+$', HNV);
 mark(';/?:@&=+$,%[]#', URIC);
 mark(ALPHANUM + "-.!%*_+`'~:[]", GEN_VALUE);
+mark(ALPHANUM + '-_', LABEL);
+mark('0123456789abcdefABCDEF*#-.()', PHONE);
 
 /** Whether the UTF-16 code unit `c` is ASCII and in every class of `flags`. */
 export function is(c: number, flags: number): boolean {
@@ -60,24 +66,12 @@ export function skipWsp(s: string, i: number, end: number): number {
   return i;
 }
 
-// One sticky regular expression per class, built from the table: the engine's native scan of a
-// run beats a charCodeAt loop on anything but the shortest runs (Call-IDs, tags, branches, hosts).
-const RUNS: Array<RegExp | undefined> = [];
-
-function runOf(flags: number): RegExp {
-  let members = '';
-  for (let c = 0; c < 128; c++) if ((TABLE[c] & flags) === flags) members += `\\x${c.toString(16).padStart(2, '0')}`;
-  return (RUNS[flags] = new RegExp(`[${members}]*`, 'y'));
-}
-
-/** Index after the run of characters of class `flags` that starts at `i`, at most `end`. */
+/** Index after the run of characters of class `flags` that starts at `i`, at most `end`. A table
+ * loop: the runs of a SIP message are short, and a sticky regular expression's exec call costs
+ * more than the scan it saves. */
 export function skipClass(s: string, i: number, end: number, flags: number): number {
-  if (i >= end) return i;
-  const run = RUNS[flags] ?? runOf(flags);
-  run.lastIndex = i;
-  run.test(s);
-  const stop = run.lastIndex;
-  return stop < end ? stop : end;
+  while (i < end && (TABLE[s.charCodeAt(i)] & flags) === flags) i++;
+  return i;
 }
 
 /** Whether the whole of `s` is a non-empty run of class `flags`. */
@@ -95,10 +89,9 @@ export function trimWsp(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-/** A short, printable excerpt of untrusted input for an error message. */
-export function excerpt(s: string, max = 60): string {
-  const cut = s.length > max ? `${s.slice(0, max)}…` : s;
-  return JSON.stringify(cut);
+/** A short, printable excerpt of untrusted input s[start, end) for an error message. */
+export function excerpt(s: string, start = 0, end = s.length): string {
+  return JSON.stringify(end - start > 60 ? `${s.slice(start, start + 60)}…` : s.slice(start, end));
 }
 
 /** Parses 1*DIGIT in s[start, end) as a number, or returns -1 when it is not all digits or has

@@ -1,6 +1,7 @@
 /** The CSeq header field (RFC 3261 §20.16): `CSeq = 1*DIGIT LWS Method`. Immutable. */
-import { TOKEN, isAll, isDigit, parseDigits } from './chars';
+import { TOKEN, isAll, isDigit, parseDigits, excerpt } from './chars';
 import { Scanner } from './scanner';
+import { fail } from './sip-parse-error';
 
 /** RFC 3261 §8.1.1.5: the sequence number MUST be expressible as a 32-bit unsigned integer. */
 const MAX_SEQ = 0xffffffff;
@@ -20,7 +21,7 @@ export class CSeq {
     this.#text = source;
     if (source !== undefined) return;
     if (!(Number.isInteger(seq) && seq >= 0 && seq <= MAX_SEQ)) throw new RangeError(`invalid CSeq number ${seq}`);
-    if (!isAll(method, TOKEN)) throw new RangeError(`invalid CSeq method ${JSON.stringify(method)}`);
+    if (!isAll(method, TOKEN)) throw new RangeError(`invalid CSeq method ${excerpt(method)}`);
   }
 
   toString(): string {
@@ -33,11 +34,11 @@ export function parseCSeq(value: string, start = 0, end = value.length): CSeq {
   const sc = new Scanner(value, start, end);
   while (sc.i < sc.end && isDigit(value.charCodeAt(sc.i))) sc.i++;
   const seq = parseDigits(value, start, sc.i, 10);
-  if (sc.i === start) sc.fail('missing sequence number');
-  if (seq < 0 || seq > MAX_SEQ) sc.fail(`sequence number ${value.slice(start, sc.i)} is larger than 2**32-1`);
+  if (sc.i === start) fail('missing sequence number');
+  if (seq < 0 || seq > MAX_SEQ) fail(`sequence number ${value.slice(start, sc.i)} is larger than 2**32-1`);
   const digitsEnd = sc.i;
   sc.wsp();
-  if (sc.i === digitsEnd) sc.fail(sc.done ? 'missing method' : `unexpected ${sc.describe()} after the sequence number`);
+  if (sc.i === digitsEnd) fail(sc.done ? 'missing method' : `unexpected ${sc.describe()} after the sequence number`);
   const method = sc.token('method');
   const methodEnd = sc.i;
   sc.expectEnd(false);

@@ -3,7 +3,7 @@
  * which fields are comma-separated lists. A field is looked up by its key: the long name in lower
  * case (`v`, `VIA` and `Via` all have the key `via`).
  */
-import { TOKEN, isAll } from './chars';
+import { TOKEN, isAll, excerpt } from './chars';
 
 // One entry per field: the canonical name, then "/" and the compact form when there is one. A
 // leading "#" marks a comma-separated list (RFC 3261 §25.1's `#` rule, or the defining RFC's).
@@ -82,10 +82,11 @@ const KNOWN: readonly string[] = [
 ];
 
 const BY_SPELLING = new Map<string, string>();
-const BY_LOWER = new Map<string, string>();
 const CANONICAL = new Map<string, string>();
 const LISTS = new Set<string>();
 const COMPACT: Array<string | undefined> = [];
+// Canonical spellings by length, as name, key, name, key...: found by a few compares, no hashing.
+const BY_LENGTH: string[][] = [];
 
 for (const entry of KNOWN) {
   const list = entry[0] === '#';
@@ -93,13 +94,12 @@ for (const entry of KNOWN) {
   const key = name.toLowerCase();
   BY_SPELLING.set(name, key);
   BY_SPELLING.set(key, key);
-  BY_LOWER.set(key, key);
+  (BY_LENGTH[name.length] ??= []).push(name, key);
   CANONICAL.set(key, name);
   if (list) LISTS.add(key);
   if (compact !== undefined) {
     BY_SPELLING.set(compact, key);
     BY_SPELLING.set(compact.toUpperCase(), key);
-    BY_LOWER.set(compact, key);
     COMPACT[compact.charCodeAt(0)] = key;
   }
 }
@@ -144,7 +144,10 @@ export function knownHeaderKey(name: string): string | undefined {
       if (name === 'Content-Length') return 'content-length';
       break;
   }
-  return BY_SPELLING.get(name) ?? BY_LOWER.get(name.toLowerCase());
+  const same = BY_LENGTH[name.length];
+  if (same !== undefined) for (let i = 0; i < same.length; i += 2) if (same[i] === name) return same[i + 1];
+  // Every spelling in lower case is in the map, and no other spelling is all lower case.
+  return BY_SPELLING.get(name) ?? BY_SPELLING.get(name.toLowerCase());
 }
 
 /** The lookup key of any field name: known names resolve compact forms, others are lower-cased. */
@@ -156,7 +159,7 @@ export function headerKey(name: string): string {
 export function canonicalHeaderName(name: string): string {
   const key = knownHeaderKey(name);
   if (key !== undefined) return CANONICAL.get(key) as string;
-  if (!isAll(name, TOKEN)) throw new RangeError(`invalid header name ${JSON.stringify(name)}`);
+  if (!isAll(name, TOKEN)) throw new RangeError(`invalid header name ${excerpt(name)}`);
   return name;
 }
 

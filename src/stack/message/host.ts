@@ -4,28 +4,30 @@
  * (RFC 5118 §4.10). An IPv6 host keeps its brackets, as RFC 3261's `host` and WHATWG URL's
  * `hostname` both do.
  */
-import { isDigit, parseDigits } from './chars';
+import { LABEL, is, isDigit, parseDigits, skipClass, excerpt } from './chars';
 import { fail } from './sip-parse-error';
 
 function isHex(c: number): boolean {
   return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 }
 
-/** Whether s[start, end) is a dotted-quad IPv4 address (1*3DIGIT, each at most 255). */
-export function isIPv4(s: string, start: number, end: number): boolean {
-  let octets = 0;
+/** Index after the dotted-quad IPv4 address (1*3DIGIT, each at most 255) at `start`, or -1. */
+function ipv4End(s: string, start: number, end: number): number {
   let i = start;
-  while (octets < 4) {
+  for (let octets = 1; ; octets++) {
     let value = 0;
     const first = i;
     while (i < end && isDigit(s.charCodeAt(i)) && i - first < 3) value = value * 10 + s.charCodeAt(i++) - 0x30;
-    if (i === first || value > 255) return false;
-    octets++;
-    if (octets === 4) break;
-    if (i >= end || s.charCodeAt(i) !== 0x2e) return false;
+    if (i === first || value > 255) return -1;
+    if (octets === 4) return i;
+    if (i >= end || s.charCodeAt(i) !== 0x2e) return -1;
     i++;
   }
-  return i === end;
+}
+
+/** Whether s[start, end) is a dotted-quad IPv4 address. */
+export function isIPv4(s: string, start: number, end: number): boolean {
+  return ipv4End(s, start, end) === end;
 }
 
 /** Whether s[start, end) is an IPv6 address in RFC 4291 §2.2 text form (no brackets). */
@@ -67,9 +69,6 @@ export function isIPv6(s: string, start: number, end: number): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
-// Labels joined by single dots; "_" is not in the ABNF but common in the wild, so it is accepted.
-const HOSTNAME = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?/y;
-
 /**
  * Reads the host that starts at `start` and returns the index after it.
  * @throws SipParseError when there is no valid host there.
@@ -79,24 +78,37 @@ export function scanHost(s: string, start: number, end: number): number {
     const close = s.indexOf(']', start);
     if (close < 0 || close >= end) fail('IPv6 reference without "]"');
     if (!isIPv6(s, start + 1, close)) {
-      fail(`invalid IPv6 address ${JSON.stringify(s.slice(start + 1, close))}`);
+      fail(`invalid IPv6 address ${excerpt(s, start + 1, close)}`);
     }
     return close + 1;
   }
-  // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots, scanned natively.
-  HOSTNAME.lastIndex = start;
-  if (!HOSTNAME.test(s)) fail('missing host');
-  const stop = HOSTNAME.lastIndex < end ? HOSTNAME.lastIndex : end;
-  const last = s.charCodeAt(stop - 1) === 0x2e ? stop - 1 : stop;
-  // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
-  if (isDigit(s.charCodeAt(last - 1))) {
-    let label = last - 1;
-    while (label > start && s.charCodeAt(label - 1) !== 0x2e) label--;
-    if (isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
-      fail(`invalid host ${JSON.stringify(s.slice(start, stop))}`);
-    }
+  // An IPv4 address (most hosts in the wild) is read at once, when nothing that could continue a
+  // hostname follows it.
+  if (isDigit(s.charCodeAt(start))) {
+    const stop = ipv4End(s, start, end);
+    if (stop > 0 && (stop >= end || (!is(s.charCodeAt(stop), LABEL) && s.charCodeAt(stop) !== 0x2e))) return stop;
   }
-  return stop;
+  // hostname = *( domainlabel "." ) toplabel [ "." ]: labels joined by single dots ("_" is not in
+  // the ABNF but common in the wild, so it is accepted).
+  let i = start;
+  let label = start;
+  for (;;) {
+    const from = i;
+    i = skipClass(s, i, end, LABEL);
+    if (i === from) {
+      if (i === start) fail('missing host');
+      break; // the dot before was a trailing one
+    }
+    label = from;
+    if (i >= end || s.charCodeAt(i) !== 0x2e) break;
+    i++;
+  }
+  // toplabel starts with ALPHA, so a name whose last label starts with a digit must be an IPv4 address.
+  const last = s.charCodeAt(i - 1) === 0x2e ? i - 1 : i;
+  if (isDigit(s.charCodeAt(last - 1)) && isDigit(s.charCodeAt(label)) && !isIPv4(s, start, last)) {
+    fail(`invalid host ${excerpt(s, start, i)}`);
+  }
+  return i;
 }
 
 /** Whether `port` can be written as a port number: an integer from 0 to 65535. */
@@ -107,7 +119,7 @@ export function isPort(port: number): boolean {
 /** The port number written as s[start, end). @throws SipParseError when it is not one. */
 export function parsePort(s: string, start: number, end: number): number {
   const port = parseDigits(s, start, end, 5);
-  if (!isPort(port)) fail(`invalid port ${JSON.stringify(s.slice(start, end))}`);
+  if (!isPort(port)) fail(`invalid port ${excerpt(s, start, end)}`);
   return port;
 }
 

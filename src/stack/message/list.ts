@@ -4,6 +4,7 @@
  */
 import { excerpt, isWsp } from './chars';
 import { Scanner } from './scanner';
+import { fail } from './sip-parse-error';
 
 /**
  * Reads a list, calling `read` for each element; `read` stops at the comma that ends its element.
@@ -14,7 +15,7 @@ export function readList<T>(value: string, start: number, end: number, read: (sc
   const items: T[] = [];
   for (;;) {
     sc.wsp();
-    if (sc.done || sc.peek() === 0x2c) sc.fail(`empty list element in ${excerpt(value.slice(start, end))}`);
+    if (sc.done || sc.peek() === 0x2c) fail(`empty list element in ${excerpt(value, start, end)}`);
     items.push(read(sc));
     if (sc.done) return items;
     sc.i++; // the comma the element's reader stopped at

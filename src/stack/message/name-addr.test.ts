@@ -35,6 +35,21 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
     assert.deepEqual([...value.params], [['tag', '1918181833n'], ['ob', null]]);
   });
 
+  it('gives parameters as a read-only Map in wire order, the first of a repeated name kept', () => {
+    const { params } = parseNameAddr('<sip:a@example.com>;tag=x;lr;Q=0.5;tag=y');
+    assert.equal(params.size, 3);
+    assert.deepEqual([...params], [['tag', 'x'], ['lr', null], ['q', '0.5']]);
+    assert.deepEqual([...params.entries()], [...params]);
+    assert.deepEqual([...params.keys()], ['tag', 'lr', 'q']);
+    assert.deepEqual([...params.values()], ['x', null, '0.5']);
+    const seen: unknown[] = [];
+    params.forEach(function (this: unknown, value, key, map) {
+      seen.push([key, value, map === params, this]);
+    }, 'self');
+    assert.deepEqual(seen, [['tag', 'x', true, 'self'], ['lr', null, true, 'self'], ['q', '0.5', true, 'self']]);
+    assert.deepEqual([params.has('lr'), params.get('lr'), params.has('LR'), params.get('missing')], [true, null, false, undefined]);
+  });
+
   it('gives the Contact expires and q parameters as numbers when valid', () => {
     const value = parseNameAddr('<sip:a@example.com>;expires=3600;q=0.7');
     assert.deepEqual([value.expires, value.q], [3600, 0.7]);

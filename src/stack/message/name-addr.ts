@@ -132,7 +132,7 @@ function readNameAddr(sc: Scanner, list: boolean, bracketsOnly: boolean): NameAd
   if (sc.peek() === 0x22) {
     displayName = unquote(sc.quoted());
     sc.wsp();
-    if (sc.peek() !== 0x3c) sc.fail('a quoted display name must be followed by <URI>');
+    if (sc.peek() !== 0x3c) fail('a quoted display name must be followed by <URI>');
   } else if (sc.peek() !== 0x3c) {
     let j = sc.i;
     while (j < sc.end && (is(s.charCodeAt(j), TOKEN) || isWsp(s.charCodeAt(j)))) j++;
@@ -144,24 +144,24 @@ function readNameAddr(sc: Scanner, list: boolean, bracketsOnly: boolean): NameAd
   let uri: Uri;
   if (sc.peek() === 0x3c) {
     const close = s.indexOf('>', sc.i + 1);
-    if (close < 0 || close >= sc.end) sc.fail('missing ">" after the URI');
+    if (close < 0 || close >= sc.end) fail('missing ">" after the URI');
     // LAQUOT/RAQUOT allow whitespace outside the brackets only (RFC 4475 §3.1.2.14).
-    if (isWsp(s.charCodeAt(sc.i + 1)) || isWsp(s.charCodeAt(close - 1))) sc.fail('whitespace inside <> around the URI');
+    if (isWsp(s.charCodeAt(sc.i + 1)) || isWsp(s.charCodeAt(close - 1))) fail('whitespace inside <> around the URI');
     uri = readUri(s, sc.i + 1, close);
     sc.i = close + 1;
   } else {
-    if (bracketsOnly) sc.fail('the address must be enclosed in <>');
+    if (bracketsOnly) fail('the address must be enclosed in <>');
     const uriEnd = addrSpecEnd(s, sc.i, sc.end);
-    if (s.charCodeAt(uriEnd) === 0x3f) sc.fail('a URI with headers must be enclosed in <> (RFC 3261 §20)');
+    if (s.charCodeAt(uriEnd) === 0x3f) fail('a URI with headers must be enclosed in <> (RFC 3261 §20)');
     try {
-      if (uriEnd === sc.i) sc.fail(sc.done ? 'missing address' : `unexpected ${sc.describe()}`);
+      if (uriEnd === sc.i) fail(sc.done ? 'missing address' : `unexpected ${sc.describe()}`);
       uri = readUri(s, sc.i, uriEnd);
     } catch (error) {
       // Only on failure, so that a long list of addr-specs is not rescanned once per element.
       const lt = s.indexOf('<', sc.i);
       const comma = list ? s.indexOf(',', sc.i) : -1;
       if (lt >= 0 && lt < sc.end && (comma < 0 || lt < comma)) {
-        sc.fail('an unquoted display name may only hold tokens (RFC 3261 §25.1)');
+        fail('an unquoted display name may only hold tokens (RFC 3261 §25.1)');
       }
       throw error;
     }

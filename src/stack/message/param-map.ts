@@ -56,8 +56,7 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   }
 
   forEach(callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void, thisArg?: unknown): void {
-    const items = this.#items;
-    for (let i = 0; i < items.length; i += 2) callback.call(thisArg, items[i + 1], items[i] as string, this);
+    for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this);
   }
 
   *entries(): MapIterator<[string, string | null]> {
@@ -66,13 +65,11 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   }
 
   *keys(): MapIterator<string> {
-    const items = this.#items;
-    for (let i = 0; i < items.length; i += 2) yield items[i] as string;
+    for (const [name] of this.entries()) yield name;
   }
 
   *values(): MapIterator<string | null> {
-    const items = this.#items;
-    for (let i = 0; i < items.length; i += 2) yield items[i + 1];
+    for (const [, value] of this.entries()) yield value;
   }
 
   [Symbol.iterator](): MapIterator<[string, string | null]> {

@@ -4,7 +4,7 @@
  * quoted-string with its quotes, because a quoted and an unquoted value can mean different things
  * (RFC 3840 feature tags). Builders may give any text: what is not a token is quoted for them.
  */
-import { GEN_VALUE, TOKEN, isAll } from './chars';
+import { GEN_VALUE, TOKEN, isAll, excerpt } from './chars';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import { quote, scanQuoted } from './scanner';
 import type { Params } from './param-map';
@@ -35,7 +35,7 @@ export function toHeaderParams(init: ParamsInit | undefined, convert = headerPar
   for (const [rawName, value] of entriesOf<unknown>(init)) {
     if (value === undefined || value === false) continue;
     const name = rawName.toLowerCase();
-    if (!isAll(name, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(rawName)}`);
+    if (!isAll(name, TOKEN)) throw new RangeError(`invalid parameter name ${excerpt(rawName)}`);
     params.add(name, value === null || value === true ? null : convert(String(value)));
   }
   return params.size === 0 ? NO_PARAMS : params;
@@ -44,7 +44,7 @@ export function toHeaderParams(init: ParamsInit | undefined, convert = headerPar
 /** A copy of `params` with `name` set to `value` (wire form), or removed when `value` is undefined. */
 export function withParam(params: Params, name: string, value: string | null | undefined): Params {
   const key = name.toLowerCase();
-  if (!isAll(key, TOKEN)) throw new RangeError(`invalid parameter name ${JSON.stringify(name)}`);
+  if (!isAll(key, TOKEN)) throw new RangeError(`invalid parameter name ${excerpt(name)}`);
   return replaceParam(params, key, value === undefined || value === null ? value : headerParamValue(value));
 }
 

@@ -18,9 +18,13 @@ import { SipParseError, fail } from './sip-parse-error';
 import { SipRequest } from './sip-request';
 import { SipResponse } from './sip-response';
 import { SipUri } from './sip-uri';
+import type { CSeq } from './cseq';
+import type { ContactWildcard, NameAddr } from './name-addr';
+import type { Via } from './via';
 import {
   CALL_ID,
   CONTENT_LENGTH,
+  CONTACT,
   CSEQ,
   EXPIRES,
   FROM,
@@ -131,7 +135,7 @@ function isSipVersion(text: string, start: number, end: number): boolean {
 function parseStatusLine(text: string, start: number, end: number): SipResponse {
   const space = text.indexOf(' ', start);
   if (space < 0 || space > end || !isSipVersion(text, start, space)) {
-    fail(`malformed Status-Line ${excerpt(text.slice(start, end))}`);
+    fail(`malformed Status-Line ${excerpt(text, start, end)}`);
   }
   const version = `SIP/${text.slice(start + 4, space)}`;
   // A response with another version cannot be answered, only dropped.
@@ -143,16 +147,18 @@ function parseStatusLine(text: string, start: number, end: number): SipResponse 
     fail(`status code ${excerpt(code || text.slice(space + 1, end))} is not a three-digit code from 100 to 699`);
   }
   // RFC 4475 §3.1.1.13: the Reason-Phrase may be empty; a missing SP before it is tolerated.
-  if (i < end && text.charCodeAt(i) !== 0x20) fail(`unexpected ${JSON.stringify(text[i])} after the status code`);
+  if (i < end && text.charCodeAt(i) !== 0x20) fail(`unexpected ${excerpt(text[i])} after the status code`);
   return new SipResponse(Number(code), i < end ? text.slice(i + 1, end) : '');
 }
 
 /** Request-Line (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`, single spaces only. */
 function parseRequestLine(text: string, start: number, end: number): SipRequest {
   const first = text.indexOf(' ', start);
-  const last = text.lastIndexOf(' ', end - 1);
+  // The SIP-Version is nearly always SIP/2.0: found without a backward search.
+  const last =
+    end - 8 >= start && text.charCodeAt(end - 8) === 0x20 && text.startsWith('SIP/2.0', end - 7) ? end - 8 : text.lastIndexOf(' ', end - 1);
   if (first < 0 || first >= end || last === first) {
-    fail(`start line ${excerpt(text.slice(start, end))} is neither a Request-Line nor a Status-Line`);
+    fail(`start line ${excerpt(text, start, end)} is neither a Request-Line nor a Status-Line`);
   }
   const method = text.slice(start, first);
   if (!isAll(method, TOKEN)) fail(`invalid method ${excerpt(method)}`);
@@ -161,17 +167,17 @@ function parseRequestLine(text: string, start: number, end: number): SipRequest 
   if (text.charCodeAt(first + 1) === 0x20 || text.charCodeAt(last - 1) === 0x20) {
     fail('more than one SP between Request-Line elements');
   }
-  if (!isSipVersion(text, last + 1, end)) fail(`malformed SIP-Version ${excerpt(text.slice(last + 1, end))}`);
+  if (!isSipVersion(text, last + 1, end)) fail(`malformed SIP-Version ${excerpt(text, last + 1, end)}`);
   // RFC 4475 §3.1.2.8: LWS inside the Request-URI (a tab fails the URI grammar below).
   if (text.indexOf(' ', first + 1) !== last) {
-    fail(`whitespace inside the Request-URI ${excerpt(text.slice(first + 1, last))}`);
+    fail(`whitespace inside the Request-URI ${excerpt(text, first + 1, last)}`);
   }
   let uri;
   try {
     // Read in place: the scanners run fastest on the message text itself rather than on a slice.
     uri = readUri(text, first + 1, last);
   } catch (error) {
-    fail(`invalid Request-URI ${excerpt(text.slice(first + 1, last))}: ${(error as Error).message}`);
+    fail(`invalid Request-URI ${excerpt(text, first + 1, last)}: ${(error as Error).message}`);
   }
   const request = new SipRequest(method, uri);
   request.version = `SIP/${text.slice(last + 5, end)}`;
@@ -229,6 +235,12 @@ function parseHead(text: string, start: number): Head {
   const problems: SipProblem[] = message.problems;
   let seen = 0;
   let contentLength: number | undefined;
+  let via: Via[] | undefined;
+  let contact: Array<NameAddr | ContactWildcard> | undefined;
+  let fromValue: unknown;
+  let toValue: unknown;
+  let callId: unknown;
+  let cseq: unknown;
   let pos = firstLf + 1;
   let bodyStart = length; // a message-framed transport may end the message without the empty line
   let line = 1;
@@ -244,7 +256,7 @@ function parseHead(text: string, start: number): Head {
     if (lf < 0) lf = length;
     let lineEnd = text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
     const colon = text.indexOf(':', pos);
-    if (colon < 0 || colon >= lineEnd) fail(`line ${line} is not a header field: ${excerpt(text.slice(pos, lineEnd))}`);
+    if (colon < 0 || colon >= lineEnd) fail(`line ${line} is not a header field: ${excerpt(text, pos, lineEnd)}`);
     let nameEnd = colon;
     while (nameEnd > pos && isWsp(text.charCodeAt(nameEnd - 1))) nameEnd--;
     const name = text.slice(pos, nameEnd);
@@ -304,16 +316,21 @@ function parseHead(text: string, start: number): Head {
         problems.push({ status: 400, reason: `more than one ${name} header field` });
       }
       seen |= bit;
-      if (bit === CONTENT_LENGTH) contentLength = parsed as number;
+      if (bit === VIA) via = via === undefined ? (parsed as Via[]) : [...via, ...(parsed as Via[])];
+      else if (bit === FROM) fromValue = parsed;
+      else if (bit === TO) toValue = parsed;
+      else if (bit === CALL_ID) callId = parsed;
+      else if (bit === CSEQ) cseq = parsed;
+      else if (bit === CONTACT) contact = contact === undefined ? (parsed as NameAddr[]) : [...contact, ...(parsed as NameAddr[])];
+      else if (bit === CONTENT_LENGTH) contentLength = parsed as number;
     }
     fields.push({ name, key, value, parsed });
   }
-  adoptParsedFields(message, fields);
-
   if ((seen & REQUIRED_MASK) !== REQUIRED_MASK) {
     const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
     fail(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
   }
+  adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq, contact);
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };
 }

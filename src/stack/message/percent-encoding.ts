@@ -3,7 +3,7 @@
  * kept unescaped in the model, because escaped and unescaped forms are equivalent (§19.1.4:
  * `sip:%61lice@atlanta.com` equals `sip:alice@atlanta.com`), and escaped again when written.
  */
-import { is, skipClass } from './chars';
+import { is, skipClass, excerpt } from './chars';
 import { fail } from './sip-parse-error';
 import { utf8Decode, utf8Encode } from './utf8';
 
@@ -27,7 +27,7 @@ export function unescapeComponent(s: string, start: number, end: number, flags: 
     if (c === 0x25) {
       if (percent < 0) percent = i;
     } else if (!is(c, flags)) {
-      fail(`invalid character ${JSON.stringify(s[i])} in ${what}`);
+      fail(`invalid character ${excerpt(s[i])} in ${what}`);
     }
   }
   if (percent < 0) return s.slice(start, end);
@@ -41,7 +41,7 @@ export function unescapeComponent(s: string, start: number, end: number, flags: 
     }
     const hi = i + 2 < end ? hexValue(s.charCodeAt(i + 1)) : -1;
     const lo = hi < 0 ? -1 : hexValue(s.charCodeAt(i + 2));
-    if (lo < 0) fail(`invalid escape ${JSON.stringify(s.slice(i, i + 3))} in ${what}`);
+    if (lo < 0) fail(`invalid escape ${excerpt(s, i, i + 3)} in ${what}`);
     bytes[n++] = hi * 16 + lo;
     i += 2;
   }

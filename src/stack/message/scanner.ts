@@ -3,7 +3,7 @@
  * (SWS, token, quoted-string, generic-param). Every reader moves forward only, so parsing is
  * linear in the input whatever it holds.
  */
-import { GEN_VALUE, TOKEN, isWsp, skipClass } from './chars';
+import { GEN_VALUE, TOKEN, isWsp, skipClass, excerpt } from './chars';
 import { NO_PARAMS, ParamMap } from './param-map';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
@@ -49,15 +49,11 @@ export class Scanner {
     return true;
   }
 
-  fail(problem: string): never {
-    fail(problem);
-  }
-
   /** Reads a token; fails naming `what` when there is none. */
   token(what: string): string {
     const start = this.i;
     this.i = skipClass(this.s, start, this.end, TOKEN);
-    if (this.i === start) this.fail(this.done ? `missing ${what}` : `unexpected ${this.describe()} where ${what} was expected`);
+    if (this.i === start) fail(this.done ? `missing ${what}` : `unexpected ${this.describe()} where ${what} was expected`);
     return this.s.slice(start, this.i);
   }
 
@@ -84,7 +80,7 @@ export class Scanner {
       j = skipClass(s, j, end, TOKEN);
       if (j === nameStart) {
         this.i = nameStart;
-        this.fail(j >= end || s.charCodeAt(j) === 0x2c ? 'empty parameter after ";"' : `unexpected ${this.describe()} where a parameter name was expected`);
+        fail(j >= end || s.charCodeAt(j) === 0x2c ? 'empty parameter after ";"' : `unexpected ${this.describe()} where a parameter name was expected`);
       }
       const name = s.slice(nameStart, j).toLowerCase();
       let value: string | null = null;
@@ -97,7 +93,7 @@ export class Scanner {
         k = s.charCodeAt(k) === 0x22 ? scanQuoted(s, k, end) : skipClass(s, k, end, GEN_VALUE);
         if (k === valueStart) {
           this.i = k;
-          this.fail(`parameter "${name}" has no value`);
+          fail(`parameter "${name}" has no value`);
         }
         value = s.slice(valueStart, k);
         j = k;
@@ -114,11 +110,11 @@ export class Scanner {
   expectEnd(list: boolean): void {
     this.wsp();
     if (this.done || (list && this.peek() === 0x2c)) return;
-    this.fail(`unexpected ${this.describe()}`);
+    fail(`unexpected ${this.describe()}`);
   }
 
   describe(): string {
-    return this.done ? 'end of value' : `${JSON.stringify(this.s[this.i])} at offset ${this.i - this.start}`;
+    return this.done ? 'end of value' : `${excerpt(this.s[this.i])} at offset ${this.i - this.start}`;
   }
 }
 

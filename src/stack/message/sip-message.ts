@@ -45,12 +45,32 @@ export type HeaderValue = string | number | { toString(): string };
 
 const NONE: readonly never[] = [];
 
-let adopt: (message: SipMessage, fields: HeaderField[]) => void;
-
-/** Hands parsed fields to a new message without re-reading them (for the parser only). */
-export function adoptParsedFields(message: SipMessage, fields: HeaderField[]): void {
-  adopt(message, fields);
+interface Typed {
+  via?: readonly Via[];
+  contact?: ReadonlyArray<NameAddr | ContactWildcard>;
+  route?: readonly NameAddr[];
+  recordRoute?: readonly NameAddr[];
+  from?: NameAddr;
+  to?: NameAddr;
+  callId?: string;
+  cseq?: CSeq;
 }
+
+/**
+ * Hands parsed fields to a new message without re-reading them, with the typed values the parser
+ * already holds so that the first read of an accessor does not search the fields (for the parser
+ * only).
+ */
+export let adoptParsedFields: (
+  message: SipMessage,
+  fields: HeaderField[],
+  via: readonly Via[],
+  from: NameAddr,
+  to: NameAddr,
+  callId: string,
+  cseq: CSeq,
+  contact: ReadonlyArray<NameAddr | ContactWildcard> | undefined,
+) => void;
 
 function checkText(text: string): string {
   if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
@@ -80,19 +100,14 @@ export abstract class SipMessage {
   #fields: HeaderField[] = [];
   #bodyText: string | undefined = '';
   #bodyBytes: Uint8Array | undefined;
-  // Typed values already found, so an accessor read twice does not search the fields twice.
-  #via: readonly Via[] | undefined;
-  #contact: ReadonlyArray<NameAddr | ContactWildcard> | undefined;
-  #route: readonly NameAddr[] | undefined;
-  #recordRoute: readonly NameAddr[] | undefined;
-  #from: NameAddr | undefined;
-  #to: NameAddr | undefined;
-  #callId: string | undefined;
-  #cseq: CSeq | undefined;
+  // Typed values already found, so an accessor read twice does not search the fields twice; any
+  // change to the fields forgets them all.
+  #typed: Typed = {};
 
   static {
-    adopt = (message, fields) => {
+    adoptParsedFields = (message, fields, via, from, to, callId, cseq, contact) => {
       message.#fields = fields;
+      message.#typed = { via, from, to, callId, cseq, contact };
     };
   }
 
@@ -159,9 +174,9 @@ export abstract class SipMessage {
     const created = this.#makeFields(name, key, value);
     let at = this.#fields.findIndex((field) => field.key === key);
     if (at < 0) at = this.#fields.length;
-    this.#fields = this.#fields.filter((field) => field.key !== key);
-    this.#fields.splice(Math.min(at, this.#fields.length), 0, ...created);
-    this.#changed(key);
+    const fields = this.#fields.filter((field) => field.key !== key);
+    fields.splice(Math.min(at, fields.length), 0, ...created);
+    this.#put(fields);
     return this;
   }
 
@@ -186,9 +201,9 @@ export abstract class SipMessage {
         }
       }
     }
-    this.#fields = this.#fields.slice();
-    this.#fields.splice(at, 0, ...created);
-    this.#changed(key);
+    const fields = this.#fields.slice();
+    fields.splice(at, 0, ...created);
+    this.#put(fields);
     return this;
   }
 
@@ -197,8 +212,7 @@ export abstract class SipMessage {
     const key = headerKey(name);
     const kept = this.#fields.filter((field) => field.key !== key);
     if (kept.length === this.#fields.length) return false;
-    this.#fields = kept;
-    this.#changed(key);
+    this.#put(kept);
     return true;
   }
 
@@ -209,26 +223,30 @@ export abstract class SipMessage {
    */
   removeFirstValue(name: string): string | undefined {
     const key = headerKey(name);
-    const at = this.#fields.findIndex((field) => field.key === key);
+    const fields = this.#fields.slice();
+    const at = fields.findIndex((field) => field.key === key);
     if (at < 0) return undefined;
-    const field = this.#fields[at];
-    this.#fields = this.#fields.slice();
+    const field = fields[at];
+    let first = field.value;
     if (isListHeader(key)) {
       const typed = field.parsed as readonly unknown[] | undefined;
       const items = typed ? typed.map(String) : splitList(field.value);
+      first = items[0];
       if (items.length > 1) {
-        const rest = items.slice(1);
-        this.#fields[at] = { name: field.name, key, value: rest.join(', '), parsed: typed?.slice(1) };
-        this.#changed(key);
-        return items[0];
+        fields[at] = { name: field.name, key, value: items.slice(1).join(', '), parsed: typed?.slice(1) };
+        this.#put(fields);
+        return first;
       }
-      this.#fields.splice(at, 1);
-      this.#changed(key);
-      return items[0];
     }
-    this.#fields.splice(at, 1);
-    this.#changed(key);
-    return field.value;
+    fields.splice(at, 1);
+    this.#put(fields);
+    return first;
+  }
+
+  /** Takes a new field list: the typed values found so far may no longer hold. */
+  #put(fields: HeaderField[]): void {
+    this.#fields = fields;
+    this.#typed = {};
   }
 
   #setOrRemove(name: string, value: HeaderValue | undefined): void {
@@ -243,17 +261,6 @@ export abstract class SipMessage {
       const text = trimWsp(checkText(String(item)));
       return { name: written, key, value: text, parsed: typedValue(key, item, text) };
     });
-  }
-
-  #changed(key: string): void {
-    if (key === 'via') this.#via = undefined;
-    else if (key === 'contact') this.#contact = undefined;
-    else if (key === 'route') this.#route = undefined;
-    else if (key === 'record-route') this.#recordRoute = undefined;
-    else if (key === 'from') this.#from = undefined;
-    else if (key === 'to') this.#to = undefined;
-    else if (key === 'call-id') this.#callId = undefined;
-    else if (key === 'cseq') this.#cseq = undefined;
   }
 
   #first(key: string): HeaderField | undefined {
@@ -298,7 +305,7 @@ export abstract class SipMessage {
 
   /** Every Via entry, top first (RFC 3261 §20.42). */
   get via(): readonly Via[] {
-    return (this.#via ??= this.#list<Via>('via'));
+    return (this.#typed.via ??= this.#list<Via>('via'));
   }
 
   set via(entries: readonly Via[]) {
@@ -317,7 +324,7 @@ export abstract class SipMessage {
 
   /** From (RFC 3261 §20.20). @throws Error on a built message that has none. */
   get from(): NameAddr {
-    return (this.#from ??= this.#required('from', 'From') as NameAddr);
+    return (this.#typed.from ??= this.#required('from', 'From') as NameAddr);
   }
 
   set from(value: NameAddr | string) {
@@ -326,7 +333,7 @@ export abstract class SipMessage {
 
   /** To (RFC 3261 §20.39). @throws Error on a built message that has none. */
   get to(): NameAddr {
-    return (this.#to ??= this.#required('to', 'To') as NameAddr);
+    return (this.#typed.to ??= this.#required('to', 'To') as NameAddr);
   }
 
   set to(value: NameAddr | string) {
@@ -335,7 +342,7 @@ export abstract class SipMessage {
 
   /** Call-ID (RFC 3261 §20.8). @throws Error on a built message that has none. */
   get callId(): string {
-    return (this.#callId ??= this.#required('call-id', 'Call-ID') as string);
+    return (this.#typed.callId ??= this.#required('call-id', 'Call-ID') as string);
   }
 
   set callId(value: string) {
@@ -344,7 +351,7 @@ export abstract class SipMessage {
 
   /** CSeq (RFC 3261 §20.16). @throws Error on a built message that has none. */
   get cseq(): CSeq {
-    return (this.#cseq ??= this.#required('cseq', 'CSeq') as CSeq);
+    return (this.#typed.cseq ??= this.#required('cseq', 'CSeq') as CSeq);
   }
 
   set cseq(value: CSeq | string) {
@@ -353,7 +360,7 @@ export abstract class SipMessage {
 
   /** Contact entries in order; a REGISTER removing every binding has the single entry `'*'`. */
   get contact(): ReadonlyArray<NameAddr | ContactWildcard> {
-    return (this.#contact ??= this.#list<NameAddr | ContactWildcard>('contact'));
+    return (this.#typed.contact ??= this.#list<NameAddr | ContactWildcard>('contact'));
   }
 
   set contact(entries: ReadonlyArray<NameAddr | ContactWildcard>) {
@@ -362,7 +369,7 @@ export abstract class SipMessage {
 
   /** Route entries in order (RFC 3261 §20.34). @throws SipParseError when a Route value is malformed. */
   get route(): readonly NameAddr[] {
-    return (this.#route ??= this.#list<NameAddr>('route'));
+    return (this.#typed.route ??= this.#list<NameAddr>('route'));
   }
 
   set route(entries: readonly NameAddr[]) {
@@ -371,7 +378,7 @@ export abstract class SipMessage {
 
   /** Record-Route entries in order (RFC 3261 §20.30). @throws SipParseError when a value is malformed. */
   get recordRoute(): readonly NameAddr[] {
-    return (this.#recordRoute ??= this.#list<NameAddr>('record-route'));
+    return (this.#typed.recordRoute ??= this.#list<NameAddr>('record-route'));
   }
 
   set recordRoute(entries: readonly NameAddr[]) {

@@ -1,5 +1,5 @@
 /** A SIP request (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`. */
-import { TOKEN, isAll } from './chars';
+import { TOKEN, isAll, excerpt } from './chars';
 import { SipMessage } from './sip-message';
 import { parseUri } from './uri';
 import type { Uri } from './uri';
@@ -17,7 +17,7 @@ export class SipRequest extends SipMessage {
    */
   constructor(method: string, uri: Uri | string) {
     super();
-    if (!isAll(method, TOKEN)) throw new RangeError(`invalid method ${JSON.stringify(method)}`);
+    if (!isAll(method, TOKEN)) throw new RangeError(`invalid method ${excerpt(method)}`);
     this.method = method;
     this.uri = typeof uri === 'string' ? parseUri(uri) : uri;
   }

@@ -4,7 +4,7 @@
  * unescaped (§19.1.4 compares them so) and escaped again when written; a parsed URI writes back
  * its exact source text.
  */
-import { HNV, PARAM, PASSWORD, USER, isDigit, skipClass } from './chars';
+import { HNV, PARAM, PASSWORD, USER, isDigit, skipClass, excerpt } from './chars';
 import { isHost, isPort, parsePort, scanHost } from './host';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
@@ -66,7 +66,7 @@ export class SipUri {
       this.headers = (init.headers as ReadonlyMap<string, string> | undefined) ?? NO_HEADERS;
       return;
     }
-    if (!isHost(this.host)) throw new RangeError(`invalid host ${JSON.stringify(this.host)}`);
+    if (!isHost(this.host)) throw new RangeError(`invalid host ${excerpt(this.host)}`);
     if (this.port !== undefined && !isPort(this.port)) {
       throw new RangeError(`invalid port ${this.port}`);
     }
@@ -179,10 +179,19 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
   let password: string | undefined;
   // RFC 3261 §25.1: neither the host nor the parameters may hold an unescaped "@", so the first
   // one ends the userinfo, whose user part may itself hold ";" and "?" (RFC 4475 §3.1.1.9).
-  const at = s.indexOf('@', i);
-  if (at >= 0 && at < end) {
-    let userEnd = s.indexOf(':', i);
-    if (userEnd < 0 || userEnd > at) userEnd = at;
+  // One pass within the URI (indexOf would run on past its end, into the rest of the message).
+  let at = -1;
+  let userEnd = -1;
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 0x40) {
+      at = j;
+      break;
+    }
+    if (c === 0x3a && userEnd < 0) userEnd = j;
+  }
+  if (at >= 0) {
+    if (userEnd < 0) userEnd = at;
     if (userEnd === i) fail('empty user part in SIP URI');
     user = unescapeComponent(s, i, userEnd, USER, 'SIP URI user part');
     if (userEnd < at) password = unescapeComponent(s, userEnd + 1, at, PASSWORD, 'SIP URI password');
@@ -217,7 +226,7 @@ export function parseSipUri(s: string, start: number, end: number, scheme: 'sip'
       i = valueEnd;
     } while (i < end && s.charCodeAt(i) === 0x26);
   }
-  if (i < end) fail(`unexpected ${JSON.stringify(s[i])} in SIP URI`);
+  if (i < end) fail(`unexpected ${excerpt(s[i])} in SIP URI`);
   const source = s.slice(start, end);
   const uri = new SipUri({ scheme, user, password, host, port, headers }, source);
   if (paramsEnd > paramsStart) deferParams(uri, paramsStart - start, paramsEnd - start);
@@ -244,7 +253,7 @@ function readUriParams(s: string, i: number, end: number, into: ParamMap | undef
       i = skipClass(s, valueStart, end, PARAM);
       valueEscaped = s.charCodeAt(i) === 0x25;
       if (valueEscaped) i = componentEnd(s, i, end, STOP_SEMI | STOP_QUESTION);
-      if (i === valueStart) fail(`URI parameter ${JSON.stringify(s.slice(nameStart, nameEnd))} has no value`);
+      if (i === valueStart) fail(`URI parameter ${excerpt(s, nameStart, nameEnd)} has no value`);
     }
     // Escapes are checked (and decoded) by the same call whether or not the map is wanted.
     if (into === undefined && !nameEscaped && !valueEscaped) continue;

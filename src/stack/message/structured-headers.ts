@@ -3,7 +3,7 @@
  * are read when a message is parsed or a field is set, so a malformed one is reported at once and
  * the typed accessors never fail later.
  */
-import { WORD, parseDigits, skipClass } from './chars';
+import { WORD, parseDigits, skipClass, excerpt } from './chars';
 import { parseCSeq } from './cseq';
 import { parseContactList, parseNameAddr, parseRouteList } from './name-addr';
 import { fail } from './sip-parse-error';
@@ -12,20 +12,20 @@ import { parseViaList } from './via';
 /** Call-ID (RFC 3261 §20.8): `callid = word [ "@" word ]`. */
 export function parseCallId(value: string, start = 0, end = value.length): string {
   let i = skipClass(value, start, end, WORD);
-  if (i === start) fail(end === start ? 'empty Call-ID' : `invalid character ${JSON.stringify(value[start])} in Call-ID`);
+  if (i === start) fail(end === start ? 'empty Call-ID' : `invalid character ${excerpt(value[start])} in Call-ID`);
   if (i < end && value.charCodeAt(i) === 0x40) {
     const host = i + 1;
     i = skipClass(value, host, end, WORD);
     if (i === host) fail('Call-ID ends with "@"');
   }
-  if (i < end) fail(`invalid character ${JSON.stringify(value[i])} in Call-ID`);
+  if (i < end) fail(`invalid character ${excerpt(value[i])} in Call-ID`);
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** A decimal field value of at most `max`, as Content-Length, Max-Forwards and Expires are. */
 function parseNumber(value: string, start: number, end: number, max: number, maxDigits: number, what: string): number {
   const n = parseDigits(value, start, end, maxDigits);
-  if (n < 0 || n > max) fail(`${what} ${JSON.stringify(value.slice(start, end))} is not a number from 0 to ${max}`);
+  if (n < 0 || n > max) fail(`${what} ${excerpt(value, start, end)} is not a number from 0 to ${max}`);
   return n;
 }
 
@@ -46,29 +46,22 @@ export const RECORD_ROUTE = 1024;
 
 /** The bit of a typed field, or 0 for a field kept as text only. */
 export function fieldBit(key: string): number {
-  switch (key) {
-    case 'via':
-      return VIA;
-    case 'from':
-      return FROM;
-    case 'to':
-      return TO;
-    case 'call-id':
-      return CALL_ID;
-    case 'cseq':
-      return CSEQ;
-    case 'content-length':
-      return CONTENT_LENGTH;
-    case 'max-forwards':
-      return MAX_FORWARDS;
-    case 'expires':
-      return EXPIRES;
-    case 'contact':
-      return CONTACT;
-    case 'route':
-      return ROUTE;
-    case 'record-route':
-      return RECORD_ROUTE;
+  // By length first: most fields of a message are not typed, and most lengths hold no typed key.
+  switch (key.length) {
+    case 2:
+      return key === 'to' ? TO : 0;
+    case 3:
+      return key === 'via' ? VIA : 0;
+    case 4:
+      return key === 'from' ? FROM : key === 'cseq' ? CSEQ : 0;
+    case 5:
+      return key === 'route' ? ROUTE : 0;
+    case 7:
+      return key === 'call-id' ? CALL_ID : key === 'contact' ? CONTACT : key === 'expires' ? EXPIRES : 0;
+    case 12:
+      return key === 'max-forwards' ? MAX_FORWARDS : key === 'record-route' ? RECORD_ROUTE : 0;
+    case 14:
+      return key === 'content-length' ? CONTENT_LENGTH : 0;
     default:
       return 0;
   }

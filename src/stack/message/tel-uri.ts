@@ -3,28 +3,21 @@
  * phone-context (`tel:7042;phone-context=example.com`). The number keeps its visual separators as
  * written; parameters are unescaped like SIP URI parameters. A parsed URI writes back its source.
  */
-import { PARAM, TOKEN, is, isAll } from './chars';
+import { PARAM, PHONE, TOKEN, excerpt, is, isAll } from './chars';
 import { escapeComponent, unescapeComponent } from './percent-encoding';
 import { NO_PARAMS, ParamMap, entriesOf } from './param-map';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
 
-/** Whether `c` may appear in a telephone-subscriber: digits, hex digits, `*`, `#`, visual separators. */
-function isPhoneChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) ||
-    c === 0x2a || c === 0x23 || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29
-  );
-}
-
+/** Whether `text` is a telephone-subscriber: an optional `+`, then digits, hex digits, `*`, `#` and
+ * visual separators, with at least one that is not a separator. */
 function isPhoneNumber(text: string): boolean {
   const first = text.charCodeAt(0) === 0x2b ? 1 : 0;
   if (text.length <= first) return false;
   let digits = 0;
   for (let i = first; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!isPhoneChar(c)) return false;
+    if (!is(c, PHONE)) return false;
     if (c !== 0x2d && c !== 0x2e && c !== 0x28 && c !== 0x29) digits++;
   }
   return digits > 0;
@@ -40,7 +33,7 @@ export class TelUri {
 
   /** @param source the exact text this URI was parsed from (used by the parser only). */
   constructor(number: string, params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>, source?: string) {
-    if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${JSON.stringify(number)}`);
+    if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${excerpt(number)}`);
     this.number = number;
     this.#text = source;
     if (params === undefined) {
@@ -73,7 +66,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
   let numberEnd = s.indexOf(';', i);
   if (numberEnd < 0 || numberEnd > end) numberEnd = end;
   const number = s.slice(i, numberEnd);
-  if (!isPhoneNumber(number)) fail(`invalid telephone number ${JSON.stringify(number)}`);
+  if (!isPhoneNumber(number)) fail(`invalid telephone number ${excerpt(number)}`);
   i = numberEnd;
   let params: ParamMap | undefined;
   while (i < end) {
@@ -91,7 +84,7 @@ export function parseTelUri(s: string, start: number, end: number, colon: number
       value = unescapeComponent(s, i + 1, valueEnd, PARAM, 'tel URI parameter');
       i = valueEnd;
     }
-    if (i < end && s.charCodeAt(i) !== 0x3b) fail(`unexpected ${JSON.stringify(s[i])} in tel URI`);
+    if (i < end && s.charCodeAt(i) !== 0x3b) fail(`unexpected ${excerpt(s[i])} in tel URI`);
     (params ??= new ParamMap()).add(name, value);
   }
   return new TelUri(number, params, s.slice(start, end));

@@ -40,6 +40,32 @@ describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
     assert.equal(sipUri('sip:u@[::ffff:192.0.2.1]').host, '[::ffff:192.0.2.1]');
   });
 
+  it('tells IPv4 addresses from host names that start with digits', () => {
+    // A dotted quad is an IPv4 address only when no label or dot continues it; a name whose last
+    // label starts with a digit must be an IPv4 address (toplabel starts with ALPHA).
+    const hosts: Array<[string, string | RegExp]> = [
+      ['sip:192.0.2.1', '192.0.2.1'],
+      ['sip:192.0.2.1.', '192.0.2.1.'],
+      ['sip:192.0.2.1a', '192.0.2.1a'],
+      ['sip:1.2.3.4.example', '1.2.3.4.example'],
+      ['sip:a@10.0.0.1:5060;lr', '10.0.0.1'],
+      ['sip:255.255.255.255?h=1', '255.255.255.255'],
+      ['sip:0.0.0.0_x', '0.0.0.0_x'],
+      ['sip:01.2.3.4', '01.2.3.4'],
+      ['sip:a.1b', 'a.1b'],
+      ['sip:192.0.2.1234', /invalid host/],
+      ['sip:1.2.3.256', /invalid host/],
+      ['sip:1.2.3', /invalid host/],
+      ['sip:1.2.3.4.5', /invalid host/],
+      ['sip:1a.2.3.4', /invalid host/],
+      ['sip:example.123', /invalid host/],
+    ];
+    for (const [text, expected] of hosts) {
+      if (typeof expected === 'string') assert.equal(sipUri(text).host, expected, text);
+      else assert.throws(() => parseUri(text), expected, text);
+    }
+  });
+
   it('unescapes once and escapes again only what must be (RFC 3261 §19.1.2)', () => {
     const uri = sipUri('sip:%61lice%20smith@example.com;na%6De=v%2541');
     assert.equal(uri.user, 'alice smith');

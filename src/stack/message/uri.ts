@@ -2,6 +2,7 @@
  * The URIs a SIP message carries (RFC 3261 §19): SIP and SIPS URIs and tel URIs are parsed into
  * their parts; any other scheme keeps its text.
  */
+import { excerpt } from './chars';
 import { AbsoluteUri, schemeEnd } from './absolute-uri';
 import { fail } from './sip-parse-error';
 import { parseSipUri } from './sip-uri';
@@ -22,7 +23,7 @@ export function parseUri(text: string): Uri {
 /** Parses s[start, end) as a URI; the message parser calls this without copying the text first. */
 export function readUri(s: string, start: number, end: number): Uri {
   const colon = schemeEnd(s, start, end);
-  if (colon < 0) fail(`not a URI: ${JSON.stringify(s.slice(start, Math.min(end, start + 60)))}`);
+  if (colon < 0) fail(`not a URI: ${excerpt(s, start, end)}`);
   const length = colon - start;
   const c0 = s.charCodeAt(start) | 0x20;
   const c1 = s.charCodeAt(start + 1) | 0x20;

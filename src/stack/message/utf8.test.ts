@@ -36,6 +36,37 @@ describe('UTF-8 octets of JavaScript strings', () => {
     );
   });
 
+  it('advances through long texts (the encoder path) exactly as a character walk does', () => {
+    // Reference: walk characters, lone surrogates counting 3 octets as TextEncoder writes them.
+    const reference = (text: string, start: number, octets: number): number => {
+      let i = start;
+      let left = octets;
+      while (left > 0) {
+        if (i >= text.length) return -1;
+        const c = text.charCodeAt(i);
+        const pair = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+        const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+        if (size > left) return -2;
+        left -= size;
+        i += pair ? 2 : 1;
+      }
+      return i;
+    };
+    const unit = fc.oneof(fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udfff'), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)));
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 250, maxLength: 400 }), fc.nat(5), fc.nat(1300), (text, start, cut) => {
+        assert.equal(utf8Advance(text, start, cut), reference(text, start, cut));
+      }),
+      { seed: 5118, numRuns: 300 },
+    );
+    const long = 'x'.repeat(300);
+    assert.equal(utf8Advance(`${long}é`, 0, 301), -2);
+    assert.equal(utf8Advance(`${long}é`, 0, 302), 301);
+    assert.equal(utf8Advance(`${long}é`, 0, 303), -1);
+    assert.equal(utf8Advance(`${long}😀`, 1, 299 + 2), -2);
+    assert.equal(utf8Advance(`${long}😀`, 1, 299 + 4), 302);
+  });
+
   it('decodes octets, replacing invalid sequences and keeping a byte order mark', () => {
     assert.equal(utf8Decode(encoder.encode('\ufeffGrüße')), '\ufeffGrüße');
     assert.equal(utf8Decode(new Uint8Array([0x61, 0xff, 0x62])), 'a\ufffdb');

@@ -47,6 +47,16 @@ export function utf8Length(text: string, start = 0, end = text.length): number {
  * of the text is shorter than that, -2 when the octet count ends inside a character.
  */
 export function utf8Advance(text: string, start: number, octets: number): number {
+  const units = text.length - start;
+  // A long body (SDP) is walked far faster by the platform's encoder than by a scan in JS. It
+  // writes at most `octets` octets and stops before a character that does not fit, so what it read
+  // and wrote tells where the count ends. (At most 3 octets per code unit: past that, too short.)
+  if (units >= 256 && octets <= 3 * units && octets <= 0x10000) {
+    if (scratch.length < octets) scratch = new Uint8Array(0x10000);
+    const { read, written } = (encoder ??= new TextEncoder()).encodeInto(text.slice(start), scratch.subarray(0, octets));
+    if (written === octets) return start + read;
+    return read === units ? -1 : -2;
+  }
   let i = start;
   let left = octets;
   while (left > 0) {
@@ -66,8 +76,13 @@ export function utf8Advance(text: string, start: number, octets: number): number
 // TextEncoder is in every browser and in Node, but not in the ES lib the DOM-free stack compiles
 // against (src/stack/globals.d.ts declares what the stack uses of the platform; this file may not
 // change it), so its one method is declared here for this module.
-declare const TextEncoder: new () => { encode(text: string): Uint8Array };
-let encoder: { encode(text: string): Uint8Array } | undefined;
+interface Encoder {
+  encode(text: string): Uint8Array;
+  encodeInto(text: string, into: Uint8Array): { read: number; written: number };
+}
+declare const TextEncoder: new () => Encoder;
+let encoder: Encoder | undefined;
+let scratch = new Uint8Array(0);
 
 /** The UTF-8 encoding of `text` (a lone surrogate becomes U+FFFD, as utf8Length counts it). */
 export function utf8Encode(text: string): Uint8Array {

@@ -7,13 +7,14 @@
  *
  * Immutable; a parsed entry writes back its exact source text.
  */
-import { isDigit, parseDigits } from './chars';
+import { isDigit, parseDigits, excerpt } from './chars';
 import { isHost, isPort, parsePort, scanHost } from './host';
 import { formatHeaderParams, toHeaderParams, withParam } from './params';
 import type { ParamsInit } from './params';
 import { readList } from './list';
 import type { Scanner } from './scanner';
 import type { Params } from './param-map';
+import { fail } from './sip-parse-error';
 
 /** RFC 3261 §8.1.1.7: a branch starting with this cookie was made by an RFC 3261 element. */
 export const MAGIC_COOKIE = 'z9hG4bK';
@@ -53,7 +54,7 @@ export class Via {
       this.params = init.params as Params;
       return;
     }
-    if (!isHost(this.host)) throw new RangeError(`invalid Via host ${JSON.stringify(this.host)}`);
+    if (!isHost(this.host)) throw new RangeError(`invalid Via host ${excerpt(this.host)}`);
     if (this.port !== undefined && !isPort(this.port)) {
       throw new RangeError(`invalid Via port ${this.port}`);
     }
@@ -154,9 +155,9 @@ function readVia(sc: Scanner): Via {
   } else {
     // SLASH = SWS "/" SWS: RFC 4475 §3.1.1.1 spreads "SIP / 2.0 / UDP" over lines.
     const name = sc.token('protocol name').toUpperCase();
-    if (!sc.eat(0x2f)) sc.fail('missing "/" in sent-protocol');
+    if (!sc.eat(0x2f)) fail('missing "/" in sent-protocol');
     const version = sc.token('protocol version');
-    if (!sc.eat(0x2f)) sc.fail('missing "/" in sent-protocol');
+    if (!sc.eat(0x2f)) fail('missing "/" in sent-protocol');
     protocol = `${name}/${version}`;
   }
   let transport = knownTransport(s, sc.i);
@@ -164,7 +165,7 @@ function readVia(sc: Scanner): Via {
   else sc.i += transport.length;
   const beforeHost = sc.i;
   sc.wsp();
-  if (sc.i === beforeHost) sc.fail(sc.done ? 'missing sent-by host' : `unexpected ${sc.describe()} after the transport`);
+  if (sc.i === beforeHost) fail(sc.done ? 'missing sent-by host' : `unexpected ${sc.describe()} after the transport`);
   const hostStart = sc.i;
   sc.i = scanHost(s, hostStart, sc.end);
   const host = s.slice(hostStart, sc.i);
@@ -175,7 +176,7 @@ function readVia(sc: Scanner): Via {
     port = parsePort(s, portStart, sc.i);
   }
   const params = sc.params();
-  if (params.get('branch') === null) sc.fail('branch parameter without a value');
+  if (params.get('branch') === null) fail('branch parameter without a value');
   const end = sc.i;
   sc.expectEnd(true);
   return new Via({ protocol, transport, host, port, params }, s.slice(start, end));
