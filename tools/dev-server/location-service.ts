@@ -24,12 +24,16 @@ export interface Binding {
   readonly updatedAt: number;
   /** Whether the REGISTER used RFC 5626 outbound for it (instance and reg-id). */
   readonly outbound: boolean;
+  /** The RFC 5627 instance ID (`urn:uuid:…`, no quotes or brackets) when the Contact had one. */
+  readonly instance?: string;
 }
 
 export class LocationService {
   readonly #bindings = new Map<string, ReadonlyMap<string, Binding>>();
   /** Users that have registered since the start: without a users file, the only users known. */
   readonly #known = new Set<string>();
+  /** `aor instance` pairs ever bound since the start: their GRUUs stay valid (RFC 5627 §3.2). */
+  readonly #instances = new Set<string>();
 
   constructor(readonly clock: Clock) {}
 
@@ -49,6 +53,7 @@ export class LocationService {
   /** Replaces the whole binding set of an AOR: a REGISTER is applied all or nothing (§10.3 step 7). */
   commit(aor: string, bindings: readonly Binding[]): void {
     this.#known.add(aor);
+    for (const binding of bindings) if (binding.instance) this.#instances.add(`${aor} ${binding.instance.toLowerCase()}`);
     if (bindings.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, new Map(bindings.map((binding) => [binding.key, binding])));
   }
@@ -65,6 +70,11 @@ export class LocationService {
     return affected;
   }
 
+  /** Whether an instance of the AOR has registered since the start (its GRUU exists). */
+  hadInstance(aor: string, instance: string): boolean {
+    return this.#instances.has(`${aor} ${instance.toLowerCase()}`);
+  }
+
   hasRegistered(aor: string): boolean {
     return this.#known.has(aor);
   }
@@ -72,5 +82,6 @@ export class LocationService {
   clear(): void {
     this.#bindings.clear();
     this.#known.clear();
+    this.#instances.clear();
   }
 }

@@ -7,6 +7,7 @@ import { noopLogger } from '../../src/stack/core/logger';
 import { NameAddr, isRequest } from '../../src/stack/message/message';
 import type { SipRequest, SipResponse } from '../../src/stack/message/message';
 import { ackForNonSuccess, cancelFor } from '../../src/stack/transaction/requests';
+import { until } from '../test-support/until';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 import { TestPhone, isRequestFor } from './sip-test-client';
@@ -166,6 +167,30 @@ describe('dev SIP server: proxy', () => {
     desk.answer(m1!, 202);
     mobile.answer(m2!, 200);
     assert.equal((await message).status, 202);
+  });
+
+  it('routes a GRUU to its own instance only (RFC 5627 §7): 480 while it is away, 404 for one never seen', async () => {
+    const laptop = await registered('bob');
+    const tablet = await registered('bob');
+    const alice = await registered('alice');
+    const ok = await tablet.register();
+    const gruu = (ok.contact as readonly NameAddr[]).find((c) => String(c.uri) === tablet.contactUri)?.params.get('pub-gruu');
+    assert.ok(gruu, 'the registrar gave the tablet a GRUU');
+    const target = gruu.slice(1, -1);
+    const laptopGotOne = laptop.client.receive(isRequestFor('MESSAGE'), 'a MESSAGE at the laptop', 300);
+    const sent = alice.client.request(alice.build('MESSAGE', target, { body: 'for the tablet' }));
+    const delivered = await tablet.client.receiveRequest('MESSAGE');
+    assert.equal(String(delivered.uri), tablet.contactUri, 'the GRUU is replaced by that instance\'s Contact');
+    tablet.answer(delivered, 200);
+    assert.equal((await sent).status, 200);
+    await assert.rejects(laptopGotOne, /no a MESSAGE at the laptop within/, 'the other device of the same user gets nothing');
+
+    tablet.client.close();
+    await until('the server to drop the tablet\'s binding', () => server.bindings('bob').length === 1, 2000, 10);
+    const away = await alice.client.request(alice.build('MESSAGE', target, { body: 'anyone?' }));
+    assert.equal(away.status, 480, 'a GRUU whose instance is not registered now');
+    const unknown = await alice.client.request(alice.build('MESSAGE', `sip:bob@${server.domain};gr=urn:uuid:00000000-0000-4000-8000-000000000000`));
+    assert.equal(unknown.status, 404);
   });
 
   it('sends the best final response when every branch fails (§16.7 step 6)', async () => {

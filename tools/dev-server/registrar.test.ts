@@ -51,7 +51,7 @@ describe('dev SIP server: registrar', () => {
     assert.equal(String(contact?.uri), alice.contactUri);
     assert.equal(contact?.expires, 600);
     assert.equal(contact?.params.get('+sip.instance'), `"${alice.instance}"`);
-    assert.deepEqual(server.bindings('alice'), [{ contact: String(contact?.withParam('expires', undefined)), expires: 600 }]);
+    assert.deepEqual(server.bindings('alice'), [{ contact: String(contact?.withParam('expires', undefined).withParam('pub-gruu', undefined)), expires: 600 }]);
   });
 
   it('counts down the expiry, lists every device of a user, and replaces a device by instance and reg-id', async () => {
@@ -70,6 +70,27 @@ describe('dev SIP server: registrar', () => {
     phones.push(reconnected);
     const replaced = await reconnected.register(600);
     assert.deepEqual(contactsOf(replaced).map((c) => String(c.uri)).sort(), [reconnected.contactUri, tablet.contactUri].sort());
+  });
+
+  it('gives each instance its public GRUU when asked (RFC 5627 §6), the same one on every registration', async () => {
+    const laptop = await phone('gina');
+    const tablet = await phone('gina');
+    const first = await laptop.register(600);
+    assert.deepEqual(first.headers('Supported'), ['outbound', 'gruu']);
+    const urn = laptop.instance.slice(1, -1);
+    const gruu = contactsOf(first)[0]?.params.get('pub-gruu');
+    assert.equal(gruu, `"sip:gina@${server.domain};gr=${urn}"`);
+    const both = await tablet.register(600);
+    const byUri = new Map(contactsOf(both).map((c) => [String(c.uri), c.params.get('pub-gruu')]));
+    assert.equal(byUri.get(laptop.contactUri), gruu, 'the same GRUU while the instance stays');
+    assert.equal(byUri.get(tablet.contactUri), `"sip:gina@${server.domain};gr=${tablet.instance.slice(1, -1)}"`);
+    // A REGISTER without Supported: gruu gets no GRUU, and one without an instance ID has none to get.
+    const withoutGruu = laptop.registerRequest(600);
+    withoutGruu.setHeader('Supported', 'path, outbound');
+    assert.ok(contactsOf(await laptop.client.request(withoutGruu)).every((c) => c.params.get('pub-gruu') === undefined));
+    const plain = await laptop.client.request(laptop.registerRequest(0, { contact: `<sip:gina@198.51.100.7;transport=ws>;expires=60` }));
+    const plainContact = contactsOf(plain).find((c) => c.uri.toString().includes('198.51.100.7'));
+    assert.equal(plainContact?.params.get('pub-gruu'), undefined);
   });
 
   it('takes the Expires header when the Contact has no expires, caps at 3600 and defaults to 3600', async () => {

@@ -1,5 +1,6 @@
 /**
- * The registrar (RFC 3261 §10.3, with RFC 5626 §6 for outbound flows). The steps before binding
+ * The registrar (RFC 3261 §10.3, with RFC 5626 §6 for outbound flows and RFC 5627 §6 for public
+ * GRUUs). The steps before binding
  * (the Request-URI domain, step 1, and authentication, steps 3-4) are the router's; this does
  * steps 2 and 5 to 8.
  */
@@ -25,7 +26,17 @@ export interface RegistrarOptions {
 }
 
 /** The option tags this registrar understands in Require (§10.3 step 2). */
-const SUPPORTED = ['outbound'];
+const SUPPORTED = ['outbound', 'gruu'];
+
+/**
+ * The instance ID of a Contact's `+sip.instance` (RFC 5626 §4.1, a quoted `<urn>`), bare, as a
+ * GRUU's `gr` parameter carries it (RFC 5627 §3.2); undefined when there is none.
+ */
+export function instanceOf(contact: NameAddr): string | undefined {
+  const value = contact.params.get('+sip.instance');
+  const urn = value ? /^"?<([^<>"]+)>"?$/.exec(value)?.[1] : undefined;
+  return urn?.toLowerCase().startsWith('urn:') ? urn : undefined;
+}
 
 class Refusal {
   constructor(
@@ -46,7 +57,7 @@ export class Registrar {
       for (const [name, value] of outcome.headers) response.setHeader(name, value);
       return response;
     }
-    return this.#ok(request, outcome.aor, outcome.outbound);
+    return this.#ok(request, outcome.aor, outcome.outbound, request.headers('Supported').includes('gruu'));
   }
 
   #update(request: SipRequest, flow: Flow): Refusal | { aor: string; outbound: boolean } {
@@ -110,6 +121,7 @@ export class Registrar {
         q: contact.q ?? 1,
         updatedAt: now,
         outbound: usesOutbound,
+        instance: instanceOf(contact),
       };
       next.set(key, binding);
     }
@@ -117,25 +129,38 @@ export class Registrar {
     return { aor, outbound };
   }
 
+  /** RFC 5627 §3.2: the public GRUU of an instance of an AOR of this domain. */
+  publicGruu(aor: string, instance: string): SipUri {
+    return new SipUri({ user: aor, host: this.options.identity.domain, params: { gr: instance } });
+  }
+
   /** Step 7: the same Call-ID with a CSeq not above the stored one is an old or reordered REGISTER. */
   #inOrder(binding: Binding, request: SipRequest): boolean {
     return binding.callId !== request.callId || request.cseq.seq > binding.cseq;
   }
 
-  /** Step 8: 200 listing every current binding with its remaining time. */
-  #ok(request: SipRequest, aor: string, outbound: boolean): SipResponse {
+  /**
+   * Step 8: 200 listing every current binding with its remaining time. RFC 5627 §6: when the
+   * REGISTER said `Supported: gruu`, each binding with an instance ID also carries its public
+   * GRUU, the AOR with `gr=<instance>`, the same for every registration of that instance. (No
+   * temporary GRUUs: the phone uses the public one, and this server forgets everything on restart.)
+   */
+  #ok(request: SipRequest, aor: string, outbound: boolean, gruu: boolean): SipResponse {
     const now = this.options.clock.now();
     const response = responseTo(request, 200, undefined, this.options.toTag());
     const bindings = this.options.location.lookup(aor);
     if (bindings.length > 0) {
       response.setHeader(
         'Contact',
-        bindings.map((binding) => binding.contact.withParam('expires', String(Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))))),
+        bindings.map((binding) => {
+          const contact = binding.contact.withParam('expires', String(Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))));
+          return gruu && binding.instance ? contact.withParam('pub-gruu', `"${this.publicGruu(aor, binding.instance)}"`) : contact;
+        }),
       );
     }
     // RFC 5626 §6: a registrar that used outbound says so, and the UA then relies on its flow.
     if (outbound) response.setHeader('Require', 'outbound');
-    response.setHeader('Supported', 'outbound');
+    response.setHeader('Supported', 'outbound, gruu');
     response.setHeader('Date', new Date().toUTCString());
     return response;
   }

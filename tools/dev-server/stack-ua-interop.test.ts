@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { noopLogger } from '../../src/stack/core/logger';
+import { isResponse, type NameAddr } from '../../src/stack/message/message';
+import { parseMessage } from '../../src/stack/message/parser';
 import type { Emitter } from '../../src/stack/core/emitter';
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
 import type { WebSocketConstructor } from '../../src/stack/transport/websocket-like';
@@ -52,8 +54,8 @@ function ended(call: Call): Promise<CallEndInfo> {
 
 describe('dev SIP server with the project\'s own user agent', () => {
   let uas: UserAgent[] = [];
-  const phone = async (server: DevSipServer, user: string, password?: string) => {
-    const transport = new WebSocketTransport({ url: server.url, webSocket: WebSocket as unknown as WebSocketConstructor, reconnect: false, keepAlive: false });
+  const phone = async (server: DevSipServer, user: string, password?: string, reconnect = false) => {
+    const transport = new WebSocketTransport({ url: server.url, webSocket: WebSocket as unknown as WebSocketConstructor, reconnect, keepAlive: false });
     const ua = new UserAgent({ aor: `sip:${user}@${server.domain}`, transport, password, calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
     uas.push(ua);
     await ua.start();
@@ -109,6 +111,29 @@ describe('dev SIP server with the project\'s own user agent', () => {
       await call.hangup();
       assert.equal((await bobSees).cause, 'remote-hangup');
       assert.equal((await ended(call)).cause, 'hangup');
+    });
+
+    it('gives the phones GRUUs for their dialogs (RFC 5627), and keeps a call up when both reconnect at once', async () => {
+      const alice = await phone(server, 'alice', undefined, true);
+      const bob = await phone(server, 'bob', undefined, true);
+      const atAlice: string[] = [];
+      alice.core.transport.onMessage((text) => atAlice.push(text));
+      assert.match(String(bob.core.gruu), new RegExp(`^sip:bob@${server.domain.replace(/\./g, '\\.')};gr=urn:uuid:`), 'the registrar gave bob a GRUU');
+      const incoming = next(bob.events, 'incoming-call', 'incoming call at bob');
+      const call = alice.call('bob');
+      const [ringing] = (await incoming) as [IncomingCall];
+      await ringing.answer();
+      await Promise.all([stateReached(call, 'connected'), stateReached(ringing, 'connected')]);
+      const answer = atAlice.map((text) => parseMessage(text)).find((m) => isResponse(m) && m.status === 200 && m.cseq.method === 'INVITE');
+      assert.equal(String((answer?.contact[0] as NameAddr | undefined)?.uri), String(bob.core.gruu), 'bob answers with his GRUU as Contact');
+      // Both flows are replaced at once (as when the server restarts): each old Contact is dead.
+      const registeredAgain = [alice, bob].map((ua) => next(ua.events, 'registered', 'registration over the new flow'));
+      alice.core.transport.reconnectNow('test');
+      bob.core.transport.reconnectNow('test');
+      await Promise.all(registeredAgain);
+      const bobSees = ended(ringing);
+      await call.hangup();
+      assert.equal((await bobSees).cause, 'remote-hangup', 'alice\'s BYE reached bob over his new flow');
     });
 
     it('cancels a ringing call: the callee hears the CANCEL, the caller ends with 487', async () => {

@@ -2,7 +2,7 @@
  * Where a request goes (RFC 3261 §16.5): the next hop named by a Route this proxy did not put
  * there, else the Request-URI. A Contact seen on a flow (an in-dialog request's remote target) is
  * reached over that flow; a user of this domain over the flows of its bindings, every one of them
- * (parallel forking); anything else is refused.
+ * (parallel forking), or of one instance's bindings for a GRUU (RFC 5627); anything else is refused.
  */
 import { SipUri } from '../../src/stack/message/message';
 import type { SipRequest } from '../../src/stack/message/message';
@@ -49,6 +49,15 @@ export class TargetResolver {
   #user(uri: SipUri): Resolution {
     if (uri.user === undefined) return { status: 484, reason: 'Address Incomplete' };
     const bindings = this.location.lookup(uri.user);
+    const gr = uri.params.get('gr');
+    if (gr) {
+      // RFC 5627 §7: a GRUU reaches only the bindings of its instance; it may be valid but
+      // unregistered for now (480, it may come back), or name no instance this user ever had.
+      // URNs compare case-insensitively (RFC 8141 §3, RFC 4122 §3 for the UUID's hex).
+      const own = bindings.filter((binding) => binding.instance?.toLowerCase() === gr.toLowerCase());
+      if (own.length > 0) return { targets: own.map((binding) => ({ flow: binding.flow, uri: binding.contact.uri })) };
+      return this.location.hadInstance(uri.user, gr) ? { status: 480 } : { status: 404, reason: 'Not Found (unknown GRUU)' };
+    }
     if (bindings.length > 0) return { targets: bindings.map((binding) => ({ flow: binding.flow, uri: binding.contact.uri })) };
     const known = this.userExists ? this.userExists(uri.user) : this.location.hasRegistered(uri.user);
     return known ? { status: 480 } : { status: 404 };
