@@ -55,7 +55,7 @@ function ended(call: Call): Promise<CallEndInfo> {
 describe('dev SIP server with the project\'s own user agent', () => {
   let uas: UserAgent[] = [];
   const phone = async (server: DevSipServer, user: string, password?: string, reconnect = false) => {
-    const transport = new WebSocketTransport({ url: server.url, webSocket: WebSocket as unknown as WebSocketConstructor, reconnect, keepAlive: false });
+    const transport = new WebSocketTransport({ url: server.url, webSocket: WebSocket as unknown as WebSocketConstructor, reconnect: reconnect ? {} : false, keepAlive: false });
     const ua = new UserAgent({ aor: `sip:${user}@${server.domain}`, transport, password, calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
     uas.push(ua);
     await ua.start();
