@@ -199,9 +199,9 @@ describe('WebSocketTransport over a real WebSocket (ws)', () => {
     await first.stop();
     await until(() => changes.filter((c) => c.info.error?.message.startsWith('connection refused')).length >= 2, 'refused retries');
     const second = await startServer({ port: first.port });
-    const started = Date.now();
-    await nextState(transport, 'connected', () => true, 2_000);
-    assert.ok(Date.now() - started < 1_000, 'back within the capped backoff (100 ms), with room for a slow machine');
+    // How soon is told by the scheduled delays below (the backoff's own figures, not a stopwatch);
+    // the wait is only bounded so that a transport that never retries fails instead of hanging.
+    await nextState(transport, 'connected', () => true, 5_000);
     assert.notEqual(transport.flowId, flow);
     assert.equal(second.sockets.length, 1);
     const retries = changes.filter((c) => c.state === 'disconnected').map((c) => c.info.reconnectInMs!);
