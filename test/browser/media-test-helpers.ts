@@ -48,6 +48,9 @@ export async function play(session: WebRtcMediaSession, kind: 'audio' | 'video' 
   return element;
 }
 
+/** Anything whose getStats() gives a WebRTC stats report: our media session or a peer's RTCPeerConnection. */
+export type StatsSource = Pick<WebRtcMediaSession, 'getStats'>;
+
 export interface Inbound {
   packetsReceived: number;
   bytesReceived: number;
@@ -56,7 +59,7 @@ export interface Inbound {
 }
 
 /** The inbound-rtp counters of one kind, summed over streams (0 before any packet). */
-export async function inbound(session: WebRtcMediaSession, kind: 'audio' | 'video'): Promise<Inbound> {
+export async function inbound(session: StatsSource, kind: 'audio' | 'video'): Promise<Inbound> {
   const totals: Inbound = { packetsReceived: 0, bytesReceived: 0, framesDecoded: 0, totalAudioEnergy: 0 };
   (await session.getStats()).forEach((report) => {
     if (report.type !== 'inbound-rtp' || report.kind !== kind) return;
@@ -80,7 +83,7 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 
 /** How much a counter grows over `windowMs` (the measured window of a "stays flat" assertion). */
 export async function growth(
-  session: WebRtcMediaSession,
+  session: StatsSource,
   kind: 'audio' | 'video',
   field: keyof Inbound,
   windowMs = 1500,
@@ -91,7 +94,7 @@ export async function growth(
 }
 
 /** Waits until a counter grows: media of that kind is arriving. */
-export async function waitForGrowth(session: WebRtcMediaSession, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
+export async function waitForGrowth(session: StatsSource, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
   let last = (await inbound(session, kind))[field];
   await waitFor(what, async () => {
     const now = (await inbound(session, kind))[field];
@@ -105,7 +108,7 @@ export async function waitForGrowth(session: WebRtcMediaSession, kind: 'audio' |
  * Waits until a counter stops: packets already in flight when a hold was agreed have arrived. The
  * "stays flat" window is measured after this.
  */
-export async function waitForStill(session: WebRtcMediaSession, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
+export async function waitForStill(session: StatsSource, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
   let last = (await inbound(session, kind))[field];
   await waitFor(
     what,
