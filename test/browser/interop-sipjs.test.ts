@@ -205,6 +205,18 @@ function ended(call: Call): Promise<CallEndInfo> {
   return within(15000, `call ${call.id} to end`, new Promise((resolve) => call.events.on('ended', resolve)));
 }
 
+/** Media stopped in both directions between our call and SIP.js's peer connection. */
+async function silentBothWays(call: Parameters<typeof mediaOf>[0], pc: RTCPeerConnection): Promise<void> {
+  await expectNoAudio(mediaOf(call), 'audio from SIP.js at our phone');
+  await expectNoAudio(pc, 'audio from our phone at SIP.js');
+}
+
+/** Audio arriving both ways between our call and SIP.js's peer connection (`when` names the moment). */
+async function audioBothWays(call: Parameters<typeof mediaOf>[0], pc: RTCPeerConnection, when = ''): Promise<void> {
+  await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', `audio from SIP.js at our phone${when}`);
+  await waitForPeerAudio(pc, `audio from our phone at SIP.js${when}`);
+}
+
 function direction(session: SipJsSession, kind: 'audio' | 'video' = 'audio'): RTCRtpTransceiverDirection | null | undefined {
   const transceiver = session.sessionDescriptionHandler!.peerConnection.getTransceivers().find((t) => t.receiver.track.kind === kind);
   return transceiver?.currentDirection;
@@ -270,8 +282,7 @@ describe('interop with SIP.js through Kamailio', function () {
 
   it('our phone calls SIP.js: answered, media both ways, we hang up', async () => {
     const { call, session } = await weCallSipJs();
-    await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone');
-    await waitForPeerAudio(session.sessionDescriptionHandler!.peerConnection, 'audio from our phone at SIP.js');
+    await audioBothWays(call, session.sessionDescriptionHandler!.peerConnection);
     await call.hangup();
     await waitFor('SIP.js to see the BYE', () => session.state === 'Terminated');
   });
@@ -280,8 +291,7 @@ describe('interop with SIP.js through Kamailio', function () {
     const { call, session } = await sipJsCallsUs();
     expect(call.remote.uri).to.contain('carol');
     const end = ended(call);
-    await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone');
-    await waitForPeerAudio(session.sessionDescriptionHandler!.peerConnection, 'audio from our phone at SIP.js');
+    await audioBothWays(call, session.sessionDescriptionHandler!.peerConnection);
     await session.bye();
     expect((await end).cause).to.equal('remote-hangup');
   });
@@ -324,14 +334,12 @@ describe('interop with SIP.js through Kamailio', function () {
     expect(direction(session), 'SIP.js\'s transceiver after answering our sendonly offer').to.equal('recvonly');
     // SIP.js, recvonly, sends nothing; we send nothing either while holding (our sender carries
     // no track on hold: no music on hold), so media stops both ways.
-    await expectNoAudio(mediaOf(call), 'audio from SIP.js at our phone');
-    await expectNoAudio(pc, 'audio from our phone at SIP.js');
+    await silentBothWays(call, pc);
 
     await call.unhold();
     expect(call.state).to.equal('connected');
     expect(direction(session)).to.equal('sendrecv');
-    await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone after resume');
-    await waitForPeerAudio(pc, 'audio from our phone at SIP.js after resume');
+    await audioBothWays(call, pc, ' after resume');
   });
 
   it('both hold (RFC 6337 §5.3): inactive while both hold, then each resume restores its direction', async () => {
@@ -344,8 +352,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await call.hold();
     expect(direction(session), 'after our hold offer on top of SIP.js\'s hold').to.equal('inactive');
     expect([call.localHold, call.remoteHold]).to.deep.equal([true, true]);
-    await expectNoAudio(mediaOf(call), 'audio from SIP.js at our phone');
-    await expectNoAudio(pc, 'audio from our phone at SIP.js');
+    await silentBothWays(call, pc);
 
     // SIP.js resumes while we still hold: we answer sendonly, so SIP.js is recvonly.
     expect(await reinvite(false)).to.equal(200);
@@ -356,8 +363,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await call.unhold();
     expect(call.state).to.equal('connected');
     expect(direction(session)).to.equal('sendrecv');
-    await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone after both resumed');
-    await waitForPeerAudio(pc, 'audio from our phone at SIP.js after both resumed');
+    await audioBothWays(call, pc, ' after both resumed');
   });
 
   it('SIP.js sends DTMF by INFO (dtmf-relay) and by RFC 4733: INFO digits reach our dtmf event in order', async () => {
