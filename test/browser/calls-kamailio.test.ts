@@ -1,8 +1,10 @@
 // Issue 5's proof: two phones in a real browser (fake devices, real WebRTC) call each other through
 // a real Kamailio with digest auth; getStats shows media both ways, hold stops it in the held
 // direction and unhold brings it back; DTMF by INFO arrives; a blind transfer reaches a third
-// phone; CANCEL and decline end with the right status. Runs in Chromium and in Firefox.
+// phone, and an attended transfer (Replaces) joins two of alice's peers; CANCEL and decline end
+// with the right status. Runs in Chromium and in Firefox.
 import { expect } from '@open-wc/testing';
+import type { Call } from '../../src/stack/ua/calls/call';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import { closeAll, growth, waitForGrowth, waitForStill } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
@@ -93,6 +95,34 @@ describe('calls through Kamailio', function () {
     const carolEnd = ended(atCarol);
     await alice.ua.calls.at(-1)!.hangup();
     await carolEnd;
+  });
+
+  it('attended transfer: alice hands bob over to carol (Replaces), carol replaces her call with alice, bob and carol talk', async () => {
+    const x = alice.ua.call('bob');
+    const xAtBob = await bob.nextIncoming();
+    await xAtBob.answer();
+    await stateOf(x, 'connected');
+    const y = alice.ua.call('carol');
+    const yAtCarol = await carol.nextIncoming();
+    await yAtCarol.answer();
+    await stateOf(y, 'connected');
+    xAtBob.events.on('refer', (refer) => refer.accept());
+    const atBob = new Promise<Call>((resolve) => xAtBob.events.on('referred-call', resolve));
+    const atCarol = within(10000, 'the replacing call at carol', new Promise<Call>((resolve) => yAtCarol.events.on('replaced', resolve)));
+    const [xEnd, yEnd, yAtCarolEnd] = [ended(x), ended(y), ended(yAtCarol)];
+    await x.transfer(y);
+    expect((await xEnd).cause).to.equal('transferred');
+    expect((await yEnd).cause).to.equal('remote-hangup');
+    expect((await yAtCarolEnd).cause).to.equal('replaced');
+    const [bobToCarol, carolWithBob] = await Promise.all([atBob, atCarol]);
+    await stateOf(bobToCarol, 'connected');
+    expect(carolWithBob.state).to.equal('connected');
+    expect(carolWithBob.remote.uri).to.contain('bob');
+    await waitForGrowth(mediaOf(carolWithBob), 'audio', 'bytesReceived', 'audio at carol from bob');
+    await waitForGrowth(mediaOf(bobToCarol), 'audio', 'bytesReceived', 'audio at bob from carol');
+    const carolEnd = ended(carolWithBob);
+    await bobToCarol.hangup();
+    expect((await carolEnd).cause).to.equal('remote-hangup');
   });
 
   it('ends with 487 when the caller cancels, and with the decline status otherwise', async () => {

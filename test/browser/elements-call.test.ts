@@ -1,6 +1,7 @@
 // Calls between two <sip-phone> elements at a real Kamailio, in Chromium and Firefox: placed with
 // call() and from the dial form, announced by a cancelable sip-incoming, answered from the
 // <sip-call>, media proven both ways with getStats(), hold, DTMF, video in <sip-video>, hang up;
+// an attended transfer between <sip-call> elements;
 // and removing a phone mid-call releases the microphone and the socket with no event after.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone, SipVideo } from '../../src/index';
@@ -75,6 +76,36 @@ describe('<sip-phone> at Kamailio: calls', () => {
     expect((await endedHere).detail.cause).to.equal('hangup');
     expect((await endedThere).detail.cause).to.equal('remote-hangup');
     for (const track of tracksOf(outgoing)) expect(track.readyState).to.equal('ended');
+  });
+
+  it('attended transfer: <sip-call>.transfer(otherSipCall) joins bob and carol; carol\'s phone shows the replacing call without sip-incoming', async () => {
+    const carol = await makePhone(info, 'carol');
+    const connect = async (to: SipPhone, name: string) => {
+      const ringing = nextIncoming(to);
+      const outgoing = await alice.call(name);
+      const incoming = await ringing;
+      await incoming.answer();
+      await stateOf(outgoing, 'connected');
+      return [outgoing, incoming] as const;
+    };
+    const [x, xAtBob] = await connect(bob, 'bob');
+    const [y, yAtCarol] = await connect(carol, 'carol');
+    const prompts = recordEvents(carol, ['sip-incoming']);
+    const replaced = oneEvent(yAtCarol, 'sip-call-ended');
+    const transferred = oneEvent(x, 'sip-call-ended');
+    await x.transfer(y);
+    expect((await replaced).detail.cause).to.equal('replaced');
+    expect((await transferred).detail.cause).to.equal('transferred');
+    const newest = (phone: SipPhone) => [...phone.querySelectorAll('sip-call')].find((el) => el.state === 'connected');
+    await waitFor('the replacing <sip-call> at carol', () => !!newest(carol));
+    await waitFor('the referred <sip-call> at bob', () => !!newest(bob) && newest(bob) !== xAtBob);
+    expect(prompts).to.deep.equal([]);
+    expect(newest(carol)!.remote!.uri).to.contain('bob');
+    await waitForMedia(newest(carol)!, 'audio', 'audio from bob to carol');
+    await waitForMedia(newest(bob)!, 'audio', 'audio from carol to bob');
+    const ended = oneEvent(newest(carol)!, 'sip-call-ended');
+    await newest(bob)!.hangup();
+    expect((await ended).detail.cause).to.equal('remote-hangup');
   });
 
   it('declines a call when a sip-incoming listener calls preventDefault()', async () => {

@@ -30,7 +30,8 @@ export interface CallHandle {
   unmute(kind?: MediaKind): void;
   muted(kind?: MediaKind): boolean;
   sendDtmf(digits: string, options?: { mode?: DtmfMode }): Promise<void>;
-  transfer(target: string): Promise<void>;
+  /** A string: blind transfer; another call: attended transfer to that call's party (RFC 5589 §7). */
+  transfer(target: string | CallHandle): Promise<void>;
   setVideo(enabled: boolean): Promise<void>;
   getStats(): Promise<unknown>;
 }

@@ -94,8 +94,8 @@ export class FakeCall implements CallHandle {
     this.log.push(`dtmf ${digits}`);
   }
 
-  async transfer(target: string): Promise<void> {
-    this.log.push(`transfer ${target}`);
+  async transfer(target: string | CallHandle): Promise<void> {
+    this.log.push(`transfer ${typeof target === 'string' ? target : target.id}`);
     if (target === 'refuse') throw new Error('transfer refused: 403 Forbidden');
   }
 

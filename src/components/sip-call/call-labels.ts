@@ -20,6 +20,7 @@ const END_TEXT: Record<string, string> = {
   rejected: 'Call rejected',
   'no-answer': 'No answer',
   transferred: 'Call transferred',
+  replaced: 'Call replaced',
   failed: 'Call failed',
 };
 

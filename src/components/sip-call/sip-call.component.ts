@@ -34,7 +34,7 @@ export interface AnswerOptions {
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
- * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, failed), `detail.status`, `detail.reason`.
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us).
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER); `preventDefault()` refuses.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
@@ -170,9 +170,13 @@ export class SipCall extends LitElement {
     return this.#require().sendDtmf(digits);
   }
 
-  /** Blind transfer (REFER) to `target`; resolves when the peer accepts the REFER. */
-  transfer(target: string): Promise<void> {
-    return this.#require().transfer(target);
+  /**
+   * Transfers the peer (REFER), resolving when the peer accepts the REFER. A string is a blind
+   * transfer to that address; another `<sip-call>` (connected) is an attended transfer: the peer
+   * replaces that call with a call of its own (RFC 5589 §7, Replaces), and both calls end.
+   */
+  transfer(target: string | SipCall): Promise<void> {
+    return this.#require().transfer(typeof target === 'string' ? target : target.#require());
   }
 
   /** Adds or removes our camera during the call (re-INVITE). */

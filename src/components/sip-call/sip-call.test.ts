@@ -158,6 +158,19 @@ describe('<sip-call>', () => {
     expect((await error).detail.error.message).to.equal('Transfer: transfer refused: 403 Forbidden');
   });
 
+  it('transfer(otherElement) hands its call to the stack for an attended transfer, and says when a call was replaced', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const consultation = new FakeCall('outgoing', { uri: 'sip:carol@example.com', displayName: 'Carol' }, 'connected');
+    const [el, other] = [await callElement(call), await callElement(consultation)];
+    await el.transfer(other);
+    expect(call.log).to.deep.equal([`transfer ${consultation.id}`]);
+    const ended = oneEvent(other, 'sip-call-ended');
+    consultation.end('replaced');
+    expect((await ended).detail.cause).to.equal('replaced');
+    await other.updateComplete;
+    expect(part(other, 'state')!.textContent).to.equal('Call replaced');
+  });
+
   it('asks the page before following a REFER: accepted by default, refused by preventDefault()', async () => {
     const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
     const el = await callElement(call);

@@ -45,7 +45,9 @@ type RegistrationEvent = 'registered' | 'unregistered' | 'registration-failed';
  *
  * Each call is a `<sip-call>` element that the phone appends to itself (light DOM, `slot="calls"`),
  * so the page can style it, listen to it, or move it elsewhere; `call()` resolves to it and
- * `sip-incoming` carries it. An ended call's element is removed after `callLinger` ms.
+ * `sip-incoming` carries it. An ended call's element is removed after `callLinger` ms. A call that
+ * replaces one of ours (RFC 3891: someone transferred its party to us, attended) is answered at
+ * once without `sip-incoming`: its element is added beside the old one, which ends as `replaced`.
  *
  * Ringtone and ringback are generated with WebAudio (`silent` turns them off).
  *
@@ -375,6 +377,8 @@ export class SipPhone extends LitElement {
           entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
         }),
         call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
+        // RFC 3891: an attended transfer to us: the new call is answered already, no sip-incoming.
+        call.events.on('replaced', (next) => this.#addCall(next, newCallElement())),
       ],
     };
     this.#calls.set(call, entry);

@@ -11,10 +11,11 @@ export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, N
 export const NOT_SERVED = ['REGISTER', 'SUBSCRIBE', 'PUBLISH', 'UPDATE', 'PRACK'];
 
 /**
- * Option tags of Supported: RFC 5626 outbound, and RFC 5627 GRUU, whose public GRUU becomes our
- * Contact in dialogs so that a dialog survives the loss of the connection it was made on.
+ * Option tags of Supported: RFC 5626 outbound; RFC 5627 GRUU, whose public GRUU becomes our
+ * Contact in dialogs so that a dialog survives the loss of the connection it was made on; and
+ * RFC 3891 replaces (an INVITE with Require: replaces is accepted).
  */
-export const SUPPORTED = 'outbound, gruu';
+export const SUPPORTED = 'outbound, gruu, replaces';
 
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPT = 'application/sdp, text/plain';

@@ -14,6 +14,6 @@ export interface CallContext {
   forgetCall(call: unknown): void;
   /** Called before a call is answered: call waiting holds the others (issue: answering holds the other call). */
   holdOthers(call: unknown): Promise<void>;
-  /** Starts an outgoing call (on behalf of an accepted REFER). */
-  call(target: string, options: CallMediaOptions): OutgoingCall;
+  /** Starts an outgoing call (on behalf of an accepted REFER), its INVITE with `headers` (Replaces). */
+  call(target: string, options: CallMediaOptions, headers?: ReadonlyArray<readonly [string, string]>): OutgoingCall;
 }

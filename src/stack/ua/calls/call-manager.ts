@@ -1,5 +1,7 @@
 import { dialogKey, type Dialog } from '../../dialog/dialog';
 import type { SipRequest } from '../../message/message';
+import { parseReplaces, type Replaces } from '../../message/replaces';
+import { fail } from '../../message/sip-parse-error';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import type { MediaSession, MediaSessionFactory, MediaSessionOptions } from '../media-session';
 import { mediaType, type UaCore } from '../ua-core';
@@ -45,8 +47,8 @@ export class CallManager implements CallContext {
   }
 
   /** Places a call; the returned call reports its progress by events. */
-  call(target: string, options: CallMediaOptions = {}): OutgoingCall {
-    const call = new OutgoingCall(this, this.core.targetUri(target), options);
+  call(target: string, options: CallMediaOptions = {}, headers?: ReadonlyArray<readonly [string, string]>): OutgoingCall {
+    const call = new OutgoingCall(this, this.core.targetUri(target), options, headers);
     this.#live.add(call);
     void call.start().catch((error: Error) => call.events.emit('error', error));
     return call;
@@ -113,9 +115,46 @@ export class CallManager implements CallContext {
       this.core.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
       return true;
     }
-    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff));
+    const replaces = request.headers('Replaces');
+    if (replaces[0]) return this.#replace(request, transaction, replaces);
+    this.#onIncoming(this.#incoming(request, transaction, true));
+    return true;
+  }
+
+  #incoming(request: SipRequest, transaction: ServerTransaction, ring: boolean): IncomingCall {
+    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff), ring);
     this.#live.add(call);
-    this.#onIncoming(call);
+    return call;
+  }
+
+  /**
+   * RFC 3891 §3: an INVITE to replace one of our dialogs, named with the tags as we see them
+   * (to-tag: ours). A confirmed dialog (unless `early-only`: 486) or an early one we started is
+   * replaced: the new call is answered at once, with no ringing and no `incoming-call` (the old
+   * call's `replaced` event gives it), and the old one ends with BYE, or CANCEL while early. No
+   * match, or an early dialog we did not start, gets 481; two Replaces fields get 400 (§6.1).
+   * Knowing the Call-ID and both tags is the authorization (§8: they travel only to the parties).
+   */
+  #replace(request: SipRequest, transaction: ServerTransaction, values: string[]): boolean {
+    let wanted: Replaces;
+    try {
+      if (values.length > 1) fail('more than one Replaces');
+      wanted = parseReplaces(values[0]!);
+    } catch (error) {
+      this.core.respond(transaction, 400, (error as Error).message);
+      return true;
+    }
+    const key = dialogKey(wanted.callId, wanted.toTag, wanted.fromTag);
+    const old = [...this.#live].find((call) => call.dialog?.key === key);
+    const early = old?.dialog!.early;
+    if (!old || (early && old.direction === 'incoming')) this.core.respond(transaction, 481);
+    else if (!early && wanted.earlyOnly) this.core.respond(transaction, 486);
+    else {
+      const call = this.#incoming(request, transaction, false);
+      const video = old.media?.video;
+      old.replaceWith(call);
+      void call.answer(video ? { video } : {}).catch((error: Error) => call.events.emit('error', error));
+    }
     return true;
   }
 }

@@ -2,7 +2,9 @@ import type { TimerHandle } from '../../core/clock';
 import type { Emitter } from '../../core/emitter';
 import { StateError } from '../../core/errors';
 import type { Dialog } from '../../dialog/dialog';
-import { NameAddr, type SipRequest, type SipResponse } from '../../message/message';
+import { NameAddr, SipUri, type SipRequest, type SipResponse, type Uri } from '../../message/message';
+import { parseNameAddr } from '../../message/name-addr';
+import { formatReplaces, parseReplaces } from '../../message/replaces';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
 import { DTMF_DIGITS, type MediaKind, type MediaSession, type OfferOptions } from '../media-session';
@@ -10,6 +12,7 @@ import { RequestFailedError } from '../request-failed-error';
 import { isSuccess, mediaType, requireSuccess, sdpOf, type SendResult, type UaCore } from '../ua-core';
 import type { CallContext } from './call-context';
 import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOptions, CallState, DtmfMode } from './call-types';
+import type { IncomingCall } from './incoming-call';
 import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
 import { SIPFRAG, sipfragBody, sipfragStatus } from './sipfrag';
 
@@ -155,6 +158,16 @@ export abstract class Call {
       .catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
   }
 
+  /**
+   * RFC 3891 §3: `call` takes this call's place. This one ends as `replaced`: with BYE, or with
+   * CANCEL while it is an early dialog we started.
+   */
+  replaceWith(call: IncomingCall): void {
+    this.events.emit('replaced', call);
+    if (this.dialog?.early) void this.hangup().catch(() => undefined);
+    this.bye('replaced');
+  }
+
   // ------------------------------------------------------------------ controls
 
   async hold(): Promise<void> {
@@ -256,19 +269,36 @@ export abstract class Call {
   }
 
   /**
-   * Blind transfer (RFC 3515): REFER the peer to `target`; progress arrives as `transfer-progress`
-   * events, and when the peer reports success the call ends as `transferred`. Resolves once the
+   * Transfer (RFC 3515): REFER the peer to `target`. A string is a blind transfer; another of our
+   * established calls makes it attended (RFC 5589 §7): the peer calls that call's party with
+   * Replaces (RFC 3891), who then ends that call with BYE. Progress arrives as `transfer-progress`
+   * events, and when the peer reports success this call ends as `transferred`. Resolves once the
    * REFER is accepted (202).
    */
-  async transfer(target: string): Promise<void> {
+  async transfer(target: string | Call): Promise<void> {
     this.#established('transfer');
     const core = this.#core;
     const refer = this.dialog!.createRequest('REFER');
-    refer.setHeader('Refer-To', new NameAddr(core.targetUri(target)).toString());
+    const uri = typeof target === 'string' ? core.targetUri(target) : target.#replacingUri();
+    refer.setHeader('Refer-To', new NameAddr(uri).toString());
     refer.setHeader('Referred-By', core.localAddress().toString());
     refer.setHeader('Contact', core.contact());
     requireSuccess((await this.sendInDialog(refer)).response, 'transfer refused');
     this.#transferring = true;
+  }
+
+  /**
+   * RFC 5589 §7: where a transferee reaches this call's party to replace this dialog: its Contact
+   * when that is a GRUU (RFC 5627: that very device, routable), else its address of record, with
+   * `?Replaces=`. RFC 3891 §3: the tags as the party sees them, so to-tag is its tag (our remote
+   * tag) and from-tag ours.
+   */
+  #replacingUri(): Uri {
+    this.#established('transfer to a call');
+    const { remoteTarget, remoteUri, callId, localTag, remoteTag } = this.dialog!;
+    const uri = remoteTarget instanceof SipUri && remoteTarget.params.has('gr') ? remoteTarget : remoteUri.uri;
+    if (!(uri instanceof SipUri)) throw new StateError(this.#state, 'the party of this call has no SIP URI');
+    return uri.with({ headers: { Replaces: formatReplaces({ callId, toTag: remoteTag, fromTag: localTag, earlyOnly: false }) } });
   }
 
   getStats(): Promise<unknown> {
@@ -436,13 +466,28 @@ export abstract class Call {
     }
   }
 
-  /** RFC 3515 §2.4.2: the application accepts (202, then NOTIFYs) or the REFER is declined (603). */
+  /**
+   * RFC 3515 §2.4.2: the application accepts (202, then NOTIFYs) or the REFER is declined (603).
+   * Headers of the Refer-To URI go into the INVITE it triggers (§2.1, RFC 3261 §19.1.5), but only
+   * Replaces (RFC 5589 §7): the others (Via, Call-ID, CSeq, From, To, Route...) would let the
+   * referrer forge our request, so they are dropped. The Request-URI is the URI without them.
+   */
   #receiveRefer(request: SipRequest, respond: (status: number, reason?: string) => void): void {
     const referTo = request.header('Refer-To');
     if (!referTo) return respond(400, 'Missing Refer-To');
-    // RFC 3515 §2.1: a name-addr or addr-spec.
-    const bracketed = /<([^>]*)>/.exec(referTo);
-    const target = (bracketed ? bracketed[1]! : referTo.split(';')[0]!).trim();
+    let uri: Uri;
+    let replaces: string | undefined;
+    try {
+      uri = parseNameAddr(referTo).uri;
+      if (uri instanceof SipUri && uri.headers.size) {
+        const entry = [...uri.headers].find(([name]) => name.toLowerCase() === 'replaces');
+        replaces = entry && formatReplaces(parseReplaces(entry[1]));
+        uri = uri.with({ headers: undefined });
+      }
+    } catch {
+      return respond(400, 'Bad Refer-To');
+    }
+    const target = uri.toString();
     let decided = false;
     const decide = (status: number) => {
       if (decided) return false;
@@ -452,15 +497,16 @@ export abstract class Call {
     };
     this.events.emit('refer', {
       target,
+      replaces,
       referredBy: request.header('Referred-By'),
-      accept: () => decide(202) && this.#callReferred(target),
+      accept: () => decide(202) && this.#callReferred(target, replaces),
       reject: () => void decide(603),
     });
     decide(603);
   }
 
   /** Calls the REFER target and reports its progress to the referrer by NOTIFY (RFC 3515 §2.4.4). */
-  #callReferred(target: string): void {
+  #callReferred(target: string, replaces: string | undefined): void {
     const notify = (status: number, reason: string, final = true): void => {
       if (!this.dialog || this.#ended) return;
       const request = this.dialog.createRequest('NOTIFY');
@@ -472,7 +518,7 @@ export abstract class Call {
       void this.sendInDialog(request).catch(() => undefined);
     };
     notify(100, 'Trying', false);
-    const call = this.#ctx.call(target, this.mediaOptions);
+    const call = this.#ctx.call(target, this.mediaOptions, replaces ? [['Replaces', replaces]] : []);
     this.events.emit('referred-call', call);
     const offState = call.events.on('state', (state) => {
       if (state !== 'connected') return;

@@ -24,13 +24,15 @@ export class IncomingCall extends Call {
     readonly invite: SipRequest,
     readonly transaction: ServerTransaction,
     firstLocalSeq: number,
+    /** False for a call that replaces another (RFC 3891): it is answered at once. */
+    ring = true,
   ) {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     // §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us.
-    transaction.respond(this.#response(180));
+    if (ring) transaction.respond(this.#response(180));
   }
 
   /**

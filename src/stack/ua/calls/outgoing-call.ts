@@ -30,6 +30,7 @@ export class OutgoingCall extends Call {
   readonly direction = 'outgoing' as const;
   readonly #ctx: CallContext;
   readonly #target: Uri;
+  readonly #headers: ReadonlyArray<readonly [string, string]>;
   #invite: SipRequest | undefined;
   #transaction: ClientTransaction | undefined;
   readonly #early = new Map<string, Dialog>();
@@ -38,8 +39,15 @@ export class OutgoingCall extends Call {
   #cancelGrace: TimerHandle | undefined;
   #ack: SipRequest | undefined;
 
-  constructor(context: CallContext, target: Uri, mediaOptions: CallMediaOptions) {
+  constructor(
+    context: CallContext,
+    target: Uri,
+    mediaOptions: CallMediaOptions,
+    /** Extra headers of the INVITE: Replaces, for an attended transfer (RFC 5589 §7). */
+    headers: ReadonlyArray<readonly [string, string]> = [],
+  ) {
     super(context, new NameAddr(target), 'calling', mediaOptions);
+    this.#headers = headers;
     this.#ctx = context;
     this.#target = target;
   }
@@ -55,7 +63,9 @@ export class OutgoingCall extends Call {
     }
     if (this.ended) return; // hung up while the offer was being made
     const core = this.#ctx.core;
-    const { response, authProblem } = await core.send((this.#invite = core.withSdp(core.createRequest('INVITE', this.#target), offer)), {
+    const invite = core.withSdp(core.createRequest('INVITE', this.#target), offer);
+    for (const [name, value] of this.#headers) invite.setHeader(name, value);
+    const { response, authProblem } = await core.send((this.#invite = invite), {
       onTransaction: (transaction, request) => {
         this.#transaction = transaction;
         this.#invite = request;
