@@ -50,14 +50,18 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     const alice = await makePhone(info, 'alice');
     const unregistered = oneEvent(alice, 'sip-unregistered');
     alice.shadowRoot!.querySelector<HTMLButtonElement>('[part~="register-button"]')!.click();
-    expect((await unregistered).detail.aor).to.equal(`sip:${info.users.alice.user}@${info.domain}`);
+    const gone = (await unregistered).detail;
+    expect(gone.aor).to.equal(`sip:${info.users.alice.user}@${info.domain}`);
+    expect(Object.keys(gone).sort(), 'the documented fields only').to.deep.equal(['aor', 'reason']);
     await alice.updateComplete;
     expect(alice.hasAttribute('registered')).to.equal(false);
     expect(alice.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Connected, not registered');
     await expect(alice).to.be.accessible();
     const registered = oneEvent(alice, 'sip-registered');
     alice.shadowRoot!.querySelector<HTMLButtonElement>('[part~="register-button"]')!.click();
-    expect((await registered).detail.expires).to.be.above(0);
+    const back = (await registered).detail;
+    expect(back.expires).to.be.above(0);
+    expect(Object.keys(back).sort(), 'the documented fields only').to.deep.equal(['aor', 'expires']);
   });
 
   it('connects without registering, and registers when the register attribute is set later', async () => {
@@ -77,6 +81,7 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     expect(event).not.to.equal('registered');
     const { detail } = event as CustomEvent<{ status: number; reason: string }>;
     expect([401, 403]).to.include(detail.status);
+    expect(Object.keys(detail).sort(), 'the documented fields only').to.deep.equal(['aor', 'reason', 'status']);
     await waitFor('the status line to say so', () => phone.shadowRoot!.querySelector('[part="status"]')!.textContent!.startsWith('Registration failed: '));
   });
 

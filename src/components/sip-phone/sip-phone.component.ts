@@ -4,7 +4,7 @@ import type { TransportState } from '../../stack/transport/transport';
 import type { UserAgent } from '../../stack/ua/user-agent';
 import { deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad } from '../shared/dial-pad';
-import { emit, emitError } from '../shared/events';
+import { emit, emitError, type SipEventDetails } from '../shared/events';
 import { TonePlayer, type Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
 import { DeviceController } from './device-controller';
@@ -32,7 +32,7 @@ const CURRENT = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held']
 
 const NOT_CONNECTED = 'The phone is not connected: set server, user and domain first';
 
-type RegistrationEvent = 'registered' | 'unregistered' | 'registration-failed';
+type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registration-failed';
 
 /**
  * A SIP phone: one user agent and its WebSocket connection, registration, and the calls it places
@@ -178,12 +178,12 @@ export class SipPhone extends LitElement {
 
   readonly #agent = new UserAgentController(this, {
     listen: (ua) => {
-      const registration = (name: RegistrationEvent, note?: (info: { status: number; reason: string }) => string) =>
-        ua.events.on(name, (info) => {
-          this.registrationNote = note?.(info as { status: number; reason: string }) ?? '';
-          this.requestUpdate();
-          emit(this, `sip-${name}`, { aor: this.aor, ...info } as never);
-        });
+      // Each detail is built field by field: the page gets the documented fields, never a stack object.
+      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note = '') => {
+        this.registrationNote = note;
+        this.requestUpdate();
+        emit(this, name, detail);
+      };
       return [
         ua.events.on('transport', (state, { reason, reconnectInMs }) => {
           this.connection = state;
@@ -197,9 +197,11 @@ export class SipPhone extends LitElement {
             emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
           }
         }),
-        registration('registered'),
-        registration('unregistered'),
-        registration('registration-failed', ({ status, reason }) => `Registration failed: ${status} ${reason}`),
+        ua.events.on('registered', ({ expires }) => registration('sip-registered', { aor: this.aor, expires })),
+        ua.events.on('unregistered', ({ reason }) => registration('sip-unregistered', { aor: this.aor, reason })),
+        ua.events.on('registration-failed', ({ status, reason }) =>
+          registration('sip-registration-failed', { aor: this.aor, status, reason }, `Registration failed: ${status} ${reason}`),
+        ),
         ua.events.on('message', ({ from, contentType, body }) =>
           emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body }),
         ),
