@@ -12,7 +12,7 @@ import type { OutgoingCall } from '../../src/stack/ua/calls/outgoing-call';
 import type { IncomingMessage } from '../../src/stack/ua/user-agent';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, growth, waitFor, waitForGrowth, waitForPeerAudio, waitForStill, type StatsSource } from './media-test-helpers';
+import { closeAll, expectNoAudio, waitFor, waitForGrowth, waitForPeerAudio, type StatsSource } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
 
 const JSSIP_URL = '/__peers/jssip.js';
@@ -103,12 +103,6 @@ function collected<T>(list: T[], count: number, what: string): Promise<void> {
 const peer = (session: JsSipSession): StatsSource => session.connection;
 
 const audioTransceiver = (pc: RTCPeerConnection | undefined) => pc?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
-
-/** No audio reaches `source` over a measured window, once what was in flight has arrived. */
-async function expectNoAudio(source: StatsSource, what: string): Promise<void> {
-  await waitForStill(source, 'audio', 'bytesReceived', `audio in flight to ${what} to arrive`);
-  expect(await growth(source, 'audio', 'bytesReceived'), `audio bytes reaching ${what}`).to.equal(0);
-}
 
 describe('interop with JsSIP through Kamailio', function () {
   this.timeout(60000);

@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import type { Call } from '../../src/stack/ua/calls/call';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import type { IncomingMessage } from '../../src/stack/ua/user-agent';
-import { closeAll, play, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
+import { closeAll, expectNoAudio, play, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
 
 const SIPJS_URL = '/__peers/sip.js';
@@ -154,30 +154,6 @@ function answered(send: (requestDelegate: RequestDelegate) => Promise<unknown>, 
       send({ onAccept: done, onReject: done }).catch(reject);
     }),
   );
-}
-
-/** Audio bytes received, of our media session or of SIP.js's peer connection. */
-async function audioIn(source: { getStats(): Promise<RTCStatsReport> }): Promise<number> {
-  let total = 0;
-  (await source.getStats()).forEach((report) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'audio') total += report.bytesReceived ?? 0;
-  });
-  return total;
-}
-
-/** Waits until audio stops arriving (packets in flight when the hold was agreed have landed), then proves it stays stopped over 1.5 s. */
-async function expectNoAudio(source: { getStats(): Promise<RTCStatsReport> }, what: string): Promise<void> {
-  let last = await audioIn(source);
-  await waitFor(`${what} to stop`, async () => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const now = await audioIn(source);
-    const still = now === last;
-    last = now;
-    return still;
-  });
-  const before = await audioIn(source);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  expect((await audioIn(source)) - before, `${what} while held`).to.equal(0);
 }
 
 /** Video frames SIP.js decoded. */

@@ -1,6 +1,7 @@
 // Shared by the media-*.test.ts files: two WebRtcMediaSessions in one page negotiate by passing
 // SDP strings, as the user agent would over SIP, and getStats() proves what media flows. Every wait
 // is bounded and fails with what it waited for; no test sleeps to hope.
+import { expect } from '@open-wc/testing';
 import * as sdpTransform from 'sdp-transform';
 import { WebRtcMediaSession, type WebRtcMediaSessionOptions } from '../../src/media/webrtc-media-session';
 
@@ -121,6 +122,12 @@ export async function waitForStill(session: StatsSource, kind: 'audio' | 'video'
     },
     5000,
   );
+}
+
+/** No audio reaches `source` over a measured window, once what was in flight has arrived (a hold). */
+export async function expectNoAudio(source: StatsSource, what: string): Promise<void> {
+  await waitForStill(source, 'audio', 'bytesReceived', `audio in flight to ${what} to arrive`);
+  expect(await growth(source, 'audio', 'bytesReceived'), `audio bytes reaching ${what}`).to.equal(0);
 }
 
 /** The answer of a peer that does not do RFC 4733: telephone-event removed from every stream. */
