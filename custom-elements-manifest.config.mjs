@@ -15,5 +15,17 @@ export default {
         customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       },
     },
+    {
+      // Private members (`#x` and TS `private`) are no API: listing them, with their initializers
+      // as text, made the manifest change with every internal edit.
+      name: 'no-private-members',
+      packageLinkPhase({ customElementsManifest }) {
+        for (const module of customElementsManifest.modules) {
+          for (const declaration of module.declarations ?? []) {
+            if (declaration.members) declaration.members = declaration.members.filter((member) => member.privacy !== 'private');
+          }
+        }
+      },
+    },
   ],
 };
