@@ -9,6 +9,21 @@ import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-
 import { MediaSessionError } from '../../src/stack/ua/media-session';
 import { closeAll, connect, growth, makeSession, play, reinvite, waitFor, waitForGrowth, waitForStill } from './media-test-helpers';
 
+/**
+ * Waits until the audio energy reaching `session`, over two 500 ms windows in a row (one can read
+ * a stale stats snapshot), scaled to the 2 s window the assertions measure, passes `check`: the
+ * mute or unmute has taken effect at the receiver.
+ */
+async function waitForEnergyRate(session: WebRtcMediaSession, what: string, check: (per2s: number) => boolean): Promise<void> {
+  let passedBefore = false;
+  await waitFor(what, async () => {
+    const passes = check((await growth(session, 'audio', 'totalAudioEnergy', 500)) * 4);
+    const twice = passes && passedBefore;
+    passedBefore = passes;
+    return twice;
+  });
+}
+
 describe('WebRtcMediaSession: audio call', () => {
   afterEach(closeAll);
 
@@ -40,13 +55,15 @@ describe('WebRtcMediaSession: audio call', () => {
     alice.setMuted('audio', true);
     expect(alice.isMuted('audio')).to.equal(true);
     expect(alice.localStream.getAudioTracks()[0]?.enabled).to.equal(false);
-    // The muted sender still sends (silence), so energy, not packets, is what must stop. The
-    // pause lets the receiver's jitter buffer play out what was sent before the mute.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The muted sender still sends (silence), so energy, not packets, is what must stop. First
+    // the receiver's jitter buffer plays out what was sent before the mute (how long that takes
+    // depends on the machine's load): wait until a short window is quiet at the rate the
+    // assertion allows, then measure the full window.
+    await waitForEnergyRate(bob, 'the audio sent before the mute to play out', (rate) => rate < speaking / 100);
     const muted = await growth(bob, 'audio', 'totalAudioEnergy', 2000);
     expect(muted, `energy while muted ${muted}, while speaking ${speaking}`).to.be.below(speaking / 100);
     alice.setMuted('audio', false);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitForEnergyRate(bob, 'audio to come back after unmuting', (rate) => rate > speaking / 10);
     expect(await growth(bob, 'audio', 'totalAudioEnergy', 2000)).to.be.above(speaking / 10);
     expect(alice.peerConnection?.signalingState).to.equal('stable');
   });
