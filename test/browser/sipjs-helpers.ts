@@ -56,7 +56,7 @@ export interface SipJsSession {
 export interface SipJsPhone {
   /** Every session, incoming and outgoing, in the order they began (referred ones included). */
   readonly sessions: SipJsSession[];
-  /** Set per test: how an incoming REFER is handled (without it, SIP.js's delegate-less default is not used: it is declined). */
+  /** Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by accident. */
   onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
   /** Calls `target` (a SIP URI); resolves once the INVITE is sent. */
   call(target: string): Promise<SipJsSession>;
