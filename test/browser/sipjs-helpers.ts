@@ -1,0 +1,157 @@
+// A SIP.js 0.21 phone (npm `sip.js`, bundled by the dev server at /__peers/sip.js) registered at
+// the test Kamailio, for interop tests in the page: it answers every INVITE with audio, keeps
+// every session it had, and lets a test decide what to do with a REFER. Only the slice of SIP.js's
+// API these tests use is typed here (from its lib/api/*.d.ts).
+import { waitFor } from './media-test-helpers';
+import { within, type KamailioInfo } from './phone-fixtures';
+
+const SIPJS_URL = '/__peers/sip.js';
+
+export interface SipJsRequest {
+  body: string;
+  getHeader(name: string): string | undefined;
+}
+
+export interface SipJsIncoming {
+  request: SipJsRequest;
+  accept(): Promise<void>;
+}
+
+/** An incoming REFER (SIP.js's Referral). */
+export interface SipJsReferral extends SipJsIncoming {
+  /** The Replaces value of the Refer-To URI, as received (percent-encoded). */
+  readonly replaces: string | undefined;
+  reject(options?: { statusCode?: number }): Promise<void>;
+  /** The INVITE to the Refer-To target (its Replaces header set), linked to the REFER's session for NOTIFYs. */
+  makeInviter(options: object): SipJsSession;
+}
+
+export interface SipJsResponse {
+  message: { statusCode: number; reasonPhrase?: string; body: string };
+}
+
+export interface RequestDelegate {
+  onAccept?(response: SipJsResponse): void;
+  onReject?(response: SipJsResponse): void;
+}
+
+export interface SipJsSession {
+  readonly id: string;
+  readonly state: string;
+  /** For an INVITE with Replaces (SIP.js as RFC 3891 target): the session it replaces. */
+  readonly replacee: SipJsSession | undefined;
+  readonly request?: SipJsRequest;
+  readonly dialog?: { callId: string; localTag: string; remoteTag: string };
+  delegate: { onRefer?(referral: SipJsReferral): void } | undefined;
+  sessionDescriptionHandler?: { peerConnection: RTCPeerConnection };
+  stateChange: { addListener(fn: (state: string) => void): void };
+  bye(): Promise<unknown>;
+  invite(options?: object): Promise<unknown>;
+  refer(
+    target: unknown,
+    options?: { onNotify?(notification: SipJsIncoming): void; requestDelegate?: RequestDelegate },
+  ): Promise<unknown>;
+}
+
+export interface SipJsPhone {
+  /** Every session, incoming and outgoing, in the order they began (referred ones included). */
+  readonly sessions: SipJsSession[];
+  /** Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by accident. */
+  onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
+  /** Calls `target` (a SIP URI); resolves once the INVITE is sent. */
+  call(target: string): Promise<SipJsSession>;
+  /** Follows a REFER as the transferee: 202, then the INVITE to its target (RFC 3515 §2.4.4). */
+  follow(referral: SipJsReferral): Promise<SipJsSession>;
+  uri(target: string): unknown;
+  stop(): Promise<void>;
+}
+
+export interface SipJsPhoneOptions {
+  /**
+   * SIP.js's `sipExtensionReplaces` option: with `Supported`, an INVITE with Replaces (RFC 3891 §3)
+   * is matched to a dialog (481 or 486 when it should be) and the matched session is given as the
+   * invitation's `replacee`, to which SIP.js sends BYE once the invitation is accepted. SIP.js's
+   * default, `Unsupported`, ignores the header: the INVITE arrives as a new call.
+   */
+  replaces?: 'Supported' | 'Unsupported';
+}
+
+/**
+ * Options for a session: audio only, as our test phones. A new object each time: Referral.makeInviter
+ * writes the Replaces and Referred-By it adds into the `extraHeaders` of the options it is given
+ * (lib/api/referral.js), so a shared object would carry them into every later INVITE.
+ */
+export function sipJsMedia(): object {
+  return { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } };
+}
+
+export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo['users'], options: SipJsPhoneOptions = {}): Promise<SipJsPhone> {
+  const SIP = await import(/* @vite-ignore */ SIPJS_URL as string);
+  const account = server.users[name];
+  const sessions: SipJsSession[] = [];
+  const watch = (session: SipJsSession): SipJsSession => {
+    sessions.push(session);
+    session.delegate = {
+      onRefer(referral) {
+        // `phone` exists by the time a REFER can arrive.
+        if (phone.onRefer) phone.onRefer(referral, session);
+        else void referral.reject({ statusCode: 603 });
+      },
+    };
+    return session;
+  };
+  const ua = new SIP.UserAgent({
+    uri: SIP.UserAgent.makeURI(`sip:${account.user}@${server.domain}`),
+    displayName: name[0]!.toUpperCase() + name.slice(1),
+    transportOptions: { server: server.wsUrl },
+    authorizationUsername: account.user,
+    authorizationPassword: account.password,
+    logLevel: 'error',
+    sipExtensionReplaces: options.replaces ?? 'Unsupported',
+    sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+    delegate: {
+      onInvite(invitation: SipJsSession & { accept(options: object): Promise<void> }) {
+        watch(invitation);
+        void invitation.accept(sipJsMedia());
+      },
+    },
+  });
+  await ua.start();
+  const registerer = new SIP.Registerer(ua);
+  const registered = new Promise<void>((resolve) =>
+    registerer.stateChange.addListener((state: string) => state === SIP.RegistererState.Registered && resolve()),
+  );
+  await registerer.register();
+  await within(10000, `SIP.js (${name}) to register`, registered);
+  const phone: SipJsPhone = {
+    sessions,
+    onRefer: undefined,
+    uri: (target) => SIP.UserAgent.makeURI(target),
+    async call(target) {
+      const inviter = watch(new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), sipJsMedia()));
+      await inviter.invite();
+      return inviter;
+    },
+    async follow(referral) {
+      await referral.accept();
+      const inviter = watch(referral.makeInviter(sipJsMedia()));
+      await inviter.invite();
+      return inviter;
+    },
+    async stop() {
+      await registerer.unregister().catch(() => undefined);
+      await ua.stop();
+    },
+  };
+  return phone;
+}
+
+/** Waits until a SIP.js session is established (bounded; names the session). */
+export function established(session: SipJsSession, what: string, ms = 10000): Promise<void> {
+  return waitFor(`SIP.js's ${what} to be established`, () => session.state === 'Established', ms);
+}
+
+/** Resolves when a SIP.js session has ended (bounded). */
+export function terminated(session: SipJsSession, what: string, ms = 10000): Promise<void> {
+  return waitFor(`SIP.js's ${what} to end`, () => session.state === 'Terminated', ms);
+}
