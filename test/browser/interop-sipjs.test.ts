@@ -8,141 +8,8 @@ import type { Call } from '../../src/stack/ua/calls/call';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import type { IncomingMessage } from '../../src/stack/ua/user-agent';
 import { closeAll, expectNoAudio, play, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
-import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
-
-const SIPJS_URL = '/__peers/sip.js';
-
-/* The slice of SIP.js's API these tests use (its lib/api/*.d.ts). */
-interface SipJsRequest {
-  body: string;
-  getHeader(name: string): string | undefined;
-}
-interface SipJsIncoming {
-  request: SipJsRequest;
-  accept(): Promise<void>;
-}
-interface SipJsReferral extends SipJsIncoming {
-  accept(): Promise<void>;
-  makeInviter(options: object): SipJsSession;
-}
-interface SipJsResponse {
-  message: { statusCode: number; body: string };
-}
-interface RequestDelegate {
-  onAccept?(response: SipJsResponse): void;
-  onReject?(response: SipJsResponse): void;
-}
-interface SipJsSessionDelegate {
-  onInfo?(info: SipJsIncoming): void;
-  onRefer?(referral: SipJsReferral): void;
-}
-interface SipJsSession {
-  state: string;
-  delegate: SipJsSessionDelegate | undefined;
-  sessionDescriptionHandler?: {
-    peerConnection: RTCPeerConnection;
-    remoteMediaStream: MediaStream;
-    sendDtmf(tones: string, options?: object): boolean;
-  };
-  sessionDescriptionHandlerOptionsReInvite: object;
-  stateChange: { addListener(fn: (state: string) => void): void };
-  bye(): Promise<unknown>;
-  invite(options?: object): Promise<unknown>;
-  info(options: { requestDelegate?: RequestDelegate; requestOptions?: object }): Promise<unknown>;
-  refer(target: unknown, options?: { onNotify?(notification: SipJsIncoming): void; requestDelegate?: RequestDelegate }): Promise<unknown>;
-}
-interface SipJsPhone {
-  sessions: SipJsSession[];
-  /** INFO bodies received in any session, in order (each answered 200). */
-  infos: string[];
-  /** MESSAGE requests received outside dialogs (each answered 200). */
-  messages: SipJsRequest[];
-  /** Set per test: how an incoming REFER is handled (the default follows it). */
-  onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
-  call(target: string): Promise<SipJsSession>;
-  /** Sends MESSAGE and resolves with the final status. */
-  message(target: string, text: string): Promise<number>;
-  uri(target: string): unknown;
-  stop(): Promise<void>;
-}
-
-const media = { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } };
-
-async function sipjsPhone(server: KamailioInfo, name: 'carol'): Promise<SipJsPhone> {
-  const SIP = await import(/* @vite-ignore */ SIPJS_URL as string);
-  const account = server.users[name];
-  const sessions: SipJsSession[] = [];
-  const infos: string[] = [];
-  const messages: SipJsRequest[] = [];
-  const watch = (session: SipJsSession): SipJsSession => {
-    sessions.push(session);
-    session.delegate = {
-      onInfo(info) {
-        infos.push(info.request.body);
-        void info.accept();
-      },
-      onRefer(referral) {
-        // `phone` exists by the time a REFER can arrive.
-        phone.onRefer?.(referral, session);
-      },
-    };
-    return session;
-  };
-  const ua = new SIP.UserAgent({
-    uri: SIP.UserAgent.makeURI(`sip:${account.user}@${server.domain}`),
-    transportOptions: { server: server.wsUrl },
-    authorizationUsername: account.user,
-    authorizationPassword: account.password,
-    logLevel: 'error',
-    sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
-    delegate: {
-      onInvite(invitation: SipJsSession & { accept(options: object): Promise<void> }) {
-        watch(invitation);
-        void invitation.accept(media);
-      },
-      onMessage(message: SipJsIncoming) {
-        messages.push(message.request);
-        void message.accept();
-      },
-    },
-  });
-  await ua.start();
-  const registerer = new SIP.Registerer(ua);
-  const registered = new Promise<void>((resolve) =>
-    registerer.stateChange.addListener((state: string) => state === SIP.RegistererState.Registered && resolve()),
-  );
-  await registerer.register();
-  await within(10000, 'SIP.js to register', registered);
-  const phone: SipJsPhone = {
-    sessions,
-    infos,
-    messages,
-    onRefer: undefined,
-    uri: (target) => SIP.UserAgent.makeURI(target),
-    async call(target) {
-      const inviter = watch(new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), media));
-      await inviter.invite();
-      return inviter;
-    },
-    message(target, text) {
-      return within(
-        10000,
-        'the final response to SIP.js\'s MESSAGE',
-        new Promise<number>((resolve) => {
-          const done = (response: SipJsResponse) => resolve(response.message.statusCode);
-          void new SIP.Messager(ua, SIP.UserAgent.makeURI(target), text, 'text/plain;charset=utf-8').message({
-            requestDelegate: { onAccept: done, onReject: done },
-          });
-        }),
-      );
-    },
-    async stop() {
-      await registerer.unregister().catch(() => undefined);
-      await ua.stop();
-    },
-  };
-  return phone;
-}
+import { kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
+import { sipJsMedia, sipjsPhone, type RequestDelegate, type SipJsPhone, type SipJsResponse, type SipJsSession } from './sipjs-helpers';
 
 /** A SIP.js in-dialog request that resolves with the final status of its response. */
 function answered(send: (requestDelegate: RequestDelegate) => Promise<unknown>, what: string): Promise<number> {
@@ -451,7 +318,7 @@ describe('interop with SIP.js through Kamailio', function () {
     carol.onRefer = (request) => {
       referTo = request.request.getHeader('Refer-To') ?? '';
       void request.accept().then(() => {
-        referral = request.makeInviter(media);
+        referral = request.makeInviter(sipJsMedia());
         carol.sessions.push(referral);
         return referral.invite();
       });

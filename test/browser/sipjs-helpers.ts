@@ -1,6 +1,7 @@
 // A SIP.js 0.21 phone (npm `sip.js`, bundled by the dev server at /__peers/sip.js) registered at
 // the test Kamailio, for interop tests in the page: it answers every INVITE with audio, keeps
-// every session it had, and lets a test decide what to do with a REFER. Only the slice of SIP.js's
+// every session it had, answers every INFO and out-of-dialog MESSAGE with 200 and keeps them, and
+// lets a test decide what to do with a REFER. Only the slice of SIP.js's
 // API these tests use is typed here (from its lib/api/*.d.ts).
 import { waitFor } from './media-test-helpers';
 import { within, type KamailioInfo } from './phone-fixtures';
@@ -42,11 +43,17 @@ export interface SipJsSession {
   readonly replacee: SipJsSession | undefined;
   readonly request?: SipJsRequest;
   readonly dialog?: { callId: string; localTag: string; remoteTag: string };
-  delegate: { onRefer?(referral: SipJsReferral): void } | undefined;
-  sessionDescriptionHandler?: { peerConnection: RTCPeerConnection };
+  delegate: { onInfo?(info: SipJsIncoming): void; onRefer?(referral: SipJsReferral): void } | undefined;
+  sessionDescriptionHandler?: {
+    peerConnection: RTCPeerConnection;
+    remoteMediaStream: MediaStream;
+    sendDtmf(tones: string, options?: object): boolean;
+  };
+  sessionDescriptionHandlerOptionsReInvite: object;
   stateChange: { addListener(fn: (state: string) => void): void };
   bye(): Promise<unknown>;
   invite(options?: object): Promise<unknown>;
+  info(options: { requestDelegate?: RequestDelegate; requestOptions?: object }): Promise<unknown>;
   refer(
     target: unknown,
     options?: { onNotify?(notification: SipJsIncoming): void; requestDelegate?: RequestDelegate },
@@ -56,12 +63,18 @@ export interface SipJsSession {
 export interface SipJsPhone {
   /** Every session, incoming and outgoing, in the order they began (referred ones included). */
   readonly sessions: SipJsSession[];
+  /** INFO bodies received in any session, in order (each answered 200). */
+  readonly infos: string[];
+  /** MESSAGE requests received outside dialogs (each answered 200). */
+  readonly messages: SipJsRequest[];
   /** Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by accident. */
   onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
   /** Calls `target` (a SIP URI); resolves once the INVITE is sent. */
   call(target: string): Promise<SipJsSession>;
   /** Follows a REFER as the transferee: 202, then the INVITE to its target (RFC 3515 §2.4.4). */
   follow(referral: SipJsReferral): Promise<SipJsSession>;
+  /** Sends MESSAGE and resolves with the final status. */
+  message(target: string, text: string): Promise<number>;
   uri(target: string): unknown;
   stop(): Promise<void>;
 }
@@ -89,9 +102,15 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
   const SIP = await import(/* @vite-ignore */ SIPJS_URL as string);
   const account = server.users[name];
   const sessions: SipJsSession[] = [];
+  const infos: string[] = [];
+  const messages: SipJsRequest[] = [];
   const watch = (session: SipJsSession): SipJsSession => {
     sessions.push(session);
     session.delegate = {
+      onInfo(info) {
+        infos.push(info.request.body);
+        void info.accept();
+      },
       onRefer(referral) {
         // `phone` exists by the time a REFER can arrive.
         if (phone.onRefer) phone.onRefer(referral, session);
@@ -114,6 +133,10 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
         watch(invitation);
         void invitation.accept(sipJsMedia());
       },
+      onMessage(message: SipJsIncoming) {
+        messages.push(message.request);
+        void message.accept();
+      },
     },
   });
   await ua.start();
@@ -125,6 +148,8 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
   await within(10000, `SIP.js (${name}) to register`, registered);
   const phone: SipJsPhone = {
     sessions,
+    infos,
+    messages,
     onRefer: undefined,
     uri: (target) => SIP.UserAgent.makeURI(target),
     async call(target) {
@@ -137,6 +162,18 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
       const inviter = watch(referral.makeInviter(sipJsMedia()));
       await inviter.invite();
       return inviter;
+    },
+    message(target, text) {
+      return within(
+        10000,
+        `the final response to SIP.js's (${name}) MESSAGE`,
+        new Promise<number>((resolve) => {
+          const done = (response: SipJsResponse) => resolve(response.message.statusCode);
+          void new SIP.Messager(ua, SIP.UserAgent.makeURI(target), text, 'text/plain;charset=utf-8').message({
+            requestDelegate: { onAccept: done, onReject: done },
+          });
+        }),
+      );
     },
     async stop() {
       await registerer.unregister().catch(() => undefined);
