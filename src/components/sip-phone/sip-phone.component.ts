@@ -350,7 +350,7 @@ export class SipPhone extends LitElement {
       audio: deviceChoice(this.microphone),
       video: !!options.video && deviceChoice(this.camera),
     });
-    return this.#addCall(call, newCallElement());
+    return this.#addCall(call);
   }
 
   /**
@@ -415,7 +415,7 @@ export class SipPhone extends LitElement {
     }
   }
 
-  #addCall(call: CallHandle, element: SipCall): SipCall {
+  #addCall(call: CallHandle, element = newCallElement()): SipCall {
     element.call = call;
     element.slot = 'calls';
     this.#share(element);
@@ -427,9 +427,9 @@ export class SipPhone extends LitElement {
           this.#updateTones();
           entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
         }),
-        call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
+        call.events.on('referred-call', (referred) => this.#addCall(referred)),
         // RFC 3891: an attended transfer to us: the new call is answered already, no sip-incoming.
-        call.events.on('replaced', (next) => this.#addCall(next, newCallElement())),
+        call.events.on('replaced', (next) => this.#addCall(next)),
       ],
     };
     this.#calls.set(call, entry);
