@@ -16,6 +16,34 @@ export default {
       },
     },
     {
+      // The elements declare their reactive properties in `static properties` (no decorators, so
+      // no decorator code in the bundle). The analyzer's Lit support reads that object but, unlike
+      // with @state(), takes a `{ state: true }` entry for an attribute (Lit gives state no
+      // attribute) and marks every entry `privacy: "public"`, which the decorator form left implicit
+      // as for every other public member. Both undone here, so the manifest says what Lit does.
+      name: 'lit-static-properties-as-decorators',
+      analyzePhase({ ts, node, moduleDoc }) {
+        if (!ts.isClassDeclaration(node) || !node.name) return;
+        const declaration = moduleDoc.declarations.find((candidate) => candidate.name === node.name.getText());
+        const properties = node.members.find(
+          (member) => ts.isPropertyDeclaration(member) && member.name.getText() === 'properties' && member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword),
+        );
+        if (!declaration || !properties?.initializer || !ts.isObjectLiteralExpression(properties.initializer)) return;
+        for (const entry of properties.initializer.properties) {
+          if (!ts.isPropertyAssignment(entry) || !ts.isObjectLiteralExpression(entry.initializer)) continue;
+          const name = entry.name.getText();
+          const member = declaration.members?.find((candidate) => candidate.name === name);
+          if (member?.privacy === 'public') delete member.privacy;
+          const isState = entry.initializer.properties.some(
+            (option) => ts.isPropertyAssignment(option) && option.name.getText() === 'state' && option.initializer.kind === ts.SyntaxKind.TrueKeyword,
+          );
+          if (!isState) continue;
+          if (member) delete member.attribute;
+          declaration.attributes = declaration.attributes?.filter((attribute) => attribute.fieldName !== name);
+        }
+      },
+    },
+    {
       // Private members (`#x` and TS `private`) are no API: listing them, with their initializers
       // as text, made the manifest change with every internal edit.
       name: 'no-private-members',

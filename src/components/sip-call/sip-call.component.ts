@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { setAudioOutput } from '../../media/audio-output';
 import type { MediaKind } from '../../stack/ua/media-session';
 import { attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
@@ -82,26 +81,47 @@ export interface AnswerOptions {
 export class SipCall extends LitElement {
   static override styles = sipCallStyles;
 
+  // Declared statically, not by decorator: see SipPhone.properties.
+  static override properties: PropertyDeclarations = {
+    call: { attribute: false },
+    state: { reflect: true },
+    theme: { reflect: true },
+    microphone: { attribute: false },
+    camera: { attribute: false },
+    speaker: { attribute: false },
+    panel: { state: true },
+    transferTarget: { state: true },
+  };
+
   /** The stack call this element shows and controls. */
-  @property({ attribute: false }) call: CallHandle | undefined;
+  declare call: CallHandle | undefined;
 
   /** The call state, reflected so that CSS can style each state; it follows the call. */
-  @property({ reflect: true }) state: CallState = 'calling';
+  declare state: CallState;
 
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  declare theme: 'light' | 'dark' | undefined;
 
   /** Microphone device id used when answering ('' is the default device). */
-  @property({ attribute: false }) microphone = '';
+  declare microphone: string;
 
   /** Camera device id used when answering with video ('' is the default device). */
-  @property({ attribute: false }) camera = '';
+  declare camera: string;
 
   /** Speaker (audio output) device id for the remote audio ('' is the default). */
-  @property({ attribute: false }) speaker = '';
+  declare speaker: string;
 
-  @state() private panel: 'keypad' | 'transfer' | undefined;
-  @state() private transferTarget = '';
+  declare private panel: 'keypad' | 'transfer' | undefined;
+  declare private transferTarget: string;
+
+  constructor() {
+    super();
+    this.state = 'calling';
+    this.microphone = '';
+    this.camera = '';
+    this.speaker = '';
+    this.transferTarget = '';
+  }
 
   readonly #controller = new CallController(this);
 

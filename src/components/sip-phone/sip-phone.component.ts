@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { TransportState } from '../../stack/transport/transport';
 import type { UserAgent } from '../../stack/ua/user-agent';
 import { deviceChoice, type CallHandle } from '../shared/call-handle';
@@ -119,62 +118,112 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
 export class SipPhone extends LitElement {
   static override styles = sipPhoneStyles;
 
+  // Reactive properties declared statically rather than by decorator, so neither Lit's decorator
+  // modules nor tslib's __decorate reach the bundle. Each field below is `declare`d (a type, no
+  // emitted field that would shadow Lit's accessor) and given its default in the constructor.
+  static override properties: PropertyDeclarations = {
+    server: {},
+    user: {},
+    domain: {},
+    displayName: { attribute: 'display-name' },
+    authUser: { attribute: 'auth-user' },
+    autoRegister: { type: Boolean, attribute: 'register' },
+    iceServersJson: { attribute: 'ice-servers' },
+    password: { attribute: false },
+    trace: { type: Boolean },
+    silent: { type: Boolean },
+    theme: { reflect: true },
+    microphone: { attribute: false },
+    camera: { attribute: false },
+    speaker: { attribute: false },
+    callLinger: { attribute: false },
+    connection: { state: true },
+    problem: { state: true },
+    registrationNote: { state: true },
+    announcement: { state: true },
+    traceLog: { state: true },
+  };
+
   /** The SIP-over-WebSocket server, a ws:// or wss:// URL. */
-  @property() server = '';
+  declare server: string;
 
   /** The user part of the address of record. */
-  @property() user = '';
+  declare user: string;
 
   /** The SIP domain of the address of record. */
-  @property() domain = '';
+  declare domain: string;
 
   /** The display name sent in From. */
-  @property({ attribute: 'display-name' }) displayName = '';
+  declare displayName: string;
 
   /** The digest user name when it differs from `user`. */
-  @property({ attribute: 'auth-user' }) authUser = '';
+  declare authUser: string;
 
   /**
    * Register once connected (the `register` attribute; the property has another name because
    * `register()` is the method that registers now).
    */
-  @property({ type: Boolean, attribute: 'register' }) autoRegister = false;
+  declare autoRegister: boolean;
 
   /** JSON array of RTCIceServer objects, as written in the `ice-servers` attribute. */
-  @property({ attribute: 'ice-servers' }) iceServersJson = '';
+  declare iceServersJson: string;
 
   /** The ICE servers in use, parsed from `ice-servers`; empty when the attribute is absent or invalid. */
   iceServers: RTCIceServer[] = [];
 
   /** The digest password. A property only: never an attribute, never shown, never logged. */
-  @property({ attribute: false }) password = '';
+  declare password: string;
 
   /** Show the SIP trace panel. */
-  @property({ type: Boolean }) trace = false;
+  declare trace: boolean;
 
   /** No ringtone and no ringback. */
-  @property({ type: Boolean }) silent = false;
+  declare silent: boolean;
 
   /** `light` or `dark` forces a theme (passed on to the phone's calls); unset follows `prefers-color-scheme`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  declare theme: 'light' | 'dark' | undefined;
 
   /** Microphone device id for calls ('' is the default device). */
-  @property({ attribute: false }) microphone = '';
+  declare microphone: string;
 
   /** Camera device id for video calls ('' is the default device). */
-  @property({ attribute: false }) camera = '';
+  declare camera: string;
 
   /** Speaker device id for the calls' audio ('' is the default; needs HTMLMediaElement.setSinkId). */
-  @property({ attribute: false }) speaker = '';
+  declare speaker: string;
 
   /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
-  @property({ attribute: false }) callLinger = 3000;
+  declare callLinger: number;
 
-  @state() private connection: TransportState = 'disconnected';
-  @state() private problem = '';
-  @state() private registrationNote = '';
-  @state() private announcement = '';
-  @state() private traceLog: TraceEntry[] = [];
+  declare private connection: TransportState;
+  declare private problem: string;
+  declare private registrationNote: string;
+  declare private announcement: string;
+  declare private traceLog: TraceEntry[];
+
+  constructor() {
+    super();
+    // One assignment per line: the manifest analyzer reads each default from its own statement.
+    this.server = '';
+    this.user = '';
+    this.domain = '';
+    this.displayName = '';
+    this.authUser = '';
+    this.autoRegister = false;
+    this.iceServersJson = '';
+    this.password = '';
+    this.trace = false;
+    this.silent = false;
+    this.microphone = '';
+    this.camera = '';
+    this.speaker = '';
+    this.callLinger = 3000;
+    this.connection = 'disconnected';
+    this.problem = '';
+    this.registrationNote = '';
+    this.announcement = '';
+    this.traceLog = [];
+  }
 
   readonly #agent = new UserAgentController(this, {
     listen: (ua) => {
@@ -301,7 +350,7 @@ export class SipPhone extends LitElement {
       audio: deviceChoice(this.microphone),
       video: !!options.video && deviceChoice(this.camera),
     });
-    return this.#addCall(call, newCallElement());
+    return this.#addCall(call);
   }
 
   /**
@@ -366,7 +415,7 @@ export class SipPhone extends LitElement {
     }
   }
 
-  #addCall(call: CallHandle, element: SipCall): SipCall {
+  #addCall(call: CallHandle, element = newCallElement()): SipCall {
     element.call = call;
     element.slot = 'calls';
     this.#share(element);
@@ -378,9 +427,9 @@ export class SipPhone extends LitElement {
           this.#updateTones();
           entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
         }),
-        call.events.on('referred-call', (referred) => this.#addCall(referred, newCallElement())),
+        call.events.on('referred-call', (referred) => this.#addCall(referred)),
         // RFC 3891: an attended transfer to us: the new call is answered already, no sip-incoming.
-        call.events.on('replaced', (next) => this.#addCall(next, newCallElement())),
+        call.events.on('replaced', (next) => this.#addCall(next)),
       ],
     };
     this.#calls.set(call, entry);

@@ -1,5 +1,4 @@
-import { LitElement, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, type PropertyDeclarations } from 'lit';
 import { attachStream, callStreams } from '../shared/call-handle';
 import { sipVideoStyles } from './sip-video.styles';
 import { VideoBinding, type VideoSource } from './video-binding';
@@ -38,14 +37,26 @@ function hasLiveVideo(stream: MediaStream | undefined): boolean {
 export class SipVideo extends LitElement {
   static override styles = sipVideoStyles;
 
+  // Declared statically, not by decorator: see SipPhone.properties.
+  static override properties: PropertyDeclarations = {
+    call: { attribute: false },
+    for: {},
+    theme: { reflect: true },
+  };
+
   /** The call to show: a `<sip-call>` element or a stack call. Takes precedence over `for`. */
-  @property({ attribute: false }) call: VideoSource | undefined;
+  declare call: VideoSource | undefined;
 
   /** The id of a `<sip-phone>` (in the same document or shadow root) whose current call to show. */
-  @property() for = '';
+  declare for: string;
 
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  declare theme: 'light' | 'dark' | undefined;
+
+  constructor() {
+    super();
+    this.for = '';
+  }
 
   readonly #binding = new VideoBinding(this);
 
