@@ -1,7 +1,8 @@
-// One phone column of the demo: configuration form, the <sip-phone>, a <sip-video> that follows
-// its current call, and text chat by SIP MESSAGE. Only the elements' public API is used, and remote
-// text (names, messages, errors) is always set with textContent.
+// One phone column of the demo: configuration form, the <sip-phone>, an attended-transfer control,
+// a <sip-video> that follows its current call, and text chat by SIP MESSAGE. Only the elements'
+// public API is used, and remote text (names, messages, errors) is always set with textContent.
 import type { SipPhone } from '../src/index';
+import { attendedTransfer } from './demo-attended-transfer';
 import { FLAG_SETTINGS, TEXT_SETTINGS, type PhoneConfig } from './demo-config';
 
 export interface DemoPhone {
@@ -89,6 +90,7 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
     logLine(log, `${displayName || from}:`, body);
     if (!field(chat, 'to').value) field(chat, 'to').value = from;
   });
+  attendedTransfer(phone, element.querySelector<HTMLFormElement>('.attended-form')!, element.querySelector<HTMLElement>('.attended-status')!);
   phone.addEventListener('sip-error', (event) => {
     errors.textContent = event.detail.error.message;
   });

@@ -13,86 +13,8 @@ import type { IncomingMessage } from '../../src/stack/ua/user-agent';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
 import { closeAll, expectNoAudio, waitFor, waitForGrowth, waitForPeerAudio, type StatsSource } from './media-test-helpers';
+import { MEDIA, jssipPhone, nextEvent, type JsSipDtmfEvent, type JsSipPhone, type JsSipReferEvent, type JsSipSession } from './interop-jssip-peer';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
-
-const JSSIP_URL = '/__peers/jssip.js';
-
-/** JsSIP's media options: audio only, loopback ICE as our phones use. */
-const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
-
-/* The slice of JsSIP's API these tests use (JsSIP ships no types for its browser bundle here). */
-interface JsSipEmitter {
-  on<E>(event: string, fn: (e: E) => void): void;
-  once<E>(event: string, fn: (e: E) => void): void;
-}
-interface JsSipSession extends JsSipEmitter {
-  connection: RTCPeerConnection;
-  answer(options: object): void;
-  terminate(): void;
-  isEstablished(): boolean;
-  isEnded(): boolean;
-  hold(options?: object, done?: () => void): boolean;
-  unhold(options?: object, done?: () => void): boolean;
-  renegotiate(options?: object, done?: () => void): boolean;
-  isOnHold(): { local: boolean; remote: boolean };
-  sendDTMF(tones: string, options?: { duration?: number; interToneGap?: number; transportType?: 'INFO' | 'RFC2833' }): void;
-  refer(target: string, options?: { eventHandlers?: Record<string, (e: unknown) => void> }): JsSipEmitter;
-}
-interface JsSipUa extends JsSipEmitter {
-  start(): void;
-  stop(): void;
-  call(target: string, options: object): JsSipSession;
-  sendMessage(target: string, body: string, options?: { contentType?: string; eventHandlers?: Record<string, (e: never) => void> }): void;
-}
-interface JsSipDtmfEvent {
-  originator: string;
-  dtmf: { tone: string; duration: number };
-}
-interface JsSipReferEvent {
-  request: { getHeader(name: string): string };
-  accept(initCallback?: (session: JsSipSession) => void, options?: object): void;
-  reject(): void;
-}
-interface JsSipPhone {
-  ua: JsSipUa;
-  sessions: JsSipSession[];
-  /** The next session JsSIP starts or receives (remote ones are answered with MEDIA). */
-  nextSession(): Promise<JsSipSession>;
-}
-
-async function jssipPhone(server: KamailioInfo, name: 'dave'): Promise<JsSipPhone> {
-  const JsSIP = (await import(/* @vite-ignore */ JSSIP_URL as string)).default;
-  const account = server.users[name];
-  const ua: JsSipUa = new JsSIP.UA({
-    sockets: [new JsSIP.WebSocketInterface(server.wsUrl)],
-    uri: `sip:${account.user}@${server.domain}`,
-    password: account.password,
-    register: true,
-  });
-  const sessions: JsSipSession[] = [];
-  const waiting: Array<(session: JsSipSession) => void> = [];
-  const registered = new Promise<void>((resolve, reject) => {
-    ua.on('registered', () => resolve());
-    ua.on<{ cause?: string }>('registrationFailed', (e) => reject(new Error(`JsSIP registration failed: ${e.cause}`)));
-  });
-  ua.on<{ originator: string; session: JsSipSession }>('newRTCSession', ({ originator, session }) => {
-    sessions.push(session);
-    waiting.shift()?.(session);
-    if (originator === 'remote') session.answer(MEDIA);
-  });
-  ua.start();
-  await within(10000, 'JsSIP to register', registered);
-  return {
-    ua,
-    sessions,
-    nextSession: () => within(10000, `a new JsSIP session at ${name}`, new Promise((resolve) => waiting.push(resolve))),
-  };
-}
-
-/** The next `event` of a JsSIP emitter, within `ms`. */
-function nextEvent<E>(emitter: JsSipEmitter, event: string, what: string, ms = 10000): Promise<E> {
-  return within(ms, what, new Promise<E>((resolve) => emitter.once<E>(event, resolve)));
-}
 
 /** Resolves when `count` values have been pushed to `list` (events collected in order). */
 function collected<T>(list: T[], count: number, what: string): Promise<void> {

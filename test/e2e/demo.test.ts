@@ -29,10 +29,10 @@ async function watchedPage(browser: Browser): Promise<Watched> {
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
 
-/** Inbound audio bytes of phone `id`'s first call. */
+/** Inbound audio bytes of phone `id`'s newest connected call. */
 const audioBytes = (page: Page, id: string) =>
   page.evaluate(async (phoneId) => {
-    const call = (document.getElementById(phoneId) as SipPhone).calls[0];
+    const call = (document.getElementById(phoneId) as SipPhone).calls.filter((c) => c.state === 'connected').at(-1);
     if (!call) return 0;
     let bytes = 0;
     (await call.getStats()).forEach((report) => {
@@ -65,6 +65,24 @@ const clickPart = (page: Page, host: string, partName: string) =>
     host,
     partName,
   );
+
+/** The states and remote addresses of phone `id`'s calls, oldest first. */
+const callsOf = (page: Page, id: string) =>
+  page.evaluate((phoneId) => (document.getElementById(phoneId) as SipPhone).calls.map((call) => `${call.state} ${call.remote?.uri ?? ''}`), id);
+
+/** Opens the demo with alice and bob side by side, passwords typed into each form, both registered. */
+async function twoRegisteredPhones(page: Page, demoUrl: string, kamailio: KamailioServer): Promise<void> {
+  const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob' });
+  await page.goto(`${demoUrl}?${query}&register`);
+  await page.waitForFunction(() => document.querySelectorAll('sip-phone').length === 2);
+  for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {
+    const column = `#phones > section:nth-child(${index})`;
+    await page.click(`${column} details.config summary`);
+    await page.type(`${column} input[name="password"]`, kamailio.users[user].password);
+    await page.click(`${column} .config-form button[type="submit"]`);
+  }
+  await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered), { timeout: 15000 });
+}
 
 for (const name of wantedBrowsers()) {
   describe(`demo page in ${name}`, () => {
@@ -115,23 +133,13 @@ for (const name of wantedBrowsers()) {
 
     it('fills two phones from the URL, registers both with typed passwords and completes a call with media', async () => {
       const page = await watchedPage(browser);
-      const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob' });
-      await page.goto(`${server.url}?${query}&register`);
-      await page.waitForFunction(() => document.querySelectorAll('sip-phone').length === 2);
+      await twoRegisteredPhones(page, server.url, kamailio);
       assert.equal(await page.$eval('#two-phones', (box) => (box as HTMLInputElement).checked), true);
       const users = await page.$$eval('sip-phone', (phones) => phones.map((phone) => [phone.id, phone.getAttribute('user'), phone.getAttribute('server')]));
       assert.deepEqual(users, [
         ['phone-1', 'alice', kamailio.wsUrl],
         ['phone-2', 'bob', kamailio.wsUrl],
       ]);
-
-      for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {
-        const column = `#phones > section:nth-child(${index})`;
-        await page.click(`${column} details.config summary`);
-        await page.type(`${column} input[name="password"]`, kamailio.users[user].password);
-        await page.click(`${column} .config-form button[type="submit"]`);
-      }
-      await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered), { timeout: 15000 });
       assert.ok(!(await page.evaluate(() => location.href)).includes(kamailio.users.alice.password), 'no password in the address');
 
       // Alice dials bob from her dial field; bob answers from his incoming call's button.
@@ -152,6 +160,62 @@ for (const name of wantedBrowsers()) {
       await page.evaluate(() => (document.getElementById('phone-1') as SipPhone).calls[0]!.updateComplete);
       await clickPart(page, '#phone-1 sip-call', 'hangup-button');
       await until('the call to end on both sides', async () => (await callState(page, 'phone-1')) !== 'connected' && (await callState(page, 'phone-2')) !== 'connected');
+      assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violation');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+
+    it('hands bob over to carol from the attended-transfer control: bob calls carol with Replaces, alice leaves, bob and carol talk', async () => {
+      const page = await watchedPage(browser);
+      await twoRegisteredPhones(page, server.url, kamailio);
+      // Carol is a third <sip-phone> the test adds to the page (the demo shows two), answering at once.
+      await page.evaluate(
+        (wsUrl, domain, password) => {
+          const carol = document.createElement('sip-phone');
+          carol.id = 'carol';
+          for (const [attribute, value] of [['server', wsUrl], ['domain', domain], ['user', 'carol'], ['display-name', 'Carol'], ['register', '']]) carol.setAttribute(attribute!, value!);
+          carol.password = password;
+          carol.addEventListener('sip-incoming', ({ detail }) => void detail.call.answer());
+          document.body.append(carol);
+          const ended: string[] = ((window as unknown as { ended: string[] }).ended = []);
+          for (const id of ['phone-1', 'phone-2', 'carol']) document.getElementById(id)!.addEventListener('sip-call-ended', ({ detail }) => ended.push(`${id} ${detail.cause}`));
+        },
+        kamailio.wsUrl,
+        kamailio.domain,
+        kamailio.users.carol.password,
+      );
+      await page.waitForFunction(() => (document.getElementById('carol') as SipPhone).registered, { timeout: 15000 });
+      const form = '#phones > section:nth-child(1) .attended-form';
+      assert.equal(await page.$eval(form, (element) => (element as HTMLFormElement).hidden), true, 'no control without two calls');
+
+      // Alice talks to bob, then calls carol (the consultation).
+      await page.evaluate(() => (document.getElementById('phone-1') as SipPhone).call('bob'));
+      await until('the call to ring at bob', async () => (await callState(page, 'phone-2')) === 'incoming');
+      await page.evaluate(() => (document.getElementById('phone-2') as SipPhone).calls[0]!.answer());
+      await until('alice and bob connected', async () => (await callState(page, 'phone-1')) === 'connected');
+      await page.evaluate(() => (document.getElementById('phone-1') as SipPhone).call('carol'));
+      await until('alice with two calls up', async () => (await callsOf(page, 'phone-1')).filter((call) => /^(connected|held) /.test(call)).length === 2);
+
+      // The control offers both directions; the user hands bob over to carol.
+      await page.waitForFunction((selector) => !(document.querySelector(selector) as HTMLFormElement).hidden, {}, form);
+      const options = await page.$$eval(`${form} option`, (list) => list.map((option) => [(option as HTMLOptionElement).value, option.textContent!]));
+      assert.equal(options.length, 2);
+      const bobToCarol = options.find(([, text]) => text.startsWith('bob@'));
+      assert.ok(bobToCarol && bobToCarol[1].includes('carol'), `an option hands bob to carol: ${JSON.stringify(options)}`);
+      await page.select(`${form} select`, bobToCarol[0]!);
+      await page.click(`${form} button[type="submit"]`);
+
+      await until('bob and carol connected to each other', async () =>
+        (await callsOf(page, 'phone-2')).some((call) => call.startsWith('connected ') && call.includes('carol')) &&
+        (await callsOf(page, 'carol')).some((call) => call.startsWith('connected ') && call.includes('bob')),
+      );
+      await until("alice's two calls to end", async () => (await callsOf(page, 'phone-1')).every((call) => call.startsWith('ended ')));
+      const ended = await page.evaluate(() => (window as unknown as { ended: string[] }).ended);
+      assert.deepEqual([...ended].sort(), ['carol replaced', 'phone-1 remote-hangup', 'phone-1 transferred', 'phone-2 remote-hangup']);
+      assert.equal(await page.$eval('#phones > section:nth-child(1) .attended-status', (element) => element.textContent), 'Transfer done');
+      assert.equal(await page.$eval(form, (element) => (element as HTMLFormElement).hidden), true, 'no control once the calls are gone');
+      await audioFlowing(page, 'phone-2', 'audio from carol to bob');
+      await audioFlowing(page, 'carol', 'audio from bob to carol');
       assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violation');
       assert.deepEqual(page.errors, []);
       await page.close();

@@ -518,7 +518,11 @@ export abstract class Call {
       void this.sendInDialog(request).catch(() => undefined);
     };
     notify(100, 'Trying', false);
-    const call = this.#ctx.call(target, this.mediaOptions, replaces ? [['Replaces', replaces]] : []);
+    // RFC 3891 §4, §6.2: with Require: replaces a target that does not know Replaces refuses with
+    // 420 (RFC 3261 §8.2.2.3), which reaches the referrer as a failed transfer, instead of ringing
+    // as a new call and leaving the dialog it should replace up: three parties, none of them told.
+    const headers: Array<[string, string]> = replaces ? [['Replaces', replaces], ['Require', 'replaces']] : [];
+    const call = this.#ctx.call(target, this.mediaOptions, headers);
     this.events.emit('referred-call', call);
     const offState = call.events.on('state', (state) => {
       if (state !== 'connected') return;

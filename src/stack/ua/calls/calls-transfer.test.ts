@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { SipRequest, SipResponse } from '../../message/message';
 import { parseMessage } from '../../message/parser';
 import { parseReplaces } from '../../message/replaces';
+import { responseTo } from '../../transaction/requests';
 import type { IncomingCall } from './incoming-call';
 import type { ReferRequest } from './call-types';
 import { sent, threePhones } from './calls.fixtures';
@@ -66,6 +67,9 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
       fromTag: yAtCarol.dialog!.remoteTag,
       earlyOnly: false,
     });
+    // RFC 3891 §4, §6.2: the INVITE requires the extension, so a target without it refuses (420)
+    // rather than ringing as a new call.
+    assert.deepEqual(invite.headers('Require'), ['replaces']);
 
     // Carol: no ringing, no incoming-call; the new call took the old one's place.
     assert.equal(carol.incoming.length, 1);
@@ -84,6 +88,52 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     assert.equal(xAtBob.ended?.cause, 'remote-hangup');
     assert.equal(bob.ua.calls.length, 1);
     assert.equal(bob.ua.calls[0]!.state, 'connected');
+  });
+
+  it('answers INVITEs with Allow and Supported: replaces (RFC 3261 §13.3.1.4), so the caller knows it may replace the dialog', async () => {
+    const phones = await threePhones();
+    const { alice, carol } = phones;
+    await connect(phones, alice, carol, 'carol');
+    const answers = [...sent(carol.transport, 'SIP/2.0 180'), ...sent(carol.transport, 'SIP/2.0 200')].map((text) => parseMessage(text));
+    assert.equal(answers.length, 2);
+    for (const answer of answers) {
+      assert.ok(answer.headers('Supported').includes('replaces'), `Supported in ${answer.toString().split('\r\n')[0]}`);
+      assert.ok(answer.headers('Allow').includes('REFER'));
+    }
+  });
+
+  it('a target that lacks Replaces answers the INVITE 420 (Require: replaces): the transferor hears it by NOTIFY and keeps both calls', async () => {
+    const phones = await threePhones();
+    const { alice, bob, carol, flush } = phones;
+    const [x, xAtBob] = await connect(phones, alice, bob, 'bob');
+    const [y] = await connect(phones, alice, carol, 'carol');
+    xAtBob.events.on('refer', (refer) => refer.accept());
+    const progress: number[] = [];
+    x.events.on('transfer-progress', ({ status }) => progress.push(status));
+    // Carol's UA stands in for one that does not know the extension. Such a UA refuses an INVITE
+    // that requires it with 420 (RFC 3261 §8.2.2.3), and ignores a Replaces it is not told to
+    // require (§8.2.2: unknown header fields are ignored), so that INVITE reaches carol's UA
+    // without it, as a new call.
+    bob.transport.drop((text) => {
+      const message = parseMessage(text);
+      if (!('method' in message) || message.method !== 'INVITE' || !message.header('Replaces')) return false;
+      if (!message.headers('Require').includes('replaces')) {
+        message.removeHeader('Replaces');
+        queueMicrotask(() => bob.transport.send(message.toString()));
+        return true;
+      }
+      const refusal = responseTo(message, 420, 'Bad Extension', 'nr');
+      refusal.setHeader('Unsupported', 'replaces');
+      queueMicrotask(() => carol.transport.send(refusal.toString()));
+      return true;
+    });
+    const transferring = x.transfer(y);
+    await flush(60);
+    await transferring;
+    assert.equal(progress.at(-1), 420);
+    assert.equal(carol.incoming.length, 1, 'no second call rings at carol');
+    assert.equal(x.state, 'connected');
+    assert.equal(y.state, 'connected');
   });
 
   it('refuses what it cannot replace: 481 for no dialog or an early one it did not start, 486 for early-only, 400 for two', async () => {
@@ -157,6 +207,7 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     assert.equal(invite.from.uri.toString(), 'sip:bob@example.test');
     assert.equal(invite.cseq.method, 'INVITE');
     assert.equal(invite.header('Replaces'), undefined);
+    assert.deepEqual(invite.headers('Require'), [], 'a blind transfer requires nothing');
 
     assert.equal(await refer('<sip:carol@example.test?Replaces=abc%3Bto-tag%3Dx>'), 400);
     assert.equal(targets.length, 1, 'a malformed Replaces is not offered');

@@ -3,6 +3,7 @@ import { Dialog } from '../../dialog/dialog';
 import type { SipRequest, SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
+import { ALLOW, SUPPORTED } from '../capabilities';
 import { sdpOf } from '../ua-core';
 import { Call } from './call';
 import type { CallContext } from './call-context';
@@ -44,6 +45,10 @@ export class IncomingCall extends Call {
     const recordRoute = this.invite.recordRoute;
     if (recordRoute[0]) response.setHeader('Record-Route', recordRoute);
     response.setHeader('Contact', this.#ctx.core.contact());
+    // §13.3.1.4 (and §13.3.1.1 for ringing): what we speak, so the caller knows, among others,
+    // that it may later replace this dialog with us (RFC 3891 replaces, RFC 5589 §7).
+    response.setHeader('Allow', ALLOW);
+    response.setHeader('Supported', SUPPORTED);
     return sdp === undefined ? response : this.#ctx.core.withSdp(response, sdp);
   }
 
