@@ -121,6 +121,8 @@ export class UserAgent {
     await this.#calls?.hangupAll();
     if (this.registration.state !== 'unregistered' && this.core.connected) await this.registration.unregister().catch(() => undefined);
     this.registration.dispose();
+    // §8.1.3.1: a request still waiting ends as a 503 for its sender, rather than never.
+    this.core.transactions.failPendingClients('the user agent stopped');
     this.core.transactions.terminateAll();
     await this.core.transport.disconnect('user agent stopped');
     for (const off of this.#off.splice(0)) off();

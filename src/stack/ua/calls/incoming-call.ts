@@ -62,6 +62,7 @@ export class IncomingCall extends Call {
     const ctx = this.#ctx;
     const offer = this.#offer;
     await ctx.holdOthers(this);
+    if (this.ended) return; // canceled (or hung up) while the other calls went on hold: no media to make
     const media = this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
     let sdp: string;
     try {
