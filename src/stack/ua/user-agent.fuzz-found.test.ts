@@ -6,7 +6,7 @@ import type { SipResponse } from '../message/message';
 import { responseTo } from '../transaction/requests';
 import type { IncomingCall } from './calls/incoming-call';
 import { RequestFailedError } from './request-failed-error';
-import { fakeMediaSessionFactory } from './fake-media-session';
+import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
 import { setup } from './user-agent.fixtures';
 
 /** A request from the server end in the call `callId`; `toTag` puts it in a dialog. */
@@ -87,5 +87,33 @@ describe('regressions found by the user agent fuzz test', () => {
     await answering;
     assert.equal(media.sessions.length, 1, 'only the first call has media');
     assert.equal(incoming[1]!.media, undefined);
+  });
+
+  it('sends the ACK for a retransmitted 2xx quietly: a failed send is no bad message (RFC 3261 §13.2.2.4)', async () => {
+    const errors: unknown[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (...data: unknown[]) => errors.push(data) };
+    const t = setup({ logger, calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    const bad: Error[] = [];
+    t.ua.events.on('bad-message', ({ error }) => bad.push(error));
+    await t.ua.start();
+    const call = t.ua.call('bob');
+    await t.flush();
+    const invite = t.requests('INVITE')[0]!;
+    const ok = responseTo(invite, 200, undefined, 'srv');
+    ok.setHeader('Contact', '<sip:bob@proxy.example;transport=ws>');
+    ok.setHeader('Content-Type', 'application/sdp');
+    ok.body = await new FakeMediaSession({ name: 'bob' }).applyOffer(invite.body);
+    t.inject(ok.toString());
+    await t.flush();
+    assert.equal(call.state, 'connected');
+    t.pair.a.failNextSend('socket hiccup');
+    t.inject(ok.toString()); // the ACK for this retransmission cannot be sent
+    await t.flush();
+    t.inject(ok.toString()); // the next one is ACKed again
+    await t.flush();
+    assert.deepEqual(bad, []);
+    assert.deepEqual(errors, []);
+    assert.equal(t.requests('ACK').length, 2);
+    assert.equal(call.state, 'connected');
   });
 });

@@ -331,7 +331,7 @@ export abstract class Call {
         const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
         let ack: SipRequest | undefined;
         // A 2xx retransmitted after the first is ACKed again (§13.2.2.4).
-        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.transactions.sendStateless(ack));
+        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.resendAck(ack));
         this.#offerPending = false;
         const { status, reason } = response;
         if (isSuccess(status)) {
