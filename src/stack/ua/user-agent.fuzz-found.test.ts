@@ -2,7 +2,8 @@
 // smallest exchange that showed it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SipResponse } from '../message/message';
+import { isRequest, type SipResponse } from '../message/message';
+import { parseMessage } from '../message/parser';
 import { responseTo } from '../transaction/requests';
 import type { IncomingCall } from './calls/incoming-call';
 import { RequestFailedError } from './request-failed-error';
@@ -115,5 +116,29 @@ describe('regressions found by the user agent fuzz test', () => {
     assert.deepEqual(errors, []);
     assert.equal(t.requests('ACK').length, 2);
     assert.equal(call.state, 'connected');
+  });
+
+  it('declines a call that arrives while stop() waits for the un-REGISTER (RFC 3261 §13.3.1.3)', async () => {
+    const t = setup({ calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    const incoming: IncomingCall[] = [];
+    t.ua.events.on('incoming-call', (call) => incoming.push(call));
+    t.serve((request) => responseTo(request, 200, undefined, 'srv'));
+    await t.ua.start();
+    await Promise.all([t.ua.register(), t.flush()]);
+    t.serve(() => undefined); // the un-REGISTER waits for its answer
+    const stopped = t.ua.stop();
+    await t.flush();
+    t.inject(request('INVITE', 'late', 1, 'late', undefined, OFFER));
+    await t.flush();
+    assert.equal(incoming.length, 1);
+    const unregister = t.requests('REGISTER')[1]!;
+    assert.equal(unregister.header('Expires'), '0');
+    t.inject(responseTo(unregister, 200, undefined, 'srv').toString());
+    await t.flush();
+    await stopped;
+    assert.equal(incoming[0]!.state, 'ended');
+    // What the UA sent: the memory link drops what is in flight when the UA disconnects.
+    const finals = t.pair.a.sent.map((text) => parseMessage(text)).filter((m) => !isRequest(m) && m.callId === 'late' && m.status >= 200);
+    assert.deepEqual(finals.map((m) => (m as SipResponse).status), [603]);
   });
 });
