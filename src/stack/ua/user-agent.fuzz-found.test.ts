@@ -141,4 +141,17 @@ describe('regressions found by the user agent fuzz test', () => {
     const finals = t.pair.a.sent.map((text) => parseMessage(text)).filter((m) => !isRequest(m) && m.callId === 'late' && m.status >= 200);
     assert.deepEqual(finals.map((m) => (m as SipResponse).status), [603]);
   });
+
+  it('answers the INVITE 487 when the caller ends the early dialog with BYE (RFC 3261 §15.1.2)', async () => {
+    const t = setup({ calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    await t.ua.start();
+    t.inject(request('INVITE', 'bye-early', 1, 'inv', undefined, OFFER));
+    await t.flush();
+    const ringing = t.responses().find((r) => r.status === 180)!;
+    t.inject(request('BYE', 'bye-early', 2, 'bye', ringing.to.tag));
+    await t.flush();
+    const finals = t.responses().filter((r) => r.callId === 'bye-early' && r.status >= 200);
+    assert.deepEqual(finals.map((r) => `${r.status} ${r.cseq.method}`), ['200 BYE', '487 INVITE']);
+    assert.equal(t.ua.calls.length, 0);
+  });
 });
