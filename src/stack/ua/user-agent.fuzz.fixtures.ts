@@ -69,7 +69,7 @@ interface FarRequest {
   delivered: boolean;
   /** How many copies reached the UA when no server transaction of it existed. */
   deliveries: number;
-  /** The connection went away before an answer could go back. */
+  /** The transport lost the answer (refused to send it, or dropped it in flight). */
   excused: boolean;
   /** Distinct final responses seen for it, as `status tag`. */
   readonly finals: Set<string>;
@@ -166,6 +166,8 @@ class Rig implements FuzzRig {
   readonly #dialogs: FarDialog[] = [];
   readonly #uaRequests: UaRequest[] = [];
   readonly #farTexts: string[] = [];
+  /** What the UA sent that has not reached the far end yet. */
+  readonly #inFlight = new Set<string>();
   #sentChecked = 0;
   #next = 0;
   #acceptRefer = false;
@@ -185,9 +187,23 @@ class Rig implements FuzzRig {
       // same text is processed, and answered, afresh.
       if (!this.ua.core.transactions.serverTransactionFor(parseMessage(text) as SipRequest)) request.deliveries++;
     });
+    // A far request is excused from its answer only when the transport lost that answer: it
+    // refused to send it, or the connection dropped while it was in flight. One the UA never
+    // tried to answer is not excused.
+    const send = pair.a.send.bind(pair.a);
+    pair.a.send = (text: string) => {
+      try {
+        send(text);
+      } catch (error) {
+        this.#lost(text);
+        throw error;
+      }
+      this.#inFlight.add(text);
+    };
     pair.a.onStateChange((state) => {
       if (state === 'connected') return;
-      for (const request of this.#byKey.values()) if (request.delivered && request.finals.size === 0) request.excused = true;
+      for (const text of this.#inFlight) this.#lost(text);
+      this.#inFlight.clear();
     });
     const fail = (message: string, ...data: unknown[]) => this.report(`logged as an error: ${message} ${data.map(describe).join(' ')}`);
     const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: fail };
@@ -589,7 +605,20 @@ class Rig implements FuzzRig {
 
   // ------------------------------------------------------------------ the far end receives
 
+  /** The transport lost a message of the UA: a response in it is excused (never seen by the far end). */
+  #lost(text: string): void {
+    if (!text.startsWith('SIP/2.0 ')) return;
+    try {
+      const response = parseMessage(text);
+      const request = this.#byKey.get(`${response.via[0]?.branch ?? ''}\u0000${response.cseq.method}`);
+      if (request) request.excused = true;
+    } catch {
+      // check() reports an unparseable message.
+    }
+  }
+
   #farReceives(text: string): void {
+    this.#inFlight.delete(text);
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(text);
