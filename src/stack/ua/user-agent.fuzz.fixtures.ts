@@ -48,7 +48,11 @@ export type ApiOp =
   | 'stop';
 
 export type Step =
-  | { t: 'invite'; sdp: SdpChoice; extra: 'plain' | 'replaces' | 'replaces-unknown' | 'replaces-bad' | 'require-unknown' | 'no-contact' }
+  | {
+      t: 'invite';
+      sdp: SdpChoice;
+      extra: 'plain' | 'replaces' | 'replaces-unknown' | 'replaces-bad' | 'require-unknown' | 'no-contact' | 'record-route' | 'record-route-bad';
+    }
   | { t: 'in-dialog'; dialog: number; method: FarMethod; sdp: SdpChoice; body: number; cseq: 'next' | 'same' | 'old'; tags: 'right' | 'to' | 'from' | 'call-id' }
   | { t: 'out-of-dialog'; method: FarMethod; body: number }
   | { t: 'ack'; invite: number; sdp: SdpChoice; stray: boolean }
@@ -56,7 +60,7 @@ export type Step =
   | { t: 'again'; request: number }
   | { t: 'respond'; request: number; status: number; variant: ResponseVariant; sdp: 'answer' | 'none' | 'garbage' | 'mismatch'; challenge: ChallengeChoice }
   | { t: 'stray-response'; status: number; method: 'INVITE' | 'BYE' | 'REGISTER' | 'ACK' }
-  | { t: 'link'; how: 'sever' | 'restore' | 'reconnect' | 'fail-next-send' }
+  | { t: 'link'; how: 'sever' | 'restore' | 'reconnect' | 'fail-next-send' | 'slow' | 'fast' }
   | { t: 'api'; op: ApiOp; call: number; arg: number }
   | { t: 'time'; ms: number }
   | { t: 'refer-policy'; accept: boolean }
@@ -314,12 +318,17 @@ class Rig implements FuzzRig {
     await this.#settle();
   }
 
-  /** Lets delivery (a 0 ms timer) and promise chains run, a few rounds. */
+  /**
+   * Lets promise chains run, then delivery (a 0 ms timer), a few rounds. Promise jobs always run
+   * first, as in an event loop, where no timer or socket event comes between an API call and the
+   * promise jobs it started.
+   */
   async #settle(rounds = 6): Promise<void> {
     for (let i = 0; i < rounds; i++) {
-      this.#tick(0);
       await new Promise((resolve) => setImmediate(resolve));
+      this.#tick(0);
     }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Advances the clock timer by timer, letting promise chains run between timers as they would. */
@@ -327,11 +336,11 @@ class Rig implements FuzzRig {
     const clock = this.clock;
     const target = clock.now() + ms;
     for (let fired = 0; ; fired++) {
+      await this.#settle(2);
       const next = clock.nextTimerAt();
       if (next === undefined || next > target) break;
       if (fired > 5000) return this.report(`more than 5000 timers fired within ${ms} ms`);
       this.#tick(next - clock.now());
-      await this.#settle(3);
     }
     this.#tick(target - clock.now());
     await this.#settle();
@@ -420,6 +429,8 @@ class Rig implements FuzzRig {
     if (extra === 'replaces-unknown') headers.push('Replaces: nobody@nowhere;to-tag=a;from-tag=b');
     if (extra === 'replaces-bad') headers.push('Replaces: ;;;to-tag');
     if (extra === 'require-unknown') headers.push('Require: 100rel, foo');
+    if (extra === 'record-route') headers.push('Record-Route: <sip:proxy.example.test;transport=ws;lr>, <sip:edge.example.test;lr>');
+    if (extra === 'record-route-bad') headers.push('Record-Route: <sip:proxy.example.test;lr');
     const callId = this.#id('far-call-');
     const tag = this.#id('ft');
     const uri = UA_AOR;
@@ -649,7 +660,10 @@ class Rig implements FuzzRig {
     if (how === 'sever') pair.sever('fuzz: link cut');
     else if (how === 'restore') pair.restore();
     else if (how === 'reconnect' && !this.#stopped) pair.a.reconnectNow('fuzz: reconnect');
-    else pair.a.failNextSend('fuzz: send failed');
+    else if (how === 'fail-next-send') pair.a.failNextSend('fuzz: send failed');
+    // The far end's messages arrive late, so they cross the UA's (a CANCEL and a 200, two re-INVITEs).
+    else if (how === 'slow') pair.b.delay(600);
+    else if (how === 'fast') pair.b.delay(0);
   }
 
   #apiStep(op: ApiOp, index: number, arg: number): void {

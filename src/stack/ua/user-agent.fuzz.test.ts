@@ -31,7 +31,7 @@ const index = fc.nat({ max: 63 });
 const sdp = fc.constantFrom('offer', 'offer', 'hold', 'none', 'garbage', 'no-media', 'no-codec', 'not-sdp' as const);
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp, extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'no-contact' as const) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp, extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'no-contact', 'record-route', 'record-route-bad' as const) }), weight: 3 },
   {
     arbitrary: fc.record({
       t: fc.constant('in-dialog' as const),
@@ -60,7 +60,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 8,
   },
   { arbitrary: fc.record({ t: fc.constant('stray-response' as const), status: fc.constantFrom(100, 180, 200, 401, 487, 503), method: fc.constantFrom('INVITE', 'BYE', 'REGISTER', 'ACK' as const) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('link' as const), how: fc.constantFrom('sever', 'restore', 'restore', 'reconnect', 'fail-next-send' as const) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('link' as const), how: fc.constantFrom('sever', 'restore', 'restore', 'reconnect', 'fail-next-send', 'slow', 'fast' as const) }), weight: 1 },
   {
     arbitrary: fc.record({
       t: fc.constant('api' as const),
