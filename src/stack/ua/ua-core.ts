@@ -250,6 +250,14 @@ export class UaCore {
   /** Sends an ACK for a 2xx: no transaction, a Via of its own (§13.2.2.4, §17.1.1.3). */
   sendAck(ack: SipRequest): void {
     this.#stampVia(ack);
+    this.resendAck(ack);
+  }
+
+  /**
+   * Sends the same ACK again for a retransmitted 2xx (§13.2.2.4). A failed send is only logged:
+   * the 2xx comes again until an ACK gets through (§13.3.1.4).
+   */
+  resendAck(ack: SipRequest): void {
     try {
       this.transactions.sendStateless(ack);
     } catch (error) {

@@ -119,8 +119,14 @@ export class UserAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#calls?.hangupAll();
-    if (this.registration.state !== 'unregistered' && this.core.connected) await this.registration.unregister().catch(() => undefined);
+    if (this.registration.state !== 'unregistered' && this.core.connected) {
+      await this.registration.unregister().catch(() => undefined);
+      // A call that came in while the un-REGISTER was out is declined too (§13.3.1.3), not left ringing.
+      await this.#calls?.hangupAll();
+    }
     this.registration.dispose();
+    // §8.1.3.1: a request still waiting ends as a 503 for its sender, rather than never.
+    this.core.transactions.failPendingClients('the user agent stopped');
     this.core.transactions.terminateAll();
     await this.core.transport.disconnect('user agent stopped');
     for (const off of this.#off.splice(0)) off();

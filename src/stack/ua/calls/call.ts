@@ -331,7 +331,7 @@ export abstract class Call {
         const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
         let ack: SipRequest | undefined;
         // A 2xx retransmitted after the first is ACKed again (§13.2.2.4).
-        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.transactions.sendStateless(ack));
+        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.resendAck(ack));
         this.#offerPending = false;
         const { status, reason } = response;
         if (isSuccess(status)) {
@@ -439,10 +439,13 @@ export abstract class Call {
 
   /** A re-INVITE from the peer: glare gets 491 (§14.2), else answer its offer or make one (offer in the 2xx, answer in the ACK). */
   async #receiveReinvite(request: SipRequest, transaction: ServerTransaction): Promise<void> {
-    const media = this.media!;
-    if (this.#offerPending || this.#ok) {
-      // §14.2: our own offer is out (491), or our last 2xx is not ACKed yet (500 with Retry-After).
-      this.#core.respond(transaction, this.#offerPending ? 491 : 500, undefined, this.#offerPending ? [] : [['Retry-After', '1']]);
+    const media = this.media;
+    // §14.2: an INVITE of ours is in progress (our first one, still early, or our re-INVITE) → 491;
+    // one of theirs is (their first, not yet answered, or our 2xx not yet ACKed) → 500, Retry-After.
+    const early = !media || this.dialog!.early;
+    const ours = this.#offerPending || (early && this.direction === 'outgoing');
+    if (ours || early || this.#ok) {
+      this.#core.respond(transaction, ours ? 491 : 500, undefined, ours ? [] : [['Retry-After', '1']]);
       return;
     }
     const offer = sdpOf(request);

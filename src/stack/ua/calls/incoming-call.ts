@@ -7,7 +7,7 @@ import { ALLOW, SUPPORTED } from '../capabilities';
 import { sdpOf } from '../ua-core';
 import { Call } from './call';
 import type { CallContext } from './call-context';
-import type { CallMediaOptions } from './call-types';
+import type { CallEndCause, CallMediaOptions } from './call-types';
 
 /**
  * A call we receive (RFC 3261 §13.3): 180 Ringing with our tag makes the early dialog; answer()
@@ -67,6 +67,7 @@ export class IncomingCall extends Call {
     const ctx = this.#ctx;
     const offer = this.#offer;
     await ctx.holdOthers(this);
+    if (this.ended) return; // canceled (or hung up) while the other calls went on hold: no media to make
     const media = this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
     let sdp: string;
     try {
@@ -85,6 +86,15 @@ export class IncomingCall extends Call {
       if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });
     this.setState('connected');
+  }
+
+  /**
+   * §15.1.2: a call that ends before our final response (the caller's BYE on the early dialog, a
+   * hangup while the answer is being made) still answers its INVITE: 487 Request Terminated.
+   */
+  protected override finish(cause: CallEndCause, status?: number, reason?: string): void {
+    if (!this.ended && this.transaction.state === 'proceeding') this.#ctx.core.respond(this.transaction, 487);
+    super.finish(cause, status, reason);
   }
 
   /** Declines with 603 Decline (or 486 Busy Here). */

@@ -156,7 +156,7 @@ export class OutgoingCall extends Call {
     const core = this.#ctx.core;
     const invite = this.#invite;
     if (this.dialog && response.to.tag === this.dialog.remoteTag) {
-      if (this.#ack) core.transactions.sendStateless(this.#ack);
+      if (this.#ack) core.resendAck(this.#ack);
     } else if (invite) {
       const fork = Dialog.asUac(invite, response);
       core.sendAck(fork.createAck(invite.cseq.seq));
