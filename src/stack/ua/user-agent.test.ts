@@ -149,6 +149,17 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
   });
 });
 
+describe('start and stop', () => {
+  it('refuses to start again once stopped, with a message saying what to do, and stays disconnected', async () => {
+    const { ua, flush } = setup();
+    await ua.start();
+    await ua.stop();
+    await assert.rejects(ua.start(), /stopped; create a new one/);
+    await flush();
+    assert.equal(ua.core.connected, false);
+  });
+});
+
 describe('timeouts (RFC 3261 §8.1.3.1)', () => {
   it('rejects a MESSAGE nobody answers as 408 after Timer F', async () => {
     const t = setup();

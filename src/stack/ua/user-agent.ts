@@ -108,9 +108,13 @@ export class UserAgent {
     return this.#calls.call(target, options);
   }
 
-  /** Connects the transport (and keeps it connected); resolves once connected the first time. */
+  /**
+   * Connects the transport (and keeps it connected); resolves once connected the first time. A
+   * stopped user agent has let go of its transport's events and its registration, so it cannot
+   * start again: it rejects, and a new UserAgent is the way back.
+   */
   start(): Promise<void> {
-    this.#stopped = false;
+    if (this.#stopped) return Promise.reject(new Error('this user agent was stopped; create a new one to start again'));
     return this.core.transport.connect();
   }
 
