@@ -210,7 +210,10 @@ for (const name of wantedBrowsers()) {
         (await callsOf(page, 'carol')).some((call) => call.startsWith('connected ') && call.includes('bob')),
       );
       await until("alice's two calls to end", async () => (await callsOf(page, 'phone-1')).every((call) => call.startsWith('ended ')));
-      const ended = await page.evaluate(() => (window as unknown as { ended: string[] }).ended);
+      // Alice's call to bob ends at alice when she sends the BYE, at bob when it arrives.
+      const endedCalls = () => page.evaluate(() => (window as unknown as { ended: string[] }).ended);
+      await until('four call ends (both of alice\'s, bob\'s old one, carol\'s replaced one)', async () => (await endedCalls()).length >= 4);
+      const ended = await endedCalls();
       assert.deepEqual([...ended].sort(), ['carol replaced', 'phone-1 remote-hangup', 'phone-1 transferred', 'phone-2 remote-hangup']);
       assert.equal(await page.$eval('#phones > section:nth-child(1) .attended-status', (element) => element.textContent), 'Transfer done');
       assert.equal(await page.$eval(form, (element) => (element as HTMLFormElement).hidden), true, 'no control once the calls are gone');
