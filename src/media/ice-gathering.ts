@@ -6,7 +6,7 @@
  */
 import { readMediaLines } from '../stack/sdp/media-lines';
 import { MediaSessionError, type IceGatheringReport } from '../stack/ua/media-session';
-import { iceGatheringDecision } from './ice-gathering-policy';
+import { HOST_SETTLE_MS, iceGatheringDecision } from './ice-gathering-policy';
 
 export interface GatheredDescription {
   sdp: string;
@@ -15,9 +15,10 @@ export interface GatheredDescription {
 
 export function waitForIceGathering(
   pc: RTCPeerConnection,
-  options: { timeoutMs: number; turnConfigured: boolean; signal: AbortSignal },
+  options: { timeoutMs: number; turnConfigured: boolean; serversConfigured: boolean; signal: AbortSignal },
 ): Promise<GatheredDescription> {
   const started = performance.now();
+  let lastCandidate = started;
   const { signal, timeoutMs } = options;
   const done = new AbortController();
   return new Promise((resolve, reject) => {
@@ -31,13 +32,16 @@ export function waitForIceGathering(
       // With BUNDLE every stream shares the first stream's transport; its candidates are what counts.
       const first = readMediaLines(sdp).find((line) => !line.rejected);
       const candidates = { host: 0, srflx: 0, prflx: 0, relay: 0, ...first?.candidates };
-      const elapsedMs = performance.now() - started;
+      const now = performance.now();
+      const elapsedMs = now - started;
       const outcome = iceGatheringDecision({
         complete: pc.iceGatheringState === 'complete',
         elapsedMs,
         timeoutMs,
         candidates,
         turnConfigured: options.turnConfigured,
+        serversConfigured: options.serversConfigured,
+        quietMs: now - lastCandidate,
       });
       if (outcome) {
         done.abort();
@@ -45,11 +49,22 @@ export function waitForIceGathering(
       }
     };
     const listen = { signal: done.signal };
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const candidate = (): void => {
+      lastCandidate = performance.now();
+      clearTimeout(settle);
+      // Looks again once the candidates may have settled (only without servers, see the policy).
+      if (!options.serversConfigured) settle = setTimeout(check, HOST_SETTLE_MS);
+      check();
+    };
     pc.addEventListener('icegatheringstatechange', check, listen);
-    pc.addEventListener('icecandidate', check, listen);
+    pc.addEventListener('icecandidate', candidate, listen);
     signal.addEventListener('abort', check, listen);
     const timer = setTimeout(check, timeoutMs);
-    done.signal.addEventListener('abort', () => clearTimeout(timer));
+    done.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      clearTimeout(settle);
+    });
     check();
   });
 }

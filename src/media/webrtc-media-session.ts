@@ -416,6 +416,7 @@ export class WebRtcMediaSession implements MediaSession {
     const { sdp, report } = await waitForIceGathering(pc, {
       timeoutMs: this.#options.iceGatheringTimeoutMs ?? DEFAULT_ICE_GATHERING_TIMEOUT_MS,
       turnConfigured: hasTurnServer(this.#options.iceServers),
+      serversConfigured: this.#options.iceServers.length > 0,
       signal: this.#closing.signal,
     });
     this.#events.emit('ice-gathering', report);
