@@ -147,8 +147,9 @@ export class Registration {
     if (status === 423 && Number.isInteger(minimum) && minimum > expires) return this.#register((this.#expires = minimum));
     this.#state = 'unregistered';
     this.events.emit('failed', { status, reason: result.authProblem ?? response.reason, response });
-    // After a 5xx or a timeout, try again after Retry-After or 30 s (a new flow retries at once).
-    if (this.#wanted && (status > 499 || status === 408) && !result.error) {
+    // After a 5xx or a timeout (a 408 received, or Timer F, §17.1.2.2), try again after
+    // Retry-After or 30 s. A lost connection is not retried here: the new flow registers at once.
+    if (this.#wanted && (status > 499 || status === 408) && result.error?.name !== 'TransportError') {
       const retryAfter = Number.parseInt(response.header('Retry-After') ?? '', 10);
       this.#retry(retryAfter > 0 ? retryAfter : 30);
     }

@@ -203,6 +203,10 @@ export abstract class Call {
     // answered the caller's meanwhile.
     this.#recovering = true;
     if (this.direction === 'incoming') await core.sleep(500 + core.random.float() * 500);
+    // Our 2xx still waits for its ACK: it goes out again over the new flow with our Contact
+    // (§13.3.1.4), and a re-INVITE now would reach a caller whose dialog may still be early (the
+    // 2xx was lost with the old flow): it answers 481 and the call is lost (§14.1, §12.2.2).
+    while (this.#ok && !this.#ended) await core.sleep(100);
     // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
     for (let attempt = 1; this.#recovering && !this.#ended; attempt++) {
       const restart = this.#iceRestart;

@@ -1,0 +1,68 @@
+// Regressions found by the two-UA fuzz test (user-agent.pair-fuzz.test.ts): each is the shrunk
+// counterexample, replayed on the same rig, with the outcome the RFC asks for asserted directly.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { IncomingCall } from './calls/incoming-call';
+import { PairRig, type PairStep } from './user-agent.pair-fuzz.fixtures';
+
+const ALICE = 0;
+const BOB = 1;
+const deliverAll: PairStep = { t: 'flush' };
+
+async function rig(): Promise<PairRig> {
+  const r = new PairRig();
+  await r.start();
+  return r;
+}
+
+describe('regressions found by the two-UA fuzz test', () => {
+  it('CANCELs a ringing call from the new flow when the connection dropped under it (RFC 3261 §9.1)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'call', call: 0, arg: 0 });
+    await r.run(deliverAll); // bob rings, alice hears ringing
+    const [bobs] = r.phones[BOB]!.calls;
+    assert.equal(bobs?.state, 'incoming');
+    await r.run({ t: 'drop', phone: ALICE, reconnectMs: 1000 });
+    await r.quiesce();
+    assert.equal(r.phones[ALICE]!.calls[0]!.state, 'ended');
+    assert.equal(bobs.ended?.cause, 'remote-canceled', 'bob no longer rings for a caller who gave up');
+    assert.deepEqual(r.problems(), []);
+  });
+
+  it('shows a MESSAGE sent again after a lost 200 once, not twice (RFC 3428 §7, RFC 3261 §8.2.2.2)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'message', call: 0, arg: 0 });
+    await r.run({ t: 'deliver', queue: 0, count: 1 }); // the MESSAGE reaches the switchboard, then bob
+    await r.run({ t: 'deliver', queue: 0, count: 1 });
+    assert.equal(r.phones[BOB]!.received.size, 1);
+    await r.run({ t: 'drop', phone: ALICE, reconnectMs: 0 }); // bob's 200 never reaches alice
+    await r.quiesce();
+    assert.deepEqual([...r.phones[BOB]!.received.values()], [1]);
+    await r.stopAll();
+    r.checkStopped();
+    assert.deepEqual(r.problems(), []);
+  });
+
+  it('sends the 2xx again over the new flow when answering while disconnected (RFC 3261 §13.3.1.4)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: BOB, op: 'call', call: 0, arg: 0 });
+    await r.run(deliverAll); // alice rings
+    await r.run({ t: 'drop', phone: ALICE, reconnectMs: 5000 });
+    const alices = r.phones[ALICE]!.calls[0] as IncomingCall;
+    await r.run({ t: 'api', phone: ALICE, op: 'answer', call: 0, arg: 0 });
+    await r.quiesce();
+    assert.equal(alices.state, 'connected');
+    assert.equal(r.phones[BOB]!.calls[0]!.state, 'connected', 'bob got the 200 and ACKed it; no re-INVITE hit his early dialog');
+    assert.deepEqual(r.problems(), []);
+  });
+
+  it('registers again when a REGISTER times out (RFC 3261 §17.1.2.2 Timer F, §10.2)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
+    await r.run({ t: 'time', ms: 35_000 }); // nothing delivered: Timer F fires at 32 s
+    assert.equal(r.phones[ALICE]!.ua.registered, false);
+    await r.quiesce();
+    assert.equal(r.phones[ALICE]!.ua.registered, true);
+    assert.equal(r.switchboard.bindings.get('alice')?.flowId, r.phones[ALICE]!.transport.flowId);
+  });
+});
