@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IncomingCall } from './calls/incoming-call';
+import { FakeMediaSession } from './fake-media-session';
 import { PairRig, type PairStep } from './user-agent.pair-fuzz.fixtures';
 
 const ALICE = 0;
@@ -54,6 +55,22 @@ describe('regressions found by the two-UA fuzz test', () => {
     assert.equal(alices.state, 'connected');
     assert.equal(r.phones[BOB]!.calls[0]!.state, 'connected', 'bob got the 200 and ACKed it; no re-INVITE hit his early dialog');
     assert.deepEqual(r.problems(), []);
+  });
+
+  it('forgets the video stream of an offer rolled back after glare, so an audio-only offer of the peer is answered (RFC 3264 §8)', async () => {
+    const alice = new FakeMediaSession({ name: 'alice' });
+    const bob = new FakeMediaSession({ name: 'bob' });
+    await alice.applyAnswer(await bob.applyOffer(await alice.createOffer()));
+    bob.setVideo(true);
+    await bob.createOffer(); // crosses alice's hold offer: both get 491 (RFC 3261 §14.1)
+    alice.hold();
+    const hold = await alice.createOffer();
+    await bob.rollback();
+    await alice.rollback();
+    alice.hold();
+    await bob.applyOffer(await alice.createOffer()); // the retry, still audio only
+    assert.equal(hold.match(/^m=/gm)?.length, 1);
+    assert.equal(bob.video, false);
   });
 
   it('registers again when a REGISTER times out (RFC 3261 §17.1.2.2 Timer F, §10.2)', async () => {

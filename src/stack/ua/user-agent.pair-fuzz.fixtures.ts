@@ -112,8 +112,11 @@ export class PairRig {
       for (; this.#checked[i]! < sent.length; this.#checked[i]!++) {
         const text = sent[this.#checked[i]!]!;
         try {
-          const problem = parseMessage(text).problems[0];
+          const message = parseMessage(text);
+          const problem = message.problems[0];
           if (problem) this.report(`${phone.name} sent a message its own parser flags (${problem.status} ${problem.reason}):\n${text}`);
+          // RFC 3264 §6: between two correct ends every offer can be answered.
+          if (text.startsWith('SIP/2.0 488 ')) this.report(`${phone.name} refused an offer of a correct peer: 488 to ${message.cseq.method} ${message.callId}`);
         } catch (error) {
           this.report(`${phone.name} sent a message that does not parse (${describe(error)}):\n${text}`);
         }
@@ -126,9 +129,13 @@ export class PairRig {
 
   async run(step: PairStep): Promise<void> {
     switch (step.t) {
-      case 'api':
-        this.#api(this.phones[step.phone % this.phones.length]!, step.op, step.call, step.arg);
+      case 'api': {
+        // A call operation goes to the first phone, from the one chosen, that has a call it fits.
+        const order = this.phones.map((_, i) => this.phones[(step.phone + i) % this.phones.length]!);
+        const phone = order.find((p) => p.calls.some((call) => fits(step.op, call))) ?? order[0]!;
+        this.#api(phone, step.op, step.call, step.arg);
         break;
+      }
       case 'deliver': {
         const queues = this.#queues().filter((queue) => queue.items.length > 0);
         const queue = queues[step.queue % Math.max(1, queues.length)];
@@ -261,10 +268,7 @@ export class PairRig {
     const { ua, name } = phone;
     const others = this.phones.filter((other) => other !== phone).map((other) => other.name);
     const live = phone.calls.filter((call) => call.state !== 'ended');
-    // The calls the operation makes sense on, when there are any: answer rings, hold talks.
-    const fits = (call: Call) =>
-      op === 'answer' || op === 'decline' ? call.state === 'incoming' : op === 'hangup' || call.state === 'connected' || call.state === 'held';
-    const call = recent(live.filter(fits), index) ?? recent(live, index);
+    const call = recent(live.filter((c) => fits(op, c)), index) ?? recent(live, index);
     switch (op) {
       case 'call': {
         const target = arg % 9 === 8 ? 'dave' : others[arg % others.length]!;
@@ -431,6 +435,13 @@ export class PairRig {
     for (const phone of this.phones) this.#try(`${phone.name}.stop()`, () => phone.ua.stop());
     await this.quiesce();
   }
+}
+
+/** The calls an operation makes sense on: answer and decline ring, hangup any live, the rest talk. */
+function fits(op: PairOp, call: Call): boolean {
+  if (op === 'answer' || op === 'decline') return call.state === 'incoming';
+  if (op === 'hangup') return call.state !== 'ended';
+  return call.state === 'connected' || call.state === 'held';
 }
 
 /** Media sessions named apart (alice1, alice2...), so that every first offer is unique. */
