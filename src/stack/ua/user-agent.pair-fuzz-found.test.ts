@@ -57,6 +57,21 @@ describe('regressions found by the two-UA fuzz test', () => {
     assert.deepEqual(r.problems(), []);
   });
 
+  it('sends a BYE again on the new flow when the connection dropped under it (RFC 3261 §15.1.1, RFC 5626 §4.4)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'call', call: 0, arg: 0 });
+    await r.run(deliverAll);
+    await r.run({ t: 'api', phone: BOB, op: 'answer', call: 0, arg: 0 });
+    await r.run(deliverAll);
+    const [bobs] = r.phones[BOB]!.calls;
+    assert.equal(bobs?.state, 'connected');
+    await r.run({ t: 'api', phone: ALICE, op: 'hangup', call: 0, arg: 0 });
+    await r.run({ t: 'drop', phone: ALICE, reconnectMs: 1000 }); // the BYE is lost with the connection
+    await r.advance(10_000, 'deliver'); // no media in the fake: only signalling can tell bob
+    assert.equal(bobs.ended?.cause, 'remote-hangup');
+    assert.deepEqual(r.problems(), []);
+  });
+
   it('forgets the video stream of an offer rolled back after glare, so an audio-only offer of the peer is answered (RFC 3264 §8)', async () => {
     const alice = new FakeMediaSession({ name: 'alice' });
     const bob = new FakeMediaSession({ name: 'bob' });

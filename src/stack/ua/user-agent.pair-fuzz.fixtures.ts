@@ -188,9 +188,24 @@ export class PairRig {
     await this.settle();
   }
 
-  /** The network behaves and time runs out every timer a call or transaction has (BYE waits a minute). */
-  quiesce(): Promise<void> {
-    return this.advance(5 * 60_000, 'deliver');
+  /**
+   * The network behaves and time runs out every timer a call or transaction has (BYE waits a
+   * minute). Then what real media would do: a call whose peer has ended gets no more media, and
+   * ICE consent freshness fails within 30 s (RFC 7675 §5.1), which a WebRTC session reports as
+   * ICE failed; the user agent's recovery then learns of the end (a re-INVITE meets 481).
+   */
+  async quiesce(): Promise<void> {
+    await this.advance(5 * 60_000, 'deliver');
+    let orphans = 0;
+    for (const phone of this.phones) {
+      for (const call of phone.calls) {
+        if (call.state !== 'connected' && call.state !== 'held') continue;
+        if (this.#peerOf(call)?.peer.state !== 'ended') continue;
+        (call.media as FakeMediaSession).simulate('ice-failed');
+        orphans++;
+      }
+    }
+    if (orphans > 0) await this.advance(5 * 60_000, 'deliver');
   }
 
   #tick(ms: number): void {
@@ -246,12 +261,22 @@ export class PairRig {
     if (this.clock.now() - item.at > LATE_MS) this.#excuse(item.text);
   }
 
+  /**
+   * A lost message excuses its call from agreeing only while the call is being set up: the initial
+   * INVITE, its responses, its CANCEL and ACK. Nothing but a proxy's Timer C (§16.8), which our
+   * relay lacks, ends a callee's ringing that lost its caller. Once a dialog is confirmed, our user
+   * agents are meant to recover from a lost in-dialog message: a BYE is resent, a re-INVITE from a
+   * new flow meets 481 when the other end has gone (§14.1), a 2xx without ACK ends with BYE.
+   */
   #excuse(text: string): void {
     try {
       const message = parseMessage(text);
-      this.#lossy.add(message.callId);
+      const { callId, cseq } = message;
       // A lost or late REGISTER (or its answer) leaves the registrar unsure until the binding expires.
-      if (message.cseq.method === 'REGISTER') this.#lossy.add(`REGISTER ${message.from.uri.toString()}`);
+      if (cseq.method === 'REGISTER') this.#lossy.add(`REGISTER ${message.from.uri.toString()}`);
+      if (!['INVITE', 'CANCEL', 'ACK'].includes(cseq.method)) return;
+      const initial = this.phones.flatMap((phone) => phone.transport.sent).find((sent) => sent.startsWith('INVITE ') && sent.includes(`\r\nCall-ID: ${callId}\r\n`));
+      if (initial === undefined || parseMessage(initial).cseq.seq === cseq.seq) this.#lossy.add(callId);
     } catch {
       // problems() reports it.
     }

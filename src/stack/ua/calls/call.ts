@@ -145,17 +145,24 @@ export abstract class Call {
   /**
    * Sends BYE in the dialog (§15.1.1); the call is over for the user at once. While the
    * connection is down the BYE waits for it (up to a minute), so the peer is not left talking to
-   * nobody.
+   * nobody; a BYE the connection dropped under is sent again on the next one (RFC 5626 §4.4: its
+   * response could not come back anyway), as sendMessage() does. A peer that did get the first
+   * answers the second 481.
    */
   protected bye(cause: CallEndCause, reason?: string): void {
     const dialog = this.dialog;
     const core = this.#core;
     this.finish(cause, undefined, reason);
     if (!dialog || dialog.early) return;
-    void core
-      .whenConnected(60000)
-      .then(() => this.sendInDialog(dialog.createRequest('BYE')))
-      .catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
+    const deadline = core.clock.now() + 60000;
+    const send = async (): Promise<void> => {
+      for (;;) {
+        await core.whenConnected(deadline - core.clock.now());
+        const { error } = await this.sendInDialog(dialog.createRequest('BYE'));
+        if (error?.name !== 'TransportError' || core.clock.now() >= deadline) return;
+      }
+    };
+    void send().catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
   }
 
   /**
