@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IncomingCall } from './calls/incoming-call';
 import { FakeMediaSession } from './fake-media-session';
+import type { Call } from './calls/call';
 import { PairRig, type PairStep } from './user-agent.pair-fuzz.fixtures';
 
 const ALICE = 0;
@@ -69,6 +70,26 @@ describe('regressions found by the two-UA fuzz test', () => {
     await r.run({ t: 'drop', phone: ALICE, reconnectMs: 1000 }); // the BYE is lost with the connection
     await r.advance(10_000, 'deliver'); // no media in the fake: only signalling can tell bob
     assert.equal(bobs.ended?.cause, 'remote-hangup');
+    assert.deepEqual(r.problems(), []);
+  });
+
+  it('CANCELs and then gives up a re-INVITE whose final response was lost, so the call can renegotiate again (RFC 3261 §9.1)', async () => {
+    const r = await rig();
+    await r.run({ t: 'connect', phone: ALICE });
+    await r.run({ t: 'api', phone: BOB, op: 'hold', call: 0, arg: 0 });
+    await r.run({ t: 'api', phone: ALICE, op: 'video', call: 0, arg: 0 }); // glare: both re-INVITEs cross
+    // Bob gets alice's re-INVITE and answers 100 and 491, but only the 100 reaches her: the 491
+    // is lost with his connection, while his own re-INVITE still reaches her.
+    for (const queue of [0, 1, 0, 7]) await r.run({ t: 'deliver', queue, count: 1 });
+    await r.run({ t: 'drop', phone: BOB, reconnectMs: 0 });
+    await r.quiesce();
+    const alices: Call = r.phones[ALICE]!.calls[0]!;
+    assert.equal((alices.media as FakeMediaSession).state.phase, 'stable');
+    const cancels = r.phones[ALICE]!.transport.sent.filter((text) => text.startsWith('CANCEL '));
+    assert.equal(cancels.length, 1);
+    await r.run({ t: 'api', phone: ALICE, op: 'hold', call: 0, arg: 0 });
+    await r.quiesce();
+    assert.equal(alices.state, 'held');
     assert.deepEqual(r.problems(), []);
   });
 

@@ -45,7 +45,9 @@ export type PairStep =
   | { t: 'flush' }
   | { t: 'drop'; phone: number; reconnectMs: number }
   | { t: 'time'; ms: number }
-  | { t: 'refer-policy'; phone: number; accept: boolean };
+  | { t: 'refer-policy'; phone: number; accept: boolean }
+  /** A shortcut to the races worth having: `phone` calls the next phone, which answers; all delivered. */
+  | { t: 'connect'; phone: number };
 
 interface Phone {
   readonly name: string;
@@ -156,6 +158,8 @@ export class PairRig {
       case 'refer-policy':
         this.phones[step.phone % this.phones.length]!.acceptRefer = step.accept;
         break;
+      case 'connect':
+        return this.#connect(step.phone % this.phones.length);
     }
     await this.settle();
   }
@@ -285,6 +289,19 @@ export class PairRig {
   /** A graceful close: the phone's socket flushes what it sent before it closes. */
   #flushUp(from: QueuedTransport): void {
     while (from.up.length > 0) this.#move(() => this.switchboard.forward(from));
+  }
+
+  async #connect(from: number): Promise<void> {
+    const caller = this.phones[from]!;
+    const callee = this.phones[(from + 1) % this.phones.length]!;
+    this.#try(`${caller.name}.call(${callee.name})`, () => this.#watch(caller, caller.ua.call(callee.name)));
+    await this.settle();
+    await this.#deliverAll();
+    const ringing = callee.calls.filter((call): call is IncomingCall => call instanceof IncomingCall && call.state === 'incoming').at(-1);
+    if (ringing) this.#try(`${callee.name}.${ringing.id}.answer()`, () => ringing.answer());
+    await this.settle();
+    await this.#deliverAll();
+    await this.settle();
   }
 
   // ------------------------------------------------------------------ the API
@@ -432,10 +449,9 @@ export class PairRig {
       if (call.localHold !== peer.remoteHold || call.remoteHold !== peer.localHold) {
         this.report(`${what} holds ${call.localHold}, held ${call.remoteHold}; ${them} holds ${peer.localHold}, held ${peer.remoteHold}`);
       }
-      for (const [who, c] of [[what, call], [them, peer]] as const) {
-        const phase = (c.media as FakeMediaSession | undefined)?.state.phase;
-        if (phase !== 'stable') this.report(`${who}: offer/answer left ${phase} at quiescence`);
-      }
+      // (The peer's own check looks at its side.)
+      const phase = (call.media as FakeMediaSession | undefined)?.state.phase;
+      if (phase !== 'stable') this.report(`${what}: offer/answer left ${phase} at quiescence`);
     } else if (!(unanswered(call) && unanswered(peer))) this.report(`${what} disagrees with its peer ${them}`);
   }
 

@@ -45,6 +45,7 @@ const step: fc.Arbitrary<PairStep> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('drop' as const), phone, reconnectMs: fc.constantFrom(0, 1000, 5000, 40_000) }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(10, 100, 500, 500, 2000, 2000, 4500, 4500, 35_000) }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('refer-policy' as const), phone, accept: fc.boolean() }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('connect' as const), phone }), weight: 2 },
 );
 
 /** Unhandled rejections anywhere in this process while a run goes; each fails the run. */
