@@ -118,4 +118,17 @@ describe('regressions found by the two-UA fuzz test', () => {
     assert.equal(r.phones[ALICE]!.ua.registered, true);
     assert.equal(r.switchboard.bindings.get('alice')?.flowId, r.phones[ALICE]!.transport.flowId);
   });
+
+  it('unregisters with Expires 0 after a REGISTER timed out, which may have bound all the same (RFC 3261 §10.2.2)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
+    await r.run({ t: 'deliver', queue: 0, count: 1 }); // the registrar binds alice; its 200 waits
+    await r.run({ t: 'time', ms: 35_000 }); // Timer F: alice does not know
+    assert.ok(r.switchboard.bindings.has('alice'));
+    await r.run({ t: 'api', phone: ALICE, op: 'unregister', call: 0, arg: 0 });
+    await r.quiesce();
+    assert.equal(r.switchboard.bindings.has('alice'), false);
+    assert.equal(r.phones[ALICE]!.ua.registered, false);
+    assert.deepEqual(r.problems(), []);
+  });
 });

@@ -402,7 +402,7 @@ export class PairRig {
   // ------------------------------------------------------------------ invariants
 
   /**
-   * At quiescence: no call still calling; the two ends of every dialog agree (both live with
+   * At quiescence: every ended call's media closed; no call still calling; the two ends of every dialog agree (both live with
    * matching holds, or ringing on one side and incoming on the other, or both ended), unless a
    * message of that call was lost with a connection; each phone registered exactly when the
    * registrar holds a binding of it on its current flow.
@@ -410,6 +410,7 @@ export class PairRig {
   checkQuiescent(): void {
     for (const phone of this.phones) {
       for (const call of phone.calls) this.#checkPair(phone, call);
+      for (const call of phone.calls) if (call.state === 'ended' && call.media && !call.media.closed) this.report(`${phone.name}.${call.id} ended with its media open`);
       const binding = this.switchboard.bindings.get(phone.name);
       const bound = binding !== undefined && binding.flowId === phone.transport.flowId && binding.expiresAt > this.clock.now();
       if (phone.ua.registered !== bound && !this.#lossy.has(`REGISTER ${phone.ua.core.aor.toString()}`)) this.report(`${phone.name}: registered is ${phone.ua.registered}, but the registrar ${binding ? `binds it on ${binding.flowId} (now ${phone.transport.flowId})` : 'has no binding'}`);
