@@ -34,7 +34,7 @@ import { PairRig, type PairOp, type PairStep } from './user-agent.pair-fuzz.fixt
 const SEED = Number(process.env.PAIR_FUZZ_SEED ?? 20261124);
 const PATH = process.env.PAIR_FUZZ_PATH;
 // PAIR_FUZZ_RUNS and PAIR_FUZZ_STEPS explore further locally; the suite's budget is a few seconds.
-const RUNS = Number(process.env.PAIR_FUZZ_RUNS ?? 1500);
+const RUNS = Number(process.env.PAIR_FUZZ_RUNS ?? 1000);
 const MIN_STEPS = 20;
 const MAX_STEPS = Number(process.env.PAIR_FUZZ_STEPS ?? 80);
 
