@@ -36,19 +36,23 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     const status = response.status;
     const text = response.toString();
     const { G, H, T2 } = this.context.timers;
+    // A 2xx is sent quietly: §13.3.1.4 has the TU send it again until the ACK, on any transport,
+    // so a 2xx lost with its connection goes out again on the next one instead of failing here.
+    const success = status >= 200 && status < 300;
     if (this.in('accepted')) {
-      if (status >= 200 && status < 300) this.send(text);
+      if (success) this.send(text, true);
       return;
     }
     if (!this.in('proceeding')) return; // A response after the final one has nowhere to go (§17.2.1).
     this.#last = text;
-    if (!this.send(text) || status < 200) return;
-    if (status < 300) {
+    if (success) {
+      this.send(text, true);
       // RFC 6026 §7.1: a 2xx moves to Accepted; Timer L absorbs INVITE retransmissions.
       this.transition('accepted');
       this.terminateAfter('L', H);
       return;
     }
+    if (!this.send(text) || status < 200) return;
     // §17.2.1: a non-2xx final moves to Completed: Timer G retransmits (unreliable), Timer H waits for the ACK.
     this.transition('completed');
     this.retransmit('G', G, text, () => this.in('completed'), (interval) => Math.min(2 * interval, T2));

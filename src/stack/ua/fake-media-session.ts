@@ -78,8 +78,9 @@ export class FakeMediaSession implements MediaSession {
   #video: boolean;
   #peerRefuses: Record<MediaKind, boolean> = { audio: false, video: false };
   #muted: Record<MediaKind, boolean> = { audio: false, video: false };
-  // The last agreed state, restored by rollback().
-  #agreed = { localHold: false, video: false };
+  // The last agreed state, restored by rollback(): a stream our rolled-back offer added is gone
+  // again (RFC 3264 §8: m= lines are agreed by an answer), so the peer's next offer may omit it.
+  #agreed = { localHold: false, video: false, streams: [] as Stream[] };
   #localSdp: string | undefined;
   #remoteSdp: string | undefined;
   #closed = false;
@@ -152,7 +153,7 @@ export class FakeMediaSession implements MediaSession {
     this.state.transition('local-answer');
     this.#remoteSdp = offer;
     this.#localSdp = answer;
-    this.#agreed = { localHold: this.#localHold, video: this.#video };
+    this.#agreed = { localHold: this.#localHold, video: this.#video, streams: [...this.#streams] };
     this.calls.push({ op: 'applyOffer', offer, answer });
     return answer;
   }
@@ -169,7 +170,7 @@ export class FakeMediaSession implements MediaSession {
     }
     this.state.transition(provisional ? 'remote-pranswer' : 'remote-answer');
     this.#remoteSdp = sdp;
-    if (!provisional) this.#agreed = { localHold: this.#localHold, video: this.#video };
+    if (!provisional) this.#agreed = { localHold: this.#localHold, video: this.#video, streams: [...this.#streams] };
     this.calls.push({ op: 'applyAnswer', sdp, provisional });
   }
 
@@ -179,6 +180,7 @@ export class FakeMediaSession implements MediaSession {
     this.#guard(() => this.state.transition('rollback'));
     this.#localHold = this.#agreed.localHold;
     this.#video = this.#agreed.video;
+    this.#streams = [...this.#agreed.streams];
     this.calls.push({ op: 'rollback' });
   }
 

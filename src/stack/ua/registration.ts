@@ -36,6 +36,8 @@ export class Registration {
   /** Whether the application wants a binding: reconnects and failures register again only then. */
   #wanted = false;
   #inFlight: Promise<SendResult> | undefined;
+  /** The last REGISTER timed out: it may have made a binding all the same. */
+  #unsure = false;
 
   constructor(core: UaCore, options: RegistrationOptions) {
     this.events = core.emitter();
@@ -64,10 +66,12 @@ export class Registration {
     this.#wanted = false;
     this.#core.clock.clearTimeout(this.#timer);
     await this.#inFlight?.catch(() => undefined);
-    if (this.#state === 'unregistered') return undefined;
+    // §10.2.2: a REGISTER that timed out may have reached the registrar; Expires 0 removes its binding.
+    if (this.#state === 'unregistered' && !this.#unsure) return undefined;
     this.#state = 'unregistering';
     const result = await this.#send(0);
     const { status, reason } = result.response;
+    this.#unsure = result.error?.name === 'TimeoutError';
     this.#state = 'unregistered';
     this.events.emit('unregistered', { reason: status < 300 ? 'unregistered' : `${status} ${reason}` });
     return result;
@@ -121,6 +125,7 @@ export class Registration {
     const result = await this.#send(expires);
     const response = result.response;
     const status = response.status;
+    this.#unsure = result.error?.name === 'TimeoutError';
     const header = (name: string) => Number(response.header(name));
     if (isSuccess(status)) {
       // §10.2.4: the expiry granted is our Contact's `expires`, else the Expires header.
@@ -147,8 +152,9 @@ export class Registration {
     if (status === 423 && Number.isInteger(minimum) && minimum > expires) return this.#register((this.#expires = minimum));
     this.#state = 'unregistered';
     this.events.emit('failed', { status, reason: result.authProblem ?? response.reason, response });
-    // After a 5xx or a timeout, try again after Retry-After or 30 s (a new flow retries at once).
-    if (this.#wanted && (status > 499 || status === 408) && !result.error) {
+    // After a 5xx or a timeout (a 408 received, or Timer F, §17.1.2.2), try again after
+    // Retry-After or 30 s. A lost connection is not retried here: the new flow registers at once.
+    if (this.#wanted && (status > 499 || status === 408) && result.error?.name !== 'TransportError') {
       const retryAfter = Number.parseInt(response.header('Retry-After') ?? '', 10);
       this.#retry(retryAfter > 0 ? retryAfter : 30);
     }

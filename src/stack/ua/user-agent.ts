@@ -65,6 +65,8 @@ export class UserAgent {
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
   #lastFlow: string | undefined;
+  /** Recent incoming MESSAGEs (Call-ID, From tag, CSeq) and when they came, to show a resend once. */
+  readonly #recentMessages = new Map<string, number>();
   #stopped = false;
 
   constructor(options: UserAgentOptions) {
@@ -153,14 +155,18 @@ export class UserAgent {
     const core = this.core;
     const uri = core.targetUri(target);
     const deadline = core.clock.now() + this.#messageWaitMs;
+    // A resend is the same request (§8.1.1: same Call-ID, From tag and CSeq, on a new branch), so
+    // that the receiver can tell it from a new MESSAGE when only the 200 was lost (see below).
+    let same: { callId: string; fromTag?: string; seq: number } | undefined;
     for (;;) {
       if (this.#stopped) throw new RequestFailedError(503, 'the user agent is stopped');
       await core.whenConnected(deadline - core.clock.now());
-      const request = core.createRequest('MESSAGE', uri);
+      const request = core.createRequest('MESSAGE', uri, same);
       request.setHeader('Content-Type', contentType);
       request.body = body;
-      const { response, error, authProblem } = await core.send(request);
+      const { response, error, authProblem, request: sent } = await core.send(request);
       if (isSuccess(response.status)) return response;
+      same = { callId: sent.callId, fromTag: sent.from.tag, seq: sent.cseq.seq };
       // A dropped connection fails the transaction at once (503): try again on the next flow.
       if (error?.name !== 'TransportError' || core.clock.now() >= deadline || this.#stopped) {
         throw new RequestFailedError(response.status, authProblem ?? response.reason);
@@ -285,11 +291,27 @@ export class UserAgent {
     this.respond(transaction, 481);
   }
 
-  /** RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not shown. */
+  /**
+   * RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not
+   * shown. A sender whose connection dropped before our 200 reached it sends the same request
+   * again on a new branch (see sendMessage()); its Call-ID, From tag and CSeq name it (§8.2.2.2,
+   * §17.2.3), so it is answered 200 again but shown once, not twice.
+   */
   #receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
     const type = mediaType(request.contentType ?? 'text/plain');
     if (!listed(MESSAGE_TYPES, type)) return void this.respond(transaction, 415, undefined, [['Accept', MESSAGE_TYPES]]);
     this.respond(transaction, 200);
+    if (this.#seenBefore(`${request.callId} ${request.from.tag ?? ''} ${request.cseq.seq}`)) return;
     this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });
+  }
+
+  /** Whether a MESSAGE came within the last two minutes (a sender resends for 30 s by default). */
+  #seenBefore(key: string): boolean {
+    const now = this.core.clock.now();
+    const recent = this.#recentMessages;
+    for (const [seen, at] of recent) if (now - at > 120_000 || recent.size > 200) recent.delete(seen);
+    if (recent.has(key)) return true;
+    recent.set(key, now);
+    return false;
   }
 }

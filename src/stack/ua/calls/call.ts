@@ -1,12 +1,12 @@
 import type { TimerHandle } from '../../core/clock';
 import type { Emitter } from '../../core/emitter';
-import { StateError } from '../../core/errors';
+import { StateError, TransportError } from '../../core/errors';
 import type { Dialog } from '../../dialog/dialog';
 import { NameAddr, SipUri, type SipRequest, type SipResponse, type Uri } from '../../message/message';
 import { parseNameAddr } from '../../message/name-addr';
 import { formatReplaces, parseReplaces } from '../../message/replaces';
-import type { ServerTransaction } from '../../transaction/transaction-layer';
-import { responseTo } from '../../transaction/requests';
+import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer';
+import { cancelFor, responseTo } from '../../transaction/requests';
 import { DTMF_DIGITS, type MediaKind, type MediaSession, type OfferOptions } from '../media-session';
 import { RequestFailedError } from '../request-failed-error';
 import { isSuccess, mediaType, requireSuccess, sdpOf, type SendResult, type UaCore } from '../ua-core';
@@ -145,17 +145,24 @@ export abstract class Call {
   /**
    * Sends BYE in the dialog (§15.1.1); the call is over for the user at once. While the
    * connection is down the BYE waits for it (up to a minute), so the peer is not left talking to
-   * nobody.
+   * nobody; a BYE the connection dropped under is sent again on the next one (RFC 5626 §4.4: its
+   * response could not come back anyway), as sendMessage() does. A peer that did get the first
+   * answers the second 481.
    */
   protected bye(cause: CallEndCause, reason?: string): void {
     const dialog = this.dialog;
     const core = this.#core;
     this.finish(cause, undefined, reason);
     if (!dialog || dialog.early) return;
-    void core
-      .whenConnected(60000)
-      .then(() => this.sendInDialog(dialog.createRequest('BYE')))
-      .catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
+    const deadline = core.clock.now() + 60000;
+    const send = async (): Promise<void> => {
+      for (;;) {
+        await core.whenConnected(deadline - core.clock.now());
+        const { error } = await this.sendInDialog(dialog.createRequest('BYE'));
+        if (error?.name !== 'TransportError' || core.clock.now() >= deadline) return;
+      }
+    };
+    void send().catch((error: Error) => core.logger.warn(`BYE not delivered: ${error.message}`));
   }
 
   /**
@@ -203,6 +210,10 @@ export abstract class Call {
     // answered the caller's meanwhile.
     this.#recovering = true;
     if (this.direction === 'incoming') await core.sleep(500 + core.random.float() * 500);
+    // Our 2xx still waits for its ACK: it goes out again over the new flow with our Contact
+    // (§13.3.1.4), and a re-INVITE now would reach a caller whose dialog may still be early (the
+    // 2xx was lost with the old flow): it answers 481 and the call is lost (§14.1, §12.2.2).
+    while (this.#ok && !this.#ended) await core.sleep(100);
     // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
     for (let attempt = 1; this.#recovering && !this.#ended; attempt++) {
       const restart = this.#iceRestart;
@@ -330,8 +341,15 @@ export abstract class Call {
         this.#offerPending = true;
         const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
         let ack: SipRequest | undefined;
+        let sent: { transaction: ClientTransaction; request: SipRequest } | undefined;
+        const unguard = this.#cancelWhenUnanswered(() => sent);
         // A 2xx retransmitted after the first is ACKed again (§13.2.2.4).
-        const { response, request } = await this.sendInDialog(reinvite, () => ack && core.resendAck(ack));
+        const { response, request } = await this.sendInDialog(
+          reinvite,
+          () => ack && core.resendAck(ack),
+          (transaction, request) => (sent = { transaction, request }),
+        );
+        unguard();
         this.#offerPending = false;
         const { status, reason } = response;
         if (isSuccess(status)) {
@@ -362,9 +380,35 @@ export abstract class Call {
   }
 
   /** Sends a request in our dialog; its CSeq, and that of a resend with credentials, come from the dialog. */
-  protected sendInDialog(request: SipRequest, onLaterSuccess?: (response: SipResponse) => void): Promise<SendResult> {
+  protected sendInDialog(
+    request: SipRequest,
+    onLaterSuccess?: (response: SipResponse) => void,
+    onTransaction?: (transaction: ClientTransaction, request: SipRequest) => void,
+  ): Promise<SendResult> {
     const dialog = this.dialog!;
-    return this.#core.send(request, { nextSeq: () => dialog.nextSeq(), onLaterSuccess });
+    return this.#core.send(request, { nextSeq: () => dialog.nextSeq(), onLaterSuccess, onTransaction });
+  }
+
+  /**
+   * A re-INVITE the peer answered 100 but whose final response never comes (it was lost with the
+   * peer's connection, and a reliable transport does not resend it; Timer B only runs before the
+   * 100) would hold the offer open for ever, and every later re-INVITE of either side would meet
+   * 491. §9.1: after 64*T1 it is CANCELed, and 64*T1 after the CANCEL without a final response it
+   * is given up (as a 503, so the dialog stays). Returns the guard's remover.
+   */
+  #cancelWhenUnanswered(sent: () => { transaction: ClientTransaction; request: SipRequest } | undefined): () => void {
+    const core = this.#core;
+    let timer = core.clock.setTimeout(() => {
+      const reinvite = sent();
+      if (reinvite?.transaction.state !== 'proceeding') return;
+      try {
+        core.transactions.sendRequest(cancelFor(reinvite.request), { onResponse: () => undefined, onFailure: () => undefined });
+      } catch (error) {
+        core.logger.warn(`CANCEL not sent: ${(error as Error).message}`);
+      }
+      timer = core.clock.setTimeout(() => reinvite.transaction.fail(new TransportError('connection-closed', 'no final response to the re-INVITE')), 32000);
+    }, 32000);
+    return () => core.clock.clearTimeout(timer);
   }
 
   // ------------------------------------------------------------------ requests from the peer

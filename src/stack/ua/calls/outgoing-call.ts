@@ -65,7 +65,7 @@ export class OutgoingCall extends Call {
     const core = this.#ctx.core;
     const invite = core.withSdp(core.createRequest('INVITE', this.#target), offer);
     for (const [name, value] of this.#headers) invite.setHeader(name, value);
-    const { response, authProblem } = await core.send((this.#invite = invite), {
+    const { response, authProblem, error } = await core.send((this.#invite = invite), {
       onTransaction: (transaction, request) => {
         this.#transaction = transaction;
         this.#invite = request;
@@ -73,6 +73,12 @@ export class OutgoingCall extends Call {
       onProvisional: (response) => void this.#provisional(response),
       onLaterSuccess: (response) => this.#laterSuccess(response),
     });
+    // The connection dropped under a ringing call: the callee still rings (a proxy would CANCEL
+    // only at Timer C, §16.8, minutes later). The INVITE had a provisional response, so §9.1
+    // allows a CANCEL; sent from the new flow it matches the callee's transaction by branch (§9.2).
+    if (error?.name === 'TransportError' && this.#provisionalSeen) {
+      void core.whenConnected(60000).then(() => this.#sendCancel(), () => undefined);
+    }
     await this.#final(response, authProblem);
   }
 
