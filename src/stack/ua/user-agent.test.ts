@@ -89,6 +89,35 @@ describe('MESSAGE (RFC 3428)', () => {
   });
 });
 
+describe('MESSAGE resends (RFC 3428 §7, RFC 3261 §8.2.2.2)', () => {
+  it('shows a resend (same Call-ID, From tag and CSeq, new branch) once, remembering the last 200 MESSAGEs for two minutes', async () => {
+    const t = setup();
+    const shown: string[] = [];
+    t.ua.events.on('message', (m) => shown.push(m.request.callId));
+    await t.ua.start();
+    let branch = 0;
+    /** The MESSAGE `id` again on a new branch: a new transaction, the same request. */
+    const send = (id: string) =>
+      t.inject(incoming('MESSAGE', 'Content-Type: text/plain\r\n', 'hi', undefined, id).replace(`branch=z9hG4bK${id}`, `branch=z9hG4bK${id}-${branch++}`));
+    send('m-0');
+    send('m-0');
+    await t.flush();
+    assert.deepEqual(shown, ['m-0'], 'a resend is shown once');
+    for (let i = 1; i <= 200; i++) send(`m-${i}`);
+    await t.flush();
+    assert.equal(shown.length, 201);
+    send('m-0'); // the oldest of 201: no longer remembered
+    send('m-200'); // the newest: still remembered
+    await t.flush();
+    assert.deepEqual(shown.slice(201), ['m-0']);
+    t.clock.advance(120_001);
+    send('m-200'); // two minutes on: forgotten
+    await t.flush();
+    assert.deepEqual(shown.slice(202), ['m-200']);
+    assert.equal(t.responses().filter((r) => r.status === 200).length, 205, 'every one is answered 200');
+  });
+});
+
 describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
   it('answers OPTIONS with Allow, Accept and Supported', async () => {
     const t = setup();

@@ -309,7 +309,13 @@ export class UserAgent {
   #seenBefore(key: string): boolean {
     const now = this.core.clock.now();
     const recent = this.#recentMessages;
-    for (const [seen, at] of recent) if (now - at > 120_000 || recent.size > 200) recent.delete(seen);
+    // Oldest first (a Map keeps insertion order, and each entry is set once, at its arrival): drop
+    // the expired ones and any beyond 200, and stop at the first that stays, so that a busy phone
+    // does not walk all 200 entries for every MESSAGE.
+    for (const [seen, at] of recent) {
+      if (now - at <= 120_000 && recent.size <= 200) break;
+      recent.delete(seen);
+    }
     if (recent.has(key)) return true;
     recent.set(key, now);
     return false;
