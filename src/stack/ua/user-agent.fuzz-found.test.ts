@@ -76,6 +76,10 @@ describe('regressions found by the user agent fuzz test', () => {
     t.inject(request('INVITE', 'first', 1, 'first', undefined, OFFER));
     await t.flush();
     await incoming[0]!.answer();
+    await t.flush();
+    // §14.1: the first call's hold waits for the ACK of its 200; here it has come.
+    const ok = t.responses().find((r) => r.callId === 'first' && r.status === 200)!;
+    t.inject(request('ACK', 'first', 1, 'ack', ok.to.tag));
     t.inject(request('INVITE', 'second', 1, 'second', undefined, OFFER));
     await t.flush();
     const answering = incoming[1]!.answer();

@@ -210,12 +210,15 @@ export abstract class Call {
     // answered the caller's meanwhile.
     this.#recovering = true;
     if (this.direction === 'incoming') await core.sleep(500 + core.random.float() * 500);
-    // Our 2xx still waits for its ACK: it goes out again over the new flow with our Contact
-    // (§13.3.1.4), and a re-INVITE now would reach a caller whose dialog may still be early (the
-    // 2xx was lost with the old flow): it answers 481 and the call is lost (§14.1, §12.2.2).
-    while (this.#ok && !this.#ended) await core.sleep(100);
     // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
-    for (let attempt = 1; this.#recovering && !this.#ended; attempt++) {
+    for (let attempt = 1; ; attempt++) {
+      // Our 2xx still waits for its ACK: it goes out again over the new flow with our Contact
+      // (§13.3.1.4), and a re-INVITE now would reach a caller whose dialog may still be early (the
+      // 2xx was lost with the old flow): it answers 481 and the call is lost (§14.1, §12.2.2).
+      // A change of ours (hold, video) is running: the refresh is still needed (its INVITE may
+      // have left over the old flow), so it goes after it, never as a second INVITE (§14.1).
+      while ((this.#ok || this.#changing) && !this.#ended) await core.sleep(100);
+      if (!this.#recovering || this.#ended) return;
       const restart = this.#iceRestart;
       this.#iceRestart = false;
       try {
@@ -337,7 +340,10 @@ export abstract class Call {
     try {
       change(media);
       for (let attempt = 1; ; attempt++) {
-        while (this.#offerPending) await core.sleep(50); // the peer's offer is being answered
+        // §14.1: no INVITE of ours while one of the peer's is in progress: its offer is being
+        // answered, or our 2xx waits for its ACK (until it comes, or §13.3.1.4 ends the call).
+        while (this.#offerPending || this.#ok) await core.sleep(50);
+        this.#established('renegotiate');
         this.#offerPending = true;
         const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
         let ack: SipRequest | undefined;

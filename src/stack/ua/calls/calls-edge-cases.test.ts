@@ -229,3 +229,73 @@ describe('calls: network change (issue: resilience)', () => {
     assert.equal(call.state, 'connected');
   });
 });
+
+describe('calls: one INVITE transaction at a time in a dialog (RFC 3261 §14.1)', () => {
+  it('holds only once its 200 to the INVITE is ACKed', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    const undrop = pair.a.drop((text) => text.startsWith('ACK '));
+    const incoming = bob.incoming[0]!;
+    await incoming.answer();
+    await flush();
+    const held = incoming.hold();
+    await flush();
+    assert.equal(sent(pair.b, 'INVITE').length, 0, 'no re-INVITE while the 200 waits for its ACK');
+    undrop();
+    clock.advance(500); // the 200 goes again and is ACKed (§13.3.1.4, §13.2.2.4)
+    await flush();
+    clock.advance(50);
+    await flush();
+    await held;
+    assert.equal(sent(pair.b, 'INVITE').length, 1);
+    assert.equal(sent(pair.a, 'SIP/2.0 500').length, 0);
+    assert.equal(incoming.state, 'held');
+    assert.equal(call.state, 'held');
+  });
+
+  it('rejects a hold that waited for an ACK that never came, and sends no re-INVITE (§13.3.1.4)', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    alice.ua.call('bob');
+    await flush();
+    pair.a.drop((text) => text.startsWith('ACK '));
+    const incoming = bob.incoming[0]!;
+    await incoming.answer();
+    await flush();
+    const held = incoming.hold().then(
+      () => 'resolved',
+      (error: Error) => error.name,
+    );
+    for (let i = 0; i < 40; i++) {
+      clock.advance(1000);
+      await flush(2);
+    }
+    assert.equal(await held, 'StateError');
+    assert.equal(incoming.ended?.cause, 'failed');
+    assert.equal(sent(pair.b, 'INVITE').length, 0);
+  });
+
+  it('queues the target refresh after a running hold instead of dropping it', async () => {
+    const { alice, bob, pair, clock, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    await bob.incoming[0]!.answer();
+    await flush();
+    const before = sent(pair.a, 'INVITE').length;
+    pair.b.delay(10); // bob's answers are on their way while alice recovers
+    const held = call.hold();
+    await flush();
+    const recovered = call.recover();
+    await flush();
+    assert.equal(sent(pair.a, 'INVITE').length, before + 1, 'one INVITE at a time');
+    for (let i = 0; i < 4; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    await Promise.all([held, recovered]);
+    const reinvites = sent(pair.a, 'INVITE').slice(before);
+    assert.equal(reinvites.length, 2, 'the refresh went out after the hold');
+    assert.match(parseMessage(reinvites[1]!).body, /a=sendonly/, 'and keeps the hold');
+    assert.equal(call.state, 'held');
+  });
+});
