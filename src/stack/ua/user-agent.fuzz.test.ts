@@ -19,12 +19,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertReplayable, fuzzSettings } from '../../../tools/test-support/replayable-fuzz';
 import { FAR_METHODS, createFuzzRig, type FuzzRig, type Step } from './user-agent.fuzz.fixtures';
 
-const SEED = Number(process.env.UA_FUZZ_SEED ?? 20261124);
-const PATH = process.env.UA_FUZZ_PATH;
 // UA_FUZZ_RUNS runs longer locally; the suite's budget is a few seconds.
-const RUNS = Number(process.env.UA_FUZZ_RUNS ?? 1000);
+const SETTINGS = fuzzSettings('UA_FUZZ', { seed: 20261124, runs: 1000 });
 const MAX_STEPS = 60;
 
 const index = fc.nat({ max: 63 });
@@ -100,19 +99,6 @@ describe('UserAgent under random hostile traffic (stateful fuzz)', () => {
   after(() => process.off('unhandledRejection', onUnhandled));
 
   it('never throws, answers every request once, sends only parseable messages, and ends clean', async () => {
-    try {
-      await fc.assert(fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps), {
-        seed: SEED,
-        numRuns: RUNS,
-        ...(PATH ? { path: PATH } : {}),
-      });
-    } catch (error) {
-      // fast-check's message carries the seed and path; say how to replay them.
-      const text = (error as Error).message;
-      const [, seed, path] = /seed: (-?\d+), path: "([^"]*)"/.exec(text) ?? [];
-      const cause = (error as Error).cause;
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new Error(`replay: UA_FUZZ_SEED=${seed ?? SEED} UA_FUZZ_PATH=${path ?? ''}\n${text}\n${why}`, { cause: error });
-    }
+    await assertReplayable(fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps), 'UA_FUZZ', SETTINGS);
   });
 });

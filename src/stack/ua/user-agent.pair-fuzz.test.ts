@@ -29,12 +29,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertReplayable, fuzzSettings } from '../../../tools/test-support/replayable-fuzz';
 import { PairRig, type PairOp, type PairStep } from './user-agent.pair-fuzz.fixtures';
 
-const SEED = Number(process.env.PAIR_FUZZ_SEED ?? 20261124);
-const PATH = process.env.PAIR_FUZZ_PATH;
 // PAIR_FUZZ_RUNS and PAIR_FUZZ_STEPS explore further locally; the suite's budget is a few seconds.
-const RUNS = Number(process.env.PAIR_FUZZ_RUNS ?? 1000);
+const SETTINGS = fuzzSettings('PAIR_FUZZ', { seed: 20261124, runs: 1000 });
 const MIN_STEPS = 20;
 const MAX_STEPS = Number(process.env.PAIR_FUZZ_STEPS ?? 80);
 
@@ -83,19 +82,6 @@ describe('two (three) of our user agents against each other (stateful fuzz)', ()
   after(() => process.off('unhandledRejection', onUnhandled));
 
   it('keeps both ends of every dialog in agreement, loses no MESSAGE, and ends clean', async () => {
-    try {
-      await fc.assert(fc.asyncProperty(fc.array(step, { minLength: MIN_STEPS, maxLength: MAX_STEPS, size: 'max' }), runSteps), {
-        seed: SEED,
-        numRuns: RUNS,
-        ...(PATH ? { path: PATH } : {}),
-      });
-    } catch (error) {
-      // fast-check's message carries the seed and path; say how to replay them.
-      const text = (error as Error).message;
-      const [, seed, path] = /seed: (-?\d+), path: "([^"]*)"/.exec(text) ?? [];
-      const cause = (error as Error).cause;
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new Error(`replay: PAIR_FUZZ_SEED=${seed ?? SEED} PAIR_FUZZ_STEPS=${MAX_STEPS} PAIR_FUZZ_PATH=${path ?? ''}\n${text}\n${why}`, { cause: error });
-    }
+    await assertReplayable(fc.asyncProperty(fc.array(step, { minLength: MIN_STEPS, maxLength: MAX_STEPS, size: 'max' }), runSteps), 'PAIR_FUZZ', SETTINGS, `PAIR_FUZZ_STEPS=${MAX_STEPS}`);
   });
 });
