@@ -131,4 +131,15 @@ describe('regressions found by the two-UA fuzz test', () => {
     assert.equal(r.phones[ALICE]!.ua.registered, false);
     assert.deepEqual(r.problems(), []);
   });
+
+  it('stop() also unregisters after a REGISTER timed out, which may have bound all the same (RFC 3261 §10.2.2)', async () => {
+    const r = await rig();
+    await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
+    await r.run({ t: 'deliver', queue: 0, count: 1 }); // the registrar binds alice; its 200 waits
+    await r.run({ t: 'time', ms: 35_000 }); // Timer F: alice does not know
+    assert.ok(r.switchboard.bindings.has('alice'));
+    await r.stopAll();
+    assert.equal(r.switchboard.bindings.has('alice'), false, 'the binding is removed, not left to expire');
+    assert.deepEqual(r.problems(), []);
+  });
 });

@@ -125,9 +125,12 @@ export class UserAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#calls?.hangupAll();
-    if (this.registration.state !== 'unregistered' && this.core.connected) {
+    if (this.core.connected) {
+      // unregister() sends nothing unless a binding may exist: registered, or a REGISTER that timed
+      // out and may have reached the registrar all the same (§10.2.2).
       await this.registration.unregister().catch(() => undefined);
-      // A call that came in while the un-REGISTER was out is declined too (§13.3.1.3), not left ringing.
+      // A call that came in while a REGISTER or the un-REGISTER was out is declined too
+      // (§13.3.1.3), not left ringing.
       await this.#calls?.hangupAll();
     }
     this.registration.dispose();
