@@ -36,6 +36,10 @@ export interface CallHandle {
   getStats(): Promise<unknown>;
 }
 
+/** `value` when it is a call, else undefined: a page may set a `call` property to anything. */
+export const asCall = (value: unknown): CallHandle | undefined =>
+  typeof (value as CallHandle | undefined)?.events?.on === 'function' ? (value as CallHandle) : undefined;
+
 /** The media streams of a call while it lasts, when its media session has them (a WebRtcMediaSession does). */
 export function callStreams(call: CallHandle | undefined): { localStream?: MediaStream; remoteStream?: MediaStream } {
   return ((call?.state !== 'ended' && call?.media) || {}) as { localStream?: MediaStream; remoteStream?: MediaStream };

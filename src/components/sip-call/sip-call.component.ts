@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { setAudioOutput } from '../../media/audio-output';
 import type { MediaKind } from '../../stack/ua/media-session';
-import { attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
+import { asCall, attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
 import { CallController, isLive } from './call-controller';
@@ -224,7 +224,13 @@ export class SipCall extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('call')) this.#controller.bind(this.call);
+    if (changed.has('call')) {
+      if (this.call != null && !asCall(this.call)) {
+        emitError(this, new Error(`call must be a call of the stack or of <sip-phone>, got ${typeof this.call}`));
+        this.call = undefined;
+      }
+      this.#controller.bind(this.call);
+    }
     if (!isLive(this.state)) this.panel = undefined;
   }
 

@@ -36,6 +36,16 @@ describe('<sip-call>', () => {
     expect(part(el, 'remote-name')!.textContent).to.equal('No call');
   });
 
+  it('refuses a `call` that is not a call with a readable sip-error, and shows no call (elements fuzz test)', async () => {
+    const el = await fixture<SipCall>(html`<sip-call></sip-call>`);
+    const error = oneEvent(el, 'sip-error');
+    (el as unknown as { call: unknown }).call = 'sip:bob@example.com';
+    expect((await error).detail.error.message).to.equal('call must be a call of the stack or of <sip-phone>, got string');
+    await el.updateComplete;
+    expect(el.call).to.equal(undefined);
+    expect(part(el, 'remote-name')!.textContent).to.equal('No call');
+  });
+
   it('shows an incoming call with the caller rendered as text, and answers it', async () => {
     const hostile = '<img src=x onerror="window.pwned=1">Mallory';
     const call = new FakeCall('incoming', { uri: 'sip:mallory@example.com', displayName: hostile });

@@ -15,9 +15,12 @@ export function serverProblem(server: string, pageProtocol: string): Error | und
   return undefined;
 }
 
+/** A setting as text: a removed attribute is null, and a page may set a property to anything. */
+export const settingText = (value: unknown): string => String(value ?? '').trim();
+
 /** The configuration attributes still missing, by attribute name. */
 export function missingSettings(settings: { server: string; user: string; domain: string }): string[] {
-  return (['server', 'user', 'domain'] as const).filter((name) => !settings[name].trim());
+  return (['server', 'user', 'domain'] as const).filter((name) => !settingText(settings[name]));
 }
 
 /**

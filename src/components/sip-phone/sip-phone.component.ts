@@ -9,7 +9,7 @@ import type { SipCall } from '../sip-call/sip-call.component';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
 import { devicesPanel, tracePanel } from './phone-panels';
-import { missingSettings } from './phone-config';
+import { missingSettings, settingText } from './phone-config';
 import { appendTrace, type TraceEntry } from './sip-trace';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
@@ -371,7 +371,7 @@ export class SipPhone extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('iceServersJson')) {
-      const { servers, error } = parseIceServers(this.iceServersJson);
+      const { servers, error } = parseIceServers(settingText(this.iceServersJson));
       this.iceServers = servers;
       if (error) emit(this, 'sip-error', { error });
     }
@@ -382,7 +382,7 @@ export class SipPhone extends LitElement {
         missingSettings(this).length
           ? undefined
           : {
-              server: this.server.trim(),
+              server: settingText(this.server),
               aor: this.aor,
               displayName: this.displayName,
               authUser: this.authUser,

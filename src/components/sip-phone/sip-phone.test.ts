@@ -81,6 +81,17 @@ describe('<sip-phone>', () => {
     expect((await error).detail.error.message).to.match(/^The phone configuration is not usable: /);
   });
 
+  it('takes a removed configuration attribute as unset, and a property of another type as text (elements fuzz test)', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" ice-servers="[]"></sip-phone>`);
+    for (const name of ['server', 'user', 'ice-servers']) el.removeAttribute(name);
+    await el.updateComplete;
+    expect(status(el)).to.equal('Not configured: set server, user');
+    const error = oneEvent(el, 'sip-error');
+    (el as unknown as { server: unknown }).server = 42;
+    el.user = 'alice';
+    expect((await error).detail.error.message).to.contain('server URL must be a ws:// or wss:// URL');
+  });
+
   it('reports a dead server as sip-disconnected and one sip-error, never an exception', async () => {
     const page = watchPageErrors();
     const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com"></sip-phone>`);

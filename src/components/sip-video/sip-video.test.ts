@@ -27,6 +27,15 @@ describe('<sip-video>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows no call for a `call` that is neither a call nor has one (elements fuzz test)', async () => {
+    const el = await fixture<SipVideo>(html`<sip-video></sip-video>`);
+    for (const value of ['sip:bob@example.com', { call: 42 }, 0]) {
+      (el as unknown as { call: unknown }).call = value;
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector<HTMLElement>('[part="placeholder"]')!.hidden).to.equal(false);
+    }
+  });
+
   it('lets the page replace the placeholder', async () => {
     const el = await fixture<SipVideo>(html`<sip-video><span slot="placeholder">Camera off</span></sip-video>`);
     const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="placeholder"]')!;

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallHandle } from '../shared/call-handle';
+import { asCall, type CallHandle } from '../shared/call-handle';
 
 /** What `<sip-video>` can show: a `<sip-call>` element (anything with a `call`) or a stack call. */
 export type VideoSource = { call?: CallHandle } | CallHandle;
@@ -7,10 +7,6 @@ export type VideoSource = { call?: CallHandle } | CallHandle;
 interface Host extends ReactiveControllerHost, HTMLElement {
   call: VideoSource | undefined;
   for: string;
-}
-
-function isCallHandle(source: VideoSource): source is CallHandle {
-  return 'events' in source && 'state' in source;
 }
 
 /**
@@ -53,7 +49,8 @@ export class VideoBinding implements ReactiveController {
 
   #source(): CallHandle | undefined {
     const source = this.#host.call;
-    if (source) return isCallHandle(source) ? source : source.call;
+    // A page may set `call` to anything: what is neither a call nor has one shows no call.
+    if (source) return asCall(source) ?? asCall((source as { call?: unknown }).call);
     if (!this.#host.for) return undefined;
     const root = this.#host.getRootNode() as Document | ShadowRoot;
     const phone = root.getElementById?.(this.#host.for) as { currentCall?: { call?: CallHandle } } | null;
