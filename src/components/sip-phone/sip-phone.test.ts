@@ -74,6 +74,18 @@ describe('<sip-phone>', () => {
     expect(page.errors).to.deep.equal([]);
   });
 
+  it('refuses a server URL with user:password@ without repeating the credentials anywhere', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com"></sip-phone>`);
+    const error = oneEvent(el, 'sip-error');
+    el.server = 'wss://alice:s3cret@sip.example.com/ws';
+    const message = (await error).detail.error.message;
+    expect(message).to.contain('without user:password@');
+    expect(message).not.to.contain('s3cret');
+    await el.updateComplete;
+    expect(el.shadowRoot!.innerHTML).not.to.contain('s3cret');
+    expect(el.userAgent).to.equal(undefined);
+  });
+
   it('reports a user that makes no SIP address as a readable sip-error', async () => {
     const el = await fixture<SipPhone>(html`<sip-phone domain="example.com" server="ws://127.0.0.1:9"></sip-phone>`);
     const error = oneEvent(el, 'sip-error');

@@ -43,6 +43,7 @@ describe('WebSocketTransport: setup', () => {
   it('accepts ws:// and wss:// URLs and names the Via transport after them (RFC 7118 §5.2.1)', () => {
     assert.equal(setup({ url: 'ws://127.0.0.1:8080' }).transport.protocol, 'WS');
     assert.equal(setup({ url: 'WSS://Example.COM/sip?x=1' }).transport.protocol, 'WSS');
+    assert.equal(setup({ url: 'wss://[2001:db8::1]:65535/ws' }).transport.protocol, 'WSS');
     const { transport } = setup();
     assert.equal(transport.reliable, true);
     assert.equal(transport.state, 'disconnected');
@@ -50,11 +51,22 @@ describe('WebSocketTransport: setup', () => {
   });
 
   it('rejects any other URL with a clear TransportError', () => {
-    for (const url of ['http://example.com', 'example.com', '', 'ws://', 'ws:// space.example', 'sip:alice@example.com']) {
+    for (const url of ['http://example.com', 'example.com', '', 'ws://', 'ws:// space.example', 'sip:alice@example.com', 'wss://example.com:99999/ws', 'ws://example.com:0', 'ws://example.com:-1']) {
       assert.throws(
         () => setup({ url }),
         (error: unknown) =>
           error instanceof TransportError && error.code === 'invalid-url' && /ws:\/\/ or wss:\/\//.test(error.message),
+        url,
+      );
+    }
+  });
+
+  it('refuses a URL with user:password@ and never repeats the credentials in the error', () => {
+    for (const url of ['wss://alice:s3cret@example.com/ws', 'ws://alice@example.com', 'http://alice:s3cret@example.com']) {
+      assert.throws(
+        () => setup({ url }),
+        (error: unknown) =>
+          error instanceof TransportError && error.code === 'invalid-url' && /without user:password@/.test(error.message) && !error.message.includes('alice'),
         url,
       );
     }
