@@ -93,6 +93,14 @@ describe('<sip-phone>', () => {
     expect((await error).detail.error.message).to.match(/^The phone configuration is not usable: /);
   });
 
+  it('reports a display name with a line break as a readable sip-error, without connecting', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" server="ws://127.0.0.1:9"></sip-phone>`);
+    const error = oneEvent(el, 'sip-error');
+    el.displayName = 'Alice\r\nX-Evil: 1';
+    expect((await error).detail.error.message).to.equal('The phone configuration is not usable: the display name cannot hold a line break (CR or LF)');
+    expect(el.userAgent).to.equal(undefined);
+  });
+
   it('takes a removed configuration attribute as unset, and a property of another type as text (elements fuzz test)', async () => {
     const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" ice-servers="[]"></sip-phone>`);
     for (const name of ['server', 'user', 'ice-servers']) el.removeAttribute(name);

@@ -116,6 +116,9 @@ export class UaCore {
     this.random = random;
     this.logger = logger;
     this.aor = aor;
+    // RFC 3261 §25.1: a quoted-string can escape any character but CR and LF; refused here rather
+    // than at the first request, so the configuration error comes when the configuration is given.
+    if (/[\r\n]/.test(options.displayName ?? '')) throw new RangeError('the display name cannot hold a line break (CR or LF)');
     this.#displayName = options.displayName || undefined;
     this.#userAgent = options.userAgent;
     this.#instanceId = ensureInstanceId(options.instanceId, random);

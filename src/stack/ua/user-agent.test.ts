@@ -178,6 +178,14 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
   });
 });
 
+describe('configuration', () => {
+  it('refuses a display name with a line break when it is given, not at the first request (RFC 3261 §25.1)', () => {
+    assert.throws(() => setup({ displayName: 'Bob\r\nX-Evil: 1' }), /display name cannot hold a line break/);
+    assert.throws(() => setup({ displayName: 'Bob\n' }), /display name cannot hold a line break/);
+    assert.equal(setup({ displayName: 'Bob "the builder" \\ é' }).ua.core.aor.user, 'alice');
+  });
+});
+
 describe('start and stop', () => {
   it('refuses to start again once stopped, with a message saying what to do, and stays disconnected', async () => {
     const { ua, flush } = setup();
