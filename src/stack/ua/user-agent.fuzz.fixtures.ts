@@ -14,6 +14,7 @@ import type { Call } from './calls/call';
 import { IncomingCall } from './calls/incoming-call';
 import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
 import { UserAgent } from './user-agent';
+import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';
 
 /** The SDP a far request or response carries. */
 export type SdpChoice = 'offer' | 'hold' | 'none' | 'garbage' | 'no-media' | 'no-codec' | 'not-sdp';
@@ -158,6 +159,7 @@ export async function createFuzzRig(): Promise<FuzzRig> {
 
 class Rig implements FuzzRig {
   readonly clock = new FakeClock();
+  readonly #time = new ClockDriver(this.clock, (problem) => this.report(problem));
   readonly pair: MemoryTransportPair = createMemoryTransportPair({ clock: this.clock, random: seededRandom(5) });
   readonly media = fakeMediaSessionFactory();
   readonly problems: string[] = [];
@@ -229,7 +231,7 @@ class Rig implements FuzzRig {
   async start(): Promise<void> {
     this.#offer = await new FakeMediaSession({ name: 'far' }).createOffer();
     await this.ua.start();
-    await this.#settle();
+    await this.#time.settle();
   }
 
   report(problem: string): void {
@@ -256,7 +258,7 @@ class Rig implements FuzzRig {
 
   async finish(): Promise<string[]> {
     this.#api('stop', () => this.ua.stop());
-    for (let i = 0; i < 12; i++) await this.#advance(60_000);
+    for (let i = 0; i < 12; i++) await this.#time.advance(60_000);
     const clock = this.clock;
     if (clock.pending > 0) this.report(`${clock.pending} timer(s) still pending after stop() and 12 minutes`);
     for (const what of this.#pendingApi) this.report(`${what} never settled (a hang)`);
@@ -306,7 +308,7 @@ class Rig implements FuzzRig {
         this.#apiStep(step.op, step.call, step.arg);
         break;
       case 'time':
-        await this.#advance(step.ms);
+        await this.#time.advance(step.ms);
         return;
       case 'refer-policy':
         this.#acceptRefer = step.accept;
@@ -315,7 +317,7 @@ class Rig implements FuzzRig {
         await this.#cooperate();
         break;
     }
-    await this.#settle();
+    await this.#time.settle();
   }
 
   /**
@@ -323,38 +325,6 @@ class Rig implements FuzzRig {
    * first, as in an event loop, where no timer or socket event comes between an API call and the
    * promise jobs it started.
    */
-  async #settle(rounds = 6): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      this.#tick(0);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  /** Advances the clock timer by timer, letting promise chains run between timers as they would. */
-  async #advance(ms: number): Promise<void> {
-    const clock = this.clock;
-    const target = clock.now() + ms;
-    for (let fired = 0; ; fired++) {
-      await this.#settle(2);
-      const next = clock.nextTimerAt();
-      if (next === undefined || next > target) break;
-      if (fired > 5000) return this.report(`more than 5000 timers fired within ${ms} ms`);
-      this.#tick(next - clock.now());
-    }
-    this.#tick(target - clock.now());
-    await this.#settle();
-  }
-
-  /** Fires due timers; whatever escapes them escaped the stack (a delivery is a timer here). */
-  #tick(ms: number): void {
-    try {
-      this.clock.advance(ms);
-    } catch (error) {
-      this.report(`an error escaped the stack into a timer or the transport's receive path: ${describe(error)}`);
-    }
-  }
-
   // ------------------------------------------------------------------ the far end sends
 
   #id(prefix: string): string {
@@ -752,14 +722,4 @@ class Rig implements FuzzRig {
 
 function pick<T>(list: readonly T[], index: number): T | undefined {
   return list.length ? list[index % list.length] : undefined;
-}
-
-/** Like pick(), counting from the newest: small indexes (fast-check's favourites) land on live things. */
-function recent<T>(list: readonly T[], index: number): T | undefined {
-  return list.length ? list[list.length - 1 - (index % list.length)] : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}${value.stack ? `\n${value.stack}` : ''}`;
-  return String(value);
 }

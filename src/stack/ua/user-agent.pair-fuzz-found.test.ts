@@ -17,6 +17,16 @@ async function rig(): Promise<PairRig> {
   return r;
 }
 
+/** Alice's REGISTER reached the registrar and bound her, but its 200 never came back (Timer F). */
+async function boundButTimedOut(): Promise<PairRig> {
+  const r = await rig();
+  await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
+  await r.run({ t: 'deliver', queue: 0, count: 1 }); // the registrar binds alice; its 200 waits
+  await r.run({ t: 'time', ms: 35_000 }); // Timer F: alice does not know
+  assert.ok(r.switchboard.bindings.has('alice'));
+  return r;
+}
+
 describe('regressions found by the two-UA fuzz test', () => {
   it('CANCELs a ringing call from the new flow when the connection dropped under it (RFC 3261 §9.1)', async () => {
     const r = await rig();
@@ -120,11 +130,7 @@ describe('regressions found by the two-UA fuzz test', () => {
   });
 
   it('unregisters with Expires 0 after a REGISTER timed out, which may have bound all the same (RFC 3261 §10.2.2)', async () => {
-    const r = await rig();
-    await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
-    await r.run({ t: 'deliver', queue: 0, count: 1 }); // the registrar binds alice; its 200 waits
-    await r.run({ t: 'time', ms: 35_000 }); // Timer F: alice does not know
-    assert.ok(r.switchboard.bindings.has('alice'));
+    const r = await boundButTimedOut();
     await r.run({ t: 'api', phone: ALICE, op: 'unregister', call: 0, arg: 0 });
     await r.quiesce();
     assert.equal(r.switchboard.bindings.has('alice'), false);
@@ -133,11 +139,7 @@ describe('regressions found by the two-UA fuzz test', () => {
   });
 
   it('stop() also unregisters after a REGISTER timed out, which may have bound all the same (RFC 3261 §10.2.2)', async () => {
-    const r = await rig();
-    await r.run({ t: 'api', phone: ALICE, op: 'register', call: 0, arg: 0 });
-    await r.run({ t: 'deliver', queue: 0, count: 1 }); // the registrar binds alice; its 200 waits
-    await r.run({ t: 'time', ms: 35_000 }); // Timer F: alice does not know
-    assert.ok(r.switchboard.bindings.has('alice'));
+    const r = await boundButTimedOut();
     await r.stopAll();
     assert.equal(r.switchboard.bindings.has('alice'), false, 'the binding is removed, not left to expire');
     assert.deepEqual(r.problems(), []);

@@ -15,6 +15,7 @@ import { FakeMediaSession } from './fake-media-session';
 import type { MediaSessionOptions } from './media-session';
 import { QueuedTransport, Switchboard, type Queued } from './pair-network.fixtures';
 import { UserAgent } from './user-agent';
+import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';
 
 export const PHONES = ['alice', 'bob', 'carol'] as const;
 const DOMAIN = 'example.test';
@@ -68,6 +69,7 @@ interface SentMessage {
 
 export class PairRig {
   readonly clock = new FakeClock();
+  readonly #time = new ClockDriver(this.clock, (problem) => this.report(problem));
   readonly switchboard = new Switchboard(DOMAIN, this.clock);
   readonly phones: Phone[];
   readonly #problems: string[] = [];
@@ -168,28 +170,13 @@ export class PairRig {
    * Lets promise chains run and 0 ms timers fire, a few rounds, as an event loop would between
    * two network events.
    */
-  async settle(rounds = 6): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      this.#tick(0);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
+  settle(rounds = 6): Promise<void> {
+    return this.#time.settle(rounds);
   }
 
-  /** Moves the clock timer by timer, letting promise chains run between timers. */
-  async advance(ms: number, network: 'hold' | 'deliver' = 'hold'): Promise<void> {
-    const clock = this.clock;
-    const target = clock.now() + ms;
-    for (let rounds = 0; ; rounds++) {
-      await this.settle(2);
-      if (network === 'deliver' && (await this.#deliverAll())) continue;
-      const next = clock.nextTimerAt();
-      if (next === undefined || next > target) break;
-      if (rounds > 20_000) return this.report(`no quiescence within ${ms} ms: timers or messages never stop`);
-      this.#tick(next - clock.now());
-    }
-    this.#tick(target - clock.now());
-    await this.settle();
+  /** Moves the clock timer by timer; with `deliver`, the network delivers everything between timers. */
+  advance(ms: number, network: 'hold' | 'deliver' = 'hold'): Promise<void> {
+    return this.#time.advance(ms, network === 'deliver' ? () => this.#deliverAll() : undefined);
   }
 
   /**
@@ -210,14 +197,6 @@ export class PairRig {
       }
     }
     if (orphans > 0) await this.advance(5 * 60_000, 'deliver');
-  }
-
-  #tick(ms: number): void {
-    try {
-      this.clock.advance(ms);
-    } catch (error) {
-      this.report(`an error escaped into a timer: ${describe(error)}`);
-    }
   }
 
   #queues(): Array<{ items: Queued[]; move: () => void }> {
@@ -504,14 +483,4 @@ function userOf(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** From the newest: small indexes (fast-check's favourites) land on live things. */
-function recent<T>(list: readonly T[], index: number): T | undefined {
-  return list.length ? list[list.length - 1 - (index % list.length)] : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}${value.stack ? `\n${value.stack}` : ''}`;
-  return String(value);
 }
