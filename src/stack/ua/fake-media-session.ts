@@ -153,7 +153,7 @@ export class FakeMediaSession implements MediaSession {
     this.state.transition('local-answer');
     this.#remoteSdp = offer;
     this.#localSdp = answer;
-    this.#agreed = { localHold: this.#localHold, video: this.#video, streams: [...this.#streams] };
+    this.#agree();
     this.calls.push({ op: 'applyOffer', offer, answer });
     return answer;
   }
@@ -170,8 +170,13 @@ export class FakeMediaSession implements MediaSession {
     }
     this.state.transition(provisional ? 'remote-pranswer' : 'remote-answer');
     this.#remoteSdp = sdp;
-    if (!provisional) this.#agreed = { localHold: this.#localHold, video: this.#video, streams: [...this.#streams] };
+    if (!provisional) this.#agree();
     this.calls.push({ op: 'applyAnswer', sdp, provisional });
+  }
+
+  /** An answer was made or applied: this is now the state a rollback returns to. */
+  #agree(): void {
+    this.#agreed = { localHold: this.#localHold, video: this.#video, streams: [...this.#streams] };
   }
 
   async rollback(): Promise<void> {
