@@ -23,6 +23,8 @@ export interface KamailioOptions {
   debug?: boolean;
   /** Extra `-A` defines, e.g. `'WITH_SOMETHING'` or `'NAME=value'`. */
   defines?: string[];
+  /** Kamailio's shared memory in MB (`-m`; its default is 64): each WebSocket connection takes its read buffer from it. */
+  sharedMemoryMb?: number;
   /** Another configuration file (absolute path). */
   config?: string;
   /** Use this certificate and key for WSS instead of a fresh self-signed one. */

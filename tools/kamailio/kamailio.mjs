@@ -140,13 +140,14 @@ class KamailioInstance {
   }
 
   args() {
-    const { ports, certFile, keyFile, authAlgorithm, debug, defines = [] } = this.options;
+    const { ports, certFile, keyFile, authAlgorithm, debug, defines = [], sharedMemoryMb } = this.options;
     const define = (name, value) => ['-A', value === undefined ? name : `${name}=${value}`];
     return [
       '-DD', '-E',
       '-f', this.options.config ?? KAMAILIO_CONFIG,
       '-Y', this.runDir,
       '-P', join(this.runDir, 'kamailio.pid'),
+      ...(sharedMemoryMb ? ['-m', String(sharedMemoryMb)] : []),
       ...define('WS_PORT', ports.ws),
       ...define('WSS_PORT', ports.wss),
       ...define('UDP_PORT', ports.udp),
