@@ -101,14 +101,17 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     await expect(alice).to.be.accessible();
   });
 
-  it('tells the page when the server goes away and is registered again within 5 s of its return', async () => {
+  it('tells the page when the server goes away and is registered again within 25 s of its return, at a random moment', async function () {
+    // The default reconnect spreads phones over 25 s once the first quick retry has failed, so a
+    // restarted server does not meet all of them in the same second (websocket-transport.ts).
+    this.timeout(60000);
     const phones = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
     const seen = phones.map((phone) => recordEvents(phone, ['sip-disconnected', 'sip-unregistered', 'sip-registered']));
     const back = phones.map((phone) => oneEvent(phone, 'sip-registered'));
     await executeServerCommand('kamailio', { action: 'restart' });
     const serverBack = performance.now();
     await Promise.all(back);
-    expect(performance.now() - serverBack, 'ms until both phones registered again').to.be.below(5000);
+    expect(performance.now() - serverBack, 'ms until both phones registered again').to.be.below(27000);
     for (const events of seen) {
       // Lost, unregistered, perhaps a failed retry or two while the server was down, registered.
       expect(events.slice(0, 2)).to.deep.equal(['sip-disconnected', 'sip-unregistered']);

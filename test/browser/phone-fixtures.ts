@@ -24,13 +24,24 @@ export interface TestPhone {
   nextIncoming(): Promise<IncomingCall>;
 }
 
-export async function registeredPhone(server: KamailioInfo, name: keyof KamailioInfo['users']): Promise<TestPhone> {
+/**
+ * Reconnects as a lone phone may want them: retries within 250 ms and at most 3 s apart, for
+ * tests about what survives a server restart rather than how many phones come back when. The
+ * default spreads the retries over 25 s (websocket-transport.ts DEFAULT_RECONNECT).
+ */
+export const QUICK_RECONNECT = { initialDelayMs: 250, maxDelayMs: 3_000, factor: 2, jitter: 'full', stableAfterMs: 10_000 } as const;
+
+export async function registeredPhone(
+  server: KamailioInfo,
+  name: keyof KamailioInfo['users'],
+  options: { reconnect?: typeof QUICK_RECONNECT } = {},
+): Promise<TestPhone> {
   const account = server.users[name];
   const ua = new UserAgent({
     aor: `sip:${account.user}@${server.domain}`,
     displayName: name[0]!.toUpperCase() + name.slice(1),
     password: account.password,
-    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket }),
+    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket, reconnect: options.reconnect }),
     calls: { mediaSessionFactory: webRtcMediaSessionFactory() },
   });
   const incoming: IncomingCall[] = [];

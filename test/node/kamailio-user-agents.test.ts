@@ -85,9 +85,11 @@ describe('stack user agents at a real Kamailio', () => {
       next((l) => alice.events.on('unregistered', l), 'alice unregistered'),
       next((l) => bob.events.on('unregistered', l), 'bob unregistered'),
     ]);
+    // The default reconnect: one quick retry, then a random moment within 25 s (so that many
+    // phones do not return in the same second), plus the time to connect and register.
     const back = Promise.all([
-      next((l) => alice.events.on('registered', l), 'alice registered again', 20000),
-      next((l) => bob.events.on('registered', l), 'bob registered again', 20000),
+      next((l) => alice.events.on('registered', l), 'alice registered again', 30000),
+      next((l) => bob.events.on('registered', l), 'bob registered again', 30000),
     ]);
     await server.restart();
     await lost;
