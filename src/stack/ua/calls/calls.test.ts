@@ -53,6 +53,19 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     assert.equal(second.ended?.status, 486);
   });
 
+  it('declines with 488 Not Acceptable Here when the application cannot take part in any session (no WebRTC)', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    const incoming = bob.incoming[0]!;
+    incoming.decline(488);
+    await flush();
+    assert.equal(sent(pair.b, 'SIP/2.0 488 Not Acceptable Here').length, 1, 'bob answers the INVITE with 488');
+    assert.deepEqual(incoming.ended, { cause: 'declined', status: 488, reason: undefined });
+    assert.deepEqual(call.ended, { cause: 'rejected', status: 488, reason: 'Not Acceptable Here' });
+    assert.equal(bob.media.sessions.length, 0, 'no media session was made for it');
+  });
+
   it('CANCELs before the answer: the callee ends with 487, the caller as canceled', async () => {
     const { alice, bob, pair, flush } = await twoPhones();
     const call = alice.ua.call('bob');

@@ -12,7 +12,7 @@ import type { CallEndCause, CallMediaOptions } from './call-types';
 /**
  * A call we receive (RFC 3261 §13.3): 180 Ringing with our tag makes the early dialog; answer()
  * makes the answer (or, for an INVITE without SDP, the offer that the ACK answers) and sends a
- * 200 until its ACK; decline() sends 486 or 603; a CANCEL from the caller ends it with 487.
+ * 200 until its ACK; decline() sends 486, 488 or 603; a CANCEL from the caller ends it with 487.
  */
 export class IncomingCall extends Call {
   readonly direction = 'incoming' as const;
@@ -97,8 +97,11 @@ export class IncomingCall extends Call {
     super.finish(cause, status, reason);
   }
 
-  /** Declines with 603 Decline (or 486 Busy Here). */
-  decline(status: 486 | 603 = 603): void {
+  /**
+   * Declines with 603 Decline, 486 Busy Here, or 488 Not Acceptable Here: the application knows
+   * before any offer/answer that it cannot take part in a session (no WebRTC here, RFC 3261 §21.4.26).
+   */
+  decline(status: 486 | 488 | 603 = 603): void {
     this.#unanswered('decline');
     this.#ctx.core.respond(this.transaction, status);
     this.finish('declined', status);
