@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
 import type { DeviceController } from './device-controller';
 import type { TraceEntry } from './sip-trace';
@@ -18,7 +18,8 @@ const ROLES = [
 
 /**
  * The device menu: microphone, camera, and speaker (setSinkId). How the speaker is picked depends on
- * the browser: from a list (Chromium), by the browser's own prompt (Firefox), or not at all.
+ * the browser: from a list (Chromium), by the browser's own prompt (Firefox), or not at all (no
+ * setSinkId): then the menu says so rather than offer a choice it cannot honour.
  */
 export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
   const speakers = audioOutputSelection();
@@ -35,7 +36,8 @@ export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
           : speakers === 'prompt'
             ? html`<span>Speaker</span>
                 <button part="button" type="button" @click=${async () => (host.speaker = (await promptForAudioOutput())?.deviceId ?? host.speaker)}>Choose speaker…</button>`
-            : nothing,
+            : html`<span>Speaker</span>
+                <span part="speaker-note">This browser cannot choose the speaker: calls play on the system's default.</span>`,
       )}
     </div>
   </details>`;

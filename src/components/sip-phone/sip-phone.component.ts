@@ -97,6 +97,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart calls-unavailable - Why calls cannot work here, beside the disabled call buttons.
  * @csspart calls - The list of calls.
  * @csspart devices - The device menu (microphone, camera, speaker).
+ * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
  * @csspart trace-entry - One message in the trace.
  *
