@@ -33,7 +33,7 @@ const CASES = [
 
 const sipErrors = (page: Page) => page.evaluate(() => window.recorded.sipErrors);
 
-/** What the phone shows: its status, the call buttons' state and the reason given beside them. */
+/** What the phone shows: its status, the call buttons' state, the reason given beside them, whether a device menu. */
 const shown = (page: Page) =>
   page.evaluate(() => {
     // No named functions in here: the test's TypeScript loader would wrap them in a helper the page lacks.
@@ -43,7 +43,14 @@ const shown = (page: Page) =>
       return { state: !button ? 'absent' : button.disabled ? 'disabled' : 'enabled', described: button?.getAttribute('aria-describedby') ?? '' };
     });
     const reason = root.querySelector('[part~="calls-unavailable"]');
-    return { status: root.querySelector('[part~="status"]')?.textContent ?? '', call: call!, videoCall: videoCall!, reason: reason?.textContent?.trim() ?? '', reasonId: reason?.id ?? '' };
+    return {
+      status: root.querySelector('[part~="status"]')?.textContent ?? '',
+      call: call!,
+      videoCall: videoCall!,
+      reason: reason?.textContent?.trim() ?? '',
+      reasonId: reason?.id ?? '',
+      devices: !!root.querySelector('[part~="devices"]'),
+    };
   });
 
 for (const name of wantedBrowsers().filter((browser) => browser === 'chromium' || browser === 'firefox')) {
@@ -115,6 +122,7 @@ for (const name of wantedBrowsers().filter((browser) => browser === 'chromium' |
         const ui = await shown(page);
         assert.equal(ui.status, 'Registered');
         assert.match(ui.reason, says);
+        assert.equal(ui.devices, host === '127.0.0.1', 'a device menu only where devices can be listed');
         for (const button of [ui.call, ui.videoCall]) {
           assert.notEqual(button.state, 'enabled', 'no enabled call button');
           if (button.state === 'disabled') assert.equal(button.described, ui.reasonId, 'a disabled call button is described by the reason');

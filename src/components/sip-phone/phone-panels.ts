@@ -1,4 +1,5 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import { mediaCapabilities } from '../../media/capabilities';
 import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
 import type { DeviceController } from './device-controller';
 import type { TraceEntry } from './sip-trace';
@@ -22,6 +23,8 @@ const ROLES = [
  * setSinkId): then the menu says so rather than offer a choice it cannot honour.
  */
 export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
+  // No device list to choose from (a page that is not secure has no mediaDevices): no menu.
+  if (!mediaCapabilities().enumerateDevices) return nothing;
   const speakers = audioOutputSelection();
   return html`<details part="devices" @toggle=${(event: Event) => (event.target as HTMLDetailsElement).open && devices.refresh()}>
     <summary>Devices</summary>

@@ -536,7 +536,7 @@ export class SipPhone extends LitElement {
         ${this.#availability.note()}
       </form>
       <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
-      ${this.#availability.reason ? nothing : devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
+      ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
       <div class="visually-hidden" role="alert">${this.announcement}</div>
       <slot name="footer"></slot>
     </div>`;

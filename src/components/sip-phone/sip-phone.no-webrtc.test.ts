@@ -46,7 +46,8 @@ describe('<sip-phone> without RTCPeerConnection', () => {
       expect(button.disabled, name).to.equal(true);
       expect(button.getAttribute('aria-describedby'), name).to.equal(note.id);
     }
-    expect(part(el, 'devices'), 'no device menu where no device can be used').to.equal(null);
+    // Devices can still be listed and chosen: the menu depends on device access, not on WebRTC.
+    expect(part(el, 'devices')).not.to.equal(null);
     await expect(el).to.be.accessible();
 
     // Moved in the page and updated again: still the one sip-error.
