@@ -147,11 +147,15 @@ for (const name of wantedBrowsers().filter((browser) => browser === 'chromium' |
         assert.match(afterAttempt[1]!.message, says);
         assert.equal(await page.evaluate(() => (document.getElementById('phone') as SipPhone).calls.length), 0);
 
-        // Bob calls alice: declined with 488 Not Acceptable Here at once, not left ringing.
-        await bob.evaluate((target) => window.harness.call(target), 'alice');
+        // Bob calls alice: declined with 488 Not Acceptable Here at once, never ringing.
+        await bob.evaluate((target) => {
+          window.harness.log.length = 0;
+          window.harness.call(target);
+        }, 'alice');
         await until('bob to see the call end', async () => (await bob.evaluate(() => window.harness.state())) === 'ended');
         const ended = await bob.evaluate(() => window.harness.ended());
         assert.deepEqual({ cause: ended?.cause, status: ended?.status }, { cause: 'rejected', status: 488 });
+        assert.deepEqual(await bob.evaluate(() => window.harness.log), ['state ended', 'ended rejected 488'], 'from calling straight to ended: never ringing');
         const afterIncoming = await sipErrors(page);
         assert.equal(afterIncoming.length, 3, 'the declined call is one more sip-error');
         assert.equal(afterIncoming[2]!.code, code);

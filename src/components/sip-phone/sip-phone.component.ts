@@ -409,11 +409,11 @@ export class SipPhone extends LitElement {
   }
 
   #incoming(call: CallHandle): void {
+    if (this.#availability.declined(call)) return;
     const element = newCallElement();
     element.call = call;
     const from = call.remote.uri;
     const displayName = call.remote.displayName ?? '';
-    if (this.#availability.declined(call)) return;
     if (!emit(this, 'sip-incoming', { call: element, from, displayName }, true)) {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
     } else if (call.state !== 'ended') {
