@@ -11,6 +11,8 @@ export type { AnswerOptions } from './components/sip-call/sip-call.component';
 export type { VideoSource } from './components/sip-video/video-binding';
 export type { CallHandle } from './components/shared/call-handle';
 export type { CallState, SipEvent, SipEventDetails, SipEventName } from './components/shared/events';
+// The sip-error of a phone where calls cannot work (a page that is not secure, a browser without WebRTC).
+export { CallsUnavailableError, type CallsUnavailableCode } from './media/capabilities';
 // The WebRTC media the phone uses, for pages that drive a stack UserAgent (sip-elements/sip) themselves.
 export { webRtcMediaSessionFactory } from './media/webrtc-media-session-factory';
 export { WebRtcMediaSession } from './media/webrtc-media-session';

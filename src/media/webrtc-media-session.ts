@@ -36,6 +36,7 @@ import {
 } from '../stack/ua/media-session';
 import { waitForIceGathering } from './ice-gathering';
 import { DEFAULT_ICE_GATHERING_TIMEOUT_MS, hasTurnServer } from './ice-gathering-policy';
+import { mediaCapabilities } from './capabilities';
 import { openLocalTracks, type GetUserMedia } from './local-media';
 
 export interface WebRtcMediaSessionOptions extends MediaSessionOptions {
@@ -51,6 +52,13 @@ const KINDS: readonly MediaKind[] = ['audio', 'video'];
 function sdpError(error: unknown, what: string): MediaSessionError {
   return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, { cause: error });
 }
+
+/** This browser or page cannot make calls: the reason capabilities.ts gives, instead of a ReferenceError. */
+const unsupported = (): MediaSessionError => {
+  // Set whenever RTCPeerConnection or getUserMedia is missing, the only callers' cases.
+  const reason = mediaCapabilities().callsUnavailable!;
+  return new MediaSessionError('unsupported', reason.message, { cause: reason });
+};
 
 /** An operation the session's offer/answer state does not allow now. */
 const stateError = (message: string): MediaSessionError => new MediaSessionError('state', message);
@@ -310,6 +318,7 @@ export class WebRtcMediaSession implements MediaSession {
   }
 
   async #newPeerConnection(): Promise<RTCPeerConnection> {
+    if (!mediaCapabilities().peerConnection) throw unsupported();
     // One certificate for the session's life: a new transport for another fork keeps the DTLS
     // fingerprint the forks were offered.
     this.#certificate ??= RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
@@ -342,6 +351,8 @@ export class WebRtcMediaSession implements MediaSession {
       this.localStream.removeTrack(this.#tracks.video);
       delete this.#tracks.video;
     }
+    // A page's own getUserMedia (a canvas stream) needs no device access.
+    if (!this.#options.getUserMedia && !mediaCapabilities().getUserMedia) throw unsupported();
     const getUserMedia = this.#options.getUserMedia ?? ((constraints) => navigator.mediaDevices.getUserMedia(constraints));
     const opened = await openLocalTracks(request, getUserMedia);
     for (const kind of KINDS) {

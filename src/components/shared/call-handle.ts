@@ -22,7 +22,7 @@ export interface CallHandle {
   /** Incoming calls only. */
   readonly offersVideo?: boolean;
   answer?(options?: CallMediaOptions): Promise<void>;
-  decline?(status?: 486 | 603): void;
+  decline?(status?: 486 | 488 | 603): void;
   hangup(): Promise<void>;
   hold(): Promise<void>;
   unhold(): Promise<void>;

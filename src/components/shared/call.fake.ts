@@ -51,7 +51,7 @@ export class FakeCall implements CallHandle {
     };
   }
 
-  get decline(): ((status?: 486 | 603) => void) | undefined {
+  get decline(): ((status?: 486 | 488 | 603) => void) | undefined {
     if (this.direction !== 'incoming') return undefined;
     return (status = 603) => {
       this.log.push(`decline ${status}`);

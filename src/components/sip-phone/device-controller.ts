@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { mediaCapabilities } from '../../media/capabilities';
 
 /**
  * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu
@@ -34,7 +35,8 @@ export class DeviceController implements ReactiveController {
   async refresh(): Promise<void> {
     this.#listed = true;
     try {
-      this.#devices = (await navigator.mediaDevices?.enumerateDevices()) ?? [];
+      // No enumerateDevices (a page that is not secure has no mediaDevices): only the defaults.
+      this.#devices = mediaCapabilities().enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
     } catch {
       this.#devices = [];
     }

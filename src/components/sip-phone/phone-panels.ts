@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { mediaCapabilities } from '../../media/capabilities';
 import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
 import type { DeviceController } from './device-controller';
 import type { TraceEntry } from './sip-trace';
@@ -18,9 +19,12 @@ const ROLES = [
 
 /**
  * The device menu: microphone, camera, and speaker (setSinkId). How the speaker is picked depends on
- * the browser: from a list (Chromium), by the browser's own prompt (Firefox), or not at all.
+ * the browser: from a list (Chromium), by the browser's own prompt (Firefox), or not at all (no
+ * setSinkId): then the menu says so rather than offer a choice it cannot honour.
  */
 export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
+  // No device list to choose from (a page that is not secure has no mediaDevices): no menu.
+  if (!mediaCapabilities().enumerateDevices) return nothing;
   const speakers = audioOutputSelection();
   return html`<details part="devices" @toggle=${(event: Event) => (event.target as HTMLDetailsElement).open && devices.refresh()}>
     <summary>Devices</summary>
@@ -35,7 +39,8 @@ export function devicesPanel(host: DeviceChoices, devices: DeviceController) {
           : speakers === 'prompt'
             ? html`<span>Speaker</span>
                 <button part="button" type="button" @click=${async () => (host.speaker = (await promptForAudioOutput())?.deviceId ?? host.speaker)}>Choose speaker…</button>`
-            : nothing,
+            : html`<span>Speaker</span>
+                <span part="speaker-note">This browser cannot choose the speaker: calls play on the system's default.</span>`,
       )}
     </div>
   </details>`;

@@ -6,6 +6,8 @@ import { dialPad } from '../shared/dial-pad';
 import { emit, emitError, type SipEventDetails } from '../shared/events';
 import { TonePlayer, type Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
+import { CallsUnavailableError } from '../../media/capabilities';
+import { CallAvailability } from './call-availability';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
 import { devicesPanel, tracePanel } from './phone-panels';
@@ -72,7 +74,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
  * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
- * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable.
+ * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
  * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
  *
@@ -92,8 +94,10 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart keypad - The dial pad.
  * @csspart call-button - Places an audio call.
  * @csspart video-call-button - Places a video call.
+ * @csspart calls-unavailable - Why calls cannot work here, beside the disabled call buttons.
  * @csspart calls - The list of calls.
  * @csspart devices - The device menu (microphone, camera, speaker).
+ * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
  * @csspart trace-entry - One message in the trace.
  *
@@ -274,6 +278,7 @@ export class SipPhone extends LitElement {
     },
   });
   readonly #devices = new DeviceController(this);
+  readonly #availability = new CallAvailability(this);
   readonly #tones = new TonePlayer();
   /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
@@ -343,6 +348,7 @@ export class SipPhone extends LitElement {
    */
   async call(target: string, options: CallOptions = {}): Promise<SipCall> {
     const ua = this.userAgent;
+    this.#availability.check();
     if (!ua) throw new Error(NOT_CONNECTED);
     target = target.trim();
     if (!target) throw new Error('Enter a number or SIP address to call');
@@ -403,6 +409,7 @@ export class SipPhone extends LitElement {
   }
 
   #incoming(call: CallHandle): void {
+    if (this.#availability.declined(call)) return;
     const element = newCallElement();
     element.call = call;
     const from = call.remote.uri;
@@ -472,7 +479,8 @@ export class SipPhone extends LitElement {
     const input = this.#input();
     this.call(input.value, { video }).then(
       () => (input.value = ''),
-      (error: unknown) => emitError(this, error, 'Cannot place the call'),
+      // A CallsUnavailableError was reported by call() already.
+      (error: unknown) => error instanceof CallsUnavailableError || emitError(this, error, 'Cannot place the call'),
     );
   }
 
@@ -497,6 +505,7 @@ export class SipPhone extends LitElement {
 
   override render() {
     const disabled = this.connection !== 'connected';
+    const noCalls = disabled || !!this.#availability.reason;
     return html`<div part="base">
       <div part="header">
         <slot name="header">
@@ -521,9 +530,10 @@ export class SipPhone extends LitElement {
         <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" />
         ${dialPad('Dial pad', (key) => (this.#input().value += key))}
         <div class="row">
-          <button part="button call-button" class="accent" type="submit" ?disabled=${disabled}>Call</button>
-          <button part="button video-call-button" type="button" ?disabled=${disabled} @click=${() => this.#dial(true)}>Video call</button>
+          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>Call</button>
+          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>Video call</button>
         </div>
+        ${this.#availability.note()}
       </form>
       <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}

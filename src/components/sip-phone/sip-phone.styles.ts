@@ -10,6 +10,7 @@ export const sipPhoneStyles = [
 [part=header]{display:grid}
 [part=title]{font-weight:700;font-size:1.1rem}
 [part=aor],.meta{color:var(--_muted);font-size:.875rem;overflow-wrap:anywhere}
+[part=calls-unavailable]{margin:0;color:var(--_muted);font-size:.875rem}
 [part=status]{font-size:.875rem;flex:1 1 10rem}
 :host([registered]) [part=status]::before{content:'';display:inline-block;width:.6em;height:.6em;margin-inline-end:.4em;border-radius:50%;background:var(--_success)}
 [part=dialer],[part=calls]{display:grid;gap:.5rem}

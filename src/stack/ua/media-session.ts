@@ -144,7 +144,7 @@ export interface MediaSession {
   on<Name extends keyof MediaSessionEvents>(event: Name, listener: Listener<MediaSessionEvents[Name]>): () => void;
 }
 
-/** Why a media operation failed; the user agent maps `sdp` and `media-access` to 488. */
+/** Why a media operation failed; an incoming call's offer that fails (`sdp`, `media-access`, `unsupported`) gets 488. */
 export type MediaSessionErrorCode =
   /** The session is closed. */
   | 'closed'
@@ -153,7 +153,9 @@ export type MediaSessionErrorCode =
   /** The peer's SDP cannot be used (unparseable, no common codec, no DTLS fingerprint). */
   | 'sdp'
   /** The microphone or camera could not be opened (denied, absent, busy). */
-  | 'media-access';
+  | 'media-access'
+  /** The environment has no media at all (a browser without WebRTC, a page that is not secure). */
+  | 'unsupported';
 
 export class MediaSessionError extends SipStackError {
   readonly code: MediaSessionErrorCode;

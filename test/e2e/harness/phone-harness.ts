@@ -64,6 +64,7 @@ const harness = {
   state: () => current?.state ?? 'none',
   ended: () => current?.ended,
   register: async () => (await ua!.register()).response.status,
+  message: async (target: string, text: string) => (await ua!.sendMessage(target, text)).status,
   hold: () => current!.hold(),
   unhold: () => current!.unhold(),
   hangup: () => current!.hangup(),

@@ -117,12 +117,14 @@ export class CallManager implements CallContext {
     }
     const replaces = request.headers('Replaces');
     if (replaces[0]) return this.#replace(request, transaction, replaces);
-    this.#onIncoming(this.#incoming(request, transaction, true));
+    const call = this.#incoming(request, transaction);
+    this.#onIncoming(call);
+    call.ring();
     return true;
   }
 
-  #incoming(request: SipRequest, transaction: ServerTransaction, ring: boolean): IncomingCall {
-    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff), ring);
+  #incoming(request: SipRequest, transaction: ServerTransaction): IncomingCall {
+    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff));
     this.#live.add(call);
     return call;
   }
@@ -150,7 +152,8 @@ export class CallManager implements CallContext {
     if (!old || (early && old.direction === 'incoming')) this.core.respond(transaction, 481);
     else if (!early && wanted.earlyOnly) this.core.respond(transaction, 486);
     else {
-      const call = this.#incoming(request, transaction, false);
+      // Answered at once: no ringing.
+      const call = this.#incoming(request, transaction);
       const video = old.media?.video;
       old.replaceWith(call);
       void call.answer(video ? { video } : {}).catch((error: Error) => call.events.emit('error', error));

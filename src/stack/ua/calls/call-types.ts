@@ -11,7 +11,7 @@ export type CallDirection = 'outgoing' | 'incoming';
  * Why a call ended, for people and for code:
  * - hangup / remote-hangup: a BYE from us or from the peer;
  * - canceled / remote-canceled: a CANCEL before the answer, from us or from the caller;
- * - declined (603, 486 from us), busy (486/600), rejected (other 4xx-6xx), no-answer (408/480/487 by timer);
+ * - declined (603, 486 or 488 from us), busy (486/600), rejected (other 4xx-6xx), no-answer (408/480/487 by timer);
  * - transferred: we handed the call over with REFER;
  * - replaced: an INVITE with Replaces took this call's place (RFC 3891): the call's `replaced` event
  *   gave the new call, already answered. (The transferor, whose dialog is replaced at the other

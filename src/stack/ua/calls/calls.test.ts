@@ -53,6 +53,34 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     assert.equal(second.ended?.status, 486);
   });
 
+  it('declines with 488 Not Acceptable Here when the application cannot take part in any session (no WebRTC)', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    // Decided during the incoming-call event, as <sip-phone> does where calls cannot work.
+    bob.ua.events.on('incoming-call', (incoming) => incoming.decline(488));
+    const call = alice.ua.call('bob');
+    const states = history(call);
+    await flush();
+    const incoming = bob.incoming[0]!;
+    assert.equal(sent(pair.b, 'SIP/2.0 488 Not Acceptable Here').length, 1, 'bob answers the INVITE with 488');
+    assert.deepEqual(sent(pair.b, 'SIP/2.0 180'), [], 'and never rang: no 180 for a call declined at once');
+    assert.deepEqual(states, ['calling', 'ended']);
+    assert.deepEqual(incoming.ended, { cause: 'declined', status: 488, reason: undefined });
+    assert.deepEqual(call.ended, { cause: 'rejected', status: 488, reason: 'Not Acceptable Here' });
+    assert.equal(bob.media.sessions.length, 0, 'no media session was made for it');
+  });
+
+  it('rings (180) once the incoming-call listeners have run, also for a call they answer at once', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    bob.ua.events.on('incoming-call', (incoming) => void incoming.answer());
+    const call = alice.ua.call('bob');
+    const states = history(call);
+    await flush();
+    const ringing = sent(pair.b, 'SIP/2.0 180');
+    assert.equal(ringing.length, 1);
+    assert.ok(pair.b.sent.indexOf(ringing[0]!) < pair.b.sent.indexOf(sent(pair.b, 'SIP/2.0 200')[0]!), '180 before the 200');
+    assert.deepEqual(states, ['calling', 'ringing', 'connected']);
+  });
+
   it('CANCELs before the answer: the callee ends with 487, the caller as canceled', async () => {
     const { alice, bob, pair, flush } = await twoPhones();
     const call = alice.ua.call('bob');

@@ -10,9 +10,10 @@ import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
 
 /**
- * A call we receive (RFC 3261 §13.3): 180 Ringing with our tag makes the early dialog; answer()
+ * A call we receive (RFC 3261 §13.3): ring() sends 180 Ringing with our tag, which makes the early
+ * dialog, once the application has seen the call (one it declines at once never rings); answer()
  * makes the answer (or, for an INVITE without SDP, the offer that the ACK answers) and sends a
- * 200 until its ACK; decline() sends 486 or 603; a CANCEL from the caller ends it with 487.
+ * 200 until its ACK; decline() sends 486, 488 or 603; a CANCEL from the caller ends it with 487.
  */
 export class IncomingCall extends Call {
   readonly direction = 'incoming' as const;
@@ -25,15 +26,20 @@ export class IncomingCall extends Call {
     readonly invite: SipRequest,
     readonly transaction: ServerTransaction,
     firstLocalSeq: number,
-    /** False for a call that replaces another (RFC 3891): it is answered at once. */
-    ring = true,
   ) {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
-    // §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us.
-    if (ring) transaction.respond(this.#response(180));
+  }
+
+  /**
+   * §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us. Sent
+   * after the application's incoming-call listeners ran, so a call they declined (486, 488, 603)
+   * gets its final response alone instead of a ring the caller would show for nothing.
+   */
+  ring(): void {
+    if (!this.ended) this.transaction.respond(this.#response(180));
   }
 
   /**
@@ -97,8 +103,11 @@ export class IncomingCall extends Call {
     super.finish(cause, status, reason);
   }
 
-  /** Declines with 603 Decline (or 486 Busy Here). */
-  decline(status: 486 | 603 = 603): void {
+  /**
+   * Declines with 603 Decline, 486 Busy Here, or 488 Not Acceptable Here: the application knows
+   * before any offer/answer that it cannot take part in a session (no WebRTC here, RFC 3261 §21.4.26).
+   */
+  decline(status: 486 | 488 | 603 = 603): void {
     this.#unanswered('decline');
     this.#ctx.core.respond(this.transaction, status);
     this.finish('declined', status);
