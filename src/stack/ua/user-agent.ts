@@ -12,6 +12,7 @@ import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
 import { UaCore, isSuccess, mediaType, type SendResult, type UaCoreOptions } from './ua-core';
 import { CallManager, type CallManagerOptions } from './calls/call-manager';
+import { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Call } from './calls/call';
 import type { IncomingCall } from './calls/incoming-call';
 import type { OutgoingCall } from './calls/outgoing-call';
@@ -60,6 +61,8 @@ export class UserAgent {
   readonly events: Emitter<UserAgentEvents>;
   readonly core: UaCore;
   readonly registration: Registration;
+  /** Subscriptions (RFC 6665), publications (RFC 3903) and unsolicited message-summary NOTIFYs. */
+  readonly subscriptions: SubscriptionManager;
   readonly #calls: CallManager | undefined;
   readonly #handlers: RequestHandler[] = [];
   readonly #off: Array<() => void>;
@@ -81,6 +84,8 @@ export class UserAgent {
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
     registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
+    this.subscriptions = new SubscriptionManager(core);
+    this.handleRequests((request, transaction) => this.subscriptions.route(request, transaction));
     if (options.calls) this.#calls = new CallManager(this, options.calls, (call) => events.emit('incoming-call', call));
     this.#off = [core.transport.onMessage((text) => this.#receive(text)), core.transport.onStateChange((state, info) => this.#transportChanged(state, info))];
   }
@@ -125,6 +130,7 @@ export class UserAgent {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#calls?.hangupAll();
+    await this.subscriptions.stopAll();
     if (this.core.connected) {
       // unregister() sends nothing unless a binding may exist: registered, or a REGISTER that timed
       // out and may have reached the registrar all the same (§10.2.2).
@@ -205,6 +211,7 @@ export class UserAgent {
       if (changed) {
         this.registration.flowChanged();
         this.#calls?.flowChanged();
+        this.subscriptions.flowChanged();
       }
     } else if (state === 'disconnected' && info.previous === 'connected') {
       // No response can come back over a new connection (RFC 5626 §4.4): fail what waits now.
