@@ -75,6 +75,7 @@ export abstract class Call {
       events: this.events,
       mediaOptions,
       dialog: () => (this.#ended ? undefined : this.dialog),
+      confirmed: () => !!this.dialog && !this.dialog.early && this.#live,
       established: (what) => this.#established(what),
       sendInDialog: (request) => this.sendInDialog(request),
       bye: (cause) => this.bye(cause),
@@ -143,6 +144,7 @@ export abstract class Call {
     if (this.#ended) return;
     const info = (this.#ended = { cause, status, reason });
     this.#stopOk();
+    this.#transfer.end();
     for (const off of this.#offMedia.splice(0)) off();
     this.media?.close();
     this.#ctx.forgetCall(this);
