@@ -20,19 +20,21 @@ describe('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4.2, issue 15 
   let alice: SipPhone;
   let bob: SipPhone;
 
+  // JsSIP's socket is one removePhones() waits for too (elements-helpers tracks every WebSocket of
+  // the page), so each test has its own JsSIP user agent, stopped before the phones are removed.
   before(async () => {
     server = await kamailio();
-    dave = await jssipPhone(server, 'dave');
   });
   beforeEach(async () => {
+    dave = await jssipPhone(server, 'dave');
     alice = await makePhone(server, 'alice');
     bob = await makePhone(server, 'bob');
   });
   afterEach(async () => {
     for (const session of dave.sessions) if (!session.isEnded()) session.terminate();
+    dave.ua.stop();
     await removePhones();
   });
-  after(() => dave?.ua.stop());
 
   /** JsSIP calls alice's <sip-phone>, which answers (with video when JsSIP offers it). */
   async function jssipCallsAlice(media: typeof MEDIA): Promise<{ call: SipCall; session: JsSipSession }> {
