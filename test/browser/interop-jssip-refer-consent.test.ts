@@ -100,4 +100,18 @@ describe('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4.2, issue 15 
     expect(call.state).to.equal('connected');
     expect(session.isEstablished()).to.equal(true);
   });
+
+  it('<sip-phone transfer-policy="accept"> passes the policy to its calls: followed at once, with no question', async () => {
+    alice.setAttribute('transfer-policy', 'accept');
+    await alice.updateComplete;
+    const { call, session } = await jssipCallsAlice(MEDIA);
+    expect(call.transferPolicy).to.equal('accept');
+    const atBob = oneEvent(bob, 'sip-incoming');
+    const progress = referToBob(session);
+    const incoming = (await atBob).detail.call;
+    await call.updateComplete;
+    expect(button(call, 'accept-transfer-button'), 'no question').to.equal(null);
+    await incoming.answer();
+    await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () => progress.includes('accepted'));
+  });
 });
