@@ -5,7 +5,6 @@ import { fail } from '../../message/sip-parse-error';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import type { MediaSession, MediaSessionFactory, MediaSessionOptions } from '../media-session';
 import { mediaType, type UaCore } from '../ua-core';
-import type { UserAgent } from '../user-agent';
 import type { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallMediaOptions } from './call-types';
@@ -33,12 +32,21 @@ export class CallManager implements CallContext {
   readonly core: UaCore;
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
 
-  constructor(ua: UserAgent, options: CallManagerOptions, onIncoming: (call: IncomingCall) => void) {
+  /**
+   * `core` is the user agent's core, not the user agent (which makes the manager: no import
+   * circle); `handleRequests` lets the manager see requests first (UserAgent.handleRequests).
+   */
+  constructor(
+    core: UaCore,
+    handleRequests: (handler: (request: SipRequest, transaction: ServerTransaction | undefined) => boolean) => void,
+    options: CallManagerOptions,
+    onIncoming: (call: IncomingCall) => void,
+  ) {
     this.#options = options;
     this.#onIncoming = onIncoming;
-    this.core = ua.core;
+    this.core = core;
     this.defaults = { audio: true, video: false, ...options.defaults };
-    ua.handleRequests((request, transaction) => this.#route(request, transaction));
+    handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
   /** The calls that have not ended, oldest first. */
