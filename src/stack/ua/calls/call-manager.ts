@@ -138,8 +138,9 @@ export class CallManager implements CallContext {
   /**
    * RFC 3891 §3: an INVITE to replace one of our dialogs, named with the tags as we see them
    * (to-tag: ours). A confirmed dialog (unless `early-only`: 486) or an early one we started is
-   * replaced: the new call is answered at once, with no ringing and no `incoming-call` (the old
-   * call's `replaced` event gives it), and the old one ends with BYE, or CANCEL while early. No
+   * replaced: the new call is answered at once (audio only), with no ringing and no
+   * `incoming-call` (the old call's `replaced` event gives it), and the old one ends with BYE, or
+   * CANCEL while early. No
    * match, or an early dialog we did not start, gets 481; two Replaces fields get 400 (§6.1).
    * Knowing the Call-ID and both tags is the authorization (§8: they travel only to the parties).
    */
@@ -159,9 +160,10 @@ export class CallManager implements CallContext {
     else if (!early && wanted.earlyOnly) this.core.respond(transaction, 486);
     else {
       const call = this.#incoming(request, transaction, false);
-      const video = old.media?.video;
       old.replaceWith(call);
-      void call.answer(video ? { video } : {}).catch((error: Error) => call.events.emit('error', error));
+      // Audio only, whatever the old call had: the INVITE comes from whoever the old call's peer
+      // gave the dialog to, and is answered without asking; the user can turn the camera on.
+      void call.answer({ video: false }).catch((error: Error) => call.events.emit('error', error));
     }
     return true;
   }

@@ -213,4 +213,23 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     assert.equal(asked!.accept(), undefined);
     assert.equal(invitesToCarol(bob).length, 0);
   });
+
+  it('answers an INVITE that replaces a video call (RFC 3891) without the camera: whoever knows the dialog may send it', async () => {
+    const phones = await threePhones();
+    const { alice, bob, carol, flush } = phones;
+    const [, yAtCarol] = await connect(phones, alice, carol, 'carol', true);
+    assert.equal(yAtCarol.media?.video, true);
+    const { callId, localTag, remoteTag } = yAtCarol.dialog!;
+    let replacing: Call | undefined;
+    yAtCarol.events.on('replaced', (call) => (replacing = call));
+    // Alice handed the dialog's identifiers to bob, who INVITEs carol with Replaces (no offer: carol makes it).
+    bob.transport.send(
+      `INVITE sip:carol@example.test SIP/2.0\r\nVia: SIP/2.0/WS gw.invalid;branch=z9hG4bKrv1\r\nMax-Forwards: 70\r\n` +
+        `From: <sip:bob@example.test>;tag=rv1\r\nTo: <sip:carol@example.test>\r\nCall-ID: rv1\r\nCSeq: 1 INVITE\r\n` +
+        `Contact: <sip:bob@gw.invalid;transport=ws>\r\nReplaces: ${callId};to-tag=${localTag};from-tag=${remoteTag}\r\nContent-Length: 0\r\n\r\n`,
+    );
+    await flush();
+    assert.equal(replacing?.state, 'connected');
+    assert.equal(replacing.media?.video, false, 'the camera stays off until carol turns it on');
+  });
 });
