@@ -214,6 +214,18 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     assert.equal(invitesToCarol(bob).length, 0);
   });
 
+  it('does not follow a REFER accepted after its call was hung up during the event', async () => {
+    const phones = await threePhones();
+    const { alice, bob } = phones;
+    const [x, xAtBob] = await connect(phones, alice, bob, 'bob');
+    xAtBob.events.on('refer', (request) => {
+      void xAtBob.hangup();
+      request.accept();
+    });
+    assert.equal((await refer(phones, alice, x)).status, 603);
+    assert.equal(invitesToCarol(bob).length, 0);
+  });
+
   it('answers an INVITE that replaces a video call (RFC 3891) without the camera: whoever knows the dialog may send it', async () => {
     const phones = await threePhones();
     const { alice, bob, carol, flush } = phones;

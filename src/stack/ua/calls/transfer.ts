@@ -6,7 +6,7 @@ import { NameAddr, SipUri, type SipRequest, type Uri } from '../../message/messa
 import { parseNameAddr } from '../../message/name-addr';
 import { formatReplaces, parseReplaces } from '../../message/replaces';
 import { isSuccess, mediaType, requireSuccess, type SendResult, type UaCore } from '../ua-core';
-import type { CallEndCause, CallEvents, CallMediaOptions, ReferOutcome } from './call-types';
+import type { CallEndCause, CallEvents, CallMediaOptions, ReferOutcome, ReferRequest } from './call-types';
 import type { OutgoingCall } from './outgoing-call';
 import { SIPFRAG, sipfragBody, sipfragStatus } from './sipfrag';
 
@@ -178,13 +178,15 @@ export class Transfer {
       else respond(603);
     };
     this.#busy = true;
-    this.#session.events.emit('refer', {
+    const request: ReferRequest = {
       target,
       replaces,
       referredBy,
       outcome,
       accept: (options = {}) => {
         if (state !== 'open' && state !== 'deferred') return undefined;
+        // A listener hung up during the event: there is no call left to transfer.
+        if (!this.#session.dialog()) return void decline('declined');
         if (!close('accepted')) this.#accepted(respond);
         return this.#callReferred(target, replaces, options);
       },
@@ -196,7 +198,8 @@ export class Transfer {
         timer = clock.setTimeout(() => decline('expired'), Math.min(Math.max(timeoutMs, 0), REFER_ASK_MAX_MS));
         this.#onEnd = () => decline('declined');
       },
-    });
+    };
+    this.#session.events.emit('refer', request);
     if (state === 'open') decline('declined');
   }
 
