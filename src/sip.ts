@@ -46,8 +46,10 @@ export type {
   CallMediaOptions,
   CallState,
   DtmfMode,
+  ReferOutcome,
   ReferRequest,
 } from './stack/ua/calls/call-types';
+export { REFER_ASK_TIMEOUT_MS, REFER_LIMIT, REFER_WINDOW_MS } from './stack/ua/calls/transfer';
 export { MediaSessionError, DTMF_DIGITS } from './stack/ua/media-session';
 export type {
   AnswerOptions,

@@ -15,7 +15,7 @@
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { FakeCall, canvasVideoTrack, fakeMedia } from './shared/call.fake';
+import { FakeCall, canvasVideoTrack, fakeMedia, fakeRefer } from './shared/call.fake';
 import './sip-phone/sip-phone';
 import type { SipPhone } from './sip-phone/sip-phone';
 import type { SipCall } from './sip-call/sip-call';
@@ -264,7 +264,7 @@ class Rig {
     else if (s.what === 'end') fake.end(s.text);
     else if (s.what === 'error') fake.events.emit('error', new Error(`far error: ${s.text}`));
     else if (s.what === 'dtmf') fake.events.emit('dtmf', { digit: s.text, duration: 100, via: 'info' });
-    else if (s.what === 'refer') fake.events.emit('refer', { target: s.text, referredBy: s.text, accept: () => undefined, reject: () => undefined } as never);
+    else if (s.what === 'refer') fake.events.emit('refer', fakeRefer(s.text));
     else {
       this.fake = new FakeCall(s.state === 'calling' ? 'outgoing' : 'incoming', { uri: `sip:${s.text}@example.com`, displayName: s.text });
       this.call.call = this.fake;

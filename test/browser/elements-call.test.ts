@@ -78,7 +78,7 @@ describe('<sip-phone> at Kamailio: calls', () => {
     for (const track of tracksOf(outgoing)) expect(track.readyState).to.equal('ended');
   });
 
-  it('attended transfer: <sip-call>.transfer(otherSipCall) joins bob and carol; carol\'s phone shows the replacing call without sip-incoming', async () => {
+  it('attended transfer: <sip-call>.transfer(otherSipCall), bob accepts in his <sip-call>, which joins bob and carol; carol\'s phone shows the replacing call without sip-incoming', async () => {
     const carol = await makePhone(info, 'carol');
     const connect = async (to: SipPhone, name: string) => {
       const ringing = nextIncoming(to);
@@ -93,7 +93,13 @@ describe('<sip-phone> at Kamailio: calls', () => {
     const prompts = recordEvents(carol, ['sip-incoming']);
     const replaced = oneEvent(yAtCarol, 'sip-call-ended');
     const transferred = oneEvent(x, 'sip-call-ended');
+    // Bob's phone asks him (transfer-policy="ask", the default): he accepts from the <sip-call>.
+    const asked = oneEvent(xAtBob, 'sip-transfer-request');
     await x.transfer(y);
+    expect((await asked).detail.target).to.contain(info.users.carol.user);
+    await xAtBob.updateComplete;
+    expect(xAtBob.shadowRoot!.querySelector('[part="transfer-target"]')!.textContent).to.contain(info.users.carol.user);
+    xAtBob.shadowRoot!.querySelector<HTMLButtonElement>('[part~="accept-transfer-button"]')!.click();
     expect((await replaced).detail.cause).to.equal('replaced');
     expect((await transferred).detail.cause).to.equal('transferred');
     const newest = (phone: SipPhone) => [...phone.querySelectorAll('sip-call')].find((el) => el.state === 'connected');

@@ -165,7 +165,7 @@ for (const name of wantedBrowsers()) {
       await page.close();
     });
 
-    it('hands bob over to carol from the attended-transfer control: bob calls carol with Replaces, alice leaves, bob and carol talk', async () => {
+    it('hands bob over to carol from the attended-transfer control: bob accepts, calls carol with Replaces, alice leaves, bob and carol talk', async () => {
       const page = await watchedPage(browser);
       await twoRegisteredPhones(page, server.url, kamailio);
       // Carol is a third <sip-phone> the test adds to the page (the demo shows two), answering at once.
@@ -204,6 +204,11 @@ for (const name of wantedBrowsers()) {
       assert.ok(bobToCarol && bobToCarol[1].includes('carol'), `an option hands bob to carol: ${JSON.stringify(options)}`);
       await page.select(`${form} select`, bobToCarol[0]!);
       await page.click(`${form} button[type="submit"]`);
+      // Bob's phone asks him first (transfer-policy="ask", the default): he accepts in his call.
+      await until('bob to be asked', () =>
+        page.evaluate(() => !!(document.getElementById('phone-2') as SipPhone).calls[0]!.shadowRoot!.querySelector('[part~="accept-transfer-button"]')),
+      );
+      await clickPart(page, '#phone-2 sip-call', 'accept-transfer-button');
 
       await until('bob and carol connected to each other', async () =>
         (await callsOf(page, 'phone-2')).some((call) => call.startsWith('connected ') && call.includes('carol')) &&

@@ -3,6 +3,7 @@
  * only when the test says so (or as the real call would on answer, hangup, hold...).
  */
 import { Emitter } from '../../stack/core/emitter';
+import type { ReferOutcome, ReferRequest } from '../../stack/ua/calls/call-types';
 import type { MediaKind, MediaSession } from '../../stack/ua/media-session';
 import type { CallEvents, CallHandle, CallMediaOptions, CallState } from './call-handle';
 
@@ -106,6 +107,45 @@ export class FakeCall implements CallHandle {
   async getStats(): Promise<unknown> {
     return new Map();
   }
+}
+
+/**
+ * A REFER as the stack offers it, recording the decisions in `log` ('accept {"audio":true}',
+ * 'reject', 'defer'); the first decision settles `outcome` (as the stack's does), later ones are
+ * recorded but change nothing. `expire()` is the stack's timeout.
+ */
+export function fakeRefer(target: string, log: string[] = []): ReferRequest & { log: string[]; expire(): void } {
+  let settle!: (outcome: ReferOutcome) => void;
+  let state: 'open' | 'deferred' | 'settled' = 'open';
+  const outcome = new Promise<ReferOutcome>((resolve) => (settle = resolve));
+  const decide = (result: ReferOutcome) => {
+    if (state === 'settled') return false;
+    state = 'settled';
+    settle(result);
+    return true;
+  };
+  return {
+    target,
+    referredBy: 'sip:bob@example.com',
+    outcome,
+    log,
+    accept(options) {
+      log.push(`accept ${JSON.stringify(options ?? {})}`);
+      decide('accepted');
+      return undefined;
+    },
+    reject() {
+      log.push('reject');
+      decide('declined');
+    },
+    defer() {
+      log.push('defer');
+      if (state === 'open') state = 'deferred';
+    },
+    expire() {
+      decide('expired');
+    },
+  };
 }
 
 /** A media session stand-in with real streams (for <sip-video> and the remote <audio>). */

@@ -23,8 +23,12 @@ export interface SipEventDetails {
   'sip-call-ended': { cause: string; status: number | undefined; reason: string | undefined };
   /** A DTMF digit the peer sent by SIP INFO. */
   'sip-dtmf': { digit: string; via: 'info' | 'rfc4733' };
-  /** Cancelable: the peer asks this call to call `target` (REFER); preventDefault() refuses. */
-  'sip-transfer-request': { target: string; referredBy: string | undefined };
+  /**
+   * Cancelable: the peer asks this call to call `target` (REFER; remote text). preventDefault()
+   * declines; `accept()` and `decline()` decide, during the event or later while it is pending;
+   * otherwise the `transfer-policy` decides (`ask`: the `<sip-call>` asks its user).
+   */
+  'sip-transfer-request': { target: string; referredBy: string | undefined; accept(): void; decline(): void };
   /** Progress of a transfer this call asked for (the peer's NOTIFYs). */
   'sip-transfer-progress': { status: number; reason: string };
   'sip-message': { from: string; displayName: string; contentType: string; body: string };

@@ -1,9 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallHandle } from '../shared/call-handle';
 import { emit, type CallState } from '../shared/events';
+import { TransferConsent, type TransferPolicy } from './transfer-consent';
 
 interface Host extends ReactiveControllerHost, HTMLElement {
   state: CallState;
+  transferPolicy: TransferPolicy;
+  microphone: string;
+  requestUpdate(): void;
 }
 
 /** Connected or held: the call has media and a duration. */
@@ -25,9 +29,12 @@ export class CallController implements ReactiveController {
   now = Date.now();
   /** How the call ended, once it has. */
   ended: { cause: string; status: number | undefined; reason: string | undefined } | undefined;
+  /** The peer's transfer requests (REFER) and the one waiting for the user. */
+  readonly consent: TransferConsent;
 
   constructor(host: Host) {
     (this.#host = host).addController(this);
+    this.consent = new TransferConsent(host);
   }
 
   /** Follows `call` from now on (the element's `call` property changed). */
@@ -36,6 +43,7 @@ export class CallController implements ReactiveController {
     this.#unsubscribe();
     this.#call = call;
     this.connectedAt = this.ended = undefined;
+    this.consent.clear();
     if (this.#host.isConnected) this.hostConnected();
   }
 
@@ -81,11 +89,7 @@ export class CallController implements ReactiveController {
       call.events.on('remote-track', update),
       call.events.on('remote-hold', update),
       call.events.on('transfer-progress', ({ status, reason }) => emit(host, 'sip-transfer-progress', { status, reason })),
-      // The stack wants the decision during the event: the page has it through a cancelable event.
-      call.events.on('refer', (request) => {
-        if (emit(host, 'sip-transfer-request', { target: request.target, referredBy: request.referredBy }, true)) request.accept();
-        else request.reject();
-      }),
+      call.events.on('refer', (request) => this.consent.receive(request)),
       call.events.on('error', (error) => emit(host, 'sip-error', { error })),
     ];
   }

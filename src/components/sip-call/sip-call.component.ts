@@ -7,6 +7,7 @@ import { emitError, type CallState } from '../shared/events';
 import { CallController, isLive } from './call-controller';
 import { formatDuration, stateText } from './call-labels';
 import { sipCallStyles } from './sip-call.styles';
+import { transferPrompt, type TransferPolicy } from './transfer-consent';
 
 /** Media for answering: `video: true` answers with the camera. */
 export interface AnswerOptions {
@@ -31,11 +32,12 @@ export interface AnswerOptions {
  * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended. Set from the call.
  * @attr muted - Present while the microphone is muted (read-only, reflected for CSS).
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
  * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us).
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
- * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER); `preventDefault()` refuses.
+ * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
  * @fires sip-error - A control failed (hold refused, DTMF not possible...): `detail.error.message` is readable.
  *
@@ -61,6 +63,10 @@ export interface AnswerOptions {
  * @csspart transfer-button - Shows the transfer form.
  * @csspart keypad - The DTMF keypad.
  * @csspart transfer - The transfer form.
+ * @csspart transfer-request - The question shown when the peer asks for a transfer (`transfer-policy="ask"`).
+ * @csspart transfer-target - The requested transfer target, as text.
+ * @csspart accept-transfer-button - Accepts the requested transfer.
+ * @csspart decline-transfer-button - Declines the requested transfer.
  *
  * @cssprop --sip-call-background - Background of the call box.
  * @cssprop --sip-call-padding - Inner spacing of the call box.
@@ -86,6 +92,7 @@ export class SipCall extends LitElement {
     call: { attribute: false },
     state: { reflect: true },
     theme: { reflect: true },
+    transferPolicy: { attribute: 'transfer-policy' },
     microphone: { attribute: false },
     camera: { attribute: false },
     speaker: { attribute: false },
@@ -102,6 +109,9 @@ export class SipCall extends LitElement {
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
 
+  /** Who decides when the peer asks for a transfer (REFER): `ask` the user (default), `accept`, `decline`. */
+  declare transferPolicy: TransferPolicy;
+
   /** Microphone device id used when answering ('' is the default device). */
   declare microphone: string;
 
@@ -117,6 +127,7 @@ export class SipCall extends LitElement {
   constructor() {
     super();
     this.state = 'calling';
+    this.transferPolicy = 'ask';
     this.microphone = '';
     this.camera = '';
     this.speaker = '';
@@ -259,6 +270,7 @@ export class SipCall extends LitElement {
         ${this.call ? this.#controls(this.call, live) : nothing}
         <slot name="actions"></slot>
       </div>
+      ${this.#controller.consent.pending ? transferPrompt(this.#controller.consent.pending) : nothing}
       ${this.panel === 'keypad' ? this.#keypad() : this.panel === 'transfer' ? this.#transferForm() : nothing}
       <audio></audio>
     </div>`;

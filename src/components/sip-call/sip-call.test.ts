@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { FakeCall, fakeMedia } from '../shared/call.fake';
+import { sendKeys } from '@web/test-runner-commands';
+import { FakeCall, fakeMedia, fakeRefer } from '../shared/call.fake';
 import './sip-call';
 import type { SipCall } from './sip-call';
 
@@ -181,21 +182,112 @@ describe('<sip-call>', () => {
     expect(part(other, 'state')!.textContent).to.equal('Call replaced');
   });
 
-  it('asks the page before following a REFER: accepted by default, refused by preventDefault()', async () => {
-    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
-    const el = await callElement(call);
-    const decisions: string[] = [];
-    const refer = (target: string) =>
-      call.events.emit('refer', { target, referredBy: 'sip:bob@example.com', accept: () => decisions.push(`accept ${target}`), reject: () => decisions.push(`reject ${target}`) });
-    const seen: string[] = [];
-    el.addEventListener('sip-transfer-request', (event) => {
-      seen.push(event.detail.target);
-      if (event.detail.target.includes('premium')) event.preventDefault();
+  describe('a transfer the peer asks for (REFER: issue 15 item 3)', () => {
+    const connected = () => new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const HOSTILE = 'sip:carol@example.com;x=<img src=x onerror=alert(1)>';
+
+    it('asks its user by default: the target as text, Accept and Decline buttons with names, accessible; Accept follows with the chosen microphone', async () => {
+      const call = connected();
+      const el = await callElement(call);
+      el.microphone = 'mic-2';
+      expect(el.transferPolicy).to.equal('ask');
+      const request = fakeRefer(HOSTILE);
+      call.events.emit('refer', request);
+      await el.updateComplete;
+      expect(request.log).to.deep.equal(['defer']);
+      expect(part(el, 'transfer-target')!.textContent).to.equal(HOSTILE);
+      expect(part(el, 'transfer-request')!.querySelector('img'), 'remote text is never markup').to.equal(null);
+      expect(part(el, 'accept-transfer-button')!.getAttribute('aria-label')).to.equal(`Accept the transfer to ${HOSTILE}`);
+      expect(part(el, 'decline-transfer-button')!.getAttribute('aria-label')).to.equal('Decline the transfer');
+      await expect(el).to.be.accessible();
+      click(el, 'accept-transfer-button');
+      expect(request.log).to.deep.equal(['defer', 'accept {"audio":{"deviceId":"mic-2"}}']);
+      await request.outcome;
+      await el.updateComplete;
+      expect(part(el, 'transfer-request'), 'the question is gone').to.equal(null);
     });
-    refer('sip:carol@example.com');
-    refer('sip:premium@example.com');
-    expect(seen).to.deep.equal(['sip:carol@example.com', 'sip:premium@example.com']);
-    expect(decisions).to.deep.equal(['accept sip:carol@example.com', 'reject sip:premium@example.com']);
+
+    it('is answered from the keyboard: Tab reaches Accept and Decline, Enter declines', async () => {
+      const call = connected();
+      const el = await callElement(call);
+      const request = fakeRefer('sip:carol@example.com');
+      call.events.emit('refer', request);
+      await el.updateComplete;
+      const decline = part(el, 'decline-transfer-button') as HTMLButtonElement;
+      part(el, 'accept-transfer-button')!.focus();
+      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'accept-transfer-button'));
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement).to.equal(decline);
+      await sendKeys({ press: 'Enter' });
+      expect(request.log).to.deep.equal(['defer', 'reject']);
+    });
+
+    it('takes the question down when the stack declines it (timeout, or the call ended)', async () => {
+      const call = connected();
+      const el = await callElement(call);
+      const request = fakeRefer('sip:carol@example.com');
+      call.events.emit('refer', request);
+      await el.updateComplete;
+      expect(part(el, 'transfer-request')).to.not.equal(null);
+      request.expire();
+      await request.outcome;
+      await el.updateComplete;
+      expect(part(el, 'transfer-request')).to.equal(null);
+      expect(request.log).to.deep.equal(['defer']);
+    });
+
+    it('transfer-policy="accept" follows at once and "decline" refuses, with no question', async () => {
+      const call = connected();
+      const el = await callElement(call, html`<sip-call transfer-policy="accept"></sip-call>`);
+      const first = fakeRefer('sip:carol@example.com');
+      call.events.emit('refer', first);
+      el.setAttribute('transfer-policy', 'decline');
+      await el.updateComplete;
+      const second = fakeRefer('sip:dave@example.com');
+      call.events.emit('refer', second);
+      await el.updateComplete;
+      expect(first.log).to.deep.equal(['accept {"audio":true}']);
+      expect(second.log).to.deep.equal(['reject']);
+      expect(part(el, 'transfer-request')).to.equal(null);
+    });
+
+    it('lets the page decide: preventDefault() declines, detail.accept() accepts, now or later while the question shows', async () => {
+      const call = connected();
+      const el = await callElement(call, html`<sip-call transfer-policy="accept"></sip-call>`);
+      const seen: string[] = [];
+      let later: (() => void) | undefined;
+      el.addEventListener('sip-transfer-request', (event) => {
+        seen.push(event.detail.target);
+        if (event.detail.target.includes('premium')) event.preventDefault();
+        if (event.detail.target.includes('later')) later = event.detail.accept;
+      });
+      const premium = fakeRefer('sip:premium@example.com');
+      call.events.emit('refer', premium);
+      expect(premium.log).to.deep.equal(['reject'], 'preventDefault() wins over the accept policy');
+
+      el.transferPolicy = 'ask';
+      await el.updateComplete;
+      const asked = fakeRefer('sip:later@example.com');
+      call.events.emit('refer', asked);
+      await el.updateComplete;
+      expect(part(el, 'transfer-request')).to.not.equal(null);
+      later!();
+      await asked.outcome;
+      await el.updateComplete;
+      expect(asked.log).to.deep.equal(['defer', 'accept {"audio":true}']);
+      expect(part(el, 'transfer-request')).to.equal(null);
+      expect(seen).to.deep.equal(['sip:premium@example.com', 'sip:later@example.com']);
+    });
+
+    it('reads an unknown transfer-policy as ask', async () => {
+      const call = connected();
+      const el = await callElement(call, html`<sip-call transfer-policy="acept"></sip-call>`);
+      const request = fakeRefer('sip:carol@example.com');
+      call.events.emit('refer', request);
+      expect(request.log).to.deep.equal(['defer']);
+      await el.updateComplete;
+      expect(part(el, 'transfer-request')).to.not.equal(null);
+    });
   });
 
   it('turns DTMF, transfer progress and call errors into sip-* events', async () => {

@@ -8,6 +8,7 @@ import { TonePlayer, type Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
 import { CallsUnavailableError } from '../../media/capabilities';
 import { CallAvailability } from './call-availability';
+import type { TransferPolicy } from '../sip-call/transfer-consent';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
 import { devicesPanel, tracePanel } from './phone-panels';
@@ -26,7 +27,7 @@ export interface CallOptions {
 const newCallElement = (): SipCall => document.createElement('sip-call') as SipCall;
 
 /** What the phone passes on to its calls. */
-const SHARED = ['theme', 'microphone', 'camera', 'speaker'] as const;
+const SHARED = ['theme', 'microphone', 'camera', 'speaker', 'transferPolicy'] as const;
 
 /** Which call is "current", best first: connected, else ringing here, else being placed, else held. */
 const CURRENT = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held'];
@@ -64,6 +65,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
  * @attr registered - Present while registered (read-only, reflected for CSS).
  *
  * @fires sip-connecting - The WebSocket is opening: `detail.server`.
@@ -137,6 +139,7 @@ export class SipPhone extends LitElement {
     trace: { type: Boolean },
     silent: { type: Boolean },
     theme: { reflect: true },
+    transferPolicy: { attribute: 'transfer-policy' },
     microphone: { attribute: false },
     camera: { attribute: false },
     speaker: { attribute: false },
@@ -187,6 +190,9 @@ export class SipPhone extends LitElement {
   /** `light` or `dark` forces a theme (passed on to the phone's calls); unset follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
 
+  /** Who decides when a peer asks for a transfer (REFER): `ask` the user (default), `accept`, `decline`. */
+  declare transferPolicy: TransferPolicy;
+
   /** Microphone device id for calls ('' is the default device). */
   declare microphone: string;
 
@@ -218,6 +224,7 @@ export class SipPhone extends LitElement {
     this.password = '';
     this.trace = false;
     this.silent = false;
+    this.transferPolicy = 'ask';
     this.microphone = '';
     this.camera = '';
     this.speaker = '';

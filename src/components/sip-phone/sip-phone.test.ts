@@ -27,7 +27,7 @@ function watchPageErrors(): { errors: string[]; stop(): void } {
 describe('<sip-phone>', () => {
   it('is defined and takes its configuration from attributes', async () => {
     const el = await fixture<SipPhone>(
-      html`<sip-phone user="alice" domain="example.com" display-name="Alice" auth-user="a1" register trace silent theme="dark"></sip-phone>`,
+      html`<sip-phone user="alice" domain="example.com" display-name="Alice" auth-user="a1" register trace silent theme="dark" transfer-policy="decline"></sip-phone>`,
     );
     expect(el).to.be.instanceOf(customElements.get('sip-phone'));
     expect(el.user).to.equal('alice');
@@ -37,9 +37,15 @@ describe('<sip-phone>', () => {
     expect(el.trace).to.equal(true);
     expect(el.silent).to.equal(true);
     expect(el.theme).to.equal('dark');
+    expect(el.transferPolicy).to.equal('decline');
     expect(el.aor).to.equal('sip:alice@example.com');
     expect(part(el, 'title')!.textContent).to.equal('Alice');
     expect(part(el, 'aor')!.textContent).to.equal('sip:alice@example.com');
+  });
+
+  it('asks before following a transfer unless told otherwise (transfer-policy)', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
+    expect(el.transferPolicy).to.equal('ask');
   });
 
   it('says what configuration is missing, without connecting', async () => {

@@ -86,7 +86,7 @@ export class UserAgent {
     registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
     this.subscriptions = new SubscriptionManager(core);
     this.handleRequests((request, transaction) => this.subscriptions.route(request, transaction));
-    if (options.calls) this.#calls = new CallManager(this, options.calls, (call) => events.emit('incoming-call', call));
+    if (options.calls) this.#calls = new CallManager(core, (handler) => this.handleRequests(handler), options.calls, (call) => events.emit('incoming-call', call));
     this.#off = [core.transport.onMessage((text) => this.#receive(text)), core.transport.onStateChange((state, info) => this.#transportChanged(state, info))];
   }
 

@@ -5,7 +5,6 @@ import { fail } from '../../message/sip-parse-error';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import type { MediaSession, MediaSessionFactory, MediaSessionOptions } from '../media-session';
 import { mediaType, type UaCore } from '../ua-core';
-import type { UserAgent } from '../user-agent';
 import type { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallMediaOptions } from './call-types';
@@ -33,12 +32,21 @@ export class CallManager implements CallContext {
   readonly core: UaCore;
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
 
-  constructor(ua: UserAgent, options: CallManagerOptions, onIncoming: (call: IncomingCall) => void) {
+  /**
+   * `core` is the user agent's core, not the user agent (which makes the manager: no import
+   * circle); `handleRequests` lets the manager see requests first (UserAgent.handleRequests).
+   */
+  constructor(
+    core: UaCore,
+    handleRequests: (handler: (request: SipRequest, transaction: ServerTransaction | undefined) => boolean) => void,
+    options: CallManagerOptions,
+    onIncoming: (call: IncomingCall) => void,
+  ) {
     this.#options = options;
     this.#onIncoming = onIncoming;
-    this.core = ua.core;
+    this.core = core;
     this.defaults = { audio: true, video: false, ...options.defaults };
-    ua.handleRequests((request, transaction) => this.#route(request, transaction));
+    handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
   /** The calls that have not ended, oldest first. */
@@ -132,8 +140,9 @@ export class CallManager implements CallContext {
   /**
    * RFC 3891 §3: an INVITE to replace one of our dialogs, named with the tags as we see them
    * (to-tag: ours). A confirmed dialog (unless `early-only`: 486) or an early one we started is
-   * replaced: the new call is answered at once, with no ringing and no `incoming-call` (the old
-   * call's `replaced` event gives it), and the old one ends with BYE, or CANCEL while early. No
+   * replaced: the new call is answered at once (audio only), with no ringing and no
+   * `incoming-call` (the old call's `replaced` event gives it), and the old one ends with BYE, or
+   * CANCEL while early. No
    * match, or an early dialog we did not start, gets 481; two Replaces fields get 400 (§6.1).
    * Knowing the Call-ID and both tags is the authorization (§8: they travel only to the parties).
    */
@@ -154,9 +163,10 @@ export class CallManager implements CallContext {
     else {
       // Answered at once: no ringing.
       const call = this.#incoming(request, transaction);
-      const video = old.media?.video;
       old.replaceWith(call);
-      void call.answer(video ? { video } : {}).catch((error: Error) => call.events.emit('error', error));
+      // Audio only, whatever the old call had: the INVITE comes from whoever the old call's peer
+      // gave the dialog to, and is answered without asking; the user can turn the camera on.
+      void call.answer({ video: false }).catch((error: Error) => call.events.emit('error', error));
     }
     return true;
   }

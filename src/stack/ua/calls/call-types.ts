@@ -45,16 +45,37 @@ export interface CallMediaOptions {
 
 export type DtmfMode = 'auto' | 'rfc4733' | 'info';
 
+/** How a REFER was decided: followed, declined (by the application or because its call ended), or not decided in time. */
+export type ReferOutcome = 'accepted' | 'declined' | 'expired';
+
+/**
+ * A REFER from the peer (RFC 3515), offered to the application in the call's `refer` event. Nothing
+ * is dialled unless the application calls accept(): a REFER no listener decides or defers during
+ * the event is declined (603). RFC 3515 §2.4.2 asks for the user's approval, so an application may
+ * defer() and ask its user first.
+ */
 export interface ReferRequest {
-  /** The Refer-To target (RFC 3515 §2.1), without URI headers. */
+  /** The Refer-To target (RFC 3515 §2.1), without URI headers: remote text, render it as text only. */
   readonly target: string;
   /** Set for an attended transfer: the Replaces value (RFC 3891) the call to the target carries. */
   readonly replaces?: string;
   readonly referredBy: string | undefined;
-  /** Accept: a new call to the target starts and the peer hears of its progress by NOTIFY. */
-  accept(): void;
-  /** Decline with 603 (the default when no listener decides during the event). */
+  /**
+   * Follows the REFER: a new call to the target, audio only unless `options.video` (the user turns
+   * the camera on), whose progress the peer hears of by NOTIFY. Returns that call, or undefined
+   * when the REFER was decided already, expired, or its call ended.
+   */
+  accept(options?: CallMediaOptions): OutgoingCall | undefined;
+  /** Declines: 603, or after defer() a final NOTIFY saying 603 Declined. */
   reject(): void;
+  /**
+   * Decides later (asking the user): the REFER is answered 202 now with a pending NOTIFY, since a
+   * proxy gives up on an unanswered request within seconds, and is declined after `timeoutMs`
+   * (default and most: REFER_ASK_TIMEOUT_MS) or when its call ends.
+   */
+  defer(timeoutMs?: number): void;
+  /** Settles once the REFER is decided. */
+  readonly outcome: Promise<ReferOutcome>;
 }
 
 export interface CallEvents {
@@ -67,7 +88,7 @@ export interface CallEvents {
   'remote-hold': [held: boolean];
   /** Progress of a transfer we asked for: the NOTIFYs of RFC 3515 §2.4.5. */
   'transfer-progress': [info: { status: number; reason: string }];
-  /** The peer asks us to call someone else (RFC 3515); decide during the event. */
+  /** The peer asks us to call someone else (RFC 3515); decide, or defer(), during the event. */
   refer: [request: ReferRequest];
   /** An INVITE with Replaces (RFC 3891) took this call's place: `call`, answered at once; this one ends as `replaced`. */
   replaced: [call: IncomingCall];

@@ -2,9 +2,7 @@ import type { TimerHandle } from '../../core/clock';
 import type { Emitter } from '../../core/emitter';
 import { StateError, TransportError } from '../../core/errors';
 import type { Dialog } from '../../dialog/dialog';
-import { NameAddr, SipUri, type SipRequest, type SipResponse, type Uri } from '../../message/message';
-import { parseNameAddr } from '../../message/name-addr';
-import { formatReplaces, parseReplaces } from '../../message/replaces';
+import type { NameAddr, SipRequest, SipResponse } from '../../message/message';
 import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer';
 import { cancelFor, responseTo } from '../../transaction/requests';
 import { DTMF_DIGITS, type MediaKind, type MediaSession, type OfferOptions } from '../media-session';
@@ -14,7 +12,7 @@ import type { CallContext } from './call-context';
 import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOptions, CallState, DtmfMode } from './call-types';
 import type { IncomingCall } from './incoming-call';
 import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
-import { SIPFRAG, sipfragBody, sipfragStatus } from './sipfrag';
+import { Transfer } from './transfer';
 
 let nextId = 1;
 
@@ -27,8 +25,8 @@ interface OkPending {
 /**
  * One INVITE session (RFC 3261 §13–15) and its media. This base holds what both directions share
  * once a dialog exists: in-dialog requests both ways, re-INVITE offer/answer with glare handling
- * (§14), hold (RFC 6337), DTMF (RFC 4733 or INFO), blind transfer (RFC 3515) and the end of the
- * call. OutgoingCall and IncomingCall add the initial INVITE of their side.
+ * (§14), hold (RFC 6337), DTMF (RFC 4733 or INFO) and the end of the call; transfer (RFC 3515,
+ * 5589) is in transfer.ts, reached through its seam. OutgoingCall and IncomingCall add the initial INVITE of their side.
  */
 export abstract class Call {
   readonly events: Emitter<CallEvents>;
@@ -58,8 +56,8 @@ export abstract class Call {
   #iceRestart = false;
   /** A recovery re-INVITE is wanted (see recover()); our 2xx to the peer's re-INVITE does its job. */
   #recovering = false;
-  /** Our REFER was accepted: a final 2xx NOTIFY ends the call as transferred. */
-  #transferring = false;
+  /** REFER both ways (RFC 3515, 5589): its own module, reaching the session through a narrow seam. */
+  readonly #transfer: Transfer;
 
   protected constructor(
     context: CallContext,
@@ -72,6 +70,17 @@ export abstract class Call {
     this.events = core.emitter();
     this.remote = { uri: remote.uri.toString(), displayName: remote.displayName };
     this.#state = initial;
+    this.#transfer = new Transfer({
+      core,
+      events: this.events,
+      mediaOptions,
+      dialog: () => (this.#ended ? undefined : this.dialog),
+      confirmed: () => !!this.dialog && !this.dialog.early && this.#live,
+      established: (what) => this.#established(what),
+      sendInDialog: (request) => this.sendInDialog(request),
+      bye: (cause) => this.bye(cause),
+      call: (target, options, headers) => context.call(target, options, headers),
+    });
   }
 
   get state(): CallState {
@@ -135,6 +144,7 @@ export abstract class Call {
     if (this.#ended) return;
     const info = (this.#ended = { cause, status, reason });
     this.#stopOk();
+    this.#transfer.end();
     for (const off of this.#offMedia.splice(0)) off();
     this.media?.close();
     this.#ctx.forgetCall(this);
@@ -291,36 +301,17 @@ export abstract class Call {
    */
   async transfer(target: string | Call): Promise<void> {
     this.#established('transfer');
-    const core = this.#core;
-    const refer = this.dialog!.createRequest('REFER');
-    const uri = typeof target === 'string' ? core.targetUri(target) : target.#replacingUri();
-    refer.setHeader('Refer-To', new NameAddr(uri).toString());
-    refer.setHeader('Referred-By', core.localAddress().toString());
-    refer.setHeader('Contact', core.contact());
-    requireSuccess((await this.sendInDialog(refer)).response, 'transfer refused');
-    this.#transferring = true;
-  }
-
-  /**
-   * RFC 5589 §7: where a transferee reaches this call's party to replace this dialog: its Contact
-   * when that is a GRUU (RFC 5627: that very device, routable), else its address of record, with
-   * `?Replaces=`. RFC 3891 §3: the tags as the party sees them, so to-tag is its tag (our remote
-   * tag) and from-tag ours.
-   */
-  #replacingUri(): Uri {
-    this.#established('transfer to a call');
-    const { remoteTarget, remoteUri, callId, localTag, remoteTag } = this.dialog!;
-    const uri = remoteTarget instanceof SipUri && remoteTarget.params.has('gr') ? remoteTarget : remoteUri.uri;
-    if (!(uri instanceof SipUri)) throw new StateError(this.#state, 'the party of this call has no SIP URI');
-    return uri.with({ headers: { Replaces: formatReplaces({ callId, toTag: remoteTag, fromTag: localTag, earlyOnly: false }) } });
+    await this.#transfer.refer(typeof target === 'string' ? target : target.#established('transfer to a call'));
   }
 
   getStats(): Promise<unknown> {
     return this.media ? this.media.getStats() : Promise.reject(new StateError(this.#state, 'the call has no media'));
   }
 
-  #established(what: string): void {
+  /** The dialog of a connected or held call; a StateError naming `what` otherwise. */
+  #established(what: string): Dialog {
     if (!this.dialog || this.dialog.early || !this.#live) throw new StateError(this.#state, `cannot ${what} in state ${this.#state}`);
+    return this.dialog;
   }
 
   // ------------------------------------------------------------------ our re-INVITE (§14.1)
@@ -447,18 +438,9 @@ export abstract class Call {
         return this.events.emit('dtmf', { ...dtmf, via: 'info' });
       }
       case 'REFER':
-        return this.#receiveRefer(request, respond);
-      case 'NOTIFY': {
-        // NOTIFYs of a transfer we asked for; a final 2xx means the peer reached the target, so we
-        // leave. The Event value is a token with parameters, like a media type.
-        if (mediaType(request.header('Event')) !== 'refer') return respond(489, 'Bad Event'); // RFC 6665 §8.2.1
-        respond(200);
-        const progress = sipfragStatus(request.body);
-        if (!progress) return;
-        this.events.emit('transfer-progress', progress);
-        if (this.#transferring && isSuccess(progress.status)) this.bye('transferred');
-        return;
-      }
+        return this.#transfer.receiveRefer(request, respond);
+      case 'NOTIFY':
+        return this.#transfer.receiveNotify(request, respond);
       default:
         respond(200);
     }
@@ -517,74 +499,5 @@ export abstract class Call {
     } finally {
       this.#offerPending = false;
     }
-  }
-
-  /**
-   * RFC 3515 §2.4.2: the application accepts (202, then NOTIFYs) or the REFER is declined (603).
-   * Headers of the Refer-To URI go into the INVITE it triggers (§2.1, RFC 3261 §19.1.5), but only
-   * Replaces (RFC 5589 §7): the others (Via, Call-ID, CSeq, From, To, Route...) would let the
-   * referrer forge our request, so they are dropped. The Request-URI is the URI without them.
-   */
-  #receiveRefer(request: SipRequest, respond: (status: number, reason?: string) => void): void {
-    const referTo = request.header('Refer-To');
-    if (!referTo) return respond(400, 'Missing Refer-To');
-    let uri: Uri;
-    let replaces: string | undefined;
-    try {
-      uri = parseNameAddr(referTo).uri;
-      if (uri instanceof SipUri && uri.headers.size) {
-        const entry = [...uri.headers].find(([name]) => name.toLowerCase() === 'replaces');
-        replaces = entry && formatReplaces(parseReplaces(entry[1]));
-        uri = uri.with({ headers: undefined });
-      }
-    } catch {
-      return respond(400, 'Bad Refer-To');
-    }
-    const target = uri.toString();
-    let decided = false;
-    const decide = (status: number) => {
-      if (decided) return false;
-      decided = true;
-      respond(status);
-      return true;
-    };
-    this.events.emit('refer', {
-      target,
-      replaces,
-      referredBy: request.header('Referred-By'),
-      accept: () => decide(202) && this.#callReferred(target, replaces),
-      reject: () => void decide(603),
-    });
-    decide(603);
-  }
-
-  /** Calls the REFER target and reports its progress to the referrer by NOTIFY (RFC 3515 §2.4.4). */
-  #callReferred(target: string, replaces: string | undefined): void {
-    const notify = (status: number, reason: string, final = true): void => {
-      if (!this.dialog || this.#ended) return;
-      const request = this.dialog.createRequest('NOTIFY');
-      request.setHeader('Event', 'refer');
-      request.setHeader('Subscription-State', final ? 'terminated;reason=noresource' : 'active;expires=60');
-      request.setHeader('Contact', this.#core.contact());
-      request.setHeader('Content-Type', SIPFRAG);
-      request.body = sipfragBody(status, reason);
-      void this.sendInDialog(request).catch(() => undefined);
-    };
-    notify(100, 'Trying', false);
-    // RFC 3891 §4, §6.2: with Require: replaces a target that does not know Replaces refuses with
-    // 420 (RFC 3261 §8.2.2.3), which reaches the referrer as a failed transfer, instead of ringing
-    // as a new call and leaving the dialog it should replace up: three parties, none of them told.
-    const headers: Array<[string, string]> = replaces ? [['Replaces', replaces], ['Require', 'replaces']] : [];
-    const call = this.#ctx.call(target, this.mediaOptions, headers);
-    this.events.emit('referred-call', call);
-    const offState = call.events.on('state', (state) => {
-      if (state !== 'connected') return;
-      offState();
-      notify(200, 'OK');
-    });
-    call.events.on('ended', ({ cause, status, reason }) => {
-      offState();
-      if (cause !== 'hangup' && cause !== 'remote-hangup' && cause !== 'transferred') notify(status ?? 500, reason ?? cause);
-    });
   }
 }
