@@ -147,6 +147,7 @@ describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
     await stopping.flush();
     assert.equal(ended, true, 'stop() does not leave the REGISTER waiting for 30 s');
     assert.equal((await waiting).response.status, 503);
+    assert.equal(stopping.clock.pending, 0, 'no timer of the wait outlives the user agent');
   });
 
   it('unregisters with Expires 0 on our Contact', async () => {

@@ -174,12 +174,22 @@ export class Registration {
    * user agent, while the WebSocket is still opening. A REGISTER sent then fails at once as a 503
    * (§8.1.3.1, a transport failure); after the wait it is sent anyway and fails the same way.
    */
-  async #connection(): Promise<void> {
+  #connection(): Promise<void> {
     const core = this.#core;
-    if (core.connected) return;
-    const stopped = new Promise<void>((resolve) => (this.#stopWaiting = resolve));
-    await Promise.race([core.whenConnected(this.#connectWaitMs).catch(() => undefined), stopped]);
-    this.#stopWaiting = undefined;
+    if (core.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      // Ended by the connection, the wait's end or dispose(), whichever comes first; each clears
+      // the others, so a stopped user agent keeps no timer running.
+      const done = (): void => {
+        core.clock.clearTimeout(timer);
+        off();
+        this.#stopWaiting = undefined;
+        resolve();
+      };
+      const timer = core.clock.setTimeout(done, this.#connectWaitMs);
+      const off = core.transport.onStateChange((state) => state === 'connected' && done());
+      this.#stopWaiting = done;
+    });
   }
 
   #retry(seconds: number): void {
