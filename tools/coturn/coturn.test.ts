@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { describe, it } from 'node:test';
 import { startCoturn, stunBinding } from './coturn.mjs';
+import { turnAllocate } from './turn-allocate';
 import { coturnPlugin, type CoturnInfo } from './wtr-plugin.mjs';
 
 type Plugin = ReturnType<typeof coturnPlugin>;
@@ -48,6 +49,10 @@ describe('coturn launcher', () => {
       });
       assert.deepEqual(one.iceServer('turnUdp'), { urls: [one.urls.turnUdp], username: one.username, credential: one.credential });
       assert.notEqual(one.credential, two.credential, 'a fresh credential per server');
+      const relayed = await turnAllocate(one.port, one.username, one.credential);
+      assert.equal(relayed.type, 0x0103, 'Allocate success with the static long-term user');
+      assert.match(relayed.relayed ?? '', /^127\.0\.0\.1:\d+$/);
+      assert.deepEqual(await turnAllocate(one.port, one.username, two.credential), { type: 0x0113, errorCode: 401 }, 'a wrong password is refused');
     } finally {
       await Promise.all([one.stop(), two.stop()]);
     }
