@@ -5,22 +5,29 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteer from 'puppeteer-core';
 import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
 import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.mjs';
+import { coturnPlugin } from './tools/coturn/wtr-plugin.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
+import { testCertificate, trustTestCertificate } from './tools/test-certificate.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
 
+// Kamailio's WSS and coturn's TURNS present one throwaway certificate, which Chromium accepts by
+// its key alone, Firefox by a session capability (tools/test-certificate.mjs says why).
+const certificate = testCertificate();
+
 const launchers = {
-  chromium: () => chromeLauncher({ launchOptions: launchOptions.chromium, createPage: ownContext }),
+  chromium: () => chromeLauncher({ launchOptions: trustTestCertificate('chromium', launchOptions.chromium, certificate), createPage: ownContext }),
   // Given puppeteer-core itself, the launcher speaks WebDriver BiDi to Firefox.
-  firefox: () => chromeLauncher({ puppeteer, launchOptions: launchOptions.firefox, createPage: ownContext }),
+  firefox: () => chromeLauncher({ puppeteer, launchOptions: trustTestCertificate('firefox', launchOptions.firefox, certificate), createPage: ownContext }),
 };
 
 export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
   nodeResolve,
-  // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...).
-  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin()],
+  // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...);
+  // coturnPlugin: the TURN relay, executeServerCommand('coturn').
+  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate })],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),

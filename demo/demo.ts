@@ -27,7 +27,7 @@ function addPhone(config: PhoneConfig): void {
 /** The second phone starts as a copy of the first's server and domain, for another user. */
 function secondConfig(): PhoneConfig {
   const first = phones[0]!.config();
-  return { ...configFromUrl(params, 2), server: first.server, domain: first.domain, 'ice-servers': first['ice-servers'] };
+  return { ...configFromUrl(params, 2), server: first.server, domain: first.domain, 'ice-servers': first['ice-servers'], 'ice-transport-policy': first['ice-transport-policy'] };
 }
 
 function setTheme(theme: string): void {

@@ -3,7 +3,8 @@
 #   chromium, firefox-esr                          browser tests (driven by puppeteer-core)
 #   kamailio + websocket and tls modules           the SIP server of the interop tests (WS, WSS)
 #   sip-tester (sipp)                              signalling peers on UDP
-#   openssl                                        throwaway certificates for WSS
+#   openssl                                        throwaway certificates for WSS and TURNS
+#   coturn                                         the STUN/TURN relay of the relay tests and bench
 # Prints one line when everything is there. Otherwise, as root, installs what is missing (one
 # apt-get update, then apt-get install); not as root, names the packages and fails.
 # CHROMIUM_PATH, FIREFOX_PATH and KAMAILIO_PATH point at other binaries; BROWSERS=chromium (as for
@@ -13,6 +14,7 @@ set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 FIREFOX="${FIREFOX_PATH:-/usr/lib/firefox-esr/firefox-esr}"
 KAMAILIO="${KAMAILIO_PATH:-/usr/sbin/kamailio}"
+COTURN="${COTURN_PATH:-/usr/bin/turnserver}"
 BROWSERS="${BROWSERS:-chromium,firefox}"
 
 # Kamailio's modules live under the multiarch directory (/usr/lib/x86_64-linux-gnu/kamailio/modules
@@ -38,11 +40,12 @@ find_missing() {
   check kamailio-tls-modules has_kamailio_module tls
   check sip-tester command -v sipp >/dev/null
   check openssl command -v openssl >/dev/null
+  check coturn test -x "$COTURN"
 }
 
 find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; openssl)"
+  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; openssl; coturn)"
   exit 0
 fi
 

@@ -57,6 +57,7 @@ function PhoneColumn({ index, config }: { index: number; config: PhoneConfig }) 
       displayName: config['display-name'],
       authUser: config['auth-user'],
       iceServersJson: config['ice-servers'],
+      iceTransportPolicy: (config['ice-transport-policy'] || 'all') as RTCIceTransportPolicy,
       autoRegister: config.register,
       trace: config.trace,
       password,

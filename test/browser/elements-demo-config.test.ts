@@ -11,6 +11,7 @@ describe('demo URL scheme', () => {
       'display-name': 'Kundan',
       'auth-user': '',
       'ice-servers': '',
+      'ice-transport-policy': '',
       register: true,
       trace: false,
     });

@@ -13,6 +13,7 @@ export type UserName = 'alice' | 'bob' | 'carol' | 'dave';
 
 export interface KamailioInfo {
   wsUrl: string;
+  wssUrl: string;
   domain: string;
   users: Record<UserName, { user: string; password: string }>;
 }
@@ -38,13 +39,18 @@ export interface PhoneOptions {
   register?: boolean;
   trace?: boolean;
   password?: string;
+  /** Another server URL than info.wsUrl (info.wssUrl, say). */
+  server?: string;
+  /** More attributes, set before the phone is in the page (ice-servers, ice-transport-policy...). */
+  attributes?: Record<string, string>;
 }
 
 /** A phone for `name` at the test Kamailio, in the page; with `register`, resolves once registered. */
 export async function makePhone(info: KamailioInfo, name: UserName, options: PhoneOptions = {}): Promise<SipPhone> {
   const phone = document.createElement('sip-phone');
   phone.id = `${name}-phone`;
-  phone.setAttribute('server', info.wsUrl);
+  phone.setAttribute('server', options.server ?? info.wsUrl);
+  for (const [name, value] of Object.entries(options.attributes ?? {})) phone.setAttribute(name, value);
   phone.setAttribute('user', info.users[name].user);
   phone.setAttribute('domain', info.domain);
   phone.setAttribute('display-name', name[0]!.toUpperCase() + name.slice(1));

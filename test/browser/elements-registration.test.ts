@@ -74,6 +74,16 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     expect(alice.hasAttribute('registered')).to.equal(true);
   });
 
+  it('registers when register() is called straight after the phone is put in the page', async () => {
+    const alice = await makePhone(info, 'alice', { register: false });
+    // makePhone() returns after the first update: the WebSocket is opening, not open.
+    expect(alice.connectionState).to.equal('connecting');
+    const seen = recordEvents(alice, ['sip-registration-failed', 'sip-error']);
+    expect(await alice.register()).to.equal(true);
+    expect(alice.registered).to.equal(true);
+    expect(seen).to.deep.equal([]);
+  });
+
   it('reports a wrong password as sip-registration-failed', async () => {
     const failed = makePhone(info, 'alice', { register: true, password: 'wrong' }).then(() => 'registered');
     const phone = document.getElementById('alice-phone')!;

@@ -11,6 +11,7 @@ import { CallAvailability } from './call-availability';
 import type { TransferPolicy } from '../sip-call/transfer-consent';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
+import { parseIceTransportPolicy } from './ice-transport-policy';
 import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
 import { appendTrace, type TraceEntry } from './sip-trace';
@@ -62,6 +63,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr auth-user - The digest user name when it differs from `user`.
  * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
+ * @attr ice-transport-policy - `all` (default) or `relay`: media only through the TURN server of `ice-servers`.
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
@@ -135,6 +137,7 @@ export class SipPhone extends LitElement {
     authUser: { attribute: 'auth-user' },
     autoRegister: { type: Boolean, attribute: 'register' },
     iceServersJson: { attribute: 'ice-servers' },
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
     password: { attribute: false },
     trace: { type: Boolean },
     silent: { type: Boolean },
@@ -177,6 +180,9 @@ export class SipPhone extends LitElement {
 
   /** The ICE servers in use, parsed from `ice-servers`; empty when the attribute is absent or invalid. */
   iceServers: RTCIceServer[] = [];
+
+  /** `all` or `relay` (RTCConfiguration.iceTransportPolicy); another value is a sip-error and means `all`. */
+  declare iceTransportPolicy: RTCIceTransportPolicy;
 
   /** The digest password. A property only: never an attribute, never shown, never logged. */
   declare password: string;
@@ -221,6 +227,7 @@ export class SipPhone extends LitElement {
     this.authUser = '';
     this.autoRegister = false;
     this.iceServersJson = '';
+    this.iceTransportPolicy = 'all';
     this.password = '';
     this.trace = false;
     this.silent = false;
@@ -388,6 +395,8 @@ export class SipPhone extends LitElement {
       this.iceServers = servers;
       if (error) emit(this, 'sip-error', { error });
     }
+    const ice = parseIceTransportPolicy(settingText(this.iceTransportPolicy), this.iceServers);
+    if (ice.error && (changed.has('iceTransportPolicy') || changed.has('iceServersJson'))) emit(this, 'sip-error', { error: ice.error });
     if (!this.trace && this.traceLog.length) this.traceLog = [];
     // Here rather than in updated(): what the new user agent reports at once is part of this render.
     if (this.isConnected) {
@@ -401,6 +410,7 @@ export class SipPhone extends LitElement {
               authUser: this.authUser,
               password: this.password,
               iceServers: this.iceServers,
+              iceTransportPolicy: ice.policy,
             },
         this.autoRegister,
       );

@@ -12,6 +12,7 @@ export interface PhoneSettings {
   readonly authUser: string;
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
 }
 
 /** What the phone does with its user agent. */
@@ -105,7 +106,10 @@ export class UserAgentController implements ReactiveController {
         password: settings.password || undefined,
         transport,
         instanceId: instanceIdFor(aor),
-        calls: { mediaSessionFactory: webRtcMediaSessionFactory(), iceServers: settings.iceServers },
+        calls: {
+          mediaSessionFactory: webRtcMediaSessionFactory({ rtcConfiguration: { iceTransportPolicy: settings.iceTransportPolicy } }),
+          iceServers: settings.iceServers,
+        },
       });
     } catch (error) {
       return d.error(toError(error, 'The phone configuration is not usable'));

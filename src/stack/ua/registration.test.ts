@@ -110,6 +110,46 @@ describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
     assert.equal(events[2], 'registered');
   });
 
+  it('waits for the connection when register() comes before it, as a MESSAGE does', async () => {
+    const t = setup();
+    t.serve((request) => responseTo(request, 200, undefined, 'srv'));
+    const failures: number[] = [];
+    t.ua.events.on('registration-failed', ({ status }) => failures.push(status));
+    // A page calls register() while the WebSocket is still opening.
+    const done = t.ua.register();
+    const started = t.ua.start();
+    await t.flush();
+    await started;
+    assert.equal((await done).response.status, 200);
+    assert.deepEqual(failures, [], 'no 503 for a REGISTER sent before the connection was up');
+    assert.equal(t.requests('REGISTER').length, 1);
+    assert.equal(t.ua.registered, true);
+  });
+
+  it('fails as a 503 when no connection comes within the wait, and a stop ends the wait at once', async () => {
+    const t = setup({ messageQueueTimeoutMs: 5000 });
+    const failures: number[] = [];
+    t.ua.events.on('registration-failed', ({ status }) => failures.push(status));
+    let settled = false;
+    const done = t.ua.register().finally(() => (settled = true));
+    t.clock.advance(4999);
+    await t.flush();
+    assert.equal(settled, false, 'still waiting for the connection');
+    t.clock.advance(1);
+    await t.flush();
+    assert.equal((await done).response.status, 503);
+    assert.deepEqual(failures, [503]);
+
+    const stopping = setup();
+    let ended = false;
+    const waiting = stopping.ua.register().finally(() => (ended = true));
+    await stopping.ua.stop();
+    await stopping.flush();
+    assert.equal(ended, true, 'stop() does not leave the REGISTER waiting for 30 s');
+    assert.equal((await waiting).response.status, 503);
+    assert.equal(stopping.clock.pending, 0, 'no timer of the wait outlives the user agent');
+  });
+
   it('unregisters with Expires 0 on our Contact', async () => {
     const t = setup();
     t.serve((request) => responseTo(request, 200, undefined, 'srv'));

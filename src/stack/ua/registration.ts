@@ -16,6 +16,8 @@ export interface RegistrationEvents {
 export interface RegistrationOptions {
   /** Requested binding lifetime in seconds. */
   expires: number;
+  /** How long a REGISTER waits for the connection before it fails as a 503 (the UA's message wait). */
+  connectWaitMs: number;
 }
 
 /**
@@ -38,6 +40,9 @@ export class Registration {
   #inFlight: Promise<SendResult> | undefined;
   /** The last REGISTER timed out: it may have made a binding all the same. */
   #unsure = false;
+  readonly #connectWaitMs: number;
+  /** Ends a wait for the connection at once (the user agent is being disposed). */
+  #stopWaiting: (() => void) | undefined;
 
   constructor(core: UaCore, options: RegistrationOptions) {
     this.events = core.emitter();
@@ -45,6 +50,7 @@ export class Registration {
     this.#callId = core.newCallId();
     this.#fromTag = core.newTag();
     this.#expires = options.expires;
+    this.#connectWaitMs = options.connectWaitMs;
   }
 
   get state(): RegistrationState {
@@ -98,6 +104,7 @@ export class Registration {
   dispose(): void {
     this.#wanted = false;
     this.#core.clock.clearTimeout(this.#timer);
+    this.#stopWaiting?.();
     this.events.clear();
   }
 
@@ -122,6 +129,7 @@ export class Registration {
     const core = this.#core;
     core.clock.clearTimeout(this.#timer);
     if (this.#state !== 'registered') this.#state = 'registering';
+    await this.#connection();
     const result = await this.#send(expires);
     const response = result.response;
     const status = response.status;
@@ -159,6 +167,29 @@ export class Registration {
       this.#retry(retryAfter > 0 ? retryAfter : 30);
     }
     return result;
+  }
+
+  /**
+   * Waits for the connection, as a MESSAGE does: a page calls register() right after making the
+   * user agent, while the WebSocket is still opening. A REGISTER sent then fails at once as a 503
+   * (§8.1.3.1, a transport failure); after the wait it is sent anyway and fails the same way.
+   */
+  #connection(): Promise<void> {
+    const core = this.#core;
+    if (core.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      // Ended by the connection, the wait's end or dispose(), whichever comes first; each clears
+      // the others, so a stopped user agent keeps no timer running.
+      const done = (): void => {
+        core.clock.clearTimeout(timer);
+        off();
+        this.#stopWaiting = undefined;
+        resolve();
+      };
+      const timer = core.clock.setTimeout(done, this.#connectWaitMs);
+      const off = core.transport.onStateChange((state) => state === 'connected' && done());
+      this.#stopWaiting = done;
+    });
   }
 
   #retry(seconds: number): void {

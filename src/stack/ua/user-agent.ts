@@ -21,7 +21,7 @@ import type { CallMediaOptions } from './calls/call-types';
 export interface UserAgentOptions extends UaCoreOptions {
   /** Requested registration lifetime in seconds (600). */
   registerExpires?: number;
-  /** How long a MESSAGE waits for a connection before it fails (30 s). */
+  /** How long a MESSAGE or a REGISTER waits for a connection before it fails (30 s). */
   messageQueueTimeoutMs?: number;
   /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
   calls?: CallManagerOptions;
@@ -80,7 +80,7 @@ export class UserAgent {
     ));
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
-    const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600 }));
+    const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
     registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
