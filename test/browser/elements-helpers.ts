@@ -6,17 +6,13 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index';
 import type { SipCall, SipPhone } from '../../src/index';
 import { waitFor } from './media-test-helpers';
+import type { KamailioInfo } from './phone-fixtures';
 
 export { waitFor };
 
 export type UserName = 'alice' | 'bob' | 'carol' | 'dave';
 
-export interface KamailioInfo {
-  wsUrl: string;
-  wssUrl: string;
-  domain: string;
-  users: Record<UserName, { user: string; password: string }>;
-}
+export type { KamailioInfo };
 
 export const kamailio = () => executeServerCommand('kamailio', { action: 'info' }) as Promise<KamailioInfo>;
 

@@ -8,8 +8,10 @@ import type { Call } from '../../src/stack/ua/calls/call';
 import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
 import type { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
 
+/** What the Kamailio plugin tells a browser test (one type for every helper). */
 export interface KamailioInfo {
   wsUrl: string;
+  wssUrl: string;
   domain: string;
   users: Record<'alice' | 'bob' | 'carol' | 'dave', { user: string; password: string }>;
 }
