@@ -244,10 +244,16 @@ export class UaCore {
     return request;
   }
 
-  /** Puts a new top Via with a fresh branch on a request about to start a client transaction (§8.1.1.7). */
+  /**
+   * Puts a new top Via with a fresh branch on a request about to start a client transaction (§8.1.1.7).
+   * An empty `rport` asks the server to answer to the address and port the request came from (RFC 3581
+   * §3): our sent-by is a `.invalid` name (RFC 7118 §5) that no one can send to, and a server that
+   * follows RFC 3261 §18.2.2 alone (39peers sipd.py) would otherwise answer to port 5060.
+   */
   #stampVia(request: SipRequest): void {
     const transport = this.transport;
-    request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, branch: this.transactions.newBranch() }));
+    const branch = this.transactions.newBranch();
+    request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, params: { rport: null }, branch }));
   }
 
   /** Sends an ACK for a 2xx: no transaction, a Via of its own (§13.2.2.4, §17.1.1.3). */
