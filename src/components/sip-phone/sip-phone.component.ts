@@ -59,6 +59,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr auth-user - The digest user name when it differs from `user`.
  * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
+ * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
@@ -129,6 +130,7 @@ export class SipPhone extends LitElement {
     authUser: { attribute: 'auth-user' },
     autoRegister: { type: Boolean, attribute: 'register' },
     iceServersJson: { attribute: 'ice-servers' },
+    registeredContact: { type: Boolean, attribute: 'registered-contact' },
     password: { attribute: false },
     trace: { type: Boolean },
     silent: { type: Boolean },
@@ -171,6 +173,13 @@ export class SipPhone extends LitElement {
   /** The ICE servers in use, parsed from `ice-servers`; empty when the attribute is absent or invalid. */
   iceServers: RTCIceServer[] = [];
 
+  /**
+   * Calls use, as their Contact, the URI the registrar stored for this phone (its binding in the
+   * answer to REGISTER) instead of a GRUU or the phone's own `.invalid` address. For servers that
+   * route neither RFC 5626 flows nor GRUUs but store the connection's address, such as 39peers sipd.py.
+   */
+  declare registeredContact: boolean;
+
   /** The digest password. A property only: never an attribute, never shown, never logged. */
   declare password: string;
 
@@ -211,6 +220,7 @@ export class SipPhone extends LitElement {
     this.authUser = '';
     this.autoRegister = false;
     this.iceServersJson = '';
+    this.registeredContact = false;
     this.password = '';
     this.trace = false;
     this.silent = false;
@@ -388,6 +398,7 @@ export class SipPhone extends LitElement {
               authUser: this.authUser,
               password: this.password,
               iceServers: this.iceServers,
+              registeredContact: this.registeredContact,
             },
         this.autoRegister,
       );
