@@ -131,7 +131,7 @@ class SipdInstance {
     const args = [
       // -B: the sources may be read-only (CI's shared/ is); never write .pyc files beside them.
       '-B', 'app/sipd.py', '-t', 'ws', '-l', `${HOST}:${this.port}`, '-r', SIPD_DOMAIN,
-      ...(this.options.debug ? ['-d'] : []),
+      ...(this.options.debug === false ? [] : ['-d']),
     ];
     const python = findPython(env);
     const command = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', python] : [python];
