@@ -55,6 +55,8 @@ async function sipdPhone(server: SipdInfo, user: string): Promise<SipPhone> {
   phone.setAttribute('display-name', 'Alice');
   phone.toggleAttribute('registered-contact', true);
   phone.toggleAttribute('register', true);
+  // The trace shows which in-dialog requests reached the phone.
+  phone.toggleAttribute('trace', true);
   const registered = oneEvent(phone, 'sip-registered');
   document.body.append(phone);
   await within(10000, `${user} to register at sipd.py`, registered);
@@ -105,6 +107,11 @@ async function jssipPhone(server: SipdInfo, user: string): Promise<JsSipPhone> {
 // Non-ASCII in two- three- and four-byte UTF-8: Content-Length counts bytes on both sides.
 const TEXT = 'Grüße — 你好 👋';
 
+/** How many requests of this method the phone's trace shows it received. */
+function receivedCount(phone: SipPhone, method: string): number {
+  return phone.traceEntries.filter((entry) => entry.direction === 'received' && entry.text.startsWith(`${method} `)).length;
+}
+
 function stateOf(call: SipCall, state: string): Promise<void> {
   return waitFor(`call state ${state} (it is ${call.state})`, () => call.state === state, 15000);
 }
@@ -135,8 +142,10 @@ describe('<sip-phone> through 39peers sipd.py, with JsSIP', function () {
     const next = dave.nextSession();
     const call = await alice.call('dave');
     const session = await next;
+    let acked = false;
+    session.on('confirmed', () => (acked = true));
     await stateOf(call, 'connected');
-    await waitFor('JsSIP to confirm the call (our ACK reached it)', () => session.isEstablished());
+    await waitFor('JsSIP to confirm the call on our ACK', () => acked);
     await waitForMedia(call, 'audio', 'audio from JsSIP at our phone');
     await waitForPeerAudio(session.connection, 'audio from our phone at JsSIP');
     const ended = oneEvent(call, 'sip-call-ended');
@@ -145,12 +154,14 @@ describe('<sip-phone> through 39peers sipd.py, with JsSIP', function () {
     await waitFor('JsSIP to see our BYE', () => session.isEnded());
   });
 
-  it('is called by JsSIP: we answer, media both ways, and the BYE of JsSIP ends our call', async () => {
+  it('is called by JsSIP: we answer, its ACK reaches us, media both ways, and its BYE ends our call', async () => {
+    const acks = receivedCount(alice, 'ACK');
     const ringing = oneEvent(alice, 'sip-incoming');
     const session = dave.ua.call(`sip:alice@${server.domain}`, MEDIA);
     const call = (await within(10000, 'the call to ring at our phone', ringing)).detail.call;
     await call.answer();
     await waitFor('JsSIP to confirm the call', () => session.isEstablished());
+    await waitFor('the ACK of JsSIP to reach our phone', () => receivedCount(alice, 'ACK') > acks);
     await waitForMedia(call, 'audio', 'audio from JsSIP at our phone');
     await waitForPeerAudio(session.connection, 'audio from our phone at JsSIP');
     const ended = oneEvent(call, 'sip-call-ended');
