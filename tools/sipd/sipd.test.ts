@@ -28,11 +28,14 @@ async function until(what: string, test: () => boolean, ms = 5000): Promise<void
   }
 }
 
-/** One of our user agents on the server, with short transaction timers so a lost response fails fast. */
+/**
+ * One of our user agents on the server, with short transaction timers so that a lost response fails
+ * fast, and a short wait for the closing handshake, which sipd.py never answers.
+ */
 function agent(server: SipdServer, user: string): UserAgent {
   return new UserAgent({
     aor: `sip:${user}@${server.domain}`,
-    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket as unknown as WebSocketConstructor, keepAlive: false }),
+    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket as unknown as WebSocketConstructor, keepAlive: false, closeTimeoutMs: 100 }),
     timers: { t1: 50 },
   });
 }
