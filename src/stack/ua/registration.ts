@@ -169,9 +169,9 @@ export class Registration {
 
 /**
  * Our binding in a 2xx to REGISTER, found by the `+sip.instance` and `reg-id` we registered with
- * (together they name a binding, RFC 5626 §6): a registrar may store a URI other than the one we sent. sipd.py stores the
- * address the REGISTER came from (Via `received` and `rport`) under our user part, and routes
- * requests for that URI over our connection.
+ * (together they name a binding, RFC 5626 §6): a registrar may store a URI other than the one we
+ * sent. sipd.py stores the address the REGISTER came from (Via `received` and `rport`) under our
+ * user part, and routes requests for that URI over our connection.
  */
 function registeredBinding(response: SipResponse, request: SipRequest): NameAddr | undefined {
   const sent = request.contact[0];
