@@ -19,8 +19,10 @@
 //   our default Contact (`<user>@<random>.invalid;transport=ws;ob`) gives "503 cannot resolve DNS
 //   target" (it implements neither RFC 5626 flows nor RFC 7118 connection reuse), and a GRUU gives
 //   480 (its location service looks the whole URI up, `;gr=` included). So the ACK and the BYE of
-//   every call were lost: calls rang and connected, then died after 32 s without an ACK.
-// These are documented limits of that server (shared/servers/p2p-sip/ORIGIN.md), not bugs of ours.
+//   every call were lost: calls rang and connected, but the callee never saw the ACK and a hang-up
+//   never reached the other side.
+// Both are limits of that server, not bugs of ours (ORIGIN.md beside its sources names the GRUU one;
+// the `.invalid` one is the same lack of flow routing). Only the missing rport was ours.
 // The phone is made reachable by configuration: `registered-contact` makes its calls use the
 // binding the registrar returned as Contact, which sipd.py routes over the phone's connection.
 // JsSIP needs the same, and has no option for it (it uses the pub-gruu when one comes back): the
@@ -28,7 +30,8 @@
 // made by hand to JsSIP, these tests hold for it as for us.
 //
 // sipd.py exits on any TCP reset. Nothing here resets a connection: phones unregister and close
-// their WebSockets, and the last test checks that the server outlived them.
+// their WebSockets, and the last test checks that the server outlived that; the browser ends the TCP
+// connections with a FIN when the page goes (sipd.py's log shows reads of length 0, no reset).
 import { expect, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { SipCall, SipPhone } from '../../src/index';
