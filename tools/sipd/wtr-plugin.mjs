@@ -6,7 +6,8 @@
 // sipd tests, or a machine without Python 2.7, must not pay for or fail on it). Chromium and Firefox
 // run at the same time, and sipd.py ends on any TCP reset, so one browser must not take the other's
 // server down. 'info' on a server that died fails with how it died and its log; 'restart' brings it
-// back on the same URL. All stop in serverStop.
+// back on the same URL. All stop in serverStop, which also reports (console.warn) a server that died
+// after its last command, for instance when a page closed its connections with a reset.
 import { startSipd } from './sipd.mjs';
 
 const ACTIONS = ['info', 'start', 'stop', 'restart'];
@@ -28,9 +29,20 @@ export function sipdPlugin(options = {}) {
     name: 'sipd',
 
     async serverStop() {
-      const all = [...servers.values()];
+      const all = [...servers.entries()];
       servers.clear();
-      await Promise.all(all.map(async (server) => (await server.catch(() => undefined))?.stop()));
+      await Promise.all(
+        all.map(async ([name, starting]) => {
+          const server = await starting.catch(() => undefined);
+          if (!server) return;
+          try {
+            server.checkAlive();
+          } catch (error) {
+            console.warn(`sipd (${name}): ${error.message}`);
+          }
+          await server.stop();
+        }),
+      );
     },
 
     async executeCommand({ command, payload, session }) {

@@ -48,6 +48,27 @@ describe('sipdPlugin', () => {
     assert.equal((await run('Chrome', {})).running, true);
   });
 
+  it('reports in serverStop a server that died after its last command', async () => {
+    const own = sipdPlugin();
+    const info = async () => (await own.executeCommand?.({ command: 'sipd', payload: {}, session: session('Chrome') })) as SipdInfo;
+    await reset((await info()).wsUrl);
+    // Until 'info' fails: the exit has been seen.
+    for (let i = 0; i < 100; i++) {
+      if (await info().then(() => false, () => true)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      await own.serverStop?.();
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^sipd \(Chrome\): sipd\.py on ws:\/\/127\.0\.0\.1:\d+ died at .*TCP reset/);
+  });
+
   it('refuses an unknown action and ignores other commands', async () => {
     await assert.rejects(run('Chrome', { action: 'reload' as never }), /unknown action "reload"/);
     assert.equal(await plugin.executeCommand?.({ command: 'kamailio', payload: {}, session: session('Chrome') }), undefined);
