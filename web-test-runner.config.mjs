@@ -8,6 +8,7 @@ import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.
 import { coturnPlugin } from './tools/coturn/wtr-plugin.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
 import { testCertificate, trustTestCertificate } from './tools/test-certificate.mjs';
+import { sipdPlugin } from './tools/sipd/wtr-plugin.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
@@ -25,9 +26,9 @@ const launchers = {
 export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
   nodeResolve,
-  // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...);
-  // coturnPlugin: the TURN relay, executeServerCommand('coturn').
-  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate })],
+  // kamailioPlugin, sipdPlugin: browser tests reach a real Kamailio, and the 39peers sipd.py, through
+  // executeServerCommand('kamailio' | 'sipd', ...); coturnPlugin: the TURN relay, executeServerCommand('coturn').
+  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate }), sipdPlugin()],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),

@@ -4,22 +4,22 @@
  *
  *   ?server=ws://127.0.0.1:8089&domain=example.com&user=alice&display-name=Alice&register
  *   &user2=bob&display-name2=Bob            a second phone side by side (or phones=2)
- *   &trace&theme=dark&ice-servers=[…]&ice-transport-policy=relay
+ *   &trace&theme=dark&ice-servers=[…]&ice-transport-policy=relay&registered-contact
  *
  * A parameter with the suffix 2 configures the second phone; the second phone takes the first's
- * server, domain, ICE servers, register and trace unless it has its own. `username` (the old
+ * server, domain, ICE servers, register, trace and registered-contact unless it has its own. `username` (the old
  * phone.html name) and underscores (`display_name`) are accepted too. A `password` parameter is
  * never used: the page drops it from the address bar and says so.
  */
 export const TEXT_SETTINGS = ['server', 'user', 'domain', 'display-name', 'auth-user', 'ice-servers', 'ice-transport-policy'] as const;
-export const FLAG_SETTINGS = ['register', 'trace'] as const;
+export const FLAG_SETTINGS = ['register', 'trace', 'registered-contact'] as const;
 
 export type TextSetting = (typeof TEXT_SETTINGS)[number];
 export type FlagSetting = (typeof FLAG_SETTINGS)[number];
 export type PhoneConfig = Record<TextSetting, string> & Record<FlagSetting, boolean>;
 
 /** Settings the second phone inherits from the first when the URL does not set them. */
-const SHARED: ReadonlySet<string> = new Set(['server', 'domain', 'ice-servers', 'ice-transport-policy', 'register', 'trace']);
+const SHARED: ReadonlySet<string> = new Set(['server', 'domain', 'ice-servers', 'ice-transport-policy', 'register', 'trace', 'registered-contact']);
 
 const ALIASES: Partial<Record<TextSetting, string>> = { user: 'username' };
 

@@ -14,6 +14,7 @@ describe('demo URL scheme', () => {
       'ice-transport-policy': '',
       register: true,
       trace: false,
+      'registered-contact': false,
     });
     expect(phoneCount(params)).to.equal(1);
   });
@@ -27,6 +28,7 @@ describe('demo URL scheme', () => {
     expect(second.server).to.equal('ws://a');
     expect(second.domain).to.equal('other.com');
     expect(second.register).to.equal(true);
+    expect(configFromUrl(new URLSearchParams('user=a&registered-contact&user2=b'), 2)['registered-contact']).to.equal(true, 'for the 39peers sipd.py');
     expect(phoneCount(new URLSearchParams('user=alice&phones=2'))).to.equal(2);
   });
 

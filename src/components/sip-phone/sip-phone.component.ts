@@ -64,6 +64,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
  * @attr ice-transport-policy - `all` (default) or `relay`: media only through the TURN server of `ice-servers`.
+ * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
@@ -138,6 +139,7 @@ export class SipPhone extends LitElement {
     autoRegister: { type: Boolean, attribute: 'register' },
     iceServersJson: { attribute: 'ice-servers' },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    registeredContact: { type: Boolean, attribute: 'registered-contact' },
     password: { attribute: false },
     trace: { type: Boolean },
     silent: { type: Boolean },
@@ -183,6 +185,12 @@ export class SipPhone extends LitElement {
 
   /** `all` or `relay` (RTCConfiguration.iceTransportPolicy); another value is a sip-error and means `all`. */
   declare iceTransportPolicy: RTCIceTransportPolicy;
+  /**
+   * Calls use, as their Contact, the URI the registrar stored for this phone (its binding in the
+   * answer to REGISTER) instead of a GRUU or the phone's own `.invalid` address. For servers that
+   * route neither RFC 5626 flows nor GRUUs but store the connection's address, such as 39peers sipd.py.
+   */
+  declare registeredContact: boolean;
 
   /** The digest password. A property only: never an attribute, never shown, never logged. */
   declare password: string;
@@ -228,6 +236,7 @@ export class SipPhone extends LitElement {
     this.autoRegister = false;
     this.iceServersJson = '';
     this.iceTransportPolicy = 'all';
+    this.registeredContact = false;
     this.password = '';
     this.trace = false;
     this.silent = false;
@@ -411,6 +420,7 @@ export class SipPhone extends LitElement {
               password: this.password,
               iceServers: this.iceServers,
               iceTransportPolicy: ice.policy,
+              registeredContact: this.registeredContact,
             },
         this.autoRegister,
       );

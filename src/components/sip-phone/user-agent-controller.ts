@@ -13,6 +13,7 @@ export interface PhoneSettings {
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
   readonly iceTransportPolicy: RTCIceTransportPolicy;
+  readonly registeredContact: boolean;
 }
 
 /** What the phone does with its user agent. */
@@ -106,6 +107,7 @@ export class UserAgentController implements ReactiveController {
         password: settings.password || undefined,
         transport,
         instanceId: instanceIdFor(aor),
+        registeredContact: settings.registeredContact,
         calls: {
           mediaSessionFactory: webRtcMediaSessionFactory({ rtcConfiguration: { iceTransportPolicy: settings.iceTransportPolicy } }),
           iceServers: settings.iceServers,

@@ -1,6 +1,6 @@
 import type { TimerHandle } from '../core/clock';
 import type { Emitter } from '../core/emitter';
-import { SipUri, type NameAddr, type SipResponse } from '../message/message';
+import { SipUri, type NameAddr, type SipRequest, type SipResponse } from '../message/message';
 import { unquote } from '../message/scanner';
 import { parseUri } from '../message/uri';
 import { isSuccess, type SendResult, type UaCore } from './ua-core';
@@ -147,6 +147,7 @@ export class Registration {
         core.gruu = undefined;
         core.logger.warn('pub-gruu is not a URI; dialogs use the plain Contact');
       }
+      if (core.useRegisteredContact) core.registeredContact = registeredBinding(response, result.request)?.uri;
       this.#state = 'registered';
       // Refreshed at the larger of half its life and its life less 30 s.
       this.#retry(Math.max(granted / 2, granted - 30));
@@ -195,4 +196,21 @@ export class Registration {
   #retry(seconds: number): void {
     this.#timer = this.#core.clock.setTimeout(() => void this.register(), seconds * 1000);
   }
+}
+
+/**
+ * Our binding in a 2xx to REGISTER, found by the `+sip.instance` and `reg-id` we registered with
+ * (together they name a binding, RFC 5626 §6): a registrar may store a URI other than the one we
+ * sent. sipd.py stores the address the REGISTER came from (Via `received` and `rport`) under our
+ * user part, and routes requests for that URI over our connection.
+ */
+function registeredBinding(response: SipResponse, request: SipRequest): NameAddr | undefined {
+  const sent = request.contact[0];
+  if (!sent || sent === '*') return undefined;
+  const instance = sent.params.get('+sip.instance');
+  const regId = sent.params.get('reg-id');
+  if (!instance) return undefined;
+  return response.contact.find(
+    (entry): entry is NameAddr => entry !== '*' && entry.params.get('+sip.instance') === instance && entry.params.get('reg-id') === regId,
+  );
 }

@@ -57,6 +57,12 @@ export interface UaCoreOptions {
   /** User-Agent header value; none by default (it tells attackers what to try). */
   userAgent?: string;
   timers?: Partial<TimerSettings>;
+  /**
+   * Make dialogs with the Contact URI the registrar stored for this instance (our binding in its
+   * 2xx to REGISTER) instead of a GRUU or our own `.invalid` URI. For registrars that rewrite the
+   * binding to the connection's address but route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
+   */
+  registeredContact?: boolean;
 }
 
 /** Whether a status is a success (2xx). */
@@ -99,6 +105,9 @@ export class UaCore {
    * GRUU can be reached again after a reconnect and re-registration.
    */
   gruu: Uri | undefined;
+  /** With the registeredContact option: our binding's URI as the registrar last returned it. */
+  registeredContact: Uri | undefined;
+  readonly useRegisteredContact: boolean;
   readonly transport: Transport;
   readonly clock: Clock;
   readonly random: Random;
@@ -121,6 +130,7 @@ export class UaCore {
     if (/[\r\n]/.test(options.displayName ?? '')) throw new RangeError('the display name cannot hold a line break (CR or LF)');
     this.#displayName = options.displayName || undefined;
     this.#userAgent = options.userAgent;
+    this.useRegisteredContact = options.registeredContact ?? false;
     this.#instanceId = ensureInstanceId(options.instanceId, random);
     this.#contactUser = random.token(8).toLowerCase();
     this.#authenticator = password
@@ -211,7 +221,8 @@ export class UaCore {
    */
   contact(forRegister = false): NameAddr {
     // RFC 5627 §4.3: dialog-forming requests and responses carry the GRUU as Contact.
-    if (!forRegister && this.gruu) return new NameAddr(this.gruu);
+    const dialogContact = this.useRegisteredContact ? this.registeredContact : this.gruu;
+    if (!forRegister && dialogContact) return new NameAddr(dialogContact);
     const outbound = outboundContactParams({ instanceId: this.#instanceId });
     const uri = new SipUri({ user: this.#contactUser, host: this.transport.viaHost, params: outbound.uriParams });
     return new NameAddr(uri, { params: forRegister ? outbound.headerParams : undefined });
@@ -244,10 +255,16 @@ export class UaCore {
     return request;
   }
 
-  /** Puts a new top Via with a fresh branch on a request about to start a client transaction (§8.1.1.7). */
+  /**
+   * Puts a new top Via with a fresh branch on a request about to start a client transaction (§8.1.1.7).
+   * An empty `rport` asks the server to answer to the address and port the request came from (RFC 3581
+   * §3): our sent-by is a `.invalid` name (RFC 7118 §5) that no one can send to, and a server that
+   * follows RFC 3261 §18.2.2 alone (39peers sipd.py) would otherwise answer to port 5060.
+   */
   #stampVia(request: SipRequest): void {
     const transport = this.transport;
-    request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, branch: this.transactions.newBranch() }));
+    const branch = this.transactions.newBranch();
+    request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, params: { rport: null }, branch }));
   }
 
   /** Sends an ACK for a 2xx: no transaction, a Via of its own (§13.2.2.4, §17.1.1.3). */
