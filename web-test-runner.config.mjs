@@ -6,6 +6,7 @@ import * as puppeteer from 'puppeteer-core';
 import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
 import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
+import { mediaRelayPlugin } from './tools/media-relay/wtr-plugin.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
@@ -19,8 +20,9 @@ const launchers = {
 export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
   nodeResolve,
-  // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...).
-  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin()],
+  // kamailioPlugin: browser tests reach a real Kamailio through executeServerCommand('kamailio', ...);
+  // mediaRelayPlugin: a plain SIP phone (baresip) behind Kamailio + rtpengine ('plain-phone').
+  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin(), mediaRelayPlugin()],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
