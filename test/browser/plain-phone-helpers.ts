@@ -7,7 +7,8 @@ import type { SipCall } from '../../src/index';
 import { waitFor, type KamailioInfo } from './elements-helpers';
 
 export interface PlainPhoneInfo extends KamailioInfo {
-  phone: { user: 'carol'; aor: string; tone: number };
+  phone: { user: 'carol'; aor: string };
+  pids: Record<'rtpengine' | 'kamailio' | 'baresip', number>;
 }
 
 export interface BaresipEvent {
@@ -18,6 +19,8 @@ export interface BaresipEvent {
 
 /** What baresip decoded from its peer from second `from` of the call on. */
 export interface Received {
+  /** The recording (one per call), null before any. */
+  file: string | null;
   seconds: number;
   rms: number;
 }
@@ -62,12 +65,17 @@ export async function waitForSoundAt(call: SipCall, what: string): Promise<void>
   await waitFor(what, async () => (await energyOver(call, 500)) > SOUND / 2);
 }
 
-/** The browser's fake microphone reaches baresip: its recording grows with sound in it. */
+/**
+ * The browser's fake microphone reaches baresip: its recording grows by half a second with sound
+ * in it (a silent microphone sends packets too, and fails this).
+ */
 export async function waitForSoundAtPlainPhone(what: string): Promise<void> {
-  const start = (await plainPhone.received()).seconds;
+  const base = await plainPhone.received();
   await waitFor(what, async () => {
-    const now = await plainPhone.received(start);
-    return now.seconds > start + 0.5 && now.rms > 0.01;
+    const latest = await plainPhone.received();
+    const from = latest.file === base.file ? base.seconds : 0;
+    const now = await plainPhone.received(from);
+    return now.file === latest.file && now.seconds > from + 0.5 && now.rms > 0.01;
   });
 }
 

@@ -10,7 +10,7 @@ import { toneWav } from './wav.mjs';
 
 export const BARESIP_BINARY = process.env.BARESIP_PATH ?? '/usr/bin/baresip';
 export const BARESIP_MODULES = process.env.BARESIP_MODULES ?? '/usr/lib/baresip/modules';
-/** The tone baresip sends: a frequency the browsers' fake microphones do not make. */
+/** The tone baresip sends (each call plays the file from its start; a call lasts well under 60 s). */
 export const BARESIP_TONE_HZ = 440;
 
 /**
@@ -28,20 +28,17 @@ export async function startBaresip(options) {
   }
 }
 
-async function startOnce({ sip, user = 'carol', codecs = (process.env.BARESIP_CODECS ?? 'opus/48000/2,PCMU/8000/1').split(','), startTimeoutMs = 10000 }) {
+async function startOnce({ sip, user = 'carol', codecs = ['opus/48000/2', 'PCMU/8000/1'], startTimeoutMs = 10000 }) {
   const runDir = makeRunDir('baresip');
   const [sipPort, ctrlPort] = [await freeUdpAndTcpPort(), await freeTcpPort()];
   const rtpBase = 20000 + Math.floor(Math.random() * 4000) * 2;
   const toneFile = join(runDir, 'tone.wav');
-  writeFileSync(toneFile, toneWav({ frequency: BARESIP_TONE_HZ, seconds: 180, sampleRate: 48000 }));
+  writeFileSync(toneFile, toneWav({ frequency: BARESIP_TONE_HZ, seconds: 60, sampleRate: 48000 }));
   const config = [
     'poll_method epoll',
     `sip_listen ${HOST}:${sipPort}`,
     `net_interface ${HOST}`,
     `rtp_ports ${rtpBase}-${rtpBase + 99}`,
-    // No jitter buffer: after the peer holds and resumes, baresip 1.0's buffer stalls and nothing
-    // more is decoded (RTP still arrives); packets go straight to the decoder instead.
-    'jitter_buffer_delay 0-0',
     `audio_source aufile,${toneFile}`,
     'audio_player alsa,null',
     'audio_alert alsa,null',
@@ -50,7 +47,7 @@ async function startOnce({ sip, user = 'carol', codecs = (process.env.BARESIP_CO
     'ausrc_srate 48000',
     'ausrc_channels 1',
     `module_path ${BARESIP_MODULES}`,
-    ...['g711', 'opus', 'aufile', 'alsa', 'sndfile', 'vumeter'].map((name) => `module ${name}.so`),
+    ...['g711', 'opus', 'aufile', 'alsa', 'sndfile'].map((name) => `module ${name}.so`),
     ...['account', 'menu', 'ctrl_tcp'].map((name) => `module_app ${name}.so`),
     `ctrl_tcp_listen ${HOST}:${ctrlPort}`,
     `snd_path ${runDir}`,
@@ -164,6 +161,10 @@ class PlainPhone {
   /** Forgets the events so far (between tests). */
   clearEvents() {
     this.events = [];
+  }
+
+  get pid() {
+    return this.service.child?.pid;
   }
 
   logTail(lines) {

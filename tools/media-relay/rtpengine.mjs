@@ -1,6 +1,7 @@
 // Starts rtpengine (Debian's rtpengine-daemon) in userspace for tests: no kernel module
 // (--table=-1), no root, media ports and the ng control port on loopback, log in a file.
 // Kamailio's rtpengine module talks to it over the ng protocol (bencoded dictionaries over UDP).
+// RTPENGINE_DEBUG=1 logs every SDP and packet (with MEDIA_RELAY_KEEP_RUNDIR=1 to keep the log).
 import { join } from 'node:path';
 import { ChildService, HOST, delay, freeUdpPort, makeRunDir } from './child-service.mjs';
 import { ngCommand, packetsPerLeg } from './ng-control.mjs';
@@ -40,6 +41,7 @@ export async function startRtpengine(options = {}) {
     try {
       await service.whileRunning(waitForPong(ngPort, options.startTimeoutMs ?? 10000));
       return {
+        pid: service.child?.pid,
         host: HOST,
         ngPort,
         /** Kamailio's rtpengine_sock value. */

@@ -1,5 +1,5 @@
 // The audio of the plain-phone tests, written and measured by our own code (no sox): a WAV file
-// with a steady sine tone for baresip to send, and the tone's strength in what baresip recorded.
+// with a steady sine tone for baresip to send, and the energy in what baresip recorded.
 
 /** A mono 16-bit PCM WAV (RIFF) holding a sine tone at `frequency` Hz. */
 export function toneWav({ frequency, seconds, sampleRate = 8000, amplitude = 0.5 }) {
@@ -56,22 +56,4 @@ export function rms(samples) {
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
   return Math.sqrt(sum / samples.length);
-}
-
-/**
- * The amplitude of one frequency in the samples (Goertzel's algorithm): about the sine's amplitude
- * when the tone is there, near 0 for silence or other frequencies.
- */
-export function toneAmplitude(samples, sampleRate, frequency) {
-  if (samples.length === 0) return 0;
-  const coefficient = 2 * Math.cos((2 * Math.PI * frequency) / sampleRate);
-  let previous = 0;
-  let beforePrevious = 0;
-  for (const sample of samples) {
-    const current = sample + coefficient * previous - beforePrevious;
-    beforePrevious = previous;
-    previous = current;
-  }
-  const power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
-  return (2 * Math.sqrt(Math.max(power, 0))) / samples.length;
 }

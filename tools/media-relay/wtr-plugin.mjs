@@ -3,24 +3,26 @@
 // Each browser gets its own trio, started on first use (the tests that need it are few, so the
 // rest of the run does not pay for it): rtpengine (userspace), Kamailio with -A WITH_RTPENGINE, and
 // baresip registered there over UDP as `carol`. Actions:
-//   info                          -> { wsUrl, domain, users, phone: { user, aor } }
+//   info                          -> { wsUrl, domain, users, phone: { user, aor }, pids }
 //   command { line }              -> baresip's output for a menu command ("dial sip:alice@...",
 //                                    "accept", "hangup", "hold", "resume")
 //   event { type, timeoutMs }     -> the first baresip event of that type since the last 'clear'
 //   events                        -> every event since the last 'clear'
 //   relayed { callId }            -> RTP packets rtpengine received so far on each leg of the call:
 //                                    { secure (from the browser), plain (from baresip) }
-//   clear                         -> forgets events; hangs up any call left over
-//   audio { frequency, from }     -> what baresip received in its current (or last) call from second
-//                                    `from` on: { seconds (all so far), rms, tone } (tone: the
-//                                    amplitude of `frequency`, Goertzel), from the WAV sndfile writes
-// All stop in serverStop.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+//   clear                         -> hangs up any call left over, forgets events and recordings
+//   audio { from }                -> what baresip decoded in its current (or last) call from second
+//                                    `from` on: { file, seconds (all so far), rms }, from the WAV sndfile
+//                                    writes. baresip 1.0 stops decoding into it once a re-INVITE
+//                                    changed the stream, so it proves audio up to the first hold.
+// All stop in serverStop; their run directories (logs) go when Node exits, unless
+// MEDIA_RELAY_KEEP_RUNDIR=1 (and KAMAILIO_KEEP_RUNDIR=1 for Kamailio's).
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { startKamailio } from '../kamailio/kamailio.mjs';
-import { BARESIP_TONE_HZ, startBaresip } from './baresip.mjs';
+import { startBaresip } from './baresip.mjs';
 import { startRtpengine } from './rtpengine.mjs';
-import { readWav, rms, toneAmplitude } from './wav.mjs';
+import { readWav, rms } from './wav.mjs';
 
 export function mediaRelayPlugin() {
   /** @type {Map<string, Promise<{ rtpengine: any, kamailio: any, phone: any }>>} */
@@ -54,7 +56,8 @@ export function mediaRelayPlugin() {
             wsUrl: kamailio.wsUrl,
             domain: kamailio.domain,
             users: kamailio.users,
-            phone: { user: phone.user, aor: phone.aor, tone: BARESIP_TONE_HZ },
+            phone: { user: phone.user, aor: phone.aor },
+            pids: { rtpengine: rtpengine.pid, kamailio: kamailio.pid, baresip: phone.pid },
           };
         case 'command':
           return phone.command(payload.line);
@@ -65,11 +68,12 @@ export function mediaRelayPlugin() {
         case 'clear':
           await phone.command('hangup').catch(() => undefined);
           phone.clearEvents();
+          for (const name of readdirSync(phone.runDir)) if (name.startsWith('dump-')) rmSync(join(phone.runDir, name), { force: true });
           return true;
         case 'relayed':
           return (await rtpengine.packets(payload.callId)) ?? null;
         case 'audio':
-          return measureReceived(phone.runDir, payload.frequency ?? 1000, payload.from ?? 0);
+          return measureReceived(phone.runDir, payload.from ?? 0);
         default:
           throw new Error(`plain-phone: unknown action ${JSON.stringify(action)}`);
       }
@@ -99,13 +103,13 @@ async function stopSetup(setup) {
 }
 
 /** The newest "-dec.wav" sndfile wrote: the audio baresip decoded from its peer. */
-function measureReceived(dir, frequency, fromSeconds) {
+function measureReceived(dir, fromSeconds) {
   const dumps = readdirSync(dir)
     .filter((name) => name.endsWith('-dec.wav'))
     .map((name) => ({ path: join(dir, name), time: statSync(join(dir, name)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
-  if (dumps.length === 0) return { seconds: 0, rms: 0, tone: 0 };
+  if (dumps.length === 0) return { file: null, seconds: 0, rms: 0 };
   const { sampleRate, samples } = readWav(readFileSync(dumps[0].path));
   const tail = samples.subarray(Math.min(samples.length, Math.round(sampleRate * fromSeconds)));
-  return { seconds: samples.length / sampleRate, rms: rms(tail), tone: toneAmplitude(tail, sampleRate, frequency) };
+  return { file: basename(dumps[0].path), seconds: samples.length / sampleRate, rms: rms(tail) };
 }
