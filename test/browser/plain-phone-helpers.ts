@@ -25,6 +25,9 @@ export interface Received {
   rms: number;
 }
 
+/** RTP packets rtpengine received on each leg of a call, or that it does not know the call. */
+export type Relayed = { secure: number; plain: number; unknown?: undefined } | { unknown: true; secure?: undefined; plain?: undefined };
+
 const command = (payload: Record<string, unknown>) => executeServerCommand('plain-phone', payload);
 
 export const plainPhone = {
@@ -37,7 +40,7 @@ export const plainPhone = {
   clear: () => command({ action: 'clear' }),
   received: (from = 0) => command({ action: 'audio', from }) as Promise<Received>,
   /** RTP packets rtpengine received so far on each leg: secure (the browser's), plain (baresip's). */
-  relayed: (callId: string) => command({ action: 'relayed', callId }) as Promise<{ secure: number; plain: number } | null>,
+  relayed: (callId: string) => command({ action: 'relayed', callId }) as Promise<Relayed>,
 };
 
 /** Audio energy a call decoded, as getStats counts it (inbound-rtp totalAudioEnergy). */
@@ -81,9 +84,16 @@ export async function waitForSoundAtPlainPhone(what: string): Promise<void> {
 
 /** How many RTP packets from the browser rtpengine relays to the plain phone over `ms`. */
 export async function packetsFromBrowserOver(callId: string, ms = 1000): Promise<number> {
-  const before = (await plainPhone.relayed(callId))?.secure ?? 0;
+  const before = await packetsFromBrowser(callId);
   await new Promise((resolve) => setTimeout(resolve, ms));
-  return ((await plainPhone.relayed(callId))?.secure ?? 0) - before;
+  return (await packetsFromBrowser(callId)) - before;
+}
+
+async function packetsFromBrowser(callId: string): Promise<number> {
+  const relayed = await plainPhone.relayed(callId);
+  // An unknown call must not read as "no packets" (a hold would then pass without a call).
+  if (relayed.unknown) throw new Error(`rtpengine has no call ${callId}`);
+  return relayed.secure;
 }
 
 export function stateOf(call: SipCall, state: string): Promise<void> {

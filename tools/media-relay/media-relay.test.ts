@@ -46,7 +46,7 @@ describe('mediaRelayPlugin', () => {
     assert.match(info.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(info.phone.aor, 'sip:carol@sip-elements.test');
     assert.match(String(await run({ action: 'command', line: 'reginfo' })), /OK/);
-    assert.equal(await run({ action: 'relayed', callId: 'no-such-call' }), null);
+    assert.deepEqual(await run({ action: 'relayed', callId: 'no-such-call' }), { unknown: true });
     const pids = Object.values(info.pids);
     assert.equal(pids.length, 3);
     assert.ok(pids.every(alive));

@@ -9,7 +9,8 @@
 //   event { type, timeoutMs }     -> the first baresip event of that type since the last 'clear'
 //   events                        -> every event since the last 'clear'
 //   relayed { callId }            -> RTP packets rtpengine received so far on each leg of the call:
-//                                    { secure (from the browser), plain (from baresip) }
+//                                    { secure (from the browser), plain (from baresip) }, or
+//                                    { unknown: true } when rtpengine has no such call
 //   clear                         -> hangs up any call left over, forgets events and recordings
 //   audio { from }                -> what baresip decoded in its current (or last) call from second
 //                                    `from` on: { file, seconds (all so far), rms }, from the WAV sndfile
@@ -71,7 +72,8 @@ export function mediaRelayPlugin() {
           for (const name of readdirSync(phone.runDir)) if (name.startsWith('dump-')) rmSync(join(phone.runDir, name), { force: true });
           return true;
         case 'relayed':
-          return (await rtpengine.packets(payload.callId)) ?? null;
+          // (A command answering null or undefined counts as unhandled in web-test-runner.)
+          return (await rtpengine.packets(payload.callId)) ?? { unknown: true };
         case 'audio':
           return measureReceived(phone.runDir, payload.from ?? 0);
         default:
