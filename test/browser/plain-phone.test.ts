@@ -2,7 +2,9 @@
 // its rtpengine block (deploy/kamailio/kamailio.cfg, -A WITH_RTPENGINE): rtpengine bridges the
 // browser's RTP/SAVPF + ICE + DTLS-SRTP leg and the phone's plain RTP leg. Calls both ways with
 // audio proven at each end (energy the browser decodes; energy in what baresip decoded), hold
-// both ways, and DTMF digits that arrive at the plain phone on an Opus call. Chromium and Firefox.
+// both ways (the phone's hold by the energy we hear; ours by the packets rtpengine relays, as
+// baresip 1.0 decodes nothing more after a re-INVITE), no media session left by a declined call,
+// and DTMF digits that arrive at the plain phone on an Opus call. Chromium and Firefox.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
 import { makePhone, removePhones, waitFor } from './elements-helpers';
