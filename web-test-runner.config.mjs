@@ -9,6 +9,7 @@ import { coturnPlugin } from './tools/coturn/wtr-plugin.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
 import { testCertificate, trustTestCertificate } from './tools/test-certificate.mjs';
 import { sipdPlugin } from './tools/sipd/wtr-plugin.mjs';
+import { mediaRelayPlugin } from './tools/media-relay/wtr-plugin.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
@@ -27,8 +28,9 @@ export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', '!src/stack/**', '!src/sip.test.ts'],
   nodeResolve,
   // kamailioPlugin, sipdPlugin: browser tests reach a real Kamailio, and the 39peers sipd.py, through
-  // executeServerCommand('kamailio' | 'sipd', ...); coturnPlugin: the TURN relay, executeServerCommand('coturn').
-  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate }), sipdPlugin()],
+  // executeServerCommand('kamailio' | 'sipd', ...); coturnPlugin: the TURN relay, executeServerCommand('coturn');
+  // mediaRelayPlugin: a plain SIP phone (baresip) behind Kamailio + rtpengine ('plain-phone').
+  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate }), sipdPlugin(), mediaRelayPlugin()],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),

@@ -3,6 +3,7 @@
 #   chromium, firefox-esr                          browser tests (driven by puppeteer-core)
 #   kamailio + websocket and tls modules           the SIP server of the interop tests (WS, WSS)
 #   sip-tester (sipp)                              signalling peers on UDP
+#   rtpengine-daemon, baresip-core                 media relay and plain SIP phone (plain-phone tests)
 #   openssl                                        throwaway certificates for WSS and TURNS
 #   coturn                                         the STUN/TURN relay of the relay tests and bench
 # Prints one line when everything is there. Otherwise, as root, installs what is missing (one
@@ -39,13 +40,16 @@ find_missing() {
   check kamailio-websocket-modules has_kamailio_module websocket
   check kamailio-tls-modules has_kamailio_module tls
   check sip-tester command -v sipp >/dev/null
+  check kamailio has_kamailio_module rtpengine
+  check rtpengine-daemon test -x "${RTPENGINE_PATH:-/usr/bin/rtpengine}"
+  check baresip-core test -x "${BARESIP_PATH:-/usr/bin/baresip}"
   check openssl command -v openssl >/dev/null
   check coturn test -x "$COTURN"
 }
 
 find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; openssl; coturn)"
+  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; rtpengine; baresip; openssl; coturn)"
   exit 0
 fi
 
@@ -82,6 +86,11 @@ if $installing_kamailio; then
   elif [[ -x /etc/init.d/kamailio ]] && [[ -s /run/kamailio/kamailio.pid ]]; then
     /etc/init.d/kamailio stop >/dev/null 2>&1 || true
   fi
+fi
+
+if [[ " ${missing[*]} " == *" rtpengine-daemon "* ]] && [[ -d /run/systemd/system ]]; then
+  # Its service would hold the default ng port at boot; the tests start their own on free ports.
+  systemctl disable --now rtpengine-daemon.service >/dev/null 2>&1 || true
 fi
 
 # Check again: a package that installed but did not provide what the tests use is an error here,

@@ -22,7 +22,7 @@ import { copyIceCredentials } from '../stack/sdp/copy-ice-credentials';
 import { directionFrom, offerDirection, receives, type MediaDirection } from '../stack/sdp/media-direction';
 import { readMediaLines } from '../stack/sdp/media-lines';
 import { OfferAnswerState } from '../stack/sdp/offer-answer-state';
-import { hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, transportIdentity, videoState } from '../stack/sdp/sdp-facts';
+import { hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, telephoneEventAtAudioClock, transportIdentity, videoState } from '../stack/sdp/sdp-facts';
 import {
   DTMF_DIGITS,
   MediaSessionError,
@@ -262,6 +262,14 @@ export class WebRtcMediaSession implements MediaSession {
     const sender = this.#transceiver(pc, 'audio')?.sender;
     // Both browsers have RTCDTMFSender.canInsertDTMF; Firefox sets it false while the sender has no track.
     return !!(sender?.track && sender.dtmf?.canInsertDTMF);
+  }
+
+  prefersRfc4733(): boolean {
+    const pc = this.#pc;
+    if (!pc || !this.canSendRfc4733()) return false;
+    // The answer decides the codecs in use: the peer's when we offered, else ours.
+    const answer = pc.localDescription?.type === 'offer' ? pc.remoteDescription : pc.localDescription;
+    return !!answer && telephoneEventAtAudioClock(answer.sdp);
   }
 
   sendDtmf(digits: string, options: DtmfOptions = {}): boolean {

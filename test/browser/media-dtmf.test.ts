@@ -4,7 +4,15 @@
 // falls back to SIP INFO.
 import { expect } from '@open-wc/testing';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, connect, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
+import { closeAll, connect, isFirefox, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
+
+/** The answer with PCMU moved to the front of the m=audio format list: the codec both ends send. */
+function pcmuFirst(sdp: string): string {
+  return sdp.replace(/^(m=audio \d+ [^ ]+)((?: \d+)*)$/m, (_, head: string, formats: string) => {
+    const list = formats.trim().split(' ');
+    return `${head} 0 ${list.filter((format) => format !== '0').join(' ')}`;
+  });
+}
 
 describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
   afterEach(closeAll);
@@ -38,6 +46,24 @@ describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
     alice.unhold();
     await reinvite(alice, bob);
     await waitFor('the DTMF sender to be ready after resume', () => alice.canSendRfc4733());
+  });
+
+  it('prefers RFC 4733 (for `auto`) only with telephone-event at the clock rate of the codec in use', async () => {
+    const alice = makeSession();
+    const bob = makeSession();
+    await connect(alice, bob);
+    await waitFor('the DTMF sender to be ready', () => alice.canSendRfc4733());
+    // Chromium pairs Opus with telephone-event/48000; Firefox offers telephone-event only at 8000 Hz.
+    expect(alice.prefersRfc4733()).to.equal(!isFirefox);
+    expect(bob.prefersRfc4733()).to.equal(!isFirefox);
+
+    // With PCMU (8000 Hz) first in the answer, telephone-event/8000 runs at the audio's clock.
+    const carol = makeSession();
+    const dave = makeSession();
+    const answer = pcmuFirst(await dave.applyOffer(await carol.createOffer()));
+    await carol.applyAnswer(answer);
+    await waitFor('the DTMF sender to be ready on PCMU', () => carol.canSendRfc4733());
+    expect(carol.prefersRfc4733()).to.equal(true);
   });
 
   it('refuses RFC 4733 when the answer has no telephone-event (the user agent sends SIP INFO)', async () => {

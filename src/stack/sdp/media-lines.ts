@@ -29,6 +29,12 @@ export interface MediaLine {
   readonly connectionAddress: string | undefined;
   /** Codec names in offer order, lower case ('opus', 'pcmu', 'telephone-event', 'vp8'). */
   readonly codecs: readonly string[];
+  /**
+   * The payload formats in the order of the m= line (the writer's preference, RFC 3264 §5.1), each
+   * with its a=rtpmap codec (lower case) and RTP clock rate; a dynamic format without a=rtpmap is
+   * left out, a static one takes RFC 3551's.
+   */
+  readonly formats: readonly { readonly payload: number; readonly codec: string; readonly clockRate: number }[];
   readonly candidates: CandidateCounts;
   /** ICE credentials and DTLS fingerprint, media level first: they identify the transport's far end. */
   readonly iceUfrag: string | undefined;
@@ -51,6 +57,27 @@ function countCandidates(candidates: readonly { type: string }[] | undefined): C
   return counts;
 }
 
+/** RFC 3551 §6 static payload types a plain phone may list without a=rtpmap. */
+const STATIC_PAYLOADS: ReadonlyMap<number, { codec: string; rate: number }> = new Map([
+  [0, { codec: 'pcmu', rate: 8000 }],
+  [8, { codec: 'pcma', rate: 8000 }],
+  [9, { codec: 'g722', rate: 8000 }],
+  [18, { codec: 'g729', rate: 8000 }],
+]);
+
+function formatsOf(media: { payloads?: string | number; rtp?: { payload: number; codec: string; rate?: number }[] }): MediaLine['formats'] {
+  const rtpmaps = new Map((media.rtp ?? []).map((rtp) => [rtp.payload, rtp]));
+  return String(media.payloads ?? '')
+    .split(' ')
+    .map(Number)
+    .flatMap((payload) => {
+      const rtp = rtpmaps.get(payload);
+      if (rtp?.rate) return [{ payload, codec: rtp.codec.toLowerCase(), clockRate: rtp.rate }];
+      const known = STATIC_PAYLOADS.get(payload);
+      return known ? [{ payload, codec: known.codec, clockRate: known.rate }] : [];
+    });
+}
+
 /** Every m= section of `sdp`, in order. Text that is not SDP yields no media lines. */
 export function readMediaLines(sdp: string): MediaLine[] {
   const session = sdpTransform.parse(sdp);
@@ -67,6 +94,7 @@ export function readMediaLines(sdp: string): MediaLine[] {
       direction: isDirection(media.direction) ? media.direction : sessionDirection,
       connectionAddress: (media.connection ?? session.connection)?.ip,
       codecs: (media.rtp ?? []).map((rtp) => rtp.codec.toLowerCase()),
+      formats: formatsOf(media),
       candidates: countCandidates(media.candidates),
       iceUfrag: media.iceUfrag ?? session.iceUfrag,
       icePwd: media.icePwd ?? session.icePwd,

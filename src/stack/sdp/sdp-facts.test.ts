@@ -10,6 +10,7 @@ import {
   hasTelephoneEvent,
   isHoldOffer,
   peerRefusesToReceive,
+  telephoneEventAtAudioClock,
   transportIdentity,
   videoState,
 } from './sdp-facts';
@@ -74,6 +75,31 @@ describe('isHoldOffer (RFC 3264 §8.4, RFC 6337 §5.4)', () => {
     assert.equal(isHoldOffer(videoOff), false);
     assert.equal(peerRefusesToReceive(videoOff, 'video'), true);
     assert.equal(peerRefusesToReceive(videoOff, 'audio'), false);
+  });
+});
+
+describe('telephoneEventAtAudioClock (RFC 4733 §2.1)', () => {
+  it('holds for Chromium: Opus first, telephone-event/48000 beside it', () => {
+    assert.equal(telephoneEventAtAudioClock(readFixture('chrome-answer-audio-video')), true);
+  });
+
+  it('fails for Opus with telephone-event only at 8000 Hz: Firefox, and a plain phone through rtpengine', () => {
+    assert.equal(telephoneEventAtAudioClock(readFixture('firefox-answer-audio-video')), false);
+    assert.equal(telephoneEventAtAudioClock(readFixture('plain-phone-offer-via-rtpengine')), false);
+  });
+
+  it('follows the m= line order, not the a=rtpmap order: PCMU first makes telephone-event/8000 fit', () => {
+    const pcmuFirst = readFixture('plain-phone-offer-via-rtpengine').replace('RTP/SAVPF 96 0 101', 'RTP/SAVPF 0 96 101');
+    assert.equal(telephoneEventAtAudioClock(pcmuFirst), true);
+    assert.deepEqual(readMediaLines(pcmuFirst)[0]?.formats.map((format) => `${format.codec}/${format.clockRate}`), [
+      'pcmu/8000',
+      'opus/48000',
+      'telephone-event/8000',
+    ]);
+  });
+
+  it('fails without telephone-event', () => {
+    assert.equal(telephoneEventAtAudioClock(readFixture('gateway-answer-video-rejected')), false);
   });
 });
 

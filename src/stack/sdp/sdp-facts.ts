@@ -50,6 +50,25 @@ export function hasTelephoneEvent(sdp: string): boolean {
   return primaryMediaLine(readMediaLines(sdp), 'audio')?.codecs.includes('telephone-event') ?? false;
 }
 
+/** Formats that travel beside the audio codec rather than being one (RFC 3389, 2198, 5109, 4588). */
+const NOT_AN_AUDIO_CODEC = new Set(['telephone-event', 'cn', 'red', 'ulpfec', 'rtx']);
+
+/**
+ * Whether an answer lets RFC 4733 events travel in the audio stream at the audio's own clock:
+ * the primary audio stream lists telephone-event at the RTP clock rate of its first audio codec,
+ * the one both ends send with (RFC 3264 §6.1). RFC 4733 §2.1 has events in an audio stream use
+ * the audio's timestamp clock rate. With Opus (48000 Hz) and telephone-event only at 8000 Hz,
+ * which is what a plain SIP phone answers (it offers only telephone-event/8000), Chromium and
+ * Firefox send events a receiver such as baresip cannot follow (end packets only, durations on the
+ * wrong clock): one digit or none arrives. Such a call should carry DTMF by SIP INFO instead.
+ */
+export function telephoneEventAtAudioClock(answer: string): boolean {
+  const audio = primaryMediaLine(readMediaLines(answer), 'audio');
+  const codec = audio?.formats.find((format) => !NOT_AN_AUDIO_CODEC.has(format.codec));
+  if (!audio || !codec) return false;
+  return audio.formats.some((format) => format.codec === 'telephone-event' && format.clockRate === codec.clockRate);
+}
+
 /** The number of m= lines, optionally of one kind; rejected (port 0) lines count too. */
 export function countMediaLines(sdp: string, kind?: string): number {
   return readMediaLines(sdp).filter((line) => kind === undefined || line.kind === kind).length;

@@ -135,6 +135,21 @@ describe('FakeMediaSession', () => {
     assert.deepEqual(c.sentDtmf, []);
   });
 
+  it('prefers RFC 4733 only when the answer has telephone-event at the audio clock rate', async () => {
+    const a = new FakeMediaSession({ name: 'alice' });
+    const b = new FakeMediaSession({ name: 'bob' });
+    await connect(a, b);
+    assert.equal(a.prefersRfc4733(), true, 'Opus with telephone-event/48000');
+    assert.equal(b.prefersRfc4733(), true);
+
+    // A plain phone's answer through rtpengine: Opus, and telephone-event only at 8000 Hz.
+    const c = new FakeMediaSession({ name: 'carol' });
+    await c.createOffer();
+    await c.applyAnswer(readFixture('plain-phone-offer-via-rtpengine'));
+    assert.equal(c.canSendRfc4733(), true, 'events could be sent');
+    assert.equal(c.prefersRfc4733(), false, 'but not at the clock the audio runs on');
+  });
+
   it('applies a provisional answer, then the final one, and refuses a second final answer', async () => {
     const a = new FakeMediaSession({ name: 'alice' });
     const b = new FakeMediaSession({ name: 'bob' });

@@ -11,7 +11,7 @@ import { StateError } from '../core/errors';
 import { answerDirection, directionFrom, offerDirection, type MediaDirection } from '../sdp/media-direction';
 import { readMediaLines, type MediaLine } from '../sdp/media-lines';
 import { OfferAnswerState } from '../sdp/offer-answer-state';
-import { effectiveDirection, hasTelephoneEvent, isHoldOffer, peerRefusesToReceive } from '../sdp/sdp-facts';
+import { effectiveDirection, hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, telephoneEventAtAudioClock } from '../sdp/sdp-facts';
 import {
   DTMF_DIGITS,
   MediaSessionError,
@@ -33,11 +33,13 @@ interface Codec {
   fmtp?: string;
 }
 
-// What a browser offers first, in its order: Opus, G.711, RFC 4733 events; VP8 for video.
+// What a browser offers first, in its order: Opus, G.711, RFC 4733 events at Opus's clock rate and
+// at 8000 Hz (as Chromium does); VP8 for video.
 const AUDIO_CODECS: readonly Codec[] = [
   { payload: 111, name: 'opus', rate: 48000, encoding: 2, fmtp: 'minptime=10;useinbandfec=1' },
   { payload: 0, name: 'PCMU', rate: 8000 },
   { payload: 8, name: 'PCMA', rate: 8000 },
+  { payload: 110, name: 'telephone-event', rate: 48000, fmtp: '0-16' },
   { payload: 101, name: 'telephone-event', rate: 8000, fmtp: '0-16' },
 ];
 const VIDEO_CODECS: readonly Codec[] = [{ payload: 96, name: 'VP8', rate: 90000 }];
@@ -83,6 +85,8 @@ export class FakeMediaSession implements MediaSession {
   #agreed = { localHold: false, video: false, streams: [] as Stream[] };
   #localSdp: string | undefined;
   #remoteSdp: string | undefined;
+  /** Whether the last offer/answer exchange was ours: then the peer wrote the answer. */
+  #answeredByPeer = false;
   #closed = false;
 
   constructor(options: FakeMediaSessionOptions = {}) {
@@ -153,6 +157,7 @@ export class FakeMediaSession implements MediaSession {
     this.state.transition('local-answer');
     this.#remoteSdp = offer;
     this.#localSdp = answer;
+    this.#answeredByPeer = false;
     this.#agree();
     this.calls.push({ op: 'applyOffer', offer, answer });
     return answer;
@@ -170,6 +175,7 @@ export class FakeMediaSession implements MediaSession {
     }
     this.state.transition(provisional ? 'remote-pranswer' : 'remote-answer');
     this.#remoteSdp = sdp;
+    this.#answeredByPeer = true;
     if (!provisional) this.#agree();
     this.calls.push({ op: 'applyAnswer', sdp, provisional });
   }
@@ -215,6 +221,12 @@ export class FakeMediaSession implements MediaSession {
     if (this.#closed || !this.#localSdp || !this.#remoteSdp || this.state.phase !== 'stable') return false;
     if (!this.#sendsAudio || this.#localHold || this.#peerRefuses.audio) return false;
     return hasTelephoneEvent(this.#localSdp) && hasTelephoneEvent(this.#remoteSdp);
+  }
+
+  prefersRfc4733(): boolean {
+    // After offer/answer the answer is the remote SDP when we offered last, else our own.
+    const answer = this.#answeredByPeer ? this.#remoteSdp : this.#localSdp;
+    return this.canSendRfc4733() && !!answer && telephoneEventAtAudioClock(answer);
   }
 
   sendDtmf(digits: string, _options?: DtmfOptions): boolean {
@@ -288,8 +300,9 @@ export class FakeMediaSession implements MediaSession {
   #answerStream(line: MediaLine): sdpTransform.MediaDescription {
     const mid = line.mid ?? String(line.index);
     const ours = this.#codecs(line.kind);
-    // RFC 3264 §6.1: answer with the offered formats we support, in the offer's order.
-    const common = line.rejected ? [] : line.codecs.flatMap((name) => ours.filter((codec) => codec.name.toLowerCase() === name));
+    // RFC 3264 §6.1: answer with the offered formats we support (name and clock rate), in the offer's order.
+    const supported = (format: MediaLine['formats'][number]) => (codec: Codec) => codec.name.toLowerCase() === format.codec && codec.rate === format.clockRate;
+    const common = line.rejected ? [] : line.formats.flatMap((format) => ours.filter(supported(format)));
     const unique = common.filter((codec, index) => common.indexOf(codec) === index);
     if (unique.length === 0 || unique.every((codec) => codec.name === 'telephone-event')) {
       return this.#media(line.kind, mid, [], 'inactive', true);

@@ -125,6 +125,12 @@ export interface MediaSession {
   /** Whether RFC 4733 events can be sent now: telephone-event negotiated and audio being sent. */
   canSendRfc4733(): boolean;
   /**
+   * Whether DTMF in `auto` mode should go as RFC 4733 events: they can be sent now and the answer
+   * put telephone-event at the audio codec's clock rate (telephoneEventAtAudioClock). When false,
+   * the user agent sends SIP INFO, which every such peer tested receives.
+   */
+  prefersRfc4733(): boolean;
+  /**
    * Queues digits (0-9, A-D, *, #, and ',' for a 2 s pause) as RFC 4733 events. Returns false,
    * sending nothing, when `canSendRfc4733()` is false: the user agent then uses SIP INFO.
    */

@@ -262,15 +262,16 @@ export abstract class Call {
   }
 
   /**
-   * Sends DTMF: RFC 4733 telephone-events when the answer negotiated them, else INFO with
-   * application/dtmf-relay, one request per digit in order; `mode` overrides the choice. A comma
-   * is a two-second pause.
+   * Sends DTMF: RFC 4733 telephone-events when the answer negotiated them at the audio codec's
+   * clock rate (MediaSession.prefersRfc4733: an Opus call to a plain phone that offers only
+   * telephone-event/8000 loses its digits otherwise), else INFO with application/dtmf-relay, one
+   * request per digit in order; `mode` overrides the choice. A comma is a two-second pause.
    */
   sendDtmf(digits: string, options: { mode?: DtmfMode; duration?: number; gap?: number } = {}): Promise<void> {
     if (!DTMF_DIGITS.test(digits)) return Promise.reject(new RangeError(`not DTMF digits: ${JSON.stringify(digits)}`));
     this.#established('send DTMF');
     const { mode = 'auto', duration = 100 } = options;
-    if (mode === 'rfc4733' || (mode === 'auto' && this.media?.canSendRfc4733())) {
+    if (mode === 'rfc4733' || (mode === 'auto' && this.media?.prefersRfc4733())) {
       if (this.media?.sendDtmf(digits, { duration, gap: options.gap })) return Promise.resolve();
       if (mode === 'rfc4733') return Promise.reject(new StateError(this.#state, 'RFC 4733 DTMF not negotiated'));
     }
