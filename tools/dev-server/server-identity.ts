@@ -5,6 +5,13 @@
 import { NameAddr, SipUri, Via } from '../../src/stack/message/message';
 import type { Uri } from '../../src/stack/message/message';
 
+/**
+ * A host name as compared: lower case (RFC 3261 §19.1.4) and without the trailing dot of a fully
+ * qualified name (RFC 1034 §3.1: `example.com.` is `example.com`), so that `alice@domain.` is
+ * taken for the local user it names (and challenged) rather than for a foreign one.
+ */
+const comparable = (host: string) => host.toLowerCase().replace(/(?<=[^.])\.$/, '');
+
 /** Hosts that always reach this machine, whatever address the server listens on. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -19,17 +26,17 @@ export class ServerIdentity {
     readonly domain: string,
   ) {
     this.host = advertisedHost.includes(':') && !advertisedHost.startsWith('[') ? `[${advertisedHost}]` : advertisedHost;
-    this.#hosts = new Set([this.host, ...LOOPBACK_NAMES].map((host) => host.toLowerCase()));
+    this.#hosts = new Set([this.host, ...LOOPBACK_NAMES].map(comparable));
   }
 
-  /** The SIP domain, compared case-insensitively (RFC 3261 §19.1.4). */
+  /** The SIP domain, compared case-insensitively (RFC 3261 §19.1.4), with or without a trailing dot. */
   isDomain(host: string): boolean {
-    return host.toLowerCase() === this.domain.toLowerCase();
+    return comparable(host) === comparable(this.domain);
   }
 
   /** Whether a host names this server's users: the domain, or this server's own address. */
   isLocalHost(host: string): boolean {
-    return this.isDomain(host) || this.#hosts.has(host.toLowerCase());
+    return this.isDomain(host) || this.#hosts.has(comparable(host));
   }
 
   /**
@@ -39,7 +46,7 @@ export class ServerIdentity {
   isMe(uri: Uri): boolean {
     if (!(uri instanceof SipUri)) return false;
     if (this.isDomain(uri.host)) return true;
-    return this.#hosts.has(uri.host.toLowerCase()) && (uri.port === undefined || uri.port === this.port);
+    return this.#hosts.has(comparable(uri.host)) && (uri.port === undefined || uri.port === this.port);
   }
 
   /** `sip:<host>:<port>;transport=ws`: the server's own address. */
