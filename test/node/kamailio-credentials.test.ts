@@ -174,4 +174,23 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     assert.deepEqual(stolen, [], 'carol was handed credentials of the realm');
     assert.match(message.header('proxy-authorization') ?? '', /next-hop\.example/, 'credentials for another realm go on');
   });
+
+  it('Kamailio takes credentials only for the Request-URI they were computed for (a digest relayed by a far end reaches no one else)', async () => {
+    const carol = await registeredClient('carol');
+    const alice = await rawClient(server, 'alice');
+    clients.push(alice.client);
+    // The digest a far end (bob) gets by relaying Kamailio's challenge as its own 407 to alice's
+    // MESSAGE: for uri sip:bob@…, on a nonce Kamailio issued. Used for a MESSAGE to carol instead:
+    const toBob = `sip:bob@${server.domain}`;
+    const first = await alice.client.request(alice.request('MESSAGE', toBob, [], 'x'), 'MESSAGE');
+    assert.equal(first.status, 407);
+    const relayed = digestAuthorization(parseChallenge(first.header('proxy-authenticate') ?? ''), alice, 'MESSAGE', toBob);
+    const delivered = carol.client.receive(isRequest('MESSAGE'), 'MESSAGE for carol', 2000).then((message) => {
+      carol.client.send(buildResponse(message, 200, 'OK'));
+      return 'delivered to carol';
+    }, () => 'not delivered');
+    const forged = await alice.client.request(alice.request('MESSAGE', `sip:carol@${server.domain}`, [`Proxy-Authorization: ${relayed}`], 'as alice'), 'MESSAGE');
+    assert.equal(forged.status, 407, `credentials for ${toBob} were taken for carol`);
+    assert.equal(await delivered, 'not delivered');
+  });
 });
