@@ -3,12 +3,8 @@
  * challenges of a 401 or 407, remembers each realm's nonce so that later requests can carry
  * credentials up front, and tells a wrong password from a merely stale nonce.
  *
- * Whom the password answers (issue 15): a digest is an offline-guessable function of the password,
- * and cached credentials can be replayed by whoever receives them. So a challenge is answered only
- * for a trusted realm: one that challenged a REGISTER (which goes to our own registrar, RFC 3261
- * §10.2) or one the page named; credentials go out unasked only where they belong: Authorization
- * on REGISTER (to the registrar), Proxy-Authorization for a realm that sent a 407 (the proxy that
- * asked consumes it, §22.3). A far end's 401 for some realm of its choosing gets nothing.
+ * Whom the password answers: trusted realms only (./challenge-policy). Where credentials go
+ * unasked: only where they belong, as whoever receives them could replay them (preauthorize()).
  *
  * It works on header values, not on message objects, so the user agent decides how headers get in
  * and out of messages. Credentials never leave this object except as digests: no method logs, and
@@ -18,6 +14,7 @@ import { toHex } from '../core/hex';
 import { cryptoRandom } from '../core/random';
 import { parseAuthHeader, serializeAuthHeader } from '../message/auth-header';
 import { SipParseError } from '../message/sip-parse-error';
+import { ChallengePolicy, type ChallengePolicyOptions } from './challenge-policy';
 import { readDigestChallenge } from './digest-challenge';
 import type { DigestChallenge } from './digest-challenge';
 import { computeDigestResponse } from './digest-response';
@@ -25,7 +22,7 @@ import { computeDigestResponse } from './digest-response';
 /** Which header pair a challenge came in: WWW-Authenticate or Proxy-Authenticate (RFC 3261 §22.3). */
 export type DigestAuthKind = 'www' | 'proxy';
 
-export interface DigestAuthenticatorOptions {
+export interface DigestAuthenticatorOptions extends ChallengePolicyOptions {
   /** The user of the address of record; also the digest username unless `authUser` is set. */
   readonly username: string;
   readonly password: string;
@@ -37,19 +34,6 @@ export interface DigestAuthenticatorOptions {
    * `globalThis.crypto.getRandomValues` (the stack's cryptoRandom), as hex.
    */
   readonly random?: () => string;
-  /**
-   * Realms whose challenges are answered besides those that challenge a REGISTER (the page's
-   * `auth-realm`): e.g. an edge proxy that challenges only calls. Compared exactly (RFC 7616 §3.3:
-   * realm is an opaque string).
-   */
-  readonly realms?: readonly string[];
-  /** Leave MD5 and MD5-sess challenges unanswered (RFC 8760 §3: MD5 is kept only for compatibility). */
-  readonly refuseMd5?: boolean;
-  /**
-   * Leave challenges without qop unanswered (the RFC 2069 form: no cnonce, no nonce count, so the
-   * server cannot tell a replay and the far end picks everything the digest covers).
-   */
-  readonly requireQop?: boolean;
 }
 
 /** What the digest covers of the request being (re)sent. */
@@ -180,9 +164,7 @@ export class DigestAuthenticator {
   readonly #password: string;
   readonly #random: () => string;
   readonly #realms = new Map<string, RealmState>();
-  readonly #trusted: Set<string>;
-  readonly #refuseMd5: boolean;
-  readonly #requireQop: boolean;
+  readonly #policy: ChallengePolicy;
 
   constructor(options: DigestAuthenticatorOptions) {
     const username = options.authUser || options.username;
@@ -192,9 +174,7 @@ export class DigestAuthenticator {
     this.#username = username;
     this.#password = options.password;
     this.#random = options.random ?? randomCnonce;
-    this.#trusted = new Set(options.realms ?? []);
-    this.#refuseMd5 = options.refuseMd5 ?? false;
-    this.#requireQop = options.requireQop ?? false;
+    this.#policy = new ChallengePolicy(options);
   }
 
   /**
@@ -215,7 +195,7 @@ export class DigestAuthenticator {
     for (const kind of ['proxy', 'www'] as const) {
       const values = (kind === 'www' ? challenges.wwwAuthenticate : challenges.proxyAuthenticate) ?? [];
       for (const challenge of this.#readChallenges(kind, values, ignored, problems)) {
-        if (!toRegistrar && !this.#trusted.has(challenge.realm)) {
+        if (!toRegistrar && !this.#policy.trusts(challenge.realm)) {
           problems.untrusted += 1;
           ignored.push(`${CHALLENGE_HEADER_NAMES[kind]}: realm "${challenge.realm}" is not trusted (not our registrar's, not in auth-realm)`);
           continue;
@@ -223,7 +203,7 @@ export class DigestAuthenticator {
         candidates.push({ kind, challenge });
       }
     }
-    if (toRegistrar) for (const { challenge } of candidates) this.#trusted.add(challenge.realm);
+    if (toRegistrar) for (const { challenge } of candidates) this.#policy.trust(challenge.realm);
     const chosen = strongestPerRealm(candidates);
     if (chosen.length === 0) return noUsableChallenge(ignored, problems);
 
@@ -306,7 +286,7 @@ export class DigestAuthenticator {
       }
       for (const entry of parsed) {
         const reading = readDigestChallenge(entry);
-        const refusal = reading.ok ? this.#policyRefusal(reading.challenge) : reading.problem.reason;
+        const refusal = reading.ok ? this.#policy.refusal(reading.challenge) : reading.problem.reason;
         if (reading.ok && refusal === undefined) {
           found.push(reading.challenge);
         } else {
@@ -316,14 +296,6 @@ export class DigestAuthenticator {
       }
     }
     return found;
-  }
-
-  /** Why the page's settings leave a challenge unanswered, or undefined. */
-  #policyRefusal(challenge: DigestChallenge): string | undefined {
-    // strength 1 is MD5 and MD5-sess (./digest-algorithm).
-    if (this.#refuseMd5 && challenge.algorithm.strength === 1) return `${challenge.algorithm.name} is refused (refuse-md5)`;
-    if (this.#requireQop && challenge.qop === undefined) return 'a challenge without qop is refused (require-qop)';
-    return undefined;
   }
 
   #answer(state: RealmState, request: DigestRequest): AuthorizationHeader {
