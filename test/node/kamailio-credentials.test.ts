@@ -193,4 +193,29 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     assert.equal(forged.status, 407, `credentials for ${toBob} were taken for carol`);
     assert.equal(await delivered, 'not delivered');
   });
+
+  it('Kamailio does not let a made-up To tag and Route skip authentication', async () => {
+    const bob = await registeredClient('bob');
+    const mallory = await rawClient(server, 'alice');
+    clients.push(mallory.client);
+    const target = `sip:bob@${server.domain}`;
+    const delivered = bob.client.receive(isRequest('MESSAGE'), 'MESSAGE for bob', 2000).then((message) => {
+      bob.client.send(buildResponse(message, 200, 'OK'));
+      return 'delivered to bob';
+    }, () => 'not delivered');
+    const forged = buildRequest({
+      method: 'MESSAGE',
+      uri: target,
+      from: `<${mallory.aor}>;tag=${token()}`,
+      to: `<${target}>;tag=made-up`,
+      callId: `${token()}@forged`,
+      cseq: 1,
+      via: mallory.client.via,
+      headers: [`Route: <sip:127.0.0.1:${server.wsPort};transport=ws;lr>`],
+      body: 'as alice, unauthenticated',
+    });
+    const answer = await mallory.client.request(forged, 'forged in-dialog MESSAGE');
+    assert.equal(await delivered, 'not delivered', `answered ${answer.status}`);
+    assert.ok(answer.status! >= 400, `answered ${answer.status}`);
+  });
 });
