@@ -1,8 +1,8 @@
 /**
  * The server side of SIP digest authentication (RFC 3261 §22, RFC 7616, RFC 8760), verifying with
- * the stack's own digest code. Nonces are stateless: a timestamp, a salt and an HMAC of both under
- * a secret drawn at start, so any nonce this process issued can be checked and dated without a
- * table (only the nonce counts of fresh ones are kept, below), and
+ * the stack's own digest code. Nonces are stateless: a timestamp, a serial number and an HMAC of
+ * both under a secret drawn at start, so any nonce this process issued can be checked and dated
+ * without a table (only the nonce counts of recent ones are kept, below), and
  * an old one is answered `stale=true` (RFC 7616 §3.3) instead of being taken for a wrong password.
  * Each challenge is offered once per algorithm, by default SHA-256 first, then MD5 for older
  * clients (RFC 8760 §2.4: most preferred first). That order also serves JsSIP and SIP.js, which keep
@@ -40,15 +40,18 @@ export interface DigestVerifierOptions {
   readonly nonceLifetimeMs: number;
   /** The algorithms offered, most preferred first (default SHA-256, MD5). */
   readonly algorithms?: readonly DigestAlgorithmChoice[];
+  /** How many of the latest nonces keep their nonce counts (default 10,000; small in tests). */
+  readonly nonceWindow?: number;
 }
 
 export type DigestAlgorithmChoice = 'SHA-256' | 'MD5';
 /**
- * Nonces whose highest nonce count is remembered, at most: a client needs a correct digest to add
- * one, and each lives only as long as the nonce is fresh; past this the oldest is forgotten (its
- * nonce then answers nothing: see #nonceCountFresh).
+ * How many of the latest nonces have their nonce counts remembered (as Kamailio's auth module keeps
+ * an nc array over a window of nonce ids). Credentials on an older nonce, still fresh by the clock,
+ * are answered `stale` (RFC 7616 §3.3): the client retries with a new nonce, and the table stays
+ * bounded however many challenges anyone asks for.
  */
-const MAX_TRACKED_NONCES = 10_000;
+const DEFAULT_NONCE_WINDOW = 10_000;
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithmChoice[] = ['SHA-256', 'MD5'];
 
 /** Reads a comma-separated preference list (`MD5,SHA-256`). @throws Error on anything else. */
@@ -64,10 +67,10 @@ export class DigestVerifier {
   readonly #secret = randomBytes(32);
   readonly #users: ReadonlyMap<string, string>;
   readonly #algorithms: readonly DigestAlgorithmChoice[];
-  /** Nonce => the highest nc accepted with it (insertion order is issue order, near enough). */
-  readonly #nonceCounts = new Map<string, number>();
-  /** Issue time of the newest nonce forgotten while fresh: older ones are refused from then on. */
-  #forgottenBefore: number | undefined;
+  /** Serial number of a used nonce in the window => the highest nc accepted with it. */
+  readonly #nonceCounts = new Map<number, number>();
+  /** Serial number of the latest nonce issued. */
+  #issued = 0;
 
   constructor(readonly options: DigestVerifierOptions) {
     this.#users = new Map(Object.entries(options.users));
@@ -119,8 +122,8 @@ export class DigestVerifier {
     if (algorithm === undefined || !(this.#algorithms as readonly string[]).includes(algorithm.name)) {
       return { kind: 'wrong', reason: 'algorithm not offered' };
     }
-    const issued = this.#nonceTime(nonce);
-    if (issued === undefined) return { kind: 'wrong', reason: 'not a nonce of this server' };
+    const issue = this.#readNonce(nonce);
+    if (issue === undefined) return { kind: 'wrong', reason: 'not a nonce of this server' };
     if (!sameUri(uri, requestUri)) return { kind: 'wrong', reason: 'credentials for another Request-URI' };
     const qop = params.get('qop');
     if (qop !== 'auth') return { kind: 'wrong', reason: qop === undefined ? 'an answer without qop (no nonce count)' : `qop ${qop} not offered` };
@@ -141,40 +144,32 @@ export class DigestVerifier {
     });
     if (!sameText(expected, response.toLowerCase())) return { kind: 'wrong', reason: 'wrong password' };
     // RFC 7616 §3.3: the password was right; only the nonce is too old to accept.
-    if (this.options.clock.now() - issued > this.options.nonceLifetimeMs) return { kind: 'stale' };
+    if (this.options.clock.now() - issue.time > this.options.nonceLifetimeMs || !this.#inWindow(issue.serial)) return { kind: 'stale' };
     if (username !== expectedUser) return { kind: 'forbidden', reason: `credentials of "${username}" used for "${expectedUser}"` };
-    if (!this.#nonceCountFresh(nonce, parseInt(nc, 16), issued)) return { kind: 'wrong', reason: `nonce count ${nc} used before (a replay)` };
+    if (!this.#nonceCountFresh(issue.serial, parseInt(nc, 16))) return { kind: 'wrong', reason: `nonce count ${nc} used before (a replay)` };
     return { kind: 'ok', user: username };
   }
 
-  /** Records nc for a fresh nonce; false when it is not above every nc taken with it before. */
-  #nonceCountFresh(nonce: string, nc: number, issued: number): boolean {
-    const counts = this.#nonceCounts;
-    const last = counts.get(nonce);
-    if (last !== undefined && nc <= last) return false;
-    // A nonce first seen after it was forgotten (the table was full) might have been used: refused,
-    // and the client gets a new one with the challenge that follows.
-    if (last === undefined && counts.size >= MAX_TRACKED_NONCES) this.#forgetStale();
-    if (last === undefined && this.#forgottenBefore !== undefined && issued <= this.#forgottenBefore) return false;
-    counts.set(nonce, nc);
-    return true;
+  /** How many nonces have their counts remembered now (bounded by about 1.1 × nonceWindow). */
+  get trackedNonces(): number {
+    return this.#nonceCounts.size;
   }
 
-  /**
-   * Drops stale nonces (they are answered `stale` before nc matters), then the oldest down to 90%
-   * of the table, so that the scan runs once per thousand new nonces, not for each.
-   */
-  #forgetStale(): void {
-    const now = this.options.clock.now();
-    for (const nonce of this.#nonceCounts.keys()) {
-      const issued = this.#nonceTime(nonce) ?? 0;
-      if (now - issued > this.options.nonceLifetimeMs) this.#nonceCounts.delete(nonce);
-    }
-    while (this.#nonceCounts.size >= MAX_TRACKED_NONCES * 0.9) {
-      const [oldest] = this.#nonceCounts.keys();
-      this.#nonceCounts.delete(oldest!);
-      this.#forgottenBefore = Math.max(this.#forgottenBefore ?? 0, this.#nonceTime(oldest!) ?? 0);
-    }
+  #inWindow(serial: number): boolean {
+    return serial > this.#issued - (this.options.nonceWindow ?? DEFAULT_NONCE_WINDOW);
+  }
+
+  /** Records nc for a nonce in the window; false when it is not above every nc taken with it before. */
+  #nonceCountFresh(serial: number, nc: number): boolean {
+    const counts = this.#nonceCounts;
+    const last = counts.get(serial);
+    if (last !== undefined && nc <= last) return false;
+    counts.set(serial, nc);
+    // Out-of-window entries are dropped in one sweep once they make up a tenth of the table, so the
+    // sweep's cost is spread over the insertions before it.
+    const window = this.options.nonceWindow ?? DEFAULT_NONCE_WINDOW;
+    if (counts.size > window * 1.1) for (const old of counts.keys()) if (!this.#inWindow(old)) counts.delete(old);
+    return true;
   }
 
   /** Whether a credentials value is for this realm (the ones a proxy consumes, RFC 3261 §22.3). */
@@ -196,20 +191,17 @@ export class DigestVerifier {
     return undefined;
   }
 
-  /**
-   * `<time>.<salt>.<mac>`: the time dates it; the random salt makes each challenge's nonce its own,
-   * so that two clients challenged in the same millisecond do not share nonce counts.
-   */
+  /** `<time>.<serial>.<mac>`: the time dates it, the serial names it in the nonce-count window. */
   #nonce(time: number): string {
-    const stamp = `${Math.max(0, Math.floor(time)).toString(36)}.${randomBytes(6).toString('base64url')}`;
+    const stamp = `${Math.max(0, Math.floor(time)).toString(36)}.${(++this.#issued).toString(36)}`;
     return `${stamp}.${this.#mac(stamp)}`;
   }
 
-  /** The issue time of a nonce this process made, or undefined. */
-  #nonceTime(nonce: string): number | undefined {
-    const match = /^([0-9a-z]{1,12})\.([\w-]{8})\.([\w-]+)$/.exec(nonce);
+  /** When and as which serial this process made a nonce, or undefined for any other text. */
+  #readNonce(nonce: string): { readonly time: number; readonly serial: number } | undefined {
+    const match = /^([0-9a-z]{1,12})\.([0-9a-z]{1,12})\.([\w-]+)$/.exec(nonce);
     if (!match || !sameText(this.#mac(`${match[1]}.${match[2]}`), match[3]!)) return undefined;
-    return parseInt(match[1]!, 36);
+    return { time: parseInt(match[1]!, 36), serial: parseInt(match[2]!, 36) };
   }
 
   #mac(stamp: string): string {
