@@ -142,6 +142,21 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     assert.equal(await outcome(mallory, forged, bob), 407);
   });
 
+  it('does not take a made-up To tag and Route to a user\'s GRUU or Contact for a dialog of its own', async () => {
+    const bob = await registered('bob');
+    const mallory = await phone('alice');
+    const route = `<sip:${server.host}:${server.port};transport=ws;lr>`;
+    const gruu = `sip:bob@${server.domain};gr=${bob.instance.slice(1, -1)}`;
+    for (const target of [gruu, bob.contactUri]) {
+      const forged = mallory.build('MESSAGE', target, {
+        body: 'as alice, in no dialog',
+        to: new NameAddr(`sip:bob@${server.domain}`, { params: { tag: 'made-up' } }),
+        headers: [['Route', route]],
+      });
+      assert.equal(await outcome(mallory, forged, bob), 407, `to ${target}`);
+    }
+  });
+
   it('does not let a trailing-dot domain (sip-elements.test.) dodge the challenge', async () => {
     const bob = await registered('bob');
     const mallory = await phone('alice');

@@ -130,7 +130,7 @@ export class SipRouter {
       return;
     }
     if (method !== 'ACK' && proxy.absorbRetransmission(request)) return;
-    this.#consumeOwnRoutes(request);
+    const inDialog = this.#consumeOwnRoutes(request) && request.to.tag !== undefined;
     if (request.route.length === 0 && identity.isMe(request.uri)) {
       if (method === 'REGISTER') return this.#register(flow, request, requestUri);
       if ((request.uri as SipUri).user === undefined) return this.#forServer(flow, request);
@@ -145,7 +145,7 @@ export class SipRouter {
     // §16.3 step 5: this proxy supports no extension that a proxy must understand.
     const proxyRequire = request.headers('Proxy-Require');
     if (proxyRequire.length > 0) return this.#reply(flow, request, 420, undefined, [['Unsupported', proxyRequire.join(', ')]]);
-    if (!this.#authorized(flow, request, requestUri)) return;
+    if (!this.#authorized(flow, request, requestUri, inDialog)) return;
     this.#dropOwnCredentials(request);
     const resolution = resolver.resolve(request);
     if ('status' in resolution) {
@@ -165,16 +165,23 @@ export class SipRouter {
   /**
    * §16.4: a Route naming this proxy is consumed (loose routing). A previous hop that strict-routed
    * put this proxy's Record-Route value in the Request-URI; the real one is then the last Route.
+   * Says whether one of them was this proxy's Record-Route of the request's dialog.
    */
-  #consumeOwnRoutes(request: SipRequest): void {
+  #consumeOwnRoutes(request: SipRequest): boolean {
     const { identity } = this.parts;
     const uri = request.uri;
+    let dialog = false;
     if (uri instanceof SipUri && uri.user === undefined && uri.params.has('lr') && identity.isMe(uri) && request.route.length > 0) {
+      dialog = identity.routesDialog(uri, request.callId);
       const routes = request.route;
       request.uri = routes[routes.length - 1]!.uri;
       request.route = routes.slice(0, -1);
     }
-    while (request.route.length > 0 && identity.isMe(request.route[0]!.uri)) request.removeFirstValue('Route');
+    while (request.route.length > 0 && identity.isMe(request.route[0]!.uri)) {
+      dialog ||= identity.routesDialog(request.route[0]!.uri, request.callId);
+      request.removeFirstValue('Route');
+    }
+    return dialog;
   }
 
   #register(flow: Flow, request: SipRequest, requestUri: string): void {
@@ -206,24 +213,18 @@ export class SipRouter {
   /**
    * RFC 3261 §22.3: requests from this domain's users must carry credentials, except ACK and CANCEL
    * (§22.1: they cannot be challenged) and requests inside a dialog, which was authorized when it
-   * was made. A To tag alone proves no dialog (anyone can write one): only a request whose next
-   * hop is a dialog peer's Contact (a flow's alias, or a GRUU, RFC 5627) counts as in-dialog; one
-   * for a user's address of record is challenged like any other. Requests from other domains may
-   * reach local users only (the resolver refuses the rest).
+   * was made. A To tag alone proves no dialog (anyone can write one): only a request that brings
+   * back this proxy's Record-Route of its dialog (`inDialog`, see ServerIdentity.recordRoute) is
+   * let through unchallenged; any other is challenged, and a real dialog peer that lost its route
+   * set can still answer. Requests from other domains may reach local users only (the resolver
+   * refuses the rest).
    */
-  #authorized(flow: Flow, request: SipRequest, requestUri: string): boolean {
+  #authorized(flow: Flow, request: SipRequest, requestUri: string, inDialog: boolean): boolean {
     const { verifier, identity } = this.parts;
-    if (!verifier || request.method === 'ACK' || this.#toDialogPeer(request)) return true;
+    if (!verifier || request.method === 'ACK' || inDialog) return true;
     const from = request.from.uri;
     if (!(from instanceof SipUri) || !identity.isLocalHost(from.host)) return true;
     return this.#checkCredentials(flow, request, 'proxy', from.user ?? '', requestUri);
-  }
-
-  /** Whether a request with a To tag goes to a dialog peer's remote target (§12.2.1.1), not to an AOR. */
-  #toDialogPeer(request: SipRequest): boolean {
-    if (request.to.tag === undefined) return false;
-    const next = request.route[0]?.uri ?? request.uri;
-    return this.parts.aliases.flowFor(next) !== undefined || (next instanceof SipUri && next.params.has('gr'));
   }
 
   /**
