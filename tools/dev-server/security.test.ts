@@ -12,6 +12,7 @@ import type { SipRequest, SipResponse } from '../../src/stack/message/message';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 import { TestPhone } from './sip-test-client';
+import { devEnvironmentOptionsFromEnv } from './dev-environment';
 
 const REALM = 'sip-elements.test';
 const USERS = { realm: REALM, users: { alice: 'alice-secret', bob: 'bob-secret', carol: 'carol-secret' } };
@@ -187,5 +188,11 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     } finally {
       await listed.stop();
     }
+    // npm start takes the list from the environment, and refuses what is not an origin.
+    assert.deepEqual(devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'https://phone.example.com, http://10.0.0.5:8000' }).allowedOrigins, [
+      'https://phone.example.com',
+      'http://10.0.0.5:8000',
+    ]);
+    assert.throws(() => devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'phone.example.com' }), /not an http\(s\) origin/);
   });
 });
