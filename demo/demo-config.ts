@@ -7,19 +7,20 @@
  *   &trace&theme=dark&ice-servers=[…]&ice-transport-policy=relay&registered-contact
  *
  * A parameter with the suffix 2 configures the second phone; the second phone takes the first's
- * server, domain, ICE servers, register, trace and registered-contact unless it has its own. `username` (the old
+ * server, domain, ICE servers, register, trace, registered-contact and digest settings
+ * (auth-realm, refuse-md5, require-qop) unless it has its own. `username` (the old
  * phone.html name) and underscores (`display_name`) are accepted too. A `password` parameter is
  * never used: the page drops it from the address bar and says so.
  */
-export const TEXT_SETTINGS = ['server', 'user', 'domain', 'display-name', 'auth-user', 'ice-servers', 'ice-transport-policy'] as const;
-export const FLAG_SETTINGS = ['register', 'trace', 'registered-contact'] as const;
+export const TEXT_SETTINGS = ['server', 'user', 'domain', 'display-name', 'auth-user', 'auth-realm', 'ice-servers', 'ice-transport-policy'] as const;
+export const FLAG_SETTINGS = ['register', 'trace', 'registered-contact', 'refuse-md5', 'require-qop'] as const;
 
 export type TextSetting = (typeof TEXT_SETTINGS)[number];
 export type FlagSetting = (typeof FLAG_SETTINGS)[number];
 export type PhoneConfig = Record<TextSetting, string> & Record<FlagSetting, boolean>;
 
 /** Settings the second phone inherits from the first when the URL does not set them. */
-const SHARED: ReadonlySet<string> = new Set(['server', 'domain', 'ice-servers', 'ice-transport-policy', 'register', 'trace', 'registered-contact']);
+const SHARED: ReadonlySet<string> = new Set(['server', 'domain', 'ice-servers', 'ice-transport-policy', 'register', 'trace', 'registered-contact', 'auth-realm', 'refuse-md5', 'require-qop']);
 
 const ALIASES: Partial<Record<TextSetting, string>> = { user: 'username' };
 

@@ -3,18 +3,21 @@ import { configFromUrl, hasPassword, phoneCount, queryFor } from '../../demo/dem
 
 describe('demo URL scheme', () => {
   it('reads a phone from the parameters, with the old names too', () => {
-    const params = new URLSearchParams('server=ws://127.0.0.1:8089&username=kundan&domain=iptel.org&display_name=Kundan&register&trace=off');
+    const params = new URLSearchParams('server=ws://127.0.0.1:8089&username=kundan&domain=iptel.org&display_name=Kundan&register&trace=off&auth_realm=edge.example&refuse-md5');
     expect(configFromUrl(params, 1)).to.deep.equal({
       server: 'ws://127.0.0.1:8089',
       user: 'kundan',
       domain: 'iptel.org',
       'display-name': 'Kundan',
       'auth-user': '',
+      'auth-realm': 'edge.example',
       'ice-servers': '',
       'ice-transport-policy': '',
       register: true,
       trace: false,
       'registered-contact': false,
+      'refuse-md5': true,
+      'require-qop': false,
     });
     expect(phoneCount(params)).to.equal(1);
   });

@@ -35,7 +35,8 @@ function retry(phone: TestPhone, request: SipRequest, headers: ReadonlyArray<{ n
 /** Sends a request, answers one challenge with `password`; resolves to both responses. */
 async function withCredentials(phone: TestPhone, request: SipRequest, password: string, filter = (value: string) => Boolean(value)) {
   const first = await phone.client.request(request);
-  const auth = new DigestAuthenticator({ username: phone.user, password });
+  // The realm is this server's: trusted as the registrar's (a fresh client has not registered here).
+  const auth = new DigestAuthenticator({ username: phone.user, password, realms: [USERS.realm] });
   const outcome = auth.authorize(
     { wwwAuthenticate: first.headers('WWW-Authenticate').filter(filter), proxyAuthenticate: first.headers('Proxy-Authenticate').filter(filter) },
     { method: request.method, uri: String(request.uri) },

@@ -2,7 +2,8 @@
  * Everything `npm start` runs, as one function a test can call too: the dev SIP server, the demo
  * web server, and the URLs of two demo phones (alice and bob) that register at once and can call
  * each other. Settings come from options or, through `devEnvironmentOptionsFromEnv`, from the
- * environment: PORT (web), SIP_PORT, HOST, SIP_DOMAIN, SIP_USERS_FILE, SIP_DIGEST_ALGORITHMS, SIP_LOG.
+ * environment: PORT (web), SIP_PORT, HOST, SIP_DOMAIN, SIP_USERS_FILE, SIP_DIGEST_ALGORITHMS, SIP_LOG,
+ * SIP_ALLOWED_ORIGINS.
  */
 import type { Logger } from '../../src/stack/core/logger';
 import { startDemoServer } from '../demo-server/demo-server.mjs';
@@ -12,6 +13,7 @@ import type { DigestAlgorithmChoice } from './digest-verifier';
 import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
+import { parseAllowedOrigins } from './origin-check';
 
 export const DEFAULT_WEB_PORT = 8000;
 
@@ -26,6 +28,8 @@ export interface DevEnvironmentOptions {
   readonly usersFile?: string;
   /** Digest challenges, most preferred first (default SHA-256, MD5). */
   readonly digestAlgorithms?: readonly DigestAlgorithmChoice[];
+  /** The only web page origins that may open the SIP WebSocket (default: loopback and HOST pages). */
+  readonly allowedOrigins?: readonly string[];
   readonly logger?: Logger;
 }
 
@@ -70,6 +74,7 @@ export function devEnvironmentOptionsFromEnv(env: NodeJS.ProcessEnv): DevEnviron
     domain: env.SIP_DOMAIN || DEFAULT_DOMAIN,
     ...(env.SIP_USERS_FILE ? { usersFile: env.SIP_USERS_FILE } : {}),
     ...(env.SIP_DIGEST_ALGORITHMS ? { digestAlgorithms: parseDigestAlgorithms(env.SIP_DIGEST_ALGORITHMS) } : {}),
+    ...(env.SIP_ALLOWED_ORIGINS ? { allowedOrigins: parseAllowedOrigins(env.SIP_ALLOWED_ORIGINS) } : {}),
     logger: consoleLogger(level ?? 'info'),
   };
 }
@@ -82,6 +87,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
     domain: options.domain ?? DEFAULT_DOMAIN,
     ...(options.usersFile ? { users: options.usersFile } : {}),
     ...(options.digestAlgorithms ? { digestAlgorithms: options.digestAlgorithms } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let web: Awaited<ReturnType<typeof startDemoServer>>;

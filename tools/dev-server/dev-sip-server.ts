@@ -16,6 +16,7 @@ import { DigestVerifier } from './digest-verifier';
 import { Flow, FlowTable } from './flows';
 import { LocationService } from './location-service';
 import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
+import { originAllowed } from './origin-check';
 import type { DevSipServerOptions } from './options';
 import { Proxy } from './proxy';
 import { Registrar } from './registrar';
@@ -135,6 +136,12 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
       if (!offersSip(request)) {
         logger.warn(`WebSocket handshake from ${socket.remoteAddress} without subprotocol "sip" refused`);
         socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThe "sip" WebSocket subprotocol is required (RFC 7118).\r\n');
+        return;
+      }
+      const origin = request.headers.origin;
+      if (!originAllowed(origin, { allowed: options.allowedOrigins, serverHost: identity.host })) {
+        logger.warn(`WebSocket handshake from a page of origin ${JSON.stringify(origin)?.slice(0, 200)} refused (not this host, loopback or an allowed origin)`);
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nPages of this origin may not use this SIP server.\r\n');
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));

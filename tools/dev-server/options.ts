@@ -40,6 +40,12 @@ export interface DevSipServerOptions {
   readonly maxFrameBytes?: number;
   /** How long a digest nonce stays fresh, in seconds (default 300); older ones are `stale`. */
   readonly nonceLifetime?: number;
+  /**
+   * Web page origins allowed to open the WebSocket (`https://phone.example.com`), the only ones
+   * when given. Default: pages on loopback or on this server's own host; clients that send no
+   * Origin (not browsers) are always let in.
+   */
+  readonly allowedOrigins?: readonly string[];
   readonly clock?: Clock;
   readonly logger?: Logger;
 }

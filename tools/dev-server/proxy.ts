@@ -198,7 +198,7 @@ export class Proxy {
     copy.uri = uri;
     // Step 3: decrement, or add 70 when absent (the caller already refused 0 with 483).
     copy.maxForwards = (request.maxForwards ?? 71) - 1;
-    if (recordRoute) copy.addHeader('Record-Route', this.options.identity.recordRoute(), { prepend: true });
+    if (recordRoute) copy.addHeader('Record-Route', this.options.identity.recordRoute(request.callId), { prepend: true });
     copy.addHeader('Via', this.options.identity.via(branch), { prepend: true });
     return copy;
   }

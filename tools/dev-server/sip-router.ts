@@ -112,6 +112,8 @@ export class SipRouter {
   #request(flow: Flow, request: SipRequest): void {
     const { proxy, identity, resolver, logger } = this.parts;
     stampVia(request, flow);
+    // What the client's digest covers (RFC 3261 §22.4), before route processing may change it.
+    const requestUri = String(request.uri);
     // Parsed, but wrong in a way the parser says to answer (505, 416, 400: RFC 3261 §8.2.2, §16.3).
     const problem = request.problems[0];
     if (problem) {
@@ -128,9 +130,9 @@ export class SipRouter {
       return;
     }
     if (method !== 'ACK' && proxy.absorbRetransmission(request)) return;
-    this.#consumeOwnRoutes(request);
+    const inDialog = this.#consumeOwnRoutes(request) && request.to.tag !== undefined;
     if (request.route.length === 0 && identity.isMe(request.uri)) {
-      if (method === 'REGISTER') return this.#register(flow, request);
+      if (method === 'REGISTER') return this.#register(flow, request, requestUri);
       if ((request.uri as SipUri).user === undefined) return this.#forServer(flow, request);
     }
     if (method === 'REGISTER') {
@@ -143,7 +145,8 @@ export class SipRouter {
     // §16.3 step 5: this proxy supports no extension that a proxy must understand.
     const proxyRequire = request.headers('Proxy-Require');
     if (proxyRequire.length > 0) return this.#reply(flow, request, 420, undefined, [['Unsupported', proxyRequire.join(', ')]]);
-    if (!this.#authorized(flow, request)) return;
+    if (!this.#authorized(flow, request, requestUri, inDialog)) return;
+    this.#dropOwnCredentials(request);
     const resolution = resolver.resolve(request);
     if ('status' in resolution) {
       logger.info(`${flow}: ${method} ${request.uri} -> ${resolution.status}`);
@@ -162,24 +165,31 @@ export class SipRouter {
   /**
    * §16.4: a Route naming this proxy is consumed (loose routing). A previous hop that strict-routed
    * put this proxy's Record-Route value in the Request-URI; the real one is then the last Route.
+   * Says whether one of them was this proxy's Record-Route of the request's dialog.
    */
-  #consumeOwnRoutes(request: SipRequest): void {
+  #consumeOwnRoutes(request: SipRequest): boolean {
     const { identity } = this.parts;
     const uri = request.uri;
+    let dialog = false;
     if (uri instanceof SipUri && uri.user === undefined && uri.params.has('lr') && identity.isMe(uri) && request.route.length > 0) {
+      dialog = identity.routesDialog(uri, request.callId);
       const routes = request.route;
       request.uri = routes[routes.length - 1]!.uri;
       request.route = routes.slice(0, -1);
     }
-    while (request.route.length > 0 && identity.isMe(request.route[0]!.uri)) request.removeFirstValue('Route');
+    while (request.route.length > 0 && identity.isMe(request.route[0]!.uri)) {
+      dialog ||= identity.routesDialog(request.route[0]!.uri, request.callId);
+      request.removeFirstValue('Route');
+    }
+    return dialog;
   }
 
-  #register(flow: Flow, request: SipRequest): void {
+  #register(flow: Flow, request: SipRequest, requestUri: string): void {
     const { verifier, registrar, logger } = this.parts;
     if (verifier) {
       const to = request.to.uri;
       const user = to instanceof SipUri ? (to.user ?? '') : '';
-      if (!this.#checkCredentials(flow, request, 'www', user)) return;
+      if (!this.#checkCredentials(flow, request, 'www', user, requestUri)) return;
     }
     const response = registrar.register(request, flow);
     flow.sendMessage(response);
@@ -201,28 +211,44 @@ export class SipRouter {
   }
 
   /**
-   * RFC 3261 §22.3: out-of-dialog requests from this domain's users must carry credentials; ACK and
-   * CANCEL cannot be challenged (§22.1), in-dialog requests were authorized with their dialog, and
-   * requests from other domains may reach local users only (the resolver refuses the rest).
+   * RFC 3261 §22.3: requests from this domain's users must carry credentials, except ACK and CANCEL
+   * (§22.1: they cannot be challenged) and requests inside a dialog, which was authorized when it
+   * was made. A To tag alone proves no dialog (anyone can write one): only a request that brings
+   * back this proxy's Record-Route of its dialog (`inDialog`, see ServerIdentity.recordRoute) is
+   * let through unchallenged; any other is challenged, and a real dialog peer that lost its route
+   * set can still answer. Requests from other domains may reach local users only (the resolver
+   * refuses the rest).
    */
-  #authorized(flow: Flow, request: SipRequest): boolean {
+  #authorized(flow: Flow, request: SipRequest, requestUri: string, inDialog: boolean): boolean {
     const { verifier, identity } = this.parts;
-    if (!verifier || request.method === 'ACK' || request.to.tag !== undefined) return true;
+    if (!verifier || request.method === 'ACK' || inDialog) return true;
     const from = request.from.uri;
     if (!(from instanceof SipUri) || !identity.isLocalHost(from.host)) return true;
-    if (!this.#checkCredentials(flow, request, 'proxy', from.user ?? '')) return false;
-    // The credentials were for this realm: they go no further (RFC 3261 §22.3).
-    const kept = request.headers('Proxy-Authorization').filter((value) => !verifier.isForThisRealm(value));
-    request.removeHeader('Proxy-Authorization');
-    if (kept.length > 0) request.setHeader('Proxy-Authorization', kept);
-    return true;
+    return this.#checkCredentials(flow, request, 'proxy', from.user ?? '', requestUri);
+  }
+
+  /**
+   * RFC 3261 §22.3: credentials for this realm are this proxy's and go no further, in a dialog or
+   * not, checked or not; a next hop would otherwise hold a digest it could replay as the sender.
+   * Those for other realms (a proxy further on) are left alone.
+   */
+  #dropOwnCredentials(request: SipRequest): void {
+    const verifier = this.parts.verifier;
+    if (!verifier) return;
+    for (const name of ['Authorization', 'Proxy-Authorization']) {
+      const values = request.headers(name);
+      const kept = values.filter((value) => !verifier.isForThisRealm(value));
+      if (kept.length === values.length) continue;
+      request.removeHeader(name);
+      if (kept.length > 0) request.setHeader(name, kept);
+    }
   }
 
   /** Verifies credentials, answering 401/407 (challenge) or 403 when they do not do. */
-  #checkCredentials(flow: Flow, request: SipRequest, kind: 'www' | 'proxy', user: string): boolean {
+  #checkCredentials(flow: Flow, request: SipRequest, kind: 'www' | 'proxy', user: string, requestUri: string): boolean {
     const verifier = this.parts.verifier!;
     const header = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
-    const verdict = verifier.verify(request.headers(header), request.method, user);
+    const verdict = verifier.verify(request.headers(header), request.method, user, requestUri);
     if (verdict.kind === 'ok') return true;
     if (verdict.kind === 'forbidden') {
       this.parts.logger.warn(`${flow}: ${request.method} for "${user}" refused: ${verdict.reason}`);

@@ -11,6 +11,7 @@ import { CallAvailability } from './call-availability';
 import type { TransferPolicy } from '../sip-call/transfer-consent';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
+import { digestPolicy } from './digest-policy';
 import { parseIceTransportPolicy } from './ice-transport-policy';
 import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
@@ -61,6 +62,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr domain - The SIP domain of the address of record.
  * @attr display-name - The display name sent in From.
  * @attr auth-user - The digest user name when it differs from `user`.
+ * @attr auth-realm - Digest realms (space-separated) the password may answer besides the registrar's (the realm that challenges REGISTER); a far end's challenge for any other realm is not answered.
+ * @attr refuse-md5 - Leave MD5 digest challenges unanswered (SHA-256 or SHA-512/256 only).
+ * @attr require-qop - Leave digest challenges without qop (RFC 2069 form, no replay protection) unanswered.
  * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
  * @attr ice-transport-policy - `all` (default) or `relay`: media only through the TURN server of `ice-servers`.
@@ -136,6 +140,9 @@ export class SipPhone extends LitElement {
     domain: {},
     displayName: { attribute: 'display-name' },
     authUser: { attribute: 'auth-user' },
+    authRealm: { attribute: 'auth-realm' },
+    refuseMd5: { type: Boolean, attribute: 'refuse-md5' },
+    requireQop: { type: Boolean, attribute: 'require-qop' },
     autoRegister: { type: Boolean, attribute: 'register' },
     iceServersJson: { attribute: 'ice-servers' },
     iceTransportPolicy: { attribute: 'ice-transport-policy' },
@@ -170,6 +177,15 @@ export class SipPhone extends LitElement {
 
   /** The digest user name when it differs from `user`. */
   declare authUser: string;
+
+  /** Digest realms (space-separated) answered besides the registrar's, as in `auth-realm`. */
+  declare authRealm: string;
+
+  /** Leave MD5 digest challenges unanswered. */
+  declare refuseMd5: boolean;
+
+  /** Leave digest challenges without qop unanswered. */
+  declare requireQop: boolean;
 
   /**
    * Register once connected (the `register` attribute; the property has another name because
@@ -233,6 +249,9 @@ export class SipPhone extends LitElement {
     this.domain = '';
     this.displayName = '';
     this.authUser = '';
+    this.authRealm = '';
+    this.refuseMd5 = false;
+    this.requireQop = false;
     this.autoRegister = false;
     this.iceServersJson = '';
     this.iceTransportPolicy = 'all';
@@ -418,6 +437,7 @@ export class SipPhone extends LitElement {
               displayName: this.displayName,
               authUser: this.authUser,
               password: this.password,
+              digest: digestPolicy(this),
               iceServers: this.iceServers,
               iceTransportPolicy: ice.policy,
               registeredContact: this.registeredContact,

@@ -3,6 +3,7 @@ import { webRtcMediaSessionFactory } from '../../media/webrtc-media-session-fact
 import { WebSocketTransport } from '../../stack/transport/websocket-transport';
 import { UserAgent } from '../../stack/ua/user-agent';
 import { toError } from '../shared/events';
+import type { DigestPolicy } from './digest-policy';
 import { instanceIdFor, serverProblem } from './phone-config';
 
 export interface PhoneSettings {
@@ -11,6 +12,8 @@ export interface PhoneSettings {
   readonly displayName: string;
   readonly authUser: string;
   readonly password: string;
+  /** Which digest challenges the password answers (auth-realm, refuse-md5, require-qop). */
+  readonly digest: DigestPolicy;
   readonly iceServers: readonly RTCIceServer[];
   readonly iceTransportPolicy: RTCIceTransportPolicy;
   readonly registeredContact: boolean;
@@ -105,6 +108,7 @@ export class UserAgentController implements ReactiveController {
         displayName: settings.displayName || undefined,
         authUser: settings.authUser || undefined,
         password: settings.password || undefined,
+        ...settings.digest,
         transport,
         instanceId: instanceIdFor(aor),
         registeredContact: settings.registeredContact,

@@ -44,7 +44,8 @@ const challenge = (nonce: string, extra = '') => `Digest realm="example.com", no
 describe('DigestAuthenticator', () => {
   describe('published examples', () => {
     it('answers the RFC 2617 §3.5 challenge with its published response', () => {
-      const auth = new DigestAuthenticator({ username: 'Mufasa', password: 'Circle Of Life', random: cnonces('0a4f113b') });
+      // A GET is no REGISTER: its realm must be trusted to be answered (digest-trust.test.ts).
+      const auth = new DigestAuthenticator({ username: 'Mufasa', password: 'Circle Of Life', random: cnonces('0a4f113b'), realms: ['testrealm@host.com'] });
       const outcome = succeeded(
         auth.authorize(
           {
@@ -86,6 +87,7 @@ describe('DigestAuthenticator', () => {
         username: 'Mufasa',
         password: 'Circle of Life',
         random: cnonces('f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ'),
+        realms: ['http-auth@example.org'],
       });
 
     it('answers the RFC 7616 §3.9.1 pair with SHA-256 and its published response', () => {
@@ -108,6 +110,7 @@ describe('DigestAuthenticator', () => {
         username: 'J\u00e4s\u00f8n Doe',
         password: 'Secret, or not?',
         random: cnonces('NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v'),
+        realms: ['api@example.org'],
       });
       const outcome = succeeded(
         auth.authorize(
@@ -177,7 +180,7 @@ describe('DigestAuthenticator', () => {
 
     it('prefers qop=auth but answers auth-int alone over the body', () => {
       const body = 'v=0\r\ns=-\r\n';
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces('c') });
+      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces('c'), realms: ['r'] });
       const outcome = succeeded(
         auth.authorize({ wwwAuthenticate: ['Digest realm="r", nonce="n", qop="auth-int"'] }, { method: 'INVITE', uri: 'sip:b@r', body }),
       );
@@ -219,14 +222,14 @@ describe('DigestAuthenticator', () => {
 
   describe('401, 407 and realms', () => {
     it('answers a 407 with Proxy-Authorization', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces() });
+      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['example.com'] });
       const outcome = succeeded(auth.authorize({ proxyAuthenticate: [challenge('n')] }, { method: 'INVITE', uri: 'sip:b@x' }));
       assert.deepEqual(outcome.headers.map((h) => h.name), ['Proxy-Authorization']);
       assert.deepEqual(outcome.attempt.answers.map((a) => a.kind), ['proxy']);
     });
 
     it('answers both kinds and every realm of one response', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces() });
+      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['home', 'edge', 'core'] });
       const outcome = succeeded(
         auth.authorize(
           {
@@ -344,7 +347,7 @@ describe('DigestAuthenticator', () => {
     });
 
     it('keeps answering realms that were accepted while another is challenged', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces() });
+      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['edge', 'home'] });
       const invite = { method: 'INVITE', uri: 'sip:b@x' };
       const first = succeeded(auth.authorize({ proxyAuthenticate: ['Digest realm="edge", nonce="p1", qop="auth"'] }, invite));
       // The edge proxy accepted; the home server behind it challenges now.

@@ -3,6 +3,9 @@
  * challenges of a 401 or 407, remembers each realm's nonce so that later requests can carry
  * credentials up front, and tells a wrong password from a merely stale nonce.
  *
+ * Whom the password answers: trusted realms only (./challenge-policy). Where credentials go
+ * unasked: only where they belong, as whoever receives them could replay them (preauthorize()).
+ *
  * It works on header values, not on message objects, so the user agent decides how headers get in
  * and out of messages. Credentials never leave this object except as digests: no method logs, and
  * no message or result holds the username or the password.
@@ -11,6 +14,7 @@ import { toHex } from '../core/hex';
 import { cryptoRandom } from '../core/random';
 import { parseAuthHeader, serializeAuthHeader } from '../message/auth-header';
 import { SipParseError } from '../message/sip-parse-error';
+import { ChallengePolicy, type ChallengePolicyOptions } from './challenge-policy';
 import { readDigestChallenge } from './digest-challenge';
 import type { DigestChallenge } from './digest-challenge';
 import { computeDigestResponse } from './digest-response';
@@ -18,7 +22,7 @@ import { computeDigestResponse } from './digest-response';
 /** Which header pair a challenge came in: WWW-Authenticate or Proxy-Authenticate (RFC 3261 §22.3). */
 export type DigestAuthKind = 'www' | 'proxy';
 
-export interface DigestAuthenticatorOptions {
+export interface DigestAuthenticatorOptions extends ChallengePolicyOptions {
   /** The user of the address of record; also the digest username unless `authUser` is set. */
   readonly username: string;
   readonly password: string;
@@ -76,9 +80,10 @@ export interface DigestAttempt {
  * - `no-challenge`: the response had no challenge header at all (RFC 3261 §20.27/§20.44 require one).
  * - `malformed`: every challenge was unparseable or lacked realm or nonce.
  * - `unsupported`: only other schemes, algorithms or qop values than this client speaks.
+ * - `untrusted`: the only usable challenges were for realms this client does not answer.
  * - `rejected`: credentials answered to a fresh challenge were refused: a wrong username or password.
  */
-export type DigestFailureReason = 'no-challenge' | 'malformed' | 'unsupported' | 'rejected';
+export type DigestFailureReason = 'no-challenge' | 'malformed' | 'unsupported' | 'untrusted' | 'rejected';
 
 export type DigestOutcome =
   | {
@@ -119,6 +124,13 @@ const CHALLENGE_HEADER_NAMES: Record<DigestAuthKind, string> = {
   proxy: 'Proxy-Authenticate',
 };
 
+/** What made challenges unusable, by kind; the worst decides the failure reason. */
+interface Problems {
+  malformed: number;
+  unsupported: number;
+  untrusted: number;
+}
+
 /** A realm's latest challenge and how often its nonce has been used (RFC 7616 §3.4 nc). */
 interface RealmState {
   readonly kind: DigestAuthKind;
@@ -152,6 +164,7 @@ export class DigestAuthenticator {
   readonly #password: string;
   readonly #random: () => string;
   readonly #realms = new Map<string, RealmState>();
+  readonly #policy: ChallengePolicy;
 
   constructor(options: DigestAuthenticatorOptions) {
     const username = options.authUser || options.username;
@@ -161,6 +174,7 @@ export class DigestAuthenticator {
     this.#username = username;
     this.#password = options.password;
     this.#random = options.random ?? randomCnonce;
+    this.#policy = new ChallengePolicy(options);
   }
 
   /**
@@ -173,14 +187,23 @@ export class DigestAuthenticator {
    */
   authorize(challenges: DigestChallenges, request: DigestRequest, previous?: DigestAttempt): DigestOutcome {
     const ignored: string[] = [];
-    const problems = { malformed: 0, unsupported: 0 };
+    const problems: Problems = { malformed: 0, unsupported: 0, untrusted: 0 };
     const candidates: Candidate[] = [];
+    // A REGISTER goes to the registrar of our own domain (§10.2): whatever realm it challenges
+    // with is our server's. Any other request may be answered by whoever it reaches.
+    const toRegistrar = request.method === 'REGISTER';
     for (const kind of ['proxy', 'www'] as const) {
       const values = (kind === 'www' ? challenges.wwwAuthenticate : challenges.proxyAuthenticate) ?? [];
       for (const challenge of this.#readChallenges(kind, values, ignored, problems)) {
+        if (!toRegistrar && !this.#policy.trusts(challenge.realm)) {
+          problems.untrusted += 1;
+          ignored.push(`${CHALLENGE_HEADER_NAMES[kind]}: realm "${challenge.realm}" is not trusted (not our registrar's, not in auth-realm)`);
+          continue;
+        }
         candidates.push({ kind, challenge });
       }
     }
+    if (toRegistrar) for (const { challenge } of candidates) this.#policy.trust(challenge.realm);
     const chosen = strongestPerRealm(candidates);
     if (chosen.length === 0) return noUsableChallenge(ignored, problems);
 
@@ -218,14 +241,19 @@ export class DigestAuthenticator {
   }
 
   /**
-   * Credentials for every realm answered before, with the next nonce count, so that a REGISTER
-   * refresh or a new request to the same server need not be challenged first (RFC 7616 §3.4,
-   * RFC 3261 §22.3 caching). Empty before any challenge was answered.
+   * Credentials answered before, with the next nonce count, so that a REGISTER refresh or a new
+   * request through the same proxy need not be challenged first (RFC 7616 §3.4, RFC 3261 §22.3
+   * caching), but only where they belong: Authorization (a 401's realm) on REGISTER alone, which
+   * goes to the registrar, never on a request that reaches another user, who could replay it;
+   * Proxy-Authorization (a 407's realm) on any request, as the proxy that asked for it takes it
+   * off. Empty before any challenge was answered.
    */
   preauthorize(request: DigestRequest): DigestPreauthorization {
     const headers: AuthorizationHeader[] = [];
     const answers: DigestAnswer[] = [];
+    const toRegistrar = request.method === 'REGISTER';
     for (const state of this.#realms.values()) {
+      if (state.kind === 'www' && !toRegistrar) continue;
       headers.push(this.#answer(state, request));
       const { realm, nonce } = state.challenge;
       answers.push({ kind: state.kind, realm, nonce, fresh: false, round: 0 });
@@ -242,7 +270,7 @@ export class DigestAuthenticator {
     kind: DigestAuthKind,
     values: readonly string[],
     ignored: string[],
-    problems: { malformed: number; unsupported: number },
+    problems: Problems,
   ): DigestChallenge[] {
     const header = CHALLENGE_HEADER_NAMES[kind];
     const found: DigestChallenge[] = [];
@@ -258,11 +286,12 @@ export class DigestAuthenticator {
       }
       for (const entry of parsed) {
         const reading = readDigestChallenge(entry);
-        if (reading.ok) {
+        const refusal = reading.ok ? this.#policy.refusal(reading.challenge) : reading.problem.reason;
+        if (reading.ok && refusal === undefined) {
           found.push(reading.challenge);
         } else {
-          problems[reading.problem.kind] += 1;
-          ignored.push(`${header}: ${reading.problem.reason}`);
+          problems[reading.ok ? 'unsupported' : reading.problem.kind] += 1;
+          ignored.push(`${header}: ${refusal}`);
         }
       }
     }
@@ -359,14 +388,12 @@ function refusalOf(challenge: DigestChallenge, before: DigestAnswer | undefined)
   return undefined;
 }
 
-function noUsableChallenge(
-  ignored: readonly string[],
-  problems: { malformed: number; unsupported: number },
-): DigestOutcome {
+function noUsableChallenge(ignored: readonly string[], problems: Problems): DigestOutcome {
   if (ignored.length === 0) {
     return { ok: false, reason: 'no-challenge', message: 'The response carried no authentication challenge' };
   }
   // A broken Digest challenge might have been answerable, so it outranks a scheme we do not speak.
-  const reason = problems.malformed > 0 ? 'malformed' : 'unsupported';
+  // An untrusted realm comes next: it says why a challenge we could answer was not.
+  const reason = problems.malformed > 0 ? 'malformed' : problems.untrusted > 0 ? 'untrusted' : 'unsupported';
   return { ok: false, reason, message: `No usable Digest challenge (${ignored.join('; ')})` };
 }

@@ -1,5 +1,6 @@
 /** Digest authentication for the SIP stack (RFC 7616, RFC 8760): the public surface of `auth/`. */
 export { DigestAuthenticator } from './digest-authenticator';
+export type { ChallengePolicyOptions } from './challenge-policy';
 export type {
   AuthorizationHeader,
   DigestAnswer,

@@ -48,6 +48,16 @@ export interface UaCoreOptions {
   authUser?: string;
   /** The digest password; kept inside the authenticator, never logged. */
   password?: string;
+  /**
+   * Digest realms answered besides the one that challenges our REGISTER (the registrar's), e.g.
+   * an edge proxy that challenges only calls. A 401/407 for any other realm is not answered: a far
+   * end could otherwise have the password hashed for a nonce of its choosing (issue 15).
+   */
+  authRealms?: readonly string[];
+  /** Leave MD5 digest challenges unanswered (off by default: Kamailio 5.6 offers only one algorithm, MD5 unless told). */
+  refuseMd5?: boolean;
+  /** Leave digest challenges without qop (RFC 2069 form, replayable) unanswered; off by default. */
+  requireQop?: boolean;
   transport: Transport;
   clock?: Clock;
   random?: Random;
@@ -134,7 +144,15 @@ export class UaCore {
     this.#instanceId = ensureInstanceId(options.instanceId, random);
     this.#contactUser = random.token(8).toLowerCase();
     this.#authenticator = password
-      ? new DigestAuthenticator({ username: aor.user, password, authUser: options.authUser || undefined, random: () => random.token(24) })
+      ? new DigestAuthenticator({
+          username: aor.user,
+          password,
+          authUser: options.authUser || undefined,
+          random: () => random.token(24),
+          realms: options.authRealms,
+          refuseMd5: options.refuseMd5,
+          requireQop: options.requireQop,
+        })
       : undefined;
     this.transactions = new TransactionLayer({
       transport,
