@@ -1,11 +1,13 @@
-// Browser tests in Debian's Chromium and Firefox ESR, both with fake camera and microphone and
-// loopback ICE (tools/browsers.mjs holds the flags and preferences). Nothing here downloads a
-// browser: puppeteer-core drives the system binaries. BROWSERS=chromium narrows a local run.
+// Browser tests in Debian's Chromium, Firefox ESR and WebKitGTK, with fake camera and microphone
+// and, where there is WebRTC, loopback ICE (tools/browsers.mjs holds the flags and preferences).
+// Nothing here downloads a browser: puppeteer-core drives Chromium and Firefox, WebDriver drives
+// WebKitGTK's MiniBrowser (tools/webkit/). BROWSERS=chromium narrows a local run.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteer from 'puppeteer-core';
-import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
+import { launchOptions, wantedBrowsers, webkitBrowserOptions } from './tools/browsers.mjs';
 import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
+import { webkitLauncher } from './tools/webkit/wtr-launcher.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
@@ -14,6 +16,7 @@ const launchers = {
   chromium: () => chromeLauncher({ launchOptions: launchOptions.chromium, createPage: ownContext }),
   // Given puppeteer-core itself, the launcher speaks WebDriver BiDi to Firefox.
   firefox: () => chromeLauncher({ puppeteer, launchOptions: launchOptions.firefox, createPage: ownContext }),
+  webkit: () => webkitLauncher(webkitBrowserOptions),
 };
 
 export default {

@@ -5,8 +5,9 @@
 import { expect } from '@open-wc/testing';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
 import { closeAll, connect, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
-describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
+describeNeedingWebRTC('WebRtcMediaSession: DTMF (RFC 4733)', () => {
   afterEach(closeAll);
 
   it('plays digits through RTCDTMFSender when telephone-event was negotiated', async () => {

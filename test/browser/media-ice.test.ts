@@ -9,11 +9,12 @@ import { HOST_SETTLE_MS, hasTurnServer, iceGatheringDecision, type IceGatheringP
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import type { IceGatheringReport } from '../../src/stack/ua/media-session';
 import { closeAll, connect, makeSession, reinvite, waitForGrowth } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 // Nothing listens on UDP port 3 of the loopback (Firefox refuses some low ports, such as 9, outright).
 const DEAD_STUN = [{ urls: 'stun:127.0.0.1:3' }];
 
-describe('WebRtcMediaSession: ICE', () => {
+describeNeedingWebRTC('WebRtcMediaSession: ICE', () => {
   afterEach(closeAll);
 
   it('releases the offer on the gathering timeout when the STUN server does not answer', async () => {
