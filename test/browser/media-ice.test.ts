@@ -153,4 +153,22 @@ describe('waitForIceGathering', () => {
     peer.gather('127.0.0.1');
     expect((await released).report.outcome).to.equal('timeout');
   });
+
+  it('releases on the timeout when its timer fires a hair before performance.now() says it is due', async () => {
+    // WebKit does so now and then (a 120 ms timer at 119.99999999999909 ms); here the clock is
+    // made to read 1 ms late at the start, so the timer always fires "early".
+    const now = performance.now;
+    let first = true;
+    performance.now = () => now.call(performance) + (first ? ((first = false), 1) : 0);
+    try {
+      const peer = new GatheringPeer();
+      const released = wait(peer, { serversConfigured: true, timeoutMs: 4 * HOST_SETTLE_MS });
+      peer.gather('127.0.0.1');
+      const { report } = await released;
+      expect(report.outcome).to.equal('timeout');
+      expect(report.elapsedMs).to.be.at.least(4 * HOST_SETTLE_MS);
+    } finally {
+      performance.now = now;
+    }
+  });
 });
