@@ -31,7 +31,26 @@ class WebKitLauncher extends WebdriverLauncher {
     Object.assign(this.options, { hostname: this.driverProcess.host, port: this.driverProcess.port });
   }
 
+  // The WebKit part's own time, from its first test page to its last, for the summary of `npm test`
+  // (with concurrentBrowsers, the runner's total covers all browsers at once).
+  async startSession(id, url) {
+    this.firstPageAt ??= Date.now();
+    this.pages = (this.pages ?? 0) + 1;
+    return super.startSession(id, url);
+  }
+
+  async stopSession(id) {
+    try {
+      return await super.stopSession(id);
+    } finally {
+      this.lastPageAt = Date.now();
+    }
+  }
+
   async stop() {
+    if (this.firstPageAt !== undefined && this.lastPageAt !== undefined) {
+      console.log(`${WEBKIT_NAME}: ${this.pages} test files in ${((this.lastPageAt - this.firstPageAt) / 1000).toFixed(1)} s`);
+    }
     try {
       await super.stop();
     } finally {
