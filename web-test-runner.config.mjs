@@ -28,6 +28,9 @@ export default {
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
   concurrency: 1,
+  // Two browsers at a time on these 2-core machines: the media tests of Chromium and Firefox are
+  // timing-bound. WebKit, listed last, starts when one of them is done (its part is short: most of
+  // its media tests are skipped for want of WebRTC).
   concurrentBrowsers: 2,
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,

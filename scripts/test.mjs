@@ -38,13 +38,16 @@ const countBrowser = (out) => {
   for (const m of plain(out).matchAll(/^(\w+):\s+\|.*\|\s+(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm)) last.set(m[1], m);
   let passed = 0;
   let failed = 0;
+  // A launcher may say how long its own part took (tools/webkit/wtr-launcher.mjs does).
+  const seconds = new Map([...plain(out).matchAll(/^(\w+): \d+ test files in ([\d.]+) s$/gm)].map((m) => [m[1], m[2]]));
   const browsers = [];
   for (const [name, m] of last) {
     passed += Number(m[2]);
     failed += Number(m[3]);
     // A browser test skips only for want of WebRTC (test/browser/webrtc-capability.ts; eslint
     // forbids any other skip), as in WebKitGTK.
-    browsers.push(`${name} ${m[2]}${m[4] ? ` + ${m[4]} skipped: no WebRTC` : ''}`);
+    const skipped = m[4] ? ` + ${m[4]} skipped: no WebRTC` : '';
+    browsers.push(`${name} ${m[2]}${skipped}${seconds.has(name) ? ` in ${seconds.get(name)} s` : ''}`);
   }
   return { passed, failed, browsers };
 };
