@@ -16,4 +16,9 @@ export interface WebKitDriver {
 /** Throws, naming the Debian packages, when WebKitWebDriver or xvfb-run is missing. */
 export declare function checkWebKitInstalled(): void;
 /** Starts WebKitWebDriver under xvfb-run on a free loopback port; resolves once it answers /status. */
-export declare function startWebKitDriver(options?: { startTimeoutMs?: number }): Promise<WebKitDriver>;
+export declare function startWebKitDriver(options?: {
+  /** A fixed port instead of a free one picked at random (then a taken port is an error, not a retry). */
+  port?: number;
+  /** Bound on the wait for the driver to answer /status. Default 20000 ms. */
+  startTimeoutMs?: number;
+}): Promise<WebKitDriver>;

@@ -5,8 +5,8 @@
 // Why a shell supervisor: xvfb-run is a dash script that leaves its Xvfb behind when it is signalled,
 // and MiniBrowser's web processes outlive a killed WebKitWebDriver. So everything runs in one process
 // group led by a small shell that holds a pipe from Node on its stdin. When that pipe closes -- stop()
-// closes it, and the kernel closes it when Node exits however it dies, SIGKILL included -- the shell
-// sends SIGTERM, then SIGKILL, to the whole group.
+// closes it, and the kernel closes it when Node exits however it dies, SIGKILL included -- the group
+// gets SIGTERM, then SIGKILL.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,16 +22,23 @@ const STOP_TIMEOUT_MS = 5000;
 // After SIGTERM, the time the group gets before SIGKILL.
 const TERM_GRACE_S = 1;
 
-// $1 port, $2 run directory. The background job's stdin is /dev/null (a non-interactive shell's
-// rule), so only `cat` reads Node's pipe. TERM is ignored by the supervisor only after the job has
-// started, so the job keeps the default disposition.
+// $1 port, $2 run directory. The shell waits for xvfb-run, so Node sees the driver end (a port
+// taken, a crash) as the supervisor's exit. A watcher in the same group reads Node's pipe (as fd 3:
+// a background job's stdin is /dev/null); at its end it signals the group, itself included, so it
+// ignores TERM, which it sets in its own subshell to leave the driver's disposition alone.
 const SUPERVISOR = `
-xvfb-run -a -f "$2/Xauthority" -e "$2/xvfb.log" "${WEBKIT_DRIVER}" --host=${HOST} --port="$1" &
-trap '' TERM
-cat >/dev/null
-kill -TERM 0
-sleep ${TERM_GRACE_S}
-kill -KILL 0
+exec 3<&0
+xvfb-run -a -f "$2/Xauthority" -e "$2/xvfb.log" "${WEBKIT_DRIVER}" --host=${HOST} --port="$1" 3<&- &
+driver=$!
+(
+  trap '' TERM
+  cat <&3 >/dev/null
+  kill -TERM 0
+  sleep ${TERM_GRACE_S}
+  kill -KILL 0
+) &
+exec 3<&-
+wait "$driver"
 `;
 
 const runDirs = new Set();
@@ -56,15 +63,16 @@ export async function startWebKitDriver(options = {}) {
   const runDir = makeRunDir();
   runDirs.add(runDir);
   // Another process may take the port between the pick and the driver's bind: pick again then.
+  const attempts = options.port ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
-    const port = await freeTcpPort();
+    const port = options.port ?? (await freeTcpPort());
     const driver = new DriverProcess(runDir, port);
     try {
       await driver.start(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
       return { host: HOST, port, runDir, stop: () => driver.stop(), logTail: (lines) => driver.logTail(lines) };
     } catch (error) {
       await driver.stop();
-      if (attempt < 3 && driver.portClash()) continue;
+      if (attempt < attempts && driver.portClash()) continue;
       throw error;
     }
   }
@@ -144,15 +152,19 @@ class DriverProcess {
     const child = this.child;
     if (!child || this.stopped) return;
     this.stopped = true;
-    child.stdin.end();
     const deadline = Date.now() + STOP_TIMEOUT_MS;
-    await Promise.race([this.exited, delay(STOP_TIMEOUT_MS)]);
+    // SIGTERM first, with time to act on it (Xvfb removes its lock files then), to all but the
+    // watcher, which ignores it (its `cat` too); the watcher's own SIGKILL then finds nobody left.
+    signalGroup(child.pid, 'SIGTERM');
+    while (groupMembers(child.pid).some((member) => !WATCHER.includes(member.name)) && Date.now() < deadline) await delay(50);
+    child.stdin.end();
+    await Promise.race([this.exited, delay(Math.max(0, deadline - Date.now()))]);
     while (groupMembers(child.pid).length > 0) {
       if (Date.now() > deadline) {
         signalGroup(child.pid, 'SIGKILL');
         await delay(100);
         const survivors = groupMembers(child.pid);
-        if (survivors.length > 0) throw new Error(`WebKit processes ${survivors.join(', ')} survived SIGKILL`);
+        if (survivors.length > 0) throw new Error(`WebKit processes ${survivors.map((member) => member.pid).join(', ')} survived SIGKILL`);
         return;
       }
       await delay(50);
@@ -184,7 +196,10 @@ function signalGroup(pgid, signal) {
   }
 }
 
-/** Live (not zombie) processes of a process group, from /proc. */
+/** The command names of the supervisor's watcher: its subshell and the `cat` reading Node's pipe. */
+const WATCHER = ['sh', 'cat'];
+
+/** Live (not zombie) processes of a process group, from /proc: { pid, name }. */
 function groupMembers(pgid) {
   const members = [];
   for (const entry of readdirSync('/proc')) {
@@ -197,7 +212,8 @@ function groupMembers(pgid) {
     }
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
     const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (Number(pgrp) === pgid && state !== 'Z') members.push({ pid: Number(entry), name });
   }
   return members;
 }
