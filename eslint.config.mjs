@@ -30,6 +30,21 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // A browser test is skipped only for want of WebRTC, through the helper that says so: then a
+    // skipped count in a run means exactly that (scripts/test.mjs reports it as such).
+    files: ['src/**/*.test.ts', 'test/browser/**/*.ts'],
+    ignores: ['src/stack/**', 'test/browser/webrtc-capability.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='skip'], CallExpression[callee.name=/^x(it|describe|context)$/]",
+          message: 'Skip only with describeNeedingWebRTC() or itNeedingWebRTC() (test/browser/webrtc-capability.ts), which report why.',
+        },
+      ],
+    },
+  },
+  {
     // The stack is DOM-free and runs in Node and browsers: no globals of either.
     files: ['src/stack/**/*.ts'],
     ignores: ['src/stack/**/*.test.ts'],

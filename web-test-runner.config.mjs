@@ -1,15 +1,17 @@
-// Browser tests in Debian's Chromium and Firefox ESR, both with fake camera and microphone and
-// loopback ICE (tools/browsers.mjs holds the flags and preferences). Nothing here downloads a
-// browser: puppeteer-core drives the system binaries. BROWSERS=chromium narrows a local run.
+// Browser tests in Debian's Chromium, Firefox ESR and WebKitGTK, with fake camera and microphone
+// and, where there is WebRTC, loopback ICE (tools/browsers.mjs holds the flags and preferences).
+// Nothing here downloads a browser: puppeteer-core drives Chromium and Firefox, WebDriver drives
+// WebKitGTK's MiniBrowser (tools/webkit/). BROWSERS=chromium narrows a local run.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteer from 'puppeteer-core';
-import { launchOptions, wantedBrowsers } from './tools/browsers.mjs';
+import { launchOptions, wantedBrowsers, webkitBrowserOptions } from './tools/browsers.mjs';
 import { devPlugins, nodeResolve, peerClientPlugins } from './tools/dev-plugins.mjs';
 import { coturnPlugin } from './tools/coturn/wtr-plugin.mjs';
 import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
 import { testCertificate, trustTestCertificate } from './tools/test-certificate.mjs';
 import { sipdPlugin } from './tools/sipd/wtr-plugin.mjs';
 import { mediaRelayPlugin } from './tools/media-relay/wtr-plugin.mjs';
+import { webkitLauncher } from './tools/webkit/wtr-launcher.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
 const ownContext = ({ browser }) => browser.createBrowserContext().then((context) => context.newPage());
@@ -22,6 +24,7 @@ const launchers = {
   chromium: () => chromeLauncher({ launchOptions: trustTestCertificate('chromium', launchOptions.chromium, certificate), createPage: ownContext }),
   // Given puppeteer-core itself, the launcher speaks WebDriver BiDi to Firefox.
   firefox: () => chromeLauncher({ puppeteer, launchOptions: trustTestCertificate('firefox', launchOptions.firefox, certificate), createPage: ownContext }),
+  webkit: () => webkitLauncher(webkitBrowserOptions),
 };
 
 export default {
@@ -35,6 +38,9 @@ export default {
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
   concurrency: 1,
+  // Two browsers at a time on these 2-core machines: the media tests of Chromium and Firefox are
+  // timing-bound. WebKit, listed last, starts when one of them is done (its part is short: most of
+  // its media tests are skipped for want of WebRTC).
   concurrentBrowsers: 2,
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm run system-deps` (and the first step of `npm test`): the Debian packages the tests need.
 #   chromium, firefox-esr                          browser tests (driven by puppeteer-core)
+#   webkit2gtk-driver, xvfb, xauth                 browser tests in WebKitGTK's MiniBrowser (WebDriver,
+#                                                  on a virtual display: xvfb-run needs xauth)
 #   kamailio + websocket and tls modules           the SIP server of the interop tests (WS, WSS)
 #   sip-tester (sipp)                              signalling peers on UDP
 #   rtpengine-daemon, baresip-core                 media relay and plain SIP phone (plain-phone tests)
@@ -8,15 +10,16 @@
 #   coturn                                         the STUN/TURN relay of the relay tests and bench
 # Prints one line when everything is there. Otherwise, as root, installs what is missing (one
 # apt-get update, then apt-get install); not as root, names the packages and fails.
-# CHROMIUM_PATH, FIREFOX_PATH and KAMAILIO_PATH point at other binaries; BROWSERS=chromium (as for
-# the test runner) leaves Firefox out.
+# CHROMIUM_PATH, FIREFOX_PATH, MINIBROWSER_PATH, WEBKIT_DRIVER_PATH and KAMAILIO_PATH point at other
+# binaries; BROWSERS=chromium (as for the test runner) leaves Firefox and WebKit out.
 set -euo pipefail
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 FIREFOX="${FIREFOX_PATH:-/usr/lib/firefox-esr/firefox-esr}"
 KAMAILIO="${KAMAILIO_PATH:-/usr/sbin/kamailio}"
 COTURN="${COTURN_PATH:-/usr/bin/turnserver}"
-BROWSERS="${BROWSERS:-chromium,firefox}"
+WEBKIT_DRIVER="${WEBKIT_DRIVER_PATH:-/usr/bin/WebKitWebDriver}"
+BROWSERS="${BROWSERS:-chromium,firefox,webkit}"
 
 # Kamailio's modules live under the multiarch directory (/usr/lib/x86_64-linux-gnu/kamailio/modules
 # on amd64); any architecture will do.
@@ -25,6 +28,11 @@ has_kamailio_module() {
 }
 
 wants_browser() { [[ ",$BROWSERS," == *",$1,"* ]]; }
+
+# MiniBrowser comes with libwebkit2gtk-4.1-0, which webkit2gtk-driver depends on.
+has_minibrowser() {
+  if [[ -n "${MINIBROWSER_PATH:-}" ]]; then test -x "$MINIBROWSER_PATH"; else compgen -G "/usr/lib/*/webkit2gtk-4.1/MiniBrowser" >/dev/null; fi
+}
 
 check() { # check <package> <test...>: adds the package to $missing when the test fails
   local package="$1"
@@ -36,6 +44,12 @@ find_missing() {
   missing=()
   if wants_browser chromium; then check chromium test -x "$CHROMIUM"; fi
   if wants_browser firefox; then check firefox-esr test -x "$FIREFOX"; fi
+  if wants_browser webkit; then
+    check webkit2gtk-driver test -x "$WEBKIT_DRIVER"
+    check libwebkit2gtk-4.1-0 has_minibrowser
+    check xvfb command -v xvfb-run >/dev/null
+    check xauth command -v xauth >/dev/null
+  fi
   check kamailio test -x "$KAMAILIO"
   check kamailio-websocket-modules has_kamailio_module websocket
   check kamailio-tls-modules has_kamailio_module tls

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in order, on a fresh clone or a warm checkout:
-// install → system packages (Chromium, Firefox ESR, Kamailio) → lint → typecheck → build →
-// manifest up to date → Node tests → browser tests in Chromium and Firefox. It keeps going after a
-// failure so one run shows everything, then prints a summary and "N passed, N failed".
+// install → system packages (Chromium, Firefox ESR, WebKitGTK, Kamailio) → lint → typecheck → build →
+// manifest up to date → Node tests → browser tests in Chromium, Firefox and WebKit. It keeps going
+// after a failure so one run shows everything, then prints a summary and "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
 import { ensureInstall } from './lib/ensure-install.mjs';
 
@@ -35,14 +35,21 @@ const countNode = (out) => ({
 const countBrowser = (out) => {
   // The runner redraws its progress lines; the last line per browser holds the final counts.
   const last = new Map();
-  for (const m of plain(out).matchAll(/^(\w+):\s+\|.*\|\s+(\d+) passed, (\d+) failed/gm)) last.set(m[1], m);
+  for (const m of plain(out).matchAll(/^(\w+):\s+\|.*\|\s+(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm)) last.set(m[1], m);
   let passed = 0;
   let failed = 0;
-  for (const m of last.values()) {
+  // A launcher may say how long its own part took (tools/webkit/wtr-launcher.mjs does).
+  const seconds = new Map([...plain(out).matchAll(/^(\w+): \d+ test files in ([\d.]+) s$/gm)].map((m) => [m[1], m[2]]));
+  const browsers = [];
+  for (const [name, m] of last) {
     passed += Number(m[2]);
     failed += Number(m[3]);
+    // A browser test skips only for want of WebRTC (test/browser/webrtc-capability.ts; eslint
+    // forbids any other skip), as in WebKitGTK.
+    const skipped = m[4] ? ` + ${m[4]} skipped: no WebRTC` : '';
+    browsers.push(`${name} ${m[2]}${skipped}${seconds.has(name) ? ` in ${seconds.get(name)} s` : ''}`);
   }
-  return { passed, failed, browsers: [...last.keys()] };
+  return { passed, failed, browsers };
 };
 
 const steps = [

@@ -2,10 +2,20 @@
 // fake camera and microphone, no permission prompts, loopback ICE (../shared/TESTING.md explains
 // each). Shared by the web-test-runner config and the end-to-end tests that drive whole pages.
 import * as puppeteer from 'puppeteer-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { WEBKIT_DRIVER, XVFB_RUN } from './webkit/webkit-driver.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
+// WebKitGTK's MiniBrowser sits under the multiarch directory (x86_64-linux-gnu on amd64).
+export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? findMiniBrowser();
+
+function findMiniBrowser() {
+  const found = readdirSync('/usr/lib')
+    .map((dir) => `/usr/lib/${dir}/webkit2gtk-4.1/MiniBrowser`)
+    .find((path) => existsSync(path));
+  return found ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+}
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -31,23 +41,42 @@ export const firefoxPrefs = {
   'media.autoplay.block-webaudio': false,
 };
 
+// Debian builds WebKitGTK without WebRTC; these give getUserMedia its mock camera and microphone.
+export const miniBrowserArgs = ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--autoplay-policy=allow'];
+
+/** WebKitGTK's `webkitgtk:browserOptions` WebDriver capability. */
+export const webkitBrowserOptions = { binary: MINIBROWSER, args: miniBrowserArgs };
+
 /** puppeteer launch options per browser name. */
 export const launchOptions = {
   chromium: { executablePath: CHROMIUM, headless: true, args: chromiumArgs },
   firefox: { browser: 'firefox', executablePath: FIREFOX, headless: true, extraPrefsFirefox: firefoxPrefs },
 };
 
-/** The browsers to test in: BROWSERS=chromium,firefox (the default) narrows the run. */
-export function wantedBrowsers() {
-  const wanted = (process.env.BROWSERS ?? 'chromium,firefox').split(',').map((name) => name.trim()).filter(Boolean);
+/** What each browser needs on disk. */
+const binaries = {
+  chromium: [CHROMIUM],
+  firefox: [FIREFOX],
+  webkit: [MINIBROWSER, WEBKIT_DRIVER, XVFB_RUN],
+};
+
+export const BROWSER_NAMES = Object.keys(binaries);
+/** The browsers launchBrowser() drives (WebKit has no puppeteer; web-test-runner drives it over WebDriver). */
+export const PUPPETEER_BROWSERS = ['chromium', 'firefox'];
+
+/**
+ * The browsers to test in, among `supported`: BROWSERS=chromium,firefox,webkit (the default)
+ * narrows the run.
+ */
+export function wantedBrowsers(supported = BROWSER_NAMES) {
+  const wanted = (process.env.BROWSERS ?? BROWSER_NAMES.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
   for (const name of wanted) {
-    const options = launchOptions[name];
-    if (!options) throw new Error(`Unknown browser "${name}" in BROWSERS (use chromium, firefox)`);
-    if (!existsSync(options.executablePath)) {
-      throw new Error(`${name} not found at ${options.executablePath}: run \`npm run system-deps\``);
+    if (!binaries[name]) throw new Error(`Unknown browser "${name}" in BROWSERS (use ${BROWSER_NAMES.join(', ')})`);
+    for (const path of binaries[name]) {
+      if (!existsSync(path)) throw new Error(`${name}: ${path} not found: run \`npm run system-deps\``);
     }
   }
-  return wanted;
+  return wanted.filter((name) => supported.includes(name));
 }
 
 /** Launches one of the browsers with puppeteer-core (never a downloaded browser). */

@@ -21,6 +21,7 @@ export function waitForIceGathering(
   let lastCandidate = started;
   const { signal, timeoutMs } = options;
   const done = new AbortController();
+  let timedOut = false;
   return new Promise((resolve, reject) => {
     // RTCPeerConnection.close() fires no event, so the session's close() aborts the wait.
     const check = (): void => {
@@ -33,7 +34,9 @@ export function waitForIceGathering(
       const first = readMediaLines(sdp).find((line) => !line.rejected);
       const candidates = { host: 0, srflx: 0, prflx: 0, relay: 0, ...first?.candidates };
       const now = performance.now();
-      const elapsedMs = now - started;
+      // Once the timer has fired the timeout has passed, whatever performance.now() says: WebKit
+      // runs a 120 ms timer when performance.now() has moved by 119.99999999999909 ms.
+      const elapsedMs = timedOut ? Math.max(now - started, timeoutMs) : now - started;
       const outcome = iceGatheringDecision({
         complete: pc.iceGatheringState === 'complete',
         elapsedMs,
@@ -60,7 +63,10 @@ export function waitForIceGathering(
     pc.addEventListener('icegatheringstatechange', check, listen);
     pc.addEventListener('icecandidate', candidate, listen);
     signal.addEventListener('abort', check, listen);
-    const timer = setTimeout(check, timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      check();
+    }, timeoutMs);
     done.signal.addEventListener('abort', () => {
       clearTimeout(timer);
       clearTimeout(settle);

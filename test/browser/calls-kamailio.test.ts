@@ -8,12 +8,13 @@ import type { Call } from '../../src/stack/ua/calls/call';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import { closeAll, growth, waitForGrowth, waitForStill } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 function ended(call: { events: { on(name: 'ended', fn: (info: CallEndInfo) => void): () => void } }): Promise<CallEndInfo> {
   return within(10000, 'the call to end', new Promise((resolve) => call.events.on('ended', resolve)));
 }
 
-describe('calls through Kamailio', function () {
+describeNeedingWebRTC('calls through Kamailio', function () {
   this.timeout(60000);
   let alice: TestPhone;
   let bob: TestPhone;

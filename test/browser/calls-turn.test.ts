@@ -8,6 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { SipCall, SipPhone } from '../../src/index';
 import type { CoturnInfo } from '../../tools/coturn/wtr-plugin.mjs';
 import { kamailio, makePhone, removePhones, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 type Via = 'turnUdp' | 'turnTcp' | 'turns';
 
@@ -23,7 +24,7 @@ async function selectedLocalCandidate(call: SipCall): Promise<{ candidateType?: 
   return reports.get(pair!.localCandidateId as string) ?? {};
 }
 
-describe('<sip-phone ice-transport-policy="relay"> through coturn', () => {
+describeNeedingWebRTC('<sip-phone ice-transport-policy="relay"> through coturn', () => {
   let info: KamailioInfo;
   let turn: CoturnInfo;
 

@@ -5,8 +5,9 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall } from '../../src/index';
 import { kamailio, makePhone, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
-describe('<sip-phone> over wss://', () => {
+describeNeedingWebRTC('<sip-phone> over wss://', () => {
   let info: KamailioInfo;
 
   before(async () => {

@@ -6,6 +6,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone, SipVideo } from '../../src/index';
 import { kamailio, makePhone, recordEvents, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** The `<sip-call>` of the next call that rings at `phone`. */
 function nextIncoming(phone: SipPhone): Promise<SipCall> {
@@ -29,7 +30,7 @@ const tracksOf = (call: SipCall) => {
   return [...media.localStream.getTracks()];
 };
 
-describe('<sip-phone> at Kamailio: calls', () => {
+describeNeedingWebRTC('<sip-phone> at Kamailio: calls', () => {
   let info: KamailioInfo;
   let alice: SipPhone;
   let bob: SipPhone;

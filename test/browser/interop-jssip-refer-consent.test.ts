@@ -8,12 +8,13 @@ import type { SipCall, SipPhone } from '../../src/index';
 import { makePhone, recordEvents, removePhones, waitFor, waitForMedia } from './elements-helpers';
 import { MEDIA, jssipPhone, type JsSipPhone, type JsSipSession } from './interop-jssip-peer';
 import { kamailio, within, type KamailioInfo } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 const VIDEO = { ...MEDIA, mediaConstraints: { audio: true, video: true } };
 
 const button = (call: SipCall, name: string) => call.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${name}"]`);
 
-describe('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4.2, issue 15 item 3)', function () {
+describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4.2, issue 15 item 3)', function () {
   this.timeout(60000);
   let server: KamailioInfo;
   let dave: JsSipPhone;

@@ -24,6 +24,7 @@ import { parseReplaces } from '../../src/stack/message/replaces';
 import { closeAll, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
 import { MEDIA, jssipPhone, type JsSipEndEvent, type JsSipPhone, type JsSipReferEvent, type JsSipSession } from './interop-jssip-peer';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 function ended(call: Call, ms = 15000): Promise<CallEndInfo> {
   if (call.ended) return Promise.resolve(call.ended);
@@ -45,7 +46,7 @@ function referredFrom(call: Call): Promise<OutgoingCall> {
   return within(15000, `a call on a REFER on call ${call.id}`, new Promise((resolve) => call.events.on('referred-call', resolve)));
 }
 
-describe('attended transfer with JsSIP through Kamailio (RFC 5589 §7, RFC 3891)', function () {
+describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 §7, RFC 3891)', function () {
   this.timeout(60000);
   let server: KamailioInfo;
   let alice: TestPhone;

@@ -15,6 +15,7 @@ import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
 import { closeAll, expectNoAudio, isFirefox, waitFor, waitForGrowth, waitForPeerAudio, type StatsSource } from './media-test-helpers';
 import { MEDIA, jssipPhone, nextEvent, type JsSipDtmfEvent, type JsSipPhone, type JsSipReferEvent, type JsSipSession } from './interop-jssip-peer';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** Resolves when `count` values have been pushed to `list` (events collected in order). */
 function collected<T>(list: T[], count: number, what: string): Promise<void> {
@@ -79,7 +80,7 @@ describe('interop with JsSIP through Kamailio', function () {
     return within(ms, `call ${call.id} to end`, new Promise((resolve) => call.events.on('ended', resolve)));
   }
 
-  describe('calls', () => {
+  describeNeedingWebRTC('calls', () => {
     it('our phone calls JsSIP: answered, media both ways, we hang up', async () => {
       const { call, session } = await weCallJssip();
       expect(call.remote.uri).to.contain('dave');
@@ -96,7 +97,7 @@ describe('interop with JsSIP through Kamailio', function () {
     });
   });
 
-  describe('hold and resume', () => {
+  describeNeedingWebRTC('hold and resume', () => {
     it('JsSIP holds our phone (sendonly): we report remote hold and stop sending; JsSIP resumes and media flows again', async () => {
       const { call, session } = await jssipCallsUs();
       const holds: boolean[] = [];
@@ -185,7 +186,7 @@ describe('interop with JsSIP through Kamailio', function () {
     });
   });
 
-  describe('adding video by re-INVITE', () => {
+  describeNeedingWebRTC('adding video by re-INVITE', () => {
     const videoTransceiver = (pc: RTCPeerConnection | undefined) => pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video');
 
     it('our phone adds video to an audio call: JsSIP answers and receives our video', async () => {
@@ -219,7 +220,7 @@ describe('interop with JsSIP through Kamailio', function () {
     });
   });
 
-  describe('DTMF', () => {
+  describeNeedingWebRTC('DTMF', () => {
     it('JsSIP sends DTMF by SIP INFO (its default): our call gets each digit, in order', async () => {
       const { call, session } = await weCallJssip();
       const digits: string[] = [];
@@ -314,7 +315,7 @@ describe('interop with JsSIP through Kamailio', function () {
     });
   });
 
-  describe('blind transfer (REFER)', () => {
+  describeNeedingWebRTC('blind transfer (REFER)', () => {
     it('JsSIP refers our phone to bob: we call bob, and the 200 reaches JsSIP by NOTIFY', async () => {
       const { call, session } = await jssipCallsUs();
       const refers: ReferRequest[] = [];

@@ -39,6 +39,7 @@ import { sockets, waitFor, waitForMedia } from './elements-helpers';
 import { MEDIA, nextEvent, type JsSipPhone, type JsSipSession, type JsSipUa } from './interop-jssip-peer';
 import { waitForPeerAudio } from './media-test-helpers';
 import { within } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 interface SipdInfo {
   wsUrl: string;
@@ -119,7 +120,7 @@ function stateOf(call: SipCall, state: string): Promise<void> {
   return waitFor(`call state ${state} (it is ${call.state})`, () => call.state === state, 15000);
 }
 
-describe('<sip-phone> through 39peers sipd.py, with JsSIP', function () {
+describeNeedingWebRTC('<sip-phone> through 39peers sipd.py, with JsSIP', function () {
   this.timeout(60000);
   let server: SipdInfo;
   let alice: SipPhone;

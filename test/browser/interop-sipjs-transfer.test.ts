@@ -42,6 +42,7 @@ import {
   type SipJsResponse,
   type SipJsSession,
 } from './sipjs-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 function ended(call: Call): Promise<CallEndInfo> {
   return within(15000, `call ${call.id} to end`, new Promise((resolve) => call.events.on('ended', resolve)));
@@ -63,7 +64,7 @@ async function audioBothWays(call: Call, session: SipJsSession, who: string): Pr
   await waitForPeerAudio(session.sessionDescriptionHandler!.peerConnection, `audio from ${who} at SIP.js`);
 }
 
-describe('attended transfer with SIP.js through Kamailio', function () {
+describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function () {
   this.timeout(60000);
   let alice: TestPhone;
   let bob: TestPhone;

@@ -10,6 +10,7 @@ import type { IncomingMessage } from '../../src/stack/ua/user-agent';
 import { closeAll, expectNoAudio, isFirefox, play, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
 import { sipJsMedia, sipjsPhone, type RequestDelegate, type SipJsPhone, type SipJsResponse, type SipJsSession } from './sipjs-helpers';
+import { itNeedingWebRTC } from './webrtc-capability';
 
 /** A SIP.js in-dialog request that resolves with the final status of its response. */
 function answered(send: (requestDelegate: RequestDelegate) => Promise<unknown>, what: string): Promise<number> {
@@ -123,14 +124,14 @@ describe('interop with SIP.js through Kamailio', function () {
     return { call, session };
   }
 
-  it('our phone calls SIP.js: answered, media both ways, we hang up', async () => {
+  itNeedingWebRTC('our phone calls SIP.js: answered, media both ways, we hang up', async () => {
     const { call, session } = await weCallSipJs();
     await audioBothWays(call, session.sessionDescriptionHandler!.peerConnection);
     await call.hangup();
     await waitFor('SIP.js to see the BYE', () => session.state === 'Terminated');
   });
 
-  it('SIP.js calls our phone: we answer, media both ways, SIP.js hangs up', async () => {
+  itNeedingWebRTC('SIP.js calls our phone: we answer, media both ways, SIP.js hangs up', async () => {
     const { call, session } = await sipJsCallsUs();
     expect(call.remote.uri).to.contain('carol');
     const end = ended(call);
@@ -139,7 +140,7 @@ describe('interop with SIP.js through Kamailio', function () {
     expect((await end).cause).to.equal('remote-hangup');
   });
 
-  it('SIP.js holds our phone (re-INVITE sendonly) and resumes: we report remote hold and stop sending, then send again', async () => {
+  itNeedingWebRTC('SIP.js holds our phone (re-INVITE sendonly) and resumes: we report remote hold and stop sending, then send again', async () => {
     const { call, session } = await weCallSipJs();
     const pc = session.sessionDescriptionHandler!.peerConnection;
     await waitForPeerAudio(pc, 'audio from our phone at SIP.js');
@@ -166,7 +167,7 @@ describe('interop with SIP.js through Kamailio', function () {
     expect(holds).to.deep.equal([true, false]);
   });
 
-  it('our phone holds SIP.js and resumes: SIP.js answers recvonly, media stops both ways, then sendrecv again', async () => {
+  itNeedingWebRTC('our phone holds SIP.js and resumes: SIP.js answers recvonly, media stops both ways, then sendrecv again', async () => {
     const { call, session } = await sipJsCallsUs();
     const pc = session.sessionDescriptionHandler!.peerConnection;
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio from SIP.js at our phone');
@@ -185,7 +186,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await audioBothWays(call, pc, ' after resume');
   });
 
-  it('both hold (RFC 6337 §5.3): inactive while both hold, then each resume restores its direction', async () => {
+  itNeedingWebRTC('both hold (RFC 6337 §5.3): inactive while both hold, then each resume restores its direction', async () => {
     const { call, session } = await sipJsCallsUs();
     const pc = session.sessionDescriptionHandler!.peerConnection;
     const reinvite = (hold: boolean) =>
@@ -209,7 +210,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await audioBothWays(call, pc, ' after both resumed');
   });
 
-  it('SIP.js sends DTMF by INFO (dtmf-relay) and by RFC 4733: INFO digits reach our dtmf event in order', async () => {
+  itNeedingWebRTC('SIP.js sends DTMF by INFO (dtmf-relay) and by RFC 4733: INFO digits reach our dtmf event in order', async () => {
     const { call, session } = await weCallSipJs();
     const digits: string[] = [];
     call.events.on('dtmf', ({ digit, via }) => digits.push(`${digit}/${via}`));
@@ -233,7 +234,7 @@ describe('interop with SIP.js through Kamailio', function () {
     expect(digits, 'no INFO came with the RFC 4733 tones').to.have.length(5);
   });
 
-  it('our phone sends DTMF to SIP.js: by INFO its onInfo gets the digits in order; RFC 4733 is chosen when negotiated at the audio clock rate', async () => {
+  itNeedingWebRTC('our phone sends DTMF to SIP.js: by INFO its onInfo gets the digits in order; RFC 4733 is chosen when negotiated at the audio clock rate', async () => {
     const { call } = await sipJsCallsUs();
     await call.sendDtmf('3*0#', { mode: 'info' });
     expect(carol.infos.map((body) => /Signal=(.)/.exec(body)?.[1])).to.deep.equal(['3', '*', '0', '#']);
@@ -280,7 +281,7 @@ describe('interop with SIP.js through Kamailio', function () {
     expect(message.from.uri.toString()).to.contain('carol');
   });
 
-  it('SIP.js transfers our phone blind (REFER): we call the target and SIP.js hears the 200 by NOTIFY', async () => {
+  itNeedingWebRTC('SIP.js transfers our phone blind (REFER): we call the target and SIP.js hears the 200 by NOTIFY', async () => {
     const { call, session } = await sipJsCallsUs();
     let target = '';
     call.events.on('refer', (refer) => {
@@ -318,7 +319,7 @@ describe('interop with SIP.js through Kamailio', function () {
     expect(referred!.state).to.equal('connected');
   });
 
-  it('our phone transfers SIP.js blind: its onRefer accepts and calls the target, and our call ends as transferred', async () => {
+  itNeedingWebRTC('our phone transfers SIP.js blind: its onRefer accepts and calls the target, and our call ends as transferred', async () => {
     const { call, session } = await weCallSipJs();
     let referral: SipJsSession | undefined;
     let referTo = '';
@@ -351,7 +352,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await waitForPeerAudio(referral!.sessionDescriptionHandler!.peerConnection, 'audio from bob at SIP.js');
   });
 
-  it('our phone adds video by re-INVITE: SIP.js answers with its camera, frames decoded both ways', async () => {
+  itNeedingWebRTC('our phone adds video by re-INVITE: SIP.js answers with its camera, frames decoded both ways', async () => {
     const { call, session } = await weCallSipJs();
     // SIP.js answers a re-INVITE with the media its re-INVITE options ask for: its camera too.
     session.sessionDescriptionHandlerOptionsReInvite = { constraints: { audio: true, video: true } };
@@ -370,7 +371,7 @@ describe('interop with SIP.js through Kamailio', function () {
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio goes on with video');
   });
 
-  it('SIP.js adds video by re-INVITE: we receive its frames and answer recvonly (our camera stays off)', async () => {
+  itNeedingWebRTC('SIP.js adds video by re-INVITE: we receive its frames and answer recvonly (our camera stays off)', async () => {
     const { call, session } = await sipJsCallsUs();
     const kinds: string[] = [];
     call.events.on('remote-track', (kind) => kinds.push(kind));

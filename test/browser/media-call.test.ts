@@ -8,6 +8,7 @@ import { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
 import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
 import { MediaSessionError } from '../../src/stack/ua/media-session';
 import { closeAll, connect, growth, makeSession, play, reinvite, waitFor, waitForGrowth, waitForStill } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 /**
  * Waits until the audio energy reaching `session`, over two 500 ms windows in a row (one can read
@@ -24,7 +25,7 @@ async function waitForEnergyRate(session: WebRtcMediaSession, what: string, chec
   });
 }
 
-describe('WebRtcMediaSession: audio call', () => {
+describeNeedingWebRTC('WebRtcMediaSession: audio call', () => {
   afterEach(closeAll);
 
   it('carries audio both ways and reports the connection and the remote track', async () => {

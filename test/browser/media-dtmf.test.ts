@@ -5,6 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
 import { closeAll, connect, isFirefox, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** The answer with PCMU moved to the front of the m=audio format list: the codec both ends send. */
 function pcmuFirst(sdp: string): string {
@@ -14,7 +15,7 @@ function pcmuFirst(sdp: string): string {
   });
 }
 
-describe('WebRtcMediaSession: DTMF (RFC 4733)', () => {
+describeNeedingWebRTC('WebRtcMediaSession: DTMF (RFC 4733)', () => {
   afterEach(closeAll);
 
   it('plays digits through RTCDTMFSender when telephone-event was negotiated', async () => {

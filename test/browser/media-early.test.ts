@@ -5,8 +5,9 @@
 import { expect } from '@open-wc/testing';
 import { MediaSessionError } from '../../src/stack/ua/media-session';
 import { closeAll, growth, isFirefox, makeSession, waitForGrowth, waitForStill, withoutTelephoneEvent } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
-describe('WebRtcMediaSession: early media and forks', () => {
+describeNeedingWebRTC('WebRtcMediaSession: early media and forks', () => {
   afterEach(closeAll);
 
   it('plays a provisional answer, then keeps media through the final answer', async () => {

@@ -6,6 +6,7 @@ import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { countMediaLines, countRejectedMediaLines } from '../../src/stack/sdp/sdp-facts';
 import type { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
 import { closeAll, connect, growth, makeSession, reinvite, waitForGrowth, waitForStill } from './media-test-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 const directions = (sdp: string) => readMediaLines(sdp).map((line) => line.direction);
 
@@ -22,7 +23,7 @@ async function expectSilent(a: WebRtcMediaSession, b: WebRtcMediaSession, when: 
   expect(toB, `packets to the second party ${when}`).to.equal(0);
 }
 
-describe('WebRtcMediaSession: hold and resume', () => {
+describeNeedingWebRTC('WebRtcMediaSession: hold and resume', () => {
   afterEach(closeAll);
 
   it('stops media both ways while held and restores it on resume', async () => {

@@ -6,6 +6,8 @@ import * as sdpTransform from 'sdp-transform';
 import { WebRtcMediaSession, type WebRtcMediaSessionOptions } from '../../src/media/webrtc-media-session';
 
 export const isFirefox = navigator.userAgent.includes('Firefox');
+// Chromium's user agent names AppleWebKit too, and Chrome after it.
+export const isWebKit = navigator.userAgent.includes('AppleWebKit') && !navigator.userAgent.includes('Chrome/');
 
 const open: WebRtcMediaSession[] = [];
 const elements: HTMLMediaElement[] = [];

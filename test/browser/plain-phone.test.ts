@@ -18,6 +18,7 @@ import {
   waitForSoundAtPlainPhone,
   type PlainPhoneInfo,
 } from './plain-phone-helpers';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** The audio codec a call sends with, from getStats ('audio/opus', 'audio/PCMU'). */
 async function sendCodec(call: SipCall): Promise<string | undefined> {
@@ -29,7 +30,7 @@ async function sendCodec(call: SipCall): Promise<string | undefined> {
   return codecId ? stats.get(codecId)?.mimeType : undefined;
 }
 
-describe('<sip-phone> and a plain SIP phone through Kamailio + rtpengine', function () {
+describeNeedingWebRTC('<sip-phone> and a plain SIP phone through Kamailio + rtpengine', function () {
   this.timeout(60000);
   let info: PlainPhoneInfo;
   let alice: SipPhone;

@@ -9,6 +9,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import { closeAll, waitForGrowth } from './media-test-helpers';
 import { QUICK_RECONNECT, kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
+import { describeNeedingWebRTC } from './webrtc-capability';
 
 function registeredAgain(phone: TestPhone): Promise<number> {
   return within(
@@ -23,7 +24,7 @@ function registeredAgain(phone: TestPhone): Promise<number> {
   );
 }
 
-describe('a call across a Kamailio restart', function () {
+describeNeedingWebRTC('a call across a Kamailio restart', function () {
   this.timeout(60000);
   let alice: TestPhone;
   let bob: TestPhone;

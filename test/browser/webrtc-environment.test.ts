@@ -1,6 +1,7 @@
 // Proves what every media test relies on: fake camera and microphone, and two peer connections
 // that reach each other over loopback ICE with media flowing (TESTING.md flags and preferences).
 import { expect } from '@open-wc/testing';
+import { itNeedingWebRTC } from './webrtc-capability';
 
 async function inboundBytes(pc: RTCPeerConnection, kind: 'audio' | 'video'): Promise<number> {
   const stats = await pc.getStats();
@@ -28,7 +29,7 @@ describe('browser WebRTC environment', () => {
     stream.getTracks().forEach((track) => track.stop());
   });
 
-  it('connects two peer connections over loopback and carries audio and video', async () => {
+  itNeedingWebRTC('connects two peer connections over loopback and carries audio and video', async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
     const a = new RTCPeerConnection({ iceServers: [] });
     const b = new RTCPeerConnection({ iceServers: [] });

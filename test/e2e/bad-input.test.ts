@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
+import { launchBrowser, PUPPETEER_BROWSERS, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { parseMessage } from '../../src/stack/message/parser';
 import { isRequest, type SipRequest } from '../../src/stack/message/message';
@@ -36,7 +36,7 @@ const ANSWERABLE = [
 const UNANSWERABLE = ['', '\x00\x01\x02garbage', 'SIP/2.0 200 OK\r\n\r\n', 'INVITE\r\n\r\n', 'x'.repeat(70000)];
 
 describe('bad input on the wire to a registered phone', () => {
-  for (const name of wantedBrowsers()) {
+  for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     describe(`in ${name}`, () => {
       let web: Awaited<ReturnType<typeof startDemoServer>>;
       let server: WebSocketServer;

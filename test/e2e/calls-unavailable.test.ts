@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as puppeteer from 'puppeteer-core';
 import type { Browser, LaunchOptions, Page } from 'puppeteer-core';
-import { launchOptions, wantedBrowsers, type BrowserName } from '../../tools/browsers.mjs';
+import { launchOptions, PUPPETEER_BROWSERS, wantedBrowsers, type PuppeteerBrowserName } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
 import type { SipPhone } from '../../src/index';
@@ -18,7 +18,7 @@ import { until } from '../../tools/test-support/until';
 const INSECURE_HOST = 'phone.test';
 
 /** The browser, told to resolve INSECURE_HOST to loopback (Chromium by a rule, Firefox by a pref). */
-function launch(name: BrowserName): Promise<Browser> {
+function launch(name: PuppeteerBrowserName): Promise<Browser> {
   const options: LaunchOptions = { ...launchOptions[name] };
   if (name === 'chromium') options.args = [...(options.args ?? []), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`];
   else options.extraPrefsFirefox = { ...options.extraPrefsFirefox, 'network.dns.localDomains': INSECURE_HOST };
@@ -53,7 +53,7 @@ const shown = (page: Page) =>
     };
   });
 
-for (const name of wantedBrowsers().filter((browser) => browser === 'chromium' || browser === 'firefox')) {
+for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
   describe(`<sip-phone> where calls cannot work, in ${name}`, () => {
     let kamailio: KamailioServer;
     let web: Awaited<ReturnType<typeof startDemoServer>>;

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
+import { launchBrowser, PUPPETEER_BROWSERS, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
 import { until } from '../../tools/test-support/until';
@@ -40,7 +40,7 @@ async function silent(page: Page, what: string): Promise<void> {
   assert.equal((await inbound(page)).packets, last, what);
 }
 
-const browsers = wantedBrowsers();
+const browsers = wantedBrowsers(PUPPETEER_BROWSERS);
 
 describe('a call between Chromium and Firefox through Kamailio', { skip: browsers.length < 2 ? 'needs both browsers (BROWSERS narrows the run)' : false }, () => {
   let kamailio: KamailioServer;

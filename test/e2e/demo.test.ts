@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchBrowser, wantedBrowsers } from '../../tools/browsers.mjs';
+import { launchBrowser, PUPPETEER_BROWSERS, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
 import type { SipPhone } from '../../src/index';
@@ -84,7 +84,7 @@ async function twoRegisteredPhones(page: Page, demoUrl: string, kamailio: Kamail
   await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered), { timeout: 15000 });
 }
 
-for (const name of wantedBrowsers()) {
+for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
   describe(`demo page in ${name}`, () => {
     let server: Awaited<ReturnType<typeof startDemoServer>>;
     let browser: Browser;

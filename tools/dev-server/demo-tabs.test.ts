@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import type { SipPhone } from '../../src/index';
 import { noopLogger } from '../../src/stack/core/logger';
-import { launchBrowser, wantedBrowsers } from '../browsers.mjs';
+import { launchBrowser, PUPPETEER_BROWSERS, wantedBrowsers } from '../browsers.mjs';
 import { startDevEnvironment } from './dev-environment';
 import type { DevEnvironment } from './dev-environment';
 import { until } from '../test-support/until';
@@ -86,7 +86,7 @@ async function chat(tab: Page, to: string, text: string): Promise<void> {
 
 const chatLog = (tab: Page) => tab.$$eval('.chat-log li', (items) => items.map((item) => item.textContent ?? ''));
 
-for (const name of wantedBrowsers()) {
+for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
   describe(`npm start's two demo tabs in ${name}`, () => {
     let environment: DevEnvironment;
     let browser: Browser;

@@ -4,6 +4,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { parseIceTransportPolicy } from './ice-transport-policy';
 import './sip-phone';
 import type { SipPhone } from './sip-phone';
+import { itNeedingWebRTC } from '../../../test/browser/webrtc-capability';
 
 // Nothing answers there; Firefox refuses port 9 (discard) in a TURN URL, so the standard port.
 const TURN = JSON.stringify([{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }]);
@@ -30,7 +31,7 @@ describe('<sip-phone ice-transport-policy>', () => {
     expect((await noTurn).detail.error.message).to.match(/needs a TURN server \(a turn: or turns: URL\) in ice-servers/);
   });
 
-  it("passes relay to each call's RTCPeerConnection", async () => {
+  itNeedingWebRTC("passes relay to each call's RTCPeerConnection", async () => {
     const configurations: RTCConfiguration[] = [];
     const Native = window.RTCPeerConnection;
     window.RTCPeerConnection = class extends Native {

@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
+import { audioOutputSelection } from '../../media/audio-output';
 import { serverProblem } from './phone-config';
 import { TRACE_ENTRY_LIMIT, TRACE_LIMIT, appendTrace, redactCredentials } from './sip-trace';
 import './sip-phone';
@@ -205,6 +206,11 @@ describe('<sip-phone>', () => {
     microphone.dispatchEvent(new Event('change'));
     expect(el.microphone).to.equal(microphone.options[1]!.value);
     expect(el.shadowRoot!.querySelector('#camera')).not.to.equal(null);
+    // The speaker: a list where the browser lists speakers, its prompt, or nothing without setSinkId.
+    const speakers = audioOutputSelection();
+    expect(el.shadowRoot!.querySelector('#speaker') !== null).to.equal(speakers === 'list');
+    const prompt = [...el.shadowRoot!.querySelectorAll('button')].some((button) => button.textContent === 'Choose speaker…');
+    expect(prompt).to.equal(speakers === 'prompt');
     await expect(el).to.be.accessible();
   });
 
@@ -225,8 +231,9 @@ describe('<sip-phone>', () => {
   });
 
   it('follows a dark page preference without a theme attribute, and stays accessible', async () => {
-    if (navigator.userAgent.includes('Firefox')) {
-      // Firefox over WebDriver BiDi cannot emulate the preference: check the rule that follows it.
+    if (!navigator.userAgent.includes('Chrome/')) {
+      // Only Chromium's runner (over CDP) can emulate the preference; Firefox over WebDriver BiDi and
+      // WebKit over WebDriver classic cannot: check the rule that follows it.
       const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
       const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules]);
       const media = rules.find((rule): rule is CSSMediaRule => rule instanceof CSSMediaRule && rule.conditionText === '(prefers-color-scheme: dark)');
