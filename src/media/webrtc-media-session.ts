@@ -333,11 +333,6 @@ export class WebRtcMediaSession implements MediaSession {
     const certificate = await this.#certificate;
     this.#assertOpen();
     const pc = new RTCPeerConnection({
-      // With a TURN server, gather from the moment the connection exists (JSEP §3.5.4: a candidate
-      // pool), while the microphone opens and the offer is made: Chromium asks for a relay only in
-      // its second allocation step, about 50 ms after gathering begins, and a real microphone can
-      // take longer than that to open. The one pooled transport is the one bundle uses (RFC 9143).
-      iceCandidatePoolSize: hasTurnServer(this.#options.iceServers) ? 1 : 0,
       ...this.#options.rtcConfiguration,
       iceServers: this.#options.iceServers.map((server) => ({ ...server })),
       certificates: [certificate],
