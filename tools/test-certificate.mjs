@@ -2,31 +2,20 @@
 // run, for 127.0.0.1 and localhost, made before the browsers start so that they can be told to
 // accept this key and no other (Chromium's --ignore-certificate-errors-spki-list takes the
 // SHA-256 of its SubjectPublicKeyInfo). Never a CA, never installed anywhere.
-import { spawnSync } from 'node:child_process';
-import { createHash, createPublicKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+import { createHash, createPublicKey } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+
+import { makeRunDir, selfSignedCertificate } from './test-support/local-services.mjs';
+
 let made;
 
 /** { certFile, keyFile, spkiSha256 } of this process's test certificate, made on first use. */
 export function testCertificate() {
   if (made) return made;
-  const base = join(ROOT, '.tmp', 'test-certificate');
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, 'run-'));
+  const dir = makeRunDir('test-certificate');
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  const result = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error(`openssl could not make the test certificate: ${result.error?.message ?? result.stderr}`);
-  }
+  const { certFile, keyFile } = selfSignedCertificate(dir, 'test');
   const spki = createPublicKey(readFileSync(keyFile)).export({ type: 'spki', format: 'der' });
   made = { certFile, keyFile, spkiSha256: createHash('sha256').update(spki).digest('base64') };
   return made;

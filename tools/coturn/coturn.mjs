@@ -3,12 +3,13 @@
 // user, loopback peers allowed (every peer here is on 127.0.0.1), a throwaway certificate for
 // TURNS, logs in a file, no orphans. Plain ESM, like tools/kamailio/kamailio.mjs: Node tests (through
 // tsx), the web-test-runner plugin and the bench import it; the types are in coturn.d.mts.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { freeUdpAndTcpPort, selfSignedCertificate } from '../test-support/local-services.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 export const COTURN_BINARY = process.env.COTURN_PATH ?? '/usr/bin/turnserver';
@@ -39,11 +40,11 @@ export async function startCoturn(options = {}) {
   mkdirSync(base, { recursive: true });
   const runDir = mkdtempSync(join(base, 'run-'));
   runDirs.add(runDir);
-  const { certFile, keyFile } = options.tls ?? makeCertificate(runDir);
+  const { certFile, keyFile } = options.tls ?? selfSignedCertificate(runDir, 'TURNS test');
   const user = { username: 'relay', credential: randomBytes(9).toString('base64url') };
   // A port picked free may be taken before coturn binds it (other tests run alongside): pick again.
   for (let attempt = 1; ; attempt++) {
-    const ports = { port: await freePort(), tlsPort: await freePort() };
+    const ports = { port: await freeUdpAndTcpPort(), tlsPort: await freeUdpAndTcpPort() };
     try {
       const verbose = options.verbose ?? process.env.COTURN_VERBOSE === '1';
       return await launch({ runDir, certFile, keyFile, user, ports, verbose, log: join(runDir, `coturn-${attempt}.log`) });
@@ -174,41 +175,6 @@ function logTail(file, lines = 25) {
     return `Log ${file}, last lines:\n${readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
   } catch {
     return `(no log at ${file})`;
-  }
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid for two days. */
-function makeCertificate(runDir) {
-  const certFile = join(runDir, 'cert.pem');
-  const keyFile = join(runDir, 'key.pem');
-  const result = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error(`openssl could not make the TURNS test certificate: ${result.error?.message ?? result.stderr}`);
-  }
-  return { certFile, keyFile };
-}
-
-/** A port free for both TCP and UDP on loopback (coturn takes both on its listening port). */
-async function freePort() {
-  for (;;) {
-    const port = await new Promise((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, HOST, () => {
-        const { port: chosen } = probe.address();
-        probe.close(() => resolve(chosen));
-      });
-    });
-    const udpFree = await new Promise((resolve) => {
-      const socket = createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, HOST, () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
   }
 }
 

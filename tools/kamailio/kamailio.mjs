@@ -2,12 +2,13 @@
 // loopback ports, a throwaway self-signed certificate for WSS, logs in a file, no orphans.
 // Plain ESM so that both the Node tests (through tsx) and the web-test-runner plugin can import it;
 // the types are in kamailio.d.mts.
-import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { delay, freeTcpPort, freeUdpPort, logTail, makeRunDir, selfSignedCertificate } from '../test-support/local-services.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 export const KAMAILIO_CONFIG = join(ROOT, 'deploy/kamailio/kamailio.cfg');
@@ -47,10 +48,10 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(p
 /** Starts Kamailio on free loopback ports and resolves once WS and WSS accept a handshake. */
 export async function startKamailio(options = {}) {
   checkInstalled();
-  const runDir = makeRunDir(options.runDir);
+  const runDir = makeRunDir('kamailio', options.runDir);
   const keep = options.keepRunDir ?? process.env.KAMAILIO_KEEP_RUNDIR === '1';
   if (!keep) runDirs.add(runDir);
-  const { certFile, keyFile } = options.tls ?? makeCertificate(runDir);
+  const { certFile, keyFile } = options.tls ?? selfSignedCertificate(runDir, 'WSS test');
   // Ports the caller did not choose are picked here; if another process grabs one between the
   // pick and Kamailio's bind, pick again (a real race on a busy machine, not a flaky test).
   const attempts = options.ports ? 1 : 3;
@@ -75,52 +76,9 @@ function checkInstalled() {
   }
 }
 
-function makeRunDir(parent) {
-  const base = parent ?? join(ROOT, '.tmp', 'kamailio');
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, 'run-'));
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid for two days. */
-function makeCertificate(runDir) {
-  const certFile = join(runDir, 'cert.pem');
-  const keyFile = join(runDir, 'key.pem');
-  const result = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error(`openssl could not make the WSS test certificate: ${result.error?.message ?? result.stderr}`);
-  }
-  return { certFile, keyFile };
-}
-
 async function freePorts() {
   const [ws, wss] = await Promise.all([freeTcpPort(), freeTcpPort()]);
   return { ws, wss, udp: await freeUdpPort() };
-}
-
-function freeTcpPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function freeUdpPort() {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, HOST, () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
 }
 
 class KamailioInstance {
@@ -222,11 +180,7 @@ class KamailioInstance {
   }
 
   logTail(lines = 40) {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logTail(this.logFile, lines);
   }
 
   /** SIGTERM, then SIGKILL to the whole process group after a grace period. */
@@ -351,6 +305,3 @@ function groupMembers(pgid) {
   return members;
 }
 
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

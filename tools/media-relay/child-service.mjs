@@ -3,10 +3,11 @@
 // stop or when Node exits. The same discipline as tools/kamailio/kamailio.mjs, for the services
 // of the media-relay tests.
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+
 import { join } from 'node:path';
+export { delay, freeTcpPort, freeUdpAndTcpPort, freeUdpPort } from '../test-support/local-services.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const HOST = '127.0.0.1';
@@ -26,45 +27,6 @@ export function makeRunDir(name, keep = process.env.MEDIA_RELAY_KEEP_RUNDIR === 
   const dir = mkdtempSync(join(base, 'run-'));
   if (!keep) runDirs.add(dir);
   return dir;
-}
-
-export function freeUdpPort() {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, HOST, () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
-}
-
-/** A port free for both UDP and TCP (baresip's sip_listen binds both). */
-export async function freeUdpAndTcpPort() {
-  for (;;) {
-    const port = await freeTcpPort();
-    const free = await new Promise((resolve) => {
-      const socket = createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, HOST, () => socket.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-export function freeTcpPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export class ChildService {

@@ -9,10 +9,11 @@
 // every later call, with the log's last lines, instead of showing up as a refused connection.
 // Plain ESM for Node tests (through tsx) and the web-test-runner plugin; types in sipd.d.mts.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { delay, freeTcpPort, logTail, makeRunDir } from '../test-support/local-services.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const HOST = '127.0.0.1';
@@ -69,7 +70,7 @@ export function missingPrerequisite(env = process.env) {
 export async function startSipd(options = {}) {
   const missing = missingPrerequisite(options.env);
   if (missing) throw new Error(missing);
-  const runDir = makeRunDir(options.runDir);
+  const runDir = makeRunDir('sipd', options.runDir);
   const keep = options.keepRunDir ?? process.env.SIPD_KEEP_RUNDIR === '1';
   if (!keep) runDirs.add(runDir);
   // A port picked free may be taken before sipd.py binds it; pick again then.
@@ -86,23 +87,6 @@ export async function startSipd(options = {}) {
       throw error;
     }
   }
-}
-
-function makeRunDir(parent) {
-  const base = parent ?? join(ROOT, '.tmp', 'sipd');
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, 'run-'));
-}
-
-function freeTcpPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 class SipdInstance {
@@ -199,11 +183,7 @@ class SipdInstance {
   }
 
   logTail(lines = 40) {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logTail(this.logFile, lines);
   }
 
   /** SIGTERM, SIGKILL after a grace period: sipd.py is one process with no children. */
@@ -292,6 +272,3 @@ function handshake(host, port) {
   });
 }
 
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

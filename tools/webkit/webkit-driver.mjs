@@ -8,11 +8,11 @@
 // closes it, and the kernel closes it when Node exits however it dies, SIGKILL included -- the group
 // gets SIGTERM, then SIGKILL.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { join } from 'node:path';
+import { delay, freeTcpPort, makeRunDir } from '../test-support/local-services.mjs';
+
 const HOST = '127.0.0.1';
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const XVFB_RUN = '/usr/bin/xvfb-run';
@@ -60,7 +60,7 @@ export function checkWebKitInstalled() {
  */
 export async function startWebKitDriver(options = {}) {
   checkWebKitInstalled();
-  const runDir = makeRunDir();
+  const runDir = makeRunDir('webkit');
   runDirs.add(runDir);
   // Another process may take the port between the pick and the driver's bind: pick again then.
   const attempts = options.port ? 1 : 3;
@@ -76,23 +76,6 @@ export async function startWebKitDriver(options = {}) {
       throw error;
     }
   }
-}
-
-function makeRunDir() {
-  const base = join(ROOT, '.tmp', 'webkit');
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, 'run-'));
-}
-
-function freeTcpPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 class DriverProcess {
@@ -218,6 +201,3 @@ function groupMembers(pgid) {
   return members;
 }
 
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
