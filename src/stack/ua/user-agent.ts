@@ -4,6 +4,7 @@ import { SipParseError } from '../message/sip-parse-error';
 import { isRequest, type NameAddr, type SipRequest, type SipResponse, type Uri } from '../message/message';
 import { responseTo } from '../transaction/requests';
 import type { ServerTransaction } from '../transaction/transaction-layer';
+import { DEFAULT_MESSAGE_LIMITS, exceededLimit, type MessageLimits } from '../transport/message-limits';
 import type { TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
 import { ACCEPT, ALLOW, MESSAGE_TYPES, SUPPORTED, listed } from './capabilities';
@@ -24,6 +25,8 @@ export interface UserAgentOptions extends UaCoreOptions {
   messageQueueTimeoutMs?: number;
   /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
   calls?: CallManagerOptions;
+  /** The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and reported. */
+  limits?: Partial<MessageLimits>;
 }
 
 export interface IncomingMessage {
@@ -64,6 +67,7 @@ export class UserAgent {
   readonly #handlers: RequestHandler[] = [];
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
+  readonly #limits: MessageLimits;
   #lastFlow: string | undefined;
   /** Recent incoming MESSAGEs (Call-ID, From tag, CSeq) and when they came, to show a resend once. */
   readonly #recentMessages = new Map<string, number>();
@@ -77,6 +81,7 @@ export class UserAgent {
     ));
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
+    this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
     const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600 }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
@@ -229,6 +234,10 @@ export class UserAgent {
 
   /** Every message from the wire: parsed, checked, and given to the transaction layer. */
   #receive(text: string): void {
+    // Refused before parsing, unanswered: a 513 (RFC 3261 §21.5.9) would copy back whatever the
+    // oversized header section holds. The connection stays: the next message may be fine.
+    const refused = exceededLimit(text, this.#limits);
+    if (refused) return this.#badMessage(new SipParseError(refused, { status: 513 }), false);
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(text);
