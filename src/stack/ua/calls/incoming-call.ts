@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../../core/clock';
 import { StateError } from '../../core/errors';
 import { Dialog } from '../../dialog/dialog';
 import type { SipRequest, SipResponse } from '../../message/message';
@@ -9,6 +10,9 @@ import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
 
+/** How long an incoming call rings before it is declined with 480 unless told otherwise (60 s). */
+export const DEFAULT_RING_TIMEOUT_MS = 60_000;
+
 /**
  * A call we receive (RFC 3261 §13.3): 180 Ringing with our tag makes the early dialog; answer()
  * makes the answer (or, for an INVITE without SDP, the offer that the ACK answers) and sends a
@@ -19,6 +23,7 @@ export class IncomingCall extends Call {
   readonly #ctx: CallContext;
   readonly #offer: string | undefined;
   #answering = false;
+  #ringTimer: TimerHandle | undefined;
 
   constructor(
     context: CallContext,
@@ -27,13 +32,25 @@ export class IncomingCall extends Call {
     firstLocalSeq: number,
     /** False for a call that replaces another (RFC 3891): it is answered at once. */
     ring = true,
+    /** How long it may ring unanswered before it is declined with 480 (issue 15: a call cannot ring forever). */
+    ringTimeoutMs = DEFAULT_RING_TIMEOUT_MS,
   ) {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     // §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us.
-    if (ring) transaction.respond(this.#response(180));
+    if (!ring) return;
+    transaction.respond(this.#response(180));
+    // RFC 3261 §13.3.1.1 lets the UAS decide when to give up; 480 Temporarily Unavailable says
+    // "no answer" (§21.4.18) without claiming the user is busy.
+    this.#ringTimer = context.core.clock.setTimeout(() => this.#noAnswer(), ringTimeoutMs);
+  }
+
+  #noAnswer(): void {
+    if (this.state !== 'incoming' || this.#answering || this.ended) return;
+    this.#ctx.core.respond(this.transaction, 480, 'No Answer');
+    this.finish('no-answer', 480);
   }
 
   /**
@@ -64,6 +81,7 @@ export class IncomingCall extends Call {
   async answer(options: CallMediaOptions = {}): Promise<void> {
     this.#unanswered('answer');
     this.#answering = true;
+    this.#ctx.core.clock.clearTimeout(this.#ringTimer);
     const ctx = this.#ctx;
     const offer = this.#offer;
     await ctx.holdOthers(this);
@@ -93,6 +111,7 @@ export class IncomingCall extends Call {
    * hangup while the answer is being made) still answers its INVITE: 487 Request Terminated.
    */
   protected override finish(cause: CallEndCause, status?: number, reason?: string): void {
+    this.#ctx.core.clock.clearTimeout(this.#ringTimer);
     if (!this.ended && this.transaction.state === 'proceeding') this.#ctx.core.respond(this.transaction, 487);
     super.finish(cause, status, reason);
   }
