@@ -61,6 +61,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
+ * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it only `text/plain` is accepted and others get 415.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr registered - Present while registered (read-only, reflected for CSS).
  *
@@ -132,6 +133,7 @@ export class SipPhone extends LitElement {
     password: { attribute: false },
     trace: { type: Boolean },
     silent: { type: Boolean },
+    acceptHtmlMessages: { type: Boolean, attribute: 'accept-html-messages' },
     theme: { reflect: true },
     microphone: { attribute: false },
     camera: { attribute: false },
@@ -174,6 +176,9 @@ export class SipPhone extends LitElement {
   /** The digest password. A property only: never an attribute, never shown, never logged. */
   declare password: string;
 
+  /** Accept text/html MESSAGE bodies (issue 15: off, so a stranger's markup never reaches `sip-message` unasked). */
+  declare acceptHtmlMessages: boolean;
+
   /** Show the SIP trace panel. */
   declare trace: boolean;
 
@@ -214,6 +219,7 @@ export class SipPhone extends LitElement {
     this.password = '';
     this.trace = false;
     this.silent = false;
+    this.acceptHtmlMessages = false;
     this.microphone = '';
     this.camera = '';
     this.speaker = '';
@@ -388,6 +394,7 @@ export class SipPhone extends LitElement {
               authUser: this.authUser,
               password: this.password,
               iceServers: this.iceServers,
+              acceptHtmlMessages: this.acceptHtmlMessages,
             },
         this.autoRegister,
       );

@@ -12,6 +12,7 @@ export interface PhoneSettings {
   readonly authUser: string;
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
+  readonly acceptHtmlMessages?: boolean;
 }
 
 /** What the phone does with its user agent. */
@@ -105,6 +106,7 @@ export class UserAgentController implements ReactiveController {
         password: settings.password || undefined,
         transport,
         instanceId: instanceIdFor(aor),
+        acceptHtmlMessages: settings.acceptHtmlMessages,
         calls: { mediaSessionFactory: webRtcMediaSessionFactory(), iceServers: settings.iceServers },
       });
     } catch (error) {

@@ -86,3 +86,38 @@ describe('message limits (issue 15: no maximum message size anywhere)', () => {
     assert.equal(exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\nB: 2', limits), undefined, 'no empty line: the frame ends the message');
   });
 });
+
+// Issue 15 item 7: a stranger's HTML reached the page as a message unless the page filtered it.
+describe('MESSAGE body types (RFC 3428 §7, RFC 3261 §21.4.13)', () => {
+  const html = (id: string) => options(id, 'Content-Type: text/html\r\n', '<img src=x onerror=alert(1)>').replaceAll('OPTIONS', 'MESSAGE');
+
+  it('refuses text/html with 415 and Accept: text/plain unless the page opted in', async () => {
+    const t = setup();
+    const shown: string[] = [];
+    t.ua.events.on('message', ({ contentType }) => shown.push(contentType));
+    await t.ua.start();
+    t.inject(html('h1'));
+    t.inject(options('p1', 'Content-Type: text/plain;charset=utf-8\r\n', 'hi').replaceAll('OPTIONS', 'MESSAGE'));
+    await t.flush();
+    const [refused, accepted] = t.responses();
+    assert.equal(refused!.status, 415);
+    assert.equal(refused!.header('Accept'), 'text/plain');
+    assert.equal(accepted!.status, 200);
+    assert.deepEqual(shown, ['text/plain']);
+  });
+
+  it('accepts text/html with acceptHtmlMessages, and still refuses other types listing both', async () => {
+    const t = setup({ acceptHtmlMessages: true });
+    const shown: string[] = [];
+    t.ua.events.on('message', ({ contentType }) => shown.push(contentType));
+    await t.ua.start();
+    t.inject(html('h2'));
+    t.inject(options('x2', 'Content-Type: application/x-bogus\r\n', 'x').replaceAll('OPTIONS', 'MESSAGE'));
+    await t.flush();
+    const [accepted, refused] = t.responses();
+    assert.equal(accepted!.status, 200);
+    assert.equal(refused!.status, 415);
+    assert.match(refused!.toString(), /\r\nAccept: text\/plain, text\/html\r\n/);
+    assert.deepEqual(shown, ['text/html']);
+  });
+});

@@ -7,7 +7,7 @@ import type { ServerTransaction } from '../transaction/transaction-layer';
 import { DEFAULT_MESSAGE_LIMITS, exceededLimit, type MessageLimits } from '../transport/message-limits';
 import type { TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
-import { ACCEPT, ALLOW, MESSAGE_TYPES, SUPPORTED, listed } from './capabilities';
+import { ACCEPT, ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED, listed } from './capabilities';
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
@@ -27,6 +27,8 @@ export interface UserAgentOptions extends UaCoreOptions {
   calls?: CallManagerOptions;
   /** The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and reported. */
   limits?: Partial<MessageLimits>;
+  /** Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain). */
+  acceptHtmlMessages?: boolean;
 }
 
 export interface IncomingMessage {
@@ -68,6 +70,7 @@ export class UserAgent {
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
   readonly #limits: MessageLimits;
+  readonly #messageTypes: string;
   #lastFlow: string | undefined;
   /** Recent incoming MESSAGEs (Call-ID, From tag, CSeq) and when they came, to show a resend once. */
   readonly #recentMessages = new Map<string, number>();
@@ -82,6 +85,7 @@ export class UserAgent {
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
+    this.#messageTypes = options.acceptHtmlMessages ? MESSAGE_TYPES_WITH_HTML : MESSAGE_TYPES;
     const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600 }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
@@ -311,7 +315,8 @@ export class UserAgent {
    */
   #receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
     const type = mediaType(request.contentType ?? 'text/plain');
-    if (!listed(MESSAGE_TYPES, type)) return void this.respond(transaction, 415, undefined, [['Accept', MESSAGE_TYPES]]);
+    const accepted = this.#messageTypes;
+    if (!listed(accepted, type)) return void this.respond(transaction, 415, undefined, [['Accept', accepted]]);
     this.respond(transaction, 200);
     if (this.#seenBefore(`${request.callId} ${request.from.tag ?? ''} ${request.cseq.seq}`)) return;
     this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });
