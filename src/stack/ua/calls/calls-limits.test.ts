@@ -2,7 +2,16 @@
 // ringing calls, each ringing forever.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { FakeClock } from '../../core/fake-clock';
+import { seededRandom } from '../../core/seeded-random';
+import { isRequest, type SipRequest } from '../../message/message';
+import { parseMessage } from '../../message/parser';
+import { responseTo } from '../../transaction/requests';
+import { createMemoryTransportPair } from '../../transport/memory-transport';
+import { fakeMediaSessionFactory } from '../fake-media-session';
+import { UserAgent } from '../user-agent';
 import { DEFAULT_MAX_INCOMING_CALLS } from './call-manager';
+import { MAX_EARLY_DIALOGS, type OutgoingCall } from './outgoing-call';
 import { sent, twoPhones } from './calls.fixtures';
 
 describe('incoming call limits', () => {
@@ -58,5 +67,40 @@ describe('incoming call limits', () => {
     assert.equal(left!.ended?.cause, 'no-answer');
     assert.equal(answered!.ended, undefined);
     assert.equal(answered!.state, 'connected');
+  });
+});
+
+describe('outgoing call limits', () => {
+  it(`keeps at most ${MAX_EARLY_DIALOGS} early dialogs however many tagged 180s arrive, and the call still connects`, async () => {
+    const clock = new FakeClock();
+    const pair = createMemoryTransportPair({ clock, random: seededRandom(31) });
+    const ua = new UserAgent({ aor: 'sip:alice@example.test', transport: pair.a, clock, random: seededRandom(32), calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    await ua.start();
+    let invite: SipRequest | undefined;
+    pair.b.onMessage((text) => {
+      const message = parseMessage(text);
+      if (isRequest(message) && message.method === 'INVITE') invite = message;
+    });
+    const call = ua.call('bob') as OutgoingCall;
+    for (let i = 0; i < 20 && !invite; i++) {
+      clock.advance(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 500; i++) pair.b.send(responseTo(invite!, 180, undefined, `fork${i}`).toString());
+    for (let i = 0; i < 20; i++) {
+      clock.advance(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(call.earlyDialogs, MAX_EARLY_DIALOGS);
+    assert.equal(call.state, 'ringing');
+    // The 2xx of a fork beyond the cap still makes its dialog (RFC 3261 §13.2.2.4).
+    pair.b.send(responseTo(invite!, 200, undefined, 'fork499').toString());
+    for (let i = 0; i < 20; i++) {
+      clock.advance(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(call.state, 'connected');
+    assert.equal(call.dialog?.remoteTag, 'fork499');
+    assert.equal(call.earlyDialogs, 0);
   });
 });
