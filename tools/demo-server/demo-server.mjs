@@ -3,7 +3,7 @@
 //
 // Issue 15: it listened on every interface (@web/dev-server leaves the host out for 127.0.0.1 and
 // localhost) and served the whole repository, users file and .git included, to any Host. Now it
-// listens on the given host only, serves only what the demo loads (demo/, src/, node_modules/),
+// listens on the given host only, serves only what the demo loads (demo/, src/, node_modules/; and the e2e harness page),
 // never a dotfile, and refuses a Host header that is not this server's own name or a loopback
 // name, so that a page elsewhere cannot reach it through DNS rebinding.
 import { createServer } from 'node:http';
@@ -25,8 +25,11 @@ export const CONTENT_SECURITY_POLICY = [
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** What the demo pages load: the pages, the sources they import, and the packages those import. */
-const SERVED = ['/demo/', '/src/', '/node_modules/'];
+/**
+ * What the demo pages load: the pages, the sources they import, and the packages those import;
+ * and the end-to-end tests' stack harness page (test/e2e/harness), which holds no secret.
+ */
+const SERVED = ['/demo/', '/src/', '/node_modules/', '/test/e2e/harness/'];
 
 /**
  * The repository path a request asks for, normalized, or undefined when it is not one the demo

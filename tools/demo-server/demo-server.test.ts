@@ -48,7 +48,7 @@ describe('demo web server (npm start)', () => {
   });
 
   it('serves the demo, the sources it imports and their packages', async () => {
-    for (const path of ['/demo/', '/demo/demo.ts', '/demo/react/app.ts', '/src/index.ts', '/node_modules/lit/index.js']) {
+    for (const path of ['/demo/', '/demo/demo.ts', '/demo/react/app.ts', '/src/index.ts', '/node_modules/lit/index.js', '/test/e2e/harness/phone.html']) {
       assert.equal((await get(port, path)).status, 200, path);
     }
     const page = await get(port, '/');
@@ -61,6 +61,7 @@ describe('demo web server (npm start)', () => {
       '/.git/HEAD',
       '/.git/config',
       '/tools/dev-server/users-file.ts',
+      '/test/e2e/demo.test.ts',
       '/deploy/kamailio/kamailio.cfg',
       '/demo/../package.json',
       '/demo/%2e%2e/package.json',
