@@ -37,6 +37,22 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     expect(detail.contentType).to.equal('text/plain');
   });
 
+  it('refuses a text/html MESSAGE with 415 unless the phone has accept-html-messages (issue 15)', async () => {
+    const [alice, bob] = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
+    const html = '<img src=x onerror=alert(1)>';
+    const refused = await alice.userAgent!.sendMessage('bob', html, 'text/html').then(() => undefined, (error: { status: number }) => error);
+    expect(refused?.status).to.equal(415);
+    const registered = oneEvent(bob, 'sip-registered');
+    bob.toggleAttribute('accept-html-messages', true);
+    expect(bob.acceptHtmlMessages).to.equal(true);
+    await registered;
+    const received = oneEvent(bob, 'sip-message');
+    expect((await alice.userAgent!.sendMessage('bob', html, 'text/html')).status).to.equal(200);
+    const { detail } = await received;
+    expect(detail.contentType).to.equal('text/html');
+    expect(detail.body).to.equal(html);
+  });
+
   it('rejects sendMessage() with the final status', async () => {
     const alice = await makePhone(info, 'alice');
     const failure = (target: string) => alice.sendMessage(target, 'hi').then(() => undefined, (error: { status: number; message: string }) => error);

@@ -71,6 +71,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
+ * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it only `text/plain` is accepted and others get 415.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
  * @attr registered - Present while registered (read-only, reflected for CSS).
@@ -150,6 +151,7 @@ export class SipPhone extends LitElement {
     password: { attribute: false },
     trace: { type: Boolean },
     silent: { type: Boolean },
+    acceptHtmlMessages: { type: Boolean, attribute: 'accept-html-messages' },
     theme: { reflect: true },
     transferPolicy: { attribute: 'transfer-policy' },
     microphone: { attribute: false },
@@ -211,6 +213,9 @@ export class SipPhone extends LitElement {
   /** The digest password. A property only: never an attribute, never shown, never logged. */
   declare password: string;
 
+  /** Accept text/html MESSAGE bodies (issue 15: off, so a stranger's markup never reaches `sip-message` unasked). */
+  declare acceptHtmlMessages: boolean;
+
   /** Show the SIP trace panel. */
   declare trace: boolean;
 
@@ -260,6 +265,7 @@ export class SipPhone extends LitElement {
     this.trace = false;
     this.silent = false;
     this.transferPolicy = 'ask';
+    this.acceptHtmlMessages = false;
     this.microphone = '';
     this.camera = '';
     this.speaker = '';
@@ -441,6 +447,7 @@ export class SipPhone extends LitElement {
               iceServers: this.iceServers,
               iceTransportPolicy: ice.policy,
               registeredContact: this.registeredContact,
+              acceptHtmlMessages: this.acceptHtmlMessages,
             },
         this.autoRegister,
       );

@@ -17,6 +17,7 @@ export interface PhoneSettings {
   readonly iceServers: readonly RTCIceServer[];
   readonly iceTransportPolicy: RTCIceTransportPolicy;
   readonly registeredContact: boolean;
+  readonly acceptHtmlMessages?: boolean;
 }
 
 /** What the phone does with its user agent. */
@@ -111,6 +112,7 @@ export class UserAgentController implements ReactiveController {
         ...settings.digest,
         transport,
         instanceId: instanceIdFor(aor),
+        acceptHtmlMessages: settings.acceptHtmlMessages,
         registeredContact: settings.registeredContact,
         calls: {
           mediaSessionFactory: webRtcMediaSessionFactory({ rtcConfiguration: { iceTransportPolicy: settings.iceTransportPolicy } }),

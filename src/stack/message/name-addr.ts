@@ -97,18 +97,17 @@ function deltaSeconds(value: string | null | undefined): number | undefined {
 /** Collapses the LWS between display-name tokens to single spaces. */
 function tokensDisplayName(s: string, start: number, end: number): string {
   while (end > start && isWsp(s.charCodeAt(end - 1))) end--;
-  let out = '';
-  let space = false;
-  for (let i = start; i < end; i++) {
-    if (isWsp(s.charCodeAt(i))) {
-      space = true;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += s[i];
+  // Whole tokens sliced and joined: one concatenation per character made a string of as many
+  // pieces, whose collection made a long unquoted display name cost more than linear time.
+  const tokens: string[] = [];
+  let i = start;
+  while (i < end) {
+    while (i < end && isWsp(s.charCodeAt(i))) i++;
+    const from = i;
+    while (i < end && !isWsp(s.charCodeAt(i))) i++;
+    if (i > from) tokens.push(s.slice(from, i));
   }
-  return out;
+  return tokens.join(' ');
 }
 
 /** Where an addr-spec written without `<>` ends: RFC 3261 §20.10 puts `,` `;` `?` inside brackets only. */

@@ -316,12 +316,13 @@ function parseHead(text: string, start: number): Head {
         problems.push({ status: 400, reason: `more than one ${name} header field` });
       }
       seen |= bit;
-      if (bit === VIA) via = via === undefined ? (parsed as Via[]) : [...via, ...(parsed as Via[])];
+      // Appended in place: copying the list for every line made many Via or Contact lines quadratic.
+      if (bit === VIA) via = appendAll(via, parsed as Via[]);
       else if (bit === FROM) fromValue = parsed;
       else if (bit === TO) toValue = parsed;
       else if (bit === CALL_ID) callId = parsed;
       else if (bit === CSEQ) cseq = parsed;
-      else if (bit === CONTACT) contact = contact === undefined ? (parsed as NameAddr[]) : [...contact, ...(parsed as NameAddr[])];
+      else if (bit === CONTACT) contact = appendAll(contact, parsed as NameAddr[]);
       else if (bit === CONTENT_LENGTH) contentLength = parsed as number;
     }
     fields.push({ name, key, value, parsed });
@@ -333,6 +334,16 @@ function parseHead(text: string, start: number): Head {
   adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq, contact);
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };
+}
+
+/**
+ * `items` appended to `list`, one push each, so that n lines cost O(n) in all. The first line's
+ * array is copied, not adopted: it is also that field's own parsed value.
+ */
+function appendAll<T>(list: T[] | undefined, items: readonly T[]): T[] {
+  if (list === undefined) return [...items];
+  for (const item of items) list.push(item);
+  return list;
 }
 
 /** Request faults that a UAS answers rather than drops; the most fundamental comes first. */

@@ -212,3 +212,12 @@ describe('changing messages', () => {
     assert.deepEqual(new SipRequest('ACK', 'sip:a@example.com').setHeader('Require', 'x').unsupportedExtensions([]), []);
   });
 });
+
+describe('list header fields of any length', () => {
+  it('gives every element of a 300,000-element list line without overflowing the stack', () => {
+    const text = `OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/WS a;branch=z9hG4bK1\r\nf: <sip:a@b>;tag=1\r\nt: <sip:b@b>\r\ni: x\r\nCSeq: 1 OPTIONS\r\nRequire: ${'x,'.repeat(300_000)}y\r\n\r\n`;
+    const values = parseMessage(text).headers('Require');
+    assert.equal(values.length, 300_001);
+    assert.equal(values.at(-1), 'y');
+  });
+});

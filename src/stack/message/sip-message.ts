@@ -157,7 +157,9 @@ export abstract class SipMessage {
     const values: string[] = [];
     for (const field of this.#fields) {
       if (field.key !== key) continue;
-      if (list) values.push(...splitList(field.value));
+      // One push per element: spreading a list of a few hundred thousand elements into push's
+      // arguments overflows the stack (a RangeError from a 600 KB Require line).
+      if (list) for (const value of splitList(field.value)) values.push(value);
       else values.push(field.value);
     }
     return values;

@@ -6,6 +6,7 @@ import { InviteServerTransaction } from './invite-server-transaction';
 import { NonInviteServerTransaction } from './non-invite-server-transaction';
 import { responseTo } from './requests';
 import { layer, request, response, RecordingUser } from './transaction.fixtures';
+import { MAX_SERVER_TRANSACTIONS } from './transaction-layer';
 
 /** The ACK for a non-2xx: same branch as the INVITE (§17.1.1.3). */
 function ackFor(invite: SipRequest): SipRequest {
@@ -147,5 +148,23 @@ describe('transaction matching (RFC 3261 §17.1.3, §17.2.3)', () => {
     transactions.receiveRequest(request('OPTIONS', '2543branch'));
     assert.equal(requests.length, 1);
     assert.equal(transport.sent.length, 0);
+  });
+});
+
+// Issue 15 item 5: a peer sending INVITEs it never ACKs held a transaction each for Timer H.
+describe('server transaction limit', () => {
+  it(`answers 503 with Retry-After, statelessly, beyond ${MAX_SERVER_TRANSACTIONS} server transactions, and takes requests again once they end`, () => {
+    const { clock, transport, transactions, servers } = layer(true);
+    for (let i = 0; i < MAX_SERVER_TRANSACTIONS + 3; i++) transactions.receiveRequest(request('INVITE', `z9hG4bKflood${i}`));
+    assert.equal(servers.length, MAX_SERVER_TRANSACTIONS);
+    assert.equal(transactions.size.servers, MAX_SERVER_TRANSACTIONS);
+    const refused = transport.sent.slice(-3).map((text) => parseMessage(text));
+    assert.deepEqual(refused.map((m) => (m.kind === 'response' ? m.status : 0)), [503, 503, 503]);
+    assert.equal(refused[0]!.header('Retry-After'), '5');
+    for (const server of servers) server.respond(responseTo(server.request, 486, undefined, 't'));
+    clock.advance(32_000);
+    assert.equal(transactions.size.servers, 0);
+    transactions.receiveRequest(request('INVITE', 'z9hG4bKafter'));
+    assert.equal(servers.length, MAX_SERVER_TRANSACTIONS + 1);
   });
 });

@@ -3,6 +3,7 @@ import { TransportError } from '../core/errors';
 import { noopLogger, type Logger } from '../core/logger';
 import type { Random } from '../core/random';
 import { MAGIC_COOKIE, type SipRequest, type SipResponse } from '../message/message';
+import { responseTo } from './requests';
 import type { ClientTransactionUser } from './client-transaction-user';
 import { InviteClientTransaction } from './invite-client-transaction';
 import { InviteServerTransaction } from './invite-server-transaction';
@@ -27,6 +28,13 @@ export interface TransactionLayerOptions {
   /** A response that matched no client transaction: a 2xx retransmitted after Timer M, or from another fork. */
   onStrayResponse?(response: SipResponse): void;
 }
+
+/**
+ * Server transactions held at once. Each lives until its timers end (an unanswered INVITE's 486
+ * waits up to Timer H, 32 s, for its ACK), so a peer sending requests fast holds rate x 32 s of
+ * them; past this many a new request gets 503 with Retry-After (STYLE.md habit 14), statelessly.
+ */
+export const MAX_SERVER_TRANSACTIONS = 500;
 
 /**
  * Creates transactions and routes every incoming message to the one it belongs to, per RFC 3261
@@ -70,8 +78,8 @@ export class TransactionLayer {
   }
 
   /** Sends an ACK for a 2xx (or any stateless request) straight to the transport. */
-  sendStateless(request: SipRequest): void {
-    this.#context.transport.send(request.toString());
+  sendStateless(message: SipRequest | SipResponse): void {
+    this.#context.transport.send(message.toString());
   }
 
   receiveResponse(response: SipResponse): void {
@@ -90,6 +98,17 @@ export class TransactionLayer {
     }
     if (request.method === 'ACK') {
       this.#options.onAck(request);
+      return;
+    }
+    if (this.#servers.size >= MAX_SERVER_TRANSACTIONS) {
+      const busy = responseTo(request, 503, 'Too Many Transactions', this.#options.random.token(10));
+      busy.setHeader('Retry-After', 5);
+      this.#options.logger?.warn(`${request.method} refused: ${MAX_SERVER_TRANSACTIONS} server transactions at once`);
+      try {
+        this.sendStateless(busy);
+      } catch {
+        // The connection is gone: nobody to tell.
+      }
       return;
     }
     const transaction = track(

@@ -24,7 +24,11 @@ export function badRequestResponse(text: string, reason: string, toTag: string):
     const name = raw.length === 1 ? COPIED['vfti'.indexOf(raw)] : COPIED.find((copied) => copied.toLowerCase() === raw);
     const value = line.slice(colon + 1).trim();
     // A lone CR or LF left in a value would split the answer's header.
-    if (colon > 0 && name && value && !/[\r\n]/.test(value)) found.set(name, [...(found.get(name) ?? []), value]);
+    if (!(colon > 0 && name && value) || /[\r\n]/.test(value)) continue;
+    // Pushed, not copied: copying the list for each of many Via lines made the answer quadratic.
+    const values = found.get(name);
+    if (values) values.push(value);
+    else found.set(name, [value]);
   }
   let out = `SIP/2.0 400 ${reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)}\r\n`;
   for (const name of COPIED) {

@@ -20,8 +20,12 @@ export const SUPPORTED = 'outbound, gruu, replaces';
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPT = 'application/sdp, text/plain';
 
-/** MESSAGE bodies shown to the user (RFC 3428 §7: anything else gets 415 with Accept). */
-export const MESSAGE_TYPES = 'text/plain, text/html';
+/**
+ * MESSAGE bodies shown to the user (RFC 3428 §7: anything else gets 415 with Accept). Plain text
+ * only unless the page opts in to HTML (issue 15): markup from a stranger is a page's risk to take.
+ */
+export const MESSAGE_TYPES = 'text/plain';
+export const MESSAGE_TYPES_WITH_HTML = 'text/plain, text/html';
 
 /** Whether a header value written as a comma-separated list (one of the above) holds `item`. */
 export const listed = (list: string, item: string): boolean => list.split(', ').includes(item);

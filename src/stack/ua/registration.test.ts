@@ -209,3 +209,70 @@ describe('cached credentials (RFC 3261 §22.3, RFC 7616 §3.4)', () => {
     assert.equal(t.ua.registered, true);
   });
 });
+
+// Issue 15 item 5: a 200 with Expires 0 made a REGISTER loop of hundreds per second.
+describe('registration refresh bounds', () => {
+  for (const granted of [0, 1]) {
+    it(`waits at least 30 s before refreshing a binding granted ${granted} s`, async () => {
+      const t = setup();
+      t.serve((request) => {
+        const ok = responseTo(request, 200, undefined, 'srv');
+        ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=${granted}`);
+        return ok;
+      });
+      await t.ua.start();
+      const done = t.ua.register();
+      await t.flush();
+      await done;
+      t.clock.advance(29_999);
+      await t.flush();
+      assert.equal(t.requests('REGISTER').length, 1, 'no refresh within 30 s');
+      t.clock.advance(1);
+      await t.flush();
+      assert.equal(t.requests('REGISTER').length, 2, 'the refresh after 30 s');
+      for (let i = 0; i < 4; i++) {
+        t.clock.advance(15_000);
+        await t.flush();
+      }
+      assert.equal(t.requests('REGISTER').length, 4, 'one every 30 s, not more');
+    });
+  }
+
+  it('waits at least 30 s after a 503 with Retry-After: 1', async () => {
+    const t = setup();
+    t.serve((request) => {
+      const busy = responseTo(request, 503, undefined, 'srv');
+      busy.setHeader('Retry-After', '1');
+      return busy;
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    t.clock.advance(29_000);
+    await t.flush();
+    assert.equal(t.requests('REGISTER').length, 1);
+    t.clock.advance(1_000);
+    await t.flush();
+    assert.equal(t.requests('REGISTER').length, 2);
+  });
+
+  it('refreshes a binding granted 4294967295 s within the longest delay a timer can wait, not at once', async () => {
+    const t = setup();
+    t.serve((request) => {
+      const ok = responseTo(request, 200, undefined, 'srv');
+      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=4294967295`);
+      return ok;
+    });
+    await t.ua.start();
+    const done = t.ua.register();
+    await t.flush();
+    await done;
+    t.clock.advance(0x7fffffff - 1);
+    await t.flush();
+    assert.equal(t.requests('REGISTER').length, 1);
+    t.clock.advance(1);
+    await t.flush();
+    assert.equal(t.requests('REGISTER').length, 2);
+  });
+});

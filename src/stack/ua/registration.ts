@@ -26,6 +26,11 @@ export interface RegistrationOptions {
  * 423 Interval Too Brief answered with the Min-Expires asked for (§10.2.8), and removal with
  * Expires 0 (§10.2.2).
  */
+/** The shortest wait between REGISTERs this UA sends on its own (refresh or retry), in seconds. */
+export const MIN_REFRESH_S = 30;
+/** The longest delay setTimeout honours (2^31-1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 0x7fffffff;
+
 export class Registration {
   readonly events: Emitter<RegistrationEvents>;
   readonly #core: UaCore;
@@ -193,8 +198,15 @@ export class Registration {
     });
   }
 
+  /**
+   * Schedules the next REGISTER, never sooner than MIN_REFRESH_S: a registrar (or whoever answers
+   * for it) granting Expires 0 or 1, or asking Retry-After: 1, would otherwise have us send a
+   * REGISTER as fast as it answers (issue 15). Never later than a timer can wait, either: a
+   * browser fires a delay beyond 2^31-1 ms at once, which Expires 4294967295 would reach.
+   */
   #retry(seconds: number): void {
-    this.#timer = this.#core.clock.setTimeout(() => void this.register(), seconds * 1000);
+    const ms = Math.min(Math.max(seconds, MIN_REFRESH_S) * 1000, MAX_TIMER_MS);
+    this.#timer = this.#core.clock.setTimeout(() => void this.register(), ms);
   }
 }
 

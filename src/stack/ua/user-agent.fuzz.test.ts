@@ -20,7 +20,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { assertReplayable, fuzzSettings } from '../../../tools/test-support/replayable-fuzz';
+import { assertLinearTime } from '../../../tools/test-support/linear-time';
 import { FAR_METHODS, createFuzzRig, type FuzzRig, type Step } from './user-agent.fuzz.fixtures';
+import { FakeClock } from '../core/fake-clock';
+import { seededRandom } from '../core/seeded-random';
+import { createMemoryTransportPair } from '../transport/memory-transport';
+import { UserAgent } from './user-agent';
 
 // UA_FUZZ_RUNS runs longer locally; the suite's budget is a few seconds.
 const SETTINGS = fuzzSettings('UA_FUZZ', { seed: 20261124, runs: 1000 });
@@ -101,4 +106,46 @@ describe('UserAgent under random hostile traffic (stateful fuzz)', () => {
   it('never throws, answers every request once, sends only parseable messages, and ends clean', async () => {
     await assertReplayable(fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps), 'UA_FUZZ', SETTINGS);
   });
+});
+
+// Issue 15: the size-scaling property for the whole receive path (limits lifted, so that the
+// parser, the checks, the answer and its serialization all see the large input): 16x the input
+// must cost far less than the 256x a quadratic path takes.
+describe('UserAgent time grows linearly with the size of what a far end sends', () => {
+  const request = (method: string, extra: string, body = '', cseq = `1 ${method}`) =>
+    `${method} sip:alice@a1b2.invalid SIP/2.0\r\nVia: SIP/2.0/WSS proxy.example;branch=z9hG4bKBRANCH\r\n${extra}` +
+    `From: <sip:bob@example.test>;tag=b1\r\nTo: <sip:alice@example.test>\r\nCall-ID: BRANCH\r\nCSeq: ${cseq}\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n${body}`;
+  const cases: Array<[string, (n: number) => string]> = [
+    ['OPTIONS with many Via lines (answered 200, every Via copied)', (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40))],
+    ['an unparseable request with many Via lines (the recovered 400)', (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40), '', 'x OPTIONS')],
+    ['MESSAGE whose body is line feeds', (n) => request('MESSAGE', 'Content-Type: text/plain\r\n', '\n'.repeat(n))],
+    ['INFO dtmf-relay body of line feeds outside a dialog', (n) => request('INFO', 'Content-Type: application/dtmf-relay\r\n', '\n'.repeat(n))],
+    ['many Record-Route lines on an INVITE', (n) => request('INVITE', 'Record-Route: <sip:p.example;lr>\r\n'.repeat(n / 32))],
+    ['many Require option tags', (n) => request('OPTIONS', `Require: ${'x,'.repeat(n / 2)}y\r\n`)],
+  ];
+  for (const [name, build] of cases) {
+    it(name, async () => {
+      // The far end only counts what comes back: a 400 that copies the bad CSeq need not parse.
+      const clock = new FakeClock();
+      const pair = createMemoryTransportPair({ clock, random: seededRandom(5) });
+      const limits = { maxMessageBytes: Infinity, maxHeaderLines: Infinity };
+      const ua = new UserAgent({ aor: 'sip:alice@example.test', transport: pair.a, clock, random: seededRandom(6), limits });
+      let answers = 0;
+      pair.b.onMessage(() => answers++);
+      await ua.start();
+      let id = 0;
+      assertLinearTime(name, (n) => {
+        const text = build(n);
+        return () => {
+          // A new transaction each time, so that none is a retransmission of the one before.
+          pair.b.send(text.replaceAll('BRANCH', `r${id++}`));
+          clock.advance(0);
+          pair.a.sent.length = 0;
+          pair.b.sent.length = 0;
+        };
+      }, { n: 64_000 });
+      assert.ok(answers >= id, `every request answered (${answers} of ${id})`);
+    });
+  }
 });

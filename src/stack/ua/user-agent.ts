@@ -4,9 +4,10 @@ import { SipParseError } from '../message/sip-parse-error';
 import { isRequest, type NameAddr, type SipRequest, type SipResponse, type Uri } from '../message/message';
 import { responseTo } from '../transaction/requests';
 import type { ServerTransaction } from '../transaction/transaction-layer';
+import { DEFAULT_MESSAGE_LIMITS, exceededLimit, type MessageLimits } from '../transport/message-limits';
 import type { TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
-import { ACCEPT, ALLOW, MESSAGE_TYPES, SUPPORTED, listed } from './capabilities';
+import { ACCEPT, ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED, listed } from './capabilities';
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
@@ -25,6 +26,10 @@ export interface UserAgentOptions extends UaCoreOptions {
   messageQueueTimeoutMs?: number;
   /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
   calls?: CallManagerOptions;
+  /** The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and reported. */
+  limits?: Partial<MessageLimits>;
+  /** Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain). */
+  acceptHtmlMessages?: boolean;
 }
 
 export interface IncomingMessage {
@@ -67,6 +72,8 @@ export class UserAgent {
   readonly #handlers: RequestHandler[] = [];
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
+  readonly #limits: MessageLimits;
+  readonly #messageTypes: string;
   #lastFlow: string | undefined;
   /** Recent incoming MESSAGEs (Call-ID, From tag, CSeq) and when they came, to show a resend once. */
   readonly #recentMessages = new Map<string, number>();
@@ -80,6 +87,8 @@ export class UserAgent {
     ));
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
+    this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
+    this.#messageTypes = options.acceptHtmlMessages ? MESSAGE_TYPES_WITH_HTML : MESSAGE_TYPES;
     const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
@@ -236,6 +245,10 @@ export class UserAgent {
 
   /** Every message from the wire: parsed, checked, and given to the transaction layer. */
   #receive(text: string): void {
+    // Refused before parsing, unanswered: a 513 (RFC 3261 §21.5.9) would copy back whatever the
+    // oversized header section holds. The connection stays: the next message may be fine.
+    const refused = exceededLimit(text, this.#limits);
+    if (refused) return this.#badMessage(new SipParseError(refused, { status: 513 }), false);
     let message: SipRequest | SipResponse;
     try {
       message = parseMessage(text);
@@ -309,7 +322,8 @@ export class UserAgent {
    */
   #receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
     const type = mediaType(request.contentType ?? 'text/plain');
-    if (!listed(MESSAGE_TYPES, type)) return void this.respond(transaction, 415, undefined, [['Accept', MESSAGE_TYPES]]);
+    const accepted = this.#messageTypes;
+    if (!listed(accepted, type)) return void this.respond(transaction, 415, undefined, [['Accept', accepted]]);
     this.respond(transaction, 200);
     if (this.#seenBefore(`${request.callId} ${request.from.tag ?? ''} ${request.cseq.seq}`)) return;
     this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });

@@ -17,7 +17,14 @@ export interface CallManagerOptions {
   iceGatheringTimeoutMs?: number;
   /** Media for calls when the caller gives no choice: audio only by default. */
   defaults?: CallMediaOptions;
+  /** Incoming calls at once (ringing or answered); an INVITE beyond gets 486 Busy Here. 4 by default. */
+  maxIncomingCalls?: number;
+  /** How long an incoming call rings unanswered before it is declined with 480 (60 s). */
+  ringTimeoutMs?: number;
 }
+
+/** Incoming calls a phone holds at once unless told otherwise: a few for call waiting, not thousands. */
+export const DEFAULT_MAX_INCOMING_CALLS = 4;
 
 /**
  * The calls of one user agent: places them, turns incoming INVITEs into calls, and routes every
@@ -125,14 +132,27 @@ export class CallManager implements CallContext {
     }
     const replaces = request.headers('Replaces');
     if (replaces[0]) return this.#replace(request, transaction, replaces);
+    // Issue 15: every INVITE made a ringing call, held forever; a peer sending thousands held as
+    // many dialogs and media sessions. Beyond the cap: 486 Busy Here (RFC 3261 §21.4.24).
+    if (this.#incomingCount() >= (this.#options.maxIncomingCalls ?? DEFAULT_MAX_INCOMING_CALLS)) {
+      this.core.respond(transaction, 486);
+      return true;
+    }
     const call = this.#incoming(request, transaction);
     this.#onIncoming(call);
     call.ring();
     return true;
   }
 
+  #incomingCount(): number {
+    let count = 0;
+    for (const call of this.#live) if (call instanceof IncomingCall) count++;
+    return count;
+  }
+
   #incoming(request: SipRequest, transaction: ServerTransaction): IncomingCall {
-    const call = new IncomingCall(this, request, transaction, 1 + Math.floor(this.core.random.float() * 0x7fff));
+    const seq = 1 + Math.floor(this.core.random.float() * 0x7fff);
+    const call = new IncomingCall(this, request, transaction, seq, this.#options.ringTimeoutMs);
     this.#live.add(call);
     return call;
   }

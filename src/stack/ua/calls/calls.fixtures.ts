@@ -9,8 +9,10 @@ import { fakeMediaSessionFactory } from '../fake-media-session';
 import { UserAgent } from '../user-agent';
 import type { IncomingCall } from './incoming-call';
 import type { Call } from './call';
+import type { CallManagerOptions } from './call-manager';
 
-export async function twoPhones() {
+/** `options` are given to both phones' call managers (limits, ring timeout). */
+export async function twoPhones(options: Partial<CallManagerOptions> = {}) {
   const clock = new FakeClock();
   const pair = createMemoryTransportPair({ clock, random: seededRandom(11) });
   const make = (user: string, transport: typeof pair.a, seed: number) => {
@@ -21,7 +23,7 @@ export async function twoPhones() {
       transport,
       clock,
       random: seededRandom(seed),
-      calls: { mediaSessionFactory: media },
+      calls: { mediaSessionFactory: media, ...options },
     });
     const incoming: IncomingCall[] = [];
     ua.events.on('incoming-call', (call) => incoming.push(call));

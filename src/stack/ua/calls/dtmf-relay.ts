@@ -15,8 +15,17 @@ export function readDtmfRelay(body: string, contentType: string): { digit: strin
     const digit = body.trim();
     return /^[0-9A-Da-d*#]$/.test(digit) ? { digit: digit.toUpperCase(), duration: 0 } : undefined;
   }
-  const signal = /^\s*signal\s*=\s*([0-9A-Da-d*#])\s*$/im.exec(body);
-  if (!signal) return undefined;
-  const duration = /^\s*duration\s*=\s*(\d+)\s*$/im.exec(body);
-  return { digit: signal[1]!.toUpperCase(), duration: duration ? Number(duration[1]) : 0 };
+  // Line by line: a multiline regular expression starting with ^\s* rescans every run of line
+  // feeds from each of its lines, so 64 KiB of them took seconds.
+  let digit: string | undefined;
+  let duration: number | undefined;
+  for (const line of body.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const name = line.slice(0, eq).trim().toLowerCase();
+    const value = line.slice(eq + 1).trim();
+    if (name === 'signal' && digit === undefined && /^[0-9A-Da-d*#]$/.test(value)) digit = value.toUpperCase();
+    else if (name === 'duration' && duration === undefined && /^\d+$/.test(value)) duration = Number(value);
+  }
+  return digit === undefined ? undefined : { digit, duration: duration ?? 0 };
 }

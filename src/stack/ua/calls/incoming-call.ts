@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../../core/clock';
 import { StateError } from '../../core/errors';
 import { Dialog } from '../../dialog/dialog';
 import type { SipRequest, SipResponse } from '../../message/message';
@@ -8,6 +9,9 @@ import { sdpOf } from '../ua-core';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
+
+/** How long an incoming call rings before it is declined with 480 unless told otherwise (60 s). */
+export const DEFAULT_RING_TIMEOUT_MS = 60_000;
 
 /**
  * A call we receive (RFC 3261 §13.3): ring() sends 180 Ringing with our tag, which makes the early
@@ -20,26 +24,42 @@ export class IncomingCall extends Call {
   readonly #ctx: CallContext;
   readonly #offer: string | undefined;
   #answering = false;
+  #ringTimer: TimerHandle | undefined;
+  readonly #ringTimeoutMs: number;
 
   constructor(
     context: CallContext,
     readonly invite: SipRequest,
     readonly transaction: ServerTransaction,
     firstLocalSeq: number,
+    /** How long it may ring unanswered before it is declined with 480 (issue 15: a call cannot ring forever). */
+    ringTimeoutMs = DEFAULT_RING_TIMEOUT_MS,
   ) {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
+    this.#ringTimeoutMs = ringTimeoutMs;
   }
 
   /**
    * §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us. Sent
    * after the application's incoming-call listeners ran, so a call they declined (486, 488, 603)
-   * gets its final response alone instead of a ring the caller would show for nothing.
+   * gets its final response alone instead of a ring the caller would show for nothing. A call
+   * that replaces another (RFC 3891) is answered at once and never rings.
    */
   ring(): void {
-    if (!this.ended) this.transaction.respond(this.#response(180));
+    if (this.ended) return;
+    this.transaction.respond(this.#response(180));
+    // RFC 3261 §13.3.1.1 lets the UAS decide when to give up; 480 Temporarily Unavailable says
+    // "no answer" (§21.4.18) without claiming the user is busy.
+    this.#ringTimer = this.#ctx.core.clock.setTimeout(() => this.#noAnswer(), this.#ringTimeoutMs);
+  }
+
+  #noAnswer(): void {
+    if (this.state !== 'incoming' || this.#answering || this.ended) return;
+    this.#ctx.core.respond(this.transaction, 480, 'No Answer');
+    this.finish('no-answer', 480);
   }
 
   /**
@@ -70,6 +90,7 @@ export class IncomingCall extends Call {
   async answer(options: CallMediaOptions = {}): Promise<void> {
     this.#unanswered('answer');
     this.#answering = true;
+    this.#ctx.core.clock.clearTimeout(this.#ringTimer);
     const ctx = this.#ctx;
     const offer = this.#offer;
     await ctx.holdOthers(this);
@@ -99,6 +120,7 @@ export class IncomingCall extends Call {
    * hangup while the answer is being made) still answers its INVITE: 487 Request Terminated.
    */
   protected override finish(cause: CallEndCause, status?: number, reason?: string): void {
+    this.#ctx.core.clock.clearTimeout(this.#ringTimer);
     if (!this.ended && this.transaction.state === 'proceeding') this.#ctx.core.respond(this.transaction, 487);
     super.finish(cause, status, reason);
   }

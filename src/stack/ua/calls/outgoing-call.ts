@@ -9,6 +9,9 @@ import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
 
 /** Why a call we placed ended, by the final status refusing it; any other is 'rejected'. */
+/** Forks of one outgoing call that get an early dialog (RFC 3261 §13.2.2.4); a handful in practice. */
+export const MAX_EARLY_DIALOGS = 16;
+
 const END_CAUSES: Readonly<Record<number, CallEndCause>> = {
   486: 'busy',
   600: 'busy',
@@ -34,6 +37,11 @@ export class OutgoingCall extends Call {
   #invite: SipRequest | undefined;
   #transaction: ClientTransaction | undefined;
   readonly #early = new Map<string, Dialog>();
+
+  /** How many early dialogs (forks that answered 1xx with a tag) this call holds now. */
+  get earlyDialogs(): number {
+    return this.#early.size;
+  }
   #provisionalSeen = false;
   #cancelRequested = false;
   #cancelGrace: TimerHandle | undefined;
@@ -114,7 +122,12 @@ export class OutgoingCall extends Call {
     const invite = this.#invite;
     if (tag && invite) {
       const early = this.#early;
-      this.dialog = early.get(tag) ?? early.set(tag, Dialog.asUac(invite, response)).get(tag);
+      const known = early.get(tag);
+      // Issue 15: one early dialog per To tag, so a far end sending 180s with ever new tags made
+      // as many dialogs. Past MAX_EARLY_DIALOGS forks a new tag is ringing only; its 2xx still
+      // makes its dialog in #final (§13.2.2.4).
+      if (known) this.dialog = known;
+      else if (early.size < MAX_EARLY_DIALOGS) early.set(tag, (this.dialog = Dialog.asUac(invite, response)));
     }
     const sdp = sdpOf(response);
     if (sdp) {
