@@ -59,7 +59,7 @@ export class SipPresence extends LitElement {
     event: {},
     label: {},
     state: { reflect: true },
-    note: { state: true },
+    watchedNote: { state: true },
     theme: { reflect: true },
   };
 
@@ -78,8 +78,7 @@ export class SipPresence extends LitElement {
   /** What the lamp shows now (read-only: set by the notifications). */
   declare state: WatchState;
 
-  /** The note the watched person published (presence), as text. */
-  declare note: string | undefined;
+  declare private watchedNote: string | undefined;
 
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
@@ -91,6 +90,11 @@ export class SipPresence extends LitElement {
     this.event = 'dialog';
     this.label = '';
     this.state = 'unknown';
+  }
+
+  /** The note the watched person published (presence): remote text. */
+  get note(): string | undefined {
+    return this.watchedNote;
   }
 
   readonly #binding = new PresenceBinding(
@@ -114,7 +118,7 @@ export class SipPresence extends LitElement {
     const previous = this.state;
     if (state === previous && note === this.note) return;
     this.state = state;
-    this.note = note;
+    this.watchedNote = note;
     emit(this, 'sip-presence-change', { target: this.target, event: this.event, state, previous, note });
   }
 
