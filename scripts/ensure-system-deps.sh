@@ -2,6 +2,7 @@
 # `npm run system-deps` (and the first step of `npm test`): the Debian packages the tests need.
 #   chromium, firefox-esr                          browser tests (driven by puppeteer-core)
 #   kamailio + websocket and tls modules           the SIP server of the interop tests (WS, WSS)
+#   kamailio-presence-modules                      its presence server (busy lamps, presence, voicemail)
 #   sip-tester (sipp)                              signalling peers on UDP
 #   openssl                                        throwaway certificates for WSS
 # Prints one line when everything is there. Otherwise, as root, installs what is missing (one
@@ -36,13 +37,14 @@ find_missing() {
   check kamailio test -x "$KAMAILIO"
   check kamailio-websocket-modules has_kamailio_module websocket
   check kamailio-tls-modules has_kamailio_module tls
+  check kamailio-presence-modules has_kamailio_module presence
   check sip-tester command -v sipp >/dev/null
   check openssl command -v openssl >/dev/null
 }
 
 find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; openssl)"
+  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket, tls and presence modules; sipp; openssl)"
   exit 0
 fi
 
