@@ -45,8 +45,8 @@ describe('presence against Kamailio', function () {
     await removePhones();
   });
 
-  // Seen failing with pua_dialoginfo left out of kamailio.cfg (the lamp stayed idle through the
-  // call), and with the lamp reading the dialog package as presence (it stayed unknown).
+  // Seen failing with dlg_manage() taken out of kamailio.cfg (pua_dialoginfo published no call
+  // state: the lamp never rang).
   it('a busy lamp on bob goes idle, ringing, busy, idle while JsSIP calls bob and hangs up', async () => {
     const alice = await makePhone(info, 'alice');
     const bob = await makePhone(info, 'bob');
@@ -65,8 +65,7 @@ describe('presence against Kamailio', function () {
     expect(el.getAttribute('state')).to.equal('idle');
   });
 
-  // Seen failing with the publisher never constructed (no PUBLISH: bob's lamp stayed unknown) and
-  // with writePidf given 'available' whatever the attribute said (away never seen).
+  // Seen failing with the phone's PresencePublisher never constructed (no PUBLISH: away never seen).
   it('two phones see each other’s published presence change', async () => {
     const alice = await makePhone(info, 'alice');
     const bob = await makePhone(info, 'bob');
@@ -83,7 +82,7 @@ describe('presence against Kamailio', function () {
     await expect(onBob.el).to.be.accessible();
   });
 
-  // Seen failing with the unsolicited message-summary listener not attached (no indicator).
+  // Seen failing with the unsolicited message-summary listener not attached (no sip-voicemail).
   it('an unsolicited message-summary NOTIFY lights the voicemail indicator with its counts', async () => {
     const alice = await makePhone(info, 'alice');
     carol = await registeredPhone(info, 'carol');
@@ -112,7 +111,7 @@ describe('presence against Kamailio', function () {
     expect(alice.calls[0]!.call!.remote.uri).to.equal(`sip:carol@${info.domain}`);
   });
 
-  // Seen failing with the last lamp's release not stopping the subscription (no Expires: 0).
+  // Seen failing with the last lamp's release not stopping its subscription (no Expires: 0).
   it('a lamp that leaves the page ends its subscription with Expires: 0', async () => {
     const alice = await makePhone(info, 'alice', { trace: true });
     const { el } = lamp(alice, 'bob', 'dialog');
