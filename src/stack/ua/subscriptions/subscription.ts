@@ -8,7 +8,8 @@
  * reasons `deactivated` and `timeout` at once, after `probation` and `giveup` once `retry-after`
  * has passed, after a failure of the server or the connection (408, 5xx) a little later, and
  * after a 481 to a refresh (the notifier forgot it) at once; never faster than once per
- * RETRY_FLOOR_MS, so a hostile notifier cannot make it loop. `rejected`, `noresource`, `invariant` and a 4xx end it for good.
+ * RETRY_FLOOR_MS, so a hostile notifier cannot make it loop. `rejected`, `noresource`,
+ * `invariant` and a 4xx end it for good.
  */
 import type { Emitter } from '../../core/emitter';
 import type { TimerHandle } from '../../core/clock';
