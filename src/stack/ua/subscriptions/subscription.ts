@@ -142,7 +142,14 @@ export class Subscription {
       return void this.#core.respond(transaction, 481, 'Subscription Does Not Exist');
     } else if (this.#dialog.receiveRequest(request) === 'out-of-order') {
       return void this.#core.respond(transaction, 500, 'Out of Order');
-    } else this.#dialog.refreshTarget(request);
+    } else {
+      this.#dialog.refreshTarget(request);
+      // A notifier's 2xx must copy the SUBSCRIBE's Record-Route (RFC 3261 §12.1.1); JsSIP 3.13's
+      // does not. Its NOTIFY, a request in the same dialog through the same proxies, carries the
+      // path: with no route set from the 2xx, ours is taken from it (as a UAS would, in order), or
+      // the refresh and the Expires: 0 would bypass the proxy that routes to the notifier.
+      if (!this.#dialog.routeSet.length && request.recordRoute.length) this.#dialog.routeSet = [...request.recordRoute];
+    }
     this.#core.respond(transaction, 200);
     if (this.#stopped) return;
     const { state, params } = parseSubscriptionState(request.header('Subscription-State'));
