@@ -82,6 +82,17 @@ describe('presence against Kamailio', function () {
     await expect(onBob.el).to.be.accessible();
   });
 
+  // Seen failing with the check of the value removed (no sip-error: 'lunch' went out as an open
+  // PIDF, as if available).
+  it('a presence value that is none of the four is a sip-error, and nothing is published', async () => {
+    const alice = await makePhone(info, 'alice', { trace: true });
+    const error = new Promise<CustomEvent>((resolve) => alice.addEventListener('sip-error', resolve, { once: true }));
+    alice.presence = 'lunch';
+    expect((await error).detail.error.message).to.equal('Presence not published: presence="lunch" is none of available, away, busy, offline');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sentRequests(alice, 'PUBLISH')).to.deep.equal([]);
+  });
+
   // Seen failing with the unsolicited message-summary listener not attached (no sip-voicemail).
   it('an unsolicited message-summary NOTIFY lights the voicemail indicator with its counts', async () => {
     const alice = await makePhone(info, 'alice');
