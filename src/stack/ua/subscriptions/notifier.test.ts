@@ -11,6 +11,7 @@ function subscribe(options: { event?: string; expires?: number; toTag?: string; 
     'SUBSCRIBE sip:alice@example.test SIP/2.0\r\n' +
     `Via: SIP/2.0/WSS watcher.example;branch=z9hG4bKs${options.seq ?? 1}${options.callId ?? 'w1'}\r\n` +
     'Max-Forwards: 70\r\n' +
+    'Record-Route: <sip:proxy.example.test;lr>\r\n' +
     'From: <sip:bob@example.test>;tag=bobtag\r\n' +
     `To: <sip:alice@example.test>${options.toTag ? `;tag=${options.toTag}` : ''}\r\n` +
     `Call-ID: ${options.callId ?? 'w1'}\r\n` +
@@ -33,7 +34,7 @@ async function served() {
 }
 
 describe('serving our event packages (RFC 6665 §4.2)', () => {
-  // Seen failing with SUBSCRIBE left in NOT_SERVED (405) and with the first NOTIFY not sent.
+  // Seen failing with SUBSCRIBE left in NOT_SERVED (405), and without the Record-Route copied.
   it('accepts a SUBSCRIBE for a served package: 200 with Expires and a tag, then a NOTIFY with the state', async () => {
     const { t } = await served();
     t.inject(subscribe({ expires: 7200 }));
@@ -42,12 +43,14 @@ describe('serving our event packages (RFC 6665 §4.2)', () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.header('Expires'), String(MAX_WATCH_EXPIRES), 'cut to our maximum');
     assert.ok(ok.to.tag);
+    assert.equal(ok.header('Record-Route'), '<sip:proxy.example.test;lr>', 'copied (RFC 3261 §12.1.1)');
     const [notify] = t.requests('NOTIFY');
     assert.ok(notify);
     assert.equal(notify.uri.toString(), 'sip:bob@192.0.2.7;transport=ws');
     assert.equal(notify.from.tag, ok.to.tag);
     assert.equal(notify.to.tag, 'bobtag');
     assert.equal(notify.callId, 'w1');
+    assert.equal(notify.header('Route'), '<sip:proxy.example.test;lr>');
     assert.equal(notify.header('Event'), 'presence');
     assert.match(notify.header('Subscription-State') ?? '', /^active;expires=36\d\d$/);
     assert.equal(readPidf(notify.body)?.state, 'available');

@@ -8,6 +8,7 @@
 import type { TimerHandle } from '../../core/clock';
 import { Dialog } from '../../dialog/dialog';
 import type { SipRequest } from '../../message/message';
+import { responseTo } from '../../transaction/requests';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { isSuccess, type UaCore } from '../ua-core';
 
@@ -43,10 +44,12 @@ export class Watcher {
     this.#source = source;
     this.#ended = ended;
     const expires = this.#grant(request);
-    const response = core.respond(transaction, 200, undefined, [
-      ['Expires', String(expires)],
-      ['Contact', String(core.contact())],
-    ]);
+    // §12.1.1: the 2xx that makes the dialog copies the SUBSCRIBE's Record-Route as it came.
+    const response = responseTo(request, 200, undefined, core.newTag());
+    if (request.recordRoute[0]) response.setHeader('Record-Route', request.recordRoute);
+    response.setHeader('Expires', expires);
+    response.setHeader('Contact', core.contact());
+    transaction.respond(response);
     this.dialog = Dialog.asUas(request, response.to.tag!, false, 1);
     this.#afterGrant(expires);
   }
