@@ -89,4 +89,20 @@ describe('interop with JsSIP subscriptions through Kamailio', function () {
     await waitFor('our last NOTIFY at JsSIP', () => states.length === 3);
     expect(states).to.deep.equal(['available', 'busy', 'busy (final)']);
   });
+
+  // Seen failing with PresencePublisher not serving (our lamp's SUBSCRIBE got 489 from bob's phone).
+  it('without a presence server, a lamp watches another phone that serves its own presence', async () => {
+    const info = await kamailio();
+    const watcher = await makePhone(info, 'alice');
+    const watched = await makePhone(info, 'bob');
+    watched.presence = 'away';
+    await watched.updateComplete;
+    const el = document.createElement('sip-presence') as SipPresence;
+    Object.assign(el, { for: watcher.id, target: 'bob', event: 'presence' });
+    document.body.append(el);
+    await waitFor('the lamp to show away', () => el.state === 'away');
+    watched.presence = 'busy';
+    await waitFor('the lamp to show busy', () => el.state === 'busy');
+    el.remove();
+  });
 });
