@@ -67,7 +67,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr silent - No ringtone and no ringback.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr registered - Present while registered (read-only, reflected for CSS).
- * @attr presence - Our presence, published (PUBLISH, PIDF) while connected: `available`, `away`, `busy` or `offline`; empty publishes nothing.
+ * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
  * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
  * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
  *
