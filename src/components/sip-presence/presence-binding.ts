@@ -47,11 +47,14 @@ export class PresenceBinding implements ReactiveController {
 
   hostConnected(): void {
     for (const type of PHONE_EVENTS) document.addEventListener(type, this.#changed);
+    // Back in the page (added again, or moved): the watch again.
+    this.resolve();
   }
 
   hostDisconnected(): void {
     for (const type of PHONE_EVENTS) document.removeEventListener(type, this.#changed);
-    this.#bind(undefined, '');
+    // Removed and inserted again in the same task (a move): keep the subscription.
+    queueMicrotask(() => this.#host.isConnected || this.#bind(undefined, ''));
   }
 
   /** Works out the watch to show (from updated()). */

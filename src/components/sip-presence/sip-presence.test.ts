@@ -112,6 +112,27 @@ describe('<sip-presence>', () => {
     again.remove();
   });
 
+  // Seen failing with hostConnected not resolving (the lamp put back stayed unknown, unsubscribed)
+  // and with hostDisconnected releasing at once (the move cost an unsubscribe and a new SUBSCRIBE).
+  it('keeps its subscription when moved, and subscribes again when put back after leaving', async () => {
+    const { el, container, notifier, subscribe } = await page();
+    notifier.notify(subscribe, dialogInfo(0, 'confirmed'), DIALOG);
+    await waitUntil(() => el.state === 'busy', 'busy');
+    const other = document.createElement('div');
+    container.append(other);
+    other.append(el);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(notifier.subscribes).to.have.length(1);
+    expect(el.state).to.equal('busy');
+    el.remove();
+    expect((await notifier.subscribed(2)).header('Expires')).to.equal('0');
+    container.append(el);
+    const again = await notifier.subscribed(3);
+    expect(again.header('Expires')).to.equal('600');
+    notifier.notify(again, dialogInfo(0), DIALOG);
+    await waitUntil(() => el.state === 'idle', 'idle through the new subscription');
+  });
+
   // Seen failing with the button's click handler removed.
   it('calls the target through the phone on click, Enter and Space', async () => {
     const { el, phone } = await page();
