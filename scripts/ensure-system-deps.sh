@@ -4,6 +4,7 @@
 #   webkit2gtk-driver, xvfb, xauth                 browser tests in WebKitGTK's MiniBrowser (WebDriver,
 #                                                  on a virtual display: xvfb-run needs xauth)
 #   kamailio + websocket and tls modules           the SIP server of the interop tests (WS, WSS)
+#   kamailio-presence-modules                      its presence server (busy lamps, presence, voicemail)
 #   sip-tester (sipp)                              signalling peers on UDP
 #   rtpengine-daemon, baresip-core                 media relay and plain SIP phone (plain-phone tests)
 #   openssl                                        throwaway certificates for WSS and TURNS
@@ -53,6 +54,7 @@ find_missing() {
   check kamailio test -x "$KAMAILIO"
   check kamailio-websocket-modules has_kamailio_module websocket
   check kamailio-tls-modules has_kamailio_module tls
+  check kamailio-presence-modules has_kamailio_module presence
   check sip-tester command -v sipp >/dev/null
   check kamailio has_kamailio_module rtpengine
   check rtpengine-daemon test -x "${RTPENGINE_PATH:-/usr/bin/rtpengine}"
@@ -63,7 +65,7 @@ find_missing() {
 
 find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket and tls modules; sipp; rtpengine; baresip; openssl; coturn)"
+  echo "system deps: all present (browsers: $BROWSERS; kamailio with websocket, tls and presence modules; sipp; rtpengine; baresip; openssl; coturn)"
   exit 0
 fi
 

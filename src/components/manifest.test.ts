@@ -8,8 +8,14 @@ import { expect } from '@open-wc/testing';
 import { SipCall } from './sip-call/sip-call';
 import { SipPhone } from './sip-phone/sip-phone';
 import { SipVideo } from './sip-video/sip-video';
+import { SipPresence } from './sip-presence/sip-presence';
 
-const CLASSES: Record<string, typeof SipPhone | typeof SipCall | typeof SipVideo> = { 'sip-phone': SipPhone, 'sip-call': SipCall, 'sip-video': SipVideo };
+const CLASSES: Record<string, typeof SipPhone | typeof SipCall | typeof SipVideo | typeof SipPresence> = {
+  'sip-phone': SipPhone,
+  'sip-call': SipCall,
+  'sip-video': SipVideo,
+  'sip-presence': SipPresence,
+};
 
 interface Member {
   kind: string;
@@ -35,7 +41,7 @@ async function declarations(): Promise<Declaration[]> {
 }
 
 describe('custom-elements.json', () => {
-  it('documents the three elements', async () => {
+  it('documents the four elements', async () => {
     expect((await declarations()).map((declaration) => declaration.tagName).sort()).to.deep.equal(Object.keys(CLASSES).sort());
   });
 

@@ -62,7 +62,7 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     let bob: Page;
 
     before(async () => {
-      [kamailio, web, browser] = await Promise.all([startKamailio(), startDemoServer({ port: 0 }), launch(name)]);
+      [kamailio, web, browser] = await Promise.all([startKamailio(), startDemoServer({ port: 0, hostNames: [INSECURE_HOST] }), launch(name)]);
       bob = await browser.newPage();
       await bob.goto(web.url.replace(/\/demo\/$/, '/test/e2e/harness/phone.html'));
       await bob.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');

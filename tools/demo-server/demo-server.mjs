@@ -48,9 +48,12 @@ function servedPath(path) {
   return SERVED.some((prefix) => normalized.startsWith(prefix)) ? normalized : undefined;
 }
 
-/** The host names a request may name: the configured one and the loopback names (any port of ours). */
-function allowedHosts(hostname) {
-  return new Set([hostname.toLowerCase(), 'localhost', '127.0.0.1', '[::1]']);
+/**
+ * The host names a request may name: the configured one, the loopback names (any port of ours),
+ * and the names the caller adds (a name that resolves to us, such as a test's insecure host).
+ */
+function allowedHosts(hostname, extra) {
+  return new Set([hostname, 'localhost', '127.0.0.1', '[::1]', ...extra].map((name) => name.toLowerCase()));
 }
 
 /** The name part of a Host header (`name:port`, `[v6]:port`), lower case. */
@@ -75,9 +78,12 @@ function listen(server, port, hostname) {
   });
 }
 
-/** Starts the demo web server; resolves to { url, stop() }. Port 0 picks a free port. */
-export async function startDemoServer({ port = 8000, hostname = '127.0.0.1' } = {}) {
-  const hosts = allowedHosts(hostname);
+/**
+ * Starts the demo web server; resolves to { url, stop() }. Port 0 picks a free port; `hostNames`
+ * are further Host names it answers to (it listens on `hostname` alone whatever they are).
+ */
+export async function startDemoServer({ port = 8000, hostname = '127.0.0.1', hostNames = [] } = {}) {
+  const hosts = allowedHosts(hostname, hostNames);
   const http = createServer();
   const server = await startDevServer({
     config: {

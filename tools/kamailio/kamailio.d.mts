@@ -23,6 +23,8 @@ export interface KamailioOptions {
   debug?: boolean;
   /** Extra `-A` defines, e.g. `'WITH_SOMETHING'` or `'NAME=value'`. */
   defines?: string[];
+  /** The presence server too (WITH_PRESENCE, with pua's db_text tables in the run dir). */
+  presence?: boolean;
   /** Kamailio's shared memory in MB (`-m`; its default is 64): each WebSocket connection takes its read buffer from it. */
   sharedMemoryMb?: number;
   /** Another configuration file (absolute path). */

@@ -3,9 +3,7 @@
 // Plain ESM so that both the Node tests (through tsx) and the web-test-runner plugin can import it;
 // the types are in kamailio.d.mts.
 import { spawn } from 'node:child_process';
-
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { delay, freeTcpPort, freeUdpPort, logTail, makeRunDir, selfSignedCertificate } from '../test-support/local-services.mjs';
@@ -57,7 +55,8 @@ export async function startKamailio(options = {}) {
   const attempts = options.ports ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
     const ports = options.ports ?? (await freePorts());
-    const server = new KamailioInstance({ ...options, runDir, certFile, keyFile, ports });
+    const defines = [...(options.defines ?? []), ...(options.presence ? presenceDefines(runDir, ports) : [])];
+    const server = new KamailioInstance({ ...options, defines, runDir, certFile, keyFile, ports });
     try {
       await server.start();
       return server.api();
@@ -74,6 +73,21 @@ function checkInstalled() {
   if (!existsSync(KAMAILIO_BINARY)) {
     throw new Error(`Kamailio not found at ${KAMAILIO_BINARY}: run \`npm run system-deps\` (Debian packages kamailio, kamailio-websocket-modules, kamailio-tls-modules)`);
   }
+}
+
+/** Debian's db_text tables, of which pua needs two at start (kamailio.cfg, PUA_DB_URL). */
+const DBTEXT_TABLES = '/usr/share/kamailio/dbtext/kamailio';
+
+/**
+ * The presence server of kamailio.cfg (WITH_PRESENCE: presence, presence_xml,
+ * presence_dialoginfo, presence_mwi, pua, pua_dialoginfo), with pua's db_text tables copied to
+ * the run dir (Debian package kamailio-presence-modules).
+ */
+function presenceDefines(runDir, ports) {
+  const dir = join(runDir, 'dbtext');
+  mkdirSync(dir, { recursive: true });
+  for (const table of ['pua', 'version']) copyFileSync(join(DBTEXT_TABLES, table), join(dir, table));
+  return ['WITH_PRESENCE', `PUA_DB_URL=${JSON.stringify(`text://${dir}`)}`, `SELF_SIP_URI=${JSON.stringify(`sip:${HOST}:${ports.udp}`)}`];
 }
 
 async function freePorts() {

@@ -2,7 +2,7 @@
 // over WebSocket (and UDP) against a real Kamailio. It proves what the interop tests rely on:
 // digest auth (401 for REGISTER, 407 for the rest), delivery to a registered WebSocket client over
 // its own connection, Record-Route and loose routing of in-dialog requests, 404/480, restart on
-// the same URL, and WSS.
+// the same URL, WSS, and the presence server of WITH_PRESENCE.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startKamailio, type KamailioServer } from './kamailio.mjs';
@@ -388,6 +388,50 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     const message = await delivered;
     bobAgain.client.send(buildResponse(message, 200, 'OK'));
     assert.equal((await sending)[1].status, 200);
+  });
+});
+
+describe('Kamailio WITH_PRESENCE (presence server, { presence: true })', () => {
+  let server: KamailioServer;
+  before(async () => {
+    server = await startKamailio({ presence: true });
+  });
+  after(() => server?.stop());
+
+  // The browser tests' phones subscribe with a GRUU Contact; this one with a plain WebSocket
+  // Contact, which only route[WSCONTACT]'s alias leads back to. Seen failing with route[PRESENCE]'s
+  // msg_apply_changes() removed (the presence server stored the Contact without its alias: no
+  // NOTIFY ever arrived). The GRUU path (its Record-Route) is proven by presence-kamailio.test.ts.
+  it('answers SUBSCRIBE for presence and sends NOTIFYs, each PUBLISH too, over the watcher\'s WebSocket', async () => {
+    const alice = await connectAgent(server, 'alice');
+    const bob = await connectAgent(server, 'bob');
+    try {
+      const answer = (message: SipText) => alice.client.send(buildResponse(message, 200, 'OK'));
+      const firstNotify = alice.client.receive(isRequest('NOTIFY'), 'the first NOTIFY', 5000);
+      const [challenge, ok] = await alice.send('SUBSCRIBE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+        contact: `<${alice.contactUri}>`,
+        headers: ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 120'],
+      });
+      assert.equal(challenge?.status, 407);
+      assert.equal(ok.status, 200, ok.raw);
+      assert.ok(ok.header('to')?.includes(';tag='), 'the 200 makes a dialog');
+      const first = await firstNotify;
+      answer(first);
+      assert.equal(first.header('event'), 'presence');
+      assert.match(first.header('subscription-state') ?? '', /^active/);
+      const published = alice.client.receive((m) => isRequest('NOTIFY')(m) && m.body.includes('<basic>open</basic>'), 'the NOTIFY of bob\'s PUBLISH', 5000);
+      const pidf = `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@${server.domain}"><tuple id="t"><status><basic>open</basic></status></tuple></presence>`;
+      const [, publishOk] = await bob.send('PUBLISH', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+        headers: ['Event: presence', 'Expires: 60', 'Content-Type: application/pidf+xml'],
+        body: pidf,
+      });
+      assert.equal(publishOk.status, 200, publishOk.raw);
+      assert.ok(publishOk.header('sip-etag'), 'an entity tag (RFC 3903 §4.1)');
+      answer(await published);
+    } finally {
+      alice.client.close();
+      bob.client.close();
+    }
   });
 });
 

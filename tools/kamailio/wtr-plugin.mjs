@@ -5,7 +5,8 @@
 // Each browser gets its own Kamailio, started in serverStart: Chromium and Firefox files run at the
 // same time (concurrentBrowsers), and one file's restart must not cut the other's calls. A test that
 // needs a server of its own, or one shared by both browsers, names it: { action, instance: 'x' };
-// named instances start on first use. All stop in serverStop.
+// named instances start on first use, as does { presence: true }, the browser's own server with the
+// presence modules (kamailio.cfg WITH_PRESENCE). All stop in serverStop.
 import { startKamailio } from './kamailio.mjs';
 
 const ACTIONS = ['info', 'start', 'stop', 'restart'];
@@ -14,10 +15,10 @@ export function kamailioPlugin(options = {}) {
   /** @type {Map<string, Promise<import('./kamailio.mjs').KamailioServer>>} */
   const servers = new Map();
 
-  const serverFor = (name) => {
+  const serverFor = (name, presence = false) => {
     let server = servers.get(name);
     if (!server) {
-      server = startKamailio(options);
+      server = startKamailio({ ...options, presence });
       servers.set(name, server);
     }
     return server;
@@ -43,8 +44,10 @@ export function kamailioPlugin(options = {}) {
       if (!ACTIONS.includes(action)) {
         throw new Error(`kamailio: unknown action ${JSON.stringify(action)} (use ${ACTIONS.join(', ')})`);
       }
-      const instance = payload?.instance ?? session.browser.name;
-      const server = await serverFor(instance);
+      // { presence: true }: this browser's server with the presence modules (kamailio.cfg WITH_PRESENCE).
+      const presence = payload?.presence === true;
+      const instance = payload?.instance ?? `${session.browser.name}${presence ? '-presence' : ''}`;
+      const server = await serverFor(instance, presence);
       if (action !== 'info') await server[action]();
       return {
         instance,

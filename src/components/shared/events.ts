@@ -5,6 +5,9 @@
  */
 import type { SipCall } from '../sip-call/sip-call.component';
 
+/** What a `<sip-presence>` lamp shows: a busy lamp's state (RFC 4235) or a presence state (RFC 3856). */
+export type PresenceLampState = 'idle' | 'ringing' | 'busy' | 'available' | 'away' | 'offline' | 'unknown';
+
 export type CallState = 'calling' | 'ringing' | 'incoming' | 'early' | 'connected' | 'held' | 'ended';
 
 export interface SipEventDetails {
@@ -33,6 +36,10 @@ export interface SipEventDetails {
   'sip-transfer-progress': { status: number; reason: string };
   'sip-message': { from: string; displayName: string; contentType: string; body: string };
   'sip-error': { error: Error };
+  /** From a `<sip-presence>`: what its lamp shows now; `note` is remote text. */
+  'sip-presence-change': { target: string; event: string; state: PresenceLampState; previous: PresenceLampState; note: string | undefined };
+  /** From a `<sip-phone>`: the voicemail summary changed (RFC 3842), from its `mailbox` or unsolicited. */
+  'sip-voicemail': { waiting: boolean; newMessages: number; oldMessages: number; account: string | undefined };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -70,5 +77,7 @@ declare global {
     'sip-transfer-progress': SipEvent<'sip-transfer-progress'>;
     'sip-message': SipEvent<'sip-message'>;
     'sip-error': SipEvent<'sip-error'>;
+    'sip-presence-change': SipEvent<'sip-presence-change'>;
+    'sip-voicemail': SipEvent<'sip-voicemail'>;
   }
 }

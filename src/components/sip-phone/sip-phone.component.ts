@@ -18,6 +18,8 @@ import { missingSettings, settingText } from './phone-config';
 import { appendTrace, type TraceEntry } from './sip-trace';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
+import { PresencePublisher } from './presence-publisher';
+import { VoicemailController, type Voicemail } from './voicemail-controller';
 
 /** Options of {@link SipPhone.call}. */
 export interface CallOptions {
@@ -75,6 +77,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
  * @attr registered - Present while registered (read-only, reflected for CSS).
+ * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
+ * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
+ * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
  *
  * @fires sip-connecting - The WebSocket is opening: `detail.server`.
  * @fires sip-connected - The WebSocket is open: `detail.server`.
@@ -85,6 +90,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
  * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
+ * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
  * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
  *
@@ -106,6 +112,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart video-call-button - Places a video call.
  * @csspart calls-unavailable - Why calls cannot work here, beside the disabled call buttons.
  * @csspart calls - The list of calls.
+ * @csspart voicemail - The voicemail indicator (while messages wait).
+ * @csspart voicemail-count - The new and old message counts.
+ * @csspart voicemail-button - Calls the voicemail (the Message-Account, else the mailbox).
  * @csspart devices - The device menu (microphone, camera, speaker).
  * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
@@ -158,6 +167,8 @@ export class SipPhone extends LitElement {
     camera: { attribute: false },
     speaker: { attribute: false },
     callLinger: { attribute: false },
+    presence: {},
+    mailbox: {},
     connection: { state: true },
     problem: { state: true },
     registrationNote: { state: true },
@@ -240,6 +251,12 @@ export class SipPhone extends LitElement {
   /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
   declare callLinger: number;
 
+  /** Our presence to publish: `available`, `away`, `busy`, `offline`, or empty for none. */
+  declare presence: string;
+
+  /** The voicemail server's address to subscribe to for message waiting (message-summary). */
+  declare mailbox: string;
+
   declare private connection: TransportState;
   declare private problem: string;
   declare private registrationNote: string;
@@ -270,11 +287,15 @@ export class SipPhone extends LitElement {
     this.camera = '';
     this.speaker = '';
     this.callLinger = 3000;
+    this.presence = '';
+    this.mailbox = '';
     this.connection = 'disconnected';
     this.problem = '';
     this.registrationNote = '';
     this.announcement = '';
     this.traceLog = [];
+    // Publishes `presence`: a controller the phone never calls (it follows the phone's updates).
+    new PresencePublisher(this);
   }
 
   readonly #agent = new UserAgentController(this, {
@@ -328,6 +349,7 @@ export class SipPhone extends LitElement {
   readonly #devices = new DeviceController(this);
   readonly #availability = new CallAvailability(this);
   readonly #tones = new TonePlayer();
+  readonly #voicemail = new VoicemailController(this);
   /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
@@ -339,6 +361,11 @@ export class SipPhone extends LitElement {
   /** Whether the phone is registered now (reflected as the `registered` attribute). */
   get registered(): boolean {
     return this.userAgent?.registered ?? false;
+  }
+
+  /** Whether voicemail waits, with the new and old message counts (RFC 3842). */
+  get voicemail(): Voicemail {
+    return this.#voicemail.voicemail;
   }
 
   /** The WebSocket's state: disconnected, connecting, connected, closing. */
@@ -589,6 +616,7 @@ export class SipPhone extends LitElement {
         </div>
         ${this.#availability.note()}
       </form>
+      ${this.#voicemail.render()}
       <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
       <div class="visually-hidden" role="alert">${this.announcement}</div>

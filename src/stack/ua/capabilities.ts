@@ -5,10 +5,10 @@
  */
 
 /** Methods this UA handles; a request for one it recognizes but lacks gets 405 with this list. */
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY';
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY, SUBSCRIBE';
 
 /** Methods of RFC 3261 and its extensions that exist but this UA does not serve: 405, not 501 (§8.2.1). */
-export const NOT_SERVED = ['REGISTER', 'SUBSCRIBE', 'PUBLISH', 'UPDATE', 'PRACK'];
+export const NOT_SERVED = ['REGISTER', 'PUBLISH', 'UPDATE', 'PRACK'];
 
 /**
  * Option tags of Supported: RFC 5626 outbound; RFC 5627 GRUU, whose public GRUU becomes our

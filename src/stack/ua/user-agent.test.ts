@@ -135,7 +135,7 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
     const t = setup();
     await t.ua.start();
     t.inject(incoming('FROBNICATE', '', '', undefined, 'a'));
-    t.inject(incoming('SUBSCRIBE', 'Event: presence\r\n', '', undefined, 'b'));
+    t.inject(incoming('PUBLISH', 'Event: presence\r\n', '', undefined, 'b'));
     t.inject(incoming('OPTIONS', 'Require: 100rel, foo\r\n', '', undefined, 'c'));
     t.inject(incoming('OPTIONS', '', '', 'tel:+15551234', 'd'));
     await t.flush();

@@ -10,6 +10,7 @@ import type { NameAddr, SipRequest, Uri } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { mediaType, type UaCore } from '../ua-core';
 import { MESSAGE_SUMMARY_TYPE, readMessageSummary, type MessageSummary } from './message-summary';
+import { MAX_WATCHERS, Watcher, type EventSource } from './notifier';
 import { Publication, type PublicationOptions } from './publication';
 import { Subscription, eventPackage, notifyKey, type SubscriptionOptions } from './subscription';
 
@@ -26,6 +27,8 @@ export class SubscriptionManager {
   readonly #core: UaCore;
   readonly #live = new Set<Subscription>();
   readonly #publications = new Set<Publication>();
+  readonly #served = new Map<string, EventSource>();
+  readonly #watchers = new Map<string, Watcher>();
 
   constructor(core: UaCore) {
     this.#core = core;
@@ -57,6 +60,24 @@ export class SubscriptionManager {
     return publication;
   }
 
+  /**
+   * Serves an event package of ours (RFC 6665 §4.2): SUBSCRIBEs for it are accepted and told
+   * `source`'s state; `changed()` sends it to every watcher, `stop()` ends their subscriptions
+   * (reason=noresource) and refuses new ones again (489).
+   */
+  serve(event: string, source: EventSource): { changed(): void; stop(): void } {
+    const name = event.toLowerCase();
+    this.#served.set(name, source);
+    const watching = () => [...this.#watchers.values()].filter((watcher) => watcher.event === name);
+    return {
+      changed: () => watching().forEach((watcher) => watcher.notify()),
+      stop: () => {
+        if (this.#served.get(name) === source) this.#served.delete(name);
+        watching().forEach((watcher) => watcher.end('noresource'));
+      },
+    };
+  }
+
   /** The signalling flow is new: each subscription refreshes, so NOTIFYs find the new one. */
   flowChanged(): void {
     for (const subscription of this.#live) subscription.flowChanged();
@@ -65,6 +86,7 @@ export class SubscriptionManager {
 
   /** Ends every subscription and publication (the user agent is stopping). */
   async stopAll(): Promise<void> {
+    for (const watcher of [...this.#watchers.values()]) watcher.end('noresource');
     const ends: Array<Promise<unknown>> = [...this.#live].map((subscription) => subscription.stop());
     ends.push(...[...this.#publications].map((publication) => publication.unpublish()));
     this.#publications.clear();
@@ -73,6 +95,7 @@ export class SubscriptionManager {
 
   /** A request handler for the user agent: takes the NOTIFYs that are ours. */
   route(request: SipRequest, transaction: ServerTransaction | undefined): boolean {
+    if (request.method === 'SUBSCRIBE' && transaction) return this.#subscribe(request, transaction);
     if (request.method !== 'NOTIFY' || !transaction) return false;
     if (request.to.tag === undefined) return this.#unsolicited(request, transaction);
     const key = notifyKey(request);
@@ -85,6 +108,30 @@ export class SubscriptionManager {
       return true;
     }
     subscription.receiveNotify(request, transaction);
+    return true;
+  }
+
+  /** A SUBSCRIBE for one of our packages (§4.2.1): a new watcher, or a refresh of one. */
+  #subscribe(request: SipRequest, transaction: ServerTransaction): boolean {
+    const event = eventPackage(request.header('Event'));
+    if (request.to.tag !== undefined) {
+      const watcher = this.#watchers.get(notifyKey(request));
+      if (!watcher || watcher.event !== event) return false; // §12.2.2: 481 from the user agent.
+      watcher.refresh(request, transaction);
+      return true;
+    }
+    const source = this.#served.get(event);
+    if (!source) {
+      // §4.2.1.1 and §8.2.2: 489, with the packages we do serve.
+      this.#core.respond(transaction, 489, 'Bad Event', [['Allow-Events', [...this.#served.keys()].join(', ')]]);
+      return true;
+    }
+    if (this.#watchers.size >= MAX_WATCHERS) {
+      this.#core.respond(transaction, 503, 'Too Many Subscriptions', [['Retry-After', '60']]);
+      return true;
+    }
+    const watcher = new Watcher(this.#core, request, transaction, event, source, (ended) => this.#watchers.delete(ended.dialog.key));
+    if (!watcher.ended) this.#watchers.set(watcher.dialog.key, watcher);
     return true;
   }
 

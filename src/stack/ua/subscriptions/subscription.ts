@@ -6,9 +6,10 @@
  *
  * It keeps itself alive where RFC 6665 §4.1.3 says a new subscription may be tried: after the
  * reasons `deactivated` and `timeout` at once, after `probation` and `giveup` once `retry-after`
- * has passed, and after a failure of the server or the connection (408, 5xx, 481 to a refresh)
- * a little later; never faster than once per RETRY_FLOOR_MS, so a hostile notifier cannot make
- * it loop. `rejected`, `noresource`, `invariant` and a 4xx end it for good.
+ * has passed, after a failure of the server or the connection (408, 5xx) a little later, and
+ * after a 481 to a refresh (the notifier forgot it) at once; never faster than once per
+ * RETRY_FLOOR_MS, so a hostile notifier cannot make it loop. `rejected`, `noresource`,
+ * `invariant` and a 4xx end it for good.
  */
 import type { Emitter } from '../../core/emitter';
 import type { TimerHandle } from '../../core/clock';
@@ -141,7 +142,14 @@ export class Subscription {
       return void this.#core.respond(transaction, 481, 'Subscription Does Not Exist');
     } else if (this.#dialog.receiveRequest(request) === 'out-of-order') {
       return void this.#core.respond(transaction, 500, 'Out of Order');
-    } else this.#dialog.refreshTarget(request);
+    } else {
+      this.#dialog.refreshTarget(request);
+      // A notifier's 2xx must copy the SUBSCRIBE's Record-Route (RFC 3261 §12.1.1); JsSIP 3.13's
+      // does not. Its NOTIFY, a request in the same dialog through the same proxies, carries the
+      // path: with no route set from the 2xx, ours is taken from it (as a UAS would, in order), or
+      // the refresh and the Expires: 0 would bypass the proxy that routes to the notifier.
+      if (!this.#dialog.routeSet.length && request.recordRoute.length) this.#dialog.routeSet = [...request.recordRoute];
+    }
     this.#core.respond(transaction, 200);
     if (this.#stopped) return;
     const { state, params } = parseSubscriptionState(request.header('Subscription-State'));
@@ -198,8 +206,14 @@ export class Subscription {
         return this.#retryIn(0);
       }
     }
-    if (status === 481 || status === 408 || status >= 500) {
-      // The subscription is gone, or the server or connection failed: a new one, a little later.
+    if (status === 481) {
+      // §4.1.2.2: the notifier no longer knows it (it restarted, or the subscription timed out
+      // there): a new one now, no sooner than RETRY_FLOOR_MS after the last new one.
+      this.#dialog = undefined;
+      return this.#retryIn((seconds(response.header('Retry-After')) ?? 0) * 1000);
+    }
+    if (status === 408 || status >= 500) {
+      // The server or connection failed: a new one, a little later.
       this.#dialog = undefined;
       return this.#retryIn((seconds(response.header('Retry-After')) ?? 0) * 1000 || RETRY_AFTER_FAILURE_MS);
     }

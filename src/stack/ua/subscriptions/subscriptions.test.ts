@@ -128,6 +128,46 @@ describe('subscriptions (RFC 6665)', () => {
     assert.equal(refresh?.to.tag, 'srv');
   });
 
+  // Seen failing without the fallback in receiveNotify (the refresh had no Route header).
+  it('takes the route set from the first NOTIFY when the 2xx carried no Record-Route (JsSIP)', async () => {
+    const { t, first } = await subscribed();
+    const withPath = notify(first, { state: 'active;expires=600' }).replace('Max-Forwards: 69\r\n', 'Max-Forwards: 69\r\nRecord-Route: <sip:proxy.example.test;lr>\r\n');
+    t.inject(withPath);
+    await t.flush();
+    t.ua.subscriptions.flowChanged();
+    await t.flush();
+    const refresh = t.requests('SUBSCRIBE')[1]!;
+    assert.equal(refresh.to.tag, 'srv');
+    assert.equal(refresh.header('Route'), '<sip:proxy.example.test;lr>');
+  });
+
+  // Seen failing with 481 waiting RETRY_AFTER_FAILURE_MS (30 s) like a 5xx: a notifier that
+  // restarted (Kamailio keeps subscriptions in memory) left the lamp dark for half a minute.
+  it('subscribes afresh at once when a refresh gets 481 (the notifier forgot it, RFC 6665 §4.1.2.2)', async () => {
+    const t = setup();
+    let forget = false;
+    t.serve((request) => {
+      if (request.method !== 'SUBSCRIBE') return responseTo(request, 200, undefined, 'srv');
+      return forget && request.to.tag ? responseTo(request, 481) : accept(request);
+    });
+    await t.ua.start();
+    t.ua.subscriptions.subscribe('bob', { event: 'dialog', accept: 'application/dialog-info+xml' });
+    await t.flush();
+    const first = t.requests('SUBSCRIBE')[0]!;
+    t.inject(notify(first, { state: 'active;expires=600' }));
+    await t.flush();
+    t.clock.advance(RETRY_FLOOR_MS);
+    forget = true;
+    t.ua.subscriptions.flowChanged();
+    await t.flush();
+    assert.equal(t.requests('SUBSCRIBE')[1]?.to.tag, 'srv', 'the refresh');
+    await t.flush();
+    const fresh = t.requests('SUBSCRIBE')[2];
+    assert.ok(fresh, 'a new SUBSCRIBE without waiting');
+    assert.notEqual(fresh.callId, first.callId);
+    assert.equal(fresh.to.tag, undefined);
+  });
+
   it('subscribes again after `deactivated`, no sooner than the retry floor; ends for good after `rejected`', async () => {
     const { t, subscription, first } = await subscribed();
     t.inject(notify(first, { state: 'active' }));
