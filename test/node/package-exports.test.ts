@@ -41,6 +41,6 @@ describe('the built package', () => {
     }
     const manifest = JSON.parse(readFileSync(new URL(pkg.customElements, root), 'utf8'));
     const tags = manifest.modules.flatMap((m: { declarations?: Array<{ tagName?: string }> }) => (m.declarations ?? []).map((d) => d.tagName)).filter(Boolean);
-    assert.deepEqual(tags.sort(), ['sip-call', 'sip-phone', 'sip-video']);
+    assert.deepEqual(tags.sort(), ['sip-call', 'sip-phone', 'sip-presence', 'sip-video']);
   });
 });
