@@ -4,7 +4,7 @@
  * dialogs that changed, RFC 4235 §4.1), numbered by `version`; the subscriber keeps the dialogs it
  * was told of and folds them into one lamp state.
  */
-import { child, readXml } from './xml-reader';
+import { child, escapeXml, readXml } from './xml-reader';
 
 export const DIALOG_INFO_TYPE = 'application/dialog-info+xml';
 
@@ -98,4 +98,28 @@ export class WatchedDialogs {
     }
     return ringing ? 'ringing' : 'idle';
   }
+}
+
+/** One dialog as a notifier writes it (RFC 4235 §4.1.1): its id, Call-ID and tags, and its state. */
+export interface DialogInfoEntry extends DialogInfoDialog {
+  readonly callId: string;
+  readonly localTag?: string;
+  readonly remoteTag?: string;
+}
+
+/**
+ * A full dialog-info document (RFC 4235 §4.1), for a notifier: `version` counts the documents sent
+ * in one subscription from 0 (§4.1.2). Every value is escaped: tags and Call-IDs come from others.
+ */
+export function writeDialogInfo(entity: string, version: number, dialogs: readonly DialogInfoEntry[]): string {
+  const attribute = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${escapeXml(value)}"`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="${version}" state="full" entity="${escapeXml(entity)}">`,
+    ...dialogs.map(
+      (dialog) =>
+        `<dialog${attribute('id', dialog.id)}${attribute('call-id', dialog.callId)}${attribute('local-tag', dialog.localTag)}${attribute('remote-tag', dialog.remoteTag)}${attribute('direction', dialog.direction)}><state>${dialog.state}</state></dialog>`,
+    ),
+    '</dialog-info>',
+  ].join('\r\n');
 }

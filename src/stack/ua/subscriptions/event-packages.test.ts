@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { WatchedDialogs, readDialogInfo } from './dialog-info';
+import { WatchedDialogs, readDialogInfo, writeDialogInfo } from './dialog-info';
 import { readMessageSummary } from './message-summary';
 import { readPidf, writePidf } from './pidf';
 import { XML_LIMITS, readXml } from './xml-reader';
@@ -67,6 +67,19 @@ describe('the XML reader of event bodies', () => {
 });
 
 describe('dialog-info (RFC 4235): the busy lamp', () => {
+  it('writes a full document the reader takes back, every value escaped', () => {
+    const text = writeDialogInfo('sip:bob@x.test', 3, [
+      { id: 'd<1>', callId: 'c"&\'', localTag: 'l', remoteTag: undefined, state: 'early', direction: 'recipient' },
+      { id: 'd2', callId: 'c2', state: 'confirmed', direction: 'initiator' },
+    ]);
+    assert.ok(!/<[^>]*d<1>/.test(text) && text.includes('id="d&lt;1&gt;"') && text.includes('call-id="c&quot;&amp;&apos;"'), text);
+    const document = readDialogInfo(text)!;
+    assert.deepEqual(
+      { version: document.version, full: document.full, entity: document.entity, dialogs: document.dialogs },
+      { version: 3, full: true, entity: 'sip:bob@x.test', dialogs: [{ id: 'd<1>', state: 'early', direction: 'recipient' }, { id: 'd2', state: 'confirmed', direction: 'initiator' }] },
+    );
+  });
+
   it('reads the RFC example: a call being placed is busy', () => {
     const document = readDialogInfo(RFC4235_EXAMPLE)!;
     assert.deepEqual(document.dialogs, [{ id: 'as7d900as8', state: 'trying', direction: 'initiator' }]);
