@@ -11,8 +11,10 @@ import type { RawData, WebSocket } from 'ws';
 import { realClock } from '../../src/stack/core/clock';
 import { cryptoRandom } from '../../src/stack/core/random';
 import { consoleLogger } from './console-logger';
+import { CallStates } from './call-states';
 import { ContactAliases } from './contact-aliases';
 import { DigestVerifier } from './digest-verifier';
+import { EventServer } from './event-server';
 import { Flow, FlowTable } from './flows';
 import { LocationService } from './location-service';
 import { DEFAULT_DOMAIN, DEFAULT_SIP_HOST, DEFAULT_SIP_PORT } from './options';
@@ -35,6 +37,8 @@ export interface DevSipServer {
   readonly realm: string | undefined;
   /** Open WebSocket connections. */
   readonly connections: number;
+  /** Subscriptions the server holds as notifier (event-server.ts). */
+  readonly subscriptions: number;
   /** Requests being forwarded or lingering after their final response. */
   readonly pendingTransactions: number;
   /** A user's current bindings: Contact text and remaining seconds. */
@@ -108,9 +112,13 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
     userExists,
     toTag,
   });
-  const proxy = new Proxy({ identity, clock, logger, toTag });
+  // The server answers SUBSCRIBE for presence (from the bindings) and dialog (from the calls it proxies).
+  const calls = new CallStates(identity, (user) => events.callsChanged(user));
+  const events: EventServer = new EventServer({ identity, location, calls, clock, logger, userExists, token: () => cryptoRandom.token(12) });
+  location.changed = (user) => events.registrationChanged(user);
+  const proxy = new Proxy({ identity, clock, logger, toTag, upstream: (request, response) => calls.response(request, response) });
   const resolver = new TargetResolver(identity, aliases, location, userExists);
-  const router = new SipRouter({ identity, flows, aliases, location, registrar, proxy, resolver, verifier, logger, maxMessageBytes, toTag });
+  const router = new SipRouter({ identity, flows, aliases, location, registrar, proxy, events, calls, resolver, verifier, logger, maxMessageBytes, toTag });
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -170,6 +178,9 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
     get connections() {
       return flows.size;
     },
+    get subscriptions() {
+      return events.size;
+    },
     get pendingTransactions() {
       return proxy.contexts;
     },
@@ -186,6 +197,8 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => http.close(() => resolve()));
         proxy.stop();
+        events.stop();
+        calls.clear();
         location.clear();
         logger.info('stopped');
       })();

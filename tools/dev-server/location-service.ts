@@ -37,6 +37,9 @@ export class LocationService {
 
   constructor(readonly clock: Clock) {}
 
+  /** Told after every change of an AOR's bindings (the presence the server serves follows them). */
+  changed: (aor: string) => void = () => undefined;
+
   /**
    * The live bindings of an AOR, best first: higher q, then the most recently refreshed (the
    * device last used is the likeliest to answer). Expired ones are dropped on the way.
@@ -56,6 +59,7 @@ export class LocationService {
     for (const binding of bindings) if (binding.instance) this.#instances.add(`${aor} ${binding.instance.toLowerCase()}`);
     if (bindings.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, new Map(bindings.map((binding) => [binding.key, binding])));
+    this.changed(aor);
   }
 
   /** Drops every binding registered over a flow that has gone (as Kamailio's handle_lost_tcp). */

@@ -30,6 +30,8 @@ export interface ProxyOptions {
   readonly logger: Logger;
   /** A fresh To tag for the responses the proxy makes itself (timeouts, lost connections). */
   readonly toTag: () => string;
+  /** Sees every response sent back upstream, with the request it answers (call-states.ts). */
+  readonly upstream?: (request: SipRequest, response: SipResponse) => void;
 }
 
 /** §16.6 step 11: Timer C, larger than 3 minutes; a provisional response restarts it (§16.8). */
@@ -258,6 +260,7 @@ export class Proxy {
   #sendUpstream(context: ResponseContext, response: SipResponse): void {
     const upstream = response.clone();
     upstream.removeFirstValue('Via');
+    this.options.upstream?.(context.request, upstream);
     if (!context.inbound.sendMessage(upstream)) {
       this.options.logger.debug(`${context.inbound} is gone: ${response.status} for ${context.request.method} dropped`);
     }

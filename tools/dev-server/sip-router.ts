@@ -9,8 +9,10 @@ import type { Logger } from '../../src/stack/core/logger';
 import { isRequest, SipUri } from '../../src/stack/message/message';
 import type { SipRequest } from '../../src/stack/message/message';
 import { responseTo } from '../../src/stack/transaction/requests';
+import type { CallStates } from './call-states';
 import type { ContactAliases } from './contact-aliases';
 import type { DigestVerifier } from './digest-verifier';
+import type { EventServer } from './event-server';
 import type { Flow, FlowTable } from './flows';
 import { readFrame } from './inbound-frame';
 import type { LocationService } from './location-service';
@@ -27,6 +29,9 @@ export interface SipRouterParts {
   readonly location: LocationService;
   readonly registrar: Registrar;
   readonly proxy: Proxy;
+  /** The server's own presence and dialog subscriptions (event-server.ts). */
+  readonly events: EventServer;
+  readonly calls: CallStates;
   readonly resolver: TargetResolver;
   /** Present when a users file is in use. */
   readonly verifier: DigestVerifier | undefined;
@@ -63,6 +68,7 @@ export class SipRouter {
       const users = this.parts.location.removeFlow(flow);
       this.parts.aliases.forget(flow);
       this.parts.proxy.flowClosed(flow);
+      this.parts.events.flowClosed(flow);
       const unbound = users.length > 0 ? `; bindings removed for ${users.join(', ')}` : '';
       this.parts.logger.info(`${flow} closed (${code})${unbound}`);
     } catch (error) {
@@ -92,7 +98,7 @@ export class SipRouter {
         this.parts.aliases.learn(message, flow);
         if (isRequest(message)) {
           this.#request(flow, message);
-        } else if (!this.parts.proxy.handleResponse(flow, message)) {
+        } else if (!this.parts.proxy.handleResponse(flow, message) && !this.parts.events.handleResponse(flow, message)) {
           logger.debug(`${flow}: ${message.status} ${message.cseq.method} matches no request here (dropped)`);
         }
         return;
@@ -130,6 +136,8 @@ export class SipRouter {
       return;
     }
     if (method !== 'ACK' && proxy.absorbRetransmission(request)) return;
+    // A refresh or end of a subscription this server holds: its Request-URI is the server's Contact.
+    if (this.parts.events.resubscribe(flow, request)) return;
     const inDialog = this.#consumeOwnRoutes(request) && request.to.tag !== undefined;
     if (request.route.length === 0 && identity.isMe(request.uri)) {
       if (method === 'REGISTER') return this.#register(flow, request, requestUri);
@@ -147,6 +155,8 @@ export class SipRouter {
     if (proxyRequire.length > 0) return this.#reply(flow, request, 420, undefined, [['Unsupported', proxyRequire.join(', ')]]);
     if (!this.#authorized(flow, request, requestUri, inDialog)) return;
     this.#dropOwnCredentials(request);
+    // RFC 6665 §4.2: this server is the notifier of its users' presence and dialogs (event-server.ts).
+    if (method === 'SUBSCRIBE' && request.route.length === 0 && this.parts.events.subscribe(flow, request)) return;
     const resolution = resolver.resolve(request);
     if ('status' in resolution) {
       logger.info(`${flow}: ${method} ${request.uri} -> ${resolution.status}`);
@@ -158,6 +168,8 @@ export class SipRouter {
       return;
     }
     const recordRoute = (DIALOG_CREATING.has(method) && request.to.tag === undefined) || method === 'NOTIFY';
+    if (method === 'INVITE') this.parts.calls.invite(request);
+    if (method === 'BYE') this.parts.calls.bye(request);
     logger.info(`${flow}: ${method} ${request.uri} -> ${resolution.targets.map((target) => `${target.flow.id}`).join(', ')}`);
     proxy.forward(flow, request, resolution.targets, recordRoute);
   }
