@@ -102,9 +102,11 @@ describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 423
     const versions = notifies.filter((notify) => notify.header('Event') === 'dialog' && notify.to.tag !== undefined).map((notify) => readDialogInfo(notify.body)!);
     const bobs = versions.filter((document) => document.entity === `sip:bob@${server.domain}`).map((document) => document.version);
     assert.deepEqual(bobs, bobs.map((_, index) => index), 'versions count from 0 in each subscription');
+    const bobStates = versions.filter((document) => document.entity === `sip:bob@${server.domain}`).map((document) => document.dialogs.map((dialog) => `${dialog.direction} ${dialog.state}`).join());
+    assert.deepEqual(bobStates.filter((states, index) => states !== bobStates[index - 1]), ['', 'recipient trying', 'recipient early', 'recipient confirmed', 'recipient terminated']);
   });
 
-  it('ends a cancelled call on the lamp, and refuses other event packages with 489', async () => {
+  it('ends a cancelled call on the lamp, and refuses other event packages with 489 (for anyone, registered or not)', async () => {
     const { ua: alice } = await agent('alice');
     const { ua: bob } = await agent('bob');
     const { ua: carol } = await agent('carol');
@@ -123,7 +125,7 @@ describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 423
     assert.deepEqual(lamps, ['idle', 'ringing', 'idle']);
 
     const refused = new Promise<{ reason: string; status?: number }>((resolve) =>
-      carol.subscriptions.subscribe('bob', { event: 'message-summary', accept: 'application/simple-message-summary' }).events.on('terminated', resolve),
+      carol.subscriptions.subscribe('nobody', { event: 'message-summary', accept: 'application/simple-message-summary' }).events.on('terminated', resolve),
     );
     assert.equal((await refused).status, 489);
   });
