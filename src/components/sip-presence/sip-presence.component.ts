@@ -49,15 +49,18 @@ const LABELS: Record<WatchState, string> = {
  * @cssprop --sip-font-family - Font family.
  * @cssprop --sip-radius - Corner radius.
  */
+const text = (value: string | null): string => value ?? '';
+
 export class SipPresence extends LitElement {
   static override styles = sipPresenceStyles;
 
   // Declared statically, not by decorator: see SipPhone.properties.
+  // A removed attribute reads as '' (Lit would set null), so the strings stay strings.
   static override properties: PropertyDeclarations = {
-    for: {},
-    target: {},
-    event: {},
-    label: {},
+    for: { converter: text },
+    target: { converter: text },
+    event: { converter: text },
+    label: { converter: text },
     state: { reflect: true },
     watchedNote: { state: true },
     theme: { reflect: true },

@@ -171,4 +171,24 @@ describe('<sip-presence>', () => {
     expect(event.detail.error.message).to.contain('Cannot watch sip:bob@');
     expect(el.state).to.equal('unknown');
   });
+
+  // Seen failing with Lit's default converter: the removed attribute made `target` null, and the
+  // binding threw on null.trim() (an uncaught error in the demo when its second phone went away).
+  it('ends its subscription when the target attribute is removed, and shows unknown', async () => {
+    const { el, notifier, subscribe } = await page();
+    el.setAttribute('target', 'bob');
+    notifier.notify(subscribe, dialogInfo(0, 'confirmed'), DIALOG);
+    await waitUntil(() => el.state === 'busy', 'busy');
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.error);
+    window.addEventListener('error', onError);
+    el.removeAttribute('target');
+    await el.updateComplete;
+    const last = await notifier.subscribed(2);
+    window.removeEventListener('error', onError);
+    expect(errors).to.deep.equal([]);
+    expect(el.target).to.equal('');
+    expect(last.header('Expires')).to.equal('0');
+    expect(el.state).to.equal('unknown');
+  });
 });
