@@ -10,6 +10,8 @@ export interface DemoPhone {
   readonly phone: SipPhone;
   config(): PhoneConfig;
   setTheme(theme: string): void;
+  /** Shows busy and presence lamps for `target` (the other demo phone's user), or none when undefined. */
+  watch(target: string | undefined, label: string): void;
 }
 
 function field(form: HTMLFormElement, name: string): HTMLInputElement {
@@ -48,6 +50,8 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
   phone.id = `phone-${index}`;
   element.querySelector('.phone-slot')!.replaceWith(phone);
   element.querySelector('sip-video')!.setAttribute('for', phone.id);
+  const lamps = element.querySelector<HTMLElement>('.lamps')!;
+  for (const lamp of lamps.querySelectorAll('sip-presence')) lamp.setAttribute('for', phone.id);
   heading.id = `phone-${index}-heading`;
   element.setAttribute('aria-labelledby', heading.id);
 
@@ -102,8 +106,17 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
     element,
     phone,
     config: () => config,
+    watch(target, label) {
+      lamps.hidden = target === undefined;
+      // Lamps without a target subscribe to nothing; the label is text, never markup.
+      for (const lamp of lamps.querySelectorAll('sip-presence')) {
+        if (target === undefined) lamp.removeAttribute('target');
+        else if (lamp.getAttribute('target') !== target) lamp.setAttribute('target', target);
+        lamp.setAttribute('label', label);
+      }
+    },
     setTheme(theme) {
-      for (const themed of [phone, element.querySelector('sip-video')!]) {
+      for (const themed of [phone, element.querySelector('sip-video')!, ...lamps.querySelectorAll('sip-presence')]) {
         if (theme) themed.setAttribute('theme', theme);
         else themed.removeAttribute('theme');
       }

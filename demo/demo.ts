@@ -17,8 +17,28 @@ function updateUrl(): void {
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
 
+/**
+ * With two phones, each shows lamps for the other's user: busy (RFC 4235 dialog) and presence
+ * (RFC 3856), served by `npm start`'s dev server or a presence server such as Kamailio's.
+ */
+function updateLamps(): void {
+  phones.forEach((phone, index) => {
+    const other = phones.length === 2 ? phones[1 - index]!.config() : undefined;
+    if (!other?.user) return phone.watch(undefined, '');
+    const own = phone.config();
+    // The other's address in full when its domain differs from this phone's.
+    const target = other.domain && other.domain !== own.domain ? `${other.user}@${other.domain}` : other.user;
+    phone.watch(target, other['display-name'] || other.user);
+  });
+}
+
+function changed(): void {
+  updateUrl();
+  updateLamps();
+}
+
 function addPhone(config: PhoneConfig): void {
-  const phone = demoPhone(phones.length + 1, config, updateUrl);
+  const phone = demoPhone(phones.length + 1, config, changed);
   phone.setTheme(themeSelect.value);
   phones.push(phone);
   main.append(phone.element);
@@ -60,13 +80,13 @@ setTheme(themeSelect.value);
 addPhone(configFromUrl(params, 1));
 if (phoneCount(params) === 2) addPhone(configFromUrl(params, 2));
 twoPhones.checked = phones.length === 2;
-updateUrl();
+changed();
 describeFeatures();
 
 twoPhones.addEventListener('change', () => {
   if (twoPhones.checked && phones.length === 1) addPhone(secondConfig());
   if (!twoPhones.checked && phones.length === 2) phones.pop()!.element.remove();
-  updateUrl();
+  changed();
 });
 themeSelect.addEventListener('change', () => {
   setTheme(themeSelect.value);

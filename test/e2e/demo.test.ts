@@ -1,13 +1,16 @@
 // The demo page, served the way `npm start` serves it, in each real browser under the strict
 // Content-Security-Policy: phones built from URL parameters (never a password from the URL), and two
 // phones side by side that register at a real Kamailio with passwords typed into the form and call
-// each other with media proven by getStats().
+// each other with media proven by getStats(); and, against the dev server behind `npm start`, the
+// lamps each phone shows for the other (the server answers their SUBSCRIBEs).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser, PUPPETEER_BROWSERS, wantedBrowsers } from '../../tools/browsers.mjs';
 import { startDemoServer } from '../../tools/demo-server/demo-server.mjs';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
+import { noopLogger } from '../../src/stack/core/logger';
+import { startDevSipServer, type DevSipServer } from '../../tools/dev-server/dev-sip-server';
 import type { SipPhone } from '../../src/index';
 import { until } from '../../tools/test-support/until';
 
@@ -89,13 +92,47 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     let server: Awaited<ReturnType<typeof startDemoServer>>;
     let browser: Browser;
     let kamailio: KamailioServer;
+    let devServer: DevSipServer;
 
     before(async () => {
-      [server, browser, kamailio] = await Promise.all([startDemoServer({ port: 0 }), launchBrowser(name), startKamailio()]);
+      [server, browser, kamailio, devServer] = await Promise.all([startDemoServer({ port: 0 }), launchBrowser(name), startKamailio(), startDevSipServer({ port: 0, logger: noopLogger })]);
     });
     after(async () => {
       await browser?.close();
-      await Promise.all([server?.stop(), kamailio?.stop()]);
+      await Promise.all([server?.stop(), kamailio?.stop(), devServer?.stop()]);
+    });
+
+    it('shows each phone lamps for the other, served by the dev server: busy during a call between them, idle after', async () => {
+      const page = await watchedPage(browser);
+      const query = new URLSearchParams({ server: devServer.url, domain: devServer.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob' });
+      await page.goto(`${server.url}?${query}&register`);
+      await page.waitForFunction(() => [...document.querySelectorAll('sip-phone')].length === 2 && [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered), { timeout: 15000 });
+      /** The lamps in phone `index`'s column: what they watch, their label and state. */
+      const lamps = (index: number) =>
+        page.$$eval(`#phones > section:nth-child(${index}) .lamps:not([hidden]) sip-presence`, (list) =>
+          list.map((lamp) => `${lamp.getAttribute('event')} ${lamp.getAttribute('target')} ${lamp.getAttribute('label')} ${lamp.getAttribute('state')}`),
+        );
+      const both = async () => [...(await lamps(1)), ...(await lamps(2))];
+      const expect = async (what: string, wanted: string[]) => {
+        await until(what, async () => JSON.stringify(await both()) === JSON.stringify(wanted));
+      };
+      await expect('idle and available lamps', ['dialog bob Bob idle', 'presence bob Bob available', 'dialog alice Alice idle', 'presence alice Alice available']);
+
+      await page.evaluate(() => (document.getElementById('phone-1') as SipPhone).call('bob'));
+      await until('the call to ring at bob', async () => (await callState(page, 'phone-2')) === 'incoming');
+      await expect('bob ringing at alice, alice busy (calling) at bob', ['dialog bob Bob ringing', 'presence bob Bob available', 'dialog alice Alice busy', 'presence alice Alice available']);
+      await page.evaluate(() => (document.getElementById('phone-2') as SipPhone).calls[0]!.answer());
+      await expect('both busy', ['dialog bob Bob busy', 'presence bob Bob available', 'dialog alice Alice busy', 'presence alice Alice available']);
+      await page.evaluate(() => (document.getElementById('phone-2') as SipPhone).calls[0]!.hangup());
+      await expect('both idle after the call', ['dialog bob Bob idle', 'presence bob Bob available', 'dialog alice Alice idle', 'presence alice Alice available']);
+
+      // One phone fewer: its user goes offline on the other's lamp, and the remaining phone shows no lamps.
+      await page.click('#two-phones');
+      await until('no lamps without a second phone', async () => (await lamps(1)).length === 0);
+      await until('bob unregistered as his phone left the page', () => devServer.bindings('bob').length === 0);
+      assert.deepEqual(await cspViolations(page), [], 'no Content-Security-Policy violation');
+      assert.deepEqual(page.errors, []);
+      await page.close();
     });
 
     it('builds a phone from URL parameters under a strict CSP, ignoring a password parameter', async () => {
