@@ -16,13 +16,14 @@ import { PIDF_TYPE, readPidf, type PresenceState } from '../../src/stack/ua/subs
 import { parseSubscriptionState } from '../../src/stack/ua/subscriptions/subscription';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { until } from '../test-support/until';
+import { TestPhone } from './sip-test-client';
 import { startDevSipServer, type DevSipServer } from './dev-sip-server';
 
 describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 4235)', () => {
   let server: DevSipServer;
   let uas: UserAgent[] = [];
   before(async () => {
-    server = await startDevSipServer({ port: 0, logger: noopLogger });
+    server = await startDevSipServer({ port: 0, logger: noopLogger, minExpires: 1 });
   });
   after(() => server.stop());
   afterEach(async () => {
@@ -128,5 +129,21 @@ describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 423
       carol.subscriptions.subscribe('nobody', { event: 'message-summary', accept: 'application/simple-message-summary' }).events.on('terminated', resolve),
     );
     assert.equal((await refused).status, 489);
+  });
+
+  it('announces a registration that lapses without a REGISTER, its connection still up', async () => {
+    const { ua: carol } = await agent('carol');
+    const states: PresenceState[] = [];
+    carol.subscriptions.subscribe('dave', { event: 'presence', accept: PIDF_TYPE }).events.on('notify', (notification) => states.push(readPidf(notification.body)?.state ?? 'unknown'));
+    await until('the first NOTIFY', () => states.length === 1);
+    const dave = await TestPhone.connect(server.url, 'dave', server.domain);
+    try {
+      assert.equal((await dave.register(1)).status, 200);
+      await until('dave available', () => states.at(-1) === 'available');
+      await until('dave offline once his one-second registration lapsed', () => states.at(-1) === 'offline', 4000);
+      assert.deepEqual(states, ['offline', 'available', 'offline']);
+    } finally {
+      dave.client.close();
+    }
   });
 });

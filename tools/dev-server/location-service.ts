@@ -3,7 +3,7 @@
  * as Kamailio keys usrloc without `use_domain`) to Contacts, each with an expiry and the flow it
  * was registered on. In memory only: a restart forgets every registration, as in the seed project.
  */
-import type { Clock } from '../../src/stack/core/clock';
+import type { Clock, TimerHandle } from '../../src/stack/core/clock';
 import type { NameAddr } from '../../src/stack/message/message';
 import type { Flow } from './flows';
 
@@ -34,6 +34,8 @@ export class LocationService {
   readonly #known = new Set<string>();
   /** `aor instance` pairs ever bound since the start: their GRUUs stay valid (RFC 5627 §3.2). */
   readonly #instances = new Set<string>();
+  /** Per AOR, a timer at its first binding's expiry: a lapsed registration is a change too. */
+  readonly #lapse = new Map<string, TimerHandle>();
 
   constructor(readonly clock: Clock) {}
 
@@ -59,6 +61,13 @@ export class LocationService {
     for (const binding of bindings) if (binding.instance) this.#instances.add(`${aor} ${binding.instance.toLowerCase()}`);
     if (bindings.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, new Map(bindings.map((binding) => [binding.key, binding])));
+    this.clock.clearTimeout(this.#lapse.get(aor));
+    this.#lapse.delete(aor);
+    if (bindings.length > 0) {
+      const first = Math.min(...bindings.map((binding) => binding.expiresAt));
+      // lookup() drops what has expired, and commits (so tells) the change.
+      this.#lapse.set(aor, this.clock.setTimeout(() => this.lookup(aor), Math.max(0, first - this.clock.now()) + 1));
+    }
     this.changed(aor);
   }
 
@@ -84,6 +93,8 @@ export class LocationService {
   }
 
   clear(): void {
+    for (const timer of this.#lapse.values()) this.clock.clearTimeout(timer);
+    this.#lapse.clear();
     this.#bindings.clear();
     this.#known.clear();
     this.#instances.clear();
