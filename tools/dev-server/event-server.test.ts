@@ -60,6 +60,12 @@ describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 423
     assert.equal(first.state, 'active');
     assert.ok(Number(first.params.get('expires')) <= 3600, `at most an hour granted: ${notifies[0]!.header('Subscription-State')}`);
     assert.equal(notifies[0]!.header('Content-Type'), PIDF_TYPE);
+    // A refresh in the dialog (RFC 6665 §4.1.2.1) is answered here, with the state again.
+    await subscription.refresh();
+    await until('the NOTIFY after the refresh', () => states.length === 2);
+    assert.equal(parseSubscriptionState(notifies[1]!.header('Subscription-State')).state, 'active');
+    assert.equal(subscription.state, 'active');
+    states.length = 1;
 
     const { ua: bob } = await agent('bob');
     await registered(bob);

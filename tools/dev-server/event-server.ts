@@ -82,11 +82,10 @@ export class EventServer {
     if (!(uri instanceof SipUri) || uri.user === undefined || !identity.isLocalHost(uri.host)) return false;
     const event = eventPackage(request.header('Event'));
     if (!(SERVED_EVENTS as readonly string[]).includes(event)) {
-      this.#reply(flow, request, 489, 'Bad Event', [['Allow-Events', SERVED_EVENTS.join(', ')]]);
-      return true;
+      return this.#reply(flow, request, 489, 'Bad Event', [['Allow-Events', SERVED_EVENTS.join(', ')]]);
     }
-    if (userExists && !userExists(uri.user)) return this.#reply(flow, request, 404), true;
-    if (this.#held.size >= MAX_SUBSCRIPTIONS) return this.#reply(flow, request, 503, undefined, [['Retry-After', '60']]), true;
+    if (userExists && !userExists(uri.user)) return this.#reply(flow, request, 404);
+    if (this.#held.size >= MAX_SUBSCRIPTIONS) return this.#reply(flow, request, 503, undefined, [['Retry-After', '60']]);
     const tag = this.options.token();
     const expires = this.#grant(request);
     const response = responseTo(request, 200, undefined, tag);
@@ -113,14 +112,16 @@ export class EventServer {
 
   /**
    * A SUBSCRIBE in one of our subscriptions' dialogs, on the flow that made it: a refresh, or the
-   * end on Expires: 0 (§4.2.1.2, §4.2.1.4). Says whether it was one.
+   * end on Expires: 0 (§4.2.1.2, §4.2.1.4). Says whether it was one. It is not challenged (RFC 3261
+   * §22: the dialog was authorized when made): the Call-ID, our random To tag and the flow it
+   * arrived on together name that subscriber, as the `dlg` MAC does for dialogs the proxy routes.
    */
   resubscribe(flow: Flow, request: SipRequest): boolean {
     if (request.method !== 'SUBSCRIBE' || request.to.tag === undefined) return false;
     const held = this.#held.get(keyOf(request.callId, request.to.tag, request.from.tag));
     if (!held || held.flow !== flow) return false;
-    if (eventPackage(request.header('Event')) !== held.event) return this.#reply(flow, request, 489, 'Bad Event'), true;
-    if (held.dialog.receiveRequest(request) === 'out-of-order') return this.#reply(flow, request, 500, 'Out of Order'), true;
+    if (eventPackage(request.header('Event')) !== held.event) return this.#reply(flow, request, 489, 'Bad Event');
+    if (held.dialog.receiveRequest(request) === 'out-of-order') return this.#reply(flow, request, 500, 'Out of Order');
     const expires = this.#grant(request);
     this.#reply(flow, request, 200, undefined, [['Expires', String(expires)]]);
     this.#granted(held, expires);
@@ -225,9 +226,11 @@ export class EventServer {
     return new NameAddr(this.options.identity.uri);
   }
 
-  #reply(flow: Flow, request: SipRequest, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
+  /** Answers the request here; true, as the request has been handled. */
+  #reply(flow: Flow, request: SipRequest, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): true {
     const response = responseTo(request, status, reason, this.options.token());
     for (const [name, value] of headers) response.setHeader(name, value);
     flow.sendMessage(response);
+    return true;
   }
 }
