@@ -15,15 +15,16 @@ export const MAX_CALLS = 1000;
 
 interface CallRecord {
   readonly callId: string;
+  /** This server's own number for the call: the dialog id watchers see (never the Call-ID). */
+  readonly serial: number;
   readonly caller: string | undefined;
   readonly callee: string | undefined;
-  readonly callerTag: string | undefined;
-  calleeTag: string | undefined;
   state: DialogInfoState;
 }
 
 export class CallStates {
   readonly #calls = new Map<string, CallRecord>();
+  #serial = 0;
 
   constructor(
     readonly identity: ServerIdentity,
@@ -37,10 +38,9 @@ export class CallStates {
     if (this.#calls.size >= MAX_CALLS) return;
     const call: CallRecord = {
       callId: request.callId,
+      serial: ++this.#serial,
       caller: this.#localUser(request.from.uri),
       callee: this.#localUser(request.to.uri),
-      callerTag: request.from.tag,
-      calleeTag: undefined,
       state: 'trying',
     };
     if (call.caller === undefined && call.callee === undefined) return;
@@ -56,10 +56,8 @@ export class CallStates {
     if (status < 200) {
       // §3.7.1: `early` needs the To tag of the 1xx; 100 Trying (hop by hop) has none.
       if (response.to.tag === undefined || call.state === 'early') return;
-      call.calleeTag = response.to.tag;
       call.state = 'early';
     } else if (status < 300) {
-      call.calleeTag = response.to.tag;
       call.state = 'confirmed';
     } else {
       call.state = 'terminated';
@@ -90,9 +88,14 @@ export class CallStates {
     this.#calls.clear();
   }
 
+  /**
+   * What a watcher is told of one side of a call: an opaque id, the state and the direction, never
+   * the Call-ID or the tags. With those, anyone allowed to watch a lamp could take the call over
+   * with an INVITE carrying Replaces (RFC 3891), which our phones accept on the strength of those
+   * three values alone; RFC 4235 §10 warns of exactly this. A lamp needs none of them.
+   */
   #entry(call: CallRecord, direction: 'initiator' | 'recipient'): DialogInfoEntry {
-    const [localTag, remoteTag] = direction === 'initiator' ? [call.callerTag, call.calleeTag] : [call.calleeTag, call.callerTag];
-    return { id: `${direction === 'initiator' ? 'i' : 'r'}-${call.callId}`, callId: call.callId, localTag, remoteTag, state: call.state, direction };
+    return { id: `${direction === 'initiator' ? 'i' : 'r'}-${call.serial}`, state: call.state, direction };
   }
 
   /** Tells both users; a terminated call is told once (in the NOTIFY it triggers) and forgotten. */

@@ -111,6 +111,12 @@ describe('dev SIP server as notifier of presence and dialog (RFC 6665, 3856, 423
     assert.deepEqual(bobs, bobs.map((_, index) => index), 'versions count from 0 in each subscription');
     const bobStates = versions.filter((document) => document.entity === `sip:bob@${server.domain}`).map((document) => document.dialogs.map((dialog) => `${dialog.direction} ${dialog.state}`).join());
     assert.deepEqual(bobStates.filter((states, index) => states !== bobStates[index - 1]), ['', 'recipient trying', 'recipient early', 'recipient confirmed', 'recipient terminated']);
+    // RFC 4235 §10: a watcher never learns what would let it replace the call (RFC 3891 Replaces
+    // takes the Call-ID and both tags).
+    const secrets = [ringing.invite.callId, ringing.invite.from.tag!, ringing.dialog!.localTag];
+    const documents = notifies.filter((notify) => notify.header('Event') === 'dialog').map((notify) => notify.body);
+    assert.ok(documents.some((body) => body.includes('<dialog ')), 'some document names a dialog');
+    for (const body of documents) for (const secret of secrets) assert.ok(!body.includes(secret), `a dialog document carries ${secret}`);
   });
 
   it('ends a cancelled call on the lamp, and refuses other event packages with 489 (for anyone, registered or not)', async () => {

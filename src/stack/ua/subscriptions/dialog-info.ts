@@ -101,8 +101,13 @@ export class WatchedDialogs {
 }
 
 /** One dialog as a notifier writes it (RFC 4235 §4.1.1): its id, Call-ID and tags, and its state. */
+/**
+ * One dialog as a notifier tells it. Call-ID and tags are optional, and a notifier that does not
+ * know its watchers to be the dialog's own parties must leave them out: with them, a watcher could
+ * take the call over by an INVITE with Replaces (RFC 3891; RFC 4235 §10).
+ */
 export interface DialogInfoEntry extends DialogInfoDialog {
-  readonly callId: string;
+  readonly callId?: string;
   readonly localTag?: string;
   readonly remoteTag?: string;
 }
