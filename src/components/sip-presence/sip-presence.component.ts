@@ -15,6 +15,9 @@ const LABELS: Record<WatchState, string> = {
   unknown: 'Unknown',
 };
 
+/** An attribute's text; a removed attribute reads as '' (Lit would set null). */
+const text = (value: string | null): string => value ?? '';
+
 /**
  * A busy lamp (BLF) or presence lamp for one person, watched through a `<sip-phone>` on the same
  * page: `event="dialog"` shows whether they are on the phone (RFC 4235), `event="presence"` what
@@ -49,8 +52,6 @@ const LABELS: Record<WatchState, string> = {
  * @cssprop --sip-font-family - Font family.
  * @cssprop --sip-radius - Corner radius.
  */
-const text = (value: string | null): string => value ?? '';
-
 export class SipPresence extends LitElement {
   static override styles = sipPresenceStyles;
 
