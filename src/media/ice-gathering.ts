@@ -22,6 +22,8 @@ export function waitForIceGathering(
   const { signal, timeoutMs } = options;
   const done = new AbortController();
   let timedOut = false;
+  // Set when the settle timer fires, cleared by each new candidate (see quietMs below).
+  let settled = false;
   return new Promise((resolve, reject) => {
     // RTCPeerConnection.close() fires no event, so the session's close() aborts the wait.
     const check = (): void => {
@@ -44,7 +46,10 @@ export function waitForIceGathering(
         candidates,
         turnConfigured: options.turnConfigured,
         serversConfigured: options.serversConfigured,
-        quietMs: now - lastCandidate,
+        // Once the settle timer has fired the candidates have been quiet that long, whatever
+        // performance.now() says: Firefox coarsens it (and WebKit's timers run a hair early), so
+        // it may read 29.9 ms, and the release would then wait for the end of gathering.
+        quietMs: settled ? Math.max(now - lastCandidate, HOST_SETTLE_MS) : now - lastCandidate,
       });
       if (outcome) {
         done.abort();
@@ -55,9 +60,15 @@ export function waitForIceGathering(
     let settle: ReturnType<typeof setTimeout> | undefined;
     const candidate = (): void => {
       lastCandidate = performance.now();
+      settled = false;
       clearTimeout(settle);
       // Looks again once the candidates may have settled (only without servers, see the policy).
-      if (!options.serversConfigured) settle = setTimeout(check, HOST_SETTLE_MS);
+      if (!options.serversConfigured) {
+        settle = setTimeout(() => {
+          settled = true;
+          check();
+        }, HOST_SETTLE_MS);
+      }
       check();
     };
     pc.addEventListener('icegatheringstatechange', check, listen);

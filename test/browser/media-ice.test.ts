@@ -147,6 +147,27 @@ describe('waitForIceGathering', () => {
     expect(readMediaLines(sdp)[0]?.candidates.host).to.equal(2);
   });
 
+  it('releases the settled host candidates when the settle timer fires a hair before performance.now() says it is due', async () => {
+    // Firefox coarsens performance.now(), so the 30 ms settle timer can find 29.9 ms of quiet (a
+    // full run saw the offer wait for the end of gathering instead); here the clock reads 1 ms
+    // late while the candidates arrive, so the timer always fires "early".
+    const now = performance.now;
+    let offset = 0;
+    performance.now = () => now.call(performance) + offset;
+    try {
+      const peer = new GatheringPeer();
+      const released = wait(peer, { serversConfigured: false, timeoutMs: 60000 });
+      offset = 1;
+      peer.gather('127.0.0.1');
+      peer.gather('::1');
+      offset = 0;
+      peer.completeAfter(10 * HOST_SETTLE_MS);
+      expect((await released).report.outcome).to.equal('sufficient');
+    } finally {
+      performance.now = now;
+    }
+  });
+
   it('with a server configured, host candidates wait for the timeout instead', async () => {
     const peer = new GatheringPeer();
     const released = wait(peer, { serversConfigured: true, timeoutMs: 4 * HOST_SETTLE_MS });
