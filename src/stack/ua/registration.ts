@@ -3,7 +3,8 @@ import type { Emitter } from '../core/emitter';
 import { SipUri, type NameAddr, type SipRequest, type SipResponse } from '../message/message';
 import { unquote } from '../message/scanner';
 import { parseUri } from '../message/uri';
-import { isSuccess, type SendResult, type UaCore } from './ua-core';
+import { type SendResult, type UaCore } from './ua-core';
+import { isSuccess } from '../message/content';
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'unregistering';
 

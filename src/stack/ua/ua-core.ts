@@ -75,9 +75,6 @@ export interface UaCoreOptions {
   registeredContact?: boolean;
 }
 
-/** Whether a status is a success (2xx). */
-export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
-
 /**
  * Throws a RequestFailedError for a final non-2xx response: `what` (e.g. "transfer refused")
  * comes first in its message, then the status and reason.
@@ -85,16 +82,6 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
 export function requireSuccess(response: SipResponse, what: string): void {
   const { status, reason } = response;
   if (status > 299) throw new RequestFailedError(status, reason, `${what}: ${status} ${reason}`);
-}
-
-/** The body of a message when it is SDP (RFC 3264 offers and answers), else undefined. */
-export function sdpOf(message: SipMessage): string | undefined {
-  return message.body && mediaType(message.contentType) === 'application/sdp' ? message.body : undefined;
-}
-
-/** The media type of a Content-Type value, lower case, without parameters. */
-export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /**

@@ -11,7 +11,8 @@ import { ACCEPT, ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED, liste
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
-import { UaCore, isSuccess, mediaType, type SendResult, type UaCoreOptions } from './ua-core';
+import { UaCore, type SendResult, type UaCoreOptions } from './ua-core';
+import { isSuccess, mediaType } from '../message/content';
 import { CallManager, type CallManagerOptions } from './calls/call-manager';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Call } from './calls/call';

@@ -7,7 +7,8 @@ import type { ClientTransaction, ServerTransaction } from '../../transaction/tra
 import { cancelFor, responseTo } from '../../transaction/requests';
 import { DTMF_DIGITS, type MediaKind, type MediaSession, type OfferOptions } from '../media-session';
 import { RequestFailedError } from '../request-failed-error';
-import { isSuccess, mediaType, requireSuccess, sdpOf, type SendResult, type UaCore } from '../ua-core';
+import { requireSuccess, type SendResult, type UaCore } from '../ua-core';
+import { isSuccess, mediaType, sdpOf } from '../../message/content';
 import type { CallContext } from './call-context';
 import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOptions, CallState, DtmfMode } from './call-types';
 import type { IncomingCall } from './incoming-call';

@@ -5,7 +5,7 @@ import type { SipRequest, SipResponse } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
 import { ALLOW, SUPPORTED } from '../capabilities';
-import { sdpOf } from '../ua-core';
+import { sdpOf } from '../../message/content';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';

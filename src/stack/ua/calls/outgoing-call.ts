@@ -3,7 +3,7 @@ import { Dialog } from '../../dialog/dialog';
 import { NameAddr, type SipRequest, type SipResponse, type Uri } from '../../message/message';
 import type { ClientTransaction } from '../../transaction/transaction-layer';
 import { cancelFor } from '../../transaction/requests';
-import { sdpOf } from '../ua-core';
+import { sdpOf } from '../../message/content';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';

@@ -10,7 +10,8 @@ import { Dialog } from '../../dialog/dialog';
 import type { SipRequest } from '../../message/message';
 import { responseTo } from '../../transaction/requests';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
-import { isSuccess, type UaCore } from '../ua-core';
+import { type UaCore } from '../ua-core';
+import { isSuccess } from '../../message/content';
 
 /** What a served package says: its body type and its state now, as a body. */
 export interface EventSource {

@@ -7,7 +7,8 @@
  */
 import type { TimerHandle } from '../../core/clock';
 import type { SipRequest } from '../../message/message';
-import { isSuccess, type UaCore } from '../ua-core';
+import { type UaCore } from '../ua-core';
+import { isSuccess } from '../../message/content';
 
 export interface PublicationOptions {
   /** The event package, e.g. `presence`. */

@@ -8,7 +8,8 @@
 import type { Emitter } from '../../core/emitter';
 import type { NameAddr, SipRequest, Uri } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
-import { mediaType, type UaCore } from '../ua-core';
+import { type UaCore } from '../ua-core';
+import { mediaType } from '../../message/content';
 import { MESSAGE_SUMMARY_TYPE, readMessageSummary, type MessageSummary } from './message-summary';
 import { MAX_WATCHERS, Watcher, type EventSource } from './notifier';
 import { Publication, type PublicationOptions } from './publication';

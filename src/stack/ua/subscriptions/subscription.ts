@@ -16,7 +16,8 @@ import type { TimerHandle } from '../../core/clock';
 import { Dialog, dialogKey } from '../../dialog/dialog';
 import type { SipRequest, SipResponse, Uri } from '../../message/message';
 import type { ServerTransaction } from '../../transaction/transaction-layer';
-import { isSuccess, mediaType, type UaCore } from '../ua-core';
+import { type UaCore } from '../ua-core';
+import { isSuccess, mediaType } from '../../message/content';
 
 export type SubscriptionState = 'pending' | 'active' | 'terminated';
 
