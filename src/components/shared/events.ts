@@ -3,12 +3,15 @@
  * typed `detail`) through {@link emit}, and `GlobalEventHandlersEventMap` is augmented below so that
  * `addEventListener('sip-call-state', e => e.detail.state)` is typed for users.
  */
+import type { CallEndCause, CallState } from '../../stack/ua/calls/call-types';
 import type { SipCall } from '../sip-call/sip-call.component';
+
+// The stack's own types: one definition of a call's states and end causes, the elements' events
+// say what the stack says (components may import the stack's types; the layers point down).
+export type { CallEndCause, CallState };
 
 /** What a `<sip-presence>` lamp shows: a busy lamp's state (RFC 4235) or a presence state (RFC 3856). */
 export type PresenceLampState = 'idle' | 'ringing' | 'busy' | 'available' | 'away' | 'offline' | 'unknown';
-
-export type CallState = 'calling' | 'ringing' | 'incoming' | 'early' | 'connected' | 'held' | 'ended';
 
 export interface SipEventDetails {
   /** The phone opens its WebSocket (first time or reconnecting). */
@@ -23,7 +26,7 @@ export interface SipEventDetails {
   'sip-incoming': { call: SipCall; from: string; displayName: string };
   /** From a `<sip-call>`: `previous` is undefined when the element first shows its call. */
   'sip-call-state': { state: CallState; previous: CallState | undefined };
-  'sip-call-ended': { cause: string; status: number | undefined; reason: string | undefined };
+  'sip-call-ended': { cause: CallEndCause; status: number | undefined; reason: string | undefined };
   /** A DTMF digit the peer sent by SIP INFO. */
   'sip-dtmf': { digit: string; via: 'info' | 'rfc4733' };
   /**

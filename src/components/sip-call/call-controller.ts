@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallHandle } from '../shared/call-handle';
-import { emit, type CallState } from '../shared/events';
+import { emit, type CallState, type SipEventDetails } from '../shared/events';
 import { TransferConsent, type TransferPolicy } from './transfer-consent';
 
 interface Host extends ReactiveControllerHost, HTMLElement {
@@ -28,7 +28,7 @@ export class CallController implements ReactiveController {
   /** Refreshed every second while connected. */
   now = Date.now();
   /** How the call ended, once it has. */
-  ended: { cause: string; status: number | undefined; reason: string | undefined } | undefined;
+  ended: SipEventDetails['sip-call-ended'] | undefined;
   /** The peer's transfer requests (REFER) and the one waiting for the user. */
   readonly consent: TransferConsent;
 
