@@ -17,6 +17,9 @@ function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ 
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
+    // Bounded, so that a stuck request fails this test with its path instead of stalling the
+    // whole Node run (a full run once sat here for minutes, the file's process never exiting).
+    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path} (Host ${host}) got no answer within 10 s`)));
     req.end();
   });
 }
@@ -25,6 +28,10 @@ function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ 
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
+    socket.setTimeout(5_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
