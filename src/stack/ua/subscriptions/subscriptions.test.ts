@@ -206,6 +206,19 @@ describe('subscriptions (RFC 6665)', () => {
     ]);
   });
 
+  it('answers 500 to a NOTIFY older than the last one (RFC 3261 §12.2.2) and does not deliver it', async () => {
+    const { t, notes, first } = await subscribed();
+    t.inject(notify(first, { state: 'active', body: DIALOG_INFO(1, 'confirmed'), seq: 5 }));
+    t.inject(notify(first, { state: 'active', body: DIALOG_INFO(0, 'early'), seq: 4 }));
+    await t.flush();
+    assert.equal(answer(t, 'NOTIFY', 5), 200);
+    assert.equal(answer(t, 'NOTIFY', 4), 500);
+    assert.deepEqual(
+      notes.map((n) => n.body.includes('confirmed')),
+      [true],
+    );
+  });
+
   it('ends a refused SUBSCRIBE (489) with its status, and unsubscribes with Expires: 0 in the dialog', async () => {
     const t = setup();
     t.serve((request) => (request.method === 'SUBSCRIBE' ? responseTo(request, 489, 'Bad Event', 'srv') : undefined));
