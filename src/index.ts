@@ -8,6 +8,7 @@ export { SipVideo } from './components/sip-video/sip-video';
 export { SipPresence } from './components/sip-presence/sip-presence';
 export type { CallOptions } from './components/sip-phone/sip-phone.component';
 export type { TraceEntry } from './components/sip-phone/sip-trace';
+export type { HistoryEntry } from './components/sip-phone/call-history';
 export type { AnswerOptions } from './components/sip-call/sip-call.component';
 export type { VideoSource } from './components/sip-video/video-binding';
 export type { CallHandle } from './components/shared/call-handle';

@@ -5,6 +5,7 @@
  */
 import type { CallEndCause, CallState } from '../../stack/ua/calls/call-types';
 import type { SipCall } from '../sip-call/sip-call.component';
+import type { HistoryEntry } from '../sip-phone/call-history';
 
 // The stack's own types: one definition of a call's states and end causes, the elements' events
 // say what the stack says (components may import the stack's types; the layers point down).
@@ -22,8 +23,11 @@ export interface SipEventDetails {
   'sip-registered': { aor: string; expires: number };
   'sip-unregistered': { aor: string; reason: string };
   'sip-registration-failed': { aor: string; status: number; reason: string };
-  /** Cancelable: preventDefault() declines the call. The caller's name is remote text. */
-  'sip-incoming': { call: SipCall; from: string; displayName: string };
+  /**
+   * Cancelable: preventDefault() declines the call. The caller's name is remote text. `declined`:
+   * the phone declined it already (`dnd`: do-not-disturb, 486), and the event is not cancelable.
+   */
+  'sip-incoming': { call: SipCall; from: string; displayName: string; declined?: 'dnd' };
   /** From a `<sip-call>`: `previous` is undefined when the element first shows its call. */
   'sip-call-state': { state: CallState; previous: CallState | undefined };
   'sip-call-ended': { cause: CallEndCause; status: number | undefined; reason: string | undefined };
@@ -43,6 +47,8 @@ export interface SipEventDetails {
   'sip-presence-change': { target: string; event: string; state: PresenceLampState; previous: PresenceLampState; note: string | undefined };
   /** From a `<sip-phone>`: the voicemail summary changed (RFC 3842), from its `mailbox` or unsolicited. */
   'sip-voicemail': { waiting: boolean; newMessages: number; oldMessages: number; account: string | undefined };
+  /** From a `<sip-phone>`: a call entered its history (`added`, with its entry), or the history was cleared. */
+  'sip-history': { kind: 'added' | 'cleared'; entry: HistoryEntry | undefined };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -82,5 +88,6 @@ declare global {
     'sip-error': SipEvent<'sip-error'>;
     'sip-presence-change': SipEvent<'sip-presence-change'>;
     'sip-voicemail': SipEvent<'sip-voicemail'>;
+    'sip-history': SipEvent<'sip-history'>;
   }
 }

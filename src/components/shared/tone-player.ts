@@ -1,16 +1,20 @@
 /**
  * Ringtone and ringback generated with WebAudio: no audio files to ship or to allow in a CSP.
  * - ringback: 425 Hz, 1 s on, 4 s off (ETSI TR 101 041 / ITU-T E.180, the European ring tone);
- * - ringtone: two tones (440 + 480 Hz, like the North American ring), twice 0.4 s, then a 2 s pause.
+ * - ringtone: two tones (440 + 480 Hz, like the North American ring), twice 0.4 s, then a 2 s pause;
+ * - call-waiting: while a call is up, a second call is announced by short 440 Hz bursts (the North
+ *   American call-waiting tone; ITU-T E.180 lists 425-450 Hz bursts for it), two of 0.3 s every
+ *   10 s, quiet enough to talk over, instead of the full ringtone.
  * A browser may refuse to start audio without a user gesture: that is swallowed, the call goes on
  * silently, and nothing reaches the page's console.
  */
-export type Tone = 'ringtone' | 'ringback';
+export type Tone = 'ringtone' | 'ringback' | 'call-waiting';
 
 /** Per tone: the frequencies played together, the gain of each, and seconds on, off, on, off... for one period. */
 const CADENCES: Record<Tone, [frequencies: number[], gain: number, pattern: number[]]> = {
   ringback: [[425], 0.12, [1, 4]],
   ringtone: [[440, 480], 0.05, [0.4, 0.2, 0.4, 2]],
+  'call-waiting': [[440], 0.04, [0.3, 0.2, 0.3, 9.2]],
 };
 
 export class TonePlayer {

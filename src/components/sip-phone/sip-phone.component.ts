@@ -20,6 +20,10 @@ import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
 import { PresencePublisher } from './presence-publisher';
 import { VoicemailController, type Voicemail } from './voicemail-controller';
+import { HistoryController } from './history-controller';
+import type { HistoryEntry } from './call-history';
+import { phoneTone } from './call-waiting';
+import { declineForDnd, dndButton } from './do-not-disturb';
 
 /** Options of {@link SipPhone.call}. */
 export interface CallOptions {
@@ -55,7 +59,12 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * replaces one of ours (RFC 3891: someone transferred its party to us, attended) is answered at
  * once without `sip-incoming`: its element is added beside the old one, which ends as `replaced`.
  *
- * Ringtone and ringback are generated with WebAudio (`silent` turns them off).
+ * Ringtone and ringback are generated with WebAudio (`silent` turns them off); a call that arrives
+ * while another is up plays the short call-waiting tone instead of the ringtone.
+ *
+ * Each call enters `history` when it ends (newest first, at most 100), with a `sip-history` event;
+ * an incoming call is `missed` when it was not answered here and not declined by the user or the
+ * page: the caller gave up, it rang out, it failed while ringing, or do-not-disturb declined it.
  *
  * @summary A complete SIP softphone in one tag.
  *
@@ -80,6 +89,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
  * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
  * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
+ * @attr dnd - Do not disturb: incoming calls are declined at once with 486 Busy Here (RFC 3261 §21.4.7), fire a non-cancelable `sip-incoming` with `declined: 'dnd'`, and enter the history as missed. Reflected; the phone's Do not disturb button toggles it.
+ * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives in memory only and nothing is stored.
+ * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected for CSS; absent at 0).
  *
  * @fires sip-connecting - The WebSocket is opening: `detail.server`.
  * @fires sip-connected - The WebSocket is open: `detail.server`.
@@ -87,7 +99,8 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
  * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
- * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it.
+ * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'` and the event is not cancelable.
+ * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry) or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
  * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
  * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
@@ -115,6 +128,15 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart voicemail - The voicemail indicator (while messages wait).
  * @csspart voicemail-count - The new and old message counts.
  * @csspart voicemail-button - Calls the voicemail (the Message-Account, else the mailbox).
+ * @csspart dnd-button - The do-not-disturb toggle (`aria-pressed`).
+ * @csspart history - The call history panel (a disclosure).
+ * @csspart history-toggle - The history panel's summary, which opens it.
+ * @csspart missed-badge - The count of missed calls not seen yet, in the history toggle.
+ * @csspart history-entry - One call in the history.
+ * @csspart missed-call - A missed call in the history (with `history-entry`).
+ * @csspart history-party - The other party's name, or address, in a history entry.
+ * @csspart call-back-button - Calls the party of a history entry.
+ * @csspart clear-history-button - Clears the history.
  * @csspart devices - The device menu (microphone, camera, speaker).
  * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
@@ -125,6 +147,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @cssprop --sip-phone-padding - Inner spacing.
  * @cssprop --sip-phone-max-width - Maximum width.
  * @cssprop --sip-phone-trace-height - Height of the trace panel.
+ * @cssprop --sip-phone-history-height - Most height of the history list (it scrolls beyond).
  * @cssprop --sip-color-text - Text color.
  * @cssprop --sip-color-muted - Secondary text color.
  * @cssprop --sip-color-background - Background.
@@ -169,6 +192,8 @@ export class SipPhone extends LitElement {
     callLinger: { attribute: false },
     presence: {},
     mailbox: {},
+    dnd: { type: Boolean, reflect: true },
+    historyStorage: { attribute: 'history-storage' },
     connection: { state: true },
     problem: { state: true },
     registrationNote: { state: true },
@@ -257,6 +282,12 @@ export class SipPhone extends LitElement {
   /** The voicemail server's address to subscribe to for message waiting (message-summary). */
   declare mailbox: string;
 
+  /** Do not disturb: incoming calls are declined with 486 Busy Here (reflected as `dnd`). */
+  declare dnd: boolean;
+
+  /** `local` keeps the call history in localStorage (a key per address of record); anything else stores nothing. */
+  declare historyStorage: string;
+
   declare private connection: TransportState;
   declare private problem: string;
   declare private registrationNote: string;
@@ -289,6 +320,8 @@ export class SipPhone extends LitElement {
     this.callLinger = 3000;
     this.presence = '';
     this.mailbox = '';
+    this.dnd = false;
+    this.historyStorage = '';
     this.connection = 'disconnected';
     this.problem = '';
     this.registrationNote = '';
@@ -350,6 +383,7 @@ export class SipPhone extends LitElement {
   readonly #availability = new CallAvailability(this);
   readonly #tones = new TonePlayer();
   readonly #voicemail = new VoicemailController(this);
+  readonly #history = new HistoryController(this);
   /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
@@ -366,6 +400,16 @@ export class SipPhone extends LitElement {
   /** Whether voicemail waits, with the new and old message counts (RFC 3842). */
   get voicemail(): Voicemail {
     return this.#voicemail.voicemail;
+  }
+
+  /** Recent calls, newest first (at most 100), as they ended; names and addresses are remote text. */
+  get history(): readonly HistoryEntry[] {
+    return this.#history.entries;
+  }
+
+  /** Missed calls since the user last opened the history panel (reflected as `missed-calls`). */
+  get missedCalls(): number {
+    return this.#history.unseen;
   }
 
   /** The WebSocket's state: disconnected, connecting, connected, closing. */
@@ -387,7 +431,7 @@ export class SipPhone extends LitElement {
       .sort((a, b) => rank(a) - rank(b))[0];
   }
 
-  /** The tone playing now: 'ringtone', 'ringback' or undefined. */
+  /** The tone playing now: 'ringtone', 'ringback', 'call-waiting' or undefined. */
   get tone(): Tone | undefined {
     return this.#tones.tone;
   }
@@ -445,6 +489,16 @@ export class SipPhone extends LitElement {
     return { status, reason };
   }
 
+  /** Forgets the call history (and its stored copy); fires `sip-history` with `kind: 'cleared'`. */
+  clearHistory(): void {
+    this.#history.clear();
+  }
+
+  /** The user has seen the missed calls (as opening the history panel does): `missedCalls` becomes 0. */
+  markHistorySeen(): void {
+    this.#history.markSeen();
+  }
+
   /** Forgets the SIP trace. */
   clearTrace(): void {
     this.traceLog = [];
@@ -490,12 +544,14 @@ export class SipPhone extends LitElement {
   }
 
   #incoming(call: CallHandle): void {
+    this.#history.watch(call);
     if (this.#availability.declined(call)) return;
     const element = newCallElement();
     element.call = call;
     const from = call.remote.uri;
     const displayName = call.remote.displayName ?? '';
-    if (!emit(this, 'sip-incoming', { call: element, from, displayName }, true)) {
+    const declined = declineForDnd(this.dnd, call);
+    if (!emit(this, 'sip-incoming', { call: element, from, displayName, declined }, !declined)) {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
     } else if (call.state !== 'ended') {
       this.#addCall(call, element);
@@ -504,6 +560,7 @@ export class SipPhone extends LitElement {
   }
 
   #addCall(call: CallHandle, element = newCallElement()): SipCall {
+    this.#history.watch(call);
     element.call = call;
     element.slot = 'calls';
     this.#share(element);
@@ -544,14 +601,7 @@ export class SipPhone extends LitElement {
   }
 
   #updateTones(): void {
-    const calls = [...this.#calls.keys()];
-    const tone = this.silent
-      ? undefined
-      : calls.some((call) => call.state === 'incoming')
-        ? 'ringtone'
-        : calls.some((call) => call.direction === 'outgoing' && call.state === 'ringing')
-          ? 'ringback'
-          : undefined;
+    const tone = this.silent ? undefined : phoneTone([...this.#calls.keys()]);
     if (tone) this.#tones.play(tone);
     else this.#tones.stop();
   }
@@ -599,6 +649,7 @@ export class SipPhone extends LitElement {
         ${disabled
           ? nothing
           : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${this.registered ? 'Unregister' : 'Register'}</button>`}
+        ${dndButton(this)}
       </div>
       <form
         part="dialer"
@@ -616,7 +667,7 @@ export class SipPhone extends LitElement {
         </div>
         ${this.#availability.note()}
       </form>
-      ${this.#voicemail.render()}
+      ${this.#voicemail.render()} ${this.#history.render()}
       <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
       <div class="visually-hidden" role="alert">${this.announcement}</div>

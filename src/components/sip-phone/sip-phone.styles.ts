@@ -23,5 +23,11 @@ summary{cursor:pointer}
 .trace pre{margin:.25rem 0 .75rem;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere}
 .sent .meta::before{content:'→ '}
 .received .meta::before{content:'← '}
+[part=missed-badge]{display:inline-block;min-width:1.3em;margin-inline-start:.4em;padding:0 .35em;border-radius:1em;background:var(--_danger);color:var(--_on-accent);font-size:.8rem;text-align:center}
+.history{list-style:none;margin:.5rem 0;padding:0;display:grid;gap:.5rem;max-height:var(--sip-phone-history-height,16rem);overflow:auto}
+.history li{display:grid;grid-template-columns:1fr auto;align-items:center;column-gap:.5rem}
+.history button{grid-area:1/2/3}
+[part=history-party]{overflow-wrap:anywhere}
+[part~=missed-call] [part=history-party]{color:var(--_danger)}
 `,
 ];
