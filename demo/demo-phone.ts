@@ -48,6 +48,8 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
   const heading = element.querySelector<HTMLElement>('.phone-heading')!;
   const phone = document.createElement('sip-phone');
   phone.id = `phone-${index}`;
+  // The demo keeps each account's call history across reloads (history-storage, one key per AOR).
+  phone.setAttribute('history-storage', 'local');
   element.querySelector('.phone-slot')!.replaceWith(phone);
   element.querySelector('sip-video')!.setAttribute('for', phone.id);
   const lamps = element.querySelector<HTMLElement>('.lamps')!;
