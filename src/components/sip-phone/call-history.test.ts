@@ -78,7 +78,9 @@ describe('CallHistory', () => {
 
 describe('parseStoredHistory: hostile stored JSON', () => {
   it('reads anything that is not a stored history as empty, without throwing', () => {
-    for (const text of [null, '', 'not json', '[]', 'null', '42', '"text"', '{}', '{"version":2,"entries":[]}', '{"version":1,"entries":{}}', '{"version":1}']) {
+    const good = JSON.stringify(entry());
+    const texts = [null, '', 'not json', '[]', 'null', '42', '"text"', '{}', `{"version":2,"entries":[${good}]}`, `{"entries":[${good}]}`, `[${good}]`, `{"version":1,"entries":{"0":${good}}}`, '{"version":1}'];
+    for (const text of texts) {
       expect(parseStoredHistory(text as string | null), String(text)).to.deep.equal({ entries: [], unseen: 0 });
     }
   });
