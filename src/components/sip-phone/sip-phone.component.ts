@@ -99,7 +99,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
  * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
- * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'` and the event is not cancelable.
+ * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
  * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry) or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
  * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
