@@ -13,7 +13,6 @@ export const HISTORY_STRINGS = {
   outgoing: 'Outgoing',
   missed: 'Missed',
   missedDnd: 'Missed (do not disturb)',
-  unanswered: 'Not answered',
   /** The badge's accessible name: the count is prefixed. */
   missedNew: 'new missed calls',
   dnd: 'Do not disturb',

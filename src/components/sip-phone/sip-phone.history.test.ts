@@ -107,14 +107,16 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
     expect(errors).to.deep.equal([]);
   });
 
-  it("calls an entry's party back from its button", async () => {
-    store(ALICE, [missed, answered], 0);
+  it("says how an unanswered call ended, and calls an entry's party back from its button", async () => {
+    const busy: HistoryEntry = { ...answered, id: 'b1', start: answered.start - 60_000, duration: 0, cause: 'busy', status: 486 };
+    store(ALICE, [missed, answered, busy], 0);
     const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
     const dialled: string[] = [];
     el.call = async (target: string) => {
       dialled.push(target);
       return undefined as never;
     };
+    expect(parts(el, 'history-entry')[2]!.textContent).to.contain('Busy');
     const buttons = parts(el, 'call-back-button');
     expect(buttons[0]!.getAttribute('aria-label')).to.equal(`Call back: ${HOSTILE}`);
     buttons[1]!.click();
