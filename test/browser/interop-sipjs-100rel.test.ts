@@ -27,7 +27,7 @@ function recordSignalling(phone: TestPhone): { sent: SipMessage[]; received: Sip
 }
 
 const requests = (messages: SipMessage[], method: string) => messages.filter((m): m is SipRequest => isRequest(m) && m.method === method);
-const responses = (messages: SipMessage[], status: number) => messages.filter((m): m is SipResponse => !isRequest(m) && m.status === status);
+const responses = (messages: SipMessage[], status: number) => messages.filter((m): m is SipResponse => !isRequest(m) && (m as SipResponse).status === status);
 
 describe('interop with SIP.js: reliable provisional responses (RFC 3262, 100rel required)', function () {
   this.timeout(60000);
