@@ -70,9 +70,15 @@ export class IncomingCall extends Call {
     else this.transaction.respond(response);
   }
 
-  /** A PRACK (RFC 3262 §3): 200 for the outstanding reliable 1xx, 481 for any other RAck. */
+  /**
+   * A PRACK (RFC 3262 §3): 200 for the outstanding reliable 1xx, 481 for any other RAck. Our
+   * INVITE answers always went in the 1xx or go in the 2xx, so SDP in a PRACK could only be a new
+   * offer (§5), which this phone does not take there: the 1xx counts as acknowledged, the offer
+   * is refused with 488 (RFC 3261 §13.2.1 leaves a refused offer's session as it was).
+   */
   protected override receivePrack(request: SipRequest, respond: (status: number) => void): void {
-    respond(this.#reliable?.receivePrack(request, this.invite.cseq.seq) ?? 481);
+    const status = this.#reliable?.receivePrack(request, this.invite.cseq.seq) ?? 481;
+    respond(status === 200 && sdpOf(request) ? 488 : status);
   }
 
   /**

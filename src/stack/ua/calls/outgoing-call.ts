@@ -136,6 +136,7 @@ export class OutgoingCall extends Call {
       if (known) this.dialog = known;
       else if (early.size < MAX_EARLY_DIALOGS) early.set(tag, (this.dialog = Dialog.asUac(invite, response)));
     }
+    // A fork past MAX_EARLY_DIALOGS has no dialog to PRACK in: its UAS gives up on it (§3).
     if (reliability === 'new' && tag && this.#early.has(tag)) this.#sendPrack(this.#early.get(tag)!, response);
     const sdp = sdpOf(response);
     // §5: our INVITE had the offer, so SDP in a reliable 1xx is the answer; a fork's later 1xx SDP is no new one.

@@ -113,6 +113,28 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     assert.deepEqual(pracks, ['a 100 1 INVITE CSeq 2', 'b 9 1 INVITE CSeq 2', 'b 10 1 INVITE CSeq 3']);
   });
 
+  it('plays early media from reliable 183s of two forks, and a 2xx without SDP from the second takes that fork\'s answer', async () => {
+    const t = await phone();
+    t.serve((request) => (request.method === 'PRACK' ? responseTo(request, 200) : undefined));
+    const call = t.ua.call('bob');
+    await t.flush();
+    const invite = t.requests('INVITE')[0]!;
+    const first = await new FakeMediaSession({ name: 'a' }).applyOffer(invite.body);
+    const second = await new FakeMediaSession({ name: 'b' }).applyOffer(invite.body);
+    t.inject(provisional(invite, 183, 'a', 5, first).toString());
+    await t.flush();
+    t.inject(provisional(invite, 183, 'b', 70, second).toString());
+    await t.flush();
+    assert.deepEqual(t.requests('PRACK').map((prack) => `${prack.to.tag} ${prack.header('RAck')}`), ['a 5 1 INVITE', 'b 70 1 INVITE']);
+    const applied = () => t.media.sessions[0]!.calls.filter((c) => c.op === 'applyAnswer');
+    assert.deepEqual(applied().map((c) => c.op === 'applyAnswer' && c.sdp), [first, second], 'early media follows the latest fork, as with plain 183s');
+    t.inject(provisional(invite, 200, 'b').toString());
+    await t.flush();
+    assert.equal(call.state, 'connected');
+    assert.deepEqual(applied().at(-1), { op: 'applyAnswer', sdp: second, provisional: false });
+    assert.equal(call.dialog?.remoteTag, 'b');
+  });
+
   it('acknowledges a retransmitted 1xx again when its PRACK failed', async () => {
     const t = await phone();
     let status = 503;
@@ -231,6 +253,21 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     assert.equal(ok.body, '', '§5: the answer was in the 183; the 200 has no SDP');
     assert.equal(incoming.state, 'connected');
     assert.equal(t.media.sessions.length, 1, 'the early session is the call\'s session');
+  });
+
+  it('acknowledges a PRACK that carries a new offer, and refuses the offer with 488 (§5)', async () => {
+    const t = await phone();
+    await incomingInvite(t, 'Require: 100rel\r\n');
+    const ringing = t.responses().find((r) => r.status === 180)!;
+    const offer = await new FakeMediaSession({}).createOffer();
+    const prack = prackFor(ringing, 8).replace('Content-Length: 0\r\n\r\n', `Content-Type: application/sdp\r\nContent-Length: ${offer.length}\r\n\r\n${offer}`);
+    t.inject(prack);
+    await t.flush();
+    assert.deepEqual(t.responses().filter((r) => r.cseq.method === 'PRACK').map((r) => r.status), [488]);
+    const count = t.responses().filter((r) => r.status === 180).length;
+    t.clock.advance(8000);
+    await t.flush();
+    assert.equal(t.responses().filter((r) => r.status === 180).length, count, 'the 180 counts as acknowledged');
   });
 
   it('sends the 200 at once when only a 1xx without SDP waits for its PRACK, and stops retransmitting it', async () => {
