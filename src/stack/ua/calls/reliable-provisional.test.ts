@@ -270,7 +270,7 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     assert.equal(t.responses().filter((r) => r.status === 180).length, count, 'the 180 counts as acknowledged');
   });
 
-  it('sends the 200 at once when only a 1xx without SDP waits for its PRACK, and stops retransmitting it', async () => {
+  it('sends the 200 at once when only a 1xx without SDP waits for its PRACK, stops retransmitting it, and still answers its late PRACK', async () => {
     const t = await phone();
     const incoming = await incomingInvite(t, 'Require: 100rel\r\n');
     const answered = incoming.answer();
@@ -282,6 +282,11 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     t.clock.advance(4000);
     await t.flush();
     assert.equal(t.responses().filter((r) => r.status === 180).length, count);
+    // §3: a PRACK for it that comes after the 2xx is still answered.
+    t.inject(prackFor(t.responses().find((r) => r.status === 180)!, 8));
+    await t.flush();
+    assert.deepEqual(t.responses().filter((r) => r.cseq.method === 'PRACK').map((r) => r.status), [200]);
+    assert.equal(incoming.state, 'connected');
   });
 });
 
