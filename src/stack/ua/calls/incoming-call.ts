@@ -160,7 +160,7 @@ export class IncomingCall extends Call {
   }
 
   /**
-   * Early media (RFC 3960 §3.1, the gateway model): answers the caller's offer in a 183 Session
+   * Early media (RFC 3960 §3, the gateway model): answers the caller's offer in a 183 Session
    * Progress, reliable when the caller requires 100rel, so the caller hears us before answer(),
    * which then confirms the same session. The call stays `incoming`. For an INVITE without an
    * offer there is nothing to answer early: it only rings.
