@@ -53,7 +53,8 @@ export class IncomingCall extends Call {
     this.#reliable = requires100rel(invite)
       ? new ReliableProvisionals({
           clock: core.clock,
-          firstRSeq: 1 + Math.floor(core.random.float() * 0x7fff),
+          // §3: RECOMMENDED uniform in 1..2**31 - 1, so a stray PRACK cannot guess it.
+          firstRSeq: 1 + Math.floor(core.random.float() * 0x7ffffffe),
           send: (response) => transaction.respond(response),
           giveUp: () => {
             // §3: no PRACK within 64*T1: the INVITE is rejected with a 5xx.
