@@ -69,6 +69,8 @@ export interface SipJsPhone {
   readonly messages: SipJsRequest[];
   /** Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by accident. */
   onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
+  /** With `answerLater`: answers the newest incoming session that is not answered yet. */
+  answer(): Promise<void>;
   /** Calls `target` (a SIP URI); resolves once the INVITE is sent. */
   call(target: string): Promise<SipJsSession>;
   /** Follows a REFER as the transferee: 202, then the INVITE to its target (RFC 3515 §2.4.4). */
@@ -87,6 +89,17 @@ export interface SipJsPhoneOptions {
    * default, `Unsupported`, ignores the header: the INVITE arrives as a new call.
    */
   replaces?: 'Supported' | 'Unsupported';
+  /**
+   * SIP.js's `sipExtension100rel` (RFC 3262). With `Required` its INVITEs carry Require: 100rel,
+   * and an INVITE that supports 100rel gets, before the application sees it, a reliable 183 with
+   * SIP.js's answer (lib/api/invitation.js: progress() with no options, sent reliably because
+   * the option is Required), and the application only once that 183 is PRACKed.
+   */
+  rel100?: 'Required' | 'Supported' | 'Unsupported';
+  /** Leave incoming calls unanswered until the test calls `answer()` (to look at early media first). */
+  answerLater?: boolean;
+  /** The Inviter's `earlyMedia` option: SIP.js plays the answer from a 1xx (its early dialog) before the 2xx. */
+  earlyMedia?: boolean;
 }
 
 /**
@@ -104,6 +117,7 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
   const sessions: SipJsSession[] = [];
   const infos: string[] = [];
   const messages: SipJsRequest[] = [];
+  const unanswered: Array<SipJsSession & { accept(options: object): Promise<void> }> = [];
   const watch = (session: SipJsSession): SipJsSession => {
     sessions.push(session);
     session.delegate = {
@@ -127,11 +141,13 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
     authorizationPassword: account.password,
     logLevel: 'error',
     sipExtensionReplaces: options.replaces ?? 'Unsupported',
+    sipExtension100rel: options.rel100 ?? 'Unsupported',
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
     delegate: {
       onInvite(invitation: SipJsSession & { accept(options: object): Promise<void> }) {
         watch(invitation);
-        void invitation.accept(sipJsMedia());
+        if (options.answerLater) unanswered.push(invitation);
+        else void invitation.accept(sipJsMedia());
       },
       onMessage(message: SipJsIncoming) {
         messages.push(message.request);
@@ -152,8 +168,13 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
     messages,
     onRefer: undefined,
     uri: (target) => SIP.UserAgent.makeURI(target),
+    async answer() {
+      const invitation = unanswered.pop();
+      if (!invitation) throw new Error(`SIP.js (${name}) has no call to answer`);
+      await invitation.accept(sipJsMedia());
+    },
     async call(target) {
-      const inviter = watch(new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), sipJsMedia()));
+      const inviter = watch(new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), { ...sipJsMedia(), earlyMedia: options.earlyMedia ?? false }));
       await inviter.invite();
       return inviter;
     },

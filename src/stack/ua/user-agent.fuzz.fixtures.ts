@@ -15,6 +15,7 @@ import { IncomingCall } from './calls/incoming-call';
 import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
 import { UserAgent } from './user-agent';
 import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';
+import { FarReliable } from './reliable-provisional.fuzz.fixtures';
 
 /** The SDP a far request or response carries. */
 export type SdpChoice = 'offer' | 'hold' | 'none' | 'garbage' | 'no-media' | 'no-codec' | 'not-sdp';
@@ -24,7 +25,7 @@ export const FAR_METHODS = ['INVITE', 'UPDATE', 'BYE', 'PRACK', 'INFO', 'REFER',
 export type FarMethod = (typeof FAR_METHODS)[number];
 
 /** How a response to one of the UA's requests goes wrong (or not). */
-export type ResponseVariant = 'ok' | 'again' | 'fork' | 'cseq' | 'branch' | 'via-host' | 'call-id';
+export type ResponseVariant = 'ok' | 'again' | 'fork' | 'cseq' | 'branch' | 'via-host' | 'call-id' | 'reliable' | 'reliable-gap';
 
 /** The authentication challenge of a 401/407. */
 export type ChallengeChoice = 'md5' | 'sha-256' | 'stale' | 'unknown-algorithm' | 'malformed' | 'basic' | 'missing';
@@ -42,6 +43,7 @@ export type ApiOp =
   | 'dtmf'
   | 'dtmf-info'
   | 'ice-failed'
+  | 'early-media'
   | 'message'
   | 'register'
   | 'unregister'
@@ -52,9 +54,11 @@ export type Step =
   | {
       t: 'invite';
       sdp: SdpChoice;
-      extra: 'plain' | 'replaces' | 'replaces-unknown' | 'replaces-bad' | 'require-unknown' | 'no-contact' | 'record-route' | 'record-route-bad';
+      extra: 'plain' | 'replaces' | 'replaces-unknown' | 'replaces-bad' | 'require-unknown' | 'require-100rel' | 'no-contact' | 'record-route' | 'record-route-bad';
     }
   | { t: 'in-dialog'; dialog: number; method: FarMethod; sdp: SdpChoice; body: number; cseq: 'next' | 'same' | 'old'; tags: 'right' | 'to' | 'from' | 'call-id' }
+  /** The far end PRACKs in a dialog (RFC 3262): the RAck right when `rack` % 3 is 0. */
+  | { t: 'prack'; dialog: number; rack: number }
   | { t: 'out-of-dialog'; method: FarMethod; body: number }
   | { t: 'ack'; invite: number; sdp: SdpChoice; stray: boolean }
   | { t: 'cancel'; invite: number; stray: boolean }
@@ -178,6 +182,8 @@ class Rig implements FuzzRig {
   #next = 0;
   #acceptRefer = false;
   #offer = '';
+  /** RFC 3262 both ways: RSeq and RAck of the far end, and the UA's reliable 1xx and PRACKs checked. */
+  readonly #reliable = new FarReliable((problem) => this.report(problem));
   /** stop() was called: the transport stays down (a stopped UA is not restarted). */
   #stopped = false;
 
@@ -280,6 +286,9 @@ class Rig implements FuzzRig {
         break;
       case 'in-dialog':
         this.#sendInDialog(step);
+        break;
+      case 'prack':
+        this.#sendInDialog({ t: 'in-dialog', dialog: step.dialog, method: 'PRACK', sdp: 'none', body: step.rack, cseq: 'next', tags: 'right' });
         break;
       case 'out-of-dialog':
         this.#sendOutOfDialog(step.method, step.body);
@@ -399,6 +408,7 @@ class Rig implements FuzzRig {
     if (extra === 'replaces-unknown') headers.push('Replaces: nobody@nowhere;to-tag=a;from-tag=b');
     if (extra === 'replaces-bad') headers.push('Replaces: ;;;to-tag');
     if (extra === 'require-unknown') headers.push('Require: 100rel, foo');
+    if (extra === 'require-100rel') headers.push('Require: 100rel');
     if (extra === 'record-route') headers.push('Record-Route: <sip:proxy.example.test;transport=ws;lr>, <sip:edge.example.test;lr>');
     if (extra === 'record-route-bad') headers.push('Record-Route: <sip:proxy.example.test;lr');
     const callId = this.#id('far-call-');
@@ -406,6 +416,7 @@ class Rig implements FuzzRig {
     const uri = UA_AOR;
     const { request, branch } = this.#request('INVITE', { callId, fromTag: tag, uri, headers, ...this.#sdp(sdp) });
     this.#invites.push({ request: request!, uri, branch, callId, tag, seq: 1 });
+    this.#reliable.invite(branch, extra === 'require-100rel');
   }
 
   #sendInDialog(step: Extract<Step, { t: 'in-dialog' }>): void {
@@ -418,7 +429,7 @@ class Rig implements FuzzRig {
       fromTag: step.tags === 'from' ? this.#id('wrong') : dialog.farTag,
       toTag: step.tags === 'to' ? this.#id('wrong') : dialog.uaTag,
       seq,
-      ...this.#content(step.method, step.body, step.sdp),
+      ...this.#content(step.method, step.body, step.sdp, dialog),
     });
   }
 
@@ -427,7 +438,7 @@ class Rig implements FuzzRig {
   }
 
   /** Headers and body fitting a method: SDP for INVITE/UPDATE, DTMF for INFO, Refer-To, sipfrag... */
-  #content(method: FarMethod, body: number, sdp: SdpChoice): { headers: string[]; body?: string; contentType?: string } {
+  #content(method: FarMethod, body: number, sdp: SdpChoice, dialog?: FarDialog): { headers: string[]; body?: string; contentType?: string } {
     const headers = [`Contact: ${FAR_CONTACT}`];
     switch (method) {
       case 'INVITE':
@@ -452,8 +463,11 @@ class Rig implements FuzzRig {
         const [contentType, text] = pick(MESSAGE_BODIES, body)!;
         return { headers, body: text, contentType: contentType || undefined };
       }
-      case 'PRACK':
-        return { headers: [...headers, `RAck: ${body + 1} 1 INVITE`] };
+      case 'PRACK': {
+        // RFC 3262 §7.2: right (the UA's last reliable 1xx to that INVITE), one ahead, or unknown.
+        const invite = dialog && this.#invites.find((i) => i.callId === dialog.callId && i.tag === dialog.farTag);
+        return { headers: [...headers, `RAck: ${this.#reliable.rack(invite?.branch, dialog?.uaTag ?? '', invite?.seq ?? 1, body)}`] };
+      }
       case 'SUBSCRIBE':
         return { headers: [...headers, 'Event: dialog', 'Expires: 60'] };
       default:
@@ -511,6 +525,11 @@ class Rig implements FuzzRig {
     const response = responseTo(request, status, undefined, status > 100 ? tag : undefined);
     const method = request.method;
     if (method === 'INVITE' && status > 100 && status < 300) response.setHeader('Contact', FAR_CONTACT);
+    if (method === 'INVITE' && status > 100 && status < 200 && step.variant.startsWith('reliable')) {
+      // RFC 3262 §3: a reliable 1xx, in order or (reliable-gap) one RSeq ahead, which §4 has the UA ignore.
+      response.setHeader('Require', '100rel');
+      response.setHeader('RSeq', this.#reliable.farRSeq(`${request.callId} ${tag}`, step.variant === 'reliable-gap'));
+    }
     if (method === 'REGISTER' && status < 300 && status >= 200) {
       const contact = request.header('Contact');
       if (contact && step.request % 3 !== 0) response.setHeader('Contact', `${contact};expires=${[60, 0, 3600][step.request % 3]}`);
@@ -537,7 +556,7 @@ class Rig implements FuzzRig {
         break;
     }
     const text = response.toString();
-    if (step.variant === 'ok' || step.variant === 'fork') {
+    if (step.variant === 'ok' || step.variant === 'fork' || step.variant.startsWith('reliable')) {
       if (status >= 200) target.answered = true;
       target.last = text;
       if (method === 'INVITE' && status > 100 && status < 300) this.#addDialog(request.callId, response.to.tag ?? tag, request.from.tag!, request.contact[0]);
@@ -607,6 +626,7 @@ class Rig implements FuzzRig {
       return; // check() reports it
     }
     if (isRequest(message)) {
+      if (message.method === 'PRACK') this.#reliable.uaPrack(message);
       if (message.method !== 'ACK') this.#uaRequests.push({ message, tag: this.#id('tt'), answered: false });
       return;
     }
@@ -616,6 +636,7 @@ class Rig implements FuzzRig {
     if (request && message.status >= 200) request.finals.add(`${message.status} ${message.to.tag ?? ''}`);
     const invite = message.cseq.method === 'INVITE' ? this.#invites.find((i) => i.branch === branch) : undefined;
     if (!invite || message.status === 100) return;
+    this.#reliable.uaResponse(branch, message);
     invite.uaTag ??= message.to.tag;
     const contact = message.contact[0];
     if (contact && contact !== '*') invite.uaTarget = contact.uri.toString();
@@ -682,6 +703,8 @@ class Rig implements FuzzRig {
         return this.#api(`${call.id}.sendDtmf(info)`, () => call.sendDtmf(arg % 2 ? '5,9' : 'X', { mode: 'info' }));
       case 'ice-failed':
         return void (call.media as FakeMediaSession | undefined)?.simulate('ice-failed');
+      case 'early-media':
+        return incoming && this.#api(`${call.id}.earlyMedia()`, () => incoming.earlyMedia({ video: arg % 3 === 2 }));
     }
   }
 

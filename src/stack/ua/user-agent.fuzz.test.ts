@@ -1,7 +1,8 @@
 /**
  * Stateful fuzz test of a whole UserAgent: random sequences of well-formed but hostile or
  * out-of-order SIP traffic from the far end (INVITE with and without SDP, re-INVITE, UPDATE, ACK,
- * CANCEL, BYE, PRACK, INFO, REFER with and without Replaces, NOTIFY, MESSAGE, OPTIONS, SUBSCRIBE,
+ * CANCEL, BYE, PRACK (RFC 3262: INVITEs that require 100rel, PRACKs with right and wrong RAck,
+ * reliable 1xx to the UA's INVITEs in order and with gaps), INFO, REFER with and without Replaces, NOTIFY, MESSAGE, OPTIONS, SUBSCRIBE,
  * unknown methods, responses to the UA's own requests that are retransmitted, forked, stray or
  * carry the wrong CSeq, branch or Call-ID, good and bad 401/407 challenges), transport drops and
  * reconnects, local API calls at random moments, and the fake clock moved by random amounts.
@@ -15,6 +16,7 @@
  *
  * Seeded and bounded. A failure prints its seed and path; replay it with
  * UA_FUZZ_SEED=<seed> UA_FUZZ_PATH=<path> npx tsx --test src/stack/ua/user-agent.fuzz.test.ts
+ * (UA_100REL_FUZZ_… for the RFC 3262 run).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -35,7 +37,7 @@ const index = fc.nat({ max: 63 });
 const sdp = fc.constantFrom('offer', 'offer', 'hold', 'none', 'garbage', 'no-media', 'no-codec', 'not-sdp' as const);
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp, extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'no-contact', 'record-route', 'record-route-bad' as const) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp, extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'require-100rel', 'require-100rel', 'no-contact', 'record-route', 'record-route-bad' as const) }), weight: 3 },
   {
     arbitrary: fc.record({
       t: fc.constant('in-dialog' as const),
@@ -48,6 +50,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
     weight: 5,
   },
+  { arbitrary: fc.record({ t: fc.constant('prack' as const), dialog: fc.nat({ max: 3 }), rack: index }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('out-of-dialog' as const), method: fc.constantFrom(...FAR_METHODS), body: index }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('ack' as const), invite: index, sdp, stray: fc.constantFrom(false, false, false, false, true) }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('cancel' as const), invite: index, stray: fc.boolean() }), weight: 1 },
@@ -57,7 +60,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant('respond' as const),
       request: index,
       status: fc.constantFrom(100, 180, 183, 200, 200, 200, 202, 302, 401, 407, 408, 423, 480, 481, 486, 487, 488, 491, 500, 503, 603, 699),
-      variant: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'again', 'fork', 'cseq', 'branch', 'via-host', 'call-id' as const),
+      variant: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'again', 'fork', 'cseq', 'branch', 'via-host', 'call-id', 'reliable', 'reliable', 'reliable-gap' as const),
       sdp: fc.constantFrom('answer', 'answer', 'answer', 'none', 'garbage', 'mismatch' as const),
       challenge: fc.constantFrom('md5', 'md5', 'sha-256', 'stale', 'unknown-algorithm', 'malformed', 'basic', 'missing' as const),
     }),
@@ -70,7 +73,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant('api' as const),
       op: fc.constantFrom(
         'call', 'call', 'answer', 'answer', 'decline', 'hangup', 'hold', 'unhold', 'video', 'transfer', 'attended-transfer',
-        'dtmf', 'dtmf-info', 'ice-failed', 'message', 'register', 'register', 'unregister', 'network-changed', 'stop' as const,
+        'dtmf', 'dtmf-info', 'ice-failed', 'early-media', 'early-media', 'message', 'register', 'register', 'unregister', 'network-changed', 'stop' as const,
       ),
       call: index,
       arg: index,
@@ -80,6 +83,58 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(0, 20, 60, 500, 1000, 2500, 5000, 33000, 70000) }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('refer-policy' as const), accept: fc.boolean() }), weight: 1 },
   { arbitrary: fc.constant({ t: 'cooperate' as const }), weight: 2 },
+);
+
+/**
+ * The same rig, its steps narrowed to what RFC 3262 races: INVITEs that require 100rel, early
+ * media, PRACKs right and wrong, re-INVITEs and BYEs in the early dialog, answers, reliable 1xx
+ * to the UA's own INVITEs (in order, with gaps, retransmitted), time and link drops. In the broad
+ * run above these meet too seldom to find, say, a 2xx sent before the PRACK of a 183.
+ */
+const RELIABLE_SETTINGS = fuzzSettings('UA_100REL_FUZZ', { seed: 20261207, runs: 300 });
+const reliableStep: fc.Arbitrary<Step> = fc.oneof(
+  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp: fc.constantFrom('offer', 'offer', 'none' as const), extra: fc.constantFrom('require-100rel', 'require-100rel', 'plain' as const) }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('prack' as const), dialog: fc.nat({ max: 1 }), rack: index }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('in-dialog' as const),
+      dialog: fc.nat({ max: 2 }),
+      method: fc.constantFrom('INVITE', 'BYE', 'PRACK', 'UPDATE' as const),
+      sdp: fc.constantFrom('offer', 'none' as const),
+      body: index,
+      cseq: fc.constantFrom('next', 'next', 'same' as const),
+      tags: fc.constant('right' as const),
+    }),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ t: fc.constant('ack' as const), invite: fc.nat({ max: 2 }), sdp: fc.constant('none' as const), stray: fc.constant(false) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('cancel' as const), invite: fc.nat({ max: 2 }), stray: fc.constant(false) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('again' as const), request: index }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('respond' as const),
+      // The UA's first open request: its INVITE, before any PRACK of its own.
+      request: fc.constantFrom(0, 0, 1),
+      status: fc.constantFrom(180, 180, 183, 183, 200, 200, 481, 487, 503),
+      variant: fc.constantFrom('reliable', 'reliable', 'reliable-gap', 'reliable-gap', 'again', 'ok', 'fork' as const),
+      sdp: fc.constantFrom('answer', 'answer', 'none' as const),
+      challenge: fc.constant('md5' as const),
+    }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ t: fc.constant('link' as const), how: fc.constantFrom('sever', 'restore', 'slow', 'fast' as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('api' as const),
+      op: fc.constantFrom('call', 'call', 'answer', 'answer', 'early-media', 'early-media', 'early-media', 'hangup', 'hold', 'decline' as const),
+      call: fc.nat({ max: 1 }),
+      // Targets that make a call (API_TARGETS 0 and 1), audio only.
+      arg: fc.nat({ max: 1 }),
+    }),
+    weight: 6,
+  },
+  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(0, 500, 1000, 4000, 4000, 33000) }), weight: 2 },
+  { arbitrary: fc.constant({ t: 'cooperate' as const }), weight: 1 },
 );
 
 /** Unhandled rejections anywhere in this process while a run goes; each fails the run. */
@@ -105,6 +160,10 @@ describe('UserAgent under random hostile traffic (stateful fuzz)', () => {
 
   it('never throws, answers every request once, sends only parseable messages, and ends clean', async () => {
     await assertReplayable(fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps), 'UA_FUZZ', SETTINGS);
+  });
+
+  it('keeps RFC 3262 through races of PRACK, early media, re-INVITE, BYE and the answer', async () => {
+    await assertReplayable(fc.asyncProperty(fc.array(reliableStep, { maxLength: 30, size: 'max' }), runSteps), 'UA_100REL_FUZZ', RELIABLE_SETTINGS);
   });
 });
 

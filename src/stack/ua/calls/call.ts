@@ -443,9 +443,16 @@ export abstract class Call {
         return this.#transfer.receiveRefer(request, respond);
       case 'NOTIFY':
         return this.#transfer.receiveNotify(request, respond);
+      case 'PRACK':
+        return this.receivePrack(request, respond);
       default:
         respond(200);
     }
+  }
+
+  /** RFC 3262 §3: a PRACK matching no reliable 1xx of ours gets 481 (IncomingCall has the ones it sent). */
+  protected receivePrack(_request: SipRequest, respond: (status: number) => void): void {
+    respond(481);
   }
 
   /** Sends a 2xx to an INVITE and again at T1, 2T1, ... up to T2 until the ACK; after 64*T1 the dialog ends (§13.3.1.4). */

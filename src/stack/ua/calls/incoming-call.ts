@@ -9,6 +9,7 @@ import { sdpOf } from '../../message/content';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
+import { ReliableProvisionals, requires100rel } from './reliable-provisional';
 
 /** How long an incoming call rings before it is declined with 480 unless told otherwise (60 s). */
 export const DEFAULT_RING_TIMEOUT_MS = 60_000;
@@ -26,6 +27,14 @@ export class IncomingCall extends Call {
   #answering = false;
   #ringTimer: TimerHandle | undefined;
   readonly #ringTimeoutMs: number;
+  /**
+   * RFC 3262: set when the INVITE requires 100rel. Only then are our 1xx reliable: like Asterisk's
+   * default (100rel=yes) and FreeSWITCH's (enable-100rel off), a caller that merely supports it
+   * gets plain 1xx, since each reliable one costs a PRACK round trip and may hold back the 2xx.
+   */
+  readonly #reliable: ReliableProvisionals | undefined;
+  /** Our answer, being made or made for early media (earlyMedia()): the 200 confirms the same one. */
+  #earlyAnswer: Promise<string> | undefined;
 
   constructor(
     context: CallContext,
@@ -40,6 +49,37 @@ export class IncomingCall extends Call {
     this.#offer = sdpOf(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     this.#ringTimeoutMs = ringTimeoutMs;
+    const core = context.core;
+    this.#reliable = requires100rel(invite)
+      ? new ReliableProvisionals({
+          clock: core.clock,
+          // §3: RECOMMENDED uniform in 1..2**31 - 1, so a stray PRACK cannot guess it.
+          firstRSeq: 1 + Math.floor(core.random.float() * 0x7ffffffe),
+          send: (response) => transaction.respond(response),
+          giveUp: () => {
+            // §3: no PRACK within 64*T1: the INVITE is rejected with a 5xx.
+            core.respond(transaction, 500, 'No PRACK');
+            this.finish('failed', 500, 'no PRACK for a reliable provisional response');
+          },
+        })
+      : undefined;
+  }
+
+  /** Sends a 1xx: reliably (RFC 3262) when the caller requires it. */
+  #provisional(response: SipResponse): void {
+    if (this.#reliable) this.#reliable.send(response);
+    else this.transaction.respond(response);
+  }
+
+  /**
+   * A PRACK (RFC 3262 §3): 200 for the outstanding reliable 1xx, 481 for any other RAck. Our
+   * INVITE answers always went in the 1xx or go in the 2xx, so SDP in a PRACK could only be a new
+   * offer (§5), which this phone does not take there: the 1xx counts as acknowledged, the offer
+   * is refused with 488 (RFC 3261 §13.2.1 leaves a refused offer's session as it was).
+   */
+  protected override receivePrack(request: SipRequest, respond: (status: number) => void): void {
+    const status = this.#reliable?.receivePrack(request, this.invite.cseq.seq) ?? 481;
+    respond(status === 200 && sdpOf(request) ? 488 : status);
   }
 
   /**
@@ -50,7 +90,7 @@ export class IncomingCall extends Call {
    */
   ring(): void {
     if (this.ended) return;
-    this.transaction.respond(this.#response(180));
+    this.#provisional(this.#response(180));
     // RFC 3261 §13.3.1.1 lets the UAS decide when to give up; 480 Temporarily Unavailable says
     // "no answer" (§21.4.18) without claiming the user is busy.
     this.#ringTimer = this.#ctx.core.clock.setTimeout(() => this.#noAnswer(), this.#ringTimeoutMs);
@@ -95,10 +135,10 @@ export class IncomingCall extends Call {
     const offer = this.#offer;
     await ctx.holdOthers(this);
     if (this.ended) return; // canceled (or hung up) while the other calls went on hold: no media to make
-    const media = this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
+    const media = this.media ?? this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
     let sdp: string;
     try {
-      sdp = await (offer ? media.applyOffer(offer) : media.createOffer());
+      sdp = await (this.#earlyAnswer ?? (offer ? media.applyOffer(offer) : media.createOffer()));
     } catch (error) {
       if (!this.ended) {
         ctx.core.respond(this.transaction, offer ? 488 : 500);
@@ -106,13 +146,44 @@ export class IncomingCall extends Call {
       }
       return;
     }
+    // RFC 3262 §3: the 2xx waits for the PRACK of a reliable 1xx that carried our SDP.
+    await this.#reliable?.settled();
     if (this.ended) return; // canceled while we prepared the answer
+    this.#reliable?.stop();
     this.dialog!.confirm();
-    this.sendOk(this.transaction, this.#response(200, sdp), (ack) => {
+    // §5: an answer sent in a reliable 1xx completed the exchange; the 2xx carries no other.
+    const okSdp = this.#reliable?.sdpSent ? undefined : sdp;
+    this.sendOk(this.transaction, this.#response(200, okSdp), (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
       if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });
     this.setState('connected');
+  }
+
+  /**
+   * Early media (RFC 3960 §3, the gateway model): answers the caller's offer in a 183 Session
+   * Progress, reliable when the caller requires 100rel, so the caller hears us before answer(),
+   * which then confirms the same session. The call stays `incoming`. For an INVITE without an
+   * offer there is nothing to answer early: it only rings.
+   */
+  async earlyMedia(options: CallMediaOptions = {}): Promise<void> {
+    this.#unanswered('send early media');
+    const offer = this.#offer;
+    if (!offer || this.#earlyAnswer) return;
+    const media = this.attachMedia(this.#ctx.createMedia({ ...this.mediaOptions, ...options }));
+    let sdp: string;
+    try {
+      sdp = await (this.#earlyAnswer = media.applyOffer(offer));
+    } catch (error) {
+      if (!this.ended) {
+        this.#ctx.core.respond(this.transaction, 488);
+        this.finish('failed', undefined, `cannot answer: ${(error as Error).message}`);
+      }
+      return;
+    }
+    // Answered meanwhile: the 200 carries this answer instead.
+    if (this.ended || this.#answering) return;
+    this.#provisional(this.#response(183, sdp));
   }
 
   /**
@@ -121,6 +192,7 @@ export class IncomingCall extends Call {
    */
   protected override finish(cause: CallEndCause, status?: number, reason?: string): void {
     this.#ctx.core.clock.clearTimeout(this.#ringTimer);
+    this.#reliable?.stop();
     if (!this.ended && this.transaction.state === 'proceeding') this.#ctx.core.respond(this.transaction, 487);
     super.finish(cause, status, reason);
   }

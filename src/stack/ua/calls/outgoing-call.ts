@@ -7,6 +7,7 @@ import { sdpOf } from '../../message/content';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
+import { PrackSender, rackFor, reliableSeq } from './reliable-provisional';
 
 /** Why a call we placed ended, by the final status refusing it; any other is 'rejected'. */
 /** Forks of one outgoing call that get an early dialog (RFC 3261 §13.2.2.4); a handful in practice. */
@@ -46,6 +47,8 @@ export class OutgoingCall extends Call {
   #cancelRequested = false;
   #cancelGrace: TimerHandle | undefined;
   #ack: SipRequest | undefined;
+  /** RFC 3262 §4: which reliable 1xx to PRACK, per fork. */
+  readonly #prack: PrackSender;
 
   constructor(
     context: CallContext,
@@ -58,6 +61,7 @@ export class OutgoingCall extends Call {
     this.#headers = headers;
     this.#ctx = context;
     this.#target = target;
+    this.#prack = new PrackSender(context.core.logger);
   }
 
   /** Makes the offer and sends the INVITE; the call's events tell the rest. */
@@ -118,6 +122,9 @@ export class OutgoingCall extends Call {
       if (this.#cancelRequested) return this.#sendCancel();
     }
     if (this.ended) return;
+    // RFC 3262 §4: a reliable 1xx out of order, or a retransmission, is not processed further.
+    const reliability = this.#prack.receive(response);
+    if (reliability === 'ignore') return;
     const tag = response.to.tag;
     const invite = this.#invite;
     if (tag && invite) {
@@ -129,7 +136,11 @@ export class OutgoingCall extends Call {
       if (known) this.dialog = known;
       else if (early.size < MAX_EARLY_DIALOGS) early.set(tag, (this.dialog = Dialog.asUac(invite, response)));
     }
+    // A fork past MAX_EARLY_DIALOGS has no dialog to PRACK in: its UAS gives up on it (§3).
+    if (reliability === 'new' && tag && this.#early.has(tag)) this.#sendPrack(this.#early.get(tag)!, response);
     const sdp = sdpOf(response);
+    // §5: our INVITE had the offer, so SDP in a reliable 1xx is the answer; a fork's later 1xx SDP is no new one.
+    if (sdp && reliability === 'new' && !this.#prack.answered(tag!, sdp)) return this.#ringing();
     if (sdp) {
       // Early media: a 183 (or 180) with SDP plays the callee's media before the answer.
       try {
@@ -138,7 +149,26 @@ export class OutgoingCall extends Call {
       } catch (error) {
         this.events.emit('error', error as Error);
       }
-    } else if (this.state === 'calling') this.setState('ringing');
+    } else this.#ringing();
+  }
+
+  #ringing(): void {
+    if (this.state === 'calling') this.setState('ringing');
+  }
+
+  /**
+   * RFC 3262 §4: a PRACK in the 1xx's early dialog (its route set, its next CSeq), RAck naming the
+   * 1xx. Its own non-INVITE transaction retransmits it; when it fails (408, 503) the 1xx's next
+   * retransmission is acknowledged again.
+   */
+  #sendPrack(dialog: Dialog, response: SipResponse): void {
+    const rseq = reliableSeq(response)!;
+    const prack = dialog.createRequest('PRACK');
+    prack.setHeader('RAck', rackFor(response, rseq));
+    const failed = () => this.#prack.prackFailed(dialog.remoteTag, rseq);
+    this.#ctx.core.send(prack, { nextSeq: () => dialog.nextSeq() }).then(({ response: answer }) => {
+      if (answer.status > 299 && answer.status !== 481) failed();
+    }, failed);
   }
 
   async #final(response: SipResponse, authProblem: string | undefined): Promise<void> {
@@ -162,7 +192,10 @@ export class OutgoingCall extends Call {
     }
     this.#ctx.track(dialog, this);
     try {
-      if (response.body) await this.media!.applyAnswer(response.body);
+      // RFC 3262 §5: a fork that answered in a reliable 1xx need not repeat it in the 2xx; the
+      // early answer (applied as provisional) becomes the final one.
+      const answer = response.body || this.#prack.answerOf(response.to.tag);
+      if (answer) await this.media!.applyAnswer(answer);
     } catch (error) {
       // RFC 3264 §6: an answer we cannot use leaves no session: end it.
       return this.bye('failed', `unusable answer: ${(error as Error).message}`);
