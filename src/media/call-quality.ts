@@ -127,8 +127,9 @@ export class QualityTracker {
       this.#streaks.set(warning, streak);
       if (streak < WARNING_INTERVALS) continue;
       this.#streaks.set(warning, 0);
-      if (holds) this.#active.add(warning), started.push(warning);
-      else this.#active.delete(warning), cleared.push(warning);
+      if (holds) this.#active.add(warning);
+      else this.#active.delete(warning);
+      (holds ? started : cleared).push(warning);
     }
     return { figures, started, cleared };
   }
