@@ -39,6 +39,9 @@ export const firefoxPrefs = {
   'media.peerconnection.ice.loopback': true,
   'media.autoplay.default': 0,
   'media.autoplay.block-webaudio': false,
+  // Headless Firefox finds no sound device here, so an AudioContext never starts (resume() never
+  // settles) and WebAudio reads silence: cubeb's mock backend gives it devices to run on.
+  'media.cubeb.force_mock_context': true,
 };
 
 // Debian builds WebKitGTK without WebRTC; these give getUserMedia its mock camera and microphone.

@@ -138,7 +138,9 @@ export class LocalTracks {
     track.enabled = !this.#muted[kind];
     this.#tracks[kind] = track;
     this.stream.addTrack(track);
-    track.addEventListener('ended', () => this.#tracks[kind] === track && this.#lost(kind), { once: true });
+    // The handler property, not addEventListener: Firefox 153 does not call listeners for an
+    // `ended` event dispatched by the page, and tests can only simulate an unplugged device so.
+    track.onended = () => this.#tracks[kind] === track && this.#lost(kind);
   }
 
   /** Stops a device track (its light goes out), not just removes it from the stream. */

@@ -49,7 +49,8 @@ export class CallMedia implements ReactiveController {
 
   /** From the host's updated(): follows the call's media while the call is `live`. */
   follow(live: boolean): void {
-    const media = live ? webRtcOf(this.#host.call) : undefined;
+    // An element out of the page samples nothing (an update may still run after its removal).
+    const media = live && this.#host.isConnected ? webRtcOf(this.#host.call) : undefined;
     if (media !== this.#media) {
       this.#stop();
       if (media) this.#start(media);

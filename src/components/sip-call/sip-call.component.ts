@@ -281,6 +281,7 @@ export class SipCall extends LitElement {
       this.#controller.bind(this.call);
     }
     if (!isLive(this.state)) this.panel = undefined;
+    this.#media.follow(isLive(this.state));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -289,7 +290,6 @@ export class SipCall extends LitElement {
     attachStream(audio, callStreams(this.call).remoteStream);
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
     const live = isLive(this.state);
-    this.#media.follow(live);
     // A device chosen during the call: its track replaces the one in use (no renegotiation).
     if (live && changed.has('microphone') && changed.get('microphone') !== undefined) this.#media.switchDevice('audio', this.microphone);
     if (live && changed.has('camera') && changed.get('camera') !== undefined) this.#media.switchDevice('video', this.camera);
