@@ -83,7 +83,8 @@ export class CallMedia implements ReactiveController {
     if (!call || !media || !navigator.mediaDevices?.getDisplayMedia) throw new Error(mediaStrings.cannotShare);
     if (media.sharingScreen) return;
     const track = (await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0]!;
-    track.addEventListener('ended', () => void this.stopSharing().catch((error: unknown) => emitError(this.#host, error)), { once: true });
+    // The user stopped it from the browser's own control (the handler property: see local-tracks.ts).
+    track.onended = () => void this.stopSharing().catch((error: unknown) => emitError(this.#host, error));
     if (media.video) await media.shareScreen(track);
     else await call.reoffer!(() => void media.shareScreen(track), () => void media.shareScreen(undefined));
     this.#host.requestUpdate();
