@@ -19,6 +19,7 @@ function findMiniBrowser() {
 
 export const chromiumArgs = [
   '--no-sandbox',
+  // Also answers getDisplayMedia's picker with a fake screen (the screen-sharing tests need no other flag).
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
