@@ -18,6 +18,8 @@ export interface AnswerOptions {
   video?: boolean;
 }
 
+const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+
 /**
  * One call: its state, the remote party, the duration and the controls (answer, decline, hang up,
  * hold, mute, DTMF keypad, transfer). It plays the call's remote audio itself (on the `speaker`
@@ -94,8 +96,6 @@ export interface AnswerOptions {
  * @cssprop --sip-font-family - Font family.
  * @cssprop --sip-radius - Corner radius.
  */
-const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
-
 export class SipCall extends LitElement {
   static override styles = sipCallStyles;
 
