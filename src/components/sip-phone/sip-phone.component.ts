@@ -89,7 +89,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
  * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
- * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
+ * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`. Also when a chosen microphone, camera or speaker is no longer in the system (`devicechange`): the phone then uses the default one.
  * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
  * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
@@ -115,7 +115,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart voicemail - The voicemail indicator (while messages wait).
  * @csspart voicemail-count - The new and old message counts.
  * @csspart voicemail-button - Calls the voicemail (the Message-Account, else the mailbox).
- * @csspart devices - The device menu (microphone, camera, speaker).
+ * @csspart devices - The device menu (microphone, camera, speaker), kept up to date as devices come and go; a choice made during a call switches the call's device at once.
  * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
  * @csspart trace-entry - One message in the trace.
