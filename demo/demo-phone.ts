@@ -103,6 +103,13 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
   phone.addEventListener('sip-registered', () => {
     errors.textContent = '';
   });
+  // The calls' quality warnings (high-rtt, high-jitter, high-packet-loss, silent-microphone) while they last.
+  phone.addEventListener('sip-quality-warning', (event) => {
+    errors.textContent = `Call quality warning: ${event.detail.warning} (MOS ${event.detail.figures.mos})`;
+  });
+  phone.addEventListener('sip-quality-warning-cleared', () => {
+    errors.textContent = '';
+  });
 
   return {
     element,

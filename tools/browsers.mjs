@@ -19,6 +19,7 @@ function findMiniBrowser() {
 
 export const chromiumArgs = [
   '--no-sandbox',
+  // Also answers getDisplayMedia's picker with a fake screen (the screen-sharing tests need no other flag).
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
@@ -39,6 +40,9 @@ export const firefoxPrefs = {
   'media.peerconnection.ice.loopback': true,
   'media.autoplay.default': 0,
   'media.autoplay.block-webaudio': false,
+  // Headless Firefox finds no sound device here, so an AudioContext never starts (resume() never
+  // settles) and WebAudio reads silence: cubeb's mock backend gives it devices to run on.
+  'media.cubeb.force_mock_context': true,
 };
 
 // Debian builds WebKitGTK without WebRTC; these give getUserMedia its mock camera and microphone.

@@ -2,42 +2,49 @@
  * The WebRTC MediaSession: one RTCPeerConnection per call, driven only through the seam in
  * src/stack/ua/media-session.ts, with SDP as strings read through src/stack/sdp.
  *
- * - Streams are transceivers, one per kind, reused by every re-offer: hold, resume, video on and off
- *   change a transceiver's direction and track, never add or stop one, so an offer never grows a
- *   second m=audio or a port 0 (RFC 3264 §8: the m= lines of a session only ever stay or grow).
+ * - Streams are transceivers, one per kind, reused by every re-offer (transceivers.ts).
  * - Hold (RFC 3264 §8.4, RFC 6337 §5.3): direction sendonly (inactive when the peer holds us too)
  *   and the sender's track removed, so the held party hears nothing ("it will also locally mute").
  * - Mute: `track.enabled = false` sends silence and black frames, no renegotiation.
  * - Video off: the video stream stays, inactive, and the camera is released.
- * - DTMF: RTCRtpSender.dtmf (RFC 4733) when telephone-event was negotiated.
+ * - DTMF: RTCRtpSender.dtmf (RFC 4733) when telephone-event was negotiated (rfc4733-sender.ts).
+ * - Devices: another microphone or camera, or a lost one's default, goes on the sender by
+ *   replaceTrack, no renegotiation (local-tracks.ts).
+ * - Screen sharing: the screen is our video; on an audio call the next offer adds a sendonly video
+ *   stream, on a video call it replaces the camera on the sender until sharing stops.
  * - Early media: a provisional answer is applied as 'pranswer' where the browser supports it
  *   (Chromium); Firefox refuses 'pranswer' (NotSupportedError), so there it is applied as 'answer'
  *   and the final answer, if different, is applied after a local re-offer that is never sent.
  *   A final answer from another fork (other ICE credentials and DTLS fingerprint) is applied on a
  *   new RTCPeerConnection that presents the original offer's identity: the same certificate
- *   (created once per session) and the same ICE credentials. Both steps are tested in both browsers.
+ *   (created once per session) and the same ICE credentials (answer-application.ts). Both steps
+ *   are tested in both browsers.
  */
 import { Emitter, type Listener } from '../stack/core/emitter';
-import { copyIceCredentials } from '../stack/sdp/copy-ice-credentials';
-import { directionFrom, offerDirection, receives, type MediaDirection } from '../stack/sdp/media-direction';
-import { readMediaLines } from '../stack/sdp/media-lines';
 import { OfferAnswerState } from '../stack/sdp/offer-answer-state';
-import { hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, telephoneEventAtAudioClock, transportIdentity, videoState } from '../stack/sdp/sdp-facts';
+import { transportIdentity, videoState } from '../stack/sdp/sdp-facts';
 import {
   DTMF_DIGITS,
   MediaSessionError,
   type AnswerOptions,
   type DtmfOptions,
+  type MediaChoice,
   type MediaKind,
   type MediaSession,
   type MediaSessionEvents,
   type MediaSessionOptions,
   type OfferOptions,
 } from '../stack/ua/media-session';
+import { rebuildOfferOn, replaceAnswer, setRemoteAnswer, type PranswerSupport } from './answer-application';
 import { waitForIceGathering } from './ice-gathering';
 import { DEFAULT_ICE_GATHERING_TIMEOUT_MS, hasTurnServer } from './ice-gathering-policy';
 import { mediaCapabilities } from './capabilities';
-import { openLocalTracks, type GetUserMedia } from './local-media';
+import type { GetUserMedia } from './local-media';
+import { KINDS, LocalTracks } from './local-tracks';
+import { queueDtmf, rfc4733AtAudioClock, rfc4733Possible } from './rfc4733-sender';
+import { isStopped, sdpError, stateError, unsupported } from './session-errors';
+import { StreamIntent } from './stream-intent';
+import { applyPlan, syncRemoteStream, transceiverOf } from './transceivers';
 
 export interface WebRtcMediaSessionOptions extends MediaSessionOptions {
   /** Replaces navigator.mediaDevices.getUserMedia (a canvas stream, a test double). */
@@ -46,30 +53,7 @@ export interface WebRtcMediaSessionOptions extends MediaSessionOptions {
   rtcConfiguration?: Omit<RTCConfiguration, 'iceServers' | 'certificates'>;
 }
 
-const KINDS: readonly MediaKind[] = ['audio', 'video'];
-
-/** The browser refused an SDP: `the ${what} was refused: ${reason}`. */
-function sdpError(error: unknown, what: string): MediaSessionError {
-  return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, { cause: error });
-}
-
-/** This browser or page cannot make calls: the reason capabilities.ts gives, instead of a ReferenceError. */
-const unsupported = (): MediaSessionError => {
-  // Set whenever RTCPeerConnection or getUserMedia is missing, the only callers' cases.
-  const reason = mediaCapabilities().callsUnavailable!;
-  return new MediaSessionError('unsupported', reason.message, { cause: reason });
-};
-
-/** An operation the session's offer/answer state does not allow now. */
-const stateError = (message: string): MediaSessionError => new MediaSessionError('state', message);
-
-function isStopped(transceiver: RTCRtpTransceiver): boolean {
-  return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
-}
-
 export class WebRtcMediaSession implements MediaSession {
-  /** Our microphone and camera tracks, for a local preview. */
-  readonly localStream = new MediaStream();
   /** The peer's audio and video tracks, for an <audio> or <video> element. */
   readonly remoteStream = new MediaStream();
 
@@ -82,38 +66,41 @@ export class WebRtcMediaSession implements MediaSession {
   /** Aborted when the current RTCPeerConnection is replaced or closed: removes its listeners. */
   #detach: AbortController | undefined;
   #certificate: Promise<RTCCertificate> | undefined;
-  #tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
-  #localHold = false;
-  #remoteHold = false;
-  #video: boolean;
-  #peerRefuses: Record<MediaKind, boolean> = { audio: false, video: false };
-  #muted: Record<MediaKind, boolean> = { audio: false, video: false };
-  /** Hold and video as last agreed with the peer: what a rollback returns to. */
-  #agreed!: { localHold: boolean; video: boolean };
+  readonly #local: LocalTracks;
+  readonly #intent: StreamIntent;
   /** Our offer as sent, while it waits for its final answer: forks answer this one. */
   #offer: string | undefined;
   /** The provisional answer applied, and who sent it. */
   #early: { sdp: string; identity: string } | undefined;
-  /** Whether the browser takes 'pranswer'; learnt on first use. */
-  #pranswer: boolean | undefined;
+  readonly #pranswer: PranswerSupport = {};
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: WebRtcMediaSessionOptions) {
     this.#options = options;
-    this.#video = !!options.video;
-    this.#agree();
+    this.#local = new LocalTracks({ audio: options.audio, video: options.video }, options.getUserMedia, (kind) => void this.#deviceLost(kind));
+    this.#intent = new StreamIntent(!!options.video, this.#local);
+  }
+
+  /** Our microphone and camera (or screen) tracks, for a local preview. */
+  get localStream(): MediaStream {
+    return this.#local.stream;
+  }
+
+  /** Whether our screen is being shared (it is then our video). */
+  get sharingScreen(): boolean {
+    return !!this.#local.screen;
   }
 
   get localHold(): boolean {
-    return this.#localHold;
+    return this.#intent.localHold;
   }
 
   get remoteHold(): boolean {
-    return this.#remoteHold;
+    return this.#intent.remoteHold;
   }
 
   get video(): boolean {
-    return this.#video;
+    return this.#intent.video;
   }
 
   get closed(): boolean {
@@ -130,7 +117,7 @@ export class WebRtcMediaSession implements MediaSession {
       const conflict = this.#state.localOfferConflict();
       if (conflict) throw stateError(`cannot offer now (${conflict})`);
       const pc = this.#pc ?? (await this.#newPeerConnection());
-      await this.#openTracks(this.#video);
+      await this.#openTracks(true);
       await this.#prepare(pc, 'offer');
       this.#state.transition('local-offer');
       try {
@@ -158,13 +145,13 @@ export class WebRtcMediaSession implements MediaSession {
           throw sdpError(error, 'offer');
         });
         const offersVideo = videoState(sdp) === 'active' || videoState(sdp) === 'inactive';
-        await this.#openTracks(this.#video && offersVideo);
+        await this.#openTracks(offersVideo);
         await this.#prepare(pc, 'answer');
         await pc.setLocalDescription(await pc.createAnswer());
         const answer = await this.#gather(pc);
         this.#state.transition('local-answer');
-        this.#notePeerOffer(sdp);
-        this.#agree();
+        if (this.#intent.notePeerOffer(sdp)) this.#events.emit('remote-hold', this.#intent.remoteHold);
+        this.#intent.agree();
         this.#syncRemoteStream();
         return answer;
       } catch (error) {
@@ -189,9 +176,9 @@ export class WebRtcMediaSession implements MediaSession {
         await this.#answerFromAnotherFork(sdp, provisional);
       } else if (pc.signalingState === 'stable') {
         // Firefox: the provisional answer was applied as the answer. Same SDP: nothing to do.
-        if (sdp !== this.#early?.sdp) await this.#replaceAnswer(pc, sdp);
+        if (sdp !== this.#early?.sdp) await replaceAnswer(pc, sdp, this.#pranswer);
       } else {
-        await this.#setRemoteAnswer(pc, sdp, provisional);
+        await setRemoteAnswer(pc, sdp, provisional, this.#pranswer);
       }
       this.#state.transition(event);
       if (provisional) {
@@ -199,7 +186,7 @@ export class WebRtcMediaSession implements MediaSession {
       } else {
         this.#early = undefined;
         this.#offer = undefined;
-        this.#agree();
+        this.#intent.agree();
       }
       this.#syncRemoteStream();
     });
@@ -215,75 +202,73 @@ export class WebRtcMediaSession implements MediaSession {
       await pc.setLocalDescription({ type: 'rollback' });
       this.#state.transition('rollback');
       this.#offer = undefined;
-      this.#localHold = this.#agreed.localHold;
-      this.#video = this.#agreed.video;
+      this.#intent.restore();
       // A transceiver added for this offer was never negotiated: stopped, it leaves no m= line behind.
       for (const transceiver of pc.getTransceivers()) {
         if (transceiver.mid === null && !isStopped(transceiver)) transceiver.stop();
       }
       await this.#openTracks(false);
-      for (const kind of KINDS) {
-        const transceiver = this.#transceiver(pc, kind);
-        if (transceiver) await transceiver.sender.replaceTrack(this.#sendTrack(kind));
-      }
+      for (const kind of KINDS) await this.#resend(kind);
     });
   }
 
   hold(): void {
-    this.#localHold = true;
+    this.#intent.localHold = true;
   }
 
   unhold(): void {
-    this.#localHold = false;
+    this.#intent.localHold = false;
   }
 
   setMuted(kind: MediaKind, muted: boolean): void {
-    this.#muted[kind] = muted;
-    const track = this.#tracks[kind];
-    if (track) track.enabled = !muted;
+    this.#local.setMuted(kind, muted);
   }
 
   isMuted(kind: MediaKind): boolean {
-    return this.#muted[kind];
+    return this.#local.isMuted(kind);
+  }
+
+  /**
+   * Uses another microphone or camera from now on. During a call the new device's track goes on
+   * the sender by replaceTrack: no renegotiation (W3C WebRTC §5.2). Refused (`media-access`) when
+   * the device cannot be opened; the old one then stays.
+   */
+  switchDevice(kind: MediaKind, choice: MediaChoice): Promise<void> {
+    return this.#serialize(async () => {
+      if (await this.#local.switchDevice(kind, choice)) await this.#resend(kind);
+    });
+  }
+
+  /**
+   * Sends `track` (a getDisplayMedia screen) as our video, or stops sharing (undefined): on a call
+   * that sends video it replaces the camera at once; otherwise the next offer (the call's re-INVITE)
+   * adds a sendonly video stream. The camera comes back on stop.
+   */
+  shareScreen(track: MediaStreamTrack | undefined): Promise<void> {
+    return this.#serialize(async () => {
+      this.#local.setScreen(track);
+      await this.#resend('video');
+    });
   }
 
   setVideo(enabled: boolean): void {
-    this.#video = enabled;
-    // Asking for video again is a new request to the peer, whatever it said before.
-    if (enabled) this.#peerRefuses.video = false;
+    this.#intent.setVideo(enabled);
   }
 
   canSendRfc4733(): boolean {
     const pc = this.#pc;
-    if (!pc || this.closed || this.#localHold || this.#peerRefuses.audio) return false;
-    const local = pc.localDescription?.sdp;
-    const remote = pc.remoteDescription?.sdp;
-    if (!local || !remote || !hasTelephoneEvent(local) || !hasTelephoneEvent(remote)) return false;
-    const sender = this.#transceiver(pc, 'audio')?.sender;
-    // Both browsers have RTCDTMFSender.canInsertDTMF; Firefox sets it false while the sender has no track.
-    return !!(sender?.track && sender.dtmf?.canInsertDTMF);
+    if (!pc || this.closed || this.#intent.localHold || this.#intent.peerRefuses.audio) return false;
+    return rfc4733Possible(pc, transceiverOf(pc, 'audio')?.sender);
   }
 
   prefersRfc4733(): boolean {
-    const pc = this.#pc;
-    if (!pc || !this.canSendRfc4733()) return false;
-    // The answer decides the codecs in use: the peer's when we offered, else ours.
-    const answer = pc.localDescription?.type === 'offer' ? pc.remoteDescription : pc.localDescription;
-    return !!answer && telephoneEventAtAudioClock(answer.sdp);
+    return !!this.#pc && this.canSendRfc4733() && rfc4733AtAudioClock(this.#pc);
   }
 
   sendDtmf(digits: string, options: DtmfOptions = {}): boolean {
     if (!DTMF_DIGITS.test(digits)) throw new Error(`sendDtmf: "${digits}" is not a DTMF digit string`);
-    if (!this.canSendRfc4733()) return false;
-    const dtmf = this.#transceiver(this.#pc!, 'audio')?.sender.dtmf;
-    if (!dtmf) return false;
-    try {
-      // insertDTMF replaces the queue: append to what is still waiting.
-      dtmf.insertDTMF(dtmf.toneBuffer + digits, options.duration ?? 100, options.gap ?? 70);
-      return true;
-    } catch {
-      return false;
-    }
+    const dtmf = this.canSendRfc4733() && transceiverOf(this.#pc!, 'audio')?.sender.dtmf;
+    return !!dtmf && queueDtmf(dtmf, digits, options);
   }
 
   getStats(): Promise<RTCStatsReport> {
@@ -294,8 +279,8 @@ export class WebRtcMediaSession implements MediaSession {
   close(): void {
     if (this.closed) return;
     this.#closing.abort();
-    for (const track of [...this.localStream.getTracks(), ...this.remoteStream.getTracks(), ...Object.values(this.#tracks)]) track.stop();
-    this.#tracks = {};
+    this.#local.stop();
+    for (const track of this.remoteStream.getTracks()) track.stop();
     this.#detach?.abort();
     this.#pc?.close();
     this.#events.emit('connection-state', 'closed');
@@ -304,10 +289,6 @@ export class WebRtcMediaSession implements MediaSession {
 
   on<Name extends keyof MediaSessionEvents>(event: Name, listener: Listener<MediaSessionEvents[Name]>): () => void {
     return this.#events.on(event, listener);
-  }
-
-  #agree(): void {
-    this.#agreed = { localHold: this.#localHold, video: this.#video };
   }
 
   /** Runs offer/answer operations one at a time, in call order, on an open session. */
@@ -346,82 +327,32 @@ export class WebRtcMediaSession implements MediaSession {
     return pc;
   }
 
-  /** Opens the microphone (always, unless audio is off) and the camera when `video`; closes an unwanted camera. */
+  /** Opens the microphone (unless audio is off), and the camera when we want video and the exchange has it. */
   async #openTracks(video: boolean): Promise<void> {
-    const { audio: audioChoice, video: videoChoice } = this.#options;
-    const request = {
-      audio: audioChoice !== false && !this.#tracks.audio ? audioChoice : undefined,
-      video: video && !this.#tracks.video ? videoChoice || true : undefined,
-    };
-    if (!this.#video && this.#tracks.video) {
-      // Video off releases the camera (its light goes out), not just the stream.
-      this.#tracks.video.stop();
-      this.localStream.removeTrack(this.#tracks.video);
-      delete this.#tracks.video;
-    }
-    // A page's own getUserMedia (a canvas stream) needs no device access.
-    if (!this.#options.getUserMedia && !mediaCapabilities().getUserMedia) throw unsupported();
-    const getUserMedia = this.#options.getUserMedia ?? ((constraints) => navigator.mediaDevices.getUserMedia(constraints));
-    const opened = await openLocalTracks(request, getUserMedia);
-    for (const kind of KINDS) {
-      const track = opened[kind];
-      if (!track) continue;
-      if (this.closed) {
-        track.stop();
-        continue;
-      }
-      track.enabled = !this.#muted[kind];
-      this.#tracks[kind] = track;
-      this.localStream.addTrack(track);
-    }
+    await this.#local.open(this.#intent.camera(video));
     this.#assertOpen();
   }
 
-  /** The stream of a kind this session plays and sends: the first one of that kind still alive. */
-  #transceiver(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
-    return pc.getTransceivers().find((transceiver) => transceiver.receiver.track.kind === kind && !isStopped(transceiver));
+  /** Puts what a kind should send now on its sender (a device switch, a lost device, the screen). */
+  async #resend(kind: MediaKind): Promise<void> {
+    const sender = this.#pc && transceiverOf(this.#pc, kind)?.sender;
+    const track = this.#intent.sendTrack(kind);
+    if (sender && sender.track !== track) await sender.replaceTrack(track);
   }
 
-  #canSend(kind: MediaKind): boolean {
-    return this.#tracks[kind] !== undefined && (kind === 'audio' || this.#video);
+  /** A device went away by itself: its kind falls back to the default device, and the user agent is told. */
+  async #deviceLost(kind: MediaKind): Promise<void> {
+    const was = this.#local.choice(kind);
+    let error: MediaSessionError | undefined;
+    await this.#serialize(async () => {
+      await this.#local.reopenDefault(kind);
+      await this.#resend(kind);
+    }).catch((failure: unknown) => (error = failure instanceof MediaSessionError ? failure : new MediaSessionError('media-access', String(failure))));
+    if (!this.closed) this.#events.emit('device-lost', kind, typeof was === 'object' ? was.deviceId : '', error);
   }
 
-  /** What the sender of a kind carries: nothing while we hold the peer (RFC 3264 §8.4). */
-  #sendTrack(kind: MediaKind): MediaStreamTrack | null {
-    return this.#canSend(kind) && !this.#localHold ? (this.#tracks[kind] ?? null) : null;
-  }
-
-  /**
-   * Sets each transceiver's direction and track before createOffer or createAnswer. Offers follow
-   * RFC 6337 §5.3 (both holds in force; video off is inactive). For answers the browser intersects
-   * our direction with the offer's (RFC 3264 §6.1); with our video off we still take the peer's video.
-   */
   async #prepare(pc: RTCPeerConnection, role: 'offer' | 'answer'): Promise<void> {
-    for (const kind of KINDS) {
-      const direction =
-        role === 'offer'
-          ? offerDirection({
-              canSend: this.#canSend(kind),
-              wantsToReceive: kind === 'audio' || this.#video,
-              localHold: this.#localHold,
-              peerRefusesToReceive: this.#peerRefuses[kind],
-            })
-          : directionFrom(this.#canSend(kind), !this.#localHold);
-      const track = this.#sendTrack(kind);
-      let transceiver = this.#transceiver(pc, kind);
-      if (transceiver) {
-        transceiver.direction = direction;
-        if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
-      } else if (role === 'offer' && (kind === 'audio' || this.#video)) {
-        transceiver = pc.addTransceiver(track ?? kind, { direction, streams: [this.localStream] });
-      }
-      if (transceiver) this.#listenToDtmf(transceiver.sender);
-    }
-    // Any further stream of a kind (a peer offered two m=audio) is answered inactive.
-    for (const transceiver of pc.getTransceivers()) {
-      const primary = this.#transceiver(pc, transceiver.receiver.track.kind as MediaKind);
-      if (transceiver !== primary && !isStopped(transceiver)) transceiver.direction = 'inactive';
-    }
+    for (const sender of await applyPlan(pc, this.#intent.plan(role), this.localStream)) this.#listenToDtmf(sender);
   }
 
   /** Reports the tones an audio sender plays (a video sender has no `dtmf`). */
@@ -442,82 +373,18 @@ export class WebRtcMediaSession implements MediaSession {
     return sdp;
   }
 
-  async #setRemoteAnswer(pc: RTCPeerConnection, sdp: string, provisional: boolean): Promise<void> {
-    if (provisional && this.#pranswer !== false) {
-      try {
-        await pc.setRemoteDescription({ type: 'pranswer', sdp });
-        this.#pranswer = true;
-        return;
-      } catch (error) {
-        // Firefox: "pranswer not yet implemented". Anything else is a bad SDP.
-        if ((error as Error).name !== 'NotSupportedError') throw sdpError(error, 'answer');
-        this.#pranswer = false;
-      }
-    }
-    await pc.setRemoteDescription({ type: 'answer', sdp }).catch((error: unknown) => {
-      throw sdpError(error, 'answer');
-    });
-  }
-
-  /** Firefox, after a provisional answer applied as final: the same far end sent a changed SDP. */
-  async #replaceAnswer(pc: RTCPeerConnection, sdp: string): Promise<void> {
-    await pc.setLocalDescription(await pc.createOffer());
-    await this.#setRemoteAnswer(pc, sdp, false);
-  }
-
-  /**
-   * RFC 3261 §13.2.2.4: the INVITE forked, and this answer comes from another far end than the
-   * provisional one. It answers our original offer, so it is applied on a new RTCPeerConnection that
-   * presents that offer's DTLS certificate and ICE credentials, with the same streams in the same
-   * order. The far end learns our new candidates from our connectivity checks (peer-reflexive).
-   */
+  /** An answer from another fork (answer-application.ts): a new RTCPeerConnection for our offer. */
   async #answerFromAnotherFork(sdp: string, provisional: boolean): Promise<void> {
     const offer = this.#offer;
     const old = this.#pc;
     if (!offer || !old) throw stateError('no offer to answer from another fork');
-    const streams = old.getTransceivers().map((transceiver) => ({
-      kind: transceiver.receiver.track.kind as MediaKind,
-      direction: transceiver.direction,
-      track: transceiver.sender.track,
-    }));
-    old.close();
     const pc = await this.#newPeerConnection();
-    for (const stream of streams) {
-      this.#listenToDtmf(pc.addTransceiver(stream.track ?? stream.kind, { direction: stream.direction, streams: [this.localStream] }).sender);
-    }
-    const fresh = await pc.createOffer();
-    const local = copyIceCredentials(fresh.sdp ?? '', offer);
-    const mids = (text: string): string => readMediaLines(text).map((line) => `${line.kind}:${line.mid}`).join(' ');
-    if (mids(local) !== mids(offer)) {
-      throw stateError(`cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
-    }
-    await pc.setLocalDescription({ type: 'offer', sdp: local });
+    for (const sender of await rebuildOfferOn(pc, old, offer, this.localStream)) this.#listenToDtmf(sender);
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
-    await this.#setRemoteAnswer(pc, sdp, provisional);
+    await setRemoteAnswer(pc, sdp, provisional, this.#pranswer);
   }
 
-  #notePeerOffer(offer: string): void {
-    this.#peerRefuses = {
-      audio: peerRefusesToReceive(offer, 'audio'),
-      video: peerRefusesToReceive(offer, 'video'),
-    };
-    const held = isHoldOffer(offer);
-    if (held === this.#remoteHold) return;
-    this.#remoteHold = held;
-    this.#events.emit('remote-hold', held);
-  }
-
-  /** remoteStream holds the receiving track of each kind once its stream has received (not only on 'track'). */
   #syncRemoteStream(): void {
-    const pc = this.#pc;
-    if (!pc) return;
-    for (const kind of KINDS) {
-      const transceiver = this.#transceiver(pc, kind);
-      const track = transceiver?.receiver.track;
-      if (!track || !receives(transceiver.currentDirection as MediaDirection) || this.remoteStream.getTrackById(track.id)) continue;
-      for (const stale of this.remoteStream.getTracks()) if (stale.kind === kind) this.remoteStream.removeTrack(stale);
-      this.remoteStream.addTrack(track);
-      this.#events.emit('remote-track', kind);
-    }
+    if (this.#pc) for (const kind of syncRemoteStream(this.#pc, this.remoteStream)) this.#events.emit('remote-track', kind);
   }
 }

@@ -16,7 +16,9 @@ describe('audio output', () => {
     (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks().forEach((track) => track.stop());
     const outputs = await listAudioOutputs();
     if (expected === 'list') expect(outputs.length).to.be.above(0);
-    else expect(outputs).to.have.length(0);
+    if (expected === 'none') expect(outputs).to.have.length(0);
+    // Firefox lists the outputs of its sound backend (cubeb's mock one in the tests, tools/browsers.mjs).
+    if (outputs.length) expect(await setAudioOutput(document.createElement('audio'), outputs.at(-1)!.deviceId)).to.equal(true);
   });
 
   it('plays an element on the default output where the browser can choose one, and refuses an unknown device', async () => {

@@ -33,6 +33,8 @@ export interface CallHandle {
   /** A string: blind transfer; another call: attended transfer to that call's party (RFC 5589 §7). */
   transfer(target: string | CallHandle): Promise<void>;
   setVideo(enabled: boolean): Promise<void>;
+  /** Offers a change made to the media session (screen sharing on an audio call) by re-INVITE. */
+  reoffer?(change: (media: MediaSession) => void, undo?: (media: MediaSession) => void): Promise<void>;
   getStats(): Promise<unknown>;
 }
 

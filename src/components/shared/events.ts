@@ -3,6 +3,7 @@
  * typed `detail`) through {@link emit}, and `GlobalEventHandlersEventMap` is augmented below so that
  * `addEventListener('sip-call-state', e => e.detail.state)` is typed for users.
  */
+import type { QualityFigures, QualityWarning } from '../../media/call-quality';
 import type { CallEndCause, CallState } from '../../stack/ua/calls/call-types';
 import type { SipCall } from '../sip-call/sip-call.component';
 import type { HistoryEntry } from '../sip-phone/call-history';
@@ -43,6 +44,11 @@ export interface SipEventDetails {
   'sip-transfer-progress': { status: number; reason: string };
   'sip-message': { from: string; displayName: string; contentType: string; body: string };
   'sip-error': { error: Error };
+  /** From a `<sip-call>`, every few seconds while connected: the line's figures (see src/media/call-quality.ts). */
+  'sip-call-quality': QualityFigures & { warnings: QualityWarning[] };
+  /** A quality warning started (`sip-quality-warning`) or cleared (`sip-quality-warning-cleared`). */
+  'sip-quality-warning': { warning: QualityWarning; figures: QualityFigures };
+  'sip-quality-warning-cleared': { warning: QualityWarning; figures: QualityFigures };
   /** From a `<sip-presence>`: what its lamp shows now; `note` is remote text. */
   'sip-presence-change': { target: string; event: string; state: PresenceLampState; previous: PresenceLampState; note: string | undefined };
   /** From a `<sip-phone>`: the voicemail summary changed (RFC 3842), from its `mailbox` or unsolicited. */
@@ -86,6 +92,9 @@ declare global {
     'sip-transfer-progress': SipEvent<'sip-transfer-progress'>;
     'sip-message': SipEvent<'sip-message'>;
     'sip-error': SipEvent<'sip-error'>;
+    'sip-call-quality': SipEvent<'sip-call-quality'>;
+    'sip-quality-warning': SipEvent<'sip-quality-warning'>;
+    'sip-quality-warning-cleared': SipEvent<'sip-quality-warning-cleared'>;
     'sip-presence-change': SipEvent<'sip-presence-change'>;
     'sip-voicemail': SipEvent<'sip-voicemail'>;
     'sip-history': SipEvent<'sip-history'>;

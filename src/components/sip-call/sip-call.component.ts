@@ -1,10 +1,13 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { setAudioOutput } from '../../media/audio-output';
+import type { CallQuality } from '../../media/call-quality';
 import type { MediaKind } from '../../stack/ua/media-session';
 import { asCall, attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
+import { mediaStrings } from '../shared/media-strings';
 import { CallController, isLive } from './call-controller';
+import { CallMedia, mediaIndicators, webRtcOf } from './call-media';
 import { formatDuration, stateText } from './call-labels';
 import { sipCallStyles } from './sip-call.styles';
 import { transferPrompt, type TransferPolicy } from './transfer-consent';
@@ -14,6 +17,8 @@ export interface AnswerOptions {
   audio?: boolean;
   video?: boolean;
 }
+
+const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
 /**
  * One call: its state, the remote party, the duration and the controls (answer, decline, hang up,
@@ -31,6 +36,7 @@ export interface AnswerOptions {
  *
  * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended. Set from the call.
  * @attr muted - Present while the microphone is muted (read-only, reflected for CSS).
+ * @attr quality - The line's quality while the call has media, reflected for CSS: `good`, `fair` or `poor` (an E-model estimate from getStats every 2 s; see `sip-call-quality`). Absent before the first figures and after the call.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
  *
@@ -39,7 +45,10 @@ export interface AnswerOptions {
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
- * @fires sip-error - A control failed (hold refused, DTMF not possible...): `detail.error.message` is readable.
+ * @fires sip-error - A control failed (hold refused, DTMF not possible...), or a microphone or camera in use was disconnected and the call fell back to the default one: `detail.error.message` is readable.
+ * @fires sip-call-quality - Every 2 s while the call has media: `detail.rtt` and `detail.jitter` (ms, undefined until measured), `detail.packetLoss` (fraction 0..1 over the interval), `detail.rFactor`, `detail.mos` (1..4.5, ITU-T G.107 E-model estimate), `detail.quality`, `detail.warnings`.
+ * @fires sip-quality-warning - A warning started: `detail.warning` (`high-rtt` over 400 ms, `high-jitter` over 30 ms, `high-packet-loss` over 3%, `silent-microphone`: no sound from an unmuted microphone), held for two intervals; `detail.figures`.
+ * @fires sip-quality-warning-cleared - The warning `detail.warning` no longer holds (two intervals); `detail.figures`.
  *
  * @slot identity - Replaces the remote party's name and address.
  * @slot actions - Extra controls after the built-in ones.
@@ -67,6 +76,9 @@ export interface AnswerOptions {
  * @csspart transfer-target - The requested transfer target, as text.
  * @csspart accept-transfer-button - Accepts the requested transfer.
  * @csspart decline-transfer-button - Declines the requested transfer.
+ * @csspart quality - The line quality indicator (while connected): its `aria-label` names the quality and MOS.
+ * @csspart mic-level - The microphone level meter (a `<meter>`, 0..1, while connected).
+ * @csspart share-button - Shares the screen, and stops sharing (where the browser has getDisplayMedia).
  *
  * @cssprop --sip-call-background - Background of the call box.
  * @cssprop --sip-call-padding - Inner spacing of the call box.
@@ -96,6 +108,7 @@ export class SipCall extends LitElement {
     microphone: { attribute: false },
     camera: { attribute: false },
     speaker: { attribute: false },
+    quality: { reflect: true },
     panel: { state: true },
     transferTarget: { state: true },
   };
@@ -121,6 +134,9 @@ export class SipCall extends LitElement {
   /** Speaker (audio output) device id for the remote audio ('' is the default). */
   declare speaker: string;
 
+  /** The line's quality while the call has media (read-only, reflected): `good`, `fair`, `poor`. */
+  declare quality: CallQuality | undefined;
+
   declare private panel: 'keypad' | 'transfer' | undefined;
   declare private transferTarget: string;
 
@@ -135,6 +151,7 @@ export class SipCall extends LitElement {
   }
 
   readonly #controller = new CallController(this);
+  readonly #media = new CallMedia(this);
 
   /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
   get remote(): { uri: string; displayName: string | undefined } | undefined {
@@ -215,6 +232,27 @@ export class SipCall extends LitElement {
     return this.#require().setVideo(enabled);
   }
 
+  /**
+   * Shares the screen (getDisplayMedia; the browser asks the user which): on a video call it
+   * replaces the camera, with no renegotiation; on an audio call a re-INVITE adds a video stream
+   * we send only. Ends with stopSharing(), or when the user stops it from the browser.
+   */
+  shareScreen(): Promise<void> {
+    this.#require();
+    return this.#media.shareScreen();
+  }
+
+  /** Stops sharing the screen: the camera comes back, or the video stream added for it stops (re-INVITE). */
+  stopSharing(): Promise<void> {
+    this.#require();
+    return this.#media.stopSharing();
+  }
+
+  /** Whether this call is sharing the screen. */
+  get sharingScreen(): boolean {
+    return !!webRtcOf(this.call)?.sharingScreen;
+  }
+
   /** The call's RTCStatsReport: quality displays, and tests that prove media flows. */
   getStats(): Promise<RTCStatsReport> {
     return this.#require().getStats() as Promise<RTCStatsReport>;
@@ -243,6 +281,7 @@ export class SipCall extends LitElement {
       this.#controller.bind(this.call);
     }
     if (!isLive(this.state)) this.panel = undefined;
+    this.#media.follow(isLive(this.state));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -250,6 +289,10 @@ export class SipCall extends LitElement {
     const audio = this.renderRoot.querySelector('audio')!;
     attachStream(audio, callStreams(this.call).remoteStream);
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
+    const live = isLive(this.state);
+    // A device chosen during the call: its track replaces the one in use (no renegotiation).
+    if (live && changed.has('microphone') && changed.get('microphone') !== undefined) this.#media.switchDevice('audio', this.microphone);
+    if (live && changed.has('camera') && changed.get('camera') !== undefined) this.#media.switchDevice('video', this.camera);
   }
 
   override render() {
@@ -265,6 +308,7 @@ export class SipCall extends LitElement {
       <div class="row">
         <span part="state" role="status">${stateText(this.state, this.call, this.#controller.ended?.cause)}</span>
         ${live ? html`<time part="duration" datetime="PT${this.duration}S">${formatDuration(this.duration)}</time>` : nothing}
+        ${live ? mediaIndicators(this.#media.figures) : nothing}
       </div>
       <div part="controls" class="row" role="group" aria-label="Call controls">
         ${this.call ? this.#controls(this.call, live) : nothing}
@@ -309,6 +353,7 @@ export class SipCall extends LitElement {
       this.#button('mute', 'Mute', () => (muted ? this.unmute() : this.mute()), undefined, muted),
       this.#button('hold', 'Hold', () => (held ? this.unhold() : this.hold()), undefined, held),
       this.#button('video', 'Video', () => this.setVideo(!video), undefined, video),
+      canShareScreen() ? this.#button('share', mediaStrings.shareScreen, () => (this.sharingScreen ? this.stopSharing() : this.shareScreen()), undefined, this.sharingScreen) : nothing,
       this.#panelButton('keypad', 'Keypad'),
       this.#panelButton('transfer', 'Transfer'),
       this.#button('hangup', 'Hang up', () => this.hangup(), 'danger'),

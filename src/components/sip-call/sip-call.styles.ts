@@ -13,5 +13,11 @@ export const sipCallStyles = [
 :host([state=ended]) [part=state]{color:var(--_muted)}
 [part=duration]{font-variant-numeric:tabular-nums}
 [part=transfer] input{flex:1 1 8rem;min-width:0}
+[part=quality]{display:inline-flex;align-items:end;gap:2px;height:.9rem}
+[part=quality] i{width:4px;background:var(--_muted);opacity:.35}
+[part=quality] i:nth-child(1){height:40%}[part=quality] i:nth-child(2){height:70%}[part=quality] i:nth-child(3){height:100%}
+[part=quality].poor i:nth-child(1),[part=quality].fair i:nth-child(-n+2),[part=quality].good i{opacity:1}
+[part=quality].poor i{background:var(--_danger)}[part=quality].fair i{background:var(--_accent)}[part=quality].good i{background:var(--_success)}
+[part=mic-level]{width:4rem;height:.5rem}
 `,
 ];

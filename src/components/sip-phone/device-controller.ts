@@ -1,16 +1,29 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { mediaCapabilities } from '../../media/capabilities';
+import { emitError } from '../shared/events';
+import { mediaStrings } from '../shared/media-strings';
+
+/** The phone's device choices ('' is the default device). */
+export interface DeviceChoices {
+  microphone: string;
+  camera: string;
+  speaker: string;
+}
+
+const KIND_OF = { microphone: 'audioinput', camera: 'videoinput', speaker: 'audiooutput' } as const;
+const NAME_OF = { microphone: 'audio', camera: 'video', speaker: 'speaker' } as const;
 
 /**
  * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu
- * is opened) and again on `devicechange` while the phone is in the page.
+ * is opened) and again on `devicechange` while the phone is in the page (a headset plugged in or
+ * out). A chosen device that is no longer listed falls back to the default, with a sip-error.
  */
 export class DeviceController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & HTMLElement & DeviceChoices;
   #devices: MediaDeviceInfo[] = [];
   #listed = false;
 
-  constructor(host: ReactiveControllerHost) {
+  constructor(host: ReactiveControllerHost & HTMLElement & DeviceChoices) {
     (this.#host = host).addController(this);
   }
 
@@ -40,10 +53,24 @@ export class DeviceController implements ReactiveController {
     } catch {
       this.#devices = [];
     }
+    this.#dropGone();
     this.#host.requestUpdate();
   }
 
+  /** A chosen device the list no longer has (unplugged): back to the default, and the user is told. */
+  #dropGone(): void {
+    const host = this.#host;
+    for (const role of ['microphone', 'camera', 'speaker'] as const) {
+      const listed = this.#devices.filter((device) => device.kind === KIND_OF[role] && device.deviceId);
+      // An empty list (no permission yet, or Firefox's speakers) says nothing about the chosen one.
+      if (!host[role] || !listed.length || listed.some((device) => device.deviceId === host[role])) continue;
+      host[role] = '';
+      emitError(host, new Error(mediaStrings.deviceGone(NAME_OF[role])));
+    }
+  }
+
   #changed = (): void => {
-    if (this.#listed) void this.refresh();
+    const host = this.#host;
+    if (this.#listed || host.microphone || host.camera || host.speaker) void this.refresh();
   };
 }

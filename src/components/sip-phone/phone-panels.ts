@@ -1,15 +1,9 @@
 import { html, nothing } from 'lit';
 import { mediaCapabilities } from '../../media/capabilities';
 import { audioOutputSelection, promptForAudioOutput } from '../../media/audio-output';
-import type { DeviceController } from './device-controller';
+import type { DeviceChoices, DeviceController } from './device-controller';
 import type { TraceEntry } from './sip-trace';
 
-/** The phone's device choices ('' is the default device). */
-interface DeviceChoices {
-  microphone: string;
-  camera: string;
-  speaker: string;
-}
 
 const ROLES = [
   ['microphone', 'Microphone', 'audioinput'],

@@ -102,7 +102,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
  * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry) or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
  * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
- * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`.
+ * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`. Also when a chosen microphone, camera or speaker is no longer in the system (`devicechange`): the phone then uses the default one.
  * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
  * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
@@ -137,7 +137,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @csspart history-party - The other party's name, or address, in a history entry.
  * @csspart call-back-button - Calls the party of a history entry.
  * @csspart clear-history-button - Clears the history.
- * @csspart devices - The device menu (microphone, camera, speaker).
+ * @csspart devices - The device menu (microphone, camera, speaker), kept up to date as devices come and go; a choice made during a call switches the call's device at once.
  * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
  * @csspart trace-entry - One message in the trace.

@@ -97,6 +97,12 @@ export interface MediaSessionEvents {
   'remote-hold': [held: boolean];
   /** An RFC 4733 tone started playing out ('' when the queue has finished). */
   'dtmf-tone': [tone: string];
+  /**
+   * A capture device went away during the call (unplugged, revoked: its track ended by itself).
+   * `deviceId` is the one lost ('' for the default); the kind now uses the default device, or
+   * `error` says why it could not be opened.
+   */
+  'device-lost': [kind: MediaKind, deviceId: string, error: MediaSessionError | undefined];
 }
 
 export interface MediaSession {

@@ -201,6 +201,14 @@ export abstract class Call {
     if (this.media?.video !== enabled) await this.#renegotiate((media) => media.setVideo(enabled), (media) => media.setVideo(!enabled));
   }
 
+  /**
+   * Offers a change the page made to the media session itself (a shared screen adding a video
+   * stream) by re-INVITE: `change` edits the session, `undo` reverts it if the offer fails.
+   */
+  async reoffer(change: (media: MediaSession) => void, undo: (media: MediaSession) => void = () => undefined): Promise<void> {
+    await this.#renegotiate(change, undo);
+  }
+
   /** The network changed: restart ICE by re-INVITE now, or once signalling is back (see recover()). */
   async networkChanged(): Promise<void> {
     this.#iceRestart = true;
