@@ -22,8 +22,13 @@ export interface SipEventDetails {
   'sip-registered': { aor: string; expires: number };
   'sip-unregistered': { aor: string; reason: string };
   'sip-registration-failed': { aor: string; status: number; reason: string };
-  /** Cancelable: preventDefault() declines the call. The caller's name is remote text. */
-  'sip-incoming': { call: SipCall; from: string; displayName: string };
+  /**
+   * Cancelable: preventDefault() declines the call. The caller's name is remote text. `autoAnswer`
+   * is set when the call asks to be answered without the user: after `delay` seconds, and
+   * `willAnswer` says whether the phone will (its `auto-answer` attribute, no other call, delay at
+   * most 30 s).
+   */
+  'sip-incoming': { call: SipCall; from: string; displayName: string; autoAnswer: { delay: number; willAnswer: boolean } | undefined };
   /** From a `<sip-call>`: `previous` is undefined when the element first shows its call. */
   'sip-call-state': { state: CallState; previous: CallState | undefined };
   'sip-call-ended': { cause: CallEndCause; status: number | undefined; reason: string | undefined };
@@ -37,7 +42,8 @@ export interface SipEventDetails {
   'sip-transfer-request': { target: string; referredBy: string | undefined; accept(): void; decline(): void };
   /** Progress of a transfer this call asked for (the peer's NOTIFYs). */
   'sip-transfer-progress': { status: number; reason: string };
-  'sip-message': { from: string; displayName: string; contentType: string; body: string };
+  /** A MESSAGE (RFC 3428): `call` is the `<sip-call>` it came in (inside a call's dialog), undefined outside one. */
+  'sip-message': { from: string; displayName: string; contentType: string; body: string; call: SipCall | undefined };
   'sip-error': { error: Error };
   /** From a `<sip-presence>`: what its lamp shows now; `note` is remote text. */
   'sip-presence-change': { target: string; event: string; state: PresenceLampState; previous: PresenceLampState; note: string | undefined };
