@@ -3,7 +3,7 @@ export declare const SIPP_BINARY: string;
 export declare const SCENARIOS: string;
 
 export interface SippResult {
-  /** SIPp's exit code: 0 when the call went through the scenario as written. */
+  /** SIPp's exit code: 0 when the call went through the scenario as written; -1 when stopped. */
   code: number;
   signal?: string;
   error?: string;
@@ -15,6 +15,8 @@ export interface SippResult {
 }
 
 export interface SippRun {
+  /** SIPp's process id (its process group's too). */
+  pid: number | undefined;
   /** SIPp's own UDP port. */
   port: number;
   runDir: string;

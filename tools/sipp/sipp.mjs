@@ -48,15 +48,23 @@ export async function startSipp({ scenario, proxy, service, keys = {}, timeoutMs
     ],
   });
   sipp.start();
+  // A run is awaited for its verdict (and ends by its own -timeout): it keeps Node alive meanwhile.
+  sipp.child?.ref();
+  let stopped = false;
   const done = sipp.exited.then(({ code, signal, error }) => ({
-    code: code ?? -1,
+    // SIPp stopped by a signal exits 0 when no call has failed yet: that is no pass.
+    code: stopped ? -1 : (code ?? -1),
     signal: signal ?? undefined,
     error: error?.message,
     messages: read(messages),
     errors: read(errors),
     log: sipp.logTail(30),
   }));
-  return { port, runDir, done, stop: () => sipp.stop() };
+  const stop = () => {
+    stopped = true;
+    return sipp.stop();
+  };
+  return { pid: sipp.child?.pid, port, runDir, done, stop };
 }
 
 function read(file) {

@@ -4,7 +4,7 @@
 // speaks plain SIP over UDP with RTP/AVP SDP, the browser phones WebSocket and WebRTC, and
 // kamailio.cfg's route[RTPENGINE] turns each side's SDP into the other's, as in front of a real
 // Asterisk or FreeSWITCH. Actions:
-//   info                               -> { wsUrl, domain, users, udpPort }
+//   info                               -> { wsUrl, domain, users, udpPort, pids }
 //   start { scenario, service, keys }  -> { id }: SIPp runs ./scenarios/<scenario>, calling the user
 //                                         `service` at Kamailio; `keys` are its [keywords]
 //   result { id }                      -> { code, messages, errors, log } once that SIPp exited
@@ -49,11 +49,11 @@ export function sippPlugin() {
 
     async executeCommand({ command, payload, session }) {
       if (command !== 'sipp') return undefined;
-      const { kamailio } = await setupFor(session.browser.name);
+      const { kamailio, rtpengine } = await setupFor(session.browser.name);
       const action = payload?.action ?? 'info';
       switch (action) {
         case 'info':
-          return { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: kamailio.users, udpPort: kamailio.udpPort };
+          return { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: kamailio.users, udpPort: kamailio.udpPort, pids: { kamailio: kamailio.pid, rtpengine: rtpengine.pid } };
         case 'start': {
           const run = await startSipp({
             scenario: payload.scenario,
