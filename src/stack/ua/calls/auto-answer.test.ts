@@ -28,6 +28,12 @@ describe('auto-answer requests (RFC 5373, Call-Info answer-after, Alert-Info ale
     assert.deepEqual(read('Call-Info: <http://x.example/a>;purpose=icon, <sip:pbx.example>;Answer-After=5\r\n'), { delay: 5, required: false, via: 'call-info' });
     assert.deepEqual(read('Alert-Info: <http://www.notused.com>;info=alert-autoanswer;delay=2\r\n'), { delay: 2, required: false, via: 'alert-info' });
     assert.deepEqual(read('Alert-Info: info=alert-autoanswer\r\n'), { delay: 0, required: false, via: 'alert-info' });
+    // Forms PBX administrators are told to try per phone model (SIPAddHeader in Asterisk dialplans).
+    assert.deepEqual(read('Alert-Info: Info=Alert-Autoanswer\r\n'), { delay: 0, required: false, via: 'alert-info' });
+    assert.deepEqual(read('Alert-Info: ;info=alert-autoanswer\r\n'), { delay: 0, required: false, via: 'alert-info' });
+    assert.deepEqual(read('Alert-Info: answer-after=3\r\n'), { delay: 3, required: false, via: 'alert-info' });
+    assert.deepEqual(read('Call-Info: ;answer-after=0\r\n'), { delay: 0, required: false, via: 'call-info' });
+    assert.deepEqual(read('Call-Info: answer-after=2\r\n'), { delay: 2, required: false, via: 'call-info' });
   });
 
   it('reads nothing from ordinary INVITEs, Answer-Mode: Manual, or values that are not numbers', () => {

@@ -52,9 +52,11 @@ export function readAutoAnswer(request: SipRequest): AutoAnswerRequest | undefin
     if (delay !== undefined) return { delay, required: false, via: 'call-info' };
   }
   for (const value of firstValues(request, 'Alert-Info')) {
-    const { token, params } = split(value);
-    const info = (params.get('info') ?? (token.toLowerCase().startsWith('info=') ? token.slice(5) : undefined))?.toLowerCase();
-    if (info === 'alert-autoanswer') return { delay: seconds(params.get('delay')) ?? 0, required: false, via: 'alert-info' };
+    const { params } = split(value);
+    // Some phones (Yealink, Grandstream) take answer-after in Alert-Info too.
+    const after = seconds(params.get('answer-after'));
+    if (after !== undefined) return { delay: after, required: false, via: 'alert-info' };
+    if (params.get('info')?.toLowerCase() === 'alert-autoanswer') return { delay: seconds(params.get('delay')) ?? 0, required: false, via: 'alert-info' };
   }
   return undefined;
 }
@@ -73,7 +75,9 @@ function seconds(value: string | null | undefined): number | undefined {
 
 /**
  * A header value's leading part (a `<URI>` or a token) and its `;name=value` parameters, names
- * lower case, quotes removed. One pass: the URI ends at the first `>`, parameters at `;`.
+ * lower case, quotes removed. One pass: the URI ends at the first `>`, parameters at `;`. A value
+ * that starts with a parameter, as PBXs write without a URI (`answer-after=0`, `info=...`), is all
+ * parameters.
  */
 function split(value: string): { token: string; params: Map<string, string | null> } {
   const params = new Map<string, string | null>();
@@ -86,7 +90,8 @@ function split(value: string): { token: string; params: Map<string, string | nul
   } else {
     const end = rest.indexOf(';');
     token = (end < 0 ? rest : rest.slice(0, end)).trim();
-    rest = end < 0 ? '' : rest.slice(end);
+    if (token.includes('=')) token = '';
+    else rest = end < 0 ? '' : rest.slice(end);
   }
   for (const part of rest.split(';')) {
     const eq = part.indexOf('=');
