@@ -88,6 +88,38 @@ describeNeedingWebRTC('<sip-phone> and a PBX (SIPp through Kamailio and rtpengin
     });
   }
 
+  it('auto-answer: waits the answer-after delay the call asks, ringing meanwhile', async () => {
+    const alice = await makePhone(info, 'alice', { attributes: { 'auto-answer': '' } });
+    const ringing = nextIncoming(alice);
+    const verdict = await sipp.run('auto-answer.xml', { autoanswer: 'Call-Info: <sip:pbx.example>;answer-after=2' });
+    const { call, autoAnswer } = await ringing;
+    const rangAt = Date.now();
+    expect(autoAnswer).to.deep.equal({ delay: 2, willAnswer: true });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(call.state, 'still ringing after 1 s').to.equal('incoming');
+    await oneEvent(call, 'sip-call-state');
+    expect(call.state).to.equal('connected');
+    expect(Date.now() - rangAt).to.be.within(1900, 6000);
+    expect(await ended(call)).to.equal('remote-hangup');
+    passed(await verdict());
+  });
+
+  it('auto-answer: an intercom call while another call is up only rings (it must not put that call on hold)', async () => {
+    const alice = await makePhone(info, 'alice', { attributes: { 'auto-answer': '' } });
+    const first = nextIncoming(alice);
+    const ordinary = await sipp.run('auto-answer-ignored.xml', { autoanswer: 'Subject: an ordinary call' });
+    const { call: other, autoAnswer: none } = await first;
+    expect(none).to.equal(undefined);
+    const second = nextIncoming(alice);
+    const intercom = await sipp.run('auto-answer-ignored.xml', { autoanswer: 'Call-Info: <sip:pbx.example>;answer-after=0' });
+    const { call, autoAnswer } = await second;
+    expect(autoAnswer).to.deep.equal({ delay: 0, willAnswer: false });
+    expect(await ended(call)).to.equal('remote-canceled');
+    expect(other.state).to.be.oneOf(['incoming', 'ended']);
+    passed(await ordinary());
+    passed(await intercom());
+  });
+
   it('auto-answer off: Answer-Mode: Auto;require is refused with 403, without a call (RFC 5373 §6)', async () => {
     const alice = await makePhone(info, 'alice');
     const rang: unknown[] = [];
