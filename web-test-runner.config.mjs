@@ -11,6 +11,7 @@ import { kamailioPlugin } from './tools/kamailio/wtr-plugin.mjs';
 import { testCertificate, trustTestCertificate } from './tools/test-certificate.mjs';
 import { sipdPlugin } from './tools/sipd/wtr-plugin.mjs';
 import { mediaRelayPlugin } from './tools/media-relay/wtr-plugin.mjs';
+import { sippPlugin } from './tools/sipp/wtr-plugin.mjs';
 import { webkitLauncher } from './tools/webkit/wtr-launcher.mjs';
 
 // A hidden tab never runs requestAnimationFrame, so each test file gets its own browser context.
@@ -32,8 +33,17 @@ export default {
   nodeResolve,
   // kamailioPlugin, sipdPlugin: browser tests reach a real Kamailio, and the 39peers sipd.py, through
   // executeServerCommand('kamailio' | 'sipd', ...); coturnPlugin: the TURN relay, executeServerCommand('coturn');
-  // mediaRelayPlugin: a plain SIP phone (baresip) behind Kamailio + rtpengine ('plain-phone').
-  plugins: [...devPlugins(), ...peerClientPlugins(), kamailioPlugin({ tls: certificate }), coturnPlugin({ tls: certificate }), sipdPlugin(), mediaRelayPlugin()],
+  // mediaRelayPlugin: a plain SIP phone (baresip) behind Kamailio + rtpengine ('plain-phone');
+  // sippPlugin: SIPp scenarios replaying PBX behaviour through Kamailio + rtpengine ('sipp').
+  plugins: [
+    ...devPlugins(),
+    ...peerClientPlugins(),
+    kamailioPlugin({ tls: certificate }),
+    coturnPlugin({ tls: certificate }),
+    sipdPlugin(),
+    mediaRelayPlugin(),
+    sippPlugin(),
+  ],
   browsers: wantedBrowsers().map((name) => launchers[name]()),
   // Lit's development build announces itself in every file; nothing else is filtered.
   filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),

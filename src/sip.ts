@@ -50,6 +50,11 @@ export type {
   ReferRequest,
 } from './stack/ua/calls/call-types';
 export { REFER_ASK_TIMEOUT_MS, REFER_LIMIT, REFER_WINDOW_MS } from './stack/ua/calls/transfer';
+export { MAX_MESSAGES_PER_WINDOW, MESSAGE_WINDOW_MS } from './stack/ua/calls/in-dialog-message';
+export type { CallMessage } from './stack/ua/calls/in-dialog-message';
+export { MAX_AUTO_ANSWER_DELAY_S, readAutoAnswer } from './stack/ua/calls/auto-answer';
+export type { AutoAnswer, AutoAnswerRequest } from './stack/ua/calls/auto-answer';
+export { MAX_MESSAGE_BODY } from './stack/ua/message-policy';
 export { MediaSessionError, DTMF_DIGITS } from './stack/ua/media-session';
 export type {
   AnswerOptions,

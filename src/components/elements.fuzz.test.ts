@@ -58,18 +58,18 @@ const wrongValue = fc.oneof(
 
 type Target = 'phone' | 'call' | 'video';
 const ATTRIBUTES: Record<Target, readonly string[]> = {
-  phone: ['server', 'user', 'domain', 'display-name', 'auth-user', 'register', 'ice-servers', 'trace', 'silent', 'theme', 'registered', 'id'],
+  phone: ['server', 'user', 'domain', 'display-name', 'auth-user', 'register', 'ice-servers', 'trace', 'silent', 'theme', 'registered', 'id', 'auto-answer', 'accept-html-messages'],
   call: ['state', 'muted', 'theme'],
   video: ['for', 'active', 'theme'],
 };
 const PROPERTIES: Record<Target, readonly string[]> = {
-  phone: ['server', 'user', 'domain', 'displayName', 'authUser', 'autoRegister', 'iceServersJson', 'password', 'trace', 'silent', 'theme', 'microphone', 'camera', 'speaker', 'callLinger'],
+  phone: ['server', 'user', 'domain', 'displayName', 'authUser', 'autoRegister', 'iceServersJson', 'password', 'trace', 'silent', 'theme', 'microphone', 'camera', 'speaker', 'callLinger', 'autoAnswer'],
   call: ['call', 'state', 'theme', 'microphone', 'camera', 'speaker'],
   video: ['call', 'for', 'theme'],
 };
 const METHODS: Record<Target, readonly string[]> = {
   phone: ['call', 'call-video', 'sendMessage', 'register', 'unregister', 'clearTrace'],
-  call: ['answer', 'answer-video', 'decline', 'hangup', 'hold', 'unhold', 'mute', 'unmute', 'sendDtmf', 'transfer', 'transfer-self', 'setVideo', 'getStats'],
+  call: ['answer', 'answer-video', 'decline', 'hangup', 'hold', 'unhold', 'mute', 'unmute', 'sendDtmf', 'transfer', 'transfer-self', 'setVideo', 'getStats', 'callMessage'],
   video: [],
 };
 const target = fc.constantFrom<Target>('phone', 'call', 'video');
@@ -80,7 +80,7 @@ type Step =
   | { t: 'property'; el: Target; name: string; value: unknown }
   | { t: 'method'; el: Target; name: string; arg: unknown }
   | { t: 'dom'; el: Target; how: 'remove' | 'append' | 'move' }
-  | { t: 'far'; what: 'state' | 'end' | 'error' | 'refer' | 'dtmf' | 'new-call'; state: (typeof CALL_STATES)[number]; text: string };
+  | { t: 'far'; what: 'state' | 'end' | 'error' | 'refer' | 'dtmf' | 'message' | 'new-call'; state: (typeof CALL_STATES)[number]; text: string };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -105,7 +105,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc.record({
       t: fc.constant('far' as const),
-      what: fc.constantFrom('state', 'state', 'end', 'error', 'refer', 'dtmf', 'new-call' as const),
+      what: fc.constantFrom('state', 'state', 'end', 'error', 'refer', 'dtmf', 'message', 'new-call' as const),
       state: fc.constantFrom(...CALL_STATES),
       text: hostileText,
     }),
@@ -188,6 +188,9 @@ class Rig {
     this.host.append(this.phone, this.call, this.video);
   }
 
+  /** The last attribute step set the value it already had. */
+  unchanged = false;
+
   element(name: Target): HTMLElement {
     return this[name];
   }
@@ -197,6 +200,8 @@ class Rig {
     const el = s.t === 'far' ? this.call : this.element(s.el);
     switch (s.t) {
       case 'attribute':
+        // An attribute set to what it was (or removed while absent) changes nothing: no new sip-error is owed.
+        this.unchanged = el.getAttribute(s.name) === s.value;
         if (s.value === null) el.removeAttribute(s.name);
         else el.setAttribute(s.name, s.value);
         break;
@@ -249,6 +254,7 @@ class Rig {
       'transfer-self': () => call.transfer(call),
       setVideo: () => call.setVideo(arg as never),
       getStats: () => call.getStats(),
+      callMessage: () => call.sendMessage(text),
     };
     try {
       await calls[name]!();
@@ -265,6 +271,7 @@ class Rig {
     else if (s.what === 'error') fake.events.emit('error', new Error(`far error: ${s.text}`));
     else if (s.what === 'dtmf') fake.events.emit('dtmf', { digit: s.text, duration: 100, via: 'info' });
     else if (s.what === 'refer') fake.events.emit('refer', fakeRefer(s.text));
+    else if (s.what === 'message') fake.events.emit('message', { body: s.text, contentType: 'text/html' });
     else {
       this.fake = new FakeCall(s.state === 'calling' ? 'outgoing' : 'incoming', { uri: `sip:${s.text}@example.com`, displayName: s.text });
       this.call.call = this.fake;
@@ -282,7 +289,7 @@ class Rig {
     expect(messages.filter((message) => message.includes(PASSWORD)), 'the password is in no error').to.deep.equal([]);
     for (const message of messages) expect(message, 'a sip-error says what is wrong').to.match(/\w{3}/);
     if (s.t !== 'attribute' && s.t !== 'property') return;
-    if (s.el !== 'phone' || !this.phone.isConnected) return;
+    if (s.el !== 'phone' || !this.phone.isConnected || (s.t === 'attribute' && this.unchanged)) return;
     const phone = this.phone;
     const name = s.t === 'attribute' ? s.name : { iceServersJson: 'ice-servers' }[s.name] ?? s.name;
     const text = (value: unknown) => (value == null ? '' : String(value));

@@ -5,6 +5,7 @@
 import type { Emitter } from '../../stack/core/emitter';
 import type { MediaKind, MediaSession } from '../../stack/ua/media-session';
 import type { CallDirection, CallEvents, CallMediaOptions, CallState, DtmfMode } from '../../stack/ua/calls/call-types';
+import type { AutoAnswer } from '../../stack/ua/calls/auto-answer';
 
 export type { CallEvents, CallMediaOptions, CallState };
 
@@ -21,6 +22,8 @@ export interface CallHandle {
   readonly events: Pick<Emitter<CallEvents>, 'on'>;
   /** Incoming calls only. */
   readonly offersVideo?: boolean;
+  /** Incoming calls only: the INVITE asks to be answered without the user (auto-answer.ts). */
+  readonly autoAnswer?: AutoAnswer;
   answer?(options?: CallMediaOptions): Promise<void>;
   decline?(status?: 486 | 488 | 603): void;
   hangup(): Promise<void>;
@@ -35,6 +38,8 @@ export interface CallHandle {
   setVideo(enabled: boolean): Promise<void>;
   /** Offers a change made to the media session (screen sharing on an audio call) by re-INVITE. */
   reoffer?(change: (media: MediaSession) => void, undo?: (media: MediaSession) => void): Promise<void>;
+  /** A MESSAGE in the call's dialog (RFC 3428 §4); resolves with the 2xx, rejects with its `status` otherwise. */
+  sendMessage(body: string): Promise<{ status: number; reason: string }>;
   getStats(): Promise<unknown>;
 }
 

@@ -27,8 +27,17 @@ export interface SipEventDetails {
   /**
    * Cancelable: preventDefault() declines the call. The caller's name is remote text. `declined`:
    * the phone declined it already (`dnd`: do-not-disturb, 486), and the event is not cancelable.
+   * `autoAnswer` is set when the call asks to be answered without the user: after `delay` seconds,
+   * and `willAnswer` says whether the phone will (its `auto-answer` attribute, no other call, delay
+   * at most 30 s).
    */
-  'sip-incoming': { call: SipCall; from: string; displayName: string; declined?: 'dnd' };
+  'sip-incoming': {
+    call: SipCall;
+    from: string;
+    displayName: string;
+    declined?: 'dnd';
+    autoAnswer: { delay: number; willAnswer: boolean } | undefined;
+  };
   /** From a `<sip-call>`: `previous` is undefined when the element first shows its call. */
   'sip-call-state': { state: CallState; previous: CallState | undefined };
   'sip-call-ended': { cause: CallEndCause; status: number | undefined; reason: string | undefined };
@@ -42,7 +51,8 @@ export interface SipEventDetails {
   'sip-transfer-request': { target: string; referredBy: string | undefined; accept(): void; decline(): void };
   /** Progress of a transfer this call asked for (the peer's NOTIFYs). */
   'sip-transfer-progress': { status: number; reason: string };
-  'sip-message': { from: string; displayName: string; contentType: string; body: string };
+  /** A MESSAGE (RFC 3428): `call` is the `<sip-call>` it came in (inside a call's dialog), undefined outside one. */
+  'sip-message': { from: string; displayName: string; contentType: string; body: string; call: SipCall | undefined };
   'sip-error': { error: Error };
   /** From a `<sip-call>`, every few seconds while connected: the line's figures (see src/media/call-quality.ts). */
   'sip-call-quality': QualityFigures & { warnings: QualityWarning[] };

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallHandle } from '../shared/call-handle';
 import { emit, type CallState, type SipEventDetails } from '../shared/events';
 import { TransferConsent, type TransferPolicy } from './transfer-consent';
+import type { SipCall } from './sip-call.component';
 
 interface Host extends ReactiveControllerHost, HTMLElement {
   state: CallState;
@@ -91,6 +92,10 @@ export class CallController implements ReactiveController {
       call.events.on('transfer-progress', ({ status, reason }) => emit(host, 'sip-transfer-progress', { status, reason })),
       call.events.on('refer', (request) => this.consent.receive(request)),
       call.events.on('error', (error) => emit(host, 'sip-error', { error })),
+      // Bubbles and is composed: the phone around the call hears it too, `call` saying which.
+      call.events.on('message', ({ body, contentType }) =>
+        emit(host, 'sip-message', { from: call.remote.uri, displayName: call.remote.displayName ?? '', contentType, body, call: host as unknown as SipCall }),
+      ),
     ];
   }
 

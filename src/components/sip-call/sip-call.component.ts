@@ -45,6 +45,7 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
+ * @fires sip-message - The peer sent a MESSAGE in this call (RFC 3428; text/plain, or text/html with the phone's `accept-html-messages`): `detail.body` (remote text), `detail.contentType`, `detail.from`, `detail.displayName`, `detail.call` (this element). Bubbles to the phone.
  * @fires sip-error - A control failed (hold refused, DTMF not possible...), or a microphone or camera in use was disconnected and the call fell back to the default one: `detail.error.message` is readable.
  * @fires sip-call-quality - Every 2 s while the call has media: `detail.rtt` and `detail.jitter` (ms, undefined until measured), `detail.packetLoss` (fraction 0..1 over the interval), `detail.rFactor`, `detail.mos` (1..4.5, ITU-T G.107 E-model estimate), `detail.quality`, `detail.warnings`.
  * @fires sip-quality-warning - A warning started: `detail.warning` (`high-rtt` over 400 ms, `high-jitter` over 30 ms, `high-packet-loss` over 3%, `silent-microphone`: no sound from an unmuted microphone), held for two intervals; `detail.figures`.
@@ -225,6 +226,15 @@ export class SipCall extends LitElement {
    */
   transfer(target: string | SipCall): Promise<void> {
     return this.#require().transfer(typeof target === 'string' ? target : target.#require());
+  }
+
+  /**
+   * Sends `text` (text/plain) to the peer as a MESSAGE in this call (RFC 3428 §4). Resolves with the
+   * 2xx's `{ status, reason }`; rejects with an error carrying the final `status` and `reason` otherwise.
+   */
+  async sendMessage(text: string): Promise<{ status: number; reason: string }> {
+    const { status, reason } = await this.#require().sendMessage(text);
+    return { status, reason };
   }
 
   /** Adds or removes our camera during the call (re-INVITE). */

@@ -304,6 +304,22 @@ describe('<sip-call>', () => {
     expect((await error).detail.error.message).to.equal('the peer refused the hold (488)');
   });
 
+  it('sends a MESSAGE in the call and turns the peer\'s into a sip-message that bubbles to the phone, naming the call', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
+    const parent = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = await callElement(call, html`<sip-call></sip-call>`);
+    parent.append(el);
+    expect(await el.sendMessage('hello')).to.deep.equal({ status: 200, reason: 'OK' });
+    expect(call.log).to.deep.equal(['message hello']);
+    let refused: unknown;
+    await el.sendMessage('refuse').catch((error: unknown) => (refused = error));
+    expect(refused).to.include({ status: 415 });
+    const heard = oneEvent(parent, 'sip-message');
+    call.events.emit('message', { body: '<b>not markup</b>', contentType: 'text/plain' });
+    const { detail } = await heard;
+    expect(detail).to.deep.equal({ from: 'sip:bob@example.com', displayName: 'Bob', contentType: 'text/plain', body: '<b>not markup</b>', call: el });
+  });
+
   it('plays the remote audio of the call', async () => {
     const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
     const remote = new MediaStream();

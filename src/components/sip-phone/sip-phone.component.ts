@@ -8,6 +8,7 @@ import { TonePlayer, type Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
 import { CallsUnavailableError } from '../../media/capabilities';
 import { CallAvailability } from './call-availability';
+import { AutoAnswerer } from './auto-answer';
 import type { TransferPolicy } from '../sip-call/transfer-consent';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
@@ -83,6 +84,7 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
  * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it only `text/plain` is accepted and others get 415.
+ * @attr auto-answer - Answer calls that ask for it (intercom, paging: Answer-Mode: Auto, Call-Info `answer-after`, Alert-Info `alert-autoanswer`) after the delay they ask, when no other call is up and the delay is at most 30 s. Off by default: it opens the microphone without the user (SECURITY.md).
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
  * @attr registered - Present while registered (read-only, reflected for CSS).
@@ -99,9 +101,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
  * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
- * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
+ * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text), `detail.autoAnswer` (`{ delay, willAnswer }` when the call asks to be answered without the user). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
  * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry) or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
- * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`.
+ * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`; `detail.call` is the `<sip-call>` when it came inside a call (bubbling from it), else undefined.
  * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`. Also when a chosen microphone, camera or speaker is no longer in the system (`devicechange`): the phone then uses the default one.
  * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
@@ -184,6 +186,7 @@ export class SipPhone extends LitElement {
     trace: { type: Boolean },
     silent: { type: Boolean },
     acceptHtmlMessages: { type: Boolean, attribute: 'accept-html-messages' },
+    autoAnswer: { type: Boolean, attribute: 'auto-answer' },
     theme: { reflect: true },
     transferPolicy: { attribute: 'transfer-policy' },
     microphone: { attribute: false },
@@ -252,6 +255,9 @@ export class SipPhone extends LitElement {
   /** Accept text/html MESSAGE bodies (issue 15: off, so a stranger's markup never reaches `sip-message` unasked). */
   declare acceptHtmlMessages: boolean;
 
+  /** Answer calls that ask for it (intercom), as in `auto-answer`; off by default. */
+  declare autoAnswer: boolean;
+
   /** Show the SIP trace panel. */
   declare trace: boolean;
 
@@ -314,6 +320,7 @@ export class SipPhone extends LitElement {
     this.silent = false;
     this.transferPolicy = 'ask';
     this.acceptHtmlMessages = false;
+    this.autoAnswer = false;
     this.microphone = '';
     this.camera = '';
     this.speaker = '';
@@ -358,7 +365,7 @@ export class SipPhone extends LitElement {
           registration('sip-registration-failed', { aor: this.aor, status, reason }, `Registration failed: ${status} ${reason}`),
         ),
         ua.events.on('message', ({ from, contentType, body }) =>
-          emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body }),
+          emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body, call: undefined }),
         ),
         ua.events.on('incoming-call', (call) => this.#incoming(call)),
       ];
@@ -381,6 +388,7 @@ export class SipPhone extends LitElement {
   });
   readonly #devices = new DeviceController(this);
   readonly #availability = new CallAvailability(this);
+  readonly #autoAnswer = new AutoAnswerer(this);
   readonly #tones = new TonePlayer();
   readonly #voicemail = new VoicemailController(this);
   readonly #history = new HistoryController(this);
@@ -551,10 +559,12 @@ export class SipPhone extends LitElement {
     const from = call.remote.uri;
     const displayName = call.remote.displayName ?? '';
     const declined = declineForDnd(this.dnd, call);
-    if (!emit(this, 'sip-incoming', { call: element, from, displayName, declined }, !declined)) {
+    const autoAnswer = declined ? undefined : this.#autoAnswer.detail(call);
+    if (!emit(this, 'sip-incoming', { call: element, from, displayName, declined, autoAnswer }, !declined)) {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
     } else if (call.state !== 'ended') {
       this.#addCall(call, element);
+      if (autoAnswer?.willAnswer) this.#autoAnswer.schedule(element, autoAnswer.delay);
       this.announcement = `Incoming call from ${displayName || from}`;
     }
   }

@@ -11,7 +11,7 @@ import { parseUri } from '../message/uri';
 import { responseTo } from '../transaction/requests';
 import type { Transport } from '../transport/transport';
 import { ensureInstanceId, outboundContactParams } from '../transport/outbound';
-import { ALLOW, SUPPORTED } from './capabilities';
+import { ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED } from './capabilities';
 import { RequestFailedError } from './request-failed-error';
 
 /** The outcome of a request: its final response (a local 408/503 when none came) and what was sent last. */
@@ -73,6 +73,8 @@ export interface UaCoreOptions {
    * binding to the connection's address but route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
    */
   registeredContact?: boolean;
+  /** Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain), in and out of calls. */
+  acceptHtmlMessages?: boolean;
 }
 
 /**
@@ -105,6 +107,8 @@ export class UaCore {
   /** With the registeredContact option: our binding's URI as the registrar last returned it. */
   registeredContact: Uri | undefined;
   readonly useRegisteredContact: boolean;
+  /** The MESSAGE types shown to the user (RFC 3428 §7), as the Accept of a 415. */
+  readonly messageTypes: string;
   readonly transport: Transport;
   readonly clock: Clock;
   readonly random: Random;
@@ -128,6 +132,7 @@ export class UaCore {
     this.#displayName = options.displayName || undefined;
     this.#userAgent = options.userAgent;
     this.useRegisteredContact = options.registeredContact ?? false;
+    this.messageTypes = options.acceptHtmlMessages ? MESSAGE_TYPES_WITH_HTML : MESSAGE_TYPES;
     this.#instanceId = ensureInstanceId(options.instanceId, random);
     this.#contactUser = random.token(8).toLowerCase();
     this.#authenticator = password

@@ -14,6 +14,7 @@ import type { Call } from './calls/call';
 import { IncomingCall } from './calls/incoming-call';
 import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
 import { UserAgent } from './user-agent';
+import { MAX_MESSAGE_BODY } from './message-policy';
 import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';
 import { FarReliable } from './reliable-provisional.fuzz.fixtures';
 
@@ -23,6 +24,17 @@ export type SdpChoice = 'offer' | 'hold' | 'none' | 'garbage' | 'no-media' | 'no
 /** The methods the far end sends; FOO stands for any method nobody knows (§8.2.1: 501). */
 export const FAR_METHODS = ['INVITE', 'UPDATE', 'BYE', 'PRACK', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE', 'OPTIONS', 'SUBSCRIBE', 'FOO'] as const;
 export type FarMethod = (typeof FAR_METHODS)[number];
+
+/** INVITEs asking to be auto-answered (auto-answer.ts), in each dialect, well-formed or not. */
+export const AUTO_ANSWER_EXTRAS = ['answer-mode', 'answer-mode-require', 'call-info', 'alert-info', 'auto-answer-bad'] as const;
+type AutoAnswerExtra = (typeof AUTO_ANSWER_EXTRAS)[number];
+const AUTO_ANSWER_HEADERS: Record<AutoAnswerExtra, string[]> = {
+  'answer-mode': ['Answer-Mode: Auto'],
+  'answer-mode-require': ['Priv-Answer-Mode: Auto;require'],
+  'call-info': ['Call-Info: <sip:pbx.example.test>;answer-after=0'],
+  'alert-info': ['Alert-Info: <http://notused.example>;info=alert-autoanswer;delay=1'],
+  'auto-answer-bad': ['Call-Info: <<;answer-after=999999999;answer-after', 'Alert-Info: info=, ;info', 'Answer-Mode: ;require;;'],
+};
 
 /** How a response to one of the UA's requests goes wrong (or not). */
 export type ResponseVariant = 'ok' | 'again' | 'fork' | 'cseq' | 'branch' | 'via-host' | 'call-id' | 'reliable' | 'reliable-gap';
@@ -45,6 +57,8 @@ export type ApiOp =
   | 'ice-failed'
   | 'early-media'
   | 'message'
+  | 'call-message'
+  | 'auto-answer'
   | 'register'
   | 'unregister'
   | 'network-changed'
@@ -54,7 +68,17 @@ export type Step =
   | {
       t: 'invite';
       sdp: SdpChoice;
-      extra: 'plain' | 'replaces' | 'replaces-unknown' | 'replaces-bad' | 'require-unknown' | 'require-100rel' | 'no-contact' | 'record-route' | 'record-route-bad';
+      extra:
+        | 'plain'
+        | 'replaces'
+        | 'replaces-unknown'
+        | 'replaces-bad'
+        | 'require-unknown'
+        | 'require-100rel'
+        | 'no-contact'
+        | 'record-route'
+        | 'record-route-bad'
+        | AutoAnswerExtra;
     }
   | { t: 'in-dialog'; dialog: number; method: FarMethod; sdp: SdpChoice; body: number; cseq: 'next' | 'same' | 'old'; tags: 'right' | 'to' | 'from' | 'call-id' }
   /** The far end PRACKs in a dialog (RFC 3262): the RAck right when `rack` % 3 is 0. */
@@ -140,6 +164,8 @@ const MESSAGE_BODIES: ReadonlyArray<readonly [string, string]> = [
   ['text/plain;charset=utf-8', 'hello \u00e9\u00e8'],
   ['application/x-bogus', 'binary?'],
   ['', ''],
+  ['text/html', '<b>not for pages that did not opt in</b>'],
+  ['text/plain', 'x'.repeat(MAX_MESSAGE_BODY + 1)],
 ];
 const API_TARGETS = ['bob', 'sip:carol@far.example.test', 'tel:+15551234567', '', 'bob@@bad host'];
 
@@ -411,6 +437,7 @@ class Rig implements FuzzRig {
     if (extra === 'require-100rel') headers.push('Require: 100rel');
     if (extra === 'record-route') headers.push('Record-Route: <sip:proxy.example.test;transport=ws;lr>, <sip:edge.example.test;lr>');
     if (extra === 'record-route-bad') headers.push('Record-Route: <sip:proxy.example.test;lr');
+    if (extra in AUTO_ANSWER_HEADERS) headers.push(...AUTO_ANSWER_HEADERS[extra as AutoAnswerExtra]);
     const callId = this.#id('far-call-');
     const tag = this.#id('ft');
     const uri = UA_AOR;
@@ -667,6 +694,9 @@ class Rig implements FuzzRig {
         return this.#api('call()', () => this.#watch(ua.call(pick(API_TARGETS, arg)!, { video: arg % 4 === 3 })));
       case 'message':
         return this.#api('sendMessage()', () => ua.sendMessage(pick(API_TARGETS, arg)!, 'hi there'));
+      case 'auto-answer':
+        ua.autoAnswer = arg % 2 === 0;
+        return;
       case 'register':
         return this.#api('register()', () => ua.register());
       case 'unregister':
@@ -705,6 +735,8 @@ class Rig implements FuzzRig {
         return void (call.media as FakeMediaSession | undefined)?.simulate('ice-failed');
       case 'early-media':
         return incoming && this.#api(`${call.id}.earlyMedia()`, () => incoming.earlyMedia({ video: arg % 3 === 2 }));
+      case 'call-message':
+        return this.#api(`${call.id}.sendMessage()`, () => call.sendMessage(arg % 2 ? 'in the call' : '', arg % 3 ? undefined : 'text/html'));
     }
   }
 
@@ -735,6 +767,15 @@ class Rig implements FuzzRig {
     call.events.on('referred-call', (next) => this.#watch(next));
     call.events.on('replaced', (next) => this.#watch(next));
     call.events.on('refer', (refer) => (this.#acceptRefer ? refer.accept() : refer.reject()));
+    call.events.on('message', ({ body, contentType }) => {
+      if (contentType !== 'text/plain' || body.length > MAX_MESSAGE_BODY) this.report(`${call.id} delivered a MESSAGE the policy refuses (${contentType}, ${body.length} chars)`);
+    });
+    // As <sip-phone auto-answer> does: a call allowed to be auto-answered is answered after its delay.
+    const wanted = call instanceof IncomingCall ? call.autoAnswer : undefined;
+    if (wanted?.allowed && !this.ua.autoAnswer) this.report(`${call.id} allowed to auto-answer with auto-answer off`);
+    if (wanted?.allowed && call instanceof IncomingCall) {
+      this.clock.setTimeout(() => call.state === 'incoming' && this.#api(`${call.id}.answer() (auto)`, () => call.answer()), wanted.delay * 1000);
+    }
   }
 
   /** An error the UA reported: it must be an Error with a readable message. */

@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { assertReplayable, fuzzSettings } from '../../../tools/test-support/replayable-fuzz';
 import { assertLinearTime } from '../../../tools/test-support/linear-time';
-import { FAR_METHODS, createFuzzRig, type FuzzRig, type Step } from './user-agent.fuzz.fixtures';
+import { AUTO_ANSWER_EXTRAS, FAR_METHODS, createFuzzRig, type FuzzRig, type Step } from './user-agent.fuzz.fixtures';
 import { FakeClock } from '../core/fake-clock';
 import { seededRandom } from '../core/seeded-random';
 import { createMemoryTransportPair } from '../transport/memory-transport';
@@ -37,7 +37,14 @@ const index = fc.nat({ max: 63 });
 const sdp = fc.constantFrom('offer', 'offer', 'hold', 'none', 'garbage', 'no-media', 'no-codec', 'not-sdp' as const);
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp, extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'require-100rel', 'require-100rel', 'no-contact', 'record-route', 'record-route-bad' as const) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('invite' as const),
+      sdp,
+      extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'require-100rel', 'require-100rel', 'no-contact', 'record-route', 'record-route-bad' as const, ...AUTO_ANSWER_EXTRAS),
+    }),
+    weight: 3,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant('in-dialog' as const),
@@ -73,7 +80,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant('api' as const),
       op: fc.constantFrom(
         'call', 'call', 'answer', 'answer', 'decline', 'hangup', 'hold', 'unhold', 'video', 'transfer', 'attended-transfer',
-        'dtmf', 'dtmf-info', 'ice-failed', 'early-media', 'early-media', 'message', 'register', 'register', 'unregister', 'network-changed', 'stop' as const,
+        'dtmf', 'dtmf-info', 'ice-failed', 'early-media', 'early-media', 'message', 'call-message', 'auto-answer',
+        'register', 'register', 'unregister', 'network-changed', 'stop' as const,
       ),
       call: index,
       arg: index,

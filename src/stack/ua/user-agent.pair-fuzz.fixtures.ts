@@ -34,6 +34,7 @@ export type PairOp =
   | 'attended-transfer'
   | 'dtmf'
   | 'message'
+  | 'call-message'
   | 'register'
   | 'unregister'
   | 'network-changed';
@@ -332,6 +333,21 @@ export class PairRig {
         return this.#try(`${what}.setVideo()`, () => call.setVideo(arg % 2 === 0));
       case 'dtmf':
         return this.#try(`${what}.sendDtmf()`, () => call.sendDtmf('1', { mode: arg % 2 ? 'info' : 'auto' }));
+      case 'call-message': {
+        // RFC 3428 §4 inside the call: held to the same account as MESSAGE outside one (checkStopped).
+        const to = userOf(call.remote.uri) ?? '';
+        const body = `c${this.#next++} ${name}->${to} in ${call.id}`;
+        const sending = call.sendMessage(body);
+        if (this.phones.some((other) => other.name === to)) {
+          const record: SentMessage = { from: name, to, outcome: 'pending' };
+          this.#messages.set(body, record);
+          sending.then(
+            () => (record.outcome = 'resolved'),
+            () => (record.outcome = 'rejected'),
+          );
+        }
+        return this.#try(`${what}.sendMessage(${body})`, () => sending);
+      }
       case 'transfer': {
         // Blind (RFC 3515): to the phone that is neither end of this call.
         const peer = userOf(call.remote.uri);
@@ -376,6 +392,7 @@ export class PairRig {
     call.events.on('referred-call', (next) => this.#watch(phone, next));
     call.events.on('replaced', (next) => this.#watch(phone, next));
     call.events.on('refer', (refer) => (phone.acceptRefer ? refer.accept() : refer.reject()));
+    call.events.on('message', ({ body }) => phone.received.set(body, (phone.received.get(body) ?? 0) + 1));
   }
 
   // ------------------------------------------------------------------ invariants

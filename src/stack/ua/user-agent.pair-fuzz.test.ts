@@ -41,7 +41,7 @@ const phone = fc.nat({ max: 2 });
 const index = fc.nat({ max: 15 });
 const ops: PairOp[] = [
   'call', 'call', 'call', 'answer', 'answer', 'answer', 'answer', 'answer', 'decline', 'hangup', 'hangup', 'hold', 'hold', 'unhold', 'unhold',
-  'video', 'transfer', 'attended-transfer', 'dtmf', 'message', 'message', 'register', 'unregister', 'network-changed',
+  'video', 'transfer', 'attended-transfer', 'dtmf', 'message', 'message', 'call-message', 'call-message', 'register', 'unregister', 'network-changed',
 ];
 
 const step: fc.Arbitrary<PairStep> = fc.oneof(

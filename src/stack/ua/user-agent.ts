@@ -7,12 +7,13 @@ import type { ServerTransaction } from '../transaction/transaction-layer';
 import { DEFAULT_MESSAGE_LIMITS, exceededLimit, type MessageLimits } from '../transport/message-limits';
 import type { TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
-import { ACCEPT, ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED, listed } from './capabilities';
+import { ACCEPT, ALLOW, SUPPORTED } from './capabilities';
+import { checkMessage } from './message-policy';
 import { checkIncomingRequest } from './incoming-request-check';
 import { Registration } from './registration';
 import { RequestFailedError } from './request-failed-error';
 import { UaCore, type SendResult, type UaCoreOptions } from './ua-core';
-import { isSuccess, mediaType } from '../message/content';
+import { isSuccess } from '../message/content';
 import { CallManager, type CallManagerOptions } from './calls/call-manager';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import type { Call } from './calls/call';
@@ -29,8 +30,6 @@ export interface UserAgentOptions extends UaCoreOptions {
   calls?: CallManagerOptions;
   /** The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and reported. */
   limits?: Partial<MessageLimits>;
-  /** Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain). */
-  acceptHtmlMessages?: boolean;
 }
 
 export interface IncomingMessage {
@@ -74,7 +73,6 @@ export class UserAgent {
   readonly #off: Array<() => void>;
   readonly #messageWaitMs: number;
   readonly #limits: MessageLimits;
-  readonly #messageTypes: string;
   #lastFlow: string | undefined;
   /** Recent incoming MESSAGEs (Call-ID, From tag, CSeq) and when they came, to show a resend once. */
   readonly #recentMessages = new Map<string, number>();
@@ -89,7 +87,6 @@ export class UserAgent {
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
-    this.#messageTypes = options.acceptHtmlMessages ? MESSAGE_TYPES_WITH_HTML : MESSAGE_TYPES;
     const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs }));
     registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
     registration.events.on('unregistered', (info) => events.emit('unregistered', info));
@@ -117,6 +114,20 @@ export class UserAgent {
   networkChanged(): void {
     this.core.transport.networkChanged();
     this.#calls?.networkChanged();
+  }
+
+  /**
+   * Whether incoming calls that ask to be answered without the user (Answer-Mode: Auto,
+   * Call-Info answer-after, Alert-Info alert-autoanswer) may be: off by default (SECURITY.md). The
+   * call's `autoAnswer` says whether it asked and whether it is allowed; the application answers
+   * after its delay. Calls that require it (RFC 5373 `require`) get 403 while it is off.
+   */
+  get autoAnswer(): boolean {
+    return this.#calls?.autoAnswer ?? false;
+  }
+
+  set autoAnswer(on: boolean) {
+    if (this.#calls) this.#calls.autoAnswer = on;
   }
 
   /** Places a call to `target` (`bob`, `bob@example.com`, `sip:…`); needs `calls` enabled. */
@@ -317,14 +328,14 @@ export class UserAgent {
 
   /**
    * RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not
-   * shown. A sender whose connection dropped before our 200 reached it sends the same request
+   * shown, 413 when its body is too long (message-policy.ts). A sender whose connection dropped before our 200 reached it sends the same request
    * again on a new branch (see sendMessage()); its Call-ID, From tag and CSeq name it (§8.2.2.2,
    * §17.2.3), so it is answered 200 again but shown once, not twice.
    */
   #receiveMessage(request: SipRequest, transaction: ServerTransaction): void {
-    const type = mediaType(request.contentType ?? 'text/plain');
-    const accepted = this.#messageTypes;
-    if (!listed(accepted, type)) return void this.respond(transaction, 415, undefined, [['Accept', accepted]]);
+    const checked = checkMessage(request, this.core.messageTypes);
+    if ('status' in checked) return void this.respond(transaction, checked.status, checked.reason, checked.headers);
+    const type = checked.type;
     this.respond(transaction, 200);
     if (this.#seenBefore(`${request.callId} ${request.from.tag ?? ''} ${request.cseq.seq}`)) return;
     this.events.emit('message', { from: request.from, body: request.body, contentType: type, request });

@@ -10,6 +10,7 @@ import type { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallMediaOptions } from './call-types';
 import { IncomingCall } from './incoming-call';
+import { MAX_AUTO_ANSWER_DELAY_S, readAutoAnswer } from './auto-answer';
 import { OutgoingCall } from './outgoing-call';
 
 export interface CallManagerOptions {
@@ -22,6 +23,8 @@ export interface CallManagerOptions {
   maxIncomingCalls?: number;
   /** How long an incoming call rings unanswered before it is declined with 480 (60 s). */
   ringTimeoutMs?: number;
+  /** Calls that ask for it may be answered without the user (auto-answer.ts); off by default. */
+  autoAnswer?: boolean;
 }
 
 /** Incoming calls a phone holds at once unless told otherwise: a few for call waiting, not thousands. */
@@ -39,6 +42,8 @@ export class CallManager implements CallContext {
   readonly #onIncoming: (call: IncomingCall) => void;
   readonly core: UaCore;
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
+  /** Whether calls asking to be auto-answered may be (SECURITY.md: off by default); changeable at any time. */
+  autoAnswer: boolean;
 
   /**
    * `core` is the user agent's core, not the user agent (which makes the manager: no import
@@ -54,6 +59,7 @@ export class CallManager implements CallContext {
     this.#onIncoming = onIncoming;
     this.core = core;
     this.defaults = { audio: true, video: false, ...options.defaults };
+    this.autoAnswer = options.autoAnswer ?? false;
     handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
@@ -139,7 +145,17 @@ export class CallManager implements CallContext {
       this.core.respond(transaction, 486);
       return true;
     }
+    const wanted = readAutoAnswer(request);
+    // Only while no other call is up: an intercom call must not put a conversation on hold.
+    const allowed = !!wanted && this.autoAnswer && this.#live.size === 0 && wanted.delay <= MAX_AUTO_ANSWER_DELAY_S;
+    // RFC 5373 §6: a caller that requires the answer mode gets 403 when it will not be honoured,
+    // rather than a call that rings.
+    if (wanted?.required && !allowed) {
+      this.core.respond(transaction, 403, 'Auto-Answer Not Allowed');
+      return true;
+    }
     const call = this.#incoming(request, transaction);
+    call.autoAnswer = wanted && { ...wanted, allowed };
     this.#onIncoming(call);
     call.ring();
     return true;

@@ -1,6 +1,9 @@
 import type { MediaChoice, MediaKind } from '../media-session';
 import type { IncomingCall } from './incoming-call';
 import type { OutgoingCall } from './outgoing-call';
+import type { CallMessage } from './in-dialog-message';
+
+export type { CallMessage };
 
 /** The states a call shows (the `state` attribute of `<sip-call>`). */
 export type CallState = 'calling' | 'ringing' | 'incoming' | 'early' | 'connected' | 'held' | 'ended';
@@ -94,6 +97,8 @@ export interface CallEvents {
   replaced: [call: IncomingCall];
   /** A call that was started by accepting a REFER on this call. */
   'referred-call': [call: OutgoingCall];
+  /** A MESSAGE the peer sent in the call (RFC 3428 §4), accepted and answered 200: its body is remote text. */
+  message: [message: CallMessage];
   /** Something went wrong that did not end the call (a failed hold, an unanswered re-INVITE). */
   error: [error: Error];
 }

@@ -14,6 +14,7 @@ import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOpt
 import type { IncomingCall } from './incoming-call';
 import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
 import { Transfer } from './transfer';
+import { InDialogMessages } from './in-dialog-message';
 
 let nextId = 1;
 
@@ -59,6 +60,8 @@ export abstract class Call {
   #recovering = false;
   /** REFER both ways (RFC 3515, 5589): its own module, reaching the session through a narrow seam. */
   readonly #transfer: Transfer;
+  /** MESSAGE in the dialog (RFC 3428 §4): in-dialog-message.ts. */
+  readonly #messages: InDialogMessages;
 
   protected constructor(
     context: CallContext,
@@ -82,6 +85,7 @@ export abstract class Call {
       bye: (cause) => this.bye(cause),
       call: (target, options, headers) => context.call(target, options, headers),
     });
+    this.#messages = new InDialogMessages(core.clock, core.messageTypes, (message) => this.events.emit('message', message));
   }
 
   get state(): CallState {
@@ -314,6 +318,19 @@ export abstract class Call {
     await this.#transfer.refer(typeof target === 'string' ? target : target.#established('transfer to a call'));
   }
 
+  /**
+   * Sends a MESSAGE in the call's dialog (RFC 3428 §4) and resolves with the 2xx; rejects with a
+   * RequestFailedError for any other final status.
+   */
+  async sendMessage(body: string, contentType = 'text/plain;charset=utf-8'): Promise<SipResponse> {
+    const request = this.#established('send a message').createRequest('MESSAGE');
+    request.setHeader('Content-Type', contentType);
+    request.body = body;
+    const { response, authProblem } = await this.sendInDialog(request);
+    if (!isSuccess(response.status)) throw new RequestFailedError(response.status, authProblem ?? response.reason);
+    return response;
+  }
+
   getStats(): Promise<unknown> {
     return this.media ? this.media.getStats() : Promise.reject(new StateError(this.#state, 'the call has no media'));
   }
@@ -453,6 +470,8 @@ export abstract class Call {
         return this.#transfer.receiveNotify(request, respond);
       case 'PRACK':
         return this.receivePrack(request, respond);
+      case 'MESSAGE':
+        return this.#messages.receive(request, respond);
       default:
         respond(200);
     }

@@ -108,6 +108,33 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     assert.equal(alice.media.sessions[0]!.remoteDescription, answer, 'the answer in the ACK reached the media');
     assert.equal(incoming.state, 'connected');
   });
+
+  it('answers a re-INVITE without SDP in a confirmed call with an offer in its 200 and takes the answer from the ACK (§14.2; Asterisk, FreeSWITCH)', async () => {
+    const { alice, bob, pair, flush } = await twoPhones();
+    const call = alice.ua.call('bob');
+    await flush();
+    await bob.incoming[0]!.answer();
+    await flush();
+    const dialog = call.dialog!;
+    const target = sent(pair.b, 'SIP/2.0 200')[0]!;
+    const bobContact = parseMessage(target).contact[0]!.toString().replace(/^<|>$/g, '');
+    const lines = (method: string, seq: number, branch: string) =>
+      `${method} ${bobContact} SIP/2.0\r\nVia: SIP/2.0/WS ${pair.a.viaHost};branch=z9hG4bK${branch}\r\nMax-Forwards: 70\r\n` +
+      `From: <sip:alice@example.test>;tag=${dialog.localTag}\r\nTo: <sip:bob@example.test>;tag=${dialog.remoteTag}\r\n` +
+      `Call-ID: ${dialog.callId}\r\nCSeq: ${seq} ${method}\r\nContact: <sip:alice@${pair.a.viaHost};transport=ws>\r\n`;
+    // Alice's end of the wire plays the PBX: a re-INVITE with no body.
+    pair.a.send(`${lines('INVITE', 50, 'reinv')}Content-Length: 0\r\n\r\n`);
+    await flush();
+    const ok = parseMessage(sent(pair.b, 'SIP/2.0 200').at(-1)!);
+    assert.equal(ok.cseq.method, 'INVITE');
+    assert.equal(ok.cseq.seq, 50);
+    assert.match(ok.body, /^v=0/m, 'the 200 carries an offer');
+    const answer = await new FakeMediaSession({}).applyOffer(ok.body);
+    pair.a.send(`${lines('ACK', 50, 'reack')}Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(answer).length}\r\n\r\n${answer}`);
+    await flush();
+    assert.equal(bob.media.sessions[0]!.remoteDescription, answer, 'the answer in the ACK reached the media');
+    assert.equal(bob.incoming[0]!.state, 'connected');
+  });
 });
 
 describe('calls behind a record-routing proxy (RFC 3261 §12.1.1)', () => {

@@ -6,13 +6,13 @@ import { parseMessage } from '../../message/parser';
 import { seededRandom } from '../../core/seeded-random';
 import { createMemoryTransportPair } from '../../transport/memory-transport';
 import { fakeMediaSessionFactory } from '../fake-media-session';
-import { UserAgent } from '../user-agent';
+import { UserAgent, type UserAgentOptions } from '../user-agent';
 import type { IncomingCall } from './incoming-call';
 import type { Call } from './call';
 import type { CallManagerOptions } from './call-manager';
 
-/** `options` are given to both phones' call managers (limits, ring timeout). */
-export async function twoPhones(options: Partial<CallManagerOptions> = {}) {
+/** `options` are given to both phones' call managers (limits, ring timeout), `uaOptions` to both user agents. */
+export async function twoPhones(options: Partial<CallManagerOptions> = {}, uaOptions: Partial<UserAgentOptions> = {}) {
   const clock = new FakeClock();
   const pair = createMemoryTransportPair({ clock, random: seededRandom(11) });
   const make = (user: string, transport: typeof pair.a, seed: number) => {
@@ -24,6 +24,7 @@ export async function twoPhones(options: Partial<CallManagerOptions> = {}) {
       clock,
       random: seededRandom(seed),
       calls: { mediaSessionFactory: media, ...options },
+      ...uaOptions,
     });
     const incoming: IncomingCall[] = [];
     ua.events.on('incoming-call', (call) => incoming.push(call));

@@ -10,6 +10,7 @@ import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
 import { ReliableProvisionals, requires100rel } from './reliable-provisional';
+import type { AutoAnswer } from './auto-answer';
 
 /** How long an incoming call rings before it is declined with 480 unless told otherwise (60 s). */
 export const DEFAULT_RING_TIMEOUT_MS = 60_000;
@@ -22,6 +23,8 @@ export const DEFAULT_RING_TIMEOUT_MS = 60_000;
  */
 export class IncomingCall extends Call {
   readonly direction = 'incoming' as const;
+  /** Set when the INVITE asks to be answered without the user (auto-answer.ts); the application answers. */
+  autoAnswer: AutoAnswer | undefined;
   readonly #ctx: CallContext;
   readonly #offer: string | undefined;
   #answering = false;
