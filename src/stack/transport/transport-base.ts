@@ -24,6 +24,10 @@ export abstract class TransportBase {
     return this.#state;
   }
 
+  get liveFlow(): number | undefined {
+    return this.#state === 'connected' ? 1 : undefined;
+  }
+
   flowState(): TransportState {
     return this.#state;
   }

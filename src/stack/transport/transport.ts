@@ -69,6 +69,8 @@ export interface MessageChannel {
   readonly flowId: string | undefined;
   /** How many flows there are (1 for a single connection); flows are numbered 1..flowCount. */
   readonly flowCount: number;
+  /** The flow a request without one goes out on: connected, else undefined. */
+  readonly liveFlow: number | undefined;
   /** One flow's state. */
   flowState(flow: number): TransportState;
   /**
