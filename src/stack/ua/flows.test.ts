@@ -171,3 +171,24 @@ describe('RFC 5626 flows: the live flow', () => {
     assert.equal(t.flows.liveFlow, undefined);
   });
 });
+
+describe('RFC 5626 flows: stopping', () => {
+  it('does not wait for a flow whose server is down', async () => {
+    const t = twoFlows();
+    const started = t.ua.start();
+    t.servers[0]!.last.accept(); // edge 2 never answers the handshake
+    await started;
+    const registering = t.ua.register();
+    await t.settle();
+    assert.equal((await registering).response.status, 200, 'registered over flow 1 without waiting for flow 2');
+    let stopped = false;
+    void t.ua.stop().then(() => (stopped = true));
+    for (let i = 0; i < 5 && !stopped; i++) {
+      await t.settle();
+      for (const server of t.servers) for (const socket of server.sockets) if (socket.readyState === 2) socket.finishClose();
+    }
+    assert.equal(stopped, true, 'stopped without the 30 s wait for flow 2');
+    assert.equal(t.clock.now() < 10_000, true);
+    assert.equal(t.requests('REGISTER', 1).filter((r) => r.message.expires === 0 || r.message.header('Expires') === '0').length, 1, 'flow 1 unregistered');
+  });
+});

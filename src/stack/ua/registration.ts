@@ -82,6 +82,10 @@ export class Registration {
   async unregister(): Promise<SendResult | undefined> {
     this.#wanted = false;
     this.#core.clock.clearTimeout(this.#timer);
+    // A REGISTER still waiting for its flow to connect goes now (and fails at once if the flow is
+    // down): removing the binding must not wait for a server that is away (RFC 5626 §4.2: a phone
+    // with several flows unregisters while one of them is down).
+    this.#stopWaiting?.();
     await this.#inFlight?.catch(() => undefined);
     // §10.2.2: a REGISTER that timed out may have reached the registrar; Expires 0 removes its binding.
     if (this.#state === 'unregistered' && !this.#unsure) return undefined;
