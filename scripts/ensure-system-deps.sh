@@ -57,6 +57,10 @@ find_missing() {
   check kamailio-presence-modules has_kamailio_module presence
   check sip-tester command -v sipp >/dev/null
   check kamailio has_kamailio_module rtpengine
+  # The two-node cluster of kamailio.cfg WITH_CLUSTER (test/browser/cluster-kamailio.test.ts).
+  check kamailio has_kamailio_module dmq
+  check kamailio has_kamailio_module dmq_usrloc
+  check kamailio has_kamailio_module path
   check rtpengine-daemon test -x "${RTPENGINE_PATH:-/usr/bin/rtpengine}"
   check baresip-core test -x "${BARESIP_PATH:-/usr/bin/baresip}"
   check openssl command -v openssl >/dev/null

@@ -128,8 +128,8 @@ describe('dev SIP server with the project\'s own user agent', () => {
       assert.equal(String((answer?.contact[0] as NameAddr | undefined)?.uri), String(bob.core.gruu), 'bob answers with his GRUU as Contact');
       // Both flows are replaced at once (as when the server restarts): each old Contact is dead.
       const registeredAgain = [alice, bob].map((ua) => next(ua.events, 'registered', 'registration over the new flow'));
-      alice.core.transport.reconnectNow('test');
-      bob.core.transport.reconnectNow('test');
+      (alice.core.transport as WebSocketTransport).reconnectNow('test');
+      (bob.core.transport as WebSocketTransport).reconnectNow('test');
       await Promise.all(registeredAgain);
       const bobSees = ended(ringing);
       await call.hangup();

@@ -15,6 +15,8 @@ export interface KamailioUser {
 export declare const KAMAILIO_USERS: Readonly<Record<KamailioUserName, Readonly<KamailioUser>>>;
 
 export interface KamailioOptions {
+  /** The loopback address to listen on (default 127.0.0.1; the cluster's second node: 127.0.0.2). */
+  host?: string;
   /** Fixed ports instead of free ones picked at random (all three together). */
   ports?: { ws: number; wss: number; udp: number };
   /** Digest algorithm Kamailio challenges with. Default MD5. */
@@ -45,7 +47,7 @@ export interface KamailioOptions {
 }
 
 export interface KamailioServer {
-  /** Always 127.0.0.1. */
+  /** 127.0.0.1 unless another loopback address was asked for. */
   readonly host: string;
   /** ws://127.0.0.1:<port>: the `server` of a phone. Unchanged by restart(). */
   readonly wsUrl: string;
@@ -77,3 +79,16 @@ export interface KamailioServer {
 
 /** Starts Kamailio on free loopback ports; resolves once WS and WSS accept a handshake. */
 export declare function startKamailio(options?: KamailioOptions): Promise<KamailioServer>;
+
+export interface KamailioCluster {
+  /** The two nodes (each a KamailioServer: stop() and start() one to take it down and back). */
+  readonly nodes: readonly [KamailioServer, KamailioServer];
+  /** Stops both nodes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the two-node cluster of kamailio.cfg (WITH_CLUSTER: registrations shared by DMQ, each
+ * node reaching the other's flows through Path) on free loopback ports.
+ */
+export declare function startKamailioCluster(options?: Omit<KamailioOptions, 'ports' | 'presence'>): Promise<KamailioCluster>;

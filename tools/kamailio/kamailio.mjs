@@ -12,6 +12,8 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 export const KAMAILIO_CONFIG = join(ROOT, 'deploy/kamailio/kamailio.cfg');
 export const KAMAILIO_BINARY = process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio';
 const HOST = '127.0.0.1';
+/** The second node of a cluster listens here (all of 127.0.0.0/8 is the loopback on Linux). */
+const CLUSTER_HOST_B = '127.0.0.2';
 
 /** The SIP domain and digest realm: kamailio.cfg's DOMAIN. */
 export const KAMAILIO_DOMAIN = 'sip-elements.test';
@@ -68,6 +70,43 @@ export async function startKamailio(options = {}) {
   }
 }
 
+/**
+ * Two nodes of kamailio.cfg's WITH_CLUSTER (deploy/kamailio/README.md, "Two nodes"): each on its
+ * own free loopback ports, each the other's DMQ peer. Resolves once both accept WebSocket
+ * handshakes; if one cannot start, the other is stopped too.
+ */
+export async function startKamailioCluster(options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const ports = [await freePorts(), await freePorts()];
+    const all = ports.flatMap((p) => [p.ws, p.wss, p.udp]);
+    // Each pick was free on its own; the two nodes must not share one.
+    if (new Set(all).size !== all.length && attempt < 5) continue;
+    // Two loopback addresses, as two machines would have: a node tells its own Path from the
+    // other's by address (registrar path_check_local), and the other node by its source address.
+    const [a, b] = [{ host: HOST, ports: ports[0] }, { host: CLUSTER_HOST_B, ports: ports[1] }];
+    const node = (self, peer) =>
+      startKamailio({
+        ...options,
+        host: self.host,
+        ports: self.ports,
+        defines: [
+          ...(options.defines ?? []),
+          'WITH_CLUSTER',
+          `SELF_SIP_URI=${JSON.stringify(`sip:${self.host}:${self.ports.udp}`)}`,
+          `PEER_IP=${peer.host}`,
+          `PEER_UDP_PORT=${peer.ports.udp}`,
+          `PEER_SIP_URI=${JSON.stringify(`sip:${peer.host}:${peer.ports.udp}`)}`,
+        ],
+      });
+    const started = await Promise.allSettled([node(a, b), node(b, a)]);
+    const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (!failed) return { nodes, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
+    await Promise.all(nodes.map((n) => n.stop()));
+    if (attempt >= 3 || !/Address already in use/.test(String(failed.reason))) throw failed.reason;
+  }
+}
+
 /** Fails early, with the fix, when the Debian packages are missing. */
 function checkInstalled() {
   if (!existsSync(KAMAILIO_BINARY)) {
@@ -101,6 +140,7 @@ class KamailioInstance {
     // start(), stop() and restart() run one at a time, in call order.
     this.queue = Promise.resolve();
     this.ports = options.ports;
+    this.host = options.host ?? HOST;
     this.runDir = options.runDir;
     this.logFile = join(this.runDir, 'kamailio.log');
     this.child = undefined;
@@ -120,6 +160,7 @@ class KamailioInstance {
       '-Y', this.runDir,
       '-P', join(this.runDir, 'kamailio.pid'),
       ...(sharedMemoryMb ? ['-m', String(sharedMemoryMb)] : []),
+      ...(this.host !== HOST ? define('LISTEN_IP', this.host) : []),
       ...define('WS_PORT', ports.ws),
       ...define('WSS_PORT', ports.wss),
       ...define('UDP_PORT', ports.udp),
@@ -218,11 +259,11 @@ class KamailioInstance {
   }
 
   wsUrl() {
-    return `ws://${HOST}:${this.ports.ws}`;
+    return `ws://${this.host}:${this.ports.ws}`;
   }
 
   wssUrl() {
-    return `wss://${HOST}:${this.ports.wss}`;
+    return `wss://${this.host}:${this.ports.wss}`;
   }
 
   serial(operation) {
@@ -234,7 +275,7 @@ class KamailioInstance {
   /** The object handed to tests. */
   api() {
     const api = {
-      host: HOST,
+      host: this.host,
       wsUrl: this.wsUrl(),
       wssUrl: this.wssUrl(),
       wsPort: this.ports.ws,

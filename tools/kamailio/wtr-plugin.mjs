@@ -7,13 +7,27 @@
 // needs a server of its own, or one shared by both browsers, names it: { action, instance: 'x' };
 // named instances start on first use, as does { presence: true }, the browser's own server with the
 // presence modules (kamailio.cfg WITH_PRESENCE). All stop in serverStop.
-import { startKamailio } from './kamailio.mjs';
+//
+// { cluster: true, node: 0 | 1 }: the browser's two-node cluster (kamailio.cfg WITH_CLUSTER),
+// started on first use; 'stop' and 'start' act on the node named, 'info' tells both nodes' URLs.
+import { startKamailio, startKamailioCluster } from './kamailio.mjs';
 
 const ACTIONS = ['info', 'start', 'stop', 'restart'];
 
 export function kamailioPlugin(options = {}) {
   /** @type {Map<string, Promise<import('./kamailio.mjs').KamailioServer>>} */
   const servers = new Map();
+
+  /** @type {Map<string, Promise<import('./kamailio.mjs').KamailioCluster>>} */
+  const clusters = new Map();
+  const clusterFor = (name) => {
+    let cluster = clusters.get(name);
+    if (!cluster) {
+      cluster = startKamailioCluster(options);
+      clusters.set(name, cluster);
+    }
+    return cluster;
+  };
 
   const serverFor = (name, presence = false) => {
     let server = servers.get(name);
@@ -33,8 +47,9 @@ export function kamailioPlugin(options = {}) {
     },
 
     async serverStop() {
-      const all = [...servers.values()];
+      const all = [...servers.values(), ...clusters.values()];
       servers.clear();
+      clusters.clear();
       await Promise.all(all.map(async (server) => (await server.catch(() => undefined))?.stop()));
     },
 
@@ -44,6 +59,7 @@ export function kamailioPlugin(options = {}) {
       if (!ACTIONS.includes(action)) {
         throw new Error(`kamailio: unknown action ${JSON.stringify(action)} (use ${ACTIONS.join(', ')})`);
       }
+      if (payload?.cluster === true) return clusterCommand(await clusterFor(payload.instance ?? `${session.browser.name}-cluster`), action, payload.node);
       // { presence: true }: this browser's server with the presence modules (kamailio.cfg WITH_PRESENCE).
       const presence = payload?.presence === true;
       const instance = payload?.instance ?? `${session.browser.name}${presence ? '-presence' : ''}`;
@@ -59,5 +75,16 @@ export function kamailioPlugin(options = {}) {
         running: server.running,
       };
     },
+  };
+}
+
+async function clusterCommand(cluster, action, index = 0) {
+  const node = cluster.nodes[index];
+  if (!node) throw new Error(`kamailio: the cluster has nodes 0 and 1, not ${JSON.stringify(index)}`);
+  if (action !== 'info') await node[action]();
+  return {
+    domain: node.domain,
+    users: node.users,
+    nodes: cluster.nodes.map((each) => ({ wsUrl: each.wsUrl, running: each.running })),
   };
 }

@@ -16,6 +16,7 @@ import { digestPolicy } from './digest-policy';
 import { parseIceTransportPolicy } from './ice-transport-policy';
 import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
+import { serverUrls } from './flow-transport';
 import { appendTrace, type TraceEntry } from './sip-trace';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
@@ -69,7 +70,8 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  *
  * @summary A complete SIP softphone in one tag.
  *
- * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL (wss:// from an https page).
+ * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL (wss:// from an https page); or several, space-separated: the phone keeps a registered flow to each of the first `flows` (RFC 5626 §4.2), so it stays reachable while one is down.
+ * @attr flows - With several `server` URLs: how many to keep a flow to (default 2). The phone is registered while at least one flow is.
  * @attr user - The user part of the address of record.
  * @attr domain - The SIP domain of the address of record.
  * @attr display-name - The display name sent in From.
@@ -95,9 +97,9 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives in memory only and nothing is stored.
  * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected for CSS; absent at 0).
  *
- * @fires sip-connecting - The WebSocket is opening: `detail.server`.
- * @fires sip-connected - The WebSocket is open: `detail.server`.
- * @fires sip-disconnected - The WebSocket closed or could not open: `detail.reason`, `detail.reconnectInMs`.
+ * @fires sip-connecting - A WebSocket is opening: `detail.server` (the one URL it goes to).
+ * @fires sip-connected - A WebSocket is open: `detail.server`.
+ * @fires sip-disconnected - A WebSocket closed or could not open: `detail.server`, `detail.reason`, `detail.reconnectInMs`.
  * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
  * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
@@ -171,6 +173,7 @@ export class SipPhone extends LitElement {
   // emitted field that would shadow Lit's accessor) and given its default in the constructor.
   static override properties: PropertyDeclarations = {
     server: {},
+    flows: { type: Number },
     user: {},
     domain: {},
     displayName: { attribute: 'display-name' },
@@ -204,8 +207,11 @@ export class SipPhone extends LitElement {
     traceLog: { state: true },
   };
 
-  /** The SIP-over-WebSocket server, a ws:// or wss:// URL. */
+  /** The SIP-over-WebSocket server, a ws:// or wss:// URL; or several, space-separated (RFC 5626 flows). */
   declare server: string;
+
+  /** How many of several `server` URLs to keep a registered flow to. */
+  declare flows: number;
 
   /** The user part of the address of record. */
   declare user: string;
@@ -304,6 +310,7 @@ export class SipPhone extends LitElement {
     super();
     // One assignment per line: the manifest analyzer reads each default from its own statement.
     this.server = '';
+    this.flows = 2;
     this.user = '';
     this.domain = '';
     this.displayName = '';
@@ -347,17 +354,18 @@ export class SipPhone extends LitElement {
         emit(this, name, detail);
       };
       return [
+        // The phone as a whole (connected while any flow is) sets the status line...
         ua.events.on('transport', (state, { reason, reconnectInMs }) => {
           this.connection = state;
-          const server = this.server;
+          if (state === 'connected') this.problem = '';
+          else if (state === 'disconnected') this.problem = reconnectInMs === undefined ? reason : `${reason} (retrying in ${Math.ceil(reconnectInMs / 1000)} s)`;
+        }),
+        // ...and each flow tells the page about its own server.
+        ua.events.on('flow', (flow, state, { reason, reconnectInMs }) => {
+          const server = serverUrls(settingText(this.server), this.flows)[flow - 1] ?? this.server;
           if (state === 'connecting') emit(this, 'sip-connecting', { server });
-          else if (state === 'connected') {
-            this.problem = '';
-            emit(this, 'sip-connected', { server });
-          } else if (state === 'disconnected') {
-            this.problem = reconnectInMs === undefined ? reason : `${reason} (retrying in ${Math.ceil(reconnectInMs / 1000)} s)`;
-            emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
-          }
+          else if (state === 'connected') emit(this, 'sip-connected', { server });
+          else if (state === 'disconnected') emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
         }),
         ua.events.on('registered', ({ expires }) => registration('sip-registered', { aor: this.aor, expires })),
         ua.events.on('unregistered', ({ reason }) => registration('sip-unregistered', { aor: this.aor, reason })),
@@ -528,6 +536,7 @@ export class SipPhone extends LitElement {
           ? undefined
           : {
               server: settingText(this.server),
+              flows: this.flows,
               aor: this.aor,
               displayName: this.displayName,
               authUser: this.authUser,

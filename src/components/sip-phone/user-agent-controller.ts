@@ -1,13 +1,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { webRtcMediaSessionFactory } from '../../media/webrtc-media-session-factory';
-import { WebSocketTransport } from '../../stack/transport/websocket-transport';
+import type { Transport } from '../../stack/transport/transport';
 import { UserAgent } from '../../stack/ua/user-agent';
 import { toError } from '../shared/events';
 import type { DigestPolicy } from './digest-policy';
 import { instanceIdFor, serverProblem } from './phone-config';
+import { flowTransport, serverUrls } from './flow-transport';
 
 export interface PhoneSettings {
+  /** One ws:// or wss:// URL, or several, space-separated: a flow to each (RFC 5626 §4.2). */
   readonly server: string;
+  /** How many of the servers to keep a flow to (the first ones). */
+  readonly flows: number;
   readonly aor: string;
   readonly displayName: string;
   readonly authUser: string;
@@ -91,16 +95,18 @@ export class UserAgentController implements ReactiveController {
   #start(settings: PhoneSettings, autoRegister: boolean): void {
     const d = this.#delegate;
     const { server, aor } = settings;
-    const problem = serverProblem(server, location.protocol);
+    const urls = serverUrls(server, settings.flows);
+    const problem = urls.map((url) => serverProblem(url, location.protocol)).find(Boolean);
     if (problem) return d.error(problem);
     let ua: UserAgent;
-    let transport: WebSocketTransport;
+    let transport: Transport;
     try {
       // The trace sees every message at the component layer, so the stack needs no trace hook.
-      transport = new WebSocketTransport({ url: server, webSocket: WebSocket });
+      transport = flowTransport(urls);
       const send = transport.send.bind(transport);
-      transport.send = (text) => {
-        send(text);
+      // The flow goes through too: a REGISTER and a response belong on theirs (RFC 5626 §4.2).
+      transport.send = (text, flow) => {
+        send(text, flow);
         d.trace('sent', text);
       };
       transport.onMessage((text) => d.trace('received', text));

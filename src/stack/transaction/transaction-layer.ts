@@ -63,23 +63,28 @@ export class TransactionLayer {
    * Starts a client transaction for a request whose top Via already carries a fresh branch.
    * Responses and failures reach `user`; the request is sent at once.
    */
-  sendRequest(request: SipRequest, user: ClientTransactionUser): ClientTransaction {
+  sendRequest(request: SipRequest, user: ClientTransactionUser, flow?: number): ClientTransaction {
     if (request.method === 'ACK') throw new Error('ACK is sent outside any client transaction (§17.1.1.3, §13.2.2.4)');
     const id = clientKey(topBranch(request), request.method);
     if (this.#clients.has(id)) throw new Error(`a client transaction with branch ${topBranch(request)} exists already`);
     const transaction = track(
       this.#clients,
       request.method === 'INVITE'
-        ? new InviteClientTransaction(id, request, this.#context, user)
-        : new NonInviteClientTransaction(id, request, this.#context, user),
+        ? new InviteClientTransaction(id, request, this.#on(flow), user)
+        : new NonInviteClientTransaction(id, request, this.#on(flow), user),
     );
     transaction.start();
     return transaction;
   }
 
   /** Sends an ACK for a 2xx (or any stateless request) straight to the transport. */
-  sendStateless(message: SipRequest | SipResponse): void {
-    this.#context.transport.send(message.toString());
+  sendStateless(message: SipRequest | SipResponse, flow?: number): void {
+    this.#context.transport.send(message.toString(), flow);
+  }
+
+  /** The context of a transaction on `flow` (undefined: the transport's live flow). */
+  #on(flow: number | undefined): TransactionContext {
+    return flow === undefined ? this.#context : { ...this.#context, flow };
   }
 
   receiveResponse(response: SipResponse): void {
@@ -89,7 +94,8 @@ export class TransactionLayer {
     else this.#options.onStrayResponse?.(response);
   }
 
-  receiveRequest(request: SipRequest): void {
+  /** A request from the wire, on `flow`: its responses go back there (RFC 3261 §18.2.2). */
+  receiveRequest(request: SipRequest, flow?: number): void {
     const id = serverKey(request);
     const existing = this.#servers.get(id);
     if (existing) {
@@ -105,7 +111,7 @@ export class TransactionLayer {
       busy.setHeader('Retry-After', 5);
       this.#options.logger?.warn(`${request.method} refused: ${MAX_SERVER_TRANSACTIONS} server transactions at once`);
       try {
-        this.sendStateless(busy);
+        this.sendStateless(busy, flow);
       } catch {
         // The connection is gone: nobody to tell.
       }
@@ -114,8 +120,8 @@ export class TransactionLayer {
     const transaction = track(
       this.#servers,
       request.method === 'INVITE'
-        ? new InviteServerTransaction(id, request, this.#context)
-        : new NonInviteServerTransaction(id, request, this.#context),
+        ? new InviteServerTransaction(id, request, this.#on(flow))
+        : new NonInviteServerTransaction(id, request, this.#on(flow)),
     );
     if (transaction instanceof InviteServerTransaction) transaction.start();
     this.#options.onRequest(request, transaction);
@@ -135,11 +141,13 @@ export class TransactionLayer {
   /**
    * The connection under every pending client transaction is gone: over a reliable transport no
    * response can come back on a new connection, so each fails now as a 503 instead of waiting for
-   * Timer B or F (§8.1.3.1).
+   * Timer B or F (§8.1.3.1). With `flow`, only the transactions sent on that flow (RFC 5626 §4.2:
+   * the others' flows are still up).
    */
-  failPendingClients(reason: string): void {
+  failPendingClients(reason: string, flow?: number): void {
     for (const transaction of [...this.#clients.values()]) {
       const state = transaction.state;
+      if (flow !== undefined && transaction.flow !== undefined && transaction.flow !== flow) continue;
       if (state === 'calling' || state === 'trying' || state === 'proceeding') {
         transaction.fail(new TransportError('connection-closed', reason));
       }

@@ -4,13 +4,22 @@ import type { Logger } from '../core/logger';
 import type { SipRequest } from '../message/message';
 import type { TransactionTimers } from './timers';
 
-/** What a transaction needs from the layer below: send wire text, or throw TransportError. */
+/**
+ * What a transaction needs from the layer below: send wire text on a flow (RFC 5626 §4.2; none:
+ * the transport's choice), or throw TransportError.
+ */
 export interface TransactionTransport {
-  send(text: string): void;
+  send(text: string, flow?: number): void;
 }
 
 export interface TransactionContext {
   readonly transport: TransactionTransport;
+  /**
+   * The flow the transaction lives on: a server transaction's request came on it and its
+   * responses go back on it (RFC 3261 §18.2.2); a client transaction's request went out on it,
+   * so losing that flow loses its responses.
+   */
+  readonly flow?: number;
   readonly clock: Clock;
   readonly timers: TransactionTimers;
   readonly logger: Logger;
@@ -55,6 +64,11 @@ export abstract class Transaction<State extends string, User extends FailureList
 
   get state(): State {
     return this.#state;
+  }
+
+  /** The flow it lives on (see TransactionContext.flow). */
+  get flow(): number | undefined {
+    return this.context.flow;
   }
 
   get terminated(): boolean {
@@ -147,7 +161,7 @@ export abstract class Transaction<State extends string, User extends FailureList
    */
   protected send(text: string, quiet = false): boolean {
     try {
-      this.context.transport.send(text);
+      this.context.transport.send(text, this.context.flow);
       return true;
     } catch (error) {
       if (!quiet) {

@@ -20,6 +20,13 @@ export interface KeepAliveOptions {
   readonly pongTimeoutMs: number;
 }
 
+/**
+ * RFC 5626 §4.4.1 names 120 s for connection-oriented flows when the registrar sends no
+ * Flow-Timer, but WebSocket connections commonly cross HTTP proxies that drop idle connections
+ * after 60 s, so the default pings every 24–30 s. The pong wait is the RFC's 10 s.
+ */
+export const DEFAULT_KEEP_ALIVE: KeepAliveOptions = { intervalMs: 30_000, pongTimeoutMs: 10_000 };
+
 interface KeepAliveHooks {
   readonly clock: Clock;
   readonly random: Random;

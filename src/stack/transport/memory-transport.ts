@@ -11,20 +11,12 @@
  */
 import { realClock } from '../core/clock';
 import type { Clock, TimerHandle } from '../core/clock';
-import { Emitter } from '../core/emitter';
 import { TransportError } from '../core/errors';
 import { cryptoRandom } from '../core/random';
 import type { Random } from '../core/random';
 import { randomInvalidHost } from './invalid-host';
-import type {
-  MessageListener,
-  StateChangeListener,
-  Transport,
-  TransportProtocol,
-  TransportState,
-  TransportStateInfo,
-} from './transport';
-import { assertTransition } from './transport-state';
+import type { Transport, TransportProtocol } from './transport';
+import { TransportBase } from './transport-base';
 
 export interface MemoryTransportOptions {
   /** Schedules deliveries; pass a FakeClock in tests (default: the real clock). */
@@ -53,15 +45,13 @@ export function createMemoryTransportPair(options: MemoryTransportOptions = {}):
   return MemoryTransport.createPair(options);
 }
 
-type Events = { message: [text: string]; stateChange: [state: TransportState, info: TransportStateInfo] };
-
 interface Link {
   up: boolean;
   /** Bumped whenever the connection ends, so messages in flight on the old one are lost. */
   generation: number;
 }
 
-export class MemoryTransport implements Transport {
+export class MemoryTransport extends TransportBase implements Transport {
   readonly protocol: TransportProtocol;
   readonly reliable = true;
   readonly viaHost: string;
@@ -73,9 +63,7 @@ export class MemoryTransport implements Transport {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #link: Link;
-  readonly #events = new Emitter<Events>();
   #peer!: MemoryTransport;
-  #state: TransportState = 'disconnected';
   #flowId: string | undefined;
   #wanted = false;
   #delayMs = 0;
@@ -85,6 +73,7 @@ export class MemoryTransport implements Transport {
   readonly #inFlight = new Set<TimerHandle>();
 
   private constructor(options: MemoryTransportOptions, link: Link) {
+    super();
     this.#clock = options.clock ?? realClock;
     this.#random = options.random ?? cryptoRandom;
     this.protocol = options.protocol ?? 'WSS';
@@ -110,13 +99,9 @@ export class MemoryTransport implements Transport {
       },
       restore() {
         link.up = true;
-        if ((a.#wanted || b.#wanted) && a.#state === 'disconnected') a.#establish('network restored');
+        if ((a.#wanted || b.#wanted) && a.state === 'disconnected') a.#establish('network restored');
       },
     };
-  }
-
-  get state(): TransportState {
-    return this.#state;
   }
 
   get flowId(): string | undefined {
@@ -128,18 +113,10 @@ export class MemoryTransport implements Transport {
     return this.#flowTimerSeconds;
   }
 
-  onMessage(listener: MessageListener): () => void {
-    return this.#events.on('message', listener);
-  }
-
-  onStateChange(listener: StateChangeListener): () => void {
-    return this.#events.on('stateChange', listener);
-  }
-
   connect(): Promise<void> {
     this.#wanted = true;
-    if (this.#state === 'connected') return Promise.resolve();
-    if (this.#state !== 'disconnected') return Promise.reject(new Error(`connect() while ${this.#state}`));
+    if (this.state === 'connected') return Promise.resolve();
+    if (this.state !== 'disconnected') return Promise.reject(new Error(`connect() while ${this.state}`));
     if (!this.#link.up) return Promise.reject(this.#refuse('connecting'));
     this.#establish('connecting');
     return Promise.resolve();
@@ -147,30 +124,30 @@ export class MemoryTransport implements Transport {
 
   disconnect(reason = 'disconnected by the application'): Promise<void> {
     this.#wanted = false;
-    if (this.#state !== 'connected') return Promise.resolve();
+    if (this.state !== 'connected') return Promise.resolve();
     this.#link.generation++;
     this.#cancelInFlight();
     this.#peer.#cancelInFlight();
     this.#flowId = this.#peer.#flowId = undefined;
-    this.#transition('closing', { reason });
-    this.#transition('disconnected', { reason });
+    this.transition('closing', { reason });
+    this.transition('disconnected', { reason });
     const error = new TransportError('connection-closed', 'the other end closed the connection');
-    this.#peer.#transition('disconnected', { reason: error.message, error });
+    this.#peer.transition('disconnected', { reason: error.message, error });
     return Promise.resolve();
   }
 
   reconnectNow(reason = 'reconnect requested'): void {
     this.#wanted = true;
     if (!this.#link.up) {
-      if (this.#state === 'disconnected') this.#refuse(reason);
+      if (this.state === 'disconnected') this.#refuse(reason);
       return;
     }
-    if (this.#state === 'connected') this.#breakLink(undefined, undefined, reason);
-    if (this.#state === 'disconnected') this.#establish(reason);
+    if (this.state === 'connected') this.#breakLink(undefined, undefined, reason);
+    if (this.state === 'disconnected') this.#establish(reason);
   }
 
   networkChanged(): void {
-    if (this.#wanted && this.#state === 'disconnected') this.reconnectNow('network changed');
+    if (this.#wanted && this.state === 'disconnected') this.reconnectNow('network changed');
   }
 
   setFlowTimer(seconds: number): void {
@@ -178,8 +155,8 @@ export class MemoryTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.#state !== 'connected') {
-      throw new TransportError('not-connected', `cannot send: the transport is ${this.#state}`);
+    if (this.state !== 'connected') {
+      throw new TransportError('not-connected', `cannot send: the transport is ${this.state}`);
     }
     if (this.#failNext !== undefined) {
       const message = this.#failNext;
@@ -196,7 +173,7 @@ export class MemoryTransport implements Transport {
     const peer = this.#peer;
     const handle = this.#clock.setTimeout(() => {
       this.#inFlight.delete(handle);
-      if (this.#link.generation === generation && peer.#state === 'connected') peer.#events.emit('message', text);
+      if (this.#link.generation === generation && peer.state === 'connected') peer.deliver(text);
     }, this.#delayMs);
     this.#inFlight.add(handle);
   }
@@ -225,10 +202,10 @@ export class MemoryTransport implements Transport {
   /** Both ends: disconnected → connecting → connected, on one new flow id. */
   #establish(reason: string): void {
     const flowId = this.#random.token(16);
-    for (const end of [this, this.#peer]) end.#transition('connecting', { reason, attempt: 1 });
-    for (const end of [this, this.#peer]) {
+    for (const end of [this as MemoryTransport, this.#peer]) end.transition('connecting', { reason, attempt: 1 });
+    for (const end of [this as MemoryTransport, this.#peer]) {
       end.#flowId = flowId;
-      end.#transition('connected', { reason: 'connected (memory link)', flowId });
+      end.transition('connected', { reason: 'connected (memory link)', flowId });
     }
   }
 
@@ -237,29 +214,22 @@ export class MemoryTransport implements Transport {
     this.#link.generation++;
     this.#cancelInFlight();
     this.#peer.#cancelInFlight();
-    for (const [end, error] of [[this, mine], [this.#peer, theirs]] as const) {
-      if (end.#state === 'disconnected') continue;
+    for (const [end, error] of [[this as MemoryTransport, mine], [this.#peer, theirs]] as const) {
+      if (end.state === 'disconnected') continue;
       end.#flowId = undefined;
-      end.#transition('disconnected', { reason: error?.message ?? reason ?? 'connection dropped', ...(error && { error }) });
+      end.transition('disconnected', { reason: error?.message ?? reason ?? 'connection dropped', ...(error && { error }) });
     }
   }
 
   #refuse(reason: string): TransportError {
     const error = new TransportError('connection-failed', 'connection refused (memory link severed)');
-    this.#transition('connecting', { reason, attempt: 1 });
-    this.#transition('disconnected', { reason: error.message, error });
+    this.transition('connecting', { reason, attempt: 1 });
+    this.transition('disconnected', { reason: error.message, error });
     return error;
   }
 
   #cancelInFlight(): void {
     for (const handle of this.#inFlight) this.#clock.clearTimeout(handle);
     this.#inFlight.clear();
-  }
-
-  #transition(state: TransportState, info: Omit<TransportStateInfo, 'previous'>): void {
-    const previous = this.#state;
-    assertTransition(previous, state);
-    this.#state = state;
-    this.#events.emit('stateChange', state, { previous, ...info });
   }
 }

@@ -31,10 +31,20 @@ export interface TransportStateInfo {
   readonly attempt?: number;
 }
 
-export type MessageListener = (text: string) => void;
+/**
+ * A received message and the flow it came on: 1 for a single connection; with several flows
+ * (RFC 5626 §4.2, `FlowSet`) the flow's number, which is also its REGISTER's reg-id.
+ */
+export type MessageListener = (text: string, flow: number) => void;
 export type StateChangeListener = (state: TransportState, info: TransportStateInfo) => void;
+/** One flow's state change (every change of a single connection is flow 1's). */
+export type FlowChangeListener = (flow: number, state: TransportState, info: TransportStateInfo) => void;
 
-export interface Transport {
+/**
+ * What the user agent sends and receives through, and watches: the narrow half of the seam.
+ * Everything below the user agent (transactions, registration, calls) sees only this.
+ */
+export interface MessageChannel {
   /** Via transport token for requests sent on this transport. */
   readonly protocol: TransportProtocol;
   /**
@@ -45,17 +55,39 @@ export interface Transport {
   readonly reliable: boolean;
   /**
    * Host for the Via sent-by and the Contact URI: a random `*.invalid` name (RFC 7118 App. B.1),
-   * since a browser knows neither its address nor its port. Stable for the transport's life.
+   * since a browser knows neither its address nor its port. Stable for the transport's life, and
+   * the same on every flow (one Contact, one instance, RFC 5626 §4.2).
    */
   readonly viaHost: string;
+  /** `connected` while at least one flow is. */
   readonly state: TransportState;
   /**
-   * The current connection's id, new on every (re)connection, undefined when not connected. A
-   * new flow means the registrar's binding points at a dead connection: the UA re-registers
-   * (RFC 5626 §4.2.1).
+   * The id of the connection new requests go out on, new on every (re)connection, undefined when
+   * none is up. A new flow means the registrar's binding points at a dead connection: the UA
+   * re-registers (RFC 5626 §4.2.1) and moves its dialogs to it.
    */
   readonly flowId: string | undefined;
+  /** How many flows there are (1 for a single connection); flows are numbered 1..flowCount. */
+  readonly flowCount: number;
+  /** The flow a request without one goes out on: connected, else undefined. */
+  readonly liveFlow: number | undefined;
+  /** One flow's state. */
+  flowState(flow: number): TransportState;
+  /**
+   * Sends one whole SIP message as one frame (RFC 7118 §4.2), on `flow` (a response goes back on
+   * the flow its request came on, RFC 3261 §18.2.2; a REGISTER on the flow it registers), else on
+   * a live flow. Throws a TransportError when that flow is not connected or its socket rejects it
+   * (the transaction layer maps that to 503).
+   */
+  send(text: string, flow?: number): void;
+  /** Every received SIP message, one per call, as text; keep-alive CRLFs are never passed up. */
+  onMessage(listener: MessageListener): () => void;
+  onStateChange(listener: StateChangeListener): () => void;
+  onFlowChange(listener: FlowChangeListener): () => void;
+}
 
+/** Connection control: only the user agent's start, stop and network hooks use it. */
+export interface ConnectionControl {
   /**
    * Starts connecting (and keeps the connection up, reconnecting when it drops, until
    * disconnect()). Resolves once connected; rejects with the TransportError of the first failed
@@ -75,16 +107,10 @@ export interface Transport {
    */
   networkChanged(): void;
   /**
-   * RFC 5626 §4.4.1: the registrar's Flow-Timer header (seconds) sets the keep-alive interval;
-   * the UA passes it on after a successful REGISTER.
+   * RFC 5626 §4.4.1: the registrar's Flow-Timer header (seconds) sets the keep-alive interval of
+   * the flow it registered (default 1); the UA passes it on after a successful REGISTER.
    */
-  setFlowTimer(seconds: number): void;
-  /**
-   * Sends one whole SIP message as one frame (RFC 7118 §4.2). Throws a TransportError when not
-   * connected or when the socket rejects it (the transaction layer maps that to 503).
-   */
-  send(text: string): void;
-  /** Every received SIP message, one per call, as text; keep-alive CRLFs are never passed up. */
-  onMessage(listener: MessageListener): () => void;
-  onStateChange(listener: StateChangeListener): () => void;
+  setFlowTimer(seconds: number, flow?: number): void;
 }
+
+export interface Transport extends MessageChannel, ConnectionControl {}

@@ -6,38 +6,28 @@
  */
 import { realClock } from '../core/clock';
 import type { Clock, TimerHandle } from '../core/clock';
-import { Emitter } from '../core/emitter';
 import { TransportError } from '../core/errors';
 import { noopLogger } from '../core/logger';
 import type { Logger } from '../core/logger';
 import { cryptoRandom } from '../core/random';
 import type { Random } from '../core/random';
-import { Backoff } from './backoff';
-import type { BackoffOptions } from './backoff';
 import { frameText } from './frame-text';
 import { invalidUrlError, parseWebSocketUrl } from './websocket-url';
 import { randomInvalidHost } from './invalid-host';
-import { CRLF_PING, CRLF_PONG, KeepAlive } from './keep-alive';
+import { CRLF_PING, CRLF_PONG, DEFAULT_KEEP_ALIVE, KeepAlive } from './keep-alive';
 import type { KeepAliveOptions } from './keep-alive';
-import type {
-  MessageListener,
-  StateChangeListener,
-  Transport,
-  TransportProtocol,
-  TransportState,
-  TransportStateInfo,
-} from './transport';
-import { assertTransition } from './transport-state';
+import { Reconnector } from './reconnect-policy';
+import type { ReconnectOptions } from './reconnect-policy';
+import type { Transport, TransportProtocol, TransportState } from './transport';
+import { TransportBase } from './transport-base';
+import { closeError, describe, errorEventMessage, SIP_SUBPROTOCOL, subprotocolRefused } from './websocket-errors';
 import { WS_OPEN } from './websocket-like';
 import type { WebSocketCloseEventLike, WebSocketConstructor, WebSocketLike } from './websocket-like';
 
-/** RFC 7118 §4.1: the WebSocket subprotocol a SIP client asks for and the server must select. */
-export const SIP_SUBPROTOCOL = 'sip';
-
-export interface ReconnectOptions extends BackoffOptions {
-  /** A connection that stays up this long resets the backoff to its first delay. */
-  readonly stableAfterMs: number;
-}
+export { SIP_SUBPROTOCOL } from './websocket-errors';
+export { DEFAULT_RECONNECT } from './reconnect-policy';
+export type { ReconnectOptions } from './reconnect-policy';
+export { DEFAULT_KEEP_ALIVE } from './keep-alive';
 
 export interface WebSocketTransportOptions {
   /** ws:// or wss:// URL of the SIP WebSocket server. */
@@ -57,35 +47,8 @@ export interface WebSocketTransportOptions {
   readonly closeTimeoutMs?: number;
 }
 
-/**
- * The first retry comes within 250 ms: a connection that one phone lost alone (an idle proxy, a
- * blip) is back at once. When that retry fails too, the server itself is likely down, and so are
- * all its phones' connections: each later retry is then drawn from the whole of the next 25 s
- * (the factor jumps the ceiling from 250 ms to the cap), so that thousands of phones coming back
- * to a restarted server spread over 25 s instead of arriving in the same second. RFC 5626 §4.5
- * spreads flow recovery the same way (30 s base, 50-100 % of it); `npm run bench -- scale`
- * measures the spread: with a uniform draw over c seconds, at most 2/c of the phones (8 %) come
- * back in any one second after a long outage, and 99 % within 0.9c (22.5 s).
- */
-export const DEFAULT_RECONNECT: ReconnectOptions = {
-  initialDelayMs: 250,
-  maxDelayMs: 25_000,
-  factor: 100,
-  jitter: 'full',
-  stableAfterMs: 10_000,
-};
-
-/**
- * RFC 5626 §4.4.1 names 120 s for connection-oriented flows when the registrar sends no
- * Flow-Timer, but WebSocket connections commonly cross HTTP proxies that drop idle connections
- * after 60 s, so the default pings every 24–30 s. The pong wait is the RFC's 10 s.
- */
-export const DEFAULT_KEEP_ALIVE: KeepAliveOptions = { intervalMs: 30_000, pongTimeoutMs: 10_000 };
-
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
-
-type Events = { message: [text: string]; stateChange: [state: TransportState, info: TransportStateInfo] };
 
 interface Waiter {
   resolve(): void;
@@ -94,7 +57,7 @@ interface Waiter {
 
 const ignore = (): void => {};
 
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport extends TransportBase implements Transport {
   readonly url: string;
   readonly protocol: TransportProtocol;
   /** RFC 7118 §5: WebSocket runs over TCP, a reliable transport in RFC 3261 §17 terms. */
@@ -105,14 +68,11 @@ export class WebSocketTransport implements Transport {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #logger: Logger;
-  readonly #events: Emitter<Events>;
-  readonly #backoff: Backoff | undefined;
-  readonly #stableAfterMs: number;
+  readonly #reconnect: Reconnector | undefined;
   readonly #keepAlive: KeepAlive | undefined;
   readonly #connectTimeoutMs: number;
   readonly #closeTimeoutMs: number;
 
-  #state: TransportState = 'disconnected';
   #flowId: string | undefined;
   #socket: WebSocketLike | undefined;
   /** The error event's message for the current socket (`ws` gives one; browsers do not). */
@@ -123,29 +83,23 @@ export class WebSocketTransport implements Transport {
   #attempts = 0;
   #closingReason = '';
   readonly #waiters: Waiter[] = [];
-  #reconnectTimer: TimerHandle | undefined;
   #connectTimer: TimerHandle | undefined;
   #closeTimer: TimerHandle | undefined;
-  #stableTimer: TimerHandle | undefined;
 
   /** Throws a TransportError ('invalid-url') when the URL is not ws:// or wss://. */
   constructor(options: WebSocketTransportOptions) {
     const scheme = parseWebSocketUrl(options.url);
     if (!scheme) throw invalidUrlError(options.url);
+    const logger = options.logger ?? noopLogger;
+    super((error, event) => logger.error(`a transport ${event} listener threw`, error));
     this.url = options.url;
     this.protocol = scheme === 'wss' ? 'WSS' : 'WS';
     this.#WebSocket = options.webSocket;
     this.#clock = options.clock ?? realClock;
     this.#random = options.random ?? cryptoRandom;
-    this.#logger = options.logger ?? noopLogger;
+    this.#logger = logger;
     this.viaHost = randomInvalidHost(this.#random);
-    this.#events = new Emitter<Events>((error, event) =>
-      this.#logger.error(`a transport ${String(event)} listener threw`, error),
-    );
-
-    const reconnect = options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...options.reconnect };
-    this.#backoff = reconnect && new Backoff(reconnect, this.#random);
-    this.#stableAfterMs = reconnect?.stableAfterMs ?? 0;
+    if (options.reconnect !== false) this.#reconnect = new Reconnector(options.reconnect ?? {}, this.#clock, this.#random);
 
     if (options.keepAlive !== false) {
       this.#keepAlive = new KeepAlive(
@@ -162,28 +116,16 @@ export class WebSocketTransport implements Transport {
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
   }
 
-  get state(): TransportState {
-    return this.#state;
-  }
-
   get flowId(): string | undefined {
     return this.#flowId;
   }
 
-  onMessage(listener: MessageListener): () => void {
-    return this.#events.on('message', listener);
-  }
-
-  onStateChange(listener: StateChangeListener): () => void {
-    return this.#events.on('stateChange', listener);
-  }
-
   connect(): Promise<void> {
-    if (this.#state === 'connected') return Promise.resolve();
+    if (this.state === 'connected') return Promise.resolve();
     const connected = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#wanted = true;
     // 'connecting': the attempt under way settles the promise; 'closing': reopens once closed.
-    if (this.#state === 'disconnected') {
+    if (this.state === 'disconnected') {
       this.#cancelReconnect();
       this.#open(`connecting to ${this.url}`);
     }
@@ -194,13 +136,13 @@ export class WebSocketTransport implements Transport {
     this.#wanted = false;
     const wasWaiting = this.#cancelReconnect();
     this.#settleWaiters(new TransportError('disconnected', `disconnected before the connection was established: ${reason}`));
-    switch (this.#state) {
+    switch (this.state) {
       case 'disconnected':
         // Tell listeners that the announced reconnect will not happen.
-        if (wasWaiting) this.#transition('disconnected', { reason });
+        if (wasWaiting) this.transition('disconnected', { reason });
         return Promise.resolve();
       case 'closing':
-        return this.#whenDisconnected();
+        return this.whenDisconnected();
       case 'connecting':
       case 'connected':
         return this.#close(reason);
@@ -211,19 +153,19 @@ export class WebSocketTransport implements Transport {
     this.#wanted = true;
     this.#resetBackoff();
     this.#cancelReconnect();
-    if (this.#state === 'closing') return; // reopens once the closing handshake is done
-    if (this.#state !== 'disconnected') {
+    if (this.state === 'closing') return; // reopens once the closing handshake is done
+    if (this.state !== 'disconnected') {
       this.#closeQuietly(this.#detach(), 'reconnecting');
-      this.#transition('disconnected', { reason });
+      this.transition('disconnected', { reason });
     }
     // A listener may already have reconnected (or disconnected) during that state change.
-    if (this.#state === 'disconnected' && this.#wanted) this.#open(reason);
+    if (this.state === 'disconnected' && this.#wanted) this.#open(reason);
   }
 
   networkChanged(): void {
     if (!this.#wanted) return;
-    if (this.#state === 'connected') this.#keepAlive?.probe();
-    else if (this.#state === 'disconnected') this.reconnectNow('network changed');
+    if (this.state === 'connected') this.#keepAlive?.probe();
+    else if (this.state === 'disconnected') this.reconnectNow('network changed');
   }
 
   setFlowTimer(seconds: number): void {
@@ -233,8 +175,8 @@ export class WebSocketTransport implements Transport {
 
   send(text: string): void {
     const socket = this.#socket;
-    if (this.#state !== 'connected' || !socket) {
-      throw new TransportError('not-connected', `cannot send: the transport is ${this.#state}`);
+    if (this.state !== 'connected' || !socket) {
+      throw new TransportError('not-connected', `cannot send: the transport is ${this.state}`);
     }
     if (socket.readyState !== WS_OPEN) {
       // Closed under us, and the close event is not delivered yet.
@@ -254,9 +196,9 @@ export class WebSocketTransport implements Transport {
 
   #open(reason: string): void {
     this.#attempts++;
-    this.#transition('connecting', { reason, attempt: this.#attempts });
+    this.transition('connecting', { reason, attempt: this.#attempts });
     // A stateChange listener may have called disconnect() already.
-    if (this.#state !== 'connecting' || this.#socket) return;
+    if (this.state !== 'connecting' || this.#socket) return;
     let socket: WebSocketLike;
     try {
       socket = new this.#WebSocket(this.url, SIP_SUBPROTOCOL);
@@ -285,7 +227,7 @@ export class WebSocketTransport implements Transport {
   }
 
   #opened(socket: WebSocketLike): void {
-    if (socket !== this.#socket || this.#state !== 'connecting') return;
+    if (socket !== this.#socket || this.state !== 'connecting') return;
     this.#clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     // RFC 7118 §4.1: without the `sip` subprotocol the server has not agreed to speak SIP.
@@ -297,11 +239,9 @@ export class WebSocketTransport implements Transport {
     this.#flowId = this.#random.token(16);
     this.#attempts = 0;
     this.#keepAlive?.start();
-    // Only a connection that lasts resets the backoff: a server that accepts and at once drops
-    // every connection must still see the delays grow.
-    if (this.#backoff) this.#stableTimer = this.#clock.setTimeout(() => this.#backoff?.reset(), this.#stableAfterMs);
+    this.#reconnect?.connected();
     this.#logger.info(`SIP WebSocket connected to ${this.url}`);
-    this.#transition('connected', { reason: `connected to ${this.url}`, flowId: this.#flowId });
+    this.transition('connected', { reason: `connected to ${this.url}`, flowId: this.#flowId });
     this.#settleWaiters();
   }
 
@@ -322,7 +262,7 @@ export class WebSocketTransport implements Transport {
       this.#answerPing(socket);
       return;
     }
-    this.#events.emit('message', text);
+    this.deliver(text);
   }
 
   #answerPing(socket: WebSocketLike): void {
@@ -335,10 +275,10 @@ export class WebSocketTransport implements Transport {
 
   #closed(socket: WebSocketLike, event: WebSocketCloseEventLike): void {
     if (socket !== this.#socket) return;
-    const opened = this.#state === 'connected';
+    const opened = this.state === 'connected';
     const socketError = this.#socketError;
     this.#detach();
-    if (this.#state === 'closing') {
+    if (this.state === 'closing') {
       this.#finishClosing();
       return;
     }
@@ -355,17 +295,13 @@ export class WebSocketTransport implements Transport {
   #failed(error: TransportError): void {
     this.#logger.warn(`SIP WebSocket: ${error.message}`);
     const waiters = this.#takeWaiters();
-    if (this.#backoff) {
-      const delay = this.#backoff.next();
+    if (this.#reconnect) {
       const attempt = this.#attempts + 1;
-      this.#reconnectTimer = this.#clock.setTimeout(() => {
-        this.#reconnectTimer = undefined;
-        this.#open(`reconnecting to ${this.url} (attempt ${attempt})`);
-      }, delay);
-      this.#transition('disconnected', { reason: error.message, error, reconnectInMs: delay, attempt });
+      const delay = this.#reconnect.schedule(() => this.#open(`reconnecting to ${this.url} (attempt ${attempt})`));
+      this.transition('disconnected', { reason: error.message, error, reconnectInMs: delay, attempt });
     } else {
       this.#wanted = false;
-      this.#transition('disconnected', { reason: error.message, error });
+      this.transition('disconnected', { reason: error.message, error });
     }
     for (const waiter of waiters) waiter.reject(error);
   }
@@ -374,16 +310,16 @@ export class WebSocketTransport implements Transport {
     const socket = this.#socket;
     if (!socket) {
       // disconnect() from a 'connecting' listener, before the socket exists.
-      this.#transition('disconnected', { reason });
+      this.transition('disconnected', { reason });
       return Promise.resolve();
     }
     this.#closingReason = reason;
     this.#flowId = undefined;
     this.#keepAlive?.stop();
     this.#clock.clearTimeout(this.#connectTimer);
-    this.#clock.clearTimeout(this.#stableTimer);
-    const closed = this.#whenDisconnected();
-    this.#transition('closing', { reason });
+    this.#reconnect?.lost();
+    const closed = this.whenDisconnected();
+    this.transition('closing', { reason });
     this.#closeTimer = this.#clock.setTimeout(() => {
       // The closing handshake never finished (a dead network): stop waiting for it.
       this.#detach();
@@ -400,11 +336,11 @@ export class WebSocketTransport implements Transport {
   }
 
   #finishClosing(): void {
-    if (this.#state !== 'closing') return;
-    this.#transition('disconnected', { reason: this.#closingReason });
-    // connect() or reconnectNow() was called while closing (`state`, not `#state`: a listener of
-    // the change above may have moved on already).
-    if (this.#wanted && this.state === 'disconnected') this.#open(`connecting to ${this.url}`);
+    if (this.state !== 'closing') return;
+    this.transition('disconnected', { reason: this.#closingReason });
+    // connect() or reconnectNow() was called while closing (read again: a listener of the change
+    // above may have moved on already).
+    if (this.#wanted && (this.state as TransportState) === 'disconnected') this.#open(`connecting to ${this.url}`);
   }
 
   /** Unhooks the current socket and stops everything tied to its flow; returns the socket. */
@@ -414,8 +350,9 @@ export class WebSocketTransport implements Transport {
     this.#socketError = undefined;
     this.#flowId = undefined;
     this.#keepAlive?.stop();
-    for (const timer of [this.#connectTimer, this.#closeTimer, this.#stableTimer]) this.#clock.clearTimeout(timer);
-    this.#connectTimer = this.#closeTimer = this.#stableTimer = undefined;
+    for (const timer of [this.#connectTimer, this.#closeTimer]) this.#clock.clearTimeout(timer);
+    this.#connectTimer = this.#closeTimer = undefined;
+    this.#reconnect?.lost();
     if (socket) {
       socket.onopen = null;
       socket.onmessage = null;
@@ -436,14 +373,11 @@ export class WebSocketTransport implements Transport {
   }
 
   #cancelReconnect(): boolean {
-    if (this.#reconnectTimer === undefined) return false;
-    this.#clock.clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = undefined;
-    return true;
+    return this.#reconnect?.cancel() ?? false;
   }
 
   #resetBackoff(): void {
-    this.#backoff?.reset();
+    this.#reconnect?.reset();
     this.#attempts = 0;
   }
 
@@ -458,56 +392,4 @@ export class WebSocketTransport implements Transport {
       else waiter.resolve();
     }
   }
-
-  #whenDisconnected(): Promise<void> {
-    return new Promise((resolve) => {
-      const off = this.onStateChange((state) => {
-        if (state !== 'disconnected') return;
-        off();
-        resolve();
-      });
-    });
-  }
-
-  #transition(state: TransportState, info: Omit<TransportStateInfo, 'previous'>): void {
-    const previous = this.#state;
-    assertTransition(previous, state);
-    this.#state = state;
-    this.#logger.debug(`SIP WebSocket ${previous} → ${state}: ${info.reason}`);
-    this.#events.emit('stateChange', state, { previous, ...info });
-  }
-}
-
-const subprotocolRefused = `the server did not accept the WebSocket subprotocol "${SIP_SUBPROTOCOL}" (RFC 7118 §4.1)`;
-
-/** A readable, typed error for a socket that closed without us asking. */
-function closeError(
-  url: string,
-  event: WebSocketCloseEventLike,
-  opened: boolean,
-  socketError: string | undefined,
-): TransportError {
-  const code = typeof event.code === 'number' ? event.code : 1006;
-  if (opened) {
-    const why = event.reason ? `: ${event.reason}` : code === 1006 ? ' (connection lost, no close frame)' : '';
-    return new TransportError('connection-closed', `server closed with code ${code}${why}`);
-  }
-  // `ws` reports a missing or wrong subprotocol as an error; browsers only fail the connection.
-  if (socketError && /subprotocol/i.test(socketError)) {
-    return new TransportError('subprotocol-refused', `${subprotocolRefused}: ${socketError}`);
-  }
-  if (socketError && /ECONNREFUSED/.test(socketError)) {
-    return new TransportError('connection-failed', `connection refused by ${url}`);
-  }
-  const detail = socketError ? `: ${socketError}` : '';
-  return new TransportError('connection-failed', `could not connect to ${url}${detail} (code ${code})`);
-}
-
-function errorEventMessage(event: unknown): string | undefined {
-  const message = (event as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message !== '' ? message : undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,15 +10,14 @@
 // server's proxy: its flows are WebSockets; a stateless relay routing by Request-URI and top Via
 // (as threePhones() in calls/calls.fixtures.ts does) is all two correct ends need between them.
 import type { Clock, TimerHandle } from '../core/clock';
-import { Emitter } from '../core/emitter';
 import { TransportError } from '../core/errors';
 import type { Random } from '../core/random';
 import { isRequest, SipUri, type SipRequest } from '../message/message';
 import { parseMessage } from '../message/parser';
 import { responseTo } from '../transaction/requests';
 import { randomInvalidHost } from '../transport/invalid-host';
-import type { MessageListener, StateChangeListener, Transport, TransportState, TransportStateInfo } from '../transport/transport';
-import { assertTransition } from '../transport/transport-state';
+import type { Transport } from '../transport/transport';
+import { TransportBase } from '../transport/transport-base';
 
 /** A message waiting in a queue, and when it was sent (a message late past 32 s is as good as lost). */
 export interface Queued {
@@ -29,23 +28,19 @@ export interface Queued {
 /** Why a message never arrived: its connection dropped while it was in flight. */
 export type LossListener = (text: string) => void;
 
-type Events = { message: [text: string]; stateChange: [state: TransportState, info: TransportStateInfo] };
-
 /**
  * One phone's end of its connection: the Transport seam, with the two queues the test drains.
  * A dropped connection loses both queues and comes back after the delay the test chose, on a new
  * flow (RFC 5626 §4.4: the UA registers again and refreshes its dialogs' targets).
  */
-export class QueuedTransport implements Transport {
+export class QueuedTransport extends TransportBase implements Transport {
   readonly protocol = 'WSS' as const;
   readonly reliable = true;
   readonly viaHost: string;
   readonly sent: string[] = [];
   readonly up: Queued[] = [];
   readonly down: Queued[] = [];
-  readonly #events = new Emitter<Events>();
   readonly #clock: Clock;
-  #state: TransportState = 'disconnected';
   #flowId: string | undefined;
   #flows = 0;
   #wanted = false;
@@ -59,29 +54,18 @@ export class QueuedTransport implements Transport {
     /** Takes what a phone sent before a graceful close: a closing socket still flushes it. */
     readonly flush: (from: QueuedTransport) => void,
   ) {
+    super();
     this.#clock = clock;
     this.viaHost = randomInvalidHost(random);
-  }
-
-  get state(): TransportState {
-    return this.#state;
   }
 
   get flowId(): string | undefined {
     return this.#flowId;
   }
 
-  onMessage(listener: MessageListener): () => void {
-    return this.#events.on('message', listener);
-  }
-
-  onStateChange(listener: StateChangeListener): () => void {
-    return this.#events.on('stateChange', listener);
-  }
-
   connect(): Promise<void> {
     this.#wanted = true;
-    if (this.#state === 'disconnected') this.#establish('connecting');
+    if (this.state === 'disconnected') this.#establish('connecting');
     return Promise.resolve();
   }
 
@@ -89,24 +73,24 @@ export class QueuedTransport implements Transport {
   disconnect(reason = 'disconnected by the application'): Promise<void> {
     this.#wanted = false;
     this.#clock.clearTimeout(this.#reconnect);
-    if (this.#state !== 'connected') return Promise.resolve();
+    if (this.state !== 'connected') return Promise.resolve();
     this.flush(this);
     this.#lose(this.down);
     this.#flowId = undefined;
-    this.#transition('closing', { reason });
-    this.#transition('disconnected', { reason });
+    this.transition('closing', { reason });
+    this.transition('disconnected', { reason });
     return Promise.resolve();
   }
 
   reconnectNow(reason = 'reconnect requested'): void {
     this.#wanted = true;
-    if (this.#state === 'connected') this.#break(reason);
+    if (this.state === 'connected') this.#break(reason);
     this.#clock.clearTimeout(this.#reconnect);
     this.#establish(reason);
   }
 
   networkChanged(): void {
-    if (!this.#wanted || this.#state !== 'disconnected') return;
+    if (!this.#wanted || this.state !== 'disconnected') return;
     this.#clock.clearTimeout(this.#reconnect);
     this.#establish('network changed');
   }
@@ -114,10 +98,10 @@ export class QueuedTransport implements Transport {
   setFlowTimer(): void {}
 
   send(text: string): void {
-    if (this.#state !== 'connected') {
+    if (this.state !== 'connected') {
       // Refused, as a closed socket would: the sender knows, but its peer never hears of it.
       this.lost(text);
-      throw new TransportError('not-connected', `cannot send: the transport is ${this.#state}`);
+      throw new TransportError('not-connected', `cannot send: the transport is ${this.state}`);
     }
     this.sent.push(text);
     this.up.push({ text, at: this.#clock.now() });
@@ -128,12 +112,12 @@ export class QueuedTransport implements Transport {
   /** Hands the oldest message the switchboard sent to the user agent. */
   deliverDown(): void {
     const next = this.down.shift();
-    if (next && this.#state === 'connected') this.#events.emit('message', next.text);
+    if (next && this.state === 'connected') this.deliver(next.text);
   }
 
   /** The connection breaks (both queues lost); the transport reconnects after `reconnectMs`. */
   drop(reconnectMs: number): void {
-    if (this.#state !== 'connected') return;
+    if (this.state !== 'connected') return;
     this.#break('fuzz: connection dropped');
     this.#reconnect = this.#clock.setTimeout(() => this.#establish('reconnect'), reconnectMs);
   }
@@ -143,7 +127,7 @@ export class QueuedTransport implements Transport {
     this.#lose(this.down);
     this.#flowId = undefined;
     const error = new TransportError('connection-closed', reason);
-    this.#transition('disconnected', { reason, error });
+    this.transition('disconnected', { reason, error });
   }
 
   #lose(queue: Queued[]): void {
@@ -151,17 +135,10 @@ export class QueuedTransport implements Transport {
   }
 
   #establish(reason: string): void {
-    if (this.#state !== 'disconnected') return;
-    this.#transition('connecting', { reason, attempt: 1 });
+    if (this.state !== 'disconnected') return;
+    this.transition('connecting', { reason, attempt: 1 });
     const flowId = (this.#flowId = `${this.name}-flow-${++this.#flows}`);
-    this.#transition('connected', { reason: 'connected (queued link)', flowId });
-  }
-
-  #transition(state: TransportState, info: Omit<TransportStateInfo, 'previous'>): void {
-    const previous = this.#state;
-    assertTransition(previous, state);
-    this.#state = state;
-    this.#events.emit('stateChange', state, { previous, ...info });
+    this.transition('connected', { reason: 'connected (queued link)', flowId });
   }
 }
 

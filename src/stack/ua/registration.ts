@@ -9,7 +9,8 @@ import { isSuccess } from '../message/content';
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'unregistering';
 
 export interface RegistrationEvents {
-  registered: [info: { expires: number; response: SipResponse }];
+  /** `flowTimer`: the registrar's Flow-Timer in seconds (RFC 5626 §4.4.1), for the flow's keep-alive. */
+  registered: [info: { expires: number; response: SipResponse; flowTimer?: number }];
   unregistered: [info: { reason: string }];
   failed: [info: { status: number; reason: string; response: SipResponse }];
 }
@@ -19,6 +20,8 @@ export interface RegistrationOptions {
   expires: number;
   /** How long a REGISTER waits for the connection before it fails as a 503 (the UA's message wait). */
   connectWaitMs: number;
+  /** The flow this registration is for (RFC 5626 §4.2.1): its REGISTERs go there, with it as reg-id (1). */
+  flow?: number;
 }
 
 /**
@@ -47,6 +50,7 @@ export class Registration {
   /** The last REGISTER timed out: it may have made a binding all the same. */
   #unsure = false;
   readonly #connectWaitMs: number;
+  readonly flow: number;
   /** Ends a wait for the connection at once (the user agent is being disposed). */
   #stopWaiting: (() => void) | undefined;
 
@@ -57,6 +61,7 @@ export class Registration {
     this.#fromTag = core.newTag();
     this.#expires = options.expires;
     this.#connectWaitMs = options.connectWaitMs;
+    this.flow = options.flow ?? 1;
   }
 
   get state(): RegistrationState {
@@ -77,6 +82,10 @@ export class Registration {
   async unregister(): Promise<SendResult | undefined> {
     this.#wanted = false;
     this.#core.clock.clearTimeout(this.#timer);
+    // A REGISTER still waiting for its flow to connect goes now (and fails at once if the flow is
+    // down): removing the binding must not wait for a server that is away (RFC 5626 §4.2: a phone
+    // with several flows unregisters while one of them is down).
+    this.#stopWaiting?.();
     await this.#inFlight?.catch(() => undefined);
     // §10.2.2: a REGISTER that timed out may have reached the registrar; Expires 0 removes its binding.
     if (this.#state === 'unregistered' && !this.#unsure) return undefined;
@@ -126,9 +135,9 @@ export class Registration {
       fromTag: this.#fromTag,
       seq: ++this.#seq,
     });
-    request.setHeader('Contact', core.contact(true));
+    request.setHeader('Contact', core.contact(true, this.flow));
     request.setHeader('Expires', expires);
-    return core.send(request, { nextSeq: () => ++this.#seq });
+    return core.send(request, { nextSeq: () => ++this.#seq, flow: this.flow });
   }
 
   async #register(expires: number): Promise<SendResult> {
@@ -158,8 +167,8 @@ export class Registration {
       // Refreshed at the larger of half its life and its life less 30 s.
       this.#retry(Math.max(granted / 2, granted - 30));
       const flowTimer = header('Flow-Timer');
-      if (flowTimer > 0 && Number.isInteger(flowTimer)) core.transport.setFlowTimer(flowTimer);
-      this.events.emit('registered', { expires: granted, response });
+      const timer = flowTimer > 0 && Number.isInteger(flowTimer) ? flowTimer : undefined;
+      this.events.emit('registered', { expires: granted, response, flowTimer: timer });
       return result;
     }
     // §10.2.8: retry with the registrar's minimum, once; a second 423 is a failure.
@@ -183,7 +192,8 @@ export class Registration {
    */
   #connection(): Promise<void> {
     const core = this.#core;
-    if (core.connected) return Promise.resolve();
+    const flow = this.flow;
+    if (core.transport.flowState(flow) === 'connected') return Promise.resolve();
     return new Promise((resolve) => {
       // Ended by the connection, the wait's end or dispose(), whichever comes first; each clears
       // the others, so a stopped user agent keeps no timer running.
@@ -194,7 +204,7 @@ export class Registration {
         resolve();
       };
       const timer = core.clock.setTimeout(done, this.#connectWaitMs);
-      const off = core.transport.onStateChange((state) => state === 'connected' && done());
+      const off = core.transport.onFlowChange((changed, state) => changed === flow && state === 'connected' && done());
       this.#stopWaiting = done;
     });
   }

@@ -9,7 +9,7 @@ import { TransactionLayer, type ClientTransaction, type ServerTransaction, type 
 import type { TimerSettings } from '../transaction/timers';
 import { parseUri } from '../message/uri';
 import { responseTo } from '../transaction/requests';
-import type { Transport } from '../transport/transport';
+import type { MessageChannel } from '../transport/transport';
 import { ensureInstanceId, outboundContactParams } from '../transport/outbound';
 import { ALLOW, MESSAGE_TYPES, MESSAGE_TYPES_WITH_HTML, SUPPORTED } from './capabilities';
 import { RequestFailedError } from './request-failed-error';
@@ -37,6 +37,8 @@ export interface SendOptions {
   onTransaction?(transaction: ClientTransaction, request: SipRequest): void;
   /** The CSeq number for a request resent with credentials (§22.2: one more than before by default). */
   nextSeq?(): number;
+  /** The flow to send on (a REGISTER's own, RFC 5626 §4.2.1); by default the live flow. */
+  flow?: number;
 }
 
 /** What the user agent is made of: identity, credentials, transport, and the injected clock, randomness and logger. */
@@ -58,7 +60,8 @@ export interface UaCoreOptions {
   refuseMd5?: boolean;
   /** Leave digest challenges without qop (RFC 2069 form, replayable) unanswered; off by default. */
   requireQop?: boolean;
-  transport: Transport;
+  /** The narrow half of the Transport seam; the user agent takes the whole Transport. */
+  transport: MessageChannel;
   clock?: Clock;
   random?: Random;
   logger?: Logger;
@@ -109,7 +112,7 @@ export class UaCore {
   readonly useRegisteredContact: boolean;
   /** The MESSAGE types shown to the user (RFC 3428 §7), as the Accept of a 415. */
   readonly messageTypes: string;
-  readonly transport: Transport;
+  readonly transport: MessageChannel;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
@@ -227,13 +230,13 @@ export class UaCore {
   /**
    * Our Contact: `sip:<random>@<host>.invalid;transport=ws;ob` (RFC 7118 §5, RFC 5626 §5.4: `ob`
    * asks the proxy to route in-dialog requests over this flow). For REGISTER it also carries
-   * `reg-id` and `+sip.instance` (RFC 5626 §4.2.1).
+   * `reg-id` (the flow's number) and `+sip.instance` (RFC 5626 §4.2.1): one URI on every flow.
    */
-  contact(forRegister = false): NameAddr {
+  contact(forRegister = false, regId?: number): NameAddr {
     // RFC 5627 §4.3: dialog-forming requests and responses carry the GRUU as Contact.
     const dialogContact = this.useRegisteredContact ? this.registeredContact : this.gruu;
     if (!forRegister && dialogContact) return new NameAddr(dialogContact);
-    const outbound = outboundContactParams({ instanceId: this.#instanceId });
+    const outbound = outboundContactParams({ instanceId: this.#instanceId, regId });
     const uri = new SipUri({ user: this.#contactUser, host: this.transport.viaHost, params: outbound.uriParams });
     return new NameAddr(uri, { params: forRegister ? outbound.headerParams : undefined });
   }
@@ -342,6 +345,8 @@ export class UaCore {
 
   #sendOnce(request: SipRequest, options: SendOptions): Promise<SendResult> {
     this.#stampVia(request);
+    // Pinned to a flow, so that losing it fails this transaction and no other (RFC 5626 §4.2).
+    const flow = options.flow ?? this.transport.liveFlow;
     return new Promise((resolve) => {
       let finished = false;
       const transaction = this.transactions.sendRequest(request, {
@@ -354,7 +359,7 @@ export class UaCore {
           else if (response.status < 300) options.onLaterSuccess?.(response);
         },
         onFailure: (error) => resolve({ response: responseTo(request, error.status, error.message.slice(0, 100)), request, error }),
-      });
+      }, flow);
       options.onTransaction?.(transaction, request);
     });
   }

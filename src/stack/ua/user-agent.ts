@@ -5,12 +5,13 @@ import { isRequest, type NameAddr, type SipRequest, type SipResponse, type Uri }
 import { responseTo } from '../transaction/requests';
 import type { ServerTransaction } from '../transaction/transaction-layer';
 import { DEFAULT_MESSAGE_LIMITS, exceededLimit, type MessageLimits } from '../transport/message-limits';
-import type { TransportState, TransportStateInfo } from '../transport/transport';
+import type { ConnectionControl, Transport, TransportState, TransportStateInfo } from '../transport/transport';
 import { badRequestResponse } from './bad-request';
 import { ACCEPT, ALLOW, SUPPORTED } from './capabilities';
 import { checkMessage } from './message-policy';
 import { checkIncomingRequest } from './incoming-request-check';
-import { Registration } from './registration';
+import type { Registration } from './registration';
+import { FlowRegistrations } from './flow-registrations';
 import { RequestFailedError } from './request-failed-error';
 import { UaCore, type SendResult, type UaCoreOptions } from './ua-core';
 import { isSuccess } from '../message/content';
@@ -22,6 +23,8 @@ import type { OutgoingCall } from './calls/outgoing-call';
 import type { CallMediaOptions } from './calls/call-types';
 
 export interface UserAgentOptions extends UaCoreOptions {
+  /** One connection, or several flows (`FlowSet`, RFC 5626 §4.2): one registration each. */
+  transport: Transport;
   /** Requested registration lifetime in seconds (600). */
   registerExpires?: number;
   /** How long a MESSAGE or a REGISTER waits for a connection before it fails (30 s). */
@@ -40,10 +43,16 @@ export interface IncomingMessage {
 }
 
 export interface UserAgentEvents {
+  /** The connection as a whole: `connected` while at least one flow is. */
   transport: [state: TransportState, info: TransportStateInfo];
-  registered: [info: { expires: number }];
-  unregistered: [info: { reason: string }];
-  'registration-failed': [info: { status: number; reason: string }];
+  /** One flow's connection changed (flow 1 for a single connection). */
+  flow: [flow: number, state: TransportState, info: TransportStateInfo];
+  /** A flow registered or refreshed its binding (`flow`: its number and reg-id). */
+  registered: [info: { expires: number; flow: number }];
+  /** No flow is registered any more. */
+  unregistered: [info: { reason: string; flow: number }];
+  /** A REGISTER failed while no flow was registered. */
+  'registration-failed': [info: { status: number; reason: string; flow: number }];
   message: [message: IncomingMessage];
   /** A call arrived: answer(), decline() or let it ring; only with `calls` enabled. */
   'incoming-call': [call: IncomingCall];
@@ -65,7 +74,11 @@ export type RequestHandler = (request: SipRequest, transaction: ServerTransactio
 export class UserAgent {
   readonly events: Emitter<UserAgentEvents>;
   readonly core: UaCore;
+  /** The first flow's registration (the only one with a single connection). */
   readonly registration: Registration;
+  /** Every flow's registration (RFC 5626 §4.2). */
+  readonly registrations: FlowRegistrations;
+  readonly #connection: ConnectionControl;
   /** Subscriptions (RFC 6665), publications (RFC 3903) and unsolicited message-summary NOTIFYs. */
   readonly subscriptions: SubscriptionManager;
   readonly #calls: CallManager | undefined;
@@ -87,18 +100,26 @@ export class UserAgent {
     const events = (this.events = core.emitter());
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
-    const registration = (this.registration = new Registration(core, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs }));
-    registration.events.on('registered', ({ expires }) => events.emit('registered', { expires }));
-    registration.events.on('unregistered', (info) => events.emit('unregistered', info));
-    registration.events.on('failed', ({ status, reason }) => events.emit('registration-failed', { status, reason }));
+    this.#connection = options.transport;
+    const registrations = new FlowRegistrations(core, this.#connection, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs });
+    registrations.events.on('registered', (info) => events.emit('registered', info));
+    registrations.events.on('unregistered', (info) => events.emit('unregistered', info));
+    registrations.events.on('registration-failed', (info) => events.emit('registration-failed', info));
+    this.registrations = registrations;
+    this.registration = registrations.all[0]!;
     this.subscriptions = new SubscriptionManager(core);
     this.handleRequests((request, transaction) => this.subscriptions.route(request, transaction));
     if (options.calls) this.#calls = new CallManager(core, (handler) => this.handleRequests(handler), options.calls, (call) => events.emit('incoming-call', call));
-    this.#off = [core.transport.onMessage((text) => this.#receive(text)), core.transport.onStateChange((state, info) => this.#transportChanged(state, info))];
+    this.#off = [
+      core.transport.onMessage((text, flow) => this.#receive(text, flow)),
+      core.transport.onStateChange((state, info) => events.emit('transport', state, info)),
+      core.transport.onFlowChange((flow, state, info) => this.#flowChanged(flow, state, info)),
+    ];
   }
 
+  /** Whether at least one flow is registered. */
   get registered(): boolean {
-    return this.registration.registered;
+    return this.registrations.registered;
   }
 
   /** The calls that have not ended (empty without `calls` enabled). */
@@ -112,7 +133,7 @@ export class UserAgent {
    * because its candidate pairs may be gone (RFC 8445 §9), without waiting for ICE to fail.
    */
   networkChanged(): void {
-    this.core.transport.networkChanged();
+    this.#connection.networkChanged();
     this.#calls?.networkChanged();
   }
 
@@ -143,7 +164,7 @@ export class UserAgent {
    */
   start(): Promise<void> {
     if (this.#stopped) return Promise.reject(new Error('this user agent was stopped; create a new one to start again'));
-    return this.core.transport.connect();
+    return this.#connection.connect();
   }
 
   /** Unregisters when registered, then disconnects; ends every transaction. */
@@ -155,25 +176,26 @@ export class UserAgent {
     if (this.core.connected) {
       // unregister() sends nothing unless a binding may exist: registered, or a REGISTER that timed
       // out and may have reached the registrar all the same (§10.2.2).
-      await this.registration.unregister().catch(() => undefined);
+      await this.registrations.unregister().catch(() => undefined);
       // A call that came in while a REGISTER or the un-REGISTER was out is declined too
       // (§13.3.1.3), not left ringing.
       await this.#calls?.hangupAll();
     }
-    this.registration.dispose();
+    this.registrations.dispose();
     // §8.1.3.1: a request still waiting ends as a 503 for its sender, rather than never.
     this.core.transactions.failPendingClients('the user agent stopped');
     this.core.transactions.terminateAll();
-    await this.core.transport.disconnect('user agent stopped');
+    await this.#connection.disconnect('user agent stopped');
     for (const off of this.#off.splice(0)) off();
   }
 
+  /** Registers every flow; resolves with the first success (or the first flow's failure). */
   register(): Promise<SendResult> {
-    return this.registration.register();
+    return this.registrations.register();
   }
 
   unregister(): Promise<SendResult | undefined> {
-    return this.registration.unregister();
+    return this.registrations.unregister();
   }
 
   /**
@@ -224,21 +246,20 @@ export class UserAgent {
     return this.core.respond(transaction, status, reason, headers);
   }
 
-  #transportChanged(state: TransportState, info: TransportStateInfo): void {
-    this.events.emit('transport', state, info);
-    if (state === 'connected') {
-      const changed = this.#lastFlow !== undefined && this.#lastFlow !== info.flowId;
-      this.#lastFlow = info.flowId;
-      if (changed) {
-        this.registration.flowChanged();
-        this.#calls?.flowChanged();
-        this.subscriptions.flowChanged();
-      }
-    } else if (state === 'disconnected' && info.previous === 'connected') {
-      // No response can come back over a new connection (RFC 5626 §4.4): fail what waits now.
-      const reason = `connection lost: ${info.reason}`;
-      this.core.transactions.failPendingClients(reason);
-      this.registration.flowLost(reason);
+  #flowChanged(flow: number, state: TransportState, info: TransportStateInfo): void {
+    this.events.emit('flow', flow, state, info);
+    // No response can come back over a new connection (RFC 5626 §4.4): fail what waits on it now.
+    if (state === 'disconnected' && info.previous === 'connected') this.core.transactions.failPendingClients(`connection lost: ${info.reason}`, flow);
+    this.registrations.flowChanged(flow, state, info);
+    // New requests now go out on another connection: dialogs move there (a re-INVITE or UPDATE
+    // with the new Contact, subscriptions refreshed), as after a reconnect.
+    const live = this.core.transport.flowId;
+    if (live === undefined) return;
+    const moved = this.#lastFlow !== undefined && this.#lastFlow !== live;
+    this.#lastFlow = live;
+    if (moved) {
+      this.#calls?.flowChanged();
+      this.subscriptions.flowChanged();
     }
   }
 
@@ -247,16 +268,16 @@ export class UserAgent {
   }
 
   /** Sends raw text, logging (not throwing) when the transport refuses it. */
-  #trySend(text: string): void {
+  #trySend(text: string, flow: number): void {
     try {
-      this.core.transport.send(text);
+      this.core.transport.send(text, flow);
     } catch (error) {
       this.core.logger.warn(`could not answer a bad message: ${(error as Error).message}`);
     }
   }
 
   /** Every message from the wire: parsed, checked, and given to the transaction layer. */
-  #receive(text: string): void {
+  #receive(text: string, flow: number): void {
     // Refused before parsing, unanswered: a 513 (RFC 3261 §21.5.9) would copy back whatever the
     // oversized header section holds. The connection stays: the next message may be fine.
     const refused = exceededLimit(text, this.#limits);
@@ -269,13 +290,13 @@ export class UserAgent {
       const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
       if (error !== caught) this.core.logger.error('the parser threw a non-SipParseError', caught);
       const answer = badRequestResponse(text, error.message, this.core.newTag());
-      if (answer) this.#trySend(answer);
+      if (answer) this.#trySend(answer, flow);
       this.#badMessage(error, answer !== undefined);
       return;
     }
     const transactions = this.core.transactions;
     try {
-      if (isRequest(message)) transactions.receiveRequest(message);
+      if (isRequest(message)) transactions.receiveRequest(message, flow);
       // §18.1.2: a response whose top Via is not ours was not meant for us.
       else if (message.via[0]?.host === this.core.transport.viaHost) transactions.receiveResponse(message);
       else this.#badMessage(new Error(`response ${message.status} with another's top Via dropped`), false);
@@ -291,7 +312,7 @@ export class UserAgent {
           // Through its transaction when one was made already, so that it ends properly.
           const transaction = transactions.serverTransactionFor(message);
           if (transaction) this.respond(transaction, 400, reason);
-          else this.core.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString());
+          else this.core.transport.send(responseTo(message, 400, reason, this.core.newTag()).toString(), flow);
           answered = true;
         } catch (sendError) {
           this.core.logger.warn(`could not answer a bad message: ${(sendError as Error).message}`);
