@@ -5,17 +5,18 @@
  */
 
 /** Methods this UA handles; a request for one it recognizes but lacks gets 405 with this list. */
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY, SUBSCRIBE';
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY, SUBSCRIBE, UPDATE';
 
 /** Methods of RFC 3261 and its extensions that exist but this UA does not serve: 405, not 501 (§8.2.1). */
-export const NOT_SERVED = ['REGISTER', 'PUBLISH', 'UPDATE', 'PRACK'];
+export const NOT_SERVED = ['REGISTER', 'PUBLISH', 'PRACK'];
 
 /**
  * Option tags of Supported: RFC 5626 outbound; RFC 5627 GRUU, whose public GRUU becomes our
  * Contact in dialogs so that a dialog survives the loss of the connection it was made on; and
- * RFC 3891 replaces (an INVITE with Require: replaces is accepted).
+ * RFC 3891 replaces (an INVITE with Require: replaces is accepted); RFC 4028 timer (session
+ * timers, calls/session-timer.ts).
  */
-export const SUPPORTED = 'outbound, gruu, replaces';
+export const SUPPORTED = 'outbound, gruu, replaces, timer';
 
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPT = 'application/sdp, text/plain';

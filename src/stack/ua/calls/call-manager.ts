@@ -11,6 +11,7 @@ import type { CallContext } from './call-context';
 import type { CallMediaOptions } from './call-types';
 import { IncomingCall } from './incoming-call';
 import { OutgoingCall } from './outgoing-call';
+import { intervalTooSmall, type SessionTimerOptions } from './session-timer';
 
 export interface CallManagerOptions {
   mediaSessionFactory: MediaSessionFactory;
@@ -22,6 +23,8 @@ export interface CallManagerOptions {
   maxIncomingCalls?: number;
   /** How long an incoming call rings unanswered before it is declined with 480 (60 s). */
   ringTimeoutMs?: number;
+  /** Session timers (RFC 4028): the interval asked for (1800 s) and the smallest accepted (Min-SE, 90 s). */
+  sessionTimers?: SessionTimerOptions;
 }
 
 /** Incoming calls a phone holds at once unless told otherwise: a few for call waiting, not thousands. */
@@ -39,6 +42,7 @@ export class CallManager implements CallContext {
   readonly #onIncoming: (call: IncomingCall) => void;
   readonly core: UaCore;
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
+  readonly sessionTimers: SessionTimerOptions | undefined;
 
   /**
    * `core` is the user agent's core, not the user agent (which makes the manager: no import
@@ -54,6 +58,7 @@ export class CallManager implements CallContext {
     this.#onIncoming = onIncoming;
     this.core = core;
     this.defaults = { audio: true, video: false, ...options.defaults };
+    this.sessionTimers = options.sessionTimers;
     handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
@@ -129,6 +134,12 @@ export class CallManager implements CallContext {
     if (request.method !== 'INVITE') return false;
     if (request.body && mediaType(request.contentType) !== 'application/sdp') {
       this.core.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
+      return true;
+    }
+    // RFC 4028 §9: a Session-Expires below our Min-SE is refused before the call rings.
+    const tooSmall = intervalTooSmall(request, this.sessionTimers?.minSE);
+    if (tooSmall) {
+      this.core.respond(transaction, tooSmall.status, undefined, tooSmall.headers);
       return true;
     }
     const replaces = request.headers('Replaces');

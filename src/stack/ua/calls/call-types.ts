@@ -16,6 +16,7 @@ export type CallDirection = 'outgoing' | 'incoming';
  * - replaced: an INVITE with Replaces took this call's place (RFC 3891): the call's `replaced` event
  *   gave the new call, already answered. (The transferor, whose dialog is replaced at the other
  *   end, sees its BYE: remote-hangup.)
+ * - session-expired: the session timer ran out unrefreshed (RFC 4028 §10): we sent BYE;
  * - failed: signalling or media failed (the `reason` says how), connection-lost included.
  */
 export type CallEndCause =
@@ -29,6 +30,7 @@ export type CallEndCause =
   | 'no-answer'
   | 'transferred'
   | 'replaced'
+  | 'session-expired'
   | 'failed';
 
 export interface CallEndInfo {
@@ -94,6 +96,11 @@ export interface CallEvents {
   replaced: [call: IncomingCall];
   /** A call that was started by accepting a REFER on this call. */
   'referred-call': [call: OutgoingCall];
+  /**
+   * The far end says the call is now with someone else (P-Asserted-Identity or Remote-Party-ID in
+   * a re-INVITE or UPDATE, after a PBX transfer): `call.remote` is this party now. Remote text.
+   */
+  'remote-identity': [party: { uri: string; displayName: string | undefined }];
   /** Something went wrong that did not end the call (a failed hold, an unanswered re-INVITE). */
   error: [error: Error];
 }

@@ -38,6 +38,7 @@ export class IncomingCall extends Call {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
+    this.notePeer(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     this.#ringTimeoutMs = ringTimeoutMs;
   }
@@ -108,7 +109,9 @@ export class IncomingCall extends Call {
     }
     if (this.ended) return; // canceled while we prepared the answer
     this.dialog!.confirm();
-    this.sendOk(this.transaction, this.#response(200, sdp), (ack) => {
+    const ok = this.#response(200, sdp);
+    this.sessionTimer.accept(this.invite, ok); // RFC 4028 §9
+    this.sendOk(this.transaction, ok, (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
       if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });
