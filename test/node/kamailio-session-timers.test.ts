@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { parseMessage } from '../../src/stack/message/parser';
-import type { SipMessage } from '../../src/stack/message/message';
+import type { SipRequest, SipResponse } from '../../src/stack/message/message';
+
+type SipMessage = SipRequest | SipResponse;
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
 import { fakeMediaSessionFactory } from '../../src/stack/ua/fake-media-session';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
@@ -22,10 +24,10 @@ function phone(server: KamailioServer, name: 'alice' | 'bob') {
   const wire: Array<{ way: 'out' | 'in'; message: SipMessage }> = [];
   const send = transport.send.bind(transport);
   transport.send = (text: string) => {
-    wire.push({ way: 'out', message: parseMessage(text) });
+    wire.push({ way: 'out', message: parseMessage(text) as SipMessage });
     send(text);
   };
-  transport.onMessage((text) => wire.push({ way: 'in', message: parseMessage(text) }));
+  transport.onMessage((text) => wire.push({ way: 'in', message: parseMessage(text) as SipMessage }));
   const ua = new UserAgent({
     aor: `sip:${account.user}@${server.domain}`,
     password: account.password,
