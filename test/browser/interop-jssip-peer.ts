@@ -59,7 +59,8 @@ export interface JsSipPhone {
   nextSession(): Promise<JsSipSession>;
 }
 
-export async function jssipPhone(server: KamailioInfo, name: 'dave'): Promise<JsSipPhone> {
+/** `answer`: the options JsSIP answers calls with (MEDIA unless given: session timers, for one). */
+export async function jssipPhone(server: KamailioInfo, name: 'dave', answer: object = MEDIA): Promise<JsSipPhone> {
   const JsSIP = (await import(/* @vite-ignore */ JSSIP_URL as string)).default;
   const account = server.users[name];
   const ua: JsSipUa = new JsSIP.UA({
@@ -77,7 +78,7 @@ export async function jssipPhone(server: KamailioInfo, name: 'dave'): Promise<Js
   ua.on<{ originator: string; session: JsSipSession }>('newRTCSession', ({ originator, session }) => {
     sessions.push(session);
     waiting.shift()?.(session);
-    if (originator === 'remote') session.answer(MEDIA);
+    if (originator === 'remote') session.answer(answer);
   });
   ua.start();
   await within(10000, 'JsSIP to register', registered);

@@ -5,6 +5,7 @@ import { WebSocketTransport } from '../../src/stack/transport/websocket-transpor
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
 import type { Call } from '../../src/stack/ua/calls/call';
+import type { SessionTimerOptions } from '../../src/stack/ua/calls/session-timer';
 import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
 import type { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
 
@@ -36,7 +37,7 @@ export const QUICK_RECONNECT = { initialDelayMs: 250, maxDelayMs: 3_000, factor:
 export async function registeredPhone(
   server: KamailioInfo,
   name: keyof KamailioInfo['users'],
-  options: { reconnect?: typeof QUICK_RECONNECT } = {},
+  options: { reconnect?: typeof QUICK_RECONNECT; sessionTimers?: SessionTimerOptions } = {},
 ): Promise<TestPhone> {
   const account = server.users[name];
   const ua = new UserAgent({
@@ -44,7 +45,7 @@ export async function registeredPhone(
     displayName: name[0]!.toUpperCase() + name.slice(1),
     password: account.password,
     transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket, reconnect: options.reconnect }),
-    calls: { mediaSessionFactory: webRtcMediaSessionFactory() },
+    calls: { mediaSessionFactory: webRtcMediaSessionFactory(), sessionTimers: options.sessionTimers },
   });
   const incoming: IncomingCall[] = [];
   const waiting: Array<(call: IncomingCall) => void> = [];

@@ -23,7 +23,7 @@ export class FakeCall implements CallHandle {
 
   constructor(
     readonly direction: 'outgoing' | 'incoming',
-    readonly remote: { uri: string; displayName: string | undefined },
+    public remote: { uri: string; displayName: string | undefined },
     initial?: CallState,
   ) {
     this.state = initial ?? (direction === 'incoming' ? 'incoming' : 'calling');
@@ -35,6 +35,12 @@ export class FakeCall implements CallHandle {
     if (previous === next || previous === 'ended') return;
     this.state = next;
     this.events.emit('state', next, previous);
+  }
+
+  /** The far end names another party (a PBX transfer), as the stack's identity update does. */
+  assertIdentity(party: { uri: string; displayName: string | undefined }): void {
+    this.remote = party;
+    this.events.emit('remote-identity', party);
   }
 
   end(cause: string, status?: number, reason?: string): void {

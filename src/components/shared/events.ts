@@ -49,6 +49,11 @@ export interface SipEventDetails {
    * otherwise the `transfer-policy` decides (`ask`: the `<sip-call>` asks its user).
    */
   'sip-transfer-request': { target: string; referredBy: string | undefined; accept(): void; decline(): void };
+  /**
+   * The far end says this call is now with another party (P-Asserted-Identity or Remote-Party-ID
+   * in a re-INVITE or UPDATE, after a PBX transfer): the far end's claim, remote text.
+   */
+  'sip-remote-identity': { uri: string; displayName: string | undefined };
   /** Progress of a transfer this call asked for (the peer's NOTIFYs). */
   'sip-transfer-progress': { status: number; reason: string };
   /** A MESSAGE (RFC 3428): `call` is the `<sip-call>` it came in (inside a call's dialog), undefined outside one. */
@@ -98,6 +103,7 @@ declare global {
     'sip-call-state': SipEvent<'sip-call-state'>;
     'sip-call-ended': SipEvent<'sip-call-ended'>;
     'sip-dtmf': SipEvent<'sip-dtmf'>;
+    'sip-remote-identity': SipEvent<'sip-remote-identity'>;
     'sip-transfer-request': SipEvent<'sip-transfer-request'>;
     'sip-transfer-progress': SipEvent<'sip-transfer-progress'>;
     'sip-message': SipEvent<'sip-message'>;

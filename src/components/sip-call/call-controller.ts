@@ -89,6 +89,10 @@ export class CallController implements ReactiveController {
       call.events.on('dtmf', ({ digit, via }) => emit(host, 'sip-dtmf', { digit, via })),
       call.events.on('remote-track', update),
       call.events.on('remote-hold', update),
+      call.events.on('remote-identity', ({ uri, displayName }) => {
+        update();
+        emit(host, 'sip-remote-identity', { uri, displayName });
+      }),
       call.events.on('transfer-progress', ({ status, reason }) => emit(host, 'sip-transfer-progress', { status, reason })),
       call.events.on('refer', (request) => this.consent.receive(request)),
       call.events.on('error', (error) => emit(host, 'sip-error', { error })),

@@ -21,6 +21,7 @@ const END_TEXT: Record<string, string> = {
   'no-answer': 'No answer',
   transferred: 'Call transferred',
   replaced: 'Call replaced',
+  'session-expired': 'Call lost (no session refresh)',
   failed: 'Call failed',
 };
 

@@ -41,8 +41,9 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
  * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
- * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us).
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `session-expired`: no session refresh came in time (RFC 4028), we hung up.
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
+ * @fires sip-remote-identity - The far end says the call is now with another party (a PBX transfer: P-Asserted-Identity or Remote-Party-ID in a re-INVITE or UPDATE): `detail.uri`, `detail.displayName` (remote text, the far end's claim); the element shows the new party.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
  * @fires sip-message - The peer sent a MESSAGE in this call (RFC 3428; text/plain, or text/html with the phone's `accept-html-messages`): `detail.body` (remote text), `detail.contentType`, `detail.from`, `detail.displayName`, `detail.call` (this element). Bubbles to the phone.

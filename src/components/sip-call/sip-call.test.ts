@@ -47,6 +47,19 @@ describe('<sip-call>', () => {
     expect(part(el, 'remote-name')!.textContent).to.equal('No call');
   });
 
+  it('shows the new party when the far end names one (a PBX transfer), as text, and fires sip-remote-identity', async () => {
+    const call = new FakeCall('outgoing', { uri: 'sip:pbx@example.com', displayName: 'Reception' }, 'connected');
+    const el = await callElement(call);
+    const hostile = '<img src=x onerror="window.pwned=1">Carol';
+    const event = oneEvent(el, 'sip-remote-identity');
+    call.assertIdentity({ uri: 'sip:carol@example.com', displayName: hostile });
+    expect((await event).detail).to.deep.equal({ uri: 'sip:carol@example.com', displayName: hostile });
+    await el.updateComplete;
+    expect(part(el, 'remote-name')!.textContent).to.equal(hostile);
+    expect(part(el, 'remote-uri')!.textContent).to.equal('sip:carol@example.com');
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+  });
+
   it('shows an incoming call with the caller rendered as text, and answers it', async () => {
     const hostile = '<img src=x onerror="window.pwned=1">Mallory';
     const call = new FakeCall('incoming', { uri: 'sip:mallory@example.com', displayName: hostile });

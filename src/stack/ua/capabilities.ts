@@ -5,18 +5,19 @@
  */
 
 /** Methods this UA handles; a request for one it recognizes but lacks gets 405 with this list. */
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY, SUBSCRIBE, PRACK';
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, REFER, NOTIFY, SUBSCRIBE, PRACK, UPDATE';
 
 /** Methods of RFC 3261 and its extensions that exist but this UA does not serve: 405, not 501 (§8.2.1). */
-export const NOT_SERVED = ['REGISTER', 'PUBLISH', 'UPDATE'];
+export const NOT_SERVED = ['REGISTER', 'PUBLISH'];
 
 /**
  * Option tags of Supported: RFC 5626 outbound; RFC 5627 GRUU, whose public GRUU becomes our
  * Contact in dialogs so that a dialog survives the loss of the connection it was made on; and
  * RFC 3891 replaces (an INVITE with Require: replaces is accepted); RFC 3262 100rel (reliable
- * provisional responses, PRACK: calls/reliable-provisional.ts).
+ * provisional responses, PRACK: calls/reliable-provisional.ts); RFC 4028 timer (session timers,
+ * calls/session-timer.ts).
  */
-export const SUPPORTED = 'outbound, gruu, replaces, 100rel';
+export const SUPPORTED = 'outbound, gruu, replaces, 100rel, timer';
 
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPT = 'application/sdp, text/plain';

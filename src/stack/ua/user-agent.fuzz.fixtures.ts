@@ -22,6 +22,18 @@ import { FarReliable } from './reliable-provisional.fuzz.fixtures';
 export type SdpChoice = 'offer' | 'hold' | 'none' | 'garbage' | 'no-media' | 'no-codec' | 'not-sdp';
 
 /** The methods the far end sends; FOO stands for any method nobody knows (§8.2.1: 501). */
+/** Headers an INVITE, UPDATE or their 2xx may carry: session timers (RFC 4028) and identities (RFC 3325). */
+const SESSION_HEADERS: ReadonlyArray<readonly string[]> = [
+  [],
+  ['Session-Expires: 90;refresher=uac', 'Supported: timer'],
+  ['Session-Expires: 90;refresher=uas'],
+  ['Session-Expires: 30', 'Min-SE: 30'],
+  ['Session-Expires: 4294967295;refresher=uac'],
+  ['P-Asserted-Identity: "Carol" <sip:carol@far.example.test>'],
+  ['Remote-Party-ID: "Dave" <sip:dave@far.example.test>;party=calling;privacy=off'],
+  ['P-Asserted-Identity: <mailto:nobody@far.example.test>'],
+];
+
 export const FAR_METHODS = ['INVITE', 'UPDATE', 'BYE', 'PRACK', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE', 'OPTIONS', 'SUBSCRIBE', 'FOO'] as const;
 export type FarMethod = (typeof FAR_METHODS)[number];
 
@@ -470,7 +482,8 @@ class Rig implements FuzzRig {
     switch (method) {
       case 'INVITE':
       case 'UPDATE':
-        return { headers, ...this.#sdp(sdp) };
+        // RFC 4028 session timers (90 s, too small, refresher either way) and RFC 3325 identities.
+        return { headers: [...headers, ...pick(SESSION_HEADERS, body)!], ...this.#sdp(sdp) };
       case 'INFO': {
         const [contentType, text] = pick(INFO_BODIES, body)!;
         return { headers, body: text, contentType: contentType || undefined };
@@ -564,6 +577,9 @@ class Rig implements FuzzRig {
     }
     if (status === 401 || status === 407) this.#challenge(response, step.challenge);
     if (status === 423) response.setHeader('Min-Expires', step.request % 2 ? 3600 : 10);
+    // RFC 4028 §6: a 422 names the interval the far end takes (sometimes absurd).
+    if (status === 422) response.setHeader('Min-SE', [1800, 90, 4294967295][step.request % 3]!);
+    if (status === 200 && (method === 'INVITE' || method === 'UPDATE')) for (const header of pick(SESSION_HEADERS, step.request)!) response.addHeader(...(header.split(': ') as [string, string]));
     if (status > 299 && status < 400) response.setHeader('Contact', '<sip:carol@far.example.test>');
     if (status === 503 || status === 480) response.setHeader('Retry-After', 1 + (step.request % 5));
     const offer = method === 'INVITE' && request.contentType === 'application/sdp' ? request.body : undefined;

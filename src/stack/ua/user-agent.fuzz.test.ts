@@ -66,7 +66,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('respond' as const),
       request: index,
-      status: fc.constantFrom(100, 180, 183, 200, 200, 200, 202, 302, 401, 407, 408, 423, 480, 481, 486, 487, 488, 491, 500, 503, 603, 699),
+      status: fc.constantFrom(100, 180, 183, 200, 200, 200, 202, 302, 401, 407, 408, 422, 423, 480, 481, 486, 487, 488, 491, 500, 503, 603, 699),
       variant: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'again', 'fork', 'cseq', 'branch', 'via-host', 'call-id', 'reliable', 'reliable', 'reliable-gap' as const),
       sdp: fc.constantFrom('answer', 'answer', 'answer', 'none', 'garbage', 'mismatch' as const),
       challenge: fc.constantFrom('md5', 'md5', 'sha-256', 'stale', 'unknown-algorithm', 'malformed', 'basic', 'missing' as const),

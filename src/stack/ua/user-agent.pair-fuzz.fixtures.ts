@@ -19,6 +19,11 @@ import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';
 
 export const PHONES = ['alice', 'bob', 'carol'] as const;
 const DOMAIN = 'example.test';
+/**
+ * RFC 4028 at its shortest: refreshes (UPDATE, the peers allow it) every 45 s race the other
+ * requests of a dialog, re-INVITEs included, and a dialog that lost its peer ends by expiry.
+ */
+const SESSION_TIMERS = { expires: 90 };
 /** 64*T1 (RFC 3261 §17.1.1.2 Timer B): a message held longer is as good as lost. */
 const LATE_MS = 32_000;
 
@@ -92,7 +97,7 @@ export class PairRig {
       const transport = new QueuedTransport(name, this.clock, seededRandom(30 + i), (text) => this.#excuse(text), (from) => this.#flushUp(from));
       this.switchboard.add(transport);
       const media = namedSessions(name);
-      const ua = new UserAgent({ aor: `sip:${name}@${DOMAIN}`, displayName: name, transport, clock: this.clock, random: seededRandom(40 + i), logger: logger(name), calls: { mediaSessionFactory: media } });
+      const ua = new UserAgent({ aor: `sip:${name}@${DOMAIN}`, displayName: name, transport, clock: this.clock, random: seededRandom(40 + i), logger: logger(name), calls: { mediaSessionFactory: media, sessionTimers: SESSION_TIMERS } });
       const phone: Phone = { name, ua, transport, media, calls: [], acceptRefer: true, received: new Map() };
       ua.events.on('incoming-call', (call) => this.#watch(phone, call));
       ua.events.on('message', ({ body }) => phone.received.set(body, (phone.received.get(body) ?? 0) + 1));

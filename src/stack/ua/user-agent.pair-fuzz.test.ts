@@ -49,7 +49,7 @@ const step: fc.Arbitrary<PairStep> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('deliver' as const), queue: index, count: fc.constantFrom(1, 1, 1, 2, 3, 50) }), weight: 18 },
   { arbitrary: fc.constant({ t: 'flush' as const }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('drop' as const), phone, reconnectMs: fc.constantFrom(0, 1000, 5000, 40_000) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(10, 100, 500, 500, 2000, 2000, 4500, 4500, 35_000) }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(10, 100, 500, 500, 2000, 2000, 4500, 4500, 35_000, 45_000) }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('refer-policy' as const), phone, accept: fc.boolean() }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('connect' as const), phone }), weight: 2 },
 );

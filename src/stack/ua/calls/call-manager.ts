@@ -12,6 +12,7 @@ import type { CallMediaOptions } from './call-types';
 import { IncomingCall } from './incoming-call';
 import { MAX_AUTO_ANSWER_DELAY_S, readAutoAnswer } from './auto-answer';
 import { OutgoingCall } from './outgoing-call';
+import { intervalTooSmall, type SessionTimerOptions } from './session-timer';
 
 export interface CallManagerOptions {
   mediaSessionFactory: MediaSessionFactory;
@@ -25,6 +26,8 @@ export interface CallManagerOptions {
   ringTimeoutMs?: number;
   /** Calls that ask for it may be answered without the user (auto-answer.ts); off by default. */
   autoAnswer?: boolean;
+  /** Session timers (RFC 4028): the interval asked for (1800 s) and the smallest accepted (Min-SE, 90 s). */
+  sessionTimers?: SessionTimerOptions;
 }
 
 /** Incoming calls a phone holds at once unless told otherwise: a few for call waiting, not thousands. */
@@ -44,6 +47,7 @@ export class CallManager implements CallContext {
   readonly defaults: { audio: MediaSessionOptions['audio']; video: MediaSessionOptions['video'] };
   /** Whether calls asking to be auto-answered may be (SECURITY.md: off by default); changeable at any time. */
   autoAnswer: boolean;
+  readonly sessionTimers: SessionTimerOptions | undefined;
 
   /**
    * `core` is the user agent's core, not the user agent (which makes the manager: no import
@@ -60,6 +64,7 @@ export class CallManager implements CallContext {
     this.core = core;
     this.defaults = { audio: true, video: false, ...options.defaults };
     this.autoAnswer = options.autoAnswer ?? false;
+    this.sessionTimers = options.sessionTimers;
     handleRequests((request, transaction) => this.#route(request, transaction));
   }
 
@@ -135,6 +140,12 @@ export class CallManager implements CallContext {
     if (request.method !== 'INVITE') return false;
     if (request.body && mediaType(request.contentType) !== 'application/sdp') {
       this.core.respond(transaction, 415, undefined, [['Accept', 'application/sdp']]);
+      return true;
+    }
+    // RFC 4028 §9: a Session-Expires below our Min-SE is refused before the call rings.
+    const tooSmall = intervalTooSmall(request, this.sessionTimers?.minSE);
+    if (tooSmall) {
+      this.core.respond(transaction, tooSmall.status, undefined, tooSmall.headers);
       return true;
     }
     const replaces = request.headers('Replaces');

@@ -19,6 +19,7 @@ export type CallDirection = 'outgoing' | 'incoming';
  * - replaced: an INVITE with Replaces took this call's place (RFC 3891): the call's `replaced` event
  *   gave the new call, already answered. (The transferor, whose dialog is replaced at the other
  *   end, sees its BYE: remote-hangup.)
+ * - session-expired: the session timer ran out unrefreshed (RFC 4028 §10): we sent BYE;
  * - failed: signalling or media failed (the `reason` says how), connection-lost included.
  */
 export type CallEndCause =
@@ -32,6 +33,7 @@ export type CallEndCause =
   | 'no-answer'
   | 'transferred'
   | 'replaced'
+  | 'session-expired'
   | 'failed';
 
 export interface CallEndInfo {
@@ -99,6 +101,11 @@ export interface CallEvents {
   'referred-call': [call: OutgoingCall];
   /** A MESSAGE the peer sent in the call (RFC 3428 §4), accepted and answered 200: its body is remote text. */
   message: [message: CallMessage];
+  /**
+   * The far end says the call is now with someone else (P-Asserted-Identity or Remote-Party-ID in
+   * a re-INVITE or UPDATE, after a PBX transfer): `call.remote` is this party now. Remote text.
+   */
+  'remote-identity': [party: { uri: string; displayName: string | undefined }];
   /** Something went wrong that did not end the call (a failed hold, an unanswered re-INVITE). */
   error: [error: Error];
 }

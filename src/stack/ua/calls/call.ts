@@ -15,6 +15,9 @@ import type { IncomingCall } from './incoming-call';
 import { DTMF_RELAY, dtmfRelayBody, readDtmfRelay } from './dtmf-relay';
 import { Transfer } from './transfer';
 import { InDialogMessages } from './in-dialog-message';
+import { assertedIdentity, type RemoteParty } from './identity-update';
+import { SessionTimer } from './session-timer';
+import { allowsUpdate, receiveUpdate, sendRefreshUpdate, type UpdateSession } from './update';
 
 let nextId = 1;
 
@@ -34,8 +37,14 @@ export abstract class Call {
   readonly events: Emitter<CallEvents>;
   readonly id = `call-${nextId++}`;
   abstract readonly direction: CallDirection;
-  /** The peer as From/To named it; the display name is remote text: render it as text only. */
-  readonly remote: { uri: string; displayName: string | undefined };
+  /**
+   * The peer as From/To named it, or as a later re-INVITE or UPDATE asserted it (a PBX transfer,
+   * identity-update.ts): remote text, render it as text only.
+   */
+  get remote(): RemoteParty {
+    return this.#remote;
+  }
+  #remote: RemoteParty;
   media: MediaSession | undefined;
   dialog: Dialog | undefined;
   readonly #ctx: CallContext;
@@ -62,6 +71,12 @@ export abstract class Call {
   readonly #transfer: Transfer;
   /** MESSAGE in the dialog (RFC 3428 §4): in-dialog-message.ts. */
   readonly #messages: InDialogMessages;
+  /** RFC 4028 session timers; started by the 2xx that makes the session. */
+  protected readonly sessionTimer: SessionTimer;
+  /** UPDATE both ways (RFC 3311), through its seam. */
+  readonly #update: UpdateSession;
+  /** Whether the peer's Allow lists UPDATE (RFC 4028 §7.4 / §9: refresh by UPDATE, else re-INVITE). */
+  #peerAllowsUpdate = false;
 
   protected constructor(
     context: CallContext,
@@ -72,8 +87,29 @@ export abstract class Call {
     const core = (this.#core = context.core);
     this.#ctx = context;
     this.events = core.emitter();
-    this.remote = { uri: remote.uri.toString(), displayName: remote.displayName };
+    this.#remote = { uri: remote.uri.toString(), displayName: remote.displayName };
     this.#state = initial;
+    this.sessionTimer = new SessionTimer(
+      { clock: core.clock, refresh: () => void this.#refresh(), expire: () => this.bye('session-expired', 'no session refresh (RFC 4028 §10)') },
+      context.sessionTimers,
+    );
+    this.#update = {
+      core,
+      timer: this.sessionTimer,
+      dialog: () => this.dialog!,
+      media: () => this.media,
+      pendingOffer: () => {
+        const early = !this.media || this.dialog!.early;
+        if (this.#offerPending || (early && this.direction === 'outgoing')) return 'ours';
+        return early || this.#ok ? 'theirs' : undefined;
+      },
+      setOfferPending: (pending) => (this.#offerPending = pending),
+      notePeer: (message) => this.notePeer(message),
+      updateHold: () => this.#updateHold(),
+      error: (error) => this.#error(error),
+      sendInDialog: (request) => this.sendInDialog(request),
+      bye: (cause, reason) => this.bye(cause, reason),
+    };
     this.#transfer = new Transfer({
       core,
       events: this.events,
@@ -149,6 +185,7 @@ export abstract class Call {
     if (this.#ended) return;
     const info = (this.#ended = { cause, status, reason });
     this.#stopOk();
+    this.sessionTimer.end();
     this.#transfer.end();
     for (const off of this.#offMedia.splice(0)) off();
     this.media?.close();
@@ -364,6 +401,7 @@ export abstract class Call {
         this.#established('renegotiate');
         this.#offerPending = true;
         const reinvite = core.withSdp(dialog.createRequest('INVITE'), await media.createOffer(offerOptions));
+        this.sessionTimer.decorate(reinvite); // every re-INVITE refreshes the session (RFC 4028 §7.4)
         let ack: SipRequest | undefined;
         let sent: { transaction: ClientTransaction; request: SipRequest } | undefined;
         const unguard = this.#cancelWhenUnanswered(() => sent);
@@ -379,10 +417,16 @@ export abstract class Call {
         if (isSuccess(status)) {
           core.sendAck((ack = dialog.createAck(request.cseq.seq)));
           dialog.refreshTarget(response);
+          this.sessionTimer.answered(response);
           await media.applyAnswer(response.body);
           return this.#updateHold();
         }
         await media.rollback();
+        // RFC 4028 §7.4: too small an interval for the peer: again with the Min-SE it named.
+        if (status === 422 && this.sessionTimer.retryAfter422(response)) {
+          change(media);
+          continue;
+        }
         if (status !== 491 || attempt > 2) {
           undo(media);
           const problem = `re-INVITE failed: ${status} ${reason}`;
@@ -435,6 +479,36 @@ export abstract class Call {
     return () => core.clock.clearTimeout(timer);
   }
 
+  // ------------------------------------------------------------------ session refresh and the peer's identity
+
+  /**
+   * RFC 4028 §7.4 / §9: our turn to refresh: UPDATE without SDP when the peer allows it, else a
+   * re-INVITE offering the session as it is. A change of ours in progress is a refresh already.
+   */
+  async #refresh(): Promise<void> {
+    if (this.#ended || !this.#live) return;
+    try {
+      if (this.#peerAllowsUpdate) await sendRefreshUpdate(this.#update);
+      else if (!this.#changing) await this.#renegotiate(() => undefined, () => undefined);
+    } catch (error) {
+      this.#core.logger.warn(`session refresh failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * What a request or 2xx from the peer tells of it: whether it takes UPDATE (its Allow), and in
+   * a re-INVITE or UPDATE who it now is (P-Asserted-Identity or Remote-Party-ID after a PBX
+   * transfer; SECURITY.md says why this is shown as the far end's claim).
+   */
+  protected notePeer(message: SipRequest | SipResponse): void {
+    this.#peerAllowsUpdate = allowsUpdate(message) ?? this.#peerAllowsUpdate;
+    if (message.kind !== 'request' || message.method === 'ACK' || !this.dialog || message.to.tag === undefined) return;
+    const party = assertedIdentity(message);
+    if (!party || (party.uri === this.#remote.uri && party.displayName === this.#remote.displayName)) return;
+    this.#remote = party;
+    this.events.emit('remote-identity', party);
+  }
+
   // ------------------------------------------------------------------ requests from the peer
 
   /** A request within our dialog (the manager found it by dialog id); `transaction` is absent for ACK. */
@@ -458,6 +532,8 @@ export abstract class Call {
         return this.finish('remote-hangup');
       case 'INVITE':
         return void this.#receiveReinvite(request, transaction);
+      case 'UPDATE':
+        return void receiveUpdate(this.#update, request, transaction);
       case 'INFO': {
         const dtmf = readDtmfRelay(request.body, mediaType(request.contentType));
         if (!dtmf) return respond(415, undefined, [['Accept', `${DTMF_RELAY}, application/dtmf`]]);
@@ -516,11 +592,15 @@ export abstract class Call {
       this.#core.respond(transaction, ours ? 491 : 500, undefined, ours ? [] : [['Retry-After', '1']]);
       return;
     }
+    const tooSmall = this.sessionTimer.reject(request);
+    if (tooSmall) return void this.#core.respond(transaction, tooSmall.status, undefined, tooSmall.headers);
     const offer = sdpOf(request);
     this.#offerPending = true;
     try {
       this.dialog!.refreshTarget(request);
+      this.notePeer(request);
       const ok = this.#core.withSdp(responseTo(request, 200, undefined, this.dialog!.localTag), await (offer ? media.applyOffer(offer) : media.createOffer()));
+      this.sessionTimer.accept(request, ok);
       // Our 2xx goes out over our current flow: the peer now has our fresh target (see recover()).
       this.#recovering = false;
       this.sendOk(transaction, ok, (ack) => {

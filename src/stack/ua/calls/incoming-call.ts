@@ -50,6 +50,7 @@ export class IncomingCall extends Call {
     super(context, invite.from, 'incoming', context.defaults);
     this.#ctx = context;
     this.#offer = sdpOf(invite);
+    this.notePeer(invite);
     context.track((this.dialog = Dialog.asUas(invite, context.core.newTag(), true, firstLocalSeq)), this);
     this.#ringTimeoutMs = ringTimeoutMs;
     const core = context.core;
@@ -155,8 +156,9 @@ export class IncomingCall extends Call {
     this.#reliable?.stop();
     this.dialog!.confirm();
     // §5: an answer sent in a reliable 1xx completed the exchange; the 2xx carries no other.
-    const okSdp = this.#reliable?.sdpSent ? undefined : sdp;
-    this.sendOk(this.transaction, this.#response(200, okSdp), (ack) => {
+    const ok = this.#response(200, this.#reliable?.sdpSent ? undefined : sdp);
+    this.sessionTimer.accept(this.invite, ok); // RFC 4028 §9
+    this.sendOk(this.transaction, ok, (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
       if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '../../core/clock';
 import { Dialog } from '../../dialog/dialog';
-import { NameAddr, type SipRequest, type SipResponse, type Uri } from '../../message/message';
+import { CSeq, NameAddr, type SipRequest, type SipResponse, type Uri } from '../../message/message';
+import type { SendResult } from '../ua-core';
 import type { ClientTransaction } from '../../transaction/transaction-layer';
 import { cancelFor } from '../../transaction/requests';
 import { sdpOf } from '../../message/content';
@@ -75,16 +76,33 @@ export class OutgoingCall extends Call {
     }
     if (this.ended) return; // hung up while the offer was being made
     const core = this.#ctx.core;
-    const invite = core.withSdp(core.createRequest('INVITE', this.#target), offer);
+    let invite = core.withSdp(core.createRequest('INVITE', this.#target), offer);
     for (const [name, value] of this.#headers) invite.setHeader(name, value);
-    const { response, authProblem, error } = await core.send((this.#invite = invite), {
-      onTransaction: (transaction, request) => {
-        this.#transaction = transaction;
-        this.#invite = request;
-      },
-      onProvisional: (response) => void this.#provisional(response),
-      onLaterSuccess: (response) => this.#laterSuccess(response),
-    });
+    for (;;) {
+      this.sessionTimer.decorate(invite); // RFC 4028 §7.1
+      const sent = await core.send((this.#invite = invite), {
+        onTransaction: (transaction, request) => {
+          this.#transaction = transaction;
+          this.#invite = request;
+        },
+        onProvisional: (response) => void this.#provisional(response),
+        onLaterSuccess: (response) => this.#laterSuccess(response),
+      });
+      // RFC 4028 §7.4: a 422 names the Min-SE it takes; the INVITE goes again (same Call-ID and
+      // tag, next CSeq) asking that, a bounded number of times.
+      if (sent.response.status !== 422 || this.ended || !this.sessionTimer.retryAfter422(sent.response)) {
+        await this.#sent(sent);
+        return;
+      }
+      invite = sent.request.clone();
+      invite.removeHeader('Authorization');
+      invite.removeHeader('Proxy-Authorization');
+      invite.setHeader('CSeq', new CSeq(sent.request.cseq.seq + 1, 'INVITE'));
+    }
+  }
+
+  async #sent({ response, authProblem, error }: SendResult): Promise<void> {
+    const core = this.#ctx.core;
     // The connection dropped under a ringing call: the callee still rings (a proxy would CANCEL
     // only at Timer C, §16.8, minutes later). The INVITE had a provisional response, so §9.1
     // allows a CANCEL; sent from the new flow it matches the callee's transaction by branch (§9.2).
@@ -191,6 +209,8 @@ export class OutgoingCall extends Call {
       return this.finish('canceled');
     }
     this.#ctx.track(dialog, this);
+    this.notePeer(response);
+    this.sessionTimer.answered(response); // RFC 4028 §7.2
     try {
       // RFC 3262 §5: a fork that answered in a reliable 1xx need not repeat it in the 2xx; the
       // early answer (applied as provisional) becomes the final one.
