@@ -89,7 +89,8 @@ export class SipCall extends LitElement {
 
   // Declared statically, not by decorator: see SipPhone.properties.
   static override properties: PropertyDeclarations = {
-    call: { attribute: false },
+    // Its own accessor (below): setting a call shows the call's state at once.
+    call: { attribute: false, noAccessor: true },
     state: { reflect: true },
     theme: { reflect: true },
     transferPolicy: { attribute: 'transfer-policy' },
@@ -100,8 +101,24 @@ export class SipCall extends LitElement {
     transferTarget: { state: true },
   };
 
-  /** The stack call this element shows and controls. */
-  declare call: CallHandle | undefined;
+  #call: CallHandle | undefined;
+
+  /**
+   * The stack call this element shows and controls. Setting it sets `state` to the call's at
+   * once, before the element is in the page: a `sip-incoming` listener reading
+   * `event.detail.call.state` sees `incoming`, not the element's default.
+   */
+  get call(): CallHandle | undefined {
+    return this.#call;
+  }
+
+  set call(call: CallHandle | undefined) {
+    const old = this.#call;
+    this.#call = call;
+    const state = asCall(call)?.state;
+    if (typeof state === 'string') this.state = state;
+    this.requestUpdate('call', old);
+  }
 
   /** The call state, reflected so that CSS can style each state; it follows the call. */
   declare state: CallState;
