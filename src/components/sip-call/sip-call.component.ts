@@ -35,7 +35,7 @@ export interface AnswerOptions {
  * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
- * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us).
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, answered-elsewhere, declined, busy, rejected, no-answer, transferred, replaced, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `answered-elsewhere`: the caller's proxy canceled the call because another device of the same user answered it (its CANCEL carried `Reason: SIP ;cause=200`, RFC 3326); shown as "Answered elsewhere", not a missed call.
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
