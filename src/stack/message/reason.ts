@@ -15,8 +15,8 @@
  * MAX_REASONS values are read from one message. Every step moves forward (Scanner), so the cost is
  * linear in what is read.
  */
-import { GEN_VALUE, excerpt, isDigit, skipClass } from './chars';
-import { Scanner, unquote } from './scanner';
+import { GEN_VALUE, skipClass } from './chars';
+import { Scanner, scanQuoted, unquote } from './scanner';
 import type { SipMessage } from './sip-message';
 import { fail } from './sip-parse-error';
 
@@ -37,49 +37,26 @@ export const MAX_REASON_PARAMS = 8;
 export const MAX_REASONS = 4;
 export const MAX_REASON_TEXT_LENGTH = 128;
 
-/** The largest cause read as a number: SIP's are three digits, Q.850's at most three. */
-const MAX_CAUSE_DIGITS = 3;
-
 /** One reason-value at the cursor, which stops at the comma that ends it or at the end. */
 function readReason(sc: Scanner): Reason {
   const protocol = sc.token('a Reason protocol');
   let cause: number | undefined;
   let text: string | undefined;
   for (let count = 0; sc.eat(0x3b); count++) {
-    if (count >= MAX_REASON_PARAMS) fail(`a Reason value with more than ${MAX_REASON_PARAMS} parameters is refused`);
-    const name = sc.token('a Reason parameter name').toLowerCase();
-    if (!sc.eat(0x3d)) {
-      if (name === 'cause' || name === 'text') fail(`Reason parameter ${name} has no value`);
-      continue;
-    }
-    if (sc.peek() === 0x22) {
-      const quoted = sc.quoted();
-      if (name === 'text' && text === undefined) text = unquote(quoted).slice(0, MAX_REASON_TEXT_LENGTH);
-      else if (name === 'cause') fail('a Reason cause is digits, not a quoted string');
-      continue;
-    }
+    if (count >= MAX_REASON_PARAMS) fail(`more than ${MAX_REASON_PARAMS} Reason parameters`);
+    const name = sc.token('a Reason parameter').toLowerCase();
+    const valued = sc.eat(0x3d);
     const start = sc.i;
-    sc.i = skipClass(sc.s, start, sc.end, GEN_VALUE);
-    if (sc.i === start) fail(`Reason parameter ${name} has no value`);
-    if (name === 'text') fail('a Reason text is a quoted string');
-    if (name === 'cause' && cause === undefined) cause = causeOf(sc.s, start, sc.i);
+    const quoted = valued && sc.peek() === 0x22;
+    if (valued) sc.i = quoted ? scanQuoted(sc.s, start, sc.end) : skipClass(sc.s, start, sc.end, GEN_VALUE);
+    const value = sc.s.slice(start, sc.i);
+    // cause = 1*DIGIT (SIP status codes and Q.850 causes have three at most); text = quoted-string.
+    if (name === 'cause' ? !/^0*\d{1,3}$/.test(value) : name === 'text' ? !quoted : valued && !value) fail(`bad Reason parameter ${name}`);
+    if (name === 'cause') cause ??= Number(value);
+    else if (name === 'text') text ??= unquote(value).slice(0, MAX_REASON_TEXT_LENGTH);
   }
   sc.expectEnd(true);
   return { protocol, cause, text };
-}
-
-/** cause = 1*DIGIT (RFC 3326 §2); more than MAX_CAUSE_DIGITS significant digits is no cause we know. */
-function causeOf(s: string, start: number, end: number): number {
-  let i = start;
-  while (i < end - 1 && s.charCodeAt(i) === 0x30) i++;
-  if (end - i > MAX_CAUSE_DIGITS) fail(`Reason cause ${excerpt(s, start, end)} is too long`);
-  let value = 0;
-  for (; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (!isDigit(c)) fail(`Reason cause ${excerpt(s, start, end)} is not digits`);
-    value = value * 10 + (c - 0x30);
-  }
-  return value;
 }
 
 /**
@@ -87,7 +64,7 @@ function causeOf(s: string, start: number, end: number): number {
  * @throws SipParseError when the line is too long or malformed, or a value has too many parameters.
  */
 export function parseReason(value: string, max = MAX_REASONS): Reason[] {
-  if (value.length > MAX_REASON_FIELD_LENGTH) fail(`a Reason field of more than ${MAX_REASON_FIELD_LENGTH} characters is refused`);
+  if (value.length > MAX_REASON_FIELD_LENGTH) fail(`Reason longer than ${MAX_REASON_FIELD_LENGTH}`);
   const sc = new Scanner(value);
   const reasons: Reason[] = [];
   while (reasons.length < max) {
