@@ -15,6 +15,7 @@ const END_TEXT: Record<string, string> = {
   'remote-hangup': 'The other party hung up',
   canceled: 'Call canceled',
   'remote-canceled': 'Missed call',
+  'answered-elsewhere': 'Answered elsewhere',
   declined: 'Call declined',
   busy: 'Busy',
   rejected: 'Call rejected',

@@ -41,7 +41,7 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
  * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
- * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `session-expired`: no session refresh came in time (RFC 4028), we hung up.
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, answered-elsewhere, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `session-expired`: no session refresh came in time (RFC 4028), we hung up.
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
  * @fires sip-remote-identity - The far end says the call is now with another party (a PBX transfer: P-Asserted-Identity or Remote-Party-ID in a re-INVITE or UPDATE): `detail.uri`, `detail.displayName` (remote text, the far end's claim); the element shows the new party.
  * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
@@ -103,7 +103,8 @@ export class SipCall extends LitElement {
 
   // Declared statically, not by decorator: see SipPhone.properties.
   static override properties: PropertyDeclarations = {
-    call: { attribute: false },
+    // Its own accessor (below): setting a call shows the call's state at once.
+    call: { attribute: false, noAccessor: true },
     state: { reflect: true },
     theme: { reflect: true },
     transferPolicy: { attribute: 'transfer-policy' },
@@ -115,8 +116,24 @@ export class SipCall extends LitElement {
     transferTarget: { state: true },
   };
 
-  /** The stack call this element shows and controls. */
-  declare call: CallHandle | undefined;
+  #call: CallHandle | undefined;
+
+  /**
+   * The stack call this element shows and controls. Setting it sets `state` to the call's at
+   * once, before the element is in the page: a `sip-incoming` listener reading
+   * `event.detail.call.state` sees `incoming`, not the element's default.
+   */
+  get call(): CallHandle | undefined {
+    return this.#call;
+  }
+
+  set call(call: CallHandle | undefined) {
+    const old = this.#call;
+    this.#call = call;
+    const state = asCall(call)?.state;
+    if (typeof state === 'string') this.state = state;
+    this.requestUpdate('call', old);
+  }
 
   /** The call state, reflected so that CSS can style each state; it follows the call. */
   declare state: CallState;

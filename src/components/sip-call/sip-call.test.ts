@@ -60,6 +60,15 @@ describe('<sip-call>', () => {
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
   });
 
+  it("takes its call's state as soon as the call is set, before it is in the page (what a sip-incoming listener reads)", () => {
+    const el = document.createElement('sip-call');
+    el.call = new FakeCall('incoming', { uri: 'sip:bob@example.com', displayName: undefined });
+    expect(el.state).to.equal('incoming');
+    el.call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'early');
+    expect(el.state).to.equal('early');
+    expect(el.isConnected).to.equal(false);
+  });
+
   it('shows an incoming call with the caller rendered as text, and answers it', async () => {
     const hostile = '<img src=x onerror="window.pwned=1">Mallory';
     const call = new FakeCall('incoming', { uri: 'sip:mallory@example.com', displayName: hostile });

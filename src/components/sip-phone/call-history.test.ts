@@ -64,9 +64,10 @@ describe('CallHistory', () => {
     const history = new CallHistory();
     const first = history.add(entry({ status: undefined, cause: 'no-answer' }));
     const second = history.add(entry({ direction: 'outgoing', missed: false, cause: 'hangup', duration: 61_000, status: undefined }));
+    const third = history.add(entry({ missed: false, cause: 'answered-elsewhere', status: 487 }));
     const copy = new CallHistory();
     copy.load(history.serialize());
-    expect(copy.entries).to.deep.equal([second, first]);
+    expect(copy.entries).to.deep.equal([third, second, first]);
     expect(copy.unseen).to.equal(1);
   });
 

@@ -27,9 +27,10 @@ export interface HistoryEntry {
   /** The SIP status behind the end, when there was one (487, 486, 480...). */
   readonly status: number | undefined;
   /**
-   * An incoming call not answered here and not declined by the user or the page: the caller gave
-   * up (CANCEL), it rang out (480), it failed while ringing, or the phone declined it by itself
-   * (do-not-disturb's 486, or 488 where calls cannot work).
+   * An incoming call not answered here, not declined by the user or the page, and not answered on
+   * another device of the user (`answered-elsewhere`): the caller gave up (CANCEL), it rang out
+   * (480), it failed while ringing, or the phone declined it by itself (do-not-disturb's 486, or
+   * 488 where calls cannot work).
    */
   readonly missed: boolean;
   /** Declined with 486 because do-not-disturb was on (then also `missed`). */
@@ -49,6 +50,7 @@ const CAUSES: readonly CallEndCause[] = [
   'remote-hangup',
   'canceled',
   'remote-canceled',
+  'answered-elsewhere',
   'declined',
   'busy',
   'rejected',

@@ -86,8 +86,9 @@ export class HistoryController implements ReactiveController {
         duration: connectedAt ? Date.now() - connectedAt : 0,
         cause,
         status,
-        // The user's or the page's decline (603, or 486 by choice) is a decision, not a missed call.
-        missed: incoming && !connectedAt && (cause !== 'declined' || unavailable || dnd),
+        // The user's or the page's decline (603, or 486 by choice) is a decision, not a missed call;
+        // nor is a call another device of the user answered (RFC 3326 Reason in the CANCEL).
+        missed: incoming && !connectedAt && cause !== 'answered-elsewhere' && (cause !== 'declined' || unavailable || dnd),
         dnd,
       });
     });

@@ -134,7 +134,7 @@ export class CallManager implements CallContext {
       const call = [...this.#live].find((c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite);
       if (!call) return false;
       this.core.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
-      call.remoteCancel();
+      call.remoteCancel(request);
       return true;
     }
     if (request.method !== 'INVITE') return false;

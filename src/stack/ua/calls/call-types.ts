@@ -14,6 +14,8 @@ export type CallDirection = 'outgoing' | 'incoming';
  * Why a call ended, for people and for code:
  * - hangup / remote-hangup: a BYE from us or from the peer;
  * - canceled / remote-canceled: a CANCEL before the answer, from us or from the caller;
+ * - answered-elsewhere: the caller's proxy CANCELed us because another device of the same user
+ *   answered (its CANCEL said `Reason: SIP ;cause=200`, RFC 3326 §2): not a missed call;
  * - declined (603, 486 or 488 from us), busy (486/600), rejected (other 4xx-6xx), no-answer (408/480/487 by timer);
  * - transferred: we handed the call over with REFER;
  * - replaced: an INVITE with Replaces took this call's place (RFC 3891): the call's `replaced` event
@@ -27,6 +29,7 @@ export type CallEndCause =
   | 'remote-hangup'
   | 'canceled'
   | 'remote-canceled'
+  | 'answered-elsewhere'
   | 'declined'
   | 'busy'
   | 'rejected'

@@ -6,6 +6,7 @@ import type { ServerTransaction } from '../../transaction/transaction-layer';
 import { responseTo } from '../../transaction/requests';
 import { ALLOW, SUPPORTED } from '../capabilities';
 import { sdpOf } from '../../message/content';
+import { completedElsewhere } from '../../message/reason';
 import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
@@ -218,10 +219,15 @@ export class IncomingCall extends Call {
     this.bye('hangup');
   }
 
-  /** §9.2: the caller CANCELed before our final response: the INVITE gets 487. */
-  remoteCancel(): void {
+  /**
+   * §9.2: the caller CANCELed before our final response: the INVITE gets 487. A CANCEL whose
+   * Reason is `SIP ;cause=200` comes from a forking proxy because another device of the user
+   * answered (RFC 3326 §2): the call ends `answered-elsewhere`, which is no missed call.
+   */
+  remoteCancel(cancel?: SipRequest): void {
     if (this.ended || this.state !== 'incoming') return;
     this.#ctx.core.respond(this.transaction, 487);
-    this.finish('remote-canceled', 487);
+    const elsewhere = cancel !== undefined && completedElsewhere(cancel);
+    this.finish(elsewhere ? 'answered-elsewhere' : 'remote-canceled', 487);
   }
 }
