@@ -15,7 +15,7 @@ const ts = () =>
   typescript({
     tsconfig: './tsconfig.build.json',
     compilerOptions: { declaration: false, declarationMap: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist' },
-    exclude: ['**/*.test.ts', '**/*.fake.ts'],
+    exclude: ['**/*.test.ts', '**/*.fake.ts', '**/*.fixtures.ts'],
   });
 
 const minify = () =>

@@ -1,7 +1,7 @@
 /**
  * The transport layer's public surface: the Transport seam, the SIP-over-WebSocket transport
  * (RFC 7118) and the RFC 5626 outbound helpers. The in-memory test transport is deliberately not
- * here: import it from './memory-transport' in tests.
+ * here: import it from './memory-transport.fake' in tests.
  */
 export type {
   MessageListener,

@@ -2,12 +2,12 @@
 // scripted server on the other end that answers with handlers the test gives.
 import { computeDigestResponse, digestAlgorithm } from '../auth';
 import { parseAuthHeader } from '../message/auth-header';
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
 import { parseMessage } from '../message/parser';
 import { isRequest, type SipRequest, type SipResponse } from '../message/message';
 import { responseTo } from '../transaction/requests';
-import { createMemoryTransportPair } from '../transport/memory-transport';
+import { createMemoryTransportPair } from '../transport/memory-transport.fake';
 import { UserAgent, type UserAgentOptions } from './user-agent';
 
 export const REALM = 'example.test';

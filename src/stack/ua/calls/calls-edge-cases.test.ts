@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMessage } from '../../message/parser';
 import type { SipRequest } from '../../message/message';
-import { FakeMediaSession } from '../fake-media-session';
+import { FakeMediaSession } from '../media-session.fake';
 import { sent, twoPhones } from './calls.fixtures';
 
 const startLine = (text: string) => text.slice(0, text.indexOf('\r\n'));

@@ -1,11 +1,11 @@
 // Test support: two user agents back to back on an in-memory transport pair, with fake media
 // sessions and one fake clock. Every request one sends reaches the other (no proxy).
-import { FakeClock } from '../../core/fake-clock';
+import { FakeClock } from '../../core/clock.fake';
 import { SipUri, isRequest } from '../../message/message';
 import { parseMessage } from '../../message/parser';
-import { seededRandom } from '../../core/seeded-random';
-import { createMemoryTransportPair } from '../../transport/memory-transport';
-import { fakeMediaSessionFactory } from '../fake-media-session';
+import { seededRandom } from '../../core/seeded-random.fake';
+import { createMemoryTransportPair } from '../../transport/memory-transport.fake';
+import { fakeMediaSessionFactory } from '../media-session.fake';
 import { UserAgent } from '../user-agent';
 import type { IncomingCall } from './incoming-call';
 import type { Call } from './call';
