@@ -1,6 +1,8 @@
 // Builds dist/: one minified ESM entry per package export (dependencies left to the consumer's
 // bundler so lit is never duplicated), plus a single self-contained file a page can load with one
 // <script type="module">.
+import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
+import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -18,6 +20,19 @@ const ts = () =>
     exclude: ['**/*.test.ts', '**/*.fake.ts', '**/*.fixtures.ts'],
   });
 
+// The elements' CSS and HTML are written to be read (one declaration a line); lightningcss and
+// html-minifier-next squeeze the lit `css` and `html` templates at build time instead.
+// A template that is a list of declarations alone (a palette spliced into rules) is not a style
+// sheet, so lightningcss gets it inside a rule and gives it back without one.
+const strategy = {
+  ...defaultStrategy,
+  minifyCSS(text, options) {
+    if (text.includes('{')) return defaultStrategy.minifyCSS(text, options);
+    return defaultStrategy.minifyCSS(`a{${text}}`, options).replace(/^a\{(.*)\}$/s, '$1');
+  },
+};
+const literals = () => minifyLiterals({ include: ['src/**/*.ts'], failOnError: true, options: { strategy } });
+
 const minify = () =>
   terser({ ecma: 2022, module: true, format: { comments: false }, compress: { passes: 2 } });
 
@@ -25,12 +40,12 @@ export default [
   {
     input: { index: 'src/index.ts', sip: 'src/sip.ts' },
     external: isDependency,
-    plugins: [nodeResolve(), ts(), minify()],
+    plugins: [nodeResolve(), literals(), ts(), minify()],
     output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
   {
     input: 'src/index.ts',
-    plugins: [nodeResolve({ browser: true }), commonjs(), ts(), minify()],
+    plugins: [nodeResolve({ browser: true }), commonjs(), literals(), ts(), minify()],
     output: { file: 'dist/sip-elements.bundle.js', format: 'es', sourcemap: true },
   },
 ];
