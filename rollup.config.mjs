@@ -7,6 +7,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { transform } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -33,6 +34,19 @@ const strategy = {
 };
 const literals = () => minifyLiterals({ include: ['src/**/*.ts'], failOnError: true, options: { strategy } });
 
+// esbuild renames the locals and `#private` members of a chunk before terser compresses it. terser
+// gives every private name in the file its own mangled name (#Vt, #ce: 301 of them on the page);
+// esbuild starts each class over from #e, #t, so the classes repeat the same few short names, which
+// gzip folds away: 1.2 KB gzip less on the page (`npm run bench -- size`). Only names change:
+// `target: 'esnext'` lowers nothing, and exported names stay.
+const renameLocals = () => ({
+  name: 'esbuild-rename-locals',
+  async renderChunk(code) {
+    const result = await transform(code, { minifyIdentifiers: true, format: 'esm', target: 'esnext', sourcemap: true });
+    return { code: result.code, map: result.map };
+  },
+});
+
 const minify = () =>
   terser({ ecma: 2022, module: true, format: { comments: false }, compress: { passes: 2 } });
 
@@ -40,12 +54,12 @@ export default [
   {
     input: { index: 'src/index.ts', sip: 'src/sip.ts' },
     external: isDependency,
-    plugins: [nodeResolve(), literals(), ts(), minify()],
+    plugins: [nodeResolve(), literals(), ts(), renameLocals(), minify()],
     output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
   {
     input: 'src/index.ts',
-    plugins: [nodeResolve({ browser: true }), commonjs(), literals(), ts(), minify()],
+    plugins: [nodeResolve({ browser: true }), commonjs(), literals(), ts(), renameLocals(), minify()],
     output: { file: 'dist/sip-elements.bundle.js', format: 'es', sourcemap: true },
   },
 ];
