@@ -176,7 +176,7 @@ async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: nu
 
 async function main(): Promise<void> {
   console.log('## Bundle size');
-  console.log('every chunk of each app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, lit literals, terser); gzip level 9, brotli quality 11, each chunk on its own');
+  console.log('every chunk of each app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, lit literals, esbuild renaming, terser); gzip level 9, brotli quality 11, each chunk on its own');
   // Two builds at a time: each spends most of its time in the TypeScript program or in terser.
   const builds = await Promise.all(APPS.map((app, index) => build(app, index)));
   const sizes = builds.map((chunks) => chunks.map((chunk) => measure(chunk.code)).reduce(addSizes));
