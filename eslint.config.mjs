@@ -51,4 +51,16 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.es2021 } },
     rules: { 'no-console': 'error' },
   },
+  {
+    // Test doubles and rigs are named *.fake.ts and *.fixtures.ts, and the build leaves them out of
+    // dist/: shipped source that imported one would break, or drag test code to users.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.fake.ts', 'src/**/*.fixtures.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '\\.(fake|fixtures)$', message: 'Test doubles and rigs are for tests only.' }] },
+      ],
+    },
+  },
 );

@@ -10,7 +10,7 @@ import type { SipRequest, SipResponse } from '../../src/stack/message/message';
 
 type SipMessage = SipRequest | SipResponse;
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
-import { fakeMediaSessionFactory } from '../../src/stack/ua/fake-media-session';
+import { fakeMediaSessionFactory } from '../../src/stack/ua/media-session.fake';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';

@@ -2,6 +2,7 @@
 // entry points resolve through package.json "exports" (a self-reference from inside the repo).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const root = new URL('../..', import.meta.url);
@@ -42,5 +43,15 @@ describe('the built package', () => {
     const manifest = JSON.parse(readFileSync(new URL(pkg.customElements, root), 'utf8'));
     const tags = manifest.modules.flatMap((m: { declarations?: Array<{ tagName?: string }> }) => (m.declarations ?? []).map((d) => d.tagName)).filter(Boolean);
     assert.deepEqual(tags.sort(), ['sip-call', 'sip-phone', 'sip-presence', 'sip-video']);
+  });
+
+  it('packs no test double, rig, fuzz harness or test', () => {
+    // What `npm publish` would upload: test code must never reach users, neither as JavaScript nor
+    // as a declaration file in dist/types (a double shipped there once: fake-media-session.d.ts).
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
+    const files: string[] = pack.files.map((file: { path: string }) => file.path);
+    assert.ok(files.includes('dist/index.js'), 'the listing is the package');
+    const testOnly = files.filter((path) => /\.(fake|fixtures|test)\.|fuzz|(^|\/)fake-/.test(path));
+    assert.deepEqual(testOnly, []);
   });
 });

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
-import { fakeMediaSessionFactory } from '../../src/stack/ua/fake-media-session';
+import { fakeMediaSessionFactory } from '../../src/stack/ua/media-session.fake';
 import type { CallEndInfo } from '../../src/stack/ua/calls/call-types';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
 import { UserAgent } from '../../src/stack/ua/user-agent';

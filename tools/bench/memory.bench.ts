@@ -24,10 +24,11 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseMessage } from '../../src/stack/message/parser';
-import { FakeClock } from '../../src/stack/core/fake-clock';
-import { createMemoryTransportPair, type MemoryTransportPair } from '../../src/stack/transport/memory-transport';
+import { FakeClock } from '../../src/stack/core/clock.fake';
+import { settle } from '../../src/stack/core/settle.fixtures';
+import { createMemoryTransportPair, type MemoryTransportPair } from '../../src/stack/transport/memory-transport.fake';
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
-import { fakeMediaSessionFactory, type FakeMediaSession } from '../../src/stack/ua/fake-media-session';
+import { fakeMediaSessionFactory, type FakeMediaSession } from '../../src/stack/ua/media-session.fake';
 import type { Call } from '../../src/stack/ua/calls/call';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { loopbackWebSocket } from './loopback-websocket';
@@ -129,13 +130,6 @@ async function sipJsPhone(index: number): Promise<unknown> {
 
 // ---- active calls
 
-async function settle(clock: FakeClock, rounds = 12): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
-    clock.advance(0);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /** N pairs of our phones, then one call per pair: heap per call just connected and steady. */
 async function measureCalls(count: number): Promise<Measurement> {
   const clock = new FakeClock();
@@ -184,7 +178,7 @@ async function measureCalls(count: number): Promise<Measurement> {
   // Past RFC 6026 Timer L (64*T1) and every other handshake timer: what a call keeps while it lasts.
   for (let t = 0; t < 40; t++) {
     clock.advance(1000);
-    await settle(clock, 2);
+    await settle(clock);
   }
   forgetRecords();
   const steady = await heapUsed();
@@ -212,7 +206,7 @@ async function measureChurn(count: number): Promise<Measurement> {
     await call.hangup();
     for (let t = 0; t < 40; t++) {
       clock.advance(1000);
-      await settle(clock, 2);
+      await settle(clock);
     }
     link.a.sent.length = link.b.sent.length = 0;
     for (const factory of media) factory.sessions.length = 0;

@@ -4,6 +4,12 @@
  * rollup config (the self-contained `dist/sip-elements.bundle.js` build: node-resolve with browser
  * conditions, commonjs, terser); the peers get the same plugins without the TypeScript one. Sizes
  * are minified, then gzip (zlib level 9) and brotli (quality 11) of that, as a server would send it.
+ * Every chunk an app can load counts: a dynamic import() becomes its own chunk, compressed on its
+ * own as a server would send it, and its bytes are added to the app's (so moving code behind a lazy
+ * import cannot make the page look smaller than what a user who uses everything downloads).
+ *
+ * The budget (issue 21): the page, all four elements and everything they can load, at most the
+ * gzip size of the smaller peer's bare stack in the same run.
  *
  * Run with `npm run bench` (all sections) or `npm run bench -- size`.
  */
@@ -15,8 +21,8 @@ import { minify } from 'terser';
 import { integer, kb, printTable, ratio, within } from './report';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-/** The issue's budget for the whole widget (elements, stack, lit, sdp-transform), gzip. */
-const TARGET_GZIP_BYTES = 30 * 1024;
+/** Issue 21's budget: the page's gzip bytes at most this many times the smaller peer's. */
+const BUDGET_RATIO = 1.0;
 
 interface App {
   name: string;
@@ -26,7 +32,7 @@ interface App {
 }
 
 const APPS: readonly App[] = [
-  { name: 'sip-elements: page with the three elements', entry: 'sip-elements-page.js', typescript: true },
+  { name: 'sip-elements: page with the four elements', entry: 'sip-elements-page.js', typescript: true },
   { name: 'sip-elements: stack only (UA, register, call)', entry: 'sip-elements-stack.js', typescript: true },
   { name: 'JsSIP 3.13 (UA, register, call)', entry: 'jssip-app.js', typescript: false },
   { name: 'SIP.js 0.21 (UserAgent, Registerer, Inviter)', entry: 'sipjs-app.js', typescript: false },
@@ -47,6 +53,8 @@ const brotli = (code: string) =>
 function measure(code: string): Sizes {
   return { min: Buffer.byteLength(code), gzip: gzip(code), brotli: brotli(code) };
 }
+
+const addSizes = (a: Sizes, b: Sizes): Sizes => ({ min: a.min + b.min, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 
 /**
  * The plugins of rollup.config.mjs's self-contained bundle, fresh for each build (a new module
@@ -72,7 +80,8 @@ function jsonAsModule(): Plugin {
   };
 }
 
-async function build(app: App, index: number): Promise<OutputChunk> {
+/** Every chunk of one app: the entry and whatever it can import() later. */
+async function build(app: App, index: number): Promise<OutputChunk[]> {
   const warnings: string[] = [];
   const bundle = await rollup({
     input: `${ROOT}tools/bench/apps/${app.entry}`,
@@ -80,10 +89,10 @@ async function build(app: App, index: number): Promise<OutputChunk> {
     onwarn: (warning) => warnings.push(warning.message),
   });
   try {
-    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
-    const chunk = output.find((item): item is OutputChunk => item.type === 'chunk' && item.isEntry);
-    if (!chunk) throw new Error(`no entry chunk for ${app.entry}`);
-    return chunk;
+    const { output } = await bundle.generate({ format: 'es' });
+    const chunks = output.filter((item): item is OutputChunk => item.type === 'chunk');
+    if (!chunks.some((chunk) => chunk.isEntry)) throw new Error(`no entry chunk for ${app.entry}`);
+    return chunks;
   } finally {
     await bundle.close();
   }
@@ -105,9 +114,9 @@ function groupOf(id: string): string {
  * what gzip of all groups together loses without it (shared text counts once, so this column adds
  * up to about the whole: it is what deleting the part would save).
  */
-async function breakdown(chunk: OutputChunk): Promise<Array<{ name: string; marginal: number }>> {
+async function breakdown(chunks: readonly OutputChunk[]): Promise<Array<{ name: string; marginal: number }>> {
   const groups = new Map<string, string[]>();
-  for (const [id, module] of Object.entries(chunk.modules)) {
+  for (const [id, module] of chunks.flatMap((chunk) => Object.entries(chunk.modules))) {
     if (!module.code) continue;
     const name = groupOf(id);
     groups.set(name, [...(groups.get(name) ?? []), module.code]);
@@ -144,10 +153,11 @@ async function fileGzip(path: string): Promise<number> {
 /**
  * The budget's arithmetic, from the marginal column: what the required parts other than a SIP stack
  * take (lit and sdp-transform, which the project mandates, and our elements and WebRTC media), what
- * that leaves of the 30 KB for a whole SIP stack, and for scale what each peer's message grammar
- * alone (one generated module, no message model, transport or UA) costs.
+ * that leaves of the budget (the smaller peer's bare stack) for a whole SIP stack, and for scale
+ * what each peer's message grammar alone (one generated module, no message model, transport or UA)
+ * costs.
  */
-async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: number }>): Promise<void> {
+async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: number }>, budget: number): Promise<void> {
   const sum = (test: (name: string) => boolean) => rows.filter((row) => test(row.name)).reduce((total, row) => total + row.marginal, 0);
   const thirdParty = sum((name) => !name.startsWith('src/') && !name.startsWith('tools/'));
   const ui = sum((name) => name.startsWith('src/components/') || name === 'src/media');
@@ -159,29 +169,30 @@ async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: nu
   console.log('');
   console.log(
     `Budget arithmetic (marginal gzip): lit and sdp-transform ${kb(thirdParty)} KB + our elements and media ${kb(ui)} KB = ` +
-      `${kb(thirdParty + ui)} KB, leaving ${kb(TARGET_GZIP_BYTES - thirdParty - ui)} KB of the ${kb(TARGET_GZIP_BYTES)} KB budget for a whole SIP stack; ` +
+      `${kb(thirdParty + ui)} KB, leaving ${kb(budget - thirdParty - ui)} KB of the ${kb(budget)} KB budget for a whole SIP stack; ` +
       `ours takes ${kb(stack)} KB. For scale, a peer's message grammar alone: JsSIP ${kb(jssipGrammar)} KB, SIP.js ${kb(sipjsGrammar)} KB.`,
   );
 }
 
 async function main(): Promise<void> {
   console.log('## Bundle size');
-  console.log('one file per app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, terser); gzip level 9, brotli quality 11');
+  console.log('every chunk of each app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, lit literals, esbuild renaming, terser); gzip level 9, brotli quality 11, each chunk on its own');
   // Two builds at a time: each spends most of its time in the TypeScript program or in terser.
-  const chunks = await Promise.all(APPS.map((app, index) => build(app, index)));
-  const sizes = chunks.map((chunk) => measure(chunk.code));
+  const builds = await Promise.all(APPS.map((app, index) => build(app, index)));
+  const sizes = builds.map((chunks) => chunks.map((chunk) => measure(chunk.code)).reduce(addSizes));
   const [page, , jssip, sipjs] = sizes;
   printTable(
     ['app', '>min KB', '>gzip KB', '>brotli KB', '>gzip ÷ page', '>page ÷ gzip'],
     APPS.map((app, i) => [app.name, kb(sizes[i].min), kb(sizes[i].gzip), kb(sizes[i].brotli), ratio(sizes[i].gzip, page.gzip), ratio(page.gzip, sizes[i].gzip)]),
   );
   const smallestPeer = Math.min(jssip.gzip, sipjs.gzip);
-  const verdict = page.gzip <= TARGET_GZIP_BYTES && page.gzip < smallestPeer ? 'met' : 'NOT met';
+  const budget = Math.floor(BUDGET_RATIO * smallestPeer);
+  const verdict = page.gzip <= budget ? 'met' : 'NOT met';
   console.log(
-    `target (page ≤ 30 KB gzip and below either peer's bare stack): ${verdict}: ` +
-      `${integer(page.gzip)} B gzip, budget ${integer(TARGET_GZIP_BYTES)} B, smallest peer ${integer(smallestPeer)} B`,
+    `budget (page, ${builds[0].length} chunk(s), ≤ ${BUDGET_RATIO.toFixed(1)}x the smaller peer's bare stack): ${verdict}: ` +
+      `${integer(page.gzip)} B gzip = ${ratio(page.gzip, smallestPeer)} of ${integer(smallestPeer)} B; ${page.gzip > budget ? `${integer(page.gzip - budget)} B over` : `${integer(budget - page.gzip)} B under`}`,
   );
-  await budgetArithmetic(await breakdown(chunks[0]));
+  await budgetArithmetic(await breakdown(builds[0]), budget);
 }
 
 // Bounded: four builds take well under a minute even on a loaded two-core machine.

@@ -19,7 +19,7 @@
  * Run with `npm run bench` (all sections) or `npm run bench -- throughput`.
  */
 import type { Clock, TimerHandle } from '../../src/stack/core/clock';
-import { createMemoryTransportPair, type MemoryTransportPair } from '../../src/stack/transport/memory-transport';
+import { createMemoryTransportPair, type MemoryTransportPair } from '../../src/stack/transport/memory-transport.fake';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { REGISTRAR_REALM, registrarReply } from './loopback-registrar';
 import { fixed, integer, median, printTable, within } from './report';

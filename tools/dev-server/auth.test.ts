@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { DigestAuthenticator } from '../../src/stack/auth/index';
 import type { DigestAttempt } from '../../src/stack/auth/index';
-import { FakeClock } from '../../src/stack/core/fake-clock';
+import { FakeClock } from '../../src/stack/core/clock.fake';
 import { noopLogger } from '../../src/stack/core/logger';
 import { parseAuthHeader } from '../../src/stack/message/auth-header';
 import { CSeq, NameAddr } from '../../src/stack/message/message';

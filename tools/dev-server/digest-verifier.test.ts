@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DigestAuthenticator } from '../../src/stack/auth/index';
-import { FakeClock } from '../../src/stack/core/fake-clock';
+import { FakeClock } from '../../src/stack/core/clock.fake';
 import { DigestVerifier } from './digest-verifier';
 
 const REALM = 'sip-elements.test';

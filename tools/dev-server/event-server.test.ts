@@ -10,7 +10,7 @@ import { parseMessage } from '../../src/stack/message/parser';
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
 import type { WebSocketConstructor } from '../../src/stack/transport/websocket-like';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
-import { fakeMediaSessionFactory } from '../../src/stack/ua/fake-media-session';
+import { fakeMediaSessionFactory } from '../../src/stack/ua/media-session.fake';
 import { DIALOG_INFO_TYPE, WatchedDialogs, readDialogInfo, type LampState } from '../../src/stack/ua/subscriptions/dialog-info';
 import { PIDF_TYPE, readPidf, type PresenceState } from '../../src/stack/ua/subscriptions/pidf';
 import { parseSubscriptionState } from '../../src/stack/ua/subscriptions/subscription';

@@ -3,7 +3,7 @@
 // OPTIONS to the server itself.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeClock } from '../../src/stack/core/fake-clock';
+import { FakeClock } from '../../src/stack/core/clock.fake';
 import { noopLogger } from '../../src/stack/core/logger';
 import { NameAddr } from '../../src/stack/message/message';
 import { startDevSipServer } from './dev-sip-server';

@@ -13,7 +13,7 @@ import { WebSocketTransport } from '../../src/stack/transport/websocket-transpor
 import type { WebSocketConstructor } from '../../src/stack/transport/websocket-like';
 import type { CallEndInfo, CallState } from '../../src/stack/ua/calls/call-types';
 import type { Call } from '../../src/stack/ua/calls/call';
-import { fakeMediaSessionFactory } from '../../src/stack/ua/fake-media-session';
+import { fakeMediaSessionFactory } from '../../src/stack/ua/media-session.fake';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
 import { startDevSipServer } from './dev-sip-server';

@@ -4,7 +4,7 @@
 import { parseMessage } from '../../stack/message/parser';
 import { isRequest, type SipRequest } from '../../stack/message/message';
 import { responseTo } from '../../stack/transaction/requests';
-import { createMemoryTransportPair } from '../../stack/transport/memory-transport';
+import { createMemoryTransportPair } from '../../stack/transport/memory-transport.fake';
 import { UserAgent } from '../../stack/ua/user-agent';
 
 export interface StandInPhone extends HTMLElement {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALPHANUMERIC, cryptoRandom, randomFromBytes } from './random';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from './seeded-random.fake';
 
 describe('cryptoRandom', () => {
   it('makes tokens of the asked length from the alphabet', () => {

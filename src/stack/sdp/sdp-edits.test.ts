@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFixture } from '../../../test/fixtures/sdp/read-fixture';
 import { copyIceCredentials } from './copy-ice-credentials';
 import { readMediaLines } from './media-lines';
-import { setMediaDirection } from './set-media-direction';
+import { setMediaDirection } from './set-media-direction.fixtures';
 import { transportIdentity } from './sdp-facts';
 
 describe('setMediaDirection', () => {

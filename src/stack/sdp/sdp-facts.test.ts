@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFixture } from '../../../test/fixtures/sdp/read-fixture';
 import { readMediaLines } from './media-lines';
-import { setMediaDirection } from './set-media-direction';
+import { setMediaDirection } from './set-media-direction.fixtures';
 import {
   countMediaLines,
   countRejectedMediaLines,

@@ -1,7 +1,7 @@
 // Shared test fixtures for the transaction tests: a recording transport, a recording TU, and
 // requests in wire form, parsed by the real parser.
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
 import { TransportError } from '../core/errors';
 import { parseMessage } from '../message/parser';
 import type { SipRequest, SipResponse } from '../message/message';

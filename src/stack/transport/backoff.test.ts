@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Backoff } from './backoff';
 import type { BackoffJitter } from './backoff';
-import { seededRandom } from '../core/seeded-random';
+import { seededRandom } from '../core/seeded-random.fake';
 
 const options = (jitter: BackoffJitter) => ({ initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter });
 const draw = (backoff: Backoff, count: number): number[] => Array.from({ length: count }, () => backoff.next());

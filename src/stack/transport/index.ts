@@ -2,7 +2,7 @@
  * The transport layer's public surface: the Transport seam (MessageChannel and
  * ConnectionControl), the SIP-over-WebSocket transport (RFC 7118), several flows as one
  * (FlowSet, RFC 5626 §4.2) and the RFC 5626 outbound helpers. The in-memory test transport is deliberately not
- * here: import it from './memory-transport' in tests.
+ * here: import it from './memory-transport.fake' in tests.
  */
 export type {
   ConnectionControl,

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
 import { KeepAlive } from './keep-alive';
 
 function setup(intervalMs = 30_000, pongTimeoutMs = 10_000) {

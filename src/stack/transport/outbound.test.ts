@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cryptoRandom } from '../core/random';
-import { seededRandom } from '../core/seeded-random';
+import { seededRandom } from '../core/seeded-random.fake';
 import { createInstanceId, ensureInstanceId, isInstanceId, outboundContactParams, uuidV4 } from './outbound';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

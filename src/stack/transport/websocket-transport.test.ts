@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../core/fake-clock';
+import { FakeClock } from '../core/clock.fake';
 import { TransportError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { seededRandom } from '../core/seeded-random';
+import { seededRandom } from '../core/seeded-random.fake';
 import type { TransportState, TransportStateInfo } from './transport';
 import { FakeWebSocketServer } from './websocket.fake';
 import { WebSocketTransport } from './websocket-transport';

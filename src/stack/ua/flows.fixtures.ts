@@ -2,8 +2,8 @@
 // scripted fake sockets, one "edge proxy" each), a fake clock, and a registrar the test plays on
 // each socket: it answers REGISTER 200 (echoing the Contact) and MESSAGE 200, and answers CRLF
 // pings with pongs unless told a server is dead.
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
 import { parseMessage } from '../message/parser';
 import { isRequest, type SipRequest, type SipResponse } from '../message/message';
 import { responseTo } from '../transaction/requests';

@@ -1,6 +1,6 @@
 // What the two stateful fuzz rigs (user-agent.fuzz.fixtures.ts, user-agent.pair-fuzz.fixtures.ts)
 // share: driving the fake clock the way an event loop would, and picking among live things.
-import type { FakeClock } from '../core/fake-clock';
+import type { FakeClock } from '../core/clock.fake';
 
 /** Counting from the newest: small indexes (fast-check's favourites) land on live things. */
 export function recent<T>(list: readonly T[], index: number): T | undefined {

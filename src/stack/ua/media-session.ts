@@ -1,7 +1,7 @@
 /**
  * The media seam (STYLE.md habit 3): everything the signalling layer needs from media, with SDP as
  * plain strings and no WebRTC type in sight, so the user agent runs in Node against the fake
- * (fake-media-session.ts) and in the browser against the WebRTC implementation (src/media).
+ * (media-session.fake.ts) and in the browser against the WebRTC implementation (src/media).
  *
  * How the user agent drives it (RFC 3264 offer/answer carried by RFC 3261 / RFC 3262 / RFC 3311):
  * - INVITE or re-INVITE with an offer: `createOffer()`; the 1xx/2xx SDP goes to `applyAnswer()`;

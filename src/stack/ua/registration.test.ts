@@ -102,7 +102,7 @@ describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
     await t.flush();
     assert.equal(t.ua.registered, false);
     t.pair.restore();
-    await t.flush(20);
+    await t.flush();
     assert.equal(t.requests('REGISTER').length, 2);
     assert.equal(t.ua.registered, true);
     assert.equal(events[0], 'registered');

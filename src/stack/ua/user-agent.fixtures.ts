@@ -2,12 +2,13 @@
 // scripted server on the other end that answers with handlers the test gives.
 import { computeDigestResponse, digestAlgorithm } from '../auth';
 import { parseAuthHeader } from '../message/auth-header';
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
+import { settle } from '../core/settle.fixtures';
 import { parseMessage } from '../message/parser';
 import { isRequest, type SipRequest, type SipResponse } from '../message/message';
 import { responseTo } from '../transaction/requests';
-import { createMemoryTransportPair } from '../transport/memory-transport';
+import { createMemoryTransportPair } from '../transport/memory-transport.fake';
 import { UserAgent, type UserAgentOptions } from './user-agent';
 
 export const REALM = 'example.test';
@@ -33,13 +34,8 @@ export function setup(options: Partial<UserAgentOptions> = {}) {
     const answer = handler(message);
     if (answer) pair.b.send(answer.toString());
   });
-  /** Runs the fake clock's due timers and lets promise chains settle, a few rounds. */
-  async function flush(rounds = 8): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      clock.advance(0);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  /** Runs the fake clock's due timers and the promise jobs they start until nothing is due. */
+  const flush = () => settle(clock);
   return {
     clock,
     pair,

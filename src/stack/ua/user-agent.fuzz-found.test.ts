@@ -7,7 +7,7 @@ import { parseMessage } from '../message/parser';
 import { responseTo } from '../transaction/requests';
 import type { IncomingCall } from './calls/incoming-call';
 import { RequestFailedError } from './request-failed-error';
-import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
+import { FakeMediaSession, fakeMediaSessionFactory } from './media-session.fake';
 import { setup } from './user-agent.fixtures';
 
 /** A request from the server end in the call `callId`; `toTag` puts it in a dialog. */

@@ -3,16 +3,16 @@
 // hostile or out-of-order requests and responses as the test's steps say. The rig records what the
 // invariants need: every error the UA reports, every final response to each far request, every
 // message the UA sent, every call and media session it made.
-import { FakeClock } from '../core/fake-clock';
+import { FakeClock } from '../core/clock.fake';
 import type { Logger } from '../core/logger';
-import { seededRandom } from '../core/seeded-random';
+import { seededRandom } from '../core/seeded-random.fake';
 import { isRequest, type SipRequest, type SipResponse } from '../message/message';
 import { parseMessage } from '../message/parser';
 import { responseTo } from '../transaction/requests';
-import { createMemoryTransportPair, type MemoryTransportPair } from '../transport/memory-transport';
+import { createMemoryTransportPair, type MemoryTransportPair } from '../transport/memory-transport.fake';
 import type { Call } from './calls/call';
 import { IncomingCall } from './calls/incoming-call';
-import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
+import { FakeMediaSession, fakeMediaSessionFactory } from './media-session.fake';
 import { UserAgent } from './user-agent';
 import { MAX_MESSAGE_BODY } from './message-policy';
 import { ClockDriver, describe, recent } from './fuzz-rig.fixtures';

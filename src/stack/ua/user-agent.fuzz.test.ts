@@ -24,9 +24,9 @@ import fc from 'fast-check';
 import { assertReplayable, fuzzSettings } from '../../../tools/test-support/replayable-fuzz';
 import { assertLinearTime } from '../../../tools/test-support/linear-time';
 import { AUTO_ANSWER_EXTRAS, FAR_METHODS, createFuzzRig, type FuzzRig, type Step } from './user-agent.fuzz.fixtures';
-import { FakeClock } from '../core/fake-clock';
-import { seededRandom } from '../core/seeded-random';
-import { createMemoryTransportPair } from '../transport/memory-transport';
+import { FakeClock } from '../core/clock.fake';
+import { seededRandom } from '../core/seeded-random.fake';
+import { createMemoryTransportPair } from '../transport/memory-transport.fake';
 import { UserAgent } from './user-agent';
 
 // UA_FUZZ_RUNS runs longer locally; the suite's budget is a few seconds.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IncomingCall } from './calls/incoming-call';
-import { FakeMediaSession } from './fake-media-session';
+import { FakeMediaSession } from './media-session.fake';
 import type { Call } from './calls/call';
 import { PairRig, type PairStep } from './user-agent.pair-fuzz.fixtures';
 

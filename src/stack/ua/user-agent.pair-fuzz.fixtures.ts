@@ -3,15 +3,15 @@
 // the API of a random phone, move one queue of the network, drop a connection or move the clock;
 // the rig records what the invariants need: calls, MESSAGEs sent and received, API promises,
 // logged errors, messages lost with a connection (their dialogs are excused from agreeing).
-import { FakeClock } from '../core/fake-clock';
+import { FakeClock } from '../core/clock.fake';
 import type { Logger } from '../core/logger';
-import { seededRandom } from '../core/seeded-random';
+import { seededRandom } from '../core/seeded-random.fake';
 import { parseMessage } from '../message/parser';
 import { SipUri } from '../message/message';
 import { parseUri } from '../message/uri';
 import type { Call } from './calls/call';
 import { IncomingCall } from './calls/incoming-call';
-import { FakeMediaSession } from './fake-media-session';
+import { FakeMediaSession } from './media-session.fake';
 import type { MediaSessionOptions } from './media-session';
 import { QueuedTransport, Switchboard, type Queued } from './pair-network.fixtures';
 import { UserAgent } from './user-agent';

@@ -55,7 +55,7 @@ describe('MESSAGE (RFC 3428)', () => {
     await t.flush();
     assert.equal(t.requests('MESSAGE').length, 0);
     t.pair.restore();
-    await t.flush(20);
+    await t.flush();
     assert.equal((await sent).status, 200);
     assert.equal(t.requests('MESSAGE')[0]?.body, 'while offline');
   });

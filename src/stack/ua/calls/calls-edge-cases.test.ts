@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMessage } from '../../message/parser';
 import type { SipRequest } from '../../message/message';
-import { FakeMediaSession } from '../fake-media-session';
+import { FakeMediaSession } from '../media-session.fake';
 import { sent, twoPhones } from './calls.fixtures';
 
 const startLine = (text: string) => text.slice(0, text.indexOf('\r\n'));
@@ -39,7 +39,7 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     await flush();
     for (let i = 0; i < 40; i++) {
       clock.advance(1000);
-      await flush(2);
+      await flush();
     }
     assert.equal(incoming.ended?.cause, 'failed');
     assert.match(incoming.ended!.reason!, /no ACK/);
@@ -58,7 +58,7 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     await incoming.answer();
     await flush();
     clock.advance(50);
-    await flush(20);
+    await flush();
     const aliceLines = pair.a.sent.map(startLine);
     assert.ok(aliceLines.some((l) => l.startsWith('CANCEL')), aliceLines.join('\n'));
     assert.ok(aliceLines.some((l) => l.startsWith('ACK')), 'the 200 is ACKed');
@@ -168,9 +168,9 @@ describe('calls across a signalling drop (RFC 5626 §4.4, issue: resilience)', (
     await flush();
     assert.equal(call.state, 'connected', 'a signalling drop does not end the call');
     pair.restore();
-    await flush(30);
+    await flush();
     clock.advance(1000); // past the callee's recovery wait
-    await flush(30);
+    await flush();
     // One exchange refreshes both targets: the caller re-INVITEs, the callee's 2xx leaves over its
     // own new flow, so the callee skips its own re-INVITE (no glare).
     assert.equal(sent(pair.a, 'INVITE').length, invitesBefore + 1, 'the caller re-INVITEs from its new flow');
@@ -184,9 +184,9 @@ describe('calls across a signalling drop (RFC 5626 §4.4, issue: resilience)', (
     assert.equal(call.ended?.cause, 'hangup', 'ended for the user at once');
     assert.equal(sent(pair.a, 'BYE').length, 0);
     pair.restore();
-    await flush(30);
+    await flush();
     clock.advance(1000);
-    await flush(30);
+    await flush();
     assert.equal(sent(pair.a, 'BYE').length, 1, 'the BYE went out after the reconnect');
     assert.equal(incoming.ended?.cause, 'remote-hangup');
   });
@@ -223,7 +223,7 @@ describe('calls: ICE failure (issue: resilience)', () => {
     await flush();
     const before = sent(pair.a, 'INVITE');
     alice.media.sessions[0]!.simulate('ice-failed');
-    await flush(20);
+    await flush();
     const reinvites = sent(pair.a, 'INVITE').slice(before.length);
     assert.equal(reinvites.length, 1, 'one re-INVITE');
     const offered = parseMessage(reinvites[0]!).body.match(/a=ice-ufrag:(\S+)/)?.[1];
@@ -248,7 +248,7 @@ describe('calls: network change (issue: resilience)', () => {
       probe();
     };
     alice.ua.networkChanged();
-    await flush(20);
+    await flush();
     assert.equal(probed, 1, 'the flow was probed');
     const reinvites = sent(pair.a, 'INVITE').slice(before);
     assert.equal(reinvites.length, 1);
@@ -295,7 +295,7 @@ describe('calls: one INVITE transaction at a time in a dialog (RFC 3261 §14.1)'
     );
     for (let i = 0; i < 40; i++) {
       clock.advance(1000);
-      await flush(2);
+      await flush();
     }
     assert.equal(await held, 'StateError');
     assert.equal(incoming.ended?.cause, 'failed');

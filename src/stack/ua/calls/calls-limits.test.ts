@@ -2,13 +2,13 @@
 // ringing calls, each ringing forever.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../core/fake-clock';
-import { seededRandom } from '../../core/seeded-random';
+import { FakeClock } from '../../core/clock.fake';
+import { seededRandom } from '../../core/seeded-random.fake';
 import { isRequest, type SipRequest } from '../../message/message';
 import { parseMessage } from '../../message/parser';
 import { responseTo } from '../../transaction/requests';
-import { createMemoryTransportPair } from '../../transport/memory-transport';
-import { fakeMediaSessionFactory } from '../fake-media-session';
+import { createMemoryTransportPair } from '../../transport/memory-transport.fake';
+import { fakeMediaSessionFactory } from '../media-session.fake';
 import { UserAgent } from '../user-agent';
 import { DEFAULT_MAX_INCOMING_CALLS } from './call-manager';
 import { MAX_EARLY_DIALOGS, type OutgoingCall } from './outgoing-call';

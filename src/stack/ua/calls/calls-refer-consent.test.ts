@@ -20,7 +20,7 @@ async function connect({ flush }: Phones, from: Phone, to: Phone, name: string, 
   await flush();
   const incoming = to.incoming.at(-1)!;
   const answering = incoming.answer(video ? { video: true } : {});
-  await flush(30);
+  await flush();
   await answering;
   assert.equal(call.state, 'connected');
   return [call, incoming] as const;
@@ -32,7 +32,7 @@ async function refer({ flush }: Phones, phone: Phone, call: Call, target = 'sip:
   request.setHeader('Refer-To', `<${target}>`);
   request.setHeader('Contact', phone.ua.core.contact());
   const sending = phone.ua.core.send(request, { nextSeq: () => call.dialog!.nextSeq() });
-  await flush(30);
+  await flush();
   return (await sending).response;
 }
 
@@ -139,7 +139,7 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     x.events.on('referred-call', (call) => referred.push(call));
     x.events.on('refer', (request) => request.accept());
     const xTransferring = xAtAlice.transfer('carol');
-    await flush(30);
+    await flush();
     await xTransferring;
     assert.equal(referred[0]?.media?.video, false);
     assert.doesNotMatch(parseMessage(invitesToCarol(bob)[0]!).body, /^m=video/m);
@@ -151,7 +151,7 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     y.events.on('referred-call', (call) => referred.push(call));
     y.events.on('refer', (request) => request.accept({ video: true }));
     const yTransferring = yAtAlice.transfer('carol');
-    await flush(30);
+    await flush();
     await yTransferring;
     assert.equal(referred[1]?.media?.video, true, 'the user turned video on');
   });
@@ -190,7 +190,7 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     clock.advance(REFER_ASK_TIMEOUT_MS / 2);
     await flush();
     const call = asked[2]!.accept();
-    await flush(30);
+    await flush();
     assert.equal(await asked[2]!.outcome, 'accepted');
     assert.equal(call?.state, 'ringing');
     assert.equal(invitesToCarol(bob).length, 1);

@@ -16,7 +16,7 @@ async function connect({ flush }: Phones, from: Phones['alice'], to: Phones['ali
   await flush();
   const incoming = to.incoming.at(-1)!;
   const answering = incoming.answer();
-  await flush(30);
+  await flush();
   await answering;
   assert.equal(call.state, 'connected');
   return [call, incoming] as const;
@@ -50,9 +50,9 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     let replacing: IncomingCall | undefined;
     yAtCarol.events.on('replaced', (call) => (replacing = call));
     const transferring = x.transfer(y);
-    await flush(40);
+    await flush();
     await transferring;
-    await flush(40);
+    await flush();
 
     // The Refer-To names carol (her AOR: no GRUU here) and the dialog as carol sees it (RFC 3891 §3).
     const d = y.dialog!;
@@ -128,7 +128,7 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
       return true;
     });
     const transferring = x.transfer(y);
-    await flush(60);
+    await flush();
     await transferring;
     assert.equal(progress.at(-1), 420);
     assert.equal(carol.incoming.length, 1, 'no second call rings at carol');
@@ -193,7 +193,7 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
       const request = x.dialog!.createRequest('REFER');
       request.setHeader('Refer-To', referTo);
       const sending = alice.ua.core.send(request, { nextSeq: () => x.dialog!.nextSeq() });
-      await flush(30);
+      await flush();
       return (await sending).response.status;
     };
     const evil = '<sip:carol@example.test?Call-ID=evil%40x&Via=SIP%2F2.0%2FWS%20evil.invalid&Route=%3Csip%3Aevil.invalid%3E&From=%3Csip%3Amallory%40evil%3E&CSeq=9%20BYE>';

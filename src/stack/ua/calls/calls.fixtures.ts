@@ -1,11 +1,12 @@
 // Test support: two user agents back to back on an in-memory transport pair, with fake media
 // sessions and one fake clock. Every request one sends reaches the other (no proxy).
-import { FakeClock } from '../../core/fake-clock';
+import { FakeClock } from '../../core/clock.fake';
 import { SipUri, isRequest } from '../../message/message';
 import { parseMessage } from '../../message/parser';
-import { seededRandom } from '../../core/seeded-random';
-import { createMemoryTransportPair } from '../../transport/memory-transport';
-import { fakeMediaSessionFactory } from '../fake-media-session';
+import { seededRandom } from '../../core/seeded-random.fake';
+import { settle } from '../../core/settle.fixtures';
+import { createMemoryTransportPair } from '../../transport/memory-transport.fake';
+import { fakeMediaSessionFactory } from '../media-session.fake';
 import { UserAgent, type UserAgentOptions } from '../user-agent';
 import type { IncomingCall } from './incoming-call';
 import type { Call } from './call';
@@ -33,12 +34,7 @@ export async function twoPhones(options: Partial<CallManagerOptions> = {}, uaOpt
   const alice = make('alice', pair.a, 1);
   const bob = make('bob', pair.b, 2);
   await alice.ua.start();
-  async function flush(rounds = 12): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      clock.advance(0);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const flush = () => settle(clock);
   await flush();
   return { clock, pair, alice, bob, flush };
 }
@@ -81,12 +77,7 @@ export async function threePhones() {
     return { ua, media, incoming, transport: pairs[i]!.a };
   });
   await Promise.all(phones.map((phone) => phone.ua.start()));
-  async function flush(rounds = 20): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      clock.advance(0);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const flush = () => settle(clock);
   await flush();
   const [alice, bob, carol] = phones as [(typeof phones)[0], (typeof phones)[0], (typeof phones)[0]];
   return { clock, alice, bob, carol, flush };

@@ -132,7 +132,7 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     // Step time so each side's retry goes out when its own §14.1 timer fires.
     for (let ms = 0; ms < 8000; ms += 100) {
       clock.advance(100);
-      await flush(3);
+      await flush();
     }
     const outcomes = await Promise.allSettled([a, b]);
     assert.ok(outcomes.every((o) => o.status === 'fulfilled'), JSON.stringify(outcomes));
@@ -150,7 +150,7 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     await incoming.answer();
     await flush();
     const sending = call.sendDtmf('12#', { mode: 'info' });
-    await flush(30);
+    await flush();
     await sending;
     assert.deepEqual(digits, ['1/info', '2/info', '#/info']);
     await assert.rejects(call.sendDtmf('x'), RangeError);
@@ -177,9 +177,9 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     assert.ok(referred, 'alice called the transfer target');
     // Answering holds bob's other call first (call waiting), so time must run meanwhile.
     const answering = referred.answer();
-    await flush(30);
+    await flush();
     await answering;
-    await flush(20);
+    await flush();
     assert.deepEqual(progress, [100, 200]);
     assert.equal(incoming.ended?.cause, 'transferred');
     assert.equal(call.ended?.cause, 'remote-hangup');
@@ -207,7 +207,7 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     const second = alice.ua.call('bob');
     await flush();
     const answering = bob.incoming[1]!.answer();
-    await flush(30);
+    await flush();
     await answering;
     await flush();
     assert.equal(bob.incoming[0]!.localHold, true);

@@ -1,12 +1,13 @@
 // Test support: one of our phones calling a far end that the test scripts by hand on the other end
 // of an in-memory pair (requests it receives are collected; responses and requests are written).
-import { FakeClock } from '../../core/fake-clock';
-import { seededRandom } from '../../core/seeded-random';
+import { FakeClock } from '../../core/clock.fake';
+import { seededRandom } from '../../core/seeded-random.fake';
+import { settle } from '../../core/settle.fixtures';
 import { parseMessage } from '../../message/parser';
 import type { SipRequest, SipResponse } from '../../message/message';
 import { responseTo } from '../../transaction/requests';
-import { createMemoryTransportPair } from '../../transport/memory-transport';
-import { FakeMediaSession, fakeMediaSessionFactory } from '../fake-media-session';
+import { createMemoryTransportPair } from '../../transport/memory-transport.fake';
+import { FakeMediaSession, fakeMediaSessionFactory } from '../media-session.fake';
 import { UserAgent } from '../user-agent';
 
 export const FAR_TAG = 'far-tag';
@@ -24,12 +25,7 @@ export async function callFarEnd() {
     else responses.push(message);
   });
   await ua.start();
-  const flush = async (rounds = 12) => {
-    for (let i = 0; i < rounds; i++) {
-      clock.advance(0);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
+  const flush = () => settle(clock);
   const call = ua.call('bob');
   await flush();
   const answer = async (invite: SipRequest, status: number, headers: Array<[string, string]>) => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SipRequest, SipResponse } from '../../message/message';
 import { responseTo } from '../../transaction/requests';
-import { FakeMediaSession, fakeMediaSessionFactory } from '../fake-media-session';
+import { FakeMediaSession, fakeMediaSessionFactory } from '../media-session.fake';
 import { setup } from '../user-agent.fixtures';
 import { MAX_PRACKS_PER_CALL, parseRAck } from './reliable-provisional';
 
@@ -159,7 +159,7 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     await t.flush();
     const invite = t.requests('INVITE')[0]!;
     for (let rseq = 1; rseq <= MAX_PRACKS_PER_CALL + 20; rseq++) t.inject(provisional(invite, 180, 'f1', rseq).toString());
-    await t.flush(20);
+    await t.flush();
     assert.equal(t.requests('PRACK').length, MAX_PRACKS_PER_CALL);
   });
 
@@ -217,7 +217,7 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     const incoming = await incomingInvite(t, 'Require: 100rel\r\n');
     for (let i = 0; i < 40; i++) {
       t.clock.advance(1000);
-      await t.flush(2);
+      await t.flush();
     }
     const final = t.responses().find((r) => r.status >= 200 && r.cseq.method === 'INVITE');
     assert.equal(final?.status, 500);

@@ -3,13 +3,13 @@
 // and its retry, and the BYE when the refresh never comes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../core/fake-clock';
-import { seededRandom } from '../../core/seeded-random';
+import { FakeClock } from '../../core/clock.fake';
+import { seededRandom } from '../../core/seeded-random.fake';
 import { parseMessage } from '../../message/parser';
 import type { SipRequest } from '../../message/message';
 import { responseTo } from '../../transaction/requests';
-import { createMemoryTransportPair } from '../../transport/memory-transport';
-import { fakeMediaSessionFactory } from '../fake-media-session';
+import { createMemoryTransportPair } from '../../transport/memory-transport.fake';
+import { fakeMediaSessionFactory } from '../media-session.fake';
 import { UserAgent } from '../user-agent';
 import { sent, twoPhones } from './calls.fixtures';
 import { callFarEnd } from './far-end.fixtures';
@@ -19,10 +19,10 @@ const request = (text: string) => parseMessage(text) as SipRequest;
 const lastOf = (lines: string[]) => parseMessage(lines.at(-1)!);
 
 /** Moves the fake clock `seconds` forward, one second at a time, letting promises run. */
-async function pass(clock: FakeClock, flush: (rounds?: number) => Promise<void>, seconds: number): Promise<void> {
+async function pass(clock: FakeClock, flush: () => Promise<void>, seconds: number): Promise<void> {
   for (let i = 0; i < seconds; i++) {
     clock.advance(1000);
-    await flush(3);
+    await flush();
   }
 }
 

@@ -2,7 +2,7 @@
 // identity it may carry (P-Asserted-Identity, Remote-Party-ID), from a far end scripted by hand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeMediaSession } from '../fake-media-session';
+import { FakeMediaSession } from '../media-session.fake';
 import { sent, twoPhones } from './calls.fixtures';
 import { callFarEnd } from './far-end.fixtures';
 

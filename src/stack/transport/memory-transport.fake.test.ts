@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../core/fake-clock';
+import { FakeClock } from '../core/clock.fake';
 import { TransportError } from '../core/errors';
-import { seededRandom } from '../core/seeded-random';
-import { createMemoryTransportPair } from './memory-transport';
+import { seededRandom } from '../core/seeded-random.fake';
+import { createMemoryTransportPair } from './memory-transport.fake';
 import type { Transport, TransportState, TransportStateInfo } from './transport';
 
 function setup() {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFixture } from '../../../test/fixtures/sdp/read-fixture';
 import { readMediaLines } from '../sdp/media-lines';
 import { countMediaLines, countRejectedMediaLines } from '../sdp/sdp-facts';
-import { FakeMediaSession, fakeMediaSessionFactory } from './fake-media-session';
+import { FakeMediaSession, fakeMediaSessionFactory } from './media-session.fake';
 import { MediaSessionError } from './media-session';
 
 const directions = (sdp: string) => readMediaLines(sdp).map((line) => line.direction);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from './clock.fake';
 import { realClock } from './clock';
 
 describe('FakeClock', () => {
