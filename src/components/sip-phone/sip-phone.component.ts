@@ -16,6 +16,9 @@ import { parseIceTransportPolicy } from './ice-transport-policy';
 import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
 import { appendTrace, type TraceEntry } from './sip-trace';
+import { Localize } from '../i18n/localize';
+import type { phoneStrings, PhoneStrings } from './phone-strings';
+import type { CallStrings } from '../sip-call/call-strings';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
 import { PresencePublisher } from './presence-publisher';
@@ -80,6 +83,8 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
  * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
  * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
+ * @attr lang - The language of the phone's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes. English is built in; `de`, `fr`, `es` and `ar` (right to left) load on first use; others with `registerLanguage()`. Its calls inherit it.
+ * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
  * @fires sip-connecting - The WebSocket is opening: `detail.server`.
  * @fires sip-connected - The WebSocket is open: `detail.server`.
@@ -174,6 +179,9 @@ export class SipPhone extends LitElement {
     registrationNote: { state: true },
     announcement: { state: true },
     traceLog: { state: true },
+    retrySeconds: { state: true },
+    strings: { attribute: false },
+    callStrings: { attribute: false },
   };
 
   /** The SIP-over-WebSocket server, a ws:// or wss:// URL. */
@@ -257,10 +265,21 @@ export class SipPhone extends LitElement {
   /** The voicemail server's address to subscribe to for message waiting (message-summary). */
   declare mailbox: string;
 
+  /**
+   * Replacements for any of the phone's texts, by key (`{ call: 'Dial' }`); the others come from
+   * the language's table. The keys and their English texts: `src/components/sip-phone/phone-strings.ts`.
+   */
+  declare strings: Partial<PhoneStrings> | undefined;
+
+  /** Replacements for the texts of the phone's calls, set as each `<sip-call>`'s `strings`. */
+  declare callStrings: Partial<CallStrings> | undefined;
+
   declare private connection: TransportState;
   declare private problem: string;
-  declare private registrationNote: string;
+  declare private registrationNote: { status: number; reason: string } | undefined;
+  /** Who the last incoming call is from, announced in the alert region. */
   declare private announcement: string;
+  declare private retrySeconds: number | undefined;
   declare private traceLog: TraceEntry[];
 
   constructor() {
@@ -291,7 +310,7 @@ export class SipPhone extends LitElement {
     this.mailbox = '';
     this.connection = 'disconnected';
     this.problem = '';
-    this.registrationNote = '';
+    this.registrationNote = undefined;
     this.announcement = '';
     this.traceLog = [];
     // Publishes `presence`: a controller the phone never calls (it follows the phone's updates).
@@ -301,7 +320,7 @@ export class SipPhone extends LitElement {
   readonly #agent = new UserAgentController(this, {
     listen: (ua) => {
       // Each detail is built field by field: the page gets the documented fields, never a stack object.
-      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note = '') => {
+      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note?: { status: number; reason: string }) => {
         this.registrationNote = note;
         this.requestUpdate();
         emit(this, name, detail);
@@ -313,16 +332,18 @@ export class SipPhone extends LitElement {
           if (state === 'connecting') emit(this, 'sip-connecting', { server });
           else if (state === 'connected') {
             this.problem = '';
+            this.retrySeconds = undefined;
             emit(this, 'sip-connected', { server });
           } else if (state === 'disconnected') {
-            this.problem = reconnectInMs === undefined ? reason : `${reason} (retrying in ${Math.ceil(reconnectInMs / 1000)} s)`;
+            this.problem = reason;
+            this.retrySeconds = reconnectInMs === undefined ? undefined : Math.ceil(reconnectInMs / 1000);
             emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
           }
         }),
         ua.events.on('registered', ({ expires }) => registration('sip-registered', { aor: this.aor, expires })),
         ua.events.on('unregistered', ({ reason }) => registration('sip-unregistered', { aor: this.aor, reason })),
         ua.events.on('registration-failed', ({ status, reason }) =>
-          registration('sip-registration-failed', { aor: this.aor, status, reason }, `Registration failed: ${status} ${reason}`),
+          registration('sip-registration-failed', { aor: this.aor, status, reason }, { status, reason }),
         ),
         ua.events.on('message', ({ from, contentType, body }) =>
           emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body }),
@@ -343,13 +364,15 @@ export class SipPhone extends LitElement {
       for (const call of [...this.#calls.keys()]) this.#removeCall(call);
       this.#tones.close();
       this.connection = 'disconnected';
-      this.problem = this.registrationNote = '';
+      this.problem = '';
+      this.registrationNote = undefined;
     },
   });
   readonly #devices = new DeviceController(this);
   readonly #availability = new CallAvailability(this);
   readonly #tones = new TonePlayer();
   readonly #voicemail = new VoicemailController(this);
+  readonly #t = new Localize<typeof phoneStrings>(this, 'phone');
   /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
@@ -486,7 +509,7 @@ export class SipPhone extends LitElement {
     if (changed.has('silent')) this.#updateTones();
     // `register` set on a phone that is already connected: register now, as it would on connect.
     if (changed.get('autoRegister') === false && this.autoRegister && this.connection === 'connected' && !this.registered) void this.register();
-    if (SHARED.some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
+    if ([...SHARED, 'callStrings' as const].some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
   }
 
   #incoming(call: CallHandle): void {
@@ -499,7 +522,7 @@ export class SipPhone extends LitElement {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
     } else if (call.state !== 'ended') {
       this.#addCall(call, element);
-      this.announcement = `Incoming call from ${displayName || from}`;
+      this.announcement = displayName || from;
     }
   }
 
@@ -529,6 +552,7 @@ export class SipPhone extends LitElement {
 
   #share(element: SipCall): void {
     for (const name of SHARED) (element as unknown as Record<string, unknown>)[name] = this[name];
+    element.strings = this.callStrings;
   }
 
   #removeCall(call: CallHandle): void {
@@ -571,34 +595,42 @@ export class SipPhone extends LitElement {
   }
 
   #statusText(): string {
+    const t = this.#t;
     const missing = missingSettings(this);
     const connection = this.connection;
+    // The problem is the stack's or the browser's own text (a close reason, a URL error): shown as it is.
+    const problem = this.retrySeconds === undefined ? this.problem : t.text('retrying', { reason: this.problem, seconds: this.retrySeconds });
     return missing.length
-      ? `Not configured: set ${missing.join(', ')}`
+      ? t.text('notConfigured', { settings: missing.join(', ') })
       : connection === 'connecting'
-        ? `Connecting to ${this.server}…`
+        ? t.text('connecting', { server: this.server })
         : connection !== 'connected'
-          ? `Not connected${this.problem && `: ${this.problem}`}`
+          ? this.problem
+            ? t.text('notConnectedBecause', { problem })
+            : t.text('notConnected')
           : this.registered
-            ? 'Registered'
-            : this.registrationNote || 'Connected, not registered';
+            ? t.text('registered')
+            : this.registrationNote
+              ? t.text('registrationFailed', this.registrationNote)
+              : t.text('connectedNotRegistered');
   }
 
   override render() {
+    const t = this.#t;
     const disabled = this.connection !== 'connected';
     const noCalls = disabled || !!this.#availability.reason;
-    return html`<div part="base">
+    return html`<div part="base" lang=${t.lang} dir=${t.dir}>
       <div part="header">
         <slot name="header">
-          <span part="title">${this.displayName || this.user || 'SIP phone'}</span>
-          ${this.aor ? html`<span part="aor">${this.aor}</span>` : nothing}
+          <span part="title">${this.displayName || this.user || t.text('title')}</span>
+          ${this.aor ? html`<span part="aor" dir="ltr">${this.aor}</span>` : nothing}
         </slot>
       </div>
       <div class="row">
         <span part="status" role="status">${this.#statusText()}</span>
         ${disabled
           ? nothing
-          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${this.registered ? 'Unregister' : 'Register'}</button>`}
+          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${t.text(this.registered ? 'unregister' : 'register')}</button>`}
       </div>
       <form
         part="dialer"
@@ -607,19 +639,19 @@ export class SipPhone extends LitElement {
           this.#dial(false);
         }}
       >
-        <label for="target">Number or SIP address</label>
-        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" />
-        ${dialPad('Dial pad', (key) => (this.#input().value += key))}
-        <div class="row">
-          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>Call</button>
-          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>Video call</button>
+        <label for="target">${t.text('target')}</label>
+        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" dir="auto" />
+        ${dialPad(t.text('dialPad'), { '*': t.text('star'), '#': t.text('pound') }, (key) => (this.#input().value += key))}
+        <div class="row call-buttons">
+          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>${t.text('call')}</button>
+          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>${t.text('videoCall')}</button>
         </div>
-        ${this.#availability.note()}
+        ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: reason.missing.join(', ') }))}
       </form>
-      ${this.#voicemail.render()}
-      <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
-      ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
-      <div class="visually-hidden" role="alert">${this.announcement}</div>
+      ${this.#voicemail.render(t)}
+      <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
+      ${devicesPanel(this, this.#devices, t)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace(), t) : nothing}
+      <div class="visually-hidden" role="alert">${this.announcement && t.text('incomingFrom', { name: this.announcement })}</div>
       <slot name="footer"></slot>
     </div>`;
   }

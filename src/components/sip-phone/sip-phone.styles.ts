@@ -1,11 +1,12 @@
 import { css } from 'lit';
 import { themeStyles } from '../shared/theme.styles';
+import { sipPhoneLayoutStyles } from './sip-phone.layout.styles';
 
 // Compact, one rule per line (see theme.styles.ts).
 export const sipPhoneStyles = [
   themeStyles,
   css`
-:host{box-sizing:border-box;max-width:var(--sip-phone-max-width,22rem)}
+:host{box-sizing:border-box}
 [part=base]{gap:.75rem;background:var(--sip-phone-background,var(--_bg));border-color:var(--sip-phone-border-color,var(--_border));border-radius:calc(var(--_radius)*1.5);padding:var(--sip-phone-padding,12px)}
 [part=header]{display:grid}
 [part=title]{font-weight:700;font-size:1.1rem}
@@ -24,4 +25,5 @@ summary{cursor:pointer}
 .sent .meta::before{content:'→ '}
 .received .meta::before{content:'← '}
 `,
+  sipPhoneLayoutStyles,
 ];
