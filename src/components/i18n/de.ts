@@ -89,7 +89,7 @@ const de: Translation = {
     away: 'Abwesend',
     offline: 'Offline',
     unknown: 'Unbekannt',
-    callLamp: '{name} anrufen, {state}',
+    callLamp: 'Anruf an {name}, {state}',
   },
   video: {
     remote: 'Video der Gegenseite',

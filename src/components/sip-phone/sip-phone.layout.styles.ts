@@ -12,7 +12,7 @@ export const sipPhoneLayoutStyles = css`
     inline-size: 100%;
     max-inline-size: var(--sip-phone-max-width, 22rem);
   }
-  @container sip-phone (max-width: 18rem) {
+  @container sip-phone (max-width: 20rem) {
     [part='base'] {
       gap: 0.5rem;
       padding: var(--sip-phone-padding, 8px);

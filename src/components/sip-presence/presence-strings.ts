@@ -12,6 +12,8 @@ export const presenceStrings = {
   away: 'Away',
   offline: 'Offline',
   unknown: 'Unknown',
+  // The button's accessible name: it must hold the visible text, the name then the state, in that
+  // order (WCAG 2.5.3, Label in Name), so a speech user who says what they see reaches it.
   callLamp: 'Call {name}, {state}',
 } as const;
 
