@@ -39,8 +39,13 @@ describe('languages', () => {
     const english = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
     expect(text(english, 'call-button')).to.equal('Call');
     expect(text(english, 'status')).to.equal('Not configured: set server, user, domain');
+    // Each language is a module of its own, fetched when first used: not before, and no other.
+    const fetched = (lang: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(`/i18n/${lang}.ts`));
+    expect(fetched('de'), 'German before any element is German').to.equal(false);
     const german = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com"></sip-phone>`);
     await reads(german, 'call-button', 'Anrufen');
+    expect(fetched('de')).to.equal(true);
+    expect(fetched('fr'), 'French, which no element uses').to.equal(false);
     expect(text(german, 'video-call-button')).to.equal('Videoanruf');
     expect(text(german, 'status')).to.equal('Nicht eingerichtet: server fehlt');
     expect(part(german, 'keypad').getAttribute('aria-label')).to.equal('Wähltastatur');
@@ -75,6 +80,16 @@ describe('languages', () => {
     await reads(el, 'call-button', 'Anrufen');
     document.documentElement.setAttribute('lang', 'en');
     await reads(el, 'call-button', 'Call');
+  });
+
+  it('follows its own lang inside another shadow root (where the page observer does not see)', async () => {
+    const host = await fixture<HTMLElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    const phone = document.createElement('sip-phone') as SipPhone;
+    root.append(phone);
+    await reads(phone, 'call-button', 'Call');
+    phone.setAttribute('lang', 'es');
+    await reads(phone, 'call-button', 'Llamar');
   });
 
   it('reads de-AT as German, and an unknown language as English (marked so)', async () => {
