@@ -154,6 +154,7 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
     const override = (this.#host.strings as Partial<Record<string, unknown>> | undefined)?.[key];
     if (typeof override === 'string') return override;
     const table = this.#translation[this.#part] as StringsOf<E>;
-    return (table[key] as string | undefined) ?? (english[this.#part] as unknown as E)[key];
+    // A key that is in no table (a page set `state` to nonsense) reads as nothing, never a crash.
+    return (table[key] as string | undefined) ?? (english[this.#part] as unknown as E)[key] ?? '';
   }
 }

@@ -273,7 +273,7 @@ export class SipCall extends LitElement {
       <div part="identity">
         <slot name="identity">
           <strong part="remote-name">${remote?.displayName || remote?.uri.replace(/^sips?:/, '') || t.text('noCall')}</strong>
-          ${remote?.displayName ? html`<span part="remote-uri" dir="ltr">${remote.uri}</span>` : nothing}
+          ${remote?.displayName ? html`<span part="remote-uri">${remote.uri}</span>` : nothing}
         </slot>
       </div>
       <div class="row">
@@ -378,7 +378,7 @@ export class SipCall extends LitElement {
     const pending = this.#controller.consent.pending;
     if (!pending) return nothing;
     const t = this.#t;
-    const target = html`<span part="transfer-target" dir="ltr">${pending.target}</span>`;
+    const target = html`<span part="transfer-target" dir="auto">${pending.target}</span>`;
     return html`<div part="transfer-request" class="row" role="group" aria-labelledby="transfer-request-text">
       <span id="transfer-request-text" role="status">${formatParts(t.template('transferRequested'), { target })}</span>
       <button part="button accept-transfer-button" class="success" aria-label=${t.text('acceptTransfer', { target: pending.target })} @click=${pending.accept}>${t.text('accept')}</button>

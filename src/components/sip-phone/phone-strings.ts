@@ -1,3 +1,4 @@
+import { CALLS_UNAVAILABLE_TEXT } from '../../media/capabilities';
 import type { StringsOf } from '../i18n/strings';
 
 /**
@@ -26,8 +27,8 @@ export const phoneStrings = {
   videoCall: 'Video call',
   calls: 'Calls',
   incomingFrom: 'Incoming call from {name}',
-  insecureContext: 'Calls need a secure page (https, or localhost for development): browsers give the microphone and camera only to secure pages, and this page is not one. Registration and messages still work.',
-  noWebRtc: 'Calls need WebRTC, and this browser does not provide {missing} (WebRTC may be turned off, as in Lockdown Mode, or not built in). Registration and messages still work.',
+  insecureContext: CALLS_UNAVAILABLE_TEXT.insecureContext,
+  noWebRtc: CALLS_UNAVAILABLE_TEXT.noWebRtc,
   voicemail: 'Voicemail: {new} new, {old} old',
   listen: 'Listen',
   devices: 'Devices',

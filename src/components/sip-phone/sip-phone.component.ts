@@ -623,7 +623,7 @@ export class SipPhone extends LitElement {
       <div part="header">
         <slot name="header">
           <span part="title">${this.displayName || this.user || t.text('title')}</span>
-          ${this.aor ? html`<span part="aor" dir="ltr">${this.aor}</span>` : nothing}
+          ${this.aor ? html`<span part="aor">${this.aor}</span>` : nothing}
         </slot>
       </div>
       <div class="row">
@@ -646,7 +646,7 @@ export class SipPhone extends LitElement {
           <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>${t.text('call')}</button>
           <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>${t.text('videoCall')}</button>
         </div>
-        ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: reason.missing.join(', ') }))}
+        ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(reason.missing) }))}
       </form>
       ${this.#voicemail.render(t)}
       <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
