@@ -11,7 +11,7 @@ import type { SipPhone } from '../sip-phone/sip-phone';
 import type { SipCall } from '../sip-call/sip-call';
 import type { SipPresence } from '../sip-presence/sip-presence';
 import type { SipVideo } from '../sip-video/sip-video';
-import { loadLanguage, registerLanguage } from './localize';
+import { loadLanguage, registerLanguage, watching } from './localize';
 import type { Translation } from './translation';
 import { phoneStrings } from '../sip-phone/phone-strings';
 import { callStrings } from '../sip-call/call-strings';
@@ -90,6 +90,15 @@ describe('languages', () => {
     await reads(phone, 'call-button', 'Call');
     phone.setAttribute('lang', 'es');
     await reads(phone, 'call-button', 'Llamar');
+  });
+
+  it('stops watching the page for lang changes once its last element has left', async () => {
+    const box = await fixture<HTMLElement>(html`<div><sip-phone></sip-phone><sip-presence></sip-presence></div>`);
+    expect(watching()).to.deep.equal({ elements: 2, page: true });
+    box.querySelector('sip-phone')!.remove();
+    expect(watching()).to.deep.equal({ elements: 1, page: true });
+    box.remove();
+    expect(watching()).to.deep.equal({ elements: 0, page: false });
   });
 
   it('reads de-AT as German, and an unknown language as English (marked so)', async () => {

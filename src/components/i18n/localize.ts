@@ -28,6 +28,9 @@ let pageObserver: MutationObserver | undefined;
 
 const refreshAll = (): void => hosts.forEach((host) => host.refresh());
 
+/** What is being watched for `lang` changes now (for tests: nothing once no element is in the page). */
+export const watching = (): { elements: number; page: boolean } => ({ elements: hosts.size, page: !!pageObserver });
+
 /** `de-AT` is looked up as `de-at`, then `de`. */
 const candidates = (lang: string): string[] => {
   const tag = lang.trim().toLowerCase();
