@@ -6,7 +6,7 @@ const de: Translation = {
   dir: 'ltr',
   phone: {
     title: 'SIP-Telefon',
-    notConfigured: 'Nicht eingerichtet: {settings} fehlt',
+    notConfigured: 'Nicht eingerichtet, es fehlt: {settings}',
     connecting: 'Verbinde mit {server}…',
     notConnected: 'Nicht verbunden',
     notConnectedBecause: 'Nicht verbunden: {problem}',

@@ -47,7 +47,7 @@ describe('languages', () => {
     expect(fetched('de')).to.equal(true);
     expect(fetched('fr'), 'French, which no element uses').to.equal(false);
     expect(text(german, 'video-call-button')).to.equal('Videoanruf');
-    expect(text(german, 'status')).to.equal('Nicht eingerichtet: server fehlt');
+    expect(text(german, 'status')).to.equal('Nicht eingerichtet, es fehlt: server');
     expect(part(german, 'keypad').getAttribute('aria-label')).to.equal('Wähltastatur');
     expect(part(german, 'keypad').querySelector('button:nth-child(10)')!.getAttribute('aria-label')).to.equal('Stern');
     expect(part(german, 'base').getAttribute('lang')).to.equal('de');

@@ -271,7 +271,7 @@ export class SipPhone extends LitElement {
    */
   declare strings: Partial<PhoneStrings> | undefined;
 
-  /** Replacements for the texts of the phone's calls, set as each `<sip-call>`'s `strings`. */
+  /** Replacements for the texts of the phone's calls: when set, set as each of its `<sip-call>`s' `strings`. */
   declare callStrings: Partial<CallStrings> | undefined;
 
   declare private connection: TransportState;
@@ -552,7 +552,8 @@ export class SipPhone extends LitElement {
 
   #share(element: SipCall): void {
     for (const name of SHARED) (element as unknown as Record<string, unknown>)[name] = this[name];
-    element.strings = this.callStrings;
+    // Only when set: a page that gives one call its own strings keeps them.
+    if (this.callStrings) element.strings = this.callStrings;
   }
 
   #removeCall(call: CallHandle): void {
