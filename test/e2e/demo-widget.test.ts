@@ -69,6 +69,17 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       assert.equal(view.status, 'Registered');
       assert.ok(view.width <= 22 * 16, `phone-sized on a 1280 px page, ${view.width} px wide`);
       assert.equal(view.stacked, false, 'Call and Video call side by side');
+
+      // The phone's callStrings reach the <sip-call> it makes: a call to no one ends in the page's words.
+      const ended = await page.evaluate(async () => {
+        const phone = document.querySelector<SipPhone>('sip-phone')!;
+        phone.callStrings = { 'ended.rejected': 'No such person', 'ended.failed': 'No such person', 'ended.no-answer': 'No such person' };
+        const call = await phone.call('nobody-here');
+        await new Promise((resolve) => call.addEventListener('sip-call-ended', resolve, { once: true }));
+        await call.updateComplete;
+        return call.shadowRoot!.querySelector('[part~="state"]')!.textContent;
+      });
+      assert.equal(ended, 'No such person');
       assert.deepEqual(page.errors, []);
       await page.close();
     });
