@@ -1,6 +1,6 @@
 // Builds dist/: one minified ESM entry per package export (dependencies left to the consumer's
 // bundler so lit is never duplicated), plus a single self-contained file a page can load with one
-// <script type="module">.
+// <script type="module">. Translations other than English are chunks of their own in both.
 import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defaultStrategy } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
 import commonjs from '@rollup/plugin-commonjs';
@@ -60,6 +60,8 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [nodeResolve({ browser: true }), commonjs(), literals(), ts(), renameLocals(), minify()],
-    output: { file: 'dist/sip-elements.bundle.js', format: 'es', sourcemap: true },
+    // One file for the page to load; the translations beside it (dist/bundle/), each fetched only
+    // the first time an element is in its language.
+    output: { dir: 'dist', entryFileNames: 'sip-elements.bundle.js', chunkFileNames: 'bundle/[name]-[hash].js', format: 'es', sourcemap: true },
   },
 ];

@@ -5,6 +5,7 @@
  *   ?server=ws://127.0.0.1:8089&domain=example.com&user=alice&display-name=Alice&register
  *   &user2=bob&display-name2=Bob            a second phone side by side (or phones=2)
  *   &trace&theme=dark&ice-servers=[…]&ice-transport-policy=relay&registered-contact
+ *   &lang=de                               the elements' language (en, de, fr, es, ar; any BCP 47 tag)
  *
  * A parameter with the suffix 2 configures the second phone; the second phone takes the first's
  * server, domain, ICE servers, register, trace, registered-contact and digest settings
@@ -48,6 +49,15 @@ export function configFromUrl(params: URLSearchParams, index: 1 | 2): PhoneConfi
 /** How many phones the URL asks for. */
 export function phoneCount(params: URLSearchParams): 1 | 2 {
   return params.get('phones') === '2' || read(params, 'user', '2') !== null ? 2 : 1;
+}
+
+/** A BCP 47 language tag's shape (`de`, `de-AT`, `zh-Hant-TW`), loosely: letters and digits in subtags. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/i;
+
+/** The language the URL asks for (`lang`), or '' for none or one that is not a language tag. */
+export function languageFromUrl(params: URLSearchParams): string {
+  const lang = (params.get('lang') ?? '').trim();
+  return LANGUAGE_TAG.test(lang) ? lang : '';
 }
 
 /** Whether the URL carries a password (which the page refuses to use). */

@@ -10,6 +10,8 @@ export interface DemoPhone {
   readonly phone: SipPhone;
   config(): PhoneConfig;
   setTheme(theme: string): void;
+  /** The language of the phone, its video and its lamps ('' follows the page). */
+  setLanguage(lang: string): void;
   /** Shows busy and presence lamps for `target` (the other demo phone's user), or none when undefined. */
   watch(target: string | undefined, label: string): void;
 }
@@ -62,8 +64,10 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
   };
   for (const name of TEXT_SETTINGS) field(form, name).value = config[name];
   for (const name of FLAG_SETTINGS) field(form, name).checked = config[name];
-  // A phone without a complete configuration starts with the form open.
-  element.querySelector<HTMLDetailsElement>('.config')!.open = !config.server || !config.user || !config.domain;
+  // A phone without a complete configuration starts with the form open; once registered, it folds
+  // away so that the phone is what the page shows (the summary opens it again).
+  const configBox = element.querySelector<HTMLDetailsElement>('.config')!;
+  configBox.open = !config.server || !config.user || !config.domain;
   applyTo(phone, config, '');
   showConfig();
 
@@ -102,6 +106,7 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
   });
   phone.addEventListener('sip-registered', () => {
     errors.textContent = '';
+    configBox.open = false;
   });
   // The calls' quality warnings (high-rtt, high-jitter, high-packet-loss, silent-microphone) while they last.
   phone.addEventListener('sip-quality-warning', (event) => {
@@ -128,6 +133,12 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
       for (const themed of [phone, element.querySelector('sip-video')!, ...lamps.querySelectorAll('sip-presence')]) {
         if (theme) themed.setAttribute('theme', theme);
         else themed.removeAttribute('theme');
+      }
+    },
+    setLanguage(lang) {
+      for (const localized of [phone, element.querySelector('sip-video')!, ...lamps.querySelectorAll('sip-presence')]) {
+        if (lang) localized.setAttribute('lang', lang);
+        else localized.removeAttribute('lang');
       }
     },
   };

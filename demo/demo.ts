@@ -2,18 +2,19 @@
 // setting but the password can come from the URL (demo-config.ts has the scheme), so several tabs
 // can be different phones; two phones can also sit side by side and call each other.
 import '../src/index';
-import { configFromUrl, hasPassword, phoneCount, queryFor, type PhoneConfig } from './demo-config';
+import { configFromUrl, hasPassword, languageFromUrl, phoneCount, queryFor, type PhoneConfig } from './demo-config';
 import { demoPhone, type DemoPhone } from './demo-phone';
 
 const params = new URLSearchParams(location.search);
 const main = document.getElementById('phones')!;
 const twoPhones = document.getElementById('two-phones') as HTMLInputElement;
 const themeSelect = document.getElementById('theme') as HTMLSelectElement;
+const languageSelect = document.getElementById('lang') as HTMLSelectElement;
 const phones: DemoPhone[] = [];
 
 /** Keeps the address bar describing the phones (never a password), so a reload or a bookmark keeps them. */
 function updateUrl(): void {
-  const query = queryFor(phones.map((phone) => phone.config()), { theme: themeSelect.value });
+  const query = queryFor(phones.map((phone) => phone.config()), { theme: themeSelect.value, lang: languageSelect.value });
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
 
@@ -40,6 +41,7 @@ function changed(): void {
 function addPhone(config: PhoneConfig): void {
   const phone = demoPhone(phones.length + 1, config, changed);
   phone.setTheme(themeSelect.value);
+  phone.setLanguage(languageSelect.value);
   phones.push(phone);
   main.append(phone.element);
 }
@@ -54,6 +56,16 @@ function setTheme(theme: string): void {
   if (theme) document.documentElement.dataset.theme = theme;
   else delete document.documentElement.dataset.theme;
   for (const phone of phones) phone.setTheme(theme);
+}
+
+/**
+ * The elements' language: set on each element (`lang`), which then lays itself out in that
+ * language's direction; the demo's own text stays English.
+ */
+function setLanguage(lang: string): void {
+  if (lang && ![...languageSelect.options].some((option) => option.value === lang)) languageSelect.add(new Option(lang, lang));
+  languageSelect.value = lang;
+  for (const phone of phones) phone.setLanguage(lang);
 }
 
 function describeFeatures(): void {
@@ -77,6 +89,7 @@ if (hasPassword(params)) {
 }
 themeSelect.value = ['light', 'dark'].includes(params.get('theme') ?? '') ? params.get('theme')! : '';
 setTheme(themeSelect.value);
+setLanguage(languageFromUrl(params));
 addPhone(configFromUrl(params, 1));
 if (phoneCount(params) === 2) addPhone(configFromUrl(params, 2));
 twoPhones.checked = phones.length === 2;
@@ -87,6 +100,10 @@ twoPhones.addEventListener('change', () => {
   if (twoPhones.checked && phones.length === 1) addPhone(secondConfig());
   if (!twoPhones.checked && phones.length === 2) phones.pop()!.element.remove();
   changed();
+});
+languageSelect.addEventListener('change', () => {
+  setLanguage(languageSelect.value);
+  updateUrl();
 });
 themeSelect.addEventListener('change', () => {
   setTheme(themeSelect.value);

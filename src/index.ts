@@ -18,3 +18,10 @@ export { CallsUnavailableError, type CallsUnavailableCode } from './media/capabi
 // The WebRTC media the phone uses, for pages that drive a stack UserAgent (sip-elements/sip) themselves.
 export { webRtcMediaSessionFactory } from './media/webrtc-media-session-factory';
 export { WebRtcMediaSession } from './media/webrtc-media-session';
+// Languages: English is built in; de, fr, es and ar load when an element meets them; a page adds others.
+export { registerLanguage, loadLanguage } from './components/i18n/localize';
+export type { Translation } from './components/i18n/translation';
+export type { PhoneStrings } from './components/sip-phone/phone-strings';
+export type { CallStrings } from './components/sip-call/call-strings';
+export type { PresenceStrings } from './components/sip-presence/presence-strings';
+export type { VideoStrings } from './components/sip-video/video-strings';

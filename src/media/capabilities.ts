@@ -9,11 +9,20 @@
 /** Why calls cannot work here: the page is not secure, or the browser lacks part of WebRTC. */
 export type CallsUnavailableCode = 'insecure-context' | 'no-webrtc';
 
-const CAUSES: Record<CallsUnavailableCode, (missing: string) => string> = {
-  'insecure-context': () =>
+/**
+ * Why, in English: the error's message, and the text `<sip-phone>` shows beside its disabled call
+ * buttons (its table takes these, so the words are in the bundle once; translations have their own).
+ */
+export const CALLS_UNAVAILABLE_TEXT = {
+  insecureContext:
     'Calls need a secure page (https, or localhost for development): browsers give the microphone and camera only to secure pages, and this page is not one. Registration and messages still work.',
-  'no-webrtc': (missing) =>
-    `Calls need WebRTC, and this browser does not provide ${missing} (WebRTC may be turned off, as in Lockdown Mode, or not built in). Registration and messages still work.`,
+  noWebRtc:
+    'Calls need WebRTC, and this browser does not provide {missing} (WebRTC may be turned off, as in Lockdown Mode, or not built in). Registration and messages still work.',
+} as const;
+
+const CAUSES: Record<CallsUnavailableCode, string> = {
+  'insecure-context': CALLS_UNAVAILABLE_TEXT.insecureContext,
+  'no-webrtc': CALLS_UNAVAILABLE_TEXT.noWebRtc,
 };
 
 /**
@@ -25,7 +34,7 @@ export class CallsUnavailableError extends Error {
   readonly missing: readonly string[];
 
   constructor(code: CallsUnavailableCode, missing: readonly string[], context?: string) {
-    const cause = CAUSES[code](missing.join(' and '));
+    const cause = CAUSES[code].replace('{missing}', missing.join(' and '));
     super(context ? `${context}: ${cause}` : cause);
     this.name = 'CallsUnavailableError';
     this.code = code;

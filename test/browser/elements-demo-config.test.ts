@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { configFromUrl, hasPassword, phoneCount, queryFor } from '../../demo/demo-config';
+import { configFromUrl, hasPassword, languageFromUrl, phoneCount, queryFor } from '../../demo/demo-config';
 
 describe('demo URL scheme', () => {
   it('reads a phone from the parameters, with the old names too', () => {
@@ -43,5 +43,13 @@ describe('demo URL scheme', () => {
     const query = queryFor([configFromUrl(params, 1), configFromUrl(params, 2)], { theme: 'dark' });
     expect(query).to.equal('server=ws%3A%2F%2Fa&user=alice&domain=d&register&user2=bob&phones=2&theme=dark');
     expect(queryFor([configFromUrl(new URLSearchParams(query), 1), configFromUrl(new URLSearchParams(query), 2)], { theme: 'dark' })).to.equal(query);
+  });
+
+  it('reads the language from ?lang=, a language tag or nothing', () => {
+    expect(languageFromUrl(new URLSearchParams('lang=ar'))).to.equal('ar');
+    expect(languageFromUrl(new URLSearchParams('lang=de-AT'))).to.equal('de-AT');
+    expect(languageFromUrl(new URLSearchParams('lang=%3Cb%3E'))).to.equal('');
+    expect(languageFromUrl(new URLSearchParams('user=a'))).to.equal('');
+    expect(queryFor([configFromUrl(new URLSearchParams('user=a'), 1)], { lang: 'fr' })).to.equal('user=a&lang=fr');
   });
 });

@@ -5,12 +5,14 @@ import type { MediaKind } from '../../stack/ua/media-session';
 import { asCall, attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
 import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
-import { mediaStrings } from '../shared/media-strings';
 import { CallController, isLive } from './call-controller';
 import { CallMedia, mediaIndicators, webRtcOf } from './call-media';
-import { formatDuration, stateText } from './call-labels';
+import { formatDuration, stateKey } from './call-labels';
+import { Localize } from '../i18n/localize';
+import { formatParts, type PlainKeys } from '../i18n/strings';
+import type { callStrings, CallStrings } from './call-strings';
 import { sipCallStyles } from './sip-call.styles';
-import { transferPrompt, type TransferPolicy } from './transfer-consent';
+import { type TransferPolicy } from './transfer-consent';
 
 /** Media for answering: `video: true` answers with the camera. */
 export interface AnswerOptions {
@@ -39,6 +41,8 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
  * @attr quality - The line's quality while the call has media, reflected for CSS: `good`, `fair` or `poor` (an E-model estimate from getStats every 2 s; see `sip-call-quality`). Absent before the first figures and after the call.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
  * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
+ * @attr lang - The language of the call's texts (the global attribute): its own, else the closest ancestor's (its `<sip-phone>`'s), else the document's, followed when it changes.
+ * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
  * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
  * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, answered-elsewhere, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `session-expired`: no session refresh came in time (RFC 4028), we hung up.
@@ -114,6 +118,7 @@ export class SipCall extends LitElement {
     quality: { reflect: true },
     panel: { state: true },
     transferTarget: { state: true },
+    strings: { attribute: false },
   };
 
   #call: CallHandle | undefined;
@@ -155,6 +160,11 @@ export class SipCall extends LitElement {
 
   /** The line's quality while the call has media (read-only, reflected): `good`, `fair`, `poor`. */
   declare quality: CallQuality | undefined;
+  /**
+   * Replacements for any of the call's texts, by key (`{ hangup: 'End' }`); the others come from
+   * the language's table. The keys and their English texts: `src/components/sip-call/call-strings.ts`.
+   */
+  declare strings: Partial<CallStrings> | undefined;
 
   declare private panel: 'keypad' | 'transfer' | undefined;
   declare private transferTarget: string;
@@ -171,6 +181,7 @@ export class SipCall extends LitElement {
 
   readonly #controller = new CallController(this);
   readonly #media = new CallMedia(this);
+  readonly #t = new Localize<typeof callStrings>(this, 'call');
 
   /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
   get remote(): { uri: string; displayName: string | undefined } | undefined {
@@ -324,43 +335,47 @@ export class SipCall extends LitElement {
   }
 
   override render() {
+    const t = this.#t;
     const remote = this.call?.remote;
     const live = isLive(this.state);
-    return html`<div part="base">
+    return html`<div part="base" lang=${t.lang} dir=${t.dir}>
       <div part="identity">
         <slot name="identity">
-          <strong part="remote-name">${remote?.displayName || remote?.uri.replace(/^sips?:/, '') || 'No call'}</strong>
+          <strong part="remote-name">${remote?.displayName || remote?.uri.replace(/^sips?:/, '') || t.text('noCall')}</strong>
           ${remote?.displayName ? html`<span part="remote-uri">${remote.uri}</span>` : nothing}
         </slot>
       </div>
       <div class="row">
-        <span part="state" role="status">${stateText(this.state, this.call, this.#controller.ended?.cause)}</span>
+        <span part="state" role="status">${t.text(stateKey(this.state, this.call, this.#controller.ended?.cause))}</span>
         ${live ? html`<time part="duration" datetime="PT${this.duration}S">${formatDuration(this.duration)}</time>` : nothing}
         ${live ? mediaIndicators(this.#media.figures) : nothing}
       </div>
-      <div part="controls" class="row" role="group" aria-label="Call controls">
+      <div part="controls" class="row" role="group" aria-label=${t.text('controls')}>
         ${this.call ? this.#controls(this.call, live) : nothing}
         <slot name="actions"></slot>
       </div>
-      ${this.#controller.consent.pending ? transferPrompt(this.#controller.consent.pending) : nothing}
+      ${this.#transferPrompt()}
       ${this.panel === 'keypad' ? this.#keypad() : this.panel === 'transfer' ? this.#transferForm() : nothing}
       <audio></audio>
     </div>`;
   }
 
-  /** A control button: part `button <name>-button`, its label also names it in a sip-error. */
-  #button(name: string, label: string, action: () => unknown, kind?: 'success' | 'danger', pressed?: boolean) {
-    return html`<button part="button ${name}-button" class=${kind ?? nothing} aria-pressed=${pressed ?? nothing} @click=${() => this.#run(action, label)}>${label}</button>`;
+  /**
+   * A control button: part `button <name>-button`, labelled with the text `label` of the call's
+   * table; `what` names it in a sip-error (English: the page's log, not the user's screen).
+   */
+  #button(name: string, label: PlainKeys<typeof callStrings>, what: string, action: () => unknown, kind?: 'success' | 'danger', pressed?: boolean) {
+    return html`<button part="button ${name}-button" class=${kind ?? nothing} aria-pressed=${pressed ?? nothing} @click=${() => this.#run(action, what)}>${this.#t.text(label)}</button>`;
   }
 
   /** A button that shows or hides a panel (the DTMF keypad, the transfer form). */
-  #panelButton(panel: 'keypad' | 'transfer', label: string) {
+  #panelButton(panel: 'keypad' | 'transfer') {
     return html`<button
       part="button ${panel}-button"
       aria-expanded=${this.panel === panel}
       aria-controls=${panel}
       @click=${() => (this.panel = this.panel === panel ? undefined : panel)}
-    >${label}</button>`;
+    >${this.#t.text(panel)}</button>`;
   }
 
   #controls(call: CallHandle, live: boolean) {
@@ -368,23 +383,23 @@ export class SipCall extends LitElement {
     if (state === 'ended') return nothing;
     if (state === 'incoming') {
       return [
-        this.#button('answer', 'Answer', () => this.answer(), 'success'),
-        call.offersVideo === false ? nothing : this.#button('answer-video', 'Answer with video', () => this.answer({ video: true }), 'success'),
-        this.#button('decline', 'Decline', () => this.decline(), 'danger'),
+        this.#button('answer', 'answer', 'Answer', () => this.answer(), 'success'),
+        call.offersVideo === false ? nothing : this.#button('answer-video', 'answerVideo', 'Answer with video', () => this.answer({ video: true }), 'success'),
+        this.#button('decline', 'decline', 'Decline', () => this.decline(), 'danger'),
       ];
     }
-    if (!live) return this.#button('hangup', 'Cancel', () => this.hangup(), 'danger');
+    if (!live) return this.#button('hangup', 'cancel', 'Cancel', () => this.hangup(), 'danger');
     const muted = this.muted;
     const held = call.localHold;
     const video = !!call.media?.video;
     return [
-      this.#button('mute', 'Mute', () => (muted ? this.unmute() : this.mute()), undefined, muted),
-      this.#button('hold', 'Hold', () => (held ? this.unhold() : this.hold()), undefined, held),
-      this.#button('video', 'Video', () => this.setVideo(!video), undefined, video),
-      canShareScreen() ? this.#button('share', mediaStrings.shareScreen, () => (this.sharingScreen ? this.stopSharing() : this.shareScreen()), undefined, this.sharingScreen) : nothing,
-      this.#panelButton('keypad', 'Keypad'),
-      this.#panelButton('transfer', 'Transfer'),
-      this.#button('hangup', 'Hang up', () => this.hangup(), 'danger'),
+      this.#button('mute', 'mute', 'Mute', () => (muted ? this.unmute() : this.mute()), undefined, muted),
+      this.#button('hold', 'hold', 'Hold', () => (held ? this.unhold() : this.hold()), undefined, held),
+      this.#button('video', 'video', 'Video', () => this.setVideo(!video), undefined, video),
+      canShareScreen() ? this.#button('share', 'shareScreen', 'Share screen', () => (this.sharingScreen ? this.stopSharing() : this.shareScreen()), undefined, this.sharingScreen) : nothing,
+      this.#panelButton('keypad'),
+      this.#panelButton('transfer'),
+      this.#button('hangup', 'hangup', 'Hang up', () => this.hangup(), 'danger'),
     ];
   }
 
@@ -397,7 +412,7 @@ export class SipCall extends LitElement {
         send(event.key);
       }}
     >
-      ${dialPad('DTMF keypad', send)}
+      ${dialPad(this.#t.text('dtmfKeypad'), { '*': this.#t.text('star'), '#': this.#t.text('pound') }, send)}
     </div>`;
   }
 
@@ -412,7 +427,7 @@ export class SipCall extends LitElement {
         if (target) this.#run(() => this.transfer(target), 'Transfer');
       }}
     >
-      <label for="transfer-target">Transfer to</label>
+      <label for="transfer-target">${this.#t.text('transferTo')}</label>
       <input
         id="transfer-target"
         name="target"
@@ -421,7 +436,24 @@ export class SipCall extends LitElement {
         .value=${this.transferTarget}
         @input=${(event: InputEvent) => (this.transferTarget = (event.target as HTMLInputElement).value)}
       />
-      <button part="button" class="accent" type="submit">Transfer</button>
+      <button part="button" class="accent" type="submit">${this.#t.text('transfer')}</button>
     </form>`;
+  }
+
+  /**
+   * The peer's transfer request (`transfer-policy="ask"`): the target as text only (remote text,
+   * never markup) in its own part, in a live region so that a screen reader says it, and two
+   * buttons named for what they do. Real buttons: reachable by Tab and operated by Enter or Space.
+   */
+  #transferPrompt() {
+    const pending = this.#controller.consent.pending;
+    if (!pending) return nothing;
+    const t = this.#t;
+    const target = html`<span part="transfer-target" dir="auto">${pending.target}</span>`;
+    return html`<div part="transfer-request" class="row" role="group" aria-labelledby="transfer-request-text">
+      <span id="transfer-request-text" role="status">${formatParts(t.template('transferRequested'), { target })}</span>
+      <button part="button accept-transfer-button" class="success" aria-label=${t.text('acceptTransfer', { target: pending.target })} @click=${pending.accept}>${t.text('accept')}</button>
+      <button part="button decline-transfer-button" class="danger" aria-label=${t.text('declineTransfer')} @click=${pending.decline}>${t.text('decline')}</button>
+    </div>`;
   }
 }

@@ -1,4 +1,3 @@
-import { html } from 'lit';
 import type { ReferRequest } from '../../stack/ua/calls/call-types';
 import { deviceChoice } from '../shared/call-handle';
 import { emit, emitError } from '../shared/events';
@@ -70,17 +69,4 @@ export class TransferConsent {
   clear(): void {
     this.pending = undefined;
   }
-}
-
-/**
- * The question in the element: the target as text only (remote text, never markup), in a live
- * region so that a screen reader says it, and two buttons named for what they do. Real buttons:
- * reachable by Tab and operated by Enter or Space.
- */
-export function transferPrompt(pending: NonNullable<TransferConsent['pending']>) {
-  return html`<div part="transfer-request" class="row" role="group" aria-labelledby="transfer-request-text">
-    <span id="transfer-request-text" role="status">Transfer requested: call <span part="transfer-target">${pending.target}</span>?</span>
-    <button part="button accept-transfer-button" class="success" aria-label="Accept the transfer to ${pending.target}" @click=${pending.accept}>Accept</button>
-    <button part="button decline-transfer-button" class="danger" aria-label="Decline the transfer" @click=${pending.decline}>Decline</button>
-  </div>`;
 }

@@ -58,9 +58,9 @@ export class CallAvailability implements ReactiveController {
     return this.reason ? NOTE_ID : nothing;
   }
 
-  /** The note beside the call buttons, when calls cannot work here. */
-  note() {
+  /** The note beside the call buttons, when calls cannot work here, in the phone's language (`text`). */
+  note(text: (reason: CallsUnavailableError) => string) {
     const reason = this.reason;
-    return reason ? html`<p id=${NOTE_ID} part="calls-unavailable">${reason.message}</p>` : nothing;
+    return reason ? html`<p id=${NOTE_ID} part="calls-unavailable">${text(reason)}</p>` : nothing;
   }
 }

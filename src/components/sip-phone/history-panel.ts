@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import { formatDuration, stateText } from '../sip-call/call-labels';
+import { formatDuration, stateKey } from '../sip-call/call-labels';
+import { callStrings } from '../sip-call/call-strings';
 import type { HistoryEntry } from './call-history';
 import { HISTORY_STRINGS as S } from './history-strings';
 
@@ -29,7 +30,7 @@ export function historyPanel(entries: readonly HistoryEntry[], unseen: number, a
             ${entries.map((entry) => {
               const party = entry.displayName || entry.uri;
               // Connected: how long; else (not missed) how it ended, in the words <sip-call> uses (Busy, Call declined...).
-              const answered = entry.duration > 0 ? formatDuration(entry.duration / 1000) : entry.missed ? '' : stateText('ended', undefined, entry.cause);
+              const answered = entry.duration > 0 ? formatDuration(entry.duration / 1000) : entry.missed ? '' : callStrings[stateKey('ended', undefined, entry.cause)];
               return html`<li part=${entry.missed ? 'history-entry missed-call' : 'history-entry'} class=${entry.direction}>
                 <span part="history-party" title=${entry.uri}>${party}</span>
                 <span class="meta">${[kind(entry), new Date(entry.start).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }), answered].filter(Boolean).join(' · ')}</span>

@@ -18,6 +18,9 @@ import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
 import { serverUrls } from './flow-transport';
 import { appendTrace, type TraceEntry } from './sip-trace';
+import { Localize } from '../i18n/localize';
+import type { phoneStrings, PhoneStrings } from './phone-strings';
+import type { CallStrings } from '../sip-call/call-strings';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
 import { PresencePublisher } from './presence-publisher';
@@ -96,6 +99,8 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @attr dnd - Do not disturb: incoming calls are declined at once with 486 Busy Here (RFC 3261 §21.4.7), fire a non-cancelable `sip-incoming` with `declined: 'dnd'`, and enter the history as missed. Reflected; the phone's Do not disturb button toggles it.
  * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives in memory only and nothing is stored.
  * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected for CSS; absent at 0).
+ * @attr lang - The language of the phone's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes. English is built in; `de`, `fr`, `es` and `ar` (right to left) load on first use; others with `registerLanguage()`. Its calls inherit it.
+ * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
  * @fires sip-connecting - A WebSocket is opening: `detail.server` (the one URL it goes to).
  * @fires sip-connected - A WebSocket is open: `detail.server`.
@@ -205,6 +210,9 @@ export class SipPhone extends LitElement {
     registrationNote: { state: true },
     announcement: { state: true },
     traceLog: { state: true },
+    retrySeconds: { state: true },
+    strings: { attribute: false },
+    callStrings: { attribute: false },
   };
 
   /** The SIP-over-WebSocket server, a ws:// or wss:// URL; or several, space-separated (RFC 5626 flows). */
@@ -299,11 +307,21 @@ export class SipPhone extends LitElement {
 
   /** `local` keeps the call history in localStorage (a key per address of record); anything else stores nothing. */
   declare historyStorage: string;
+  /**
+   * Replacements for any of the phone's texts, by key (`{ call: 'Dial' }`); the others come from
+   * the language's table. The keys and their English texts: `src/components/sip-phone/phone-strings.ts`.
+   */
+  declare strings: Partial<PhoneStrings> | undefined;
+
+  /** Replacements for the texts of the phone's calls: when set, set as each of its `<sip-call>`s' `strings`. */
+  declare callStrings: Partial<CallStrings> | undefined;
 
   declare private connection: TransportState;
   declare private problem: string;
-  declare private registrationNote: string;
+  declare private registrationNote: { status: number; reason: string } | undefined;
+  /** Who the last incoming call is from, announced in the alert region. */
   declare private announcement: string;
+  declare private retrySeconds: number | undefined;
   declare private traceLog: TraceEntry[];
 
   constructor() {
@@ -338,7 +356,7 @@ export class SipPhone extends LitElement {
     this.historyStorage = '';
     this.connection = 'disconnected';
     this.problem = '';
-    this.registrationNote = '';
+    this.registrationNote = undefined;
     this.announcement = '';
     this.traceLog = [];
     // Publishes `presence`: a controller the phone never calls (it follows the phone's updates).
@@ -348,7 +366,7 @@ export class SipPhone extends LitElement {
   readonly #agent = new UserAgentController(this, {
     listen: (ua) => {
       // Each detail is built field by field: the page gets the documented fields, never a stack object.
-      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note = '') => {
+      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note?: { status: number; reason: string }) => {
         this.registrationNote = note;
         this.requestUpdate();
         emit(this, name, detail);
@@ -364,13 +382,20 @@ export class SipPhone extends LitElement {
         ua.events.on('flow', (flow, state, { reason, reconnectInMs }) => {
           const server = serverUrls(settingText(this.server), this.flows)[flow - 1] ?? this.server;
           if (state === 'connecting') emit(this, 'sip-connecting', { server });
-          else if (state === 'connected') emit(this, 'sip-connected', { server });
-          else if (state === 'disconnected') emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
+          else if (state === 'connected') {
+            this.problem = '';
+            this.retrySeconds = undefined;
+            emit(this, 'sip-connected', { server });
+          } else if (state === 'disconnected') {
+            this.problem = reason;
+            this.retrySeconds = reconnectInMs === undefined ? undefined : Math.ceil(reconnectInMs / 1000);
+            emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
+          }
         }),
         ua.events.on('registered', ({ expires }) => registration('sip-registered', { aor: this.aor, expires })),
         ua.events.on('unregistered', ({ reason }) => registration('sip-unregistered', { aor: this.aor, reason })),
         ua.events.on('registration-failed', ({ status, reason }) =>
-          registration('sip-registration-failed', { aor: this.aor, status, reason }, `Registration failed: ${status} ${reason}`),
+          registration('sip-registration-failed', { aor: this.aor, status, reason }, { status, reason }),
         ),
         ua.events.on('message', ({ from, contentType, body }) =>
           emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body, call: undefined }),
@@ -391,7 +416,8 @@ export class SipPhone extends LitElement {
       for (const call of [...this.#calls.keys()]) this.#removeCall(call);
       this.#tones.close();
       this.connection = 'disconnected';
-      this.problem = this.registrationNote = '';
+      this.problem = '';
+      this.registrationNote = undefined;
     },
   });
   readonly #devices = new DeviceController(this);
@@ -400,6 +426,7 @@ export class SipPhone extends LitElement {
   readonly #tones = new TonePlayer();
   readonly #voicemail = new VoicemailController(this);
   readonly #history = new HistoryController(this);
+  readonly #t = new Localize<typeof phoneStrings>(this, 'phone');
   /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
   readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
 
@@ -557,7 +584,7 @@ export class SipPhone extends LitElement {
     if (changed.has('silent')) this.#updateTones();
     // `register` set on a phone that is already connected: register now, as it would on connect.
     if (changed.get('autoRegister') === false && this.autoRegister && this.connection === 'connected' && !this.registered) void this.register();
-    if (SHARED.some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
+    if ([...SHARED, 'callStrings' as const].some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
   }
 
   #incoming(call: CallHandle): void {
@@ -574,7 +601,7 @@ export class SipPhone extends LitElement {
     } else if (call.state !== 'ended') {
       this.#addCall(call, element);
       if (autoAnswer?.willAnswer) this.#autoAnswer.schedule(element, autoAnswer.delay);
-      this.announcement = `Incoming call from ${displayName || from}`;
+      this.announcement = displayName || from;
     }
   }
 
@@ -605,6 +632,8 @@ export class SipPhone extends LitElement {
 
   #share(element: SipCall): void {
     for (const name of SHARED) (element as unknown as Record<string, unknown>)[name] = this[name];
+    // Only when set: a page that gives one call its own strings keeps them.
+    if (this.callStrings) element.strings = this.callStrings;
   }
 
   #removeCall(call: CallHandle): void {
@@ -640,26 +669,34 @@ export class SipPhone extends LitElement {
   }
 
   #statusText(): string {
+    const t = this.#t;
     const missing = missingSettings(this);
     const connection = this.connection;
+    // The problem is the stack's or the browser's own text (a close reason, a URL error): shown as it is.
+    const problem = this.retrySeconds === undefined ? this.problem : t.text('retrying', { reason: this.problem, seconds: this.retrySeconds });
     return missing.length
-      ? `Not configured: set ${missing.join(', ')}`
+      ? t.text('notConfigured', { settings: missing.join(', ') })
       : connection === 'connecting'
-        ? `Connecting to ${this.server}…`
+        ? t.text('connecting', { server: this.server })
         : connection !== 'connected'
-          ? `Not connected${this.problem && `: ${this.problem}`}`
+          ? this.problem
+            ? t.text('notConnectedBecause', { problem })
+            : t.text('notConnected')
           : this.registered
-            ? 'Registered'
-            : this.registrationNote || 'Connected, not registered';
+            ? t.text('registered')
+            : this.registrationNote
+              ? t.text('registrationFailed', this.registrationNote)
+              : t.text('connectedNotRegistered');
   }
 
   override render() {
+    const t = this.#t;
     const disabled = this.connection !== 'connected';
     const noCalls = disabled || !!this.#availability.reason;
-    return html`<div part="base">
+    return html`<div part="base" lang=${t.lang} dir=${t.dir}>
       <div part="header">
         <slot name="header">
-          <span part="title">${this.displayName || this.user || 'SIP phone'}</span>
+          <span part="title">${this.displayName || this.user || t.text('title')}</span>
           ${this.aor ? html`<span part="aor">${this.aor}</span>` : nothing}
         </slot>
       </div>
@@ -667,7 +704,7 @@ export class SipPhone extends LitElement {
         <span part="status" role="status">${this.#statusText()}</span>
         ${disabled
           ? nothing
-          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${this.registered ? 'Unregister' : 'Register'}</button>`}
+          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${t.text(this.registered ? 'unregister' : 'register')}</button>`}
         ${dndButton(this)}
       </div>
       <form
@@ -677,19 +714,19 @@ export class SipPhone extends LitElement {
           this.#dial(false);
         }}
       >
-        <label for="target">Number or SIP address</label>
-        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" />
-        ${dialPad('Dial pad', (key) => (this.#input().value += key))}
-        <div class="row">
-          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>Call</button>
-          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>Video call</button>
+        <label for="target">${t.text('target')}</label>
+        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" dir="auto" />
+        ${dialPad(t.text('dialPad'), { '*': t.text('star'), '#': t.text('pound') }, (key) => (this.#input().value += key))}
+        <div class="row call-buttons">
+          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>${t.text('call')}</button>
+          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>${t.text('videoCall')}</button>
         </div>
-        ${this.#availability.note()}
+        ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(reason.missing) }))}
       </form>
-      ${this.#voicemail.render()} ${this.#history.render()}
-      <div part="calls" role="group" aria-label="Calls"><slot name="calls"></slot></div>
-      ${devicesPanel(this, this.#devices)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace()) : nothing}
-      <div class="visually-hidden" role="alert">${this.announcement}</div>
+      ${this.#voicemail.render(t)} ${this.#history.render()}
+      <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
+      ${devicesPanel(this, this.#devices, t)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace(), t) : nothing}
+      <div class="visually-hidden" role="alert">${this.announcement && t.text('incomingFrom', { name: this.announcement })}</div>
       <slot name="footer"></slot>
     </div>`;
   }

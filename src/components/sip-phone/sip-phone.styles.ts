@@ -1,12 +1,12 @@
 import { css } from 'lit';
 import { themeStyles } from '../shared/theme.styles';
+import { sipPhoneLayoutStyles } from './sip-phone.layout.styles';
 
 export const sipPhoneStyles = [
   themeStyles,
   css`
     :host {
       box-sizing: border-box;
-      max-width: var(--sip-phone-max-width, 22rem);
     }
     [part='base'] {
       gap: 0.75rem;
@@ -125,4 +125,5 @@ export const sipPhoneStyles = [
       color: var(--_danger);
     }
   `,
+  sipPhoneLayoutStyles,
 ];

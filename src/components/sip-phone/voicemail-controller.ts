@@ -3,6 +3,8 @@ import { MESSAGE_SUMMARY_TYPE, readMessageSummary, type MessageSummary } from '.
 import type { Subscription } from '../../stack/ua/subscriptions/subscription';
 import type { UserAgent } from '../../stack/ua/user-agent';
 import { emit, emitError } from '../shared/events';
+import type { Localize } from '../i18n/localize';
+import type { phoneStrings } from './phone-strings';
 
 /** The phone's `voicemail`: whether messages wait, and how many (RFC 3842 §5.2). */
 export interface Voicemail {
@@ -82,14 +84,14 @@ export class VoicemailController implements ReactiveController {
   }
 
   /** The indicator: the counts (an aria-live status) and a button that calls the mailbox. */
-  render() {
+  render(t: Localize<typeof phoneStrings>) {
     const { waiting, newMessages, oldMessages } = this.#summary;
     if (!waiting && !newMessages) return nothing;
     const target = this.#account ?? this.#mailbox;
     return html`<div part="voicemail" class="row">
-      <span part="voicemail-count" role="status">Voicemail: ${newMessages} new, ${oldMessages} old</span>
+      <span part="voicemail-count" role="status">${t.text('voicemail', { new: newMessages, old: oldMessages })}</span>
       ${target
-        ? html`<button part="button voicemail-button" type="button" @click=${() => this.#listen(target)}>Listen</button>`
+        ? html`<button part="button voicemail-button" type="button" @click=${() => this.#listen(target)}>${t.text('listen')}</button>`
         : nothing}
     </div>`;
   }

@@ -3,17 +3,8 @@ import { emit, emitError } from '../shared/events';
 import { PresenceBinding } from './presence-binding';
 import { sipPresenceStyles } from './sip-presence.styles';
 import type { WatchState, WatchView } from './watch-registry';
-
-/** What each state reads as, for the button's accessible name and the visible label. */
-const LABELS: Record<WatchState, string> = {
-  idle: 'Idle',
-  ringing: 'Ringing',
-  busy: 'Busy',
-  available: 'Available',
-  away: 'Away',
-  offline: 'Offline',
-  unknown: 'Unknown',
-};
+import { Localize } from '../i18n/localize';
+import { presenceStrings, type PresenceStrings } from './presence-strings';
 
 /** An attribute's text; a removed attribute reads as '' (Lit would set null). */
 const text = (value: string | null): string => value ?? '';
@@ -34,6 +25,8 @@ const text = (value: string | null): string => value ?? '';
  * @attr label - The name shown (default: the target).
  * @attr state - Read-only, reflected: `idle`, `ringing`, `busy` (dialog); `available`, `away`, `busy`, `offline` (presence); `unknown`.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ * @attr lang - The language of the lamp's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes.
+ * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
  * @fires sip-presence-change - The state or note changed: `detail.state`, `detail.previous`, `detail.note` (remote text), `detail.target`, `detail.event`.
  * @fires sip-error - The target is not an address, or calling it failed: `detail.error.message`.
@@ -65,6 +58,7 @@ export class SipPresence extends LitElement {
     state: { reflect: true },
     watchedNote: { state: true },
     theme: { reflect: true },
+    strings: { attribute: false },
   };
 
   /** The id of a `<sip-phone>` (in the same document or shadow root) to watch and call through. */
@@ -87,6 +81,12 @@ export class SipPresence extends LitElement {
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
 
+  /**
+   * Replacements for any of the lamp's texts, by key (`{ busy: 'On the phone' }`); the others come
+   * from the language's table. The keys and their English texts: `src/components/sip-presence/presence-strings.ts`.
+   */
+  declare strings: Partial<PresenceStrings> | undefined;
+
   constructor() {
     super();
     this.for = '';
@@ -100,6 +100,8 @@ export class SipPresence extends LitElement {
   get note(): string | undefined {
     return this.watchedNote;
   }
+
+  readonly #t = new Localize<typeof presenceStrings>(this, 'presence');
 
   readonly #binding = new PresenceBinding(
     this,
@@ -131,10 +133,11 @@ export class SipPresence extends LitElement {
   }
 
   override render() {
+    const t = this.#t;
     const name = this.label || this.target;
-    const state = LABELS[this.state] ?? LABELS.unknown;
+    const state = t.text(this.state in presenceStrings ? this.state : 'unknown');
     // Text bindings only: the note is remote text (a NOTIFY body), never markup.
-    return html`<button part="button" type="button" aria-label=${`Call ${name}, ${state}`} @click=${() => this.#activate()}>
+    return html`<button part="button" type="button" lang=${t.lang} dir=${t.dir} aria-label=${t.text('callLamp', { name, state })} @click=${() => this.#activate()}>
       <span part="lamp" aria-hidden="true"></span>
       <span part="name">${name}</span>
       <span part="state" aria-hidden="true">${state}</span>

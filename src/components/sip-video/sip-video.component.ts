@@ -2,6 +2,8 @@ import { LitElement, html, type PropertyDeclarations } from 'lit';
 import { attachStream, callStreams } from '../shared/call-handle';
 import { sipVideoStyles } from './sip-video.styles';
 import { VideoBinding, type VideoSource } from './video-binding';
+import { Localize } from '../i18n/localize';
+import type { videoStrings, VideoStrings } from './video-strings';
 
 function hasLiveVideo(stream: MediaStream | undefined): boolean {
   return !!stream?.getVideoTracks().some((track) => track.readyState === 'live');
@@ -18,8 +20,9 @@ function hasLiveVideo(stream: MediaStream | undefined): boolean {
  * @attr for - The id of a `<sip-phone>` whose current call to show (when `call` is not set).
  * @attr active - Present while remote video is shown (read-only, reflected for CSS).
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
+ * @attr lang - The language of the element's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes.
  *
- * @slot placeholder - Shown while there is no remote video (default: "No video").
+ * @slot placeholder - Shown while there is no remote video (default: "No video", in the element's language).
  *
  * @csspart remote - The remote video.
  * @csspart local - The local preview.
@@ -42,6 +45,7 @@ export class SipVideo extends LitElement {
     call: { attribute: false },
     for: {},
     theme: { reflect: true },
+    strings: { attribute: false },
   };
 
   /** The call to show: a `<sip-call>` element or a stack call. Takes precedence over `for`. */
@@ -53,12 +57,19 @@ export class SipVideo extends LitElement {
   /** `light` or `dark` forces a theme; unset follows `prefers-color-scheme`. */
   declare theme: 'light' | 'dark' | undefined;
 
+  /**
+   * Replacements for any of the element's texts, by key (`{ noVideo: 'Camera off' }`). The keys
+   * and their English texts: `src/components/sip-video/video-strings.ts`.
+   */
+  declare strings: Partial<VideoStrings> | undefined;
+
   constructor() {
     super();
     this.for = '';
   }
 
   readonly #binding = new VideoBinding(this);
+  readonly #t = new Localize<typeof videoStrings>(this, 'video');
 
   /** Whether remote video is shown now. */
   get active(): boolean {
@@ -85,10 +96,11 @@ export class SipVideo extends LitElement {
   override render() {
     const { localStream, remoteStream } = callStreams(this.#binding.call);
     const remote = hasLiveVideo(remoteStream);
+    const t = this.#t;
     return html`
-      <video part="remote" autoplay playsinline muted aria-label="Remote video" ?hidden=${!remote}></video>
-      <div part="placeholder" ?hidden=${remote}><slot name="placeholder">No video</slot></div>
-      <video part="local" autoplay playsinline muted aria-label="Local preview" ?hidden=${!hasLiveVideo(localStream)}></video>
+      <video part="remote" autoplay playsinline muted aria-label=${t.text('remote')} ?hidden=${!remote}></video>
+      <div part="placeholder" lang=${t.lang} dir=${t.dir} ?hidden=${remote}><slot name="placeholder">${t.text('noVideo')}</slot></div>
+      <video part="local" autoplay playsinline muted aria-label=${t.text('local')} ?hidden=${!hasLiveVideo(localStream)}></video>
     `;
   }
 }

@@ -28,8 +28,8 @@ export const sipVideoStyles = [
     }
     [part='local'] {
       position: absolute;
-      right: var(--sip-video-preview-inset, 8px);
-      bottom: var(--sip-video-preview-inset, 8px);
+      inset-inline-end: var(--sip-video-preview-inset, 8px);
+      inset-block-end: var(--sip-video-preview-inset, 8px);
       width: var(--sip-video-preview-width, 28%);
       height: auto;
       border-radius: var(--sip-video-preview-radius, 6px);
