@@ -6,9 +6,13 @@
  * load. The limit (5x the linear ratio, 80x) sits far from both, so load on a shared machine does
  * not fail a linear path and a quadratic one cannot pass.
  *
- * Noise is handled by taking the fastest of several runs of each size, interleaved so that a
- * busy moment hits both sizes alike, and by repeating a fast call until a few milliseconds have
- * passed, so that timer resolution does not decide a small input's time.
+ * Time is the process's CPU time (user + system), not the wall clock: on a loaded machine (CI, or
+ * eight test processes on two cores) wall time also counts the time other processes held the CPU,
+ * and the small input's runs and the large one's are not preempted alike, which failed linear
+ * paths at load 15 to 23. What noise remains (caches, the collector) is handled by taking the
+ * fastest of several runs of each size, interleaved so that a busy moment hits both sizes alike,
+ * and by repeating a fast call until a few milliseconds have passed, so that the clock's
+ * resolution does not decide a small input's time.
  */
 import assert from 'node:assert/strict';
 
@@ -23,15 +27,21 @@ export interface LinearTimeOptions {
   readonly slack?: number;
 }
 
-/** Milliseconds per call of `run`, repeating it until at least `minMs` have passed. */
+/** CPU time this process has used, in milliseconds (microsecond resolution). */
+export function cpuTimeMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU milliseconds per call of `run`, repeating it until at least `minMs` have been used. */
 function timePerCall(run: () => unknown, minMs: number): number {
   let calls = 0;
-  const start = performance.now();
+  const start = cpuTimeMs();
   let elapsed = 0;
   do {
     run();
     calls++;
-    elapsed = performance.now() - start;
+    elapsed = cpuTimeMs() - start;
   } while (elapsed < minMs);
   return elapsed / calls;
 }
