@@ -268,7 +268,7 @@ describe('languages: history, do-not-disturb, quality, screen sharing', () => {
     await reads(el, 'call-button', 'Anrufen');
     const disconnected = oneEvent(el, 'sip-disconnected');
     // Port 9 (discard) on loopback: refused at once, on both flows.
-    el.server = 'ws://127.0.0.1:9 ws://127.0.0.1:9';
+    el.server = 'ws://127.0.0.1:9 ws://127.0.0.2:9';
     await disconnected;
     await waitUntil(() => /neuer Versuch in \d+ s\)$/.test(text(el, 'status')), `status: "${text(el, 'status')}"`);
     const status = text(el, 'status');
