@@ -1,7 +1,7 @@
 // The elements' languages (issue 19): chosen by lang (the element's, an ancestor's, the
 // document's, followed at run time), replaced string by string through `strings`, laid out right
 // to left in Arabic, and accessible in a language other than English.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { FakeCall, fakeRefer } from '../shared/call.fake';
 import '../sip-phone/sip-phone';
 import '../sip-call/sip-call';
@@ -17,6 +17,10 @@ import { phoneStrings } from '../sip-phone/phone-strings';
 import { callStrings } from '../sip-call/call-strings';
 import { presenceStrings } from '../sip-presence/presence-strings';
 import { videoStrings } from '../sip-video/video-strings';
+import { storageKey, type HistoryEntry } from '../sip-phone/call-history';
+import { kamailio, makePhone, removePhones } from '../../../test/browser/elements-helpers';
+import { connectedCall } from '../../../test/browser/elements-media-helpers';
+import { describeNeedingWebRTC } from '../../../test/browser/webrtc-capability';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
 /** A part's text ('' before the element's first render). */
@@ -189,4 +193,106 @@ describe('languages', () => {
       await expect(lamp).to.be.accessible();
     });
   }
+});
+
+// The parts added after the tables (history, do-not-disturb, call quality, screen sharing) speak
+// the element's language too: each check below reads English if its text is left out of the tables.
+describe('languages: history, do-not-disturb, quality, screen sharing', () => {
+  const ALICE = 'sip:alice@example.com';
+  const at = Date.UTC(2026, 11, 7, 9, 30);
+  const history: HistoryEntry[] = [
+    { id: 'm', direction: 'incoming', uri: 'sip:mallory@example.com', displayName: 'Mallory', start: at, duration: 0, cause: 'remote-canceled', status: 487, missed: true, dnd: true },
+    { id: 'b', direction: 'outgoing', uri: 'sip:bob@example.com', displayName: 'Bob', start: at - 60_000, duration: 0, cause: 'busy', status: 486, missed: false, dnd: false },
+    { id: 'c', direction: 'incoming', uri: 'sip:carol@example.com', displayName: '', start: at - 120_000, duration: 65_000, cause: 'remote-hangup', status: undefined, missed: false, dnd: false },
+  ];
+  const all = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
+  const metas = (el: Element) => all(el, '.history .meta').map((meta) => meta.textContent!.trim());
+  const when = (locale: string, time: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(time);
+
+  beforeEach(() => localStorage.setItem(storageKey(ALICE), JSON.stringify({ version: 1, unseen: 1, entries: history })));
+  afterEach(() => localStorage.removeItem(storageKey(ALICE)));
+
+  it('German: the do-not-disturb button, the history panel, its badge, kinds, end causes in the calls\' words, dates', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    await reads(el, 'dnd-button', 'Nicht stören');
+    expect(text(el, 'history-toggle').replace(/\s+/g, ' ')).to.equal('Verlauf 1');
+    expect(part(el, 'missed-badge').getAttribute('aria-label')).to.equal('Verpasste Anrufe: 1');
+    expect(el.shadowRoot!.querySelector('.history')!.getAttribute('aria-label')).to.equal('Letzte Anrufe');
+    // A German short date (7.12.26 is 07.12.26, 09:30 in de, 12/7/26, 9:30 AM in en-US).
+    const dates = history.map((entry) => when('de', entry.start));
+    for (const date of dates) expect(date).to.match(/^\d\d\.\d\d\.\d\d, \d\d:\d\d$/);
+    expect(metas(el)).to.deep.equal([`Verpasst (Nicht stören) · ${dates[0]}`, `Ausgehend · ${dates[1]} · Besetzt`, `Eingehend · ${dates[2]} · 1:05`]);
+    const callBack = all(el, '[part~="call-back-button"]');
+    expect(callBack.map((button) => button.textContent!.trim())).to.deep.equal(['Zurückrufen', 'Zurückrufen', 'Zurückrufen']);
+    expect(callBack[1]!.getAttribute('aria-label')).to.equal('Zurückrufen: Bob');
+    expect(text(el, 'clear-history-button')).to.equal('Verlauf löschen');
+    await expect(el).to.be.accessible();
+    // The page's words for the calls name the end cause in the history too.
+    el.callStrings = { 'ended.busy': 'Leitung besetzt' };
+    await waitUntil(() => metas(el)[1] === `Ausgehend · ${dates[1]} · Leitung besetzt`, `the history kept "${metas(el)[1]}"`);
+    part(el, 'clear-history-button').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="history"] p.meta')?.textContent === 'Noch keine Anrufe', 'no empty-history text in German');
+  });
+
+  it("dates follow the element's own tag where the texts are in its language (en-GB), else the texts' (an unknown one)", async () => {
+    const british = await fixture<SipPhone>(html`<sip-phone lang="en-GB" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    expect(when('en-GB', at), 'day first in en-GB').to.match(/^07\/12\/2026, \d\d:\d\d$/);
+    expect(metas(british)[0]).to.equal(`Missed (do not disturb) · ${when('en-GB', at)}`);
+    const unknown = await fixture<SipPhone>(html`<sip-phone lang="x-klingon" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    expect(metas(unknown)[0], 'an unknown language: English words, English date').to.equal(`Missed (do not disturb) · ${when('en', at)}`);
+  });
+
+  it('Arabic: the history panel right to left, in Arabic, with Arabic dates', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone lang="ar" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    await reads(el, 'dnd-button', 'عدم الإزعاج');
+    expect(text(el, 'history-toggle').replace(/\s+/g, ' ')).to.equal('سجل المكالمات 1');
+    expect(part(el, 'missed-badge').getAttribute('aria-label')).to.equal('مكالمات فائتة: 1');
+    expect(metas(el)).to.deep.equal([`فائتة (عدم الإزعاج) · ${when('ar', at)}`, `صادرة · ${when('ar', history[1]!.start)} · مشغول`, `واردة · ${when('ar', history[2]!.start)} · 1:05`]);
+    expect(text(el, 'clear-history-button')).to.equal('مسح سجل المكالمات');
+    const panel = part(el, 'history');
+    panel.setAttribute('open', '');
+    expect(getComputedStyle(panel).direction).to.equal('rtl');
+    // Right to left: the name starts at the right, the call-back button sits on its left.
+    const entry = all(el, '[part~="history-entry"]')[1]!;
+    const name = entry.querySelector('[part="history-party"]')!.getBoundingClientRect();
+    const button = entry.querySelector('[part~="call-back-button"]')!;
+    expect(button.textContent!.trim()).to.equal('معاودة الاتصال');
+    expect(button.getAttribute('aria-label')).to.equal('معاودة الاتصال: Bob');
+    expect(button.getBoundingClientRect().right, 'the button left of the name').to.be.at.most(name.left);
+    expect(name.right, 'the name at the right edge').to.be.above(entry.getBoundingClientRect().right - 30);
+    await expect(el).to.be.accessible();
+  });
+
+  it('German: a lost server is retried in German only, also with two flows', async () => {
+    const el = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com"></sip-phone>`);
+    await reads(el, 'call-button', 'Anrufen');
+    const disconnected = oneEvent(el, 'sip-disconnected');
+    // Port 9 (discard) on loopback: refused at once, on both flows.
+    el.server = 'ws://127.0.0.1:9 ws://127.0.0.2:9';
+    await disconnected;
+    await waitUntil(() => /neuer Versuch in \d+ s\)$/.test(text(el, 'status')), `status: "${text(el, 'status')}"`);
+    const status = text(el, 'status');
+    expect(status).to.match(/^Nicht verbunden: .+ \(neuer Versuch in \d+ s\)$/);
+    expect(status, 'said once, and in German only').to.not.match(/retrying|\(neuer Versuch.*\(neuer Versuch/);
+    el.remove();
+  });
+
+  describeNeedingWebRTC('in a call at Kamailio', () => {
+    afterEach(removePhones);
+
+    it('German: the quality indicator (MOS with a decimal comma), the microphone meter, the share button', async () => {
+      const info = await kamailio();
+      const alice = await makePhone(info, 'alice', { attributes: { lang: 'de' } });
+      const bob = await makePhone(info, 'bob');
+      const [outgoing] = await connectedCall(alice, bob);
+      const { detail } = await oneEvent(outgoing, 'sip-call-quality');
+      await outgoing.updateComplete;
+      const mos = detail.mos.toLocaleString('de');
+      expect(mos, 'a German decimal').to.match(/^\d(,\d+)?$/);
+      expect(part(outgoing, 'quality').getAttribute('aria-label')).to.equal(`${{ good: 'Gute', fair: 'Mäßige', poor: 'Schlechte' }[outgoing.quality!]} Verbindung (MOS ${mos})`);
+      expect(part(outgoing, 'mic-level').getAttribute('aria-label')).to.equal('Mikrofonpegel');
+      expect(text(outgoing, 'share-button')).to.equal('Bildschirm teilen');
+      expect(text(outgoing, 'hangup-button')).to.equal('Auflegen');
+    });
+  });
 });

@@ -76,6 +76,16 @@ export function loadLanguage(lang: string): Promise<Translation | undefined> {
   return Promise.resolve(undefined);
 }
 
+/** `lang` when it is a valid tag of the texts' language `texts`, else `texts` (Intl throws on a malformed tag). */
+function localeOf(lang: string, texts: string): string {
+  if (!candidates(lang).includes(texts.toLowerCase())) return texts;
+  try {
+    return Intl.getCanonicalLocales(lang.trim())[0] ?? texts;
+  } catch {
+    return texts;
+  }
+}
+
 /** The language an element is in: its own `lang`, else the closest ancestor's (across shadow roots), else the document's. */
 export function languageOf(element: Element): string {
   for (let node: Node | null = element; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) {
@@ -101,6 +111,7 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
   readonly #part: TablePart;
   readonly #own = new MutationObserver(() => this.refresh());
   #translation: Translation = english;
+  #locale = 'en';
 
   constructor(host: Host, part: TablePart) {
     (this.#host = host).addController(this);
@@ -127,6 +138,7 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
   hostUpdate(): void {
     const lang = languageOf(this.#host);
     this.#translation = candidates(lang).map((code) => languages.get(code)).find(Boolean) ?? english;
+    this.#locale = localeOf(lang, this.#translation.lang);
     // Not known yet: English now, the language once its module arrives (refreshAll).
     if (lang && this.#translation === english && !candidates(lang).includes('en')) void loadLanguage(lang);
   }
@@ -141,6 +153,15 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
     return this.#translation.lang;
   }
 
+  /**
+   * The locale for dates and numbers (Intl): the element's own tag where the texts are in its
+   * language (`de-AT`, `en-GB` keep their region's formats), else the texts' language (an element
+   * in Italian, which is not shipped, reads English and formats as English).
+   */
+  get locale(): string {
+    return this.#locale;
+  }
+
   /** The element's direction: its own `dir` attribute, else its language's. */
   get dir(): 'ltr' | 'rtl' {
     const own = this.#host.dir;
@@ -150,6 +171,16 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
   /** A text, its `{placeholders}` filled with `values`. */
   text<K extends keyof E & string>(key: K, ...[values]: Values<E[K]>): string {
     return format(this.template(key), values);
+  }
+
+  /**
+   * A text of another element's table in this element's language: the phone's history names an
+   * end cause in its calls' words. `overrides` are the page's for that table (the phone's `callStrings`).
+   */
+  textIn<P extends TablePart>(part: P, key: keyof Translation[P] & string, overrides?: object): string {
+    const override = (overrides as Partial<Record<string, unknown>> | undefined)?.[key];
+    if (typeof override === 'string') return override;
+    return (this.#translation[part] as unknown as Record<string, string>)[key] ?? (english[part] as unknown as Record<string, string>)[key] ?? '';
   }
 
   /** A text with its `{placeholders}` as they are (for `formatParts`). */

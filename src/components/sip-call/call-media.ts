@@ -6,7 +6,17 @@ import type { WebRtcMediaSession } from '../../media/webrtc-media-session';
 import type { MediaKind } from '../../stack/ua/media-session';
 import { deviceChoice, type CallHandle } from '../shared/call-handle';
 import { emit, emitError } from '../shared/events';
-import { mediaStrings } from '../shared/media-strings';
+import type { Localize } from '../i18n/localize';
+import type { callStrings } from './call-strings';
+
+/**
+ * sip-error texts: English, for the page's developers (README, Events); the user sees the
+ * device menu fall back to the default. The UI's own words are in call-strings.ts.
+ */
+const NAMES = { audio: 'microphone', video: 'camera' } as const;
+const SWITCH_FAILED = (kind: MediaKind) => `Could not switch the ${NAMES[kind]}`;
+const DEVICE_LOST = (kind: MediaKind) => `The ${NAMES[kind]} was disconnected: using the default ${NAMES[kind]}`;
+const CANNOT_SHARE = 'This call cannot share the screen here';
 
 /** How often the statistics are read while the call has media. */
 export const QUALITY_INTERVAL_MS = 2000;
@@ -66,10 +76,9 @@ export class CallMedia implements ReactiveController {
   switchDevice(kind: MediaKind, deviceId: string): void {
     const media = this.#media;
     if (!media) return;
-    const name = kind;
     media.switchDevice(kind, deviceChoice(deviceId)).then(
       () => this.#host.requestUpdate(),
-      (error: unknown) => emitError(this.#host, error, mediaStrings.switchFailed(name)),
+      (error: unknown) => emitError(this.#host, error, SWITCH_FAILED(kind)),
     );
   }
 
@@ -80,7 +89,7 @@ export class CallMedia implements ReactiveController {
   async shareScreen(): Promise<void> {
     const call = this.#host.call;
     const media = webRtcOf(call);
-    if (!call || !media || !navigator.mediaDevices?.getDisplayMedia) throw new Error(mediaStrings.cannotShare);
+    if (!call || !media || !navigator.mediaDevices?.getDisplayMedia) throw new Error(CANNOT_SHARE);
     if (media.sharingScreen) return;
     const track = (await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0]!;
     // The user stopped it from the browser's own control (the handler property: see local-tracks.ts).
@@ -104,7 +113,7 @@ export class CallMedia implements ReactiveController {
     this.#media = media;
     this.#tracker = new QualityTracker();
     this.#off = media.on('device-lost', (kind, _deviceId, error) => {
-      emitError(this.#host, error ?? new Error(mediaStrings.deviceLost(kind)), error ? mediaStrings.deviceLost(kind) : undefined);
+      emitError(this.#host, error ?? new Error(DEVICE_LOST(kind)), error ? DEVICE_LOST(kind) : undefined);
       this.#host.requestUpdate();
     });
     this.#timer = setInterval(() => void this.#sample(media), QUALITY_INTERVAL_MS);
@@ -170,10 +179,13 @@ export class CallMedia implements ReactiveController {
   };
 }
 
-/** The line quality (once figures exist) and the microphone level meter, which CallMedia moves every frame. */
-export function mediaIndicators(figures: QualityFigures | undefined) {
+/**
+ * The line quality (once figures exist) and the microphone level meter, which CallMedia moves every
+ * frame, named in the call's language (the MOS in its locale's digits and decimal sign).
+ */
+export function mediaIndicators(figures: QualityFigures | undefined, t: Localize<typeof callStrings>) {
   return html`${figures
-      ? html`<span part="quality" class=${figures.quality} role="img" aria-label="${mediaStrings.quality[figures.quality]} (MOS ${figures.mos})"><i></i><i></i><i></i></span>`
+      ? html`<span part="quality" class=${figures.quality} role="img" aria-label=${t.text(`quality.${figures.quality}`, { mos: figures.mos.toLocaleString(t.locale) })}><i></i><i></i><i></i></span>`
       : nothing}
-    <meter part="mic-level" min="0" max="1" low="0.02" optimum="0.3" aria-label=${mediaStrings.micLevel}></meter>`;
+    <meter part="mic-level" min="0" max="1" low="0.02" optimum="0.3" aria-label=${t.text('micLevel')}></meter>`;
 }

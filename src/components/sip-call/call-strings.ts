@@ -47,6 +47,11 @@ export const callStrings = {
   accept: 'Accept',
   acceptTransfer: 'Accept the transfer to {target}',
   declineTransfer: 'Decline the transfer',
+  /** The quality indicator's accessible name, with the estimated MOS (1 to 4.5) in the language's digits. */
+  'quality.good': 'Good line (MOS {mos})',
+  'quality.fair': 'Fair line (MOS {mos})',
+  'quality.poor': 'Poor line (MOS {mos})',
+  micLevel: 'Microphone level',
 } as const;
 
 /** The type of `<sip-call>`'s table: what a translation gives and `strings` overrides. */

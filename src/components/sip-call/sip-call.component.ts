@@ -348,7 +348,7 @@ export class SipCall extends LitElement {
       <div class="row">
         <span part="state" role="status">${t.text(stateKey(this.state, this.call, this.#controller.ended?.cause))}</span>
         ${live ? html`<time part="duration" datetime="PT${this.duration}S">${formatDuration(this.duration)}</time>` : nothing}
-        ${live ? mediaIndicators(this.#media.figures) : nothing}
+        ${live ? mediaIndicators(this.#media.figures, t) : nothing}
       </div>
       <div part="controls" class="row" role="group" aria-label=${t.text('controls')}>
         ${this.call ? this.#controls(this.call, live) : nothing}

@@ -1,7 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { mediaCapabilities } from '../../media/capabilities';
 import { emitError } from '../shared/events';
-import { mediaStrings } from '../shared/media-strings';
 
 /** The phone's device choices ('' is the default device). */
 export interface DeviceChoices {
@@ -11,7 +10,8 @@ export interface DeviceChoices {
 }
 
 const KIND_OF = { microphone: 'audioinput', camera: 'videoinput', speaker: 'audiooutput' } as const;
-const NAME_OF = { microphone: 'audio', camera: 'video', speaker: 'speaker' } as const;
+/** The sip-error when a chosen device is gone: English, for the page's developers (the menu shows the default). */
+const DEVICE_GONE = (role: keyof DeviceChoices) => `The chosen ${role} is no longer available: using the default ${role}`;
 
 /**
  * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu
@@ -65,7 +65,7 @@ export class DeviceController implements ReactiveController {
       // An empty list (no permission yet, or Firefox's speakers) says nothing about the chosen one.
       if (!host[role] || !listed.length || listed.some((device) => device.deviceId === host[role])) continue;
       host[role] = '';
-      emitError(host, new Error(mediaStrings.deviceGone(NAME_OF[role])));
+      emitError(host, new Error(DEVICE_GONE(role)));
     }
   }
 

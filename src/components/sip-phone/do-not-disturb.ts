@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import type { CallHandle } from '../shared/call-handle';
-import { HISTORY_STRINGS } from './history-strings';
+import type { Localize } from '../i18n/localize';
+import type { phoneStrings } from './phone-strings';
 
 /**
  * Do-not-disturb: with `dnd` on, the phone declines each incoming call at once with 486 Busy Here
@@ -17,9 +18,9 @@ export function declineForDnd(dnd: boolean, call: CallHandle): 'dnd' | undefined
   return 'dnd';
 }
 
-/** The do-not-disturb switch (a toggle button, `aria-pressed`). */
-export function dndButton(host: { dnd: boolean }) {
+/** The do-not-disturb switch (a toggle button, `aria-pressed`), labelled in the phone's language. */
+export function dndButton(host: { dnd: boolean }, t: Localize<typeof phoneStrings>) {
   return html`<button part="button dnd-button" type="button" aria-pressed=${host.dnd ? 'true' : 'false'} @click=${() => (host.dnd = !host.dnd)}>
-    ${HISTORY_STRINGS.dnd}
+    ${t.text('dnd')}
   </button>`;
 }

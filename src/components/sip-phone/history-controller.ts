@@ -3,13 +3,21 @@ import { CallsUnavailableError, mediaCapabilities } from '../../media/capabiliti
 import type { CallHandle, CallState } from '../shared/call-handle';
 import { emit, emitError } from '../shared/events';
 import { CallHistory, storageKey, type HistoryEntry } from './call-history';
+import type { CallStrings } from '../sip-call/call-strings';
+import type { Localize } from '../i18n/localize';
 import { historyPanel } from './history-panel';
-import { HISTORY_STRINGS } from './history-strings';
+import type { phoneStrings } from './phone-strings';
+
+/** sip-error contexts: English, for the page's developers (the UI shows none of them). */
+const CALL_BACK_FAILED = 'Cannot call back';
+const STORAGE_FAILED = 'Cannot store the call history';
 
 interface Host extends ReactiveControllerHost, HTMLElement {
   readonly aor: string;
   readonly historyStorage: string;
   readonly dnd: boolean;
+  /** The page's replacements for the calls' texts: the history names end causes with them too. */
+  readonly callStrings: Partial<CallStrings> | undefined;
   call(target: string): Promise<unknown>;
 }
 
@@ -107,12 +115,10 @@ export class HistoryController implements ReactiveController {
     this.#changed();
   }
 
-  render() {
-    return historyPanel(this.#store.entries, this.#store.unseen, {
-      opened: () => this.markSeen(),
-      callBack: (entry) => this.#callBack(entry),
-      clear: () => this.clear(),
-    });
+  /** The panel, in the phone's language `t`. */
+  render(t: Localize<typeof phoneStrings>) {
+    const actions = { opened: () => this.markSeen(), callBack: (entry: HistoryEntry) => this.#callBack(entry), clear: () => this.clear() };
+    return historyPanel(this.#store.entries, this.#store.unseen, actions, t, this.#host.callStrings);
   }
 
   #add(entry: HistoryEntry): void {
@@ -123,7 +129,7 @@ export class HistoryController implements ReactiveController {
 
   #callBack(entry: HistoryEntry): void {
     // A CallsUnavailableError was reported by call() already.
-    this.#host.call(entry.uri).catch((error: unknown) => error instanceof CallsUnavailableError || emitError(this.#host, error, HISTORY_STRINGS.callBackFailed));
+    this.#host.call(entry.uri).catch((error: unknown) => error instanceof CallsUnavailableError || emitError(this.#host, error, CALL_BACK_FAILED));
   }
 
   #changed(): void {
@@ -144,7 +150,7 @@ export class HistoryController implements ReactiveController {
     try {
       return localStorage.getItem(storageKey(this.#aor));
     } catch (error) {
-      emitError(this.#host, error, HISTORY_STRINGS.storageFailed);
+      emitError(this.#host, error, STORAGE_FAILED);
       return null;
     }
   }
@@ -155,7 +161,7 @@ export class HistoryController implements ReactiveController {
       localStorage.setItem(storageKey(this.#aor), this.#store.serialize());
     } catch (error) {
       // Full, or refused: the history goes on in memory.
-      emitError(this.#host, error, HISTORY_STRINGS.storageFailed);
+      emitError(this.#host, error, STORAGE_FAILED);
     }
   }
 }

@@ -43,6 +43,20 @@ export const phoneStrings = {
   traceMessages: 'SIP messages',
   sent: 'Sent',
   received: 'Received',
+  dnd: 'Do not disturb',
+  history: 'History',
+  /** The missed-call badge's accessible name (its visible text is the count). */
+  missedCount: 'Missed calls: {count}',
+  recentCalls: 'Recent calls',
+  noHistory: 'No calls yet',
+  clearHistory: 'Clear history',
+  callBack: 'Call back',
+  /** The call-back button's accessible name: its visible text first (WCAG 2.5.3), then the party. */
+  callBackTo: 'Call back: {party}',
+  'history.incoming': 'Incoming',
+  'history.outgoing': 'Outgoing',
+  'history.missed': 'Missed',
+  'history.missedDnd': 'Missed (do not disturb)',
 } as const;
 
 /** The type of `<sip-phone>`'s table: what a translation gives and `strings` overrides. */

@@ -373,10 +373,10 @@ export class SipPhone extends LitElement {
       };
       return [
         // The phone as a whole (connected while any flow is) sets the status line...
-        ua.events.on('transport', (state, { reason, reconnectInMs }) => {
+        ua.events.on('transport', (state, { reason }) => {
           this.connection = state;
           if (state === 'connected') this.problem = '';
-          else if (state === 'disconnected') this.problem = reconnectInMs === undefined ? reason : `${reason} (retrying in ${Math.ceil(reconnectInMs / 1000)} s)`;
+          else if (state === 'disconnected') this.problem = reason;
         }),
         // ...and each flow tells the page about its own server.
         ua.events.on('flow', (flow, state, { reason, reconnectInMs }) => {
@@ -705,7 +705,7 @@ export class SipPhone extends LitElement {
         ${disabled
           ? nothing
           : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${t.text(this.registered ? 'unregister' : 'register')}</button>`}
-        ${dndButton(this)}
+        ${dndButton(this, t)}
       </div>
       <form
         part="dialer"
@@ -723,7 +723,7 @@ export class SipPhone extends LitElement {
         </div>
         ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(reason.missing) }))}
       </form>
-      ${this.#voicemail.render(t)} ${this.#history.render()}
+      ${this.#voicemail.render(t)} ${this.#history.render(t)}
       <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices, t)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace(), t) : nothing}
       <div class="visually-hidden" role="alert">${this.announcement && t.text('incomingFrom', { name: this.announcement })}</div>
