@@ -3,24 +3,22 @@ import { setAudioOutput } from '../../media/audio-output';
 import type { CallQuality } from '../../media/call-quality';
 import type { MediaKind } from '../../stack/ua/media-session';
 import { asCall, attachStream, callStreams, deviceChoice, type CallHandle } from '../shared/call-handle';
-import { dialPad, isDialKey } from '../shared/dial-pad';
 import { emitError, type CallState } from '../shared/events';
 import { CallController, isLive } from './call-controller';
 import { CallMedia, mediaIndicators, webRtcOf } from './call-media';
 import { formatDuration, stateKey } from './call-labels';
 import { Localize } from '../i18n/localize';
-import { formatParts, type PlainKeys } from '../i18n/strings';
 import type { callStrings, CallStrings } from './call-strings';
 import { sipCallStyles } from './sip-call.styles';
 import { type TransferPolicy } from './transfer-consent';
+import { callControls, dtmfKeypad, type CallUi, type Panel } from './call-controls';
+import { transferForm, transferPrompt } from './transfer-panel';
 
 /** Media for answering: `video: true` answers with the camera. */
 export interface AnswerOptions {
   audio?: boolean;
   video?: boolean;
 }
-
-const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
 /**
  * One call: its state, the remote party, the duration and the controls (answer, decline, hang up,
@@ -105,7 +103,7 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
 export class SipCall extends LitElement {
   static override styles = sipCallStyles;
 
-  // Declared statically, not by decorator: see SipPhone.properties.
+  // Declared statically, not by decorator: see SipPhoneSettings.properties.
   static override properties: PropertyDeclarations = {
     // Its own accessor (below): setting a call shows the call's state at once.
     call: { attribute: false, noAccessor: true },
@@ -166,7 +164,7 @@ export class SipCall extends LitElement {
    */
   declare strings: Partial<CallStrings> | undefined;
 
-  declare private panel: 'keypad' | 'transfer' | undefined;
+  declare private panel: Panel | undefined;
   declare private transferTarget: string;
 
   constructor() {
@@ -182,6 +180,13 @@ export class SipCall extends LitElement {
   readonly #controller = new CallController(this);
   readonly #media = new CallMedia(this);
   readonly #t = new Localize<typeof callStrings>(this, 'call');
+  /** What the controls and panels (call-controls.ts, transfer-panel.ts) need of the element. */
+  readonly #ui: CallUi = {
+    t: this.#t,
+    run: (action, what) => void this.#run(action, what),
+    panel: () => this.panel,
+    togglePanel: (panel) => (this.panel = this.panel === panel ? undefined : panel),
+  };
 
   /** The remote party: `uri` and `displayName` (remote text: never render it as HTML). */
   get remote(): { uri: string; displayName: string | undefined } | undefined {
@@ -351,109 +356,16 @@ export class SipCall extends LitElement {
         ${live ? mediaIndicators(this.#media.figures, t) : nothing}
       </div>
       <div part="controls" class="row" role="group" aria-label=${t.text('controls')}>
-        ${this.call ? this.#controls(this.call, live) : nothing}
+        ${this.call ? callControls(this, this.call, live, this.#ui) : nothing}
         <slot name="actions"></slot>
       </div>
-      ${this.#transferPrompt()}
-      ${this.panel === 'keypad' ? this.#keypad() : this.panel === 'transfer' ? this.#transferForm() : nothing}
+      ${transferPrompt(this.#controller.consent, t)}
+      ${this.panel === 'keypad'
+        ? dtmfKeypad(this, this.#ui)
+        : this.panel === 'transfer'
+          ? transferForm(this, this.#ui, () => this.transferTarget, (value) => (this.transferTarget = value))
+          : nothing}
       <audio></audio>
-    </div>`;
-  }
-
-  /**
-   * A control button: part `button <name>-button`, labelled with the text `label` of the call's
-   * table; `what` names it in a sip-error (English: the page's log, not the user's screen).
-   */
-  #button(name: string, label: PlainKeys<typeof callStrings>, what: string, action: () => unknown, kind?: 'success' | 'danger', pressed?: boolean) {
-    return html`<button part="button ${name}-button" class=${kind ?? nothing} aria-pressed=${pressed ?? nothing} @click=${() => this.#run(action, what)}>${this.#t.text(label)}</button>`;
-  }
-
-  /** A button that shows or hides a panel (the DTMF keypad, the transfer form). */
-  #panelButton(panel: 'keypad' | 'transfer') {
-    return html`<button
-      part="button ${panel}-button"
-      aria-expanded=${this.panel === panel}
-      aria-controls=${panel}
-      @click=${() => (this.panel = this.panel === panel ? undefined : panel)}
-    >${this.#t.text(panel)}</button>`;
-  }
-
-  #controls(call: CallHandle, live: boolean) {
-    const state = this.state;
-    if (state === 'ended') return nothing;
-    if (state === 'incoming') {
-      return [
-        this.#button('answer', 'answer', 'Answer', () => this.answer(), 'success'),
-        call.offersVideo === false ? nothing : this.#button('answer-video', 'answerVideo', 'Answer with video', () => this.answer({ video: true }), 'success'),
-        this.#button('decline', 'decline', 'Decline', () => this.decline(), 'danger'),
-      ];
-    }
-    if (!live) return this.#button('hangup', 'cancel', 'Cancel', () => this.hangup(), 'danger');
-    const muted = this.muted;
-    const held = call.localHold;
-    const video = !!call.media?.video;
-    return [
-      this.#button('mute', 'mute', 'Mute', () => (muted ? this.unmute() : this.mute()), undefined, muted),
-      this.#button('hold', 'hold', 'Hold', () => (held ? this.unhold() : this.hold()), undefined, held),
-      this.#button('video', 'video', 'Video', () => this.setVideo(!video), undefined, video),
-      canShareScreen() ? this.#button('share', 'shareScreen', 'Share screen', () => (this.sharingScreen ? this.stopSharing() : this.shareScreen()), undefined, this.sharingScreen) : nothing,
-      this.#panelButton('keypad'),
-      this.#panelButton('transfer'),
-      this.#button('hangup', 'hangup', 'Hang up', () => this.hangup(), 'danger'),
-    ];
-  }
-
-  #keypad() {
-    const send = (key: string) => this.#run(() => this.sendDtmf(key), 'DTMF');
-    return html`<div
-      @keydown=${(event: KeyboardEvent) => {
-        if (!isDialKey(event.key)) return;
-        event.preventDefault();
-        send(event.key);
-      }}
-    >
-      ${dialPad(this.#t.text('dtmfKeypad'), { '*': this.#t.text('star'), '#': this.#t.text('pound') }, send)}
-    </div>`;
-  }
-
-  #transferForm() {
-    return html`<form
-      part="transfer"
-      id="transfer"
-      class="row"
-      @submit=${(event: SubmitEvent) => {
-        event.preventDefault();
-        const target = this.transferTarget.trim();
-        if (target) this.#run(() => this.transfer(target), 'Transfer');
-      }}
-    >
-      <label for="transfer-target">${this.#t.text('transferTo')}</label>
-      <input
-        id="transfer-target"
-        name="target"
-        autocomplete="off"
-        required
-        .value=${this.transferTarget}
-        @input=${(event: InputEvent) => (this.transferTarget = (event.target as HTMLInputElement).value)}
-      />
-      <button part="button" class="accent" type="submit">${this.#t.text('transfer')}</button>
-    </form>`;
-  }
-
-  /**
-   * The peer's transfer request (`transfer-policy="ask"`): the target as text only (remote text,
-   * never markup) in its own part, in a live region so that a screen reader says it, and two
-   * buttons named for what they do. Real buttons: reachable by Tab and operated by Enter or Space.
-   */
-  #transferPrompt() {
-    const pending = this.#controller.consent.pending;
-    if (!pending) return nothing;
-    const t = this.#t;
-    const target = html`<span part="transfer-target" dir="auto">${pending.target}</span>`;
-    return html`<div part="transfer-request" class="row" role="group" aria-labelledby="transfer-request-text">
-      <span id="transfer-request-text" role="status">${formatParts(t.template('transferRequested'), { target })}</span>
-      <button part="button accept-transfer-button" class="success" aria-label=${t.text('acceptTransfer', { target: pending.target })} @click=${pending.accept}>${t.text('accept')}</button>
-      <button part="button decline-transfer-button" class="danger" aria-label=${t.text('declineTransfer')} @click=${pending.decline}>${t.text('decline')}</button>
     </div>`;
   }
 }

@@ -1,34 +1,34 @@
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { TransportState } from '../../stack/transport/transport';
 import type { UserAgent } from '../../stack/ua/user-agent';
 import { deviceChoice, type CallHandle } from '../shared/call-handle';
-import { dialPad } from '../shared/dial-pad';
-import { emit, emitError, type SipEventDetails } from '../shared/events';
-import { TonePlayer, type Tone } from '../shared/tone-player';
+import { emit, emitError } from '../shared/events';
+import type { Tone } from '../shared/tone-player';
 import type { SipCall } from '../sip-call/sip-call.component';
 import { CallsUnavailableError } from '../../media/capabilities';
 import { CallAvailability } from './call-availability';
 import { AutoAnswerer } from './auto-answer';
-import type { TransferPolicy } from '../sip-call/transfer-consent';
 import { DeviceController } from './device-controller';
 import { parseIceServers } from './ice-servers';
 import { digestPolicy } from './digest-policy';
 import { parseIceTransportPolicy } from './ice-transport-policy';
 import { devicesPanel, tracePanel } from './phone-panels';
 import { missingSettings, settingText } from './phone-config';
-import { serverUrls } from './flow-transport';
 import { appendTrace, type TraceEntry } from './sip-trace';
 import { Localize } from '../i18n/localize';
-import type { phoneStrings, PhoneStrings } from './phone-strings';
-import type { CallStrings } from '../sip-call/call-strings';
+import type { phoneStrings } from './phone-strings';
 import { sipPhoneStyles } from './sip-phone.styles';
 import { UserAgentController } from './user-agent-controller';
 import { PresencePublisher } from './presence-publisher';
 import { VoicemailController, type Voicemail } from './voicemail-controller';
 import { HistoryController } from './history-controller';
 import type { HistoryEntry } from './call-history';
-import { phoneTone } from './call-waiting';
-import { declineForDnd, dndButton } from './do-not-disturb';
+import { declineForDnd } from './do-not-disturb';
+import { SipPhoneSettings } from './sip-phone-settings';
+import { ConnectionStatus } from './connection-status';
+import { newCallElement, PhoneCalls } from './phone-calls';
+import { phoneHeader } from './phone-header';
+import { phoneDialer } from './phone-dialer';
 
 /** Options of {@link SipPhone.call}. */
 export interface CallOptions {
@@ -36,19 +36,9 @@ export interface CallOptions {
   video?: boolean;
 }
 
-/** A `<sip-call>` (defined by sip-phone.ts, which imports its definition). */
-const newCallElement = (): SipCall => document.createElement('sip-call') as SipCall;
-
-/** What the phone passes on to its calls. */
-const SHARED = ['theme', 'microphone', 'camera', 'speaker', 'transferPolicy'] as const;
-
-/** Which call is "current", best first: connected, else ringing here, else being placed, else held. */
-const CURRENT = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held'];
-
 const NOT_CONNECTED = 'The phone is not connected: set server, user and domain first';
 
-type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registration-failed';
-
+// The configuration attributes (@attr) are documented with their properties in sip-phone-settings.ts.
 /**
  * A SIP phone: one user agent and its WebSocket connection, registration, and the calls it places
  * and receives. Configuration comes from attributes; the password is a property only, so it never
@@ -73,31 +63,8 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  *
  * @summary A complete SIP softphone in one tag.
  *
- * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL (wss:// from an https page); or several, space-separated: the phone keeps a registered flow to each of the first `flows` (RFC 5626 §4.2), so it stays reachable while one is down.
- * @attr flows - With several `server` URLs: how many to keep a flow to (default 2). The phone is registered while at least one flow is.
- * @attr user - The user part of the address of record.
- * @attr domain - The SIP domain of the address of record.
- * @attr display-name - The display name sent in From.
- * @attr auth-user - The digest user name when it differs from `user`.
- * @attr auth-realm - Digest realms (space-separated) the password may answer besides the registrar's (the realm that challenges REGISTER); a far end's challenge for any other realm is not answered.
- * @attr refuse-md5 - Leave MD5 digest challenges unanswered (SHA-256 or SHA-512/256 only).
- * @attr require-qop - Leave digest challenges without qop (RFC 2069 form, no replay protection) unanswered.
- * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
- * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
- * @attr ice-transport-policy - `all` (default) or `relay`: media only through the TURN server of `ice-servers`.
- * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
- * @attr trace - Show the SIP trace panel (Authorization values redacted).
- * @attr silent - No ringtone and no ringback.
- * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it only `text/plain` is accepted and others get 415.
- * @attr auto-answer - Answer calls that ask for it (intercom, paging: Answer-Mode: Auto, Call-Info `answer-after`, Alert-Info `alert-autoanswer`) after the delay they ask, when no other call is up and the delay is at most 30 s. Off by default: it opens the microphone without the user (SECURITY.md).
- * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
- * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
  * @attr registered - Present while registered (read-only, reflected for CSS).
- * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
- * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
  * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
- * @attr dnd - Do not disturb: incoming calls are declined at once with 486 Busy Here (RFC 3261 §21.4.7), fire a non-cancelable `sip-incoming` with `declined: 'dnd'`, and enter the history as missed. Reflected; the phone's Do not disturb button toggles it.
- * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives in memory only and nothing is stored.
  * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected for CSS; absent at 0).
  * @attr lang - The language of the phone's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes. English is built in; `de`, `fr`, `es` and `ar` (right to left) load on first use; others with `registerLanguage()`. Its calls inherit it.
  * @attr dir - `ltr` or `rtl` overrides the direction of the language.
@@ -170,265 +137,53 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  * @cssprop --sip-font-family - Font family.
  * @cssprop --sip-radius - Corner radius.
  */
-export class SipPhone extends LitElement {
+export class SipPhone extends SipPhoneSettings {
   static override styles = sipPhoneStyles;
 
-  // Reactive properties declared statically rather than by decorator, so neither Lit's decorator
-  // modules nor tslib's __decorate reach the bundle. Each field below is `declare`d (a type, no
-  // emitted field that would shadow Lit's accessor) and given its default in the constructor.
+  // The configuration's properties are SipPhoneSettings'; these are the phone's own state.
   static override properties: PropertyDeclarations = {
-    server: {},
-    flows: { type: Number },
-    user: {},
-    domain: {},
-    displayName: { attribute: 'display-name' },
-    authUser: { attribute: 'auth-user' },
-    authRealm: { attribute: 'auth-realm' },
-    refuseMd5: { type: Boolean, attribute: 'refuse-md5' },
-    requireQop: { type: Boolean, attribute: 'require-qop' },
-    autoRegister: { type: Boolean, attribute: 'register' },
-    iceServersJson: { attribute: 'ice-servers' },
-    iceTransportPolicy: { attribute: 'ice-transport-policy' },
-    registeredContact: { type: Boolean, attribute: 'registered-contact' },
-    password: { attribute: false },
-    trace: { type: Boolean },
-    silent: { type: Boolean },
-    acceptHtmlMessages: { type: Boolean, attribute: 'accept-html-messages' },
-    autoAnswer: { type: Boolean, attribute: 'auto-answer' },
-    theme: { reflect: true },
-    transferPolicy: { attribute: 'transfer-policy' },
-    microphone: { attribute: false },
-    camera: { attribute: false },
-    speaker: { attribute: false },
-    callLinger: { attribute: false },
-    presence: {},
-    mailbox: {},
-    dnd: { type: Boolean, reflect: true },
-    historyStorage: { attribute: 'history-storage' },
-    connection: { state: true },
-    problem: { state: true },
-    registrationNote: { state: true },
     announcement: { state: true },
     traceLog: { state: true },
-    retrySeconds: { state: true },
-    strings: { attribute: false },
-    callStrings: { attribute: false },
   };
 
-  /** The SIP-over-WebSocket server, a ws:// or wss:// URL; or several, space-separated (RFC 5626 flows). */
-  declare server: string;
-
-  /** How many of several `server` URLs to keep a registered flow to. */
-  declare flows: number;
-
-  /** The user part of the address of record. */
-  declare user: string;
-
-  /** The SIP domain of the address of record. */
-  declare domain: string;
-
-  /** The display name sent in From. */
-  declare displayName: string;
-
-  /** The digest user name when it differs from `user`. */
-  declare authUser: string;
-
-  /** Digest realms (space-separated) answered besides the registrar's, as in `auth-realm`. */
-  declare authRealm: string;
-
-  /** Leave MD5 digest challenges unanswered. */
-  declare refuseMd5: boolean;
-
-  /** Leave digest challenges without qop unanswered. */
-  declare requireQop: boolean;
-
-  /**
-   * Register once connected (the `register` attribute; the property has another name because
-   * `register()` is the method that registers now).
-   */
-  declare autoRegister: boolean;
-
-  /** JSON array of RTCIceServer objects, as written in the `ice-servers` attribute. */
-  declare iceServersJson: string;
-
-  /** The ICE servers in use, parsed from `ice-servers`; empty when the attribute is absent or invalid. */
-  iceServers: RTCIceServer[] = [];
-
-  /** `all` or `relay` (RTCConfiguration.iceTransportPolicy); another value is a sip-error and means `all`. */
-  declare iceTransportPolicy: RTCIceTransportPolicy;
-  /**
-   * Calls use, as their Contact, the URI the registrar stored for this phone (its binding in the
-   * answer to REGISTER) instead of a GRUU or the phone's own `.invalid` address. For servers that
-   * route neither RFC 5626 flows nor GRUUs but store the connection's address, such as 39peers sipd.py.
-   */
-  declare registeredContact: boolean;
-
-  /** The digest password. A property only: never an attribute, never shown, never logged. */
-  declare password: string;
-
-  /** Accept text/html MESSAGE bodies (issue 15: off, so a stranger's markup never reaches `sip-message` unasked). */
-  declare acceptHtmlMessages: boolean;
-
-  /** Answer calls that ask for it (intercom), as in `auto-answer`; off by default. */
-  declare autoAnswer: boolean;
-
-  /** Show the SIP trace panel. */
-  declare trace: boolean;
-
-  /** No ringtone and no ringback. */
-  declare silent: boolean;
-
-  /** `light` or `dark` forces a theme (passed on to the phone's calls); unset follows `prefers-color-scheme`. */
-  declare theme: 'light' | 'dark' | undefined;
-
-  /** Who decides when a peer asks for a transfer (REFER): `ask` the user (default), `accept`, `decline`. */
-  declare transferPolicy: TransferPolicy;
-
-  /** Microphone device id for calls ('' is the default device). */
-  declare microphone: string;
-
-  /** Camera device id for video calls ('' is the default device). */
-  declare camera: string;
-
-  /** Speaker device id for the calls' audio ('' is the default; needs HTMLMediaElement.setSinkId). */
-  declare speaker: string;
-
-  /** How long an ended call's `<sip-call>` stays in the phone, in ms. */
-  declare callLinger: number;
-
-  /** Our presence to publish: `available`, `away`, `busy`, `offline`, or empty for none. */
-  declare presence: string;
-
-  /** The voicemail server's address to subscribe to for message waiting (message-summary). */
-  declare mailbox: string;
-
-  /** Do not disturb: incoming calls are declined with 486 Busy Here (reflected as `dnd`). */
-  declare dnd: boolean;
-
-  /** `local` keeps the call history in localStorage (a key per address of record); anything else stores nothing. */
-  declare historyStorage: string;
-  /**
-   * Replacements for any of the phone's texts, by key (`{ call: 'Dial' }`); the others come from
-   * the language's table. The keys and their English texts: `src/components/sip-phone/phone-strings.ts`.
-   */
-  declare strings: Partial<PhoneStrings> | undefined;
-
-  /** Replacements for the texts of the phone's calls: when set, set as each of its `<sip-call>`s' `strings`. */
-  declare callStrings: Partial<CallStrings> | undefined;
-
-  declare private connection: TransportState;
-  declare private problem: string;
-  declare private registrationNote: { status: number; reason: string } | undefined;
   /** Who the last incoming call is from, announced in the alert region. */
   declare private announcement: string;
-  declare private retrySeconds: number | undefined;
   declare private traceLog: TraceEntry[];
 
   constructor() {
     super();
-    // One assignment per line: the manifest analyzer reads each default from its own statement.
-    this.server = '';
-    this.flows = 2;
-    this.user = '';
-    this.domain = '';
-    this.displayName = '';
-    this.authUser = '';
-    this.authRealm = '';
-    this.refuseMd5 = false;
-    this.requireQop = false;
-    this.autoRegister = false;
-    this.iceServersJson = '';
-    this.iceTransportPolicy = 'all';
-    this.registeredContact = false;
-    this.password = '';
-    this.trace = false;
-    this.silent = false;
-    this.transferPolicy = 'ask';
-    this.acceptHtmlMessages = false;
-    this.autoAnswer = false;
-    this.microphone = '';
-    this.camera = '';
-    this.speaker = '';
-    this.callLinger = 3000;
-    this.presence = '';
-    this.mailbox = '';
-    this.dnd = false;
-    this.historyStorage = '';
-    this.connection = 'disconnected';
-    this.problem = '';
-    this.registrationNote = undefined;
     this.announcement = '';
     this.traceLog = [];
     // Publishes `presence`: a controller the phone never calls (it follows the phone's updates).
     new PresencePublisher(this);
   }
 
+  readonly #status = new ConnectionStatus(this);
   readonly #agent = new UserAgentController(this, {
-    listen: (ua) => {
-      // Each detail is built field by field: the page gets the documented fields, never a stack object.
-      const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note?: { status: number; reason: string }) => {
-        this.registrationNote = note;
-        this.requestUpdate();
-        emit(this, name, detail);
-      };
-      return [
-        // The phone as a whole (connected while any flow is) sets the status line...
-        ua.events.on('transport', (state, { reason }) => {
-          this.connection = state;
-          if (state === 'connected') this.problem = '';
-          else if (state === 'disconnected') this.problem = reason;
-        }),
-        // ...and each flow tells the page about its own server.
-        ua.events.on('flow', (flow, state, { reason, reconnectInMs }) => {
-          const server = serverUrls(settingText(this.server), this.flows)[flow - 1] ?? this.server;
-          if (state === 'connecting') emit(this, 'sip-connecting', { server });
-          else if (state === 'connected') {
-            this.problem = '';
-            this.retrySeconds = undefined;
-            emit(this, 'sip-connected', { server });
-          } else if (state === 'disconnected') {
-            this.problem = reason;
-            this.retrySeconds = reconnectInMs === undefined ? undefined : Math.ceil(reconnectInMs / 1000);
-            emit(this, 'sip-disconnected', { server, reason, reconnectInMs });
-          }
-        }),
-        ua.events.on('registered', ({ expires }) => registration('sip-registered', { aor: this.aor, expires })),
-        ua.events.on('unregistered', ({ reason }) => registration('sip-unregistered', { aor: this.aor, reason })),
-        ua.events.on('registration-failed', ({ status, reason }) =>
-          registration('sip-registration-failed', { aor: this.aor, status, reason }, { status, reason }),
-        ),
-        ua.events.on('message', ({ from, contentType, body }) =>
-          emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body, call: undefined }),
-        ),
-        ua.events.on('incoming-call', (call) => this.#incoming(call)),
-      ];
-    },
+    listen: (ua) => [
+      ...this.#status.listen(ua),
+      ua.events.on('message', ({ from, contentType, body }) =>
+        emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body, call: undefined }),
+      ),
+      ua.events.on('incoming-call', (call) => this.#incoming(call)),
+    ],
     trace: (direction, text) => {
       if (this.trace) this.traceLog = appendTrace(this.traceLog, direction, text);
     },
-    error: (error) => {
-      // A failed connection already said why, with the retry delay: keep that.
-      this.problem ||= error.message;
-      emit(this, 'sip-error', { error });
-    },
+    error: (error) => this.#status.error(error),
     reset: () => {
       // The user agent is replaced or stopped: every call is gone, and so are the tones and old news.
-      for (const call of [...this.#calls.keys()]) this.#removeCall(call);
-      this.#tones.close();
-      this.connection = 'disconnected';
-      this.problem = '';
-      this.registrationNote = undefined;
+      this.#calls.clear();
+      this.#status.reset();
     },
   });
   readonly #devices = new DeviceController(this);
   readonly #availability = new CallAvailability(this);
   readonly #autoAnswer = new AutoAnswerer(this);
-  readonly #tones = new TonePlayer();
   readonly #voicemail = new VoicemailController(this);
   readonly #history = new HistoryController(this);
   readonly #t = new Localize<typeof phoneStrings>(this, 'phone');
-  /** Each call's element, what removes its listeners, and the timer that removes an ended one. */
-  readonly #calls = new Map<CallHandle, { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> }>();
+  readonly #calls = new PhoneCalls(this, (call) => this.#history.watch(call));
 
   /** The address of record, `sip:user@domain`, or empty while unconfigured. */
   get aor(): string {
@@ -457,26 +212,22 @@ export class SipPhone extends LitElement {
 
   /** The WebSocket's state: disconnected, connecting, connected, closing. */
   get connectionState(): TransportState {
-    return this.connection;
+    return this.#status.connection;
   }
 
   /** The `<sip-call>` elements of the phone's calls, oldest first (ended ones until they are removed). */
   get calls(): SipCall[] {
-    return [...this.#calls.values()].map((entry) => entry.element);
+    return this.#calls.elements;
   }
 
   /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest first). */
   get currentCall(): SipCall | undefined {
-    const rank = (element: SipCall) => CURRENT.indexOf(element.state);
-    return this.calls
-      .filter((element) => rank(element) >= 0)
-      .reverse()
-      .sort((a, b) => rank(a) - rank(b))[0];
+    return this.#calls.current;
   }
 
   /** The tone playing now: 'ringtone', 'ringback', 'call-waiting' or undefined. */
   get tone(): Tone | undefined {
-    return this.#tones.tone;
+    return this.#calls.tone;
   }
 
   /** The SIP trace (with `trace` set): messages both ways, credentials redacted, newest last. */
@@ -518,7 +269,7 @@ export class SipPhone extends LitElement {
       audio: deviceChoice(this.microphone),
       video: !!options.video && deviceChoice(this.camera),
     });
-    return this.#addCall(call);
+    return this.#calls.add(call);
   }
 
   /**
@@ -581,10 +332,8 @@ export class SipPhone extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.toggleAttribute('registered', this.registered);
-    if (changed.has('silent')) this.#updateTones();
     // `register` set on a phone that is already connected: register now, as it would on connect.
-    if (changed.get('autoRegister') === false && this.autoRegister && this.connection === 'connected' && !this.registered) void this.register();
-    if ([...SHARED, 'callStrings' as const].some((name) => changed.has(name))) for (const element of this.calls) this.#share(element);
+    if (changed.get('autoRegister') === false && this.autoRegister && this.#status.connection === 'connected' && !this.registered) void this.register();
   }
 
   #incoming(call: CallHandle): void {
@@ -599,59 +348,10 @@ export class SipPhone extends LitElement {
     if (!emit(this, 'sip-incoming', { call: element, from, displayName, declined, autoAnswer }, !declined)) {
       if (call.state === 'incoming') call.hangup().catch(() => undefined);
     } else if (call.state !== 'ended') {
-      this.#addCall(call, element);
+      this.#calls.add(call, element);
       if (autoAnswer?.willAnswer) this.#autoAnswer.schedule(element, autoAnswer.delay);
       this.announcement = displayName || from;
     }
-  }
-
-  #addCall(call: CallHandle, element = newCallElement()): SipCall {
-    this.#history.watch(call);
-    element.call = call;
-    element.slot = 'calls';
-    this.#share(element);
-    const entry: { element: SipCall; off: Array<() => void>; timer?: ReturnType<typeof setTimeout> } = {
-      element,
-      off: [
-        call.events.on('state', () => this.#updateTones()),
-        call.events.on('ended', () => {
-          this.#updateTones();
-          entry.timer = setTimeout(() => this.#removeCall(call), this.callLinger);
-        }),
-        call.events.on('referred-call', (referred) => this.#addCall(referred)),
-        // RFC 3891: an attended transfer to us: the new call is answered already, no sip-incoming.
-        call.events.on('replaced', (next) => this.#addCall(next)),
-      ],
-    };
-    this.#calls.set(call, entry);
-    this.append(element);
-    this.#updateTones();
-    this.requestUpdate();
-    return element;
-  }
-
-  #share(element: SipCall): void {
-    for (const name of SHARED) (element as unknown as Record<string, unknown>)[name] = this[name];
-    // Only when set: a page that gives one call its own strings keeps them.
-    if (this.callStrings) element.strings = this.callStrings;
-  }
-
-  #removeCall(call: CallHandle): void {
-    const entry = this.#calls.get(call);
-    if (!entry) return;
-    this.#calls.delete(call);
-    clearTimeout(entry.timer);
-    for (const off of entry.off) off();
-    // A page that moved the element elsewhere keeps it.
-    if (entry.element.parentNode === this) entry.element.remove();
-    this.#updateTones();
-    this.requestUpdate();
-  }
-
-  #updateTones(): void {
-    const tone = this.silent ? undefined : phoneTone([...this.#calls.keys()]);
-    if (tone) this.#tones.play(tone);
-    else this.#tones.stop();
   }
 
   #dial(video: boolean): void {
@@ -668,61 +368,13 @@ export class SipPhone extends LitElement {
     return this.renderRoot.querySelector('input')!;
   }
 
-  #statusText(): string {
-    const t = this.#t;
-    const missing = missingSettings(this);
-    const connection = this.connection;
-    // The problem is the stack's or the browser's own text (a close reason, a URL error): shown as it is.
-    const problem = this.retrySeconds === undefined ? this.problem : t.text('retrying', { reason: this.problem, seconds: this.retrySeconds });
-    return missing.length
-      ? t.text('notConfigured', { settings: missing.join(', ') })
-      : connection === 'connecting'
-        ? t.text('connecting', { server: this.server })
-        : connection !== 'connected'
-          ? this.problem
-            ? t.text('notConnectedBecause', { problem })
-            : t.text('notConnected')
-          : this.registered
-            ? t.text('registered')
-            : this.registrationNote
-              ? t.text('registrationFailed', this.registrationNote)
-              : t.text('connectedNotRegistered');
-  }
-
   override render() {
     const t = this.#t;
-    const disabled = this.connection !== 'connected';
+    const disabled = this.#status.connection !== 'connected';
     const noCalls = disabled || !!this.#availability.reason;
     return html`<div part="base" lang=${t.lang} dir=${t.dir}>
-      <div part="header">
-        <slot name="header">
-          <span part="title">${this.displayName || this.user || t.text('title')}</span>
-          ${this.aor ? html`<span part="aor">${this.aor}</span>` : nothing}
-        </slot>
-      </div>
-      <div class="row">
-        <span part="status" role="status">${this.#statusText()}</span>
-        ${disabled
-          ? nothing
-          : html`<button part="button register-button" @click=${() => (this.registered ? this.unregister() : this.register())}>${t.text(this.registered ? 'unregister' : 'register')}</button>`}
-        ${dndButton(this, t)}
-      </div>
-      <form
-        part="dialer"
-        @submit=${(event: SubmitEvent) => {
-          event.preventDefault();
-          this.#dial(false);
-        }}
-      >
-        <label for="target">${t.text('target')}</label>
-        <input id="target" part="target" name="target" autocomplete="off" inputmode="tel" dir="auto" />
-        ${dialPad(t.text('dialPad'), { '*': t.text('star'), '#': t.text('pound') }, (key) => (this.#input().value += key))}
-        <div class="row call-buttons">
-          <button part="button call-button" class="accent" type="submit" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy}>${t.text('call')}</button>
-          <button part="button video-call-button" type="button" ?disabled=${noCalls} aria-describedby=${this.#availability.describedBy} @click=${() => this.#dial(true)}>${t.text('videoCall')}</button>
-        </div>
-        ${this.#availability.note((reason) => t.text(reason.code === 'insecure-context' ? 'insecureContext' : 'noWebRtc', { missing: new Intl.ListFormat(t.lang, { type: 'conjunction' }).format(reason.missing) }))}
-      </form>
+      ${phoneHeader(this, this.#status.text(t), disabled, t)}
+      ${phoneDialer(t, noCalls, this.#availability, (video) => this.#dial(video), () => this.#input())}
       ${this.#voicemail.render(t)} ${this.#history.render(t)}
       <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices, t)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace(), t) : nothing}
