@@ -7,6 +7,7 @@ import type { MediaSession } from '../media-session';
 import type { SendResult, UaCore } from '../ua-core';
 import type { CallEndCause } from './call-types';
 import type { SessionTimer } from './session-timer';
+import type { Reinvites } from './reinvite';
 
 /**
  * UPDATE (RFC 3311): a change to the session without touching the dialog's state, in an early or
@@ -100,6 +101,19 @@ export async function sendRefreshUpdate(session: UpdateSession): Promise<void> {
     if (status === 422 && session.timer.retryAfter422(response)) continue;
     if (status === 481 || status === 408) return session.bye('failed', `session refresh failed: ${status} ${reason}`);
     return core.logger.warn(`session refresh refused: ${status} ${reason}`);
+  }
+}
+
+/**
+ * RFC 4028 §7.4 / §9: our turn to refresh: UPDATE without SDP when the peer allows it, else a
+ * re-INVITE offering the session as it is. A change of ours in progress is a refresh already.
+ */
+export async function refreshSession(session: UpdateSession, peerAllowsUpdate: boolean, reinvites: Reinvites): Promise<void> {
+  try {
+    if (peerAllowsUpdate) await sendRefreshUpdate(session);
+    else if (!reinvites.changing) await reinvites.renegotiate(() => undefined, () => undefined);
+  } catch (error) {
+    session.core.logger.warn(`session refresh failed: ${(error as Error).message}`);
   }
 }
 
