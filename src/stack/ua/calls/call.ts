@@ -123,6 +123,7 @@ export abstract class Call {
       answered: () => this.#recovery.answered(),
       pendingOffer: () => this.#pendingOffer(),
       setOfferPending: (pending: boolean) => (this.#reinvites.offerPending = pending),
+      settleEarlyAnswer: () => this.settleEarlyAnswer(),
     };
     this.#update = seam;
     this.#reinvites = new Reinvites(seam);
@@ -325,8 +326,24 @@ export abstract class Call {
    */
   #pendingOffer(): 'ours' | 'theirs' | undefined {
     const early = !this.media || this.dialog!.early;
-    if (this.#reinvites.offerPending || (early && this.direction === 'outgoing')) return 'ours';
+    if (this.#reinvites.offerPending) return 'ours';
+    // RFC 3311 §5.1: once the initial offer/answer is complete, an early dialog takes new offers too.
+    if (early && this.media && this.earlyExchangeComplete()) return undefined;
+    if (early && this.direction === 'outgoing') return 'ours';
     return early || this.#ok.waiting ? 'theirs' : undefined;
+  }
+
+  /**
+   * Whether the initial offer/answer exchange is complete while the dialog is early: its answer
+   * went in a reliable 1xx (RFC 3262 §5), and, as the callee, that 1xx was PRACKed.
+   */
+  protected earlyExchangeComplete(): boolean {
+    return false;
+  }
+
+  /** Before an offer in an early dialog is answered: the early answer must be the session's (OutgoingCall). */
+  protected settleEarlyAnswer(): Promise<void> {
+    return Promise.resolve();
   }
 
   /**

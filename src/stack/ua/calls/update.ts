@@ -29,6 +29,8 @@ export interface UpdateSession {
    */
   pendingOffer(): 'ours' | 'theirs' | undefined;
   setOfferPending(pending: boolean): void;
+  /** Before answering an offer in an early dialog: the answer of the reliable 1xx becomes final. */
+  settleEarlyAnswer(): Promise<void>;
   /** The peer's identity headers (identity-update.ts) and its Allow, from a request or 2xx. */
   notePeer(request: SipRequest): void;
   /** The media's directions changed: connected or held. */
@@ -41,6 +43,8 @@ export interface UpdateSession {
 /**
  * RFC 3311 §5.2: an UPDATE from the peer. An offer while ours is outstanding gets 491; while the
  * peer's own is being answered, 500 with a Retry-After of 0–10 s; else it is answered in the 200.
+ * In an early dialog that is only once the initial offer/answer is complete (§5.1: its answer in
+ * a reliable 1xx, RFC 3262 §5); before, the INVITE's offer is the outstanding one.
  * RFC 4028 §9: its Session-Expires is checked (422) and answered, and the session refreshed.
  */
 export async function receiveUpdate(session: UpdateSession, request: SipRequest, transaction: ServerTransaction): Promise<void> {
@@ -65,6 +69,7 @@ export async function receiveUpdate(session: UpdateSession, request: SipRequest,
   if (offer) {
     session.setOfferPending(true);
     try {
+      if (dialog.early) await session.settleEarlyAnswer();
       core.withSdp(ok, await media!.applyOffer(offer));
     } catch (error) {
       // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was.
