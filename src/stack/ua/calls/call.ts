@@ -11,9 +11,9 @@ import type { IncomingCall } from './incoming-call';
 import { DtmfSender, receiveDtmfInfo } from './dtmf-relay';
 import { Transfer } from './transfer';
 import { InDialogMessages, sendInDialogMessage } from './in-dialog-message';
-import { assertedIdentity, type RemoteParty } from './identity-update';
+import { changedIdentity, type RemoteParty } from './identity-update';
 import { SessionTimer } from './session-timer';
-import { allowsUpdate, receiveUpdate, refreshSession, type UpdateSession } from './update';
+import { allowsUpdate, pendingOffer, receiveUpdate, refreshSession, type UpdateSession } from './update';
 import { OkRetransmission } from './ok-retransmission';
 import { Reinvites } from './reinvite';
 import { Recovery, sendBye } from './recovery';
@@ -48,21 +48,16 @@ export abstract class Call {
   readonly #core: UaCore;
   #state: CallState;
   #ended: CallEndInfo | undefined;
+  // The modules beside the session (see above), each reaching it through its seam.
   readonly #offMedia: Array<() => void> = [];
-  /** §13.3.1.4: a 2xx to an INVITE is sent again until its ACK arrives (ok-retransmission.ts). */
   readonly #ok: OkRetransmission;
-  /** re-INVITE both ways, glare (RFC 3261 §14): reinvite.ts. */
   readonly #reinvites: Reinvites;
-  /** The target refresh after a reconnect or ICE failure (RFC 5626 §4.4): recovery.ts. */
   readonly #recovery: Recovery;
   readonly #dtmf: DtmfSender;
-  /** REFER both ways (RFC 3515, 5589): its own module, reaching the session through a narrow seam. */
   readonly #transfer: Transfer;
-  /** MESSAGE in the dialog (RFC 3428 §4): in-dialog-message.ts. */
   readonly #messages: InDialogMessages;
   /** RFC 4028 session timers; started by the 2xx that makes the session. */
   protected readonly sessionTimer: SessionTimer;
-  /** UPDATE both ways (RFC 3311), through its seam (update.ts). */
   readonly #update: UpdateSession;
   /** Whether the peer's Allow lists UPDATE (RFC 4028 §7.4 / §9: refresh by UPDATE, else re-INVITE). */
   #peerAllowsUpdate = false;
@@ -82,33 +77,16 @@ export abstract class Call {
       { clock: core.clock, refresh: () => void (this.#live && refreshSession(this.#update, this.#peerAllowsUpdate, this.#reinvites)), expire: () => this.bye('session-expired', 'no session refresh (RFC 4028 §10)') },
       context.sessionTimers,
     );
-    this.#transfer = new Transfer({
-      core,
-      events: this.events,
-      mediaOptions,
-      dialog: () => (this.#ended ? undefined : this.dialog),
-      confirmed: () => !!this.dialog && !this.dialog.early && this.#live,
-      established: (what) => this.#established(what),
-      sendInDialog: (request) => this.sendInDialog(request),
-      bye: (cause) => this.bye(cause),
-      call: (target, options, headers) => context.call(target, options, headers),
-    });
     this.#messages = new InDialogMessages(core.clock, core.messageTypes, (message) => this.events.emit('message', message));
     const ok = (this.#ok = new OkRetransmission(core.clock, () => this.bye('failed', 'no ACK for the 200 OK')));
-    // One seam for reinvite.ts, recovery.ts, update.ts and dtmf-relay.ts; getters, since a
-    // subclass sets `direction` after this constructor.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the seam's getters read the call
-    const call = this;
+    // One seam for reinvite.ts, recovery.ts, update.ts and dtmf-relay.ts (functions: a subclass
+    // sets `direction` after this constructor).
     const seam = {
       core,
       ok,
       timer: this.sessionTimer,
-      get direction() {
-        return call.direction;
-      },
-      get reinvites() {
-        return call.#reinvites;
-      },
+      direction: () => this.direction,
+      reinvites: () => this.#reinvites,
       state: () => this.#state,
       dialog: () => this.dialog!,
       media: () => this.media,
@@ -121,7 +99,14 @@ export abstract class Call {
       error: (error: Error) => this.#error(error),
       bye: (cause: CallEndCause, reason?: string) => this.bye(cause, reason),
       answered: () => this.#recovery.answered(),
-      pendingOffer: () => this.#pendingOffer(),
+      pendingOffer: () =>
+        pendingOffer({
+          offerPending: this.#reinvites.offerPending,
+          early: !this.media || this.dialog!.early,
+          earlyComplete: !!this.media && this.earlyExchangeComplete(),
+          outgoing: this.direction === 'outgoing',
+          okWaiting: this.#ok.waiting,
+        }),
       setOfferPending: (pending: boolean) => (this.#reinvites.offerPending = pending),
       settleEarlyAnswer: () => this.settleEarlyAnswer(),
     };
@@ -129,6 +114,13 @@ export abstract class Call {
     this.#reinvites = new Reinvites(seam);
     this.#recovery = new Recovery(seam);
     this.#dtmf = new DtmfSender(seam);
+    this.#transfer = new Transfer({
+      ...seam,
+      events: this.events,
+      mediaOptions,
+      liveDialog: () => (this.#ended ? undefined : this.dialog),
+      call: (target, options, headers) => context.call(target, options, headers),
+    });
   }
 
   get state(): CallState {
@@ -318,33 +310,13 @@ export abstract class Call {
 
   // ------------------------------------------------------------------ session refresh and the peer's identity
 
-  /**
-   * The offer/answer exchange in progress (RFC 3311 §5.2, RFC 3261 §14): `ours` while our offer
-   * awaits its answer (our re-INVITE, or the INVITE of a call we place before its answer),
-   * `theirs` while the peer's awaits ours (the INVITE of a call we receive before our answer, or
-   * our 2xx awaiting its ACK).
-   */
-  #pendingOffer(): 'ours' | 'theirs' | undefined {
-    const early = !this.media || this.dialog!.early;
-    if (this.#reinvites.offerPending) return 'ours';
-    // RFC 3311 §5.1: once the initial offer/answer is complete, an early dialog takes new offers too.
-    if (early && this.media && this.earlyExchangeComplete()) return undefined;
-    if (early && this.direction === 'outgoing') return 'ours';
-    return early || this.#ok.waiting ? 'theirs' : undefined;
-  }
-
-  /**
-   * Whether the initial offer/answer exchange is complete while the dialog is early: its answer
-   * went in a reliable 1xx (RFC 3262 §5), and, as the callee, that 1xx was PRACKed.
-   */
+  /** RFC 3311 §5.1: the early dialog's initial offer/answer is complete (its answer in a reliable 1xx, RFC 3262 §5). */
   protected earlyExchangeComplete(): boolean {
     return false;
   }
 
-  /** Before an offer in an early dialog is answered: the early answer must be the session's (OutgoingCall). */
-  protected settleEarlyAnswer(): Promise<void> {
-    return Promise.resolve();
-  }
+  /** Before an offer in an early dialog is answered: the early answer becomes the session's (OutgoingCall). */
+  protected async settleEarlyAnswer(): Promise<void> {}
 
   /**
    * What a request or 2xx from the peer tells of it: whether it takes UPDATE (its Allow), and in
@@ -353,11 +325,8 @@ export abstract class Call {
    */
   protected notePeer(message: SipRequest | SipResponse): void {
     this.#peerAllowsUpdate = allowsUpdate(message) ?? this.#peerAllowsUpdate;
-    if (message.kind !== 'request' || message.method === 'ACK' || !this.dialog || message.to.tag === undefined) return;
-    const party = assertedIdentity(message);
-    if (!party || (party.uri === this.#remote.uri && party.displayName === this.#remote.displayName)) return;
-    this.#remote = party;
-    this.events.emit('remote-identity', party);
+    const party = this.dialog && changedIdentity(message, this.#remote);
+    if (party) this.events.emit('remote-identity', (this.#remote = party));
   }
 
   // ------------------------------------------------------------------ requests from the peer

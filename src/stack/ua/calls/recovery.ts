@@ -15,9 +15,9 @@ import type { Reinvites } from './reinvite';
 /** What recovery needs of its call. */
 export interface RecoverySession {
   readonly core: UaCore;
-  readonly direction: CallDirection;
+  direction(): CallDirection;
   readonly ok: OkRetransmission;
-  readonly reinvites: Reinvites;
+  reinvites(): Reinvites;
   /** An established (connected or held) call with a confirmed dialog. */
   live(): boolean;
   ended(): boolean;
@@ -52,7 +52,7 @@ export class Recovery {
     // too. So the caller goes first and the callee waits 0.5–1 s, and skips its own re-INVITE when
     // it has answered the caller's meanwhile.
     this.#recovering = true;
-    if (session.direction === 'incoming') await core.sleep(500 + core.random.float() * 500);
+    if (session.direction() === 'incoming') await core.sleep(500 + core.random.float() * 500);
     // Recovery re-INVITEs answered 480 or 503 are tried again, after 1 s and 2 s.
     for (let attempt = 1; ; attempt++) {
       // Our 2xx still waits for its ACK: it goes out again over the new flow with our Contact
@@ -60,12 +60,12 @@ export class Recovery {
       // 2xx was lost with the old flow): it answers 481 and the call is lost (§14.1, §12.2.2).
       // A change of ours (hold, video) is running: the refresh is still needed (its INVITE may
       // have left over the old flow), so it goes after it, never as a second INVITE (§14.1).
-      while ((session.ok.waiting || session.reinvites.changing) && !session.ended()) await core.sleep(100);
+      while ((session.ok.waiting || session.reinvites().changing) && !session.ended()) await core.sleep(100);
       if (!this.#recovering || session.ended()) return;
       const restart = this.#iceRestart;
       this.#iceRestart = false;
       try {
-        await session.reinvites.renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
+        await session.reinvites().renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
         this.#recovering = false;
       } catch (error) {
         this.#iceRestart ||= restart;

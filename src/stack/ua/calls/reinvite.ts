@@ -24,7 +24,7 @@ export interface ReinviteSession {
   readonly core: UaCore;
   readonly timer: SessionTimer;
   readonly ok: OkRetransmission;
-  readonly direction: CallDirection;
+  direction(): CallDirection;
   state(): CallState;
   dialog(): Dialog;
   media(): MediaSession | undefined;
@@ -117,7 +117,7 @@ export class Reinvites {
         }
         // Glare. §14.1: the Call-ID owner waits 2.1–4 s, the other side 0–2 s, in units of 10 ms.
         // The rollback undid our change too: wait, then make it again on whatever the peer did.
-        const outgoing = session.direction === 'outgoing';
+        const outgoing = session.direction() === 'outgoing';
         await core.sleep((outgoing ? 2100 : 0) + Math.floor(core.random.float() * (outgoing ? 191 : 201)) * 10);
         session.established('renegotiate');
         change(media);
@@ -159,7 +159,7 @@ export class Reinvites {
     // §14.2: an INVITE of ours is in progress (our first one, still early, or our re-INVITE) → 491;
     // one of theirs is (their first, not yet answered, or our 2xx not yet ACKed) → 500, Retry-After.
     const early = !media || dialog.early;
-    const ours = this.offerPending || (early && session.direction === 'outgoing');
+    const ours = this.offerPending || (early && session.direction() === 'outgoing');
     if (ours || early || session.ok.waiting) {
       core.respond(transaction, ours ? 491 : 500, undefined, ours ? [] : [['Retry-After', '1']]);
       return;

@@ -122,6 +122,20 @@ export async function refreshSession(session: UpdateSession, peerAllowsUpdate: b
   }
 }
 
+/**
+ * The offer/answer exchange in progress (RFC 3311 §5.2, RFC 3261 §14): `ours` while our offer
+ * awaits its answer (our re-INVITE, or the INVITE of a call we place before its answer),
+ * `theirs` while the peer's awaits ours (the INVITE of a call we receive before our answer, or
+ * our 2xx awaiting its ACK). RFC 3311 §5.1: once the initial exchange is complete (its answer in
+ * a reliable 1xx, RFC 3262 §5), an early dialog takes new offers too.
+ */
+export function pendingOffer(call: { offerPending: boolean; early: boolean; earlyComplete: boolean; outgoing: boolean; okWaiting: boolean }): 'ours' | 'theirs' | undefined {
+  if (call.offerPending) return 'ours';
+  if (call.early && call.earlyComplete) return undefined;
+  if (call.early && call.outgoing) return 'ours';
+  return call.early || call.okWaiting ? 'theirs' : undefined;
+}
+
 /** Whether a message's Allow lists UPDATE (undefined when it has no Allow: nothing learned). */
 export function allowsUpdate(message: SipMessage): boolean | undefined {
   if (!message.hasHeader('Allow')) return undefined;
