@@ -68,13 +68,16 @@ export async function receiveUpdate(session: UpdateSession, request: SipRequest,
   ok.setHeader('Contact', core.contact());
   if (offer) {
     session.setOfferPending(true);
+    let settled = false;
     try {
       if (dialog.early) await session.settleEarlyAnswer();
+      settled = true;
       core.withSdp(ok, await media!.applyOffer(offer));
     } catch (error) {
-      // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was.
+      // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was (a failed
+      // settling leaves our INVITE's offer open: nothing to roll back).
       respond(488);
-      await media!.rollback().catch(() => undefined);
+      if (settled) await media!.rollback().catch(() => undefined);
       return session.error(error as Error);
     } finally {
       session.setOfferPending(false);
