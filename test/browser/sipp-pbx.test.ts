@@ -88,6 +88,16 @@ describeNeedingWebRTC('<sip-phone> and a PBX (SIPp through Kamailio and rtpengin
     });
   }
 
+  it('auto-answer in RFC 5373 terms: takes Require: answermode with Answer-Mode: Auto;require, and its 200 says Answer-Mode: Auto (SIPp checks it)', async () => {
+    const alice = await makePhone(info, 'alice', { attributes: { 'auto-answer': '' } });
+    const ringing = nextIncoming(alice);
+    const verdict = await sipp.run('auto-answer-mode.xml');
+    const { call, autoAnswer } = await ringing;
+    expect(autoAnswer).to.deep.equal({ delay: 0, willAnswer: true });
+    expect(await ended(call)).to.equal('remote-hangup');
+    passed(await verdict());
+  });
+
   it('auto-answer: waits the answer-after delay the call asks, ringing meanwhile', async () => {
     const alice = await makePhone(info, 'alice', { attributes: { 'auto-answer': '' } });
     const ringing = nextIncoming(alice);

@@ -24,7 +24,8 @@ export interface CallHandle {
   readonly offersVideo?: boolean;
   /** Incoming calls only: the INVITE asks to be answered without the user (auto-answer.ts). */
   readonly autoAnswer?: AutoAnswer;
-  answer?(options?: CallMediaOptions): Promise<void>;
+  /** `auto`: answered without the user (RFC 5373: the 200 says so). */
+  answer?(options?: CallMediaOptions & { auto?: boolean }): Promise<void>;
   decline?(status?: 486 | 488 | 603): void;
   hangup(): Promise<void>;
   hold(): Promise<void>;

@@ -18,6 +18,8 @@ import { transferForm, transferPrompt } from './transfer-panel';
 export interface AnswerOptions {
   audio?: boolean;
   video?: boolean;
+  /** Answered without the user (the phone's auto-answer): the 200 says `Answer-Mode: Auto` (RFC 5373). */
+  auto?: boolean;
 }
 
 /**
@@ -213,7 +215,7 @@ export class SipCall extends LitElement {
   answer(options: AnswerOptions = {}): Promise<void> {
     const call = this.#require();
     return call.answer
-      ? call.answer({ audio: options.audio !== false && deviceChoice(this.microphone), video: !!options.video && deviceChoice(this.camera) })
+      ? call.answer({ audio: options.audio !== false && deviceChoice(this.microphone), video: !!options.video && deviceChoice(this.camera), auto: options.auto })
       : Promise.reject(new Error('Only an incoming call can be answered'));
   }
 

@@ -15,9 +15,10 @@ export const NOT_SERVED = ['REGISTER', 'PUBLISH'];
  * Contact in dialogs so that a dialog survives the loss of the connection it was made on; and
  * RFC 3891 replaces (an INVITE with Require: replaces is accepted); RFC 3262 100rel (reliable
  * provisional responses, PRACK: calls/reliable-provisional.ts); RFC 4028 timer (session timers,
- * calls/session-timer.ts).
+ * calls/session-timer.ts); RFC 5373 answermode and privanswermode (Answer-Mode and
+ * Priv-Answer-Mode are read, calls/auto-answer.ts, so an INVITE that requires them gets no 420).
  */
-export const SUPPORTED = 'outbound, gruu, replaces, 100rel, timer';
+export const SUPPORTED = 'outbound, gruu, replaces, 100rel, timer, answermode, privanswermode';
 
 /** Bodies this UA accepts in an OPTIONS answer: SDP for sessions, text for MESSAGE. */
 export const ACCEPT = 'application/sdp, text/plain';

@@ -128,7 +128,7 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
     assert.equal(ok!.status, 200);
     assert.ok(ok!.headers('Allow').includes('INVITE'));
     assert.ok(ok!.headers('Accept').includes('application/sdp'));
-    assert.deepEqual(ok!.headers('Supported'), ['outbound', 'gruu', 'replaces', '100rel', 'timer']);
+    assert.deepEqual(ok!.headers('Supported'), ['outbound', 'gruu', 'replaces', '100rel', 'timer', 'answermode', 'privanswermode']);
   });
 
   it('gives 501 for an unknown method, 405 with Allow for a known one it lacks, 420 for an unsupported Require, 416 for a tel: Request-URI', async () => {

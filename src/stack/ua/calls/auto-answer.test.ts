@@ -93,4 +93,38 @@ describe('incoming calls that ask to be auto-answered', () => {
     assert.equal(alice.incoming[0]?.autoAnswer?.allowed, true);
     assert.equal(sent(pair.a, 'SIP/2.0 403').length, 1);
   });
+
+  it('reports the answer mode in the 200 (RFC 5373): Auto when answered without the user, Manual when the user answered; nothing for vendor dialects', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    alice.ua.autoAnswer = true;
+    const answered = async (headers: string, auto: boolean) => {
+      pair.b.send(invite(headers));
+      await flush();
+      const call = alice.incoming.at(-1)!;
+      const answering = call.answer({ auto });
+      await flush();
+      await answering;
+      const ok = sent(pair.a, 'SIP/2.0 200').at(-1)!;
+      void call.hangup();
+      await flush();
+      return (name: string) => new RegExp(`^${name}: (.*)\r$`, 'm').exec(ok)?.[1];
+    };
+    assert.equal((await answered('Answer-Mode: Auto\r\n', true))('Answer-Mode'), 'Auto');
+    const priv = await answered('Priv-Answer-Mode: Auto\r\n', true);
+    assert.equal(priv('Priv-Answer-Mode'), 'Auto');
+    assert.equal(priv('Answer-Mode'), undefined);
+    assert.equal((await answered('Answer-Mode: Auto\r\n', false))('Answer-Mode'), 'Manual', 'the user answered first');
+    assert.equal((await answered('Call-Info: <sip:pbx.example>;answer-after=0\r\n', true))('Answer-Mode'), undefined);
+  });
+
+  it('takes an INVITE that requires answermode or privanswermode (no 420: RFC 3261 §8.2.2.3), and says it supports them', async () => {
+    const { alice, pair, flush } = await twoPhones();
+    pair.b.send(invite('Require: answermode\r\nAnswer-Mode: Auto\r\n'));
+    pair.b.send(invite('Require: privanswermode\r\nPriv-Answer-Mode: Auto\r\n'));
+    await flush();
+    assert.equal(sent(pair.a, 'SIP/2.0 420').length, 0);
+    assert.equal(alice.incoming.length, 2);
+    const ringing = sent(pair.a, 'SIP/2.0 180')[0]!;
+    assert.match(/^Supported: (.*)\r$/m.exec(ringing)![1]!, /\banswermode\b.*\bprivanswermode\b/);
+  });
 });

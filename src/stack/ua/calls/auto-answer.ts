@@ -61,6 +61,16 @@ export function readAutoAnswer(request: SipRequest): AutoAnswerRequest | undefin
   return undefined;
 }
 
+/**
+ * RFC 5373: the answer mode a 2xx reports, for an INVITE that asked in RFC 5373's own headers
+ * (the vendor dialects define no answer): the header it asked in, `Auto` when the call was
+ * answered without the user, `Manual` when the user answered it.
+ */
+export function answerModeHeader(request: AutoAnswerRequest | undefined, auto: boolean): [string, string] | undefined {
+  const name = request?.via === 'answer-mode' ? 'Answer-Mode' : request?.via === 'priv-answer-mode' ? 'Priv-Answer-Mode' : undefined;
+  return name && [name, auto ? 'Auto' : 'Manual'];
+}
+
 function firstValues(request: SipRequest, name: string): string[] {
   return request
     .headers(name)

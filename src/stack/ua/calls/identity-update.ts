@@ -1,5 +1,5 @@
 import { splitList } from '../../message/list';
-import type { SipRequest } from '../../message/message';
+import type { SipRequest, SipResponse } from '../../message/message';
 import type { NameAddr } from '../../message/name-addr';
 import { parseNameAddr } from '../../message/name-addr';
 import { SipUri } from '../../message/sip-uri';
@@ -55,4 +55,11 @@ function partyOf(value: string, usable: (address: NameAddr) => boolean = () => t
   const displayName = address.displayName?.trim() || undefined;
   if (text.length > MAX_IDENTITY_URI || (displayName?.length ?? 0) > MAX_IDENTITY_DISPLAY_NAME) return undefined;
   return { uri: text, displayName };
+}
+
+/** The party an in-dialog request (not ACK) asserts, when it differs from `current`. */
+export function changedIdentity(message: SipRequest | SipResponse, current: RemoteParty): RemoteParty | undefined {
+  if (message.kind !== 'request' || message.method === 'ACK' || message.to.tag === undefined) return undefined;
+  const party = assertedIdentity(message);
+  return party && (party.uri !== current.uri || party.displayName !== current.displayName) ? party : undefined;
 }

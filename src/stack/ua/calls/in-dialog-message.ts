@@ -5,7 +5,11 @@
  * a rate limit per call, since a peer in a call can push requests as fast as the link allows.
  */
 import type { Clock } from '../../core/clock';
-import type { SipRequest } from '../../message/message';
+import type { Dialog } from '../../dialog/dialog';
+import { isSuccess } from '../../message/content';
+import type { SipRequest, SipResponse } from '../../message/message';
+import { RequestFailedError } from '../request-failed-error';
+import type { SendResult } from '../ua-core';
 import { checkMessage } from '../message-policy';
 
 /** At most this many MESSAGEs per call in any window of {@link MESSAGE_WINDOW_MS}; more get 503. */
@@ -47,4 +51,17 @@ export class InDialogMessages {
     respond(200);
     this.deliver({ body: request.body, contentType: checked.type });
   }
+}
+
+/**
+ * Sends a MESSAGE in `dialog` (RFC 3428 §4) and resolves with the 2xx; rejects with a
+ * RequestFailedError for any other final status.
+ */
+export async function sendInDialogMessage(dialog: Dialog, send: (request: SipRequest) => Promise<SendResult>, body: string, contentType: string): Promise<SipResponse> {
+  const request = dialog.createRequest('MESSAGE');
+  request.setHeader('Content-Type', contentType);
+  request.body = body;
+  const { response, authProblem } = await send(request);
+  if (!isSuccess(response.status)) throw new RequestFailedError(response.status, authProblem ?? response.reason);
+  return response;
 }

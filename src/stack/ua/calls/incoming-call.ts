@@ -11,7 +11,7 @@ import { Call } from './call';
 import type { CallContext } from './call-context';
 import type { CallEndCause, CallMediaOptions } from './call-types';
 import { ReliableProvisionals, requires100rel } from './reliable-provisional';
-import type { AutoAnswer } from './auto-answer';
+import { answerModeHeader, type AutoAnswer } from './auto-answer';
 
 /** How long an incoming call rings before it is declined with 480 unless told otherwise (60 s). */
 export const DEFAULT_RING_TIMEOUT_MS = 60_000;
@@ -87,6 +87,11 @@ export class IncomingCall extends Call {
     respond(status === 200 && sdpOf(request) ? 488 : status);
   }
 
+  /** RFC 3311 §5.1 with RFC 3262 §5: our answer went in a reliable 1xx, and its PRACK came. */
+  protected override earlyExchangeComplete(): boolean {
+    return !!this.#reliable?.answerAcknowledged;
+  }
+
   /**
    * §13.3.1.1: ringing, with our tag and Contact, so the caller has an early dialog with us. Sent
    * after the application's incoming-call listeners ran, so a call they declined (486, 488, 603)
@@ -132,7 +137,12 @@ export class IncomingCall extends Call {
     if (this.state !== 'incoming' || this.#answering) throw new StateError(this.state, `cannot ${what} a call in state ${this.state}`);
   }
 
-  async answer(options: CallMediaOptions = {}): Promise<void> {
+  /**
+   * Answers: our answer (or, for an INVITE without SDP, our offer) in a 200 sent until its ACK.
+   * `auto` says the call is answered without the user (auto-answer): the 200 of a call that asked
+   * by RFC 5373 Answer-Mode or Priv-Answer-Mode says `Auto`, else `Manual`.
+   */
+  async answer(options: CallMediaOptions & { auto?: boolean } = {}): Promise<void> {
     this.#unanswered('answer');
     this.#answering = true;
     this.#ctx.core.clock.clearTimeout(this.#ringTimer);
@@ -140,7 +150,8 @@ export class IncomingCall extends Call {
     const offer = this.#offer;
     await ctx.holdOthers(this);
     if (this.ended) return; // canceled (or hung up) while the other calls went on hold: no media to make
-    const media = this.media ?? this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...options }));
+    const { auto = false, ...choices } = options;
+    const media = this.media ?? this.attachMedia(ctx.createMedia({ ...this.mediaOptions, ...choices }));
     let sdp: string;
     try {
       sdp = await (this.#earlyAnswer ?? (offer ? media.applyOffer(offer) : media.createOffer()));
@@ -159,6 +170,8 @@ export class IncomingCall extends Call {
     // §5: an answer sent in a reliable 1xx completed the exchange; the 2xx carries no other.
     const ok = this.#response(200, this.#reliable?.sdpSent ? undefined : sdp);
     this.sessionTimer.accept(this.invite, ok); // RFC 4028 §9
+    const mode = answerModeHeader(this.autoAnswer, auto);
+    if (mode) ok.setHeader(...mode);
     this.sendOk(this.transaction, ok, (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
       if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));

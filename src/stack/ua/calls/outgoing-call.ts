@@ -2,7 +2,7 @@ import type { TimerHandle } from '../../core/clock';
 import { Dialog } from '../../dialog/dialog';
 import { CSeq, NameAddr, type SipRequest, type SipResponse, type Uri } from '../../message/message';
 import type { SendResult } from '../ua-core';
-import type { ClientTransaction } from '../../transaction/transaction-layer';
+import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer';
 import { cancelFor } from '../../transaction/requests';
 import { sdpOf } from '../../message/content';
 import { Call } from './call';
@@ -50,6 +50,12 @@ export class OutgoingCall extends Call {
   #ack: SipRequest | undefined;
   /** RFC 3262 §4: which reliable 1xx to PRACK, per fork. */
   readonly #prack: PrackSender;
+  /**
+   * The fork whose reliable-1xx answer became the session's final answer before the 2xx, because
+   * it sent an UPDATE with a new offer in its early dialog (RFC 3311 §5.1). Its 2xx repeats no
+   * answer to apply; another fork's early offers then get 491, its 2xx a BYE (the session is taken).
+   */
+  #settledFork: string | undefined;
 
   constructor(
     context: CallContext,
@@ -152,14 +158,18 @@ export class OutgoingCall extends Call {
       // as many dialogs. Past MAX_EARLY_DIALOGS forks a new tag is ringing only; its 2xx still
       // makes its dialog in #final (§13.2.2.4).
       if (known) this.dialog = known;
-      else if (early.size < MAX_EARLY_DIALOGS) early.set(tag, (this.dialog = Dialog.asUac(invite, response)));
+      else if (early.size < MAX_EARLY_DIALOGS) {
+        early.set(tag, (this.dialog = Dialog.asUac(invite, response)));
+        // Its UPDATEs (RFC 3311: connected line, a new offer once the answer came reliably) reach us.
+        this.#ctx.track(this.dialog, this);
+      }
     }
     // A fork past MAX_EARLY_DIALOGS has no dialog to PRACK in: its UAS gives up on it (§3).
     if (reliability === 'new' && tag && this.#early.has(tag)) this.#sendPrack(this.#early.get(tag)!, response);
     const sdp = sdpOf(response);
     // §5: our INVITE had the offer, so SDP in a reliable 1xx is the answer; a fork's later 1xx SDP is no new one.
     if (sdp && reliability === 'new' && !this.#prack.answered(tag!, sdp)) return this.#ringing();
-    if (sdp) {
+    if (sdp && this.#settledFork === undefined) {
       // Early media: a 183 (or 180) with SDP plays the callee's media before the answer.
       try {
         await this.media!.applyAnswer(sdp, { provisional: true });
@@ -168,6 +178,38 @@ export class OutgoingCall extends Call {
         this.events.emit('error', error as Error);
       }
     } else this.#ringing();
+  }
+
+  /**
+   * A request in one of our dialogs. While they are early, only UPDATE is taken (RFC 3311 §5.1),
+   * in the dialog of the fork that sent it; anything else, and any request from a fork whose early
+   * dialog the 2xx of another ended, finds no dialog: 481 (RFC 3261 §12.2.2).
+   */
+  override receiveInDialog(request: SipRequest, transaction: ServerTransaction | undefined): void {
+    const fork = this.#early.get(request.from.tag ?? '');
+    if (fork && request.method === 'UPDATE') this.dialog = fork;
+    else if (this.dialog?.early || request.from.tag !== this.dialog?.remoteTag) {
+      if (transaction) this.#ctx.core.respond(transaction, 481);
+      return;
+    }
+    super.receiveInDialog(request, transaction);
+  }
+
+  /** RFC 3311 §5.1: the fork answered our INVITE in a reliable 1xx (RFC 3262 §5), and no other fork's answer was made final. */
+  protected override earlyExchangeComplete(): boolean {
+    const tag = this.dialog!.remoteTag;
+    return this.#prack.answerOf(tag) !== undefined && (this.#settledFork ?? tag) === tag;
+  }
+
+  /**
+   * An offer in the early dialog is answered on top of the fork's reliable-1xx answer, applied so
+   * far as provisional (early media): it becomes the final one now (RFC 3262 §5), once.
+   */
+  protected override async settleEarlyAnswer(): Promise<void> {
+    const tag = this.dialog!.remoteTag;
+    if (this.#settledFork === tag) return;
+    await this.media!.applyAnswer(this.#prack.answerOf(tag)!);
+    this.#settledFork = tag;
   }
 
   #ringing(): void {
@@ -214,7 +256,8 @@ export class OutgoingCall extends Call {
     try {
       // RFC 3262 §5: a fork that answered in a reliable 1xx need not repeat it in the 2xx; the
       // early answer (applied as provisional) becomes the final one.
-      const answer = response.body || this.#prack.answerOf(response.to.tag);
+      // Made final already, and renegotiated since by UPDATE: nothing more to apply.
+      const answer = this.#settledFork === response.to.tag ? undefined : response.body || this.#prack.answerOf(response.to.tag);
       if (answer) await this.media!.applyAnswer(answer);
     } catch (error) {
       // RFC 3264 §6: an answer we cannot use leaves no session: end it.

@@ -290,6 +290,96 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
   });
 });
 
+/** An UPDATE with the SDP `offer` in an early dialog: `from` and `to` as the sender writes them (RFC 3311 §5.1). */
+function updateWith(offer: string, from: string, to: string, callId: string, seq: number): string {
+  return (
+    `UPDATE sip:alice@example.test SIP/2.0\r\nVia: SIP/2.0/WS far.invalid;branch=z9hG4bKupdate${seq}\r\nMax-Forwards: 70\r\n` +
+    `From: ${from}\r\nTo: ${to}\r\nCall-ID: ${callId}\r\nCSeq: ${seq} UPDATE\r\nContact: <sip:bob@far.invalid;transport=ws>\r\n` +
+    `Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(offer).length}\r\n\r\n${offer}`
+  );
+}
+
+const holdOffer = () => {
+  const far = new FakeMediaSession({});
+  far.hold();
+  return far.createOffer();
+};
+
+describe('UPDATE with an offer in an early dialog, once the initial offer/answer is complete (RFC 3311 §5.1, RFC 3262 §5)', () => {
+  it('as the callee: 500 while our reliable 183 awaits its PRACK, answered in the 200 once it came; the 200 to the INVITE then carries no SDP', async () => {
+    const t = await phone();
+    const incoming = await incomingInvite(t, 'Require: 100rel\r\n');
+    const early = incoming.earlyMedia();
+    await t.flush();
+    await early;
+    const of = (status: number, method = 'INVITE') => t.responses().filter((r) => r.status === status && r.cseq.method === method);
+    t.inject(prackFor(of(180)[0]!, 8));
+    await t.flush();
+    const progress = of(183)[0]!;
+    const update = async (seq: number) => {
+      t.inject(updateWith(await holdOffer(), '<sip:bob@example.test>;tag=b1', progress.to.toString(), 'rel-call', seq));
+      await t.flush();
+      return t.responses().filter((r) => r.cseq.method === 'UPDATE' && r.cseq.seq === seq)[0]!;
+    };
+    const early500 = await update(9);
+    assert.equal(early500.status, 500, 'our answer in the 183 is not known to have arrived: the INVITE\'s offer is still open');
+    assert.match(early500.header('Retry-After') ?? '', /^([0-9]|10)$/);
+
+    t.inject(prackFor(progress, 10));
+    await t.flush();
+    const ok = await update(11);
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /a=recvonly/, 'the answer to the hold offer');
+    const media = t.media.sessions[0]!;
+    assert.equal(media.calls.at(-1)!.op, 'applyOffer');
+    assert.equal(incoming.state, 'incoming', 'an UPDATE does not answer the call');
+
+    const answered = incoming.answer();
+    await t.flush();
+    await answered;
+    assert.equal(of(200)[0]!.body, '', 'the session was agreed in the early dialog: no SDP in the 200');
+    assert.equal(incoming.state, 'connected');
+    assert.equal(t.media.sessions.length, 1);
+  });
+
+  it('as the caller: 491 while the far end has not answered reliably, answered once a reliable 183 brought its answer; its 2xx then confirms that session', async () => {
+    const t = await phone();
+    t.serve((request) => (request.method === 'PRACK' ? responseTo(request, 200) : undefined));
+    const call = t.ua.call('bob');
+    await t.flush();
+    const invite = t.requests('INVITE')[0]!;
+    const answer = await new FakeMediaSession({}).applyOffer(invite.body);
+    const update = async (seq: number) => {
+      t.inject(updateWith(await holdOffer(), '<sip:bob@example.test>;tag=f1', invite.from.toString(), invite.callId, seq));
+      await t.flush();
+      return t.responses().filter((r) => r.cseq.method === 'UPDATE' && r.cseq.seq === seq)[0]!;
+    };
+    t.inject(provisional(invite, 180, 'f1').toString()); // an early dialog, no answer yet
+    await t.flush();
+    assert.equal((await update(1)).status, 491, 'our INVITE\'s offer is unanswered (§5.2)');
+
+    t.inject(provisional(invite, 183, 'f1', 1, answer).toString());
+    await t.flush();
+    assert.equal(t.requests('PRACK').length, 1);
+    const ok = await update(2);
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /a=recvonly/);
+    const media = t.media.sessions[0]!;
+    assert.deepEqual(
+      media.calls.slice(-2).map((c) => (c.op === 'applyAnswer' ? `${c.op} ${c.provisional}` : c.op)),
+      ['applyAnswer false', 'applyOffer'],
+      'the early answer became final, then the new offer was answered',
+    );
+    assert.equal(call.state, 'early');
+
+    t.inject(provisional(invite, 200, 'f1').toString());
+    await t.flush();
+    assert.equal(call.state, 'connected', 'the 2xx confirms the session the UPDATE changed (no answer applied twice)');
+    assert.equal(media.calls.at(-1)!.op, 'applyOffer');
+    assert.equal(t.requests('BYE').length, 0);
+  });
+});
+
 describe('RAck', () => {
   it('reads RSeq, CSeq number and method, and nothing else', () => {
     assert.deepEqual(parseRAck(' 776656 1 INVITE'), { rseq: 776656, seq: 1, method: 'INVITE' });

@@ -159,6 +159,12 @@ export class ReliableProvisionals {
   #finalSent = false;
   /** Whether a reliable 1xx carried our SDP: the offer/answer exchange is done before the 2xx (§5). */
   sdpSent = false;
+  /**
+   * Whether the PRACK of the reliable 1xx that carried our answer came: the caller has the answer,
+   * so the initial offer/answer exchange is complete in the early dialog and an UPDATE may carry
+   * a new offer (RFC 3311 §5.1).
+   */
+  answerAcknowledged = false;
 
   constructor(options: ReliableProvisionalsOptions) {
     this.#options = options;
@@ -200,6 +206,7 @@ export class ReliableProvisionals {
     if (!rack || !outstanding || rack.rseq !== outstanding.rseq || rack.seq !== inviteSeq || rack.method !== 'INVITE') return 481;
     this.#stopTimers(outstanding);
     this.#outstanding = undefined;
+    if (outstanding.sdp) this.answerAcknowledged = true;
     const next = this.#queue.shift();
     if (next) this.send(next);
     else this.#settle();

@@ -34,9 +34,9 @@ export interface TransferSession {
   /** The session's media choice, for the call a REFER makes. */
   readonly mediaOptions: CallMediaOptions;
   /** The dialog while the call lasts (undefined once it ended). */
-  dialog(): Dialog | undefined;
+  liveDialog(): Dialog | undefined;
   /** Whether the dialog is confirmed and the call connected or held. */
-  confirmed(): boolean;
+  live(): boolean;
   /** The dialog, confirmed, of a connected or held call; throws a StateError naming `what` otherwise. */
   established(what: string): Dialog;
   sendInDialog(request: SipRequest): Promise<SendResult>;
@@ -139,7 +139,7 @@ export class Transfer {
     } catch {
       return respond(400, 'Bad Refer-To');
     }
-    if (!this.#session.confirmed()) return respond(403, 'REFER only in a confirmed dialog');
+    if (!this.#session.live()) return respond(403, 'REFER only in a confirmed dialog');
     if (this.#busy) return respond(491, 'Another REFER is in progress');
     const now = this.#session.core.clock.now();
     this.#offered = this.#offered.filter((time) => now - time < REFER_WINDOW_MS);
@@ -187,7 +187,7 @@ export class Transfer {
       accept: (options = {}) => {
         if (state !== 'open' && state !== 'deferred') return undefined;
         // A listener hung up during the event: there is no call left to transfer.
-        if (!this.#session.dialog()) return void decline('declined');
+        if (!this.#session.liveDialog()) return void decline('declined');
         if (!close('accepted')) this.#accepted(respond);
         return this.#callReferred(target, replaces, options);
       },
@@ -213,7 +213,7 @@ export class Transfer {
   /** A NOTIFY of the refer event with the sipfrag status line `status reason` (§2.4.5). */
   #notify(status: number, reason: string, subscriptionState = 'terminated;reason=noresource'): void {
     const session = this.#session;
-    const dialog = session.dialog();
+    const dialog = session.liveDialog();
     if (!dialog) return;
     const request = dialog.createRequest('NOTIFY');
     request.setHeader('Event', 'refer');

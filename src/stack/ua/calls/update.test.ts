@@ -103,4 +103,17 @@ describe('UPDATE in an early dialog', () => {
     assert.match(await update(''), /^SIP\/2.0 200/);
     assert.equal(bob.incoming[0]!.state, 'incoming');
   });
+
+  it("as the caller, while ringing: an UPDATE without SDP gets 200 and may name the party (connected line); an offer before a reliable answer gets 491; other requests find no dialog (481)", async () => {
+    const { call, request, answer, invites } = await callFarEnd();
+    await answer(invites()[0]!, 180, []);
+    assert.equal(call.state, 'ringing');
+    const ok = await request('UPDATE', [['P-Asserted-Identity', '"Carol" <sip:carol@example.test>']]);
+    assert.equal(ok?.status, 200);
+    assert.deepEqual(call.remote, { uri: 'sip:carol@example.test', displayName: 'Carol' });
+    assert.equal((await request('UPDATE', [], await farOffer()))?.status, 491);
+    assert.equal((await request('INFO'))?.status, 481);
+    assert.equal((await request('BYE'))?.status, 481, 'RFC 3261 §15: the callee sends no BYE in an early dialog');
+    assert.equal(call.state, 'ringing');
+  });
 });

@@ -7,6 +7,7 @@ import type { MediaSession } from '../media-session';
 import type { SendResult, UaCore } from '../ua-core';
 import type { CallEndCause } from './call-types';
 import type { SessionTimer } from './session-timer';
+import type { Reinvites } from './reinvite';
 
 /**
  * UPDATE (RFC 3311): a change to the session without touching the dialog's state, in an early or
@@ -28,6 +29,8 @@ export interface UpdateSession {
    */
   pendingOffer(): 'ours' | 'theirs' | undefined;
   setOfferPending(pending: boolean): void;
+  /** Before answering an offer in an early dialog: the answer of the reliable 1xx becomes final. */
+  settleEarlyAnswer(): Promise<void>;
   /** The peer's identity headers (identity-update.ts) and its Allow, from a request or 2xx. */
   notePeer(request: SipRequest): void;
   /** The media's directions changed: connected or held. */
@@ -40,6 +43,8 @@ export interface UpdateSession {
 /**
  * RFC 3311 §5.2: an UPDATE from the peer. An offer while ours is outstanding gets 491; while the
  * peer's own is being answered, 500 with a Retry-After of 0–10 s; else it is answered in the 200.
+ * In an early dialog that is only once the initial offer/answer is complete (§5.1: its answer in
+ * a reliable 1xx, RFC 3262 §5); before, the INVITE's offer is the outstanding one.
  * RFC 4028 §9: its Session-Expires is checked (422) and answered, and the session refreshed.
  */
 export async function receiveUpdate(session: UpdateSession, request: SipRequest, transaction: ServerTransaction): Promise<void> {
@@ -63,12 +68,16 @@ export async function receiveUpdate(session: UpdateSession, request: SipRequest,
   ok.setHeader('Contact', core.contact());
   if (offer) {
     session.setOfferPending(true);
+    let settled = false;
     try {
+      if (dialog.early) await session.settleEarlyAnswer();
+      settled = true;
       core.withSdp(ok, await media!.applyOffer(offer));
     } catch (error) {
-      // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was.
+      // RFC 3264 §6: an offer we cannot answer gets 488; the session stays as it was (a failed
+      // settling leaves our INVITE's offer open: nothing to roll back).
       respond(488);
-      await media!.rollback().catch(() => undefined);
+      if (settled) await media!.rollback().catch(() => undefined);
       return session.error(error as Error);
     } finally {
       session.setOfferPending(false);
@@ -101,6 +110,33 @@ export async function sendRefreshUpdate(session: UpdateSession): Promise<void> {
     if (status === 481 || status === 408) return session.bye('failed', `session refresh failed: ${status} ${reason}`);
     return core.logger.warn(`session refresh refused: ${status} ${reason}`);
   }
+}
+
+/**
+ * RFC 4028 §7.4 / §9: our turn to refresh: UPDATE without SDP when the peer allows it, else a
+ * re-INVITE offering the session as it is. A change of ours in progress is a refresh already.
+ */
+export async function refreshSession(session: UpdateSession, peerAllowsUpdate: boolean, reinvites: Reinvites): Promise<void> {
+  try {
+    if (peerAllowsUpdate) await sendRefreshUpdate(session);
+    else if (!reinvites.changing) await reinvites.renegotiate(() => undefined, () => undefined);
+  } catch (error) {
+    session.core.logger.warn(`session refresh failed: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The offer/answer exchange in progress (RFC 3311 §5.2, RFC 3261 §14): `ours` while our offer
+ * awaits its answer (our re-INVITE, or the INVITE of a call we place before its answer),
+ * `theirs` while the peer's awaits ours (the INVITE of a call we receive before our answer, or
+ * our 2xx awaiting its ACK). RFC 3311 §5.1: once the initial exchange is complete (its answer in
+ * a reliable 1xx, RFC 3262 §5), an early dialog takes new offers too.
+ */
+export function pendingOffer(call: { offerPending: boolean; early: boolean; earlyComplete: boolean; outgoing: boolean; okWaiting: boolean }): 'ours' | 'theirs' | undefined {
+  if (call.offerPending) return 'ours';
+  if (call.early && call.earlyComplete) return undefined;
+  if (call.early && call.outgoing) return 'ours';
+  return call.early || call.okWaiting ? 'theirs' : undefined;
 }
 
 /** Whether a message's Allow lists UPDATE (undefined when it has no Allow: nothing learned). */
