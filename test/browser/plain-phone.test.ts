@@ -7,13 +7,12 @@
 // and DTMF digits that arrive at the plain phone on an Opus call. Chromium and Firefox.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
-import { makePhone, removePhones, waitFor } from './elements-helpers';
+import { makePhone, removePhones, stateOf, waitFor } from './elements-helpers';
 import {
   SOUND,
   energyOver,
   plainPhone,
   packetsFromBrowserOver,
-  stateOf,
   waitForSoundAt,
   waitForSoundAtPlainPhone,
   type PlainPhoneInfo,
