@@ -5,25 +5,8 @@
 // and removing a phone mid-call releases the microphone and the socket with no event after.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone, SipVideo } from '../../src/index';
-import { kamailio, makePhone, recordEvents, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import { stateOf, nextIncoming, kamailio, makePhone, recordEvents, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
-
-/** The `<sip-call>` of the next call that rings at `phone`. */
-function nextIncoming(phone: SipPhone): Promise<SipCall> {
-  return oneEvent(phone, 'sip-incoming').then((event) => event.detail.call);
-}
-
-function stateOf(call: SipCall, state: string): Promise<void> {
-  if (call.state === state) return Promise.resolve();
-  return new Promise((resolve) => {
-    const listener = (event: Event) => {
-      if ((event as CustomEvent<{ state: string }>).detail.state !== state) return;
-      call.removeEventListener('sip-call-state', listener);
-      resolve();
-    };
-    call.addEventListener('sip-call-state', listener);
-  });
-}
 
 const tracksOf = (call: SipCall) => {
   const media = call.call?.media as unknown as { localStream: MediaStream; remoteStream: MediaStream };

@@ -97,3 +97,29 @@ export function recordEvents(target: EventTarget, names: string[]): string[] {
   for (const name of names) target.addEventListener(name, () => seen.push(name));
   return seen;
 }
+
+/** The `<sip-call>` of the next call that rings at `phone`. */
+export function nextIncoming(phone: SipPhone): Promise<SipCall> {
+  return oneEvent(phone, 'sip-incoming').then((event) => event.detail.call);
+}
+
+/**
+ * Resolves when `call` is in `state`: at once, or on the sip-call-state event that says so (an
+ * event, not polling, so that a state the call passes through quickly is not missed); bounded.
+ */
+export function stateOf(call: SipCall, state: string, ms = 15000): Promise<void> {
+  if (call.state === state) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const listener = (event: Event) => {
+      if ((event as CustomEvent<{ state: string }>).detail.state !== state) return;
+      clearTimeout(timer);
+      call.removeEventListener('sip-call-state', listener);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      call.removeEventListener('sip-call-state', listener);
+      reject(new Error(`the call did not become ${state} within ${ms} ms (it is ${call.state})`));
+    }, ms);
+    call.addEventListener('sip-call-state', listener);
+  });
+}

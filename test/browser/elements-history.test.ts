@@ -9,16 +9,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
 import { storageKey } from '../../src/components/sip-phone/call-history';
-import { kamailio, makePhone, removePhones, waitFor, type KamailioInfo } from './elements-helpers';
+import { stateOf, nextIncoming, kamailio, makePhone, removePhones, waitFor, type KamailioInfo } from './elements-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
-
-function nextIncoming(phone: SipPhone): Promise<SipCall> {
-  return oneEvent(phone, 'sip-incoming').then((event) => event.detail.call);
-}
-
-function stateOf(call: SipCall, state: string): Promise<void> {
-  return waitFor(`call state ${state} (it is ${call.state})`, () => call.state === state);
-}
 
 const part = (phone: SipPhone, name: string) => phone.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 

@@ -1,26 +1,9 @@
 // Shared by the elements-media-*.test.ts files: a call between two <sip-phone> elements at the
 // test Kamailio, connected with audio flowing, and the SIP requests a phone sent from then on (to
 // prove that something happened with, or without, a re-INVITE).
-import { oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
 import type { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
-import { socketOf, waitForMedia } from './elements-helpers';
-
-export function nextIncoming(phone: SipPhone): Promise<SipCall> {
-  return oneEvent(phone, 'sip-incoming').then((event) => event.detail.call);
-}
-
-export function stateOf(call: SipCall, state: string): Promise<void> {
-  if (call.state === state) return Promise.resolve();
-  return new Promise((resolve) => {
-    const listener = (event: Event) => {
-      if ((event as CustomEvent<{ state: string }>).detail.state !== state) return;
-      call.removeEventListener('sip-call-state', listener);
-      resolve();
-    };
-    call.addEventListener('sip-call-state', listener);
-  });
-}
+import { stateOf, nextIncoming, socketOf, waitForMedia } from './elements-helpers';
 
 /** alice calls bob (with video both ways when `video`), bob answers, and audio flows both ways. */
 export async function connectedCall(alice: SipPhone, bob: SipPhone, video = false): Promise<[SipCall, SipCall]> {

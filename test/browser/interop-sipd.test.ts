@@ -34,8 +34,8 @@
 // connections with a FIN when the page goes (sipd.py's log shows reads of length 0, no reset).
 import { expect, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { SipCall, SipPhone } from '../../src/index';
-import { sockets, waitFor, waitForMedia } from './elements-helpers';
+import type { SipPhone } from '../../src/index';
+import { stateOf, sockets, waitFor, waitForMedia } from './elements-helpers';
 import { MEDIA, nextEvent, type JsSipPhone, type JsSipSession, type JsSipUa } from './interop-jssip-peer';
 import { waitForPeerAudio } from './media-test-helpers';
 import { within } from './phone-fixtures';
@@ -114,10 +114,6 @@ const TEXT = 'Grüße — 你好 👋';
 /** How many requests of this method the phone's trace shows it received. */
 function receivedCount(phone: SipPhone, method: string): number {
   return phone.traceEntries.filter((entry) => entry.direction === 'received' && entry.text.startsWith(`${method} `)).length;
-}
-
-function stateOf(call: SipCall, state: string): Promise<void> {
-  return waitFor(`call state ${state} (it is ${call.state})`, () => call.state === state, 15000);
 }
 
 describeNeedingWebRTC('<sip-phone> through 39peers sipd.py, with JsSIP', function () {

@@ -96,6 +96,3 @@ async function packetsFromBrowser(callId: string): Promise<number> {
   return relayed.secure;
 }
 
-export function stateOf(call: SipCall, state: string): Promise<void> {
-  return waitFor(`the call to be ${state} (it is ${call.state})`, () => call.state === state);
-}

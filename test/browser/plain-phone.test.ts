@@ -7,13 +7,12 @@
 // and DTMF digits that arrive at the plain phone on an Opus call. Chromium and Firefox.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
-import { makePhone, removePhones, waitFor } from './elements-helpers';
+import { makePhone, removePhones, stateOf, waitFor } from './elements-helpers';
 import {
   SOUND,
   energyOver,
   plainPhone,
   packetsFromBrowserOver,
-  stateOf,
   waitForSoundAt,
   waitForSoundAtPlainPhone,
   type PlainPhoneInfo,
@@ -64,7 +63,9 @@ describeNeedingWebRTC('<sip-phone> and a plain SIP phone through Kamailio + rtpe
     // The plain phone holds us: its re-INVITE crosses rtpengine, and its tone stops reaching us.
     await plainPhone.run('hold');
     await stateOf(call, 'held');
-    await energyOver(call, 500); // what was in flight
+    // What was in flight plays out first: on a loaded machine Firefox's jitter buffer held more than
+    // the half second this test once allowed (0.0068 of energy measured after it). Bounded.
+    await waitFor('the plain phone\'s tone to stop at the browser', async () => (await energyOver(call, 500)) < SOUND / 10);
     expect(await energyOver(call, 1000), 'sound at the browser while the plain phone holds').to.be.below(SOUND / 10);
     await plainPhone.run('resume');
     await stateOf(call, 'connected');
