@@ -54,7 +54,7 @@ const countBrowser = (out) => {
 
 const steps = [
   { name: 'system packages', cmd: ['bash', ['scripts/ensure-system-deps.sh']] },
-  { name: 'lint', cmd: ['npx', ['eslint', '.']] },
+  { name: 'lint', cmd: ['npm', ['run', '-s', 'lint']] },
   { name: 'typecheck', cmd: ['npm', ['run', '-s', 'typecheck']] },
   { name: 'build', cmd: ['npm', ['run', '-s', 'build']] },
   {
