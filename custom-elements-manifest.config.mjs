@@ -26,7 +26,10 @@ export default {
         if (!ts.isClassDeclaration(node) || !node.name) return;
         const declaration = moduleDoc.declarations.find((candidate) => candidate.name === node.name.getText());
         const properties = node.members.find(
-          (member) => ts.isPropertyDeclaration(member) && member.name.getText() === 'properties' && member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword),
+          (member) =>
+            ts.isPropertyDeclaration(member) &&
+            member.name.getText() === 'properties' &&
+            member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword),
         );
         if (!declaration || !properties?.initializer || !ts.isObjectLiteralExpression(properties.initializer)) return;
         for (const entry of properties.initializer.properties) {
@@ -35,7 +38,10 @@ export default {
           const member = declaration.members?.find((candidate) => candidate.name === name);
           if (member?.privacy === 'public') delete member.privacy;
           const isState = entry.initializer.properties.some(
-            (option) => ts.isPropertyAssignment(option) && option.name.getText() === 'state' && option.initializer.kind === ts.SyntaxKind.TrueKeyword,
+            (option) =>
+              ts.isPropertyAssignment(option) &&
+              option.name.getText() === 'state' &&
+              option.initializer.kind === ts.SyntaxKind.TrueKeyword,
           );
           if (!isState) continue;
           if (member) delete member.attribute;
@@ -50,7 +56,8 @@ export default {
       packageLinkPhase({ customElementsManifest }) {
         for (const module of customElementsManifest.modules) {
           for (const declaration of module.declarations ?? []) {
-            if (declaration.members) declaration.members = declaration.members.filter((member) => member.privacy !== 'private');
+            if (declaration.members)
+              declaration.members = declaration.members.filter((member) => member.privacy !== 'private');
           }
         }
       },

@@ -17,7 +17,13 @@ const isDependency = (id) => dependencies.some((dep) => id === dep || id.startsW
 const ts = () =>
   typescript({
     tsconfig: './tsconfig.build.json',
-    compilerOptions: { declaration: false, declarationMap: false, emitDeclarationOnly: false, noEmit: false, outDir: 'dist' },
+    compilerOptions: {
+      declaration: false,
+      declarationMap: false,
+      emitDeclarationOnly: false,
+      noEmit: false,
+      outDir: 'dist',
+    },
     exclude: ['**/*.test.ts', '**/*.fake.ts', '**/*.fixtures.ts'],
   });
 
@@ -47,21 +53,32 @@ const renameLocals = () => ({
   },
 });
 
-const minify = () =>
-  terser({ ecma: 2022, module: true, format: { comments: false }, compress: { passes: 2 } });
+const minify = () => terser({ ecma: 2022, module: true, format: { comments: false }, compress: { passes: 2 } });
 
 export default [
   {
     input: { index: 'src/index.ts', sip: 'src/sip.ts' },
     external: isDependency,
     plugins: [nodeResolve(), literals(), ts(), renameLocals(), minify()],
-    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
   },
   {
     input: 'src/index.ts',
     plugins: [nodeResolve({ browser: true }), commonjs(), literals(), ts(), renameLocals(), minify()],
     // One file for the page to load; the translations beside it (dist/bundle/), each fetched only
     // the first time an element is in its language.
-    output: { dir: 'dist', entryFileNames: 'sip-elements.bundle.js', chunkFileNames: 'bundle/[name]-[hash].js', format: 'es', sourcemap: true },
+    output: {
+      dir: 'dist',
+      entryFileNames: 'sip-elements.bundle.js',
+      chunkFileNames: 'bundle/[name]-[hash].js',
+      format: 'es',
+      sourcemap: true,
+    },
   },
 ];

@@ -22,9 +22,18 @@ const ownContext = ({ browser }) => browser.createBrowserContext().then((context
 const certificate = testCertificate();
 
 const launchers = {
-  chromium: () => chromeLauncher({ launchOptions: trustTestCertificate('chromium', launchOptions.chromium, certificate), createPage: ownContext }),
+  chromium: () =>
+    chromeLauncher({
+      launchOptions: trustTestCertificate('chromium', launchOptions.chromium, certificate),
+      createPage: ownContext,
+    }),
   // Given puppeteer-core itself, the launcher speaks WebDriver BiDi to Firefox.
-  firefox: () => chromeLauncher({ puppeteer, launchOptions: trustTestCertificate('firefox', launchOptions.firefox, certificate), createPage: ownContext }),
+  firefox: () =>
+    chromeLauncher({
+      puppeteer,
+      launchOptions: trustTestCertificate('firefox', launchOptions.firefox, certificate),
+      createPage: ownContext,
+    }),
   webkit: () => webkitLauncher(webkitBrowserOptions),
 };
 

@@ -7,7 +7,8 @@ import type { SipCall, SipPhone } from '../src/index';
 /** Calls that can take part: connected or held (transfer() refuses the others). */
 const ESTABLISHED = ['connected', 'held'];
 
-const nameOf = (call: SipCall): string => call.remote?.displayName || call.remote?.uri.replace(/^sips?:/, '') || 'unknown';
+const nameOf = (call: SipCall): string =>
+  call.remote?.displayName || call.remote?.uri.replace(/^sips?:/, '') || 'unknown';
 
 /** Wires the `.attended-form` and `.attended-status` of a phone column to `phone`'s calls. */
 export function attendedTransfer(phone: SipPhone, form: HTMLFormElement, status: HTMLElement): void {
@@ -44,7 +45,8 @@ export function attendedTransfer(phone: SipPhone, form: HTMLFormElement, status:
   // The transferred party reports how its call to the other went (RFC 3515 NOTIFY); on success
   // both of our calls end.
   phone.addEventListener('sip-transfer-progress', ({ detail }) => {
-    if (detail.status >= 200) status.textContent = detail.status < 300 ? 'Transfer done' : `Transfer failed: ${detail.status} ${detail.reason}`;
+    if (detail.status >= 200)
+      status.textContent = detail.status < 300 ? 'Transfer done' : `Transfer failed: ${detail.status} ${detail.reason}`;
   });
   phone.addEventListener('sip-call-state', refresh);
   phone.addEventListener('sip-call-ended', refresh);

@@ -13,7 +13,16 @@
  * phone.html name) and underscores (`display_name`) are accepted too. A `password` parameter is
  * never used: the page drops it from the address bar and says so.
  */
-export const TEXT_SETTINGS = ['server', 'user', 'domain', 'display-name', 'auth-user', 'auth-realm', 'ice-servers', 'ice-transport-policy'] as const;
+export const TEXT_SETTINGS = [
+  'server',
+  'user',
+  'domain',
+  'display-name',
+  'auth-user',
+  'auth-realm',
+  'ice-servers',
+  'ice-transport-policy',
+] as const;
 export const FLAG_SETTINGS = ['register', 'trace', 'registered-contact', 'refuse-md5', 'require-qop'] as const;
 
 export type TextSetting = (typeof TEXT_SETTINGS)[number];
@@ -21,7 +30,18 @@ export type FlagSetting = (typeof FLAG_SETTINGS)[number];
 export type PhoneConfig = Record<TextSetting, string> & Record<FlagSetting, boolean>;
 
 /** Settings the second phone inherits from the first when the URL does not set them. */
-const SHARED: ReadonlySet<string> = new Set(['server', 'domain', 'ice-servers', 'ice-transport-policy', 'register', 'trace', 'registered-contact', 'auth-realm', 'refuse-md5', 'require-qop']);
+const SHARED: ReadonlySet<string> = new Set([
+  'server',
+  'domain',
+  'ice-servers',
+  'ice-transport-policy',
+  'register',
+  'trace',
+  'registered-contact',
+  'auth-realm',
+  'refuse-md5',
+  'require-qop',
+]);
 
 const ALIASES: Partial<Record<TextSetting, string>> = { user: 'username' };
 
@@ -71,10 +91,12 @@ export function queryFor(configs: readonly PhoneConfig[], extra: Record<string, 
   configs.forEach((config, at) => {
     const suffix = at === 0 ? '' : '2';
     for (const name of TEXT_SETTINGS) {
-      if (config[name] && (at === 0 || !SHARED.has(name) || config[name] !== configs[0]![name])) params.set(name + suffix, config[name]);
+      if (config[name] && (at === 0 || !SHARED.has(name) || config[name] !== configs[0]![name]))
+        params.set(name + suffix, config[name]);
     }
     for (const name of FLAG_SETTINGS) {
-      if (at === 0 ? config[name] : config[name] !== configs[0]![name]) params.set(name + suffix, config[name] ? '' : 'off');
+      if (at === 0 ? config[name] : config[name] !== configs[0]![name])
+        params.set(name + suffix, config[name] ? '' : 'off');
     }
   });
   if (configs.length === 2) params.set('phones', '2');

@@ -100,7 +100,11 @@ export function demoPhone(index: number, config: PhoneConfig, changed: () => voi
     logLine(log, `${displayName || from}:`, body);
     if (!field(chat, 'to').value) field(chat, 'to').value = from;
   });
-  attendedTransfer(phone, element.querySelector<HTMLFormElement>('.attended-form')!, element.querySelector<HTMLElement>('.attended-status')!);
+  attendedTransfer(
+    phone,
+    element.querySelector<HTMLFormElement>('.attended-form')!,
+    element.querySelector<HTMLElement>('.attended-status')!,
+  );
   phone.addEventListener('sip-error', (event) => {
     errors.textContent = event.detail.error.message;
   });

@@ -14,7 +14,10 @@ const phones: DemoPhone[] = [];
 
 /** Keeps the address bar describing the phones (never a password), so a reload or a bookmark keeps them. */
 function updateUrl(): void {
-  const query = queryFor(phones.map((phone) => phone.config()), { theme: themeSelect.value, lang: languageSelect.value });
+  const query = queryFor(
+    phones.map((phone) => phone.config()),
+    { theme: themeSelect.value, lang: languageSelect.value },
+  );
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
 
@@ -49,7 +52,13 @@ function addPhone(config: PhoneConfig): void {
 /** The second phone starts as a copy of the first's server and domain, for another user. */
 function secondConfig(): PhoneConfig {
   const first = phones[0]!.config();
-  return { ...configFromUrl(params, 2), server: first.server, domain: first.domain, 'ice-servers': first['ice-servers'], 'ice-transport-policy': first['ice-transport-policy'] };
+  return {
+    ...configFromUrl(params, 2),
+    server: first.server,
+    domain: first.domain,
+    'ice-servers': first['ice-servers'],
+    'ice-transport-policy': first['ice-transport-policy'],
+  };
 }
 
 function setTheme(theme: string): void {
@@ -63,7 +72,8 @@ function setTheme(theme: string): void {
  * language's direction; the demo's own text stays English.
  */
 function setLanguage(lang: string): void {
-  if (lang && ![...languageSelect.options].some((option) => option.value === lang)) languageSelect.add(new Option(lang, lang));
+  if (lang && ![...languageSelect.options].some((option) => option.value === lang))
+    languageSelect.add(new Option(lang, lang));
   languageSelect.value = lang;
   for (const phone of phones) phone.setLanguage(lang);
 }

@@ -65,6 +65,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const differences = apiDifferences(read(beforePath), read(afterPath));
   for (const line of differences) console.log(line);
   const tags = Object.keys(elementApis(read(afterPath)));
-  console.log(differences.length ? `${differences.length} differences` : `same API for ${tags.map((tag) => `<${tag}>`).join(', ')}`);
+  console.log(
+    differences.length
+      ? `${differences.length} differences`
+      : `same API for ${tags.map((tag) => `<${tag}>`).join(', ')}`,
+  );
   process.exit(differences.length ? 1 : 0);
 }

@@ -45,19 +45,50 @@ async function shoot(browser, environment, { theme, lang, width, file }) {
   try {
     await page.setViewport({ width, height: 1000, deviceScaleFactor: 2 });
     const { sip } = environment;
-    const query = new URLSearchParams({ server: sip.url, domain: sip.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob', theme, lang });
+    const query = new URLSearchParams({
+      server: sip.url,
+      domain: sip.domain,
+      user: 'alice',
+      'display-name': 'Alice',
+      user2: 'bob',
+      'display-name2': 'Bob',
+      theme,
+      lang,
+    });
     await page.goto(`${environment.demoUrl}?${query}&register`);
-    await until(page, 'both phones to register', () => [...document.querySelectorAll('sip-phone')].length === 2 && [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered));
+    await until(
+      page,
+      'both phones to register',
+      () =>
+        [...document.querySelectorAll('sip-phone')].length === 2 &&
+        [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered),
+    );
     await page.evaluate(() => document.getElementById('phone-1').call('bob'));
-    await until(page, 'the call to ring at bob', () => document.getElementById('phone-2').calls[0]?.state === 'incoming');
+    await until(
+      page,
+      'the call to ring at bob',
+      () => document.getElementById('phone-2').calls[0]?.state === 'incoming',
+    );
     await page.evaluate(() => document.getElementById('phone-2').calls[0].answer());
-    await until(page, "alice's call to connect", () => document.getElementById('phone-1').calls[0]?.state === 'connected');
+    await until(
+      page,
+      "alice's call to connect",
+      () => document.getElementById('phone-1').calls[0]?.state === 'connected',
+    );
     // The language's table has arrived: the phone's base says it is in that language.
-    await until(page, `the phone to speak ${lang}`, (code) => document.getElementById('phone-1').shadowRoot.querySelector('[part~="base"]')?.getAttribute('lang') === code, lang);
+    await until(
+      page,
+      `the phone to speak ${lang}`,
+      (code) =>
+        document.getElementById('phone-1').shadowRoot.querySelector('[part~="base"]')?.getAttribute('lang') === code,
+      lang,
+    );
     await page.evaluate(() => document.activeElement?.blur());
     const phone = await page.$('#phone-1');
     await phone.screenshot({ path: file });
-    await page.evaluate(() => Promise.all(document.getElementById('phone-1').calls.map((call) => call.hangup().catch(() => undefined))));
+    await page.evaluate(() =>
+      Promise.all(document.getElementById('phone-1').calls.map((call) => call.hangup().catch(() => undefined))),
+    );
   } finally {
     await page.close();
   }
@@ -66,8 +97,7 @@ async function shoot(browser, environment, { theme, lang, width, file }) {
 let environment;
 let browser;
 let stopping;
-const stop = () =>
-  (stopping ??= Promise.allSettled([browser?.close(), environment?.stop()]));
+const stop = () => (stopping ??= Promise.allSettled([browser?.close(), environment?.stop()]));
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
     await stop();
@@ -77,7 +107,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   mkdirSync(outDir, { recursive: true });
-  [environment, browser] = await Promise.all([startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }), launchBrowser('chromium')]);
+  [environment, browser] = await Promise.all([
+    startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }),
+    launchBrowser('chromium'),
+  ]);
   for (const theme of THEMES) {
     for (const [dir, lang] of LANGUAGES) {
       for (const [size, width] of WIDTHS) {

@@ -27,18 +27,28 @@ function newest(path) {
 function buildIfStale() {
   const outputs = ['dist/index.js', 'dist/sip.js', 'dist/sip-elements.bundle.js'].map((file) => join(root, file));
   const built = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
-  const sources = Math.max(...['src', 'package.json', 'rollup.config.mjs', 'tsconfig.build.json', 'tsconfig.base.json'].map((path) => newest(join(root, path))));
+  const sources = Math.max(
+    ...['src', 'package.json', 'rollup.config.mjs', 'tsconfig.build.json', 'tsconfig.base.json'].map((path) =>
+      newest(join(root, path)),
+    ),
+  );
   if (built > sources) return;
   console.log('› npm run build (dist/ missing or older than its sources)');
   const result = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) console.warn(`\n⚠ npm run build failed (exit code ${result.status}); starting anyway: the demo runs from source.\n`);
+  if (result.status !== 0)
+    console.warn(
+      `\n⚠ npm run build failed (exit code ${result.status}); starting anyway: the demo runs from source.\n`,
+    );
 }
 
 ensureInstall(root);
 buildIfStale();
 
 const { tsImport } = await import('tsx/esm/api');
-const { startDevEnvironment, devEnvironmentOptionsFromEnv } = await tsImport('../tools/dev-server/dev-environment.ts', import.meta.url);
+const { startDevEnvironment, devEnvironmentOptionsFromEnv } = await tsImport(
+  '../tools/dev-server/dev-environment.ts',
+  import.meta.url,
+);
 
 let environment;
 try {
@@ -50,7 +60,10 @@ try {
 }
 
 const { sip, phones } = environment;
-const mode = sip.realm === undefined ? 'open registration, no passwords' : `digest auth, realm "${sip.realm}": enter each phone's password`;
+const mode =
+  sip.realm === undefined
+    ? 'open registration, no passwords'
+    : `digest auth, realm "${sip.realm}": enter each phone's password`;
 console.log(`
 sip-elements development setup
   SIP server:  ${sip.url}  (domain ${sip.domain}; ${mode})

@@ -12,7 +12,11 @@ const NODE_ROOTS = ['src/stack', 'src/sip.test.ts', 'tools', 'test/node', 'test/
 
 function walk(path, out) {
   let stat;
-  try { stat = statSync(path); } catch { return out; }
+  try {
+    stat = statSync(path);
+  } catch {
+    return out;
+  }
   if (stat.isDirectory()) {
     for (const name of readdirSync(path)) if (name !== 'node_modules') walk(join(path, name), out);
   } else if (/\.test\.(ts|mjs)$/.test(path)) {

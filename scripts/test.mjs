@@ -12,7 +12,11 @@ ensureInstall(root);
 /** Runs a command, streaming its output, and resolves to { code, output }. */
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const forward = (stream, sink) =>
       stream.on('data', (chunk) => {
@@ -35,7 +39,8 @@ const countNode = (out) => ({
 const countBrowser = (out) => {
   // The runner redraws its progress lines; the last line per browser holds the final counts.
   const last = new Map();
-  for (const m of plain(out).matchAll(/^(\w+):\s+\|.*\|\s+(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm)) last.set(m[1], m);
+  for (const m of plain(out).matchAll(/^(\w+):\s+\|.*\|\s+(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm))
+    last.set(m[1], m);
   let passed = 0;
   let failed = 0;
   // A launcher may say how long its own part took (tools/webkit/wtr-launcher.mjs does).
@@ -60,7 +65,10 @@ const steps = [
   {
     name: 'manifest up to date',
     check: () => {
-      const diff = spawnSync('git', ['status', '--porcelain', '--', 'custom-elements.json'], { cwd: root, encoding: 'utf8' });
+      const diff = spawnSync('git', ['status', '--porcelain', '--', 'custom-elements.json'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       if (diff.status !== 0) return { code: 0, note: 'not a git checkout, skipped comparison' };
       return diff.stdout.trim() === ''
         ? { code: 0 }
@@ -68,7 +76,11 @@ const steps = [
     },
   },
   { name: 'node tests', cmd: ['node', ['scripts/test-node.mjs']], count: countNode },
-  { name: 'browser tests', cmd: ['npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs']], count: countBrowser },
+  {
+    name: 'browser tests',
+    cmd: ['npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs']],
+    count: countBrowser,
+  },
 ];
 
 const results = [];
@@ -85,7 +97,9 @@ let passed = 0;
 let failed = 0;
 console.log('\n━━ summary ━━');
 for (const r of results) {
-  const counts = r.counts ? ` ${r.counts.passed} passed, ${r.counts.failed} failed${r.counts.browsers ? ` (${r.counts.browsers.join(', ')})` : ''}` : '';
+  const counts = r.counts
+    ? ` ${r.counts.passed} passed, ${r.counts.failed} failed${r.counts.browsers ? ` (${r.counts.browsers.join(', ')})` : ''}`
+    : '';
   console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${r.seconds.toFixed(1).padStart(6)} s${counts}`);
   if (r.counts) {
     passed += r.counts.passed;

@@ -46,7 +46,12 @@ export const firefoxPrefs = {
 };
 
 // Debian builds WebKitGTK without WebRTC; these give getUserMedia its mock camera and microphone.
-export const miniBrowserArgs = ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--autoplay-policy=allow'];
+export const miniBrowserArgs = [
+  '--automation',
+  '--enable-media-stream=true',
+  '--enable-mock-capture-devices=true',
+  '--autoplay-policy=allow',
+];
 
 /** WebKitGTK's `webkitgtk:browserOptions` WebDriver capability. */
 export const webkitBrowserOptions = { binary: MINIBROWSER, args: miniBrowserArgs };
@@ -73,7 +78,10 @@ export const PUPPETEER_BROWSERS = ['chromium', 'firefox'];
  * narrows the run.
  */
 export function wantedBrowsers(supported = BROWSER_NAMES) {
-  const wanted = (process.env.BROWSERS ?? BROWSER_NAMES.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  const wanted = (process.env.BROWSERS ?? BROWSER_NAMES.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of wanted) {
     if (!binaries[name]) throw new Error(`Unknown browser "${name}" in BROWSERS (use ${BROWSER_NAMES.join(', ')})`);
     for (const path of binaries[name]) {

@@ -33,7 +33,8 @@ export function testCertificate() {
  *   createBrowserContext() does not pass it on.)
  */
 export function trustTestCertificate(name, options, { spkiSha256 } = testCertificate()) {
-  if (name === 'chromium') return { ...options, args: [...options.args, `--ignore-certificate-errors-spki-list=${spkiSha256}`] };
+  if (name === 'chromium')
+    return { ...options, args: [...options.args, `--ignore-certificate-errors-spki-list=${spkiSha256}`] };
   if (name === 'firefox') return { ...options, acceptInsecureCerts: true };
   return options;
 }

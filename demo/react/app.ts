@@ -41,11 +41,27 @@ function PhoneColumn({ index, config }: { index: number; config: PhoneConfig }) 
   return h(
     'section',
     { className: 'phone-column', 'aria-labelledby': `${id}-heading` },
-    h('h2', { className: 'phone-heading', id: `${id}-heading` }, `Phone ${index}: ${config['display-name'] || config.user || 'not configured'}`, registered ? ' (registered)' : ''),
+    h(
+      'h2',
+      { className: 'phone-heading', id: `${id}-heading` },
+      `Phone ${index}: ${config['display-name'] || config.user || 'not configured'}`,
+      registered ? ' (registered)' : '',
+    ),
     h(
       'form',
       { className: 'box', onSubmit: applyPassword },
-      h('label', null, 'Password ', h('input', { type: 'password', name: 'password', autoComplete: 'current-password', value: typed, onChange: (e) => setTyped(e.target.value) })),
+      h(
+        'label',
+        null,
+        'Password ',
+        h('input', {
+          type: 'password',
+          name: 'password',
+          autoComplete: 'current-password',
+          value: typed,
+          onChange: (e) => setTyped(e.target.value),
+        }),
+      ),
       h('button', { type: 'submit' }, 'Use password'),
     ),
     h(Phone, {
@@ -76,11 +92,25 @@ function PhoneColumn({ index, config }: { index: number; config: PhoneConfig }) 
     h(
       'form',
       { className: 'box', onSubmit: send },
-      h('label', null, 'To ', h('input', { name: 'to', value: to, required: true, onChange: (e) => setTo(e.target.value) })),
-      h('label', null, 'Message ', h('input', { name: 'text', value: message, required: true, onChange: (e) => setMessage(e.target.value) })),
+      h(
+        'label',
+        null,
+        'To ',
+        h('input', { name: 'to', value: to, required: true, onChange: (e) => setTo(e.target.value) }),
+      ),
+      h(
+        'label',
+        null,
+        'Message ',
+        h('input', { name: 'text', value: message, required: true, onChange: (e) => setMessage(e.target.value) }),
+      ),
       h('button', { type: 'submit' }, 'Send'),
     ),
-    h('ol', { className: 'chat-log events', 'aria-live': 'polite' }, log.map((line) => h('li', { key: line.id }, line.text))),
+    h(
+      'ol',
+      { className: 'chat-log events', 'aria-live': 'polite' },
+      log.map((line) => h('li', { key: line.id }, line.text)),
+    ),
   );
 }
 
@@ -90,9 +120,24 @@ function App() {
   return h(
     Fragment,
     null,
-    h('header', { className: 'page-header' }, h('h1', null, 'sip-elements in a React app'), h('a', { href: `../${location.search}` }, 'Main demo')),
-    passwordDropped ? h('p', { className: 'warning', role: 'alert' }, 'The address contained a password. It was not used: type it below.') : null,
-    h('main', { id: 'phones' }, configs.map((config, at) => h(PhoneColumn, { key: at, index: at + 1, config }))),
+    h(
+      'header',
+      { className: 'page-header' },
+      h('h1', null, 'sip-elements in a React app'),
+      h('a', { href: `../${location.search}` }, 'Main demo'),
+    ),
+    passwordDropped
+      ? h(
+          'p',
+          { className: 'warning', role: 'alert' },
+          'The address contained a password. It was not used: type it below.',
+        )
+      : null,
+    h(
+      'main',
+      { id: 'phones' },
+      configs.map((config, at) => h(PhoneColumn, { key: at, index: at + 1, config })),
+    ),
   );
 }
 

@@ -36,13 +36,56 @@ const PWNED = '__elementsFuzzPwned';
 const hostileText = fc.oneof(
   {
     arbitrary: fc.constantFrom(
-      '', ' ', '\t\n', '\u00a0', 'javascript:alert(1)', `<img src=x onerror="window.${PWNED}=1">`,
-      `"><svg onload="window.${PWNED}=1">`, '{', '[', '[]', '[{}]', '{"urls":"stun:127.0.0.1:1"}', '[{"urls":1}]', '[{"urls":[]}]',
-      '[{"urls":"stun:127.0.0.1:1"}]', '[null]', 'null', '0', '-1', '1e309', 'NaN', 'toString', '__proto__',
-      'http://127.0.0.1:1', 'sip:127.0.0.1', 'ws://user:pass@127.0.0.1:1', 'wss://127.0.0.1:99999/ws', 'ws://127.0.0.1:-1',
-      'wss://127.0.0.1:1/a/b?c=d#e', 'ws://[::1]:1', 'ws://', 'ws:// 127.0.0.1:1', REFUSING, ` ${REFUSING} `, 'WS://127.0.0.1:1',
-      'alice', 'alice@example.com', 'sip:alice@example.com', 'example.com', '127.0.0.1', 'ali ce', 'a\r\nVia: evil', '\u202e\u0000',
-      '𝕒𝕝𝕚𝕔𝕖', '电话', 'x'.repeat(10000), 'light', 'dark', 'ended', 'connected',
+      '',
+      ' ',
+      '\t\n',
+      '\u00a0',
+      'javascript:alert(1)',
+      `<img src=x onerror="window.${PWNED}=1">`,
+      `"><svg onload="window.${PWNED}=1">`,
+      '{',
+      '[',
+      '[]',
+      '[{}]',
+      '{"urls":"stun:127.0.0.1:1"}',
+      '[{"urls":1}]',
+      '[{"urls":[]}]',
+      '[{"urls":"stun:127.0.0.1:1"}]',
+      '[null]',
+      'null',
+      '0',
+      '-1',
+      '1e309',
+      'NaN',
+      'toString',
+      '__proto__',
+      'http://127.0.0.1:1',
+      'sip:127.0.0.1',
+      'ws://user:pass@127.0.0.1:1',
+      'wss://127.0.0.1:99999/ws',
+      'ws://127.0.0.1:-1',
+      'wss://127.0.0.1:1/a/b?c=d#e',
+      'ws://[::1]:1',
+      'ws://',
+      'ws:// 127.0.0.1:1',
+      REFUSING,
+      ` ${REFUSING} `,
+      'WS://127.0.0.1:1',
+      'alice',
+      'alice@example.com',
+      'sip:alice@example.com',
+      'example.com',
+      '127.0.0.1',
+      'ali ce',
+      'a\r\nVia: evil',
+      '\u202e\u0000',
+      '𝕒𝕝𝕚𝕔𝕖',
+      '电话',
+      'x'.repeat(10000),
+      'light',
+      'dark',
+      'ended',
+      'connected',
     ),
     weight: 4,
   },
@@ -53,23 +96,72 @@ const hostileText = fc.oneof(
 /** What a page might wrongly assign to a property. */
 const wrongValue = fc.oneof(
   hostileText,
-  fc.constantFrom(null, undefined, 0, -1, Number.NaN, true, false, {}, [], ['ws://127.0.0.1:1'], { toString: () => REFUSING }),
+  fc.constantFrom(null, undefined, 0, -1, Number.NaN, true, false, {}, [], ['ws://127.0.0.1:1'], {
+    toString: () => REFUSING,
+  }),
 );
 
 type Target = 'phone' | 'call' | 'video';
 const ATTRIBUTES: Record<Target, readonly string[]> = {
-  phone: ['server', 'user', 'domain', 'display-name', 'auth-user', 'register', 'ice-servers', 'trace', 'silent', 'theme', 'registered', 'id', 'auto-answer', 'accept-html-messages'],
+  phone: [
+    'server',
+    'user',
+    'domain',
+    'display-name',
+    'auth-user',
+    'register',
+    'ice-servers',
+    'trace',
+    'silent',
+    'theme',
+    'registered',
+    'id',
+    'auto-answer',
+    'accept-html-messages',
+  ],
   call: ['state', 'muted', 'theme'],
   video: ['for', 'active', 'theme'],
 };
 const PROPERTIES: Record<Target, readonly string[]> = {
-  phone: ['server', 'user', 'domain', 'displayName', 'authUser', 'autoRegister', 'iceServersJson', 'password', 'trace', 'silent', 'theme', 'microphone', 'camera', 'speaker', 'callLinger', 'autoAnswer'],
+  phone: [
+    'server',
+    'user',
+    'domain',
+    'displayName',
+    'authUser',
+    'autoRegister',
+    'iceServersJson',
+    'password',
+    'trace',
+    'silent',
+    'theme',
+    'microphone',
+    'camera',
+    'speaker',
+    'callLinger',
+    'autoAnswer',
+  ],
   call: ['call', 'state', 'theme', 'microphone', 'camera', 'speaker'],
   video: ['call', 'for', 'theme'],
 };
 const METHODS: Record<Target, readonly string[]> = {
   phone: ['call', 'call-video', 'sendMessage', 'register', 'unregister', 'clearTrace'],
-  call: ['answer', 'answer-video', 'decline', 'hangup', 'hold', 'unhold', 'mute', 'unmute', 'sendDtmf', 'transfer', 'transfer-self', 'setVideo', 'getStats', 'callMessage'],
+  call: [
+    'answer',
+    'answer-video',
+    'decline',
+    'hangup',
+    'hold',
+    'unhold',
+    'mute',
+    'unmute',
+    'sendDtmf',
+    'transfer',
+    'transfer-self',
+    'setVideo',
+    'getStats',
+    'callMessage',
+  ],
   video: [],
 };
 const target = fc.constantFrom<Target>('phone', 'call', 'video');
@@ -80,28 +172,55 @@ type Step =
   | { t: 'property'; el: Target; name: string; value: unknown }
   | { t: 'method'; el: Target; name: string; arg: unknown }
   | { t: 'dom'; el: Target; how: 'remove' | 'append' | 'move' }
-  | { t: 'far'; what: 'state' | 'end' | 'error' | 'refer' | 'dtmf' | 'message' | 'new-call'; state: (typeof CALL_STATES)[number]; text: string };
+  | {
+      t: 'far';
+      what: 'state' | 'end' | 'error' | 'refer' | 'dtmf' | 'message' | 'new-call';
+      state: (typeof CALL_STATES)[number];
+      text: string;
+    };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: target.chain((el) =>
-      fc.record({ t: fc.constant('attribute' as const), el: fc.constant(el), name: fc.constantFrom(...ATTRIBUTES[el]), value: fc.option(hostileText, { freq: 4 }) }),
+      fc.record({
+        t: fc.constant('attribute' as const),
+        el: fc.constant(el),
+        name: fc.constantFrom(...ATTRIBUTES[el]),
+        value: fc.option(hostileText, { freq: 4 }),
+      }),
     ),
     weight: 8,
   },
   {
     arbitrary: target.chain((el) =>
-      fc.record({ t: fc.constant('property' as const), el: fc.constant(el), name: fc.constantFrom(...PROPERTIES[el]), value: wrongValue }),
+      fc.record({
+        t: fc.constant('property' as const),
+        el: fc.constant(el),
+        name: fc.constantFrom(...PROPERTIES[el]),
+        value: wrongValue,
+      }),
     ),
     weight: 4,
   },
   {
     arbitrary: fc.constantFrom<Target>('phone', 'call').chain((el) =>
-      fc.record({ t: fc.constant('method' as const), el: fc.constant(el), name: fc.constantFrom(...METHODS[el]), arg: wrongValue }),
+      fc.record({
+        t: fc.constant('method' as const),
+        el: fc.constant(el),
+        name: fc.constantFrom(...METHODS[el]),
+        arg: wrongValue,
+      }),
     ),
     weight: 4,
   },
-  { arbitrary: fc.record({ t: fc.constant('dom' as const), el: target, how: fc.constantFrom('remove', 'append', 'move' as const) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('dom' as const),
+      el: target,
+      how: fc.constantFrom('remove', 'append', 'move' as const),
+    }),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant('far' as const),
@@ -144,8 +263,10 @@ function injected(root: ShadowRoot | null | undefined): string[] {
   if (!root) return [];
   const found: string[] = [];
   for (const node of root.querySelectorAll('*')) {
-    if (['IMG', 'SVG', 'SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName.toUpperCase())) found.push(node.tagName);
-    for (const attribute of node.getAttributeNames()) if (attribute.startsWith('on')) found.push(`${node.tagName}[${attribute}]`);
+    if (['IMG', 'SVG', 'SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName.toUpperCase()))
+      found.push(node.tagName);
+    for (const attribute of node.getAttributeNames())
+      if (attribute.startsWith('on')) found.push(`${node.tagName}[${attribute}]`);
     if (node.getAttribute('href')?.trim().toLowerCase().startsWith('javascript:')) found.push(`${node.tagName}[href]`);
     found.push(...injected(node.shadowRoot));
   }
@@ -154,12 +275,23 @@ function injected(root: ShadowRoot | null | undefined): string[] {
 
 /** Every element any run made, and what each fired after it left the page for good. */
 const removed: Array<{ el: HTMLElement; late: string[] }> = [];
-const EVENTS = ['sip-error', 'sip-connecting', 'sip-connected', 'sip-disconnected', 'sip-registered', 'sip-call-state', 'sip-call-ended', 'sip-incoming'];
+const EVENTS = [
+  'sip-error',
+  'sip-connecting',
+  'sip-connected',
+  'sip-disconnected',
+  'sip-registered',
+  'sip-call-state',
+  'sip-call-ended',
+  'sip-incoming',
+];
 
 /** Everything the elements do here ends at once (the server refuses): what takes seconds is a hang. */
 function settlesSoon<T>(promise: Promise<T>, what = 'the step'): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hangs`)), HANG_MS)));
+  const hang = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hangs`)), HANG_MS)),
+  );
   return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
 }
 
@@ -169,12 +301,16 @@ class Rig {
   readonly phone = document.createElement('sip-phone') as SipPhone;
   readonly call = document.createElement('sip-call') as SipCall;
   readonly video = document.createElement('sip-video') as SipVideo;
-  fake = new FakeCall('incoming', { uri: 'sip:mallory@example.com', displayName: `<img src=x onerror="window.${PWNED}=1">` });
+  fake = new FakeCall('incoming', {
+    uri: 'sip:mallory@example.com',
+    displayName: `<img src=x onerror="window.${PWNED}=1">`,
+  });
   /** sip-error messages of the current step, by element. */
   errors: Record<Target, string[]> = { phone: [], call: [], video: [] };
   readonly pageErrors: string[] = [];
   readonly #onError = (event: ErrorEvent) => this.pageErrors.push(`uncaught: ${event.message}`);
-  readonly #onRejection = (event: PromiseRejectionEvent) => this.pageErrors.push(`unhandled rejection: ${String(event.reason?.stack ?? event.reason)}`);
+  readonly #onRejection = (event: PromiseRejectionEvent) =>
+    this.pageErrors.push(`unhandled rejection: ${String(event.reason?.stack ?? event.reason)}`);
 
   constructor() {
     addEventListener('error', this.#onError);
@@ -225,7 +361,8 @@ class Rig {
 
   /** Lets updates, microtasks and one task run. */
   async settled(): Promise<void> {
-    for (const el of [this.phone, this.call, this.video]) await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    for (const el of [this.phone, this.call, this.video])
+      await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     await new Promise((resolve) => setTimeout(resolve));
   }
 
@@ -273,7 +410,10 @@ class Rig {
     else if (s.what === 'refer') fake.events.emit('refer', fakeRefer(s.text));
     else if (s.what === 'message') fake.events.emit('message', { body: s.text, contentType: 'text/html' });
     else {
-      this.fake = new FakeCall(s.state === 'calling' ? 'outgoing' : 'incoming', { uri: `sip:${s.text}@example.com`, displayName: s.text });
+      this.fake = new FakeCall(s.state === 'calling' ? 'outgoing' : 'incoming', {
+        uri: `sip:${s.text}@example.com`,
+        displayName: s.text,
+      });
       this.call.call = this.fake;
     }
   }
@@ -282,23 +422,35 @@ class Rig {
   check(s: Step): void {
     expect(this.pageErrors, 'nothing escaped into the page').to.deep.equal([]);
     expect((window as unknown as Record<string, unknown>)[PWNED], 'no injected markup ran').to.equal(undefined);
-    const roots = [this.phone, this.call, this.video, ...this.phone.querySelectorAll('sip-call')].map((el) => el.shadowRoot);
+    const roots = [this.phone, this.call, this.video, ...this.phone.querySelectorAll('sip-call')].map(
+      (el) => el.shadowRoot,
+    );
     expect(roots.flatMap(injected), 'no element injected into a shadow root').to.deep.equal([]);
-    expect(this.phone.outerHTML + this.phone.shadowRoot!.innerHTML, 'the password is in no markup').not.to.contain(PASSWORD);
+    expect(this.phone.outerHTML + this.phone.shadowRoot!.innerHTML, 'the password is in no markup').not.to.contain(
+      PASSWORD,
+    );
     const messages = Object.values(this.errors).flat();
-    expect(messages.filter((message) => message.includes(PASSWORD)), 'the password is in no error').to.deep.equal([]);
+    expect(
+      messages.filter((message) => message.includes(PASSWORD)),
+      'the password is in no error',
+    ).to.deep.equal([]);
     for (const message of messages) expect(message, 'a sip-error says what is wrong').to.match(/\w{3}/);
     if (s.t !== 'attribute' && s.t !== 'property') return;
     if (s.el !== 'phone' || !this.phone.isConnected || (s.t === 'attribute' && this.unchanged)) return;
     const phone = this.phone;
-    const name = s.t === 'attribute' ? s.name : { iceServersJson: 'ice-servers' }[s.name] ?? s.name;
+    const name = s.t === 'attribute' ? s.name : ({ iceServersJson: 'ice-servers' }[s.name] ?? s.name);
     const text = (value: unknown) => (value == null ? '' : String(value));
     const complete = ['server', 'user', 'domain'].every((setting) => text(phone[setting as 'server']).trim());
     if (name === 'server' && complete && badServer(text(phone.server))) {
-      expect(this.errors.phone.join('\n'), `a sip-error names the bad server ${JSON.stringify(phone.server)}`).to.match(/server/i);
+      expect(this.errors.phone.join('\n'), `a sip-error names the bad server ${JSON.stringify(phone.server)}`).to.match(
+        /server/i,
+      );
     }
     if (name === 'ice-servers' && badIceServers(text(phone.iceServersJson))) {
-      expect(this.errors.phone.join('\n'), `a sip-error names the bad ice-servers ${JSON.stringify(phone.iceServersJson)}`).to.contain('ice-servers');
+      expect(
+        this.errors.phone.join('\n'),
+        `a sip-error names the bad ice-servers ${JSON.stringify(phone.iceServersJson)}`,
+      ).to.contain('ice-servers');
     }
   }
 
@@ -310,13 +462,23 @@ class Rig {
     phone.password = '';
     // Connecting is the state to reach: Chromium delays repeated attempts at a refusing address
     // (RFC 6455 §7.2.3), so when the refusal arrives is not this test's business.
-    const connecting = new Promise<CustomEvent>((resolve) => phone.addEventListener('sip-connecting', resolve as never, { once: true }));
+    const connecting = new Promise<CustomEvent>((resolve) =>
+      phone.addEventListener('sip-connecting', resolve as never, { once: true }),
+    );
     // A display name of this run's own: a new user agent, which tries the refusing server.
-    for (const [name, value] of [['server', REFUSING], ['user', 'alice'], ['domain', 'example.com'], ['display-name', `Run ${run}`]]) phone.setAttribute(name!, value!);
+    for (const [name, value] of [
+      ['server', REFUSING],
+      ['user', 'alice'],
+      ['domain', 'example.com'],
+      ['display-name', `Run ${run}`],
+    ])
+      phone.setAttribute(name!, value!);
     await this.settled();
     expect(phone.userAgent, 'a configured phone has a user agent').not.to.equal(undefined);
     expect((await connecting).detail.server, 'the phone connects').to.equal(REFUSING);
-    expect(phone.shadowRoot!.querySelector('[part="status"]')!.textContent).to.match(/^(Connecting to|Not connected: )/);
+    expect(phone.shadowRoot!.querySelector('[part="status"]')!.textContent).to.match(
+      /^(Connecting to|Not connected: )/,
+    );
 
     const fake = new FakeCall('incoming', { uri: 'sip:bob@example.com', displayName: 'Bob' });
     call.removeAttribute('state');
@@ -332,7 +494,10 @@ class Rig {
     shown.media = fakeMedia({ local, video: true });
     video.call = shown;
     await this.settled();
-    expect(video.shadowRoot!.querySelector<HTMLVideoElement>('[part="local"]')!.srcObject, 'the video shows its call').to.equal(local);
+    expect(
+      video.shadowRoot!.querySelector<HTMLVideoElement>('[part="local"]')!.srcObject,
+      'the video shows its call',
+    ).to.equal(local);
     shown.media.close();
     this.check({ t: 'dom', el: 'phone', how: 'append' });
   }
@@ -365,7 +530,9 @@ describe('<sip-phone>, <sip-call>, <sip-video> under random attributes, properti
             await settlesSoon(rig.run(s));
             rig.check(s);
           } catch (error) {
-            throw new Error(`step ${index} ${JSON.stringify(s, (_, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v))}: ${(error as Error).message}`);
+            throw new Error(
+              `step ${index} ${JSON.stringify(s, (_, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v))}: ${(error as Error).message}`,
+            );
           }
         }
         await settlesSoon(rig.validAgain(run++), 'the valid configuration');
@@ -375,15 +542,24 @@ describe('<sip-phone>, <sip-call>, <sip-video> under random attributes, properti
       }
     });
     try {
-      await fc.assert(property, { seed: REPLAY.seed, numRuns: REPLAY.path ? 1 : RUNS, ...(REPLAY.path ? { path: REPLAY.path } : {}) });
+      await fc.assert(property, {
+        seed: REPLAY.seed,
+        numRuns: REPLAY.path ? 1 : RUNS,
+        ...(REPLAY.path ? { path: REPLAY.path } : {}),
+      });
     } catch (error) {
       const text = (error as Error).message;
       const [, seed, path] = /seed: (-?\d+), path: "([^"]*)"/.exec(text) ?? [];
-      throw new Error(`replay: REPLAY = { seed: ${seed ?? REPLAY.seed}, path: '${path ?? ''}' } in src/components/elements.fuzz.test.ts\n${text}\n${String((error as Error).cause)}`);
+      throw new Error(
+        `replay: REPLAY = { seed: ${seed ?? REPLAY.seed}, path: '${path ?? ''}' } in src/components/elements.fuzz.test.ts\n${text}\n${String((error as Error).cause)}`,
+      );
     }
     // Past the first reconnect delays (250 ms and its jitter): a removed phone that still had a
     // timer would connect again and say so now.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(removed.filter((entry) => entry.late.length).map((entry) => `${entry.el.localName}: ${entry.late.join(', ')}`), 'removed elements stay silent').to.deep.equal([]);
+    expect(
+      removed.filter((entry) => entry.late.length).map((entry) => `${entry.el.localName}: ${entry.late.join(', ')}`),
+      'removed elements stay silent',
+    ).to.deep.equal([]);
   });
 });

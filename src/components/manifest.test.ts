@@ -36,13 +36,17 @@ interface Declaration {
 }
 
 async function declarations(): Promise<Declaration[]> {
-  const manifest = (await (await fetch('/custom-elements.json')).json()) as { modules: Array<{ declarations?: Declaration[] }> };
+  const manifest = (await (await fetch('/custom-elements.json')).json()) as {
+    modules: Array<{ declarations?: Declaration[] }>;
+  };
   return manifest.modules.flatMap((module) => module.declarations ?? []).filter((declaration) => declaration.tagName);
 }
 
 describe('custom-elements.json', () => {
   it('documents the four elements', async () => {
-    expect((await declarations()).map((declaration) => declaration.tagName).sort()).to.deep.equal(Object.keys(CLASSES).sort());
+    expect((await declarations()).map((declaration) => declaration.tagName).sort()).to.deep.equal(
+      Object.keys(CLASSES).sort(),
+    );
   });
 
   it("lists each element's reactive properties as Lit declares them: attribute, reflection, state, default", async () => {
@@ -67,12 +71,19 @@ describe('custom-elements.json', () => {
         expect(member!.kind, where).to.equal('field');
         expect(member!.privacy, `${where} is public (implicit, as for the other public members)`).to.equal(undefined);
         expect(!!member!.reflects, `${where} reflects`).to.equal(!!options.reflect);
-        const attributeName = options.attribute === false ? undefined : typeof options.attribute === 'string' ? options.attribute : name.toLowerCase();
+        const attributeName =
+          options.attribute === false
+            ? undefined
+            : typeof options.attribute === 'string'
+              ? options.attribute
+              : name.toLowerCase();
         expect(member!.attribute, `${where} attribute`).to.equal(attributeName);
         expect(attribute?.name, `${where} attribute entry`).to.equal(attributeName);
         // The manifest writes a default as source text ('' for an empty string); undefined has none.
         const value = instance[name];
-        expect(member!.default?.replace(/'/g, '"'), `${where} default`).to.equal(value === undefined ? undefined : JSON.stringify(value));
+        expect(member!.default?.replace(/'/g, '"'), `${where} default`).to.equal(
+          value === undefined ? undefined : JSON.stringify(value),
+        );
       }
       // And the other way: every attribute that names a field names a reactive property.
       for (const attribute of attributes.filter((candidate) => candidate.fieldName)) {

@@ -16,7 +16,12 @@ export interface PranswerSupport {
  * A provisional answer goes in as 'pranswer' where the browser supports it (Chromium); Firefox
  * refuses it (NotSupportedError), so there it is applied as 'answer'.
  */
-export async function setRemoteAnswer(pc: RTCPeerConnection, sdp: string, provisional: boolean, support: PranswerSupport): Promise<void> {
+export async function setRemoteAnswer(
+  pc: RTCPeerConnection,
+  sdp: string,
+  provisional: boolean,
+  support: PranswerSupport,
+): Promise<void> {
   if (provisional && support.pranswer !== false) {
     try {
       await pc.setRemoteDescription({ type: 'pranswer', sdp });
@@ -45,16 +50,26 @@ export async function replaceAnswer(pc: RTCPeerConnection, sdp: string, support:
  * one's streams in the same order and presents the offer's ICE credentials. The far end learns our
  * new candidates from our connectivity checks (peer-reflexive). Returns the new audio/video senders.
  */
-export async function rebuildOfferOn(fresh: RTCPeerConnection, old: RTCPeerConnection, offer: string, stream: MediaStream): Promise<RTCRtpSender[]> {
+export async function rebuildOfferOn(
+  fresh: RTCPeerConnection,
+  old: RTCPeerConnection,
+  offer: string,
+  stream: MediaStream,
+): Promise<RTCRtpSender[]> {
   const streams = old.getTransceivers().map((transceiver) => ({
     kind: transceiver.receiver.track.kind as MediaKind,
     direction: transceiver.direction,
     track: transceiver.sender.track,
   }));
   old.close();
-  const senders = streams.map((s) => fresh.addTransceiver(s.track ?? s.kind, { direction: s.direction, streams: [stream] }).sender);
+  const senders = streams.map(
+    (s) => fresh.addTransceiver(s.track ?? s.kind, { direction: s.direction, streams: [stream] }).sender,
+  );
   const local = copyIceCredentials((await fresh.createOffer()).sdp ?? '', offer);
-  const mids = (text: string): string => readMediaLines(text).map((line) => `${line.kind}:${line.mid}`).join(' ');
+  const mids = (text: string): string =>
+    readMediaLines(text)
+      .map((line) => `${line.kind}:${line.mid}`)
+      .join(' ');
   if (mids(local) !== mids(offer)) {
     throw stateError(`cannot rebuild the offered streams for another fork (${mids(local)} vs ${mids(offer)})`);
   }

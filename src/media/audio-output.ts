@@ -28,7 +28,10 @@ export function audioOutputSelection(): 'list' | 'prompt' | 'none' {
   return !can.setSinkId ? 'none' : can.selectAudioOutput ? 'prompt' : can.enumerateDevices ? 'list' : 'none';
 }
 
-/** The speakers enumerateDevices() shows (none in Firefox until one was selected by prompt, none without enumerateDevices). */
+/**
+ * The speakers enumerateDevices() shows (none in Firefox until one was selected by prompt, none without
+ * enumerateDevices).
+ */
 export async function listAudioOutputs(): Promise<MediaDeviceInfo[]> {
   if (!mediaCapabilities().enumerateDevices) return [];
   return (await devices().enumerateDevices()).filter((device) => device.kind === 'audiooutput');

@@ -75,7 +75,9 @@ describe('call quality (E-model, ITU-T G.107)', () => {
     const tracker = new QualityTracker();
     tracker.next(snap(0, 0, { micEnergy: 1 }), live);
     tracker.next(snap(100, 0, { micEnergy: 1 }), { expectAudio: true, micLive: false });
-    expect(tracker.next(snap(200, 0, { micEnergy: 1 }), { expectAudio: true, micLive: false })!.started).to.deep.equal([]);
+    expect(tracker.next(snap(200, 0, { micEnergy: 1 }), { expectAudio: true, micLive: false })!.started).to.deep.equal(
+      [],
+    );
     tracker.next(snap(300, 0, { micEnergy: 1 }), live);
     expect(tracker.next(snap(400, 0, { micEnergy: 1 }), live)!.started).to.deep.equal(['silent-microphone']);
     tracker.next(snap(500, 0, { micEnergy: 2 }), live);
@@ -88,11 +90,22 @@ describe('call quality (E-model, ITU-T G.107)', () => {
       ['in-v', { id: 'in-v', type: 'inbound-rtp', kind: 'video', packetsReceived: 900, packetsLost: 50, jitter: 0.2 }],
       ['rin', { id: 'rin', type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.081 }],
       ['src', { id: 'src', type: 'media-source', kind: 'audio', totalAudioEnergy: 0.5 }],
-      ['pair', { id: 'pair', type: 'candidate-pair', nominated: true, state: 'succeeded', currentRoundTripTime: 0.002 }],
+      [
+        'pair',
+        { id: 'pair', type: 'candidate-pair', nominated: true, state: 'succeeded', currentRoundTripTime: 0.002 },
+      ],
     ]) as unknown as RTCStatsReport;
-    expect(readSnapshot(report)).to.deep.equal({ packetsReceived: 500, packetsLost: 7, rttMs: 81, jitterMs: 12, micEnergy: 0.5 });
+    expect(readSnapshot(report)).to.deep.equal({
+      packetsReceived: 500,
+      packetsLost: 7,
+      rttMs: 81,
+      jitterMs: 12,
+      micEnergy: 0.5,
+    });
     // Without RTCP yet (and in Firefox, which has no media-source): the candidate pair's STUN round trip.
-    const early = new Map([...(report as unknown as Map<string, Record<string, unknown>>)].filter(([id]) => id !== 'rin' && id !== 'src'));
+    const early = new Map(
+      [...(report as unknown as Map<string, Record<string, unknown>>)].filter(([id]) => id !== 'rin' && id !== 'src'),
+    );
     expect(readSnapshot(early as unknown as RTCStatsReport)).to.deep.include({ rttMs: 2, micEnergy: undefined });
   });
 });

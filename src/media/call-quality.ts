@@ -111,7 +111,11 @@ export class QualityTracker {
       mos: round(mosFromR(r), 2),
       quality: qualityOf(r),
     };
-    const silent = micLive && snapshot.micEnergy !== undefined && last.micEnergy !== undefined && snapshot.micEnergy - last.micEnergy <= 0;
+    const silent =
+      micLive &&
+      snapshot.micEnergy !== undefined &&
+      last.micEnergy !== undefined &&
+      snapshot.micEnergy - last.micEnergy <= 0;
     const conditions: Record<QualityWarning, boolean> = {
       'high-rtt': (snapshot.rttMs ?? 0) > WARNING_THRESHOLDS.rttMs,
       'high-jitter': (snapshot.jitterMs ?? 0) > WARNING_THRESHOLDS.jitterMs,

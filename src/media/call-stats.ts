@@ -9,10 +9,17 @@ import type { StatsSnapshot } from './call-quality';
 
 type Stats = Record<string, unknown> & { type: string; kind?: string };
 
-const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const number = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 export function readSnapshot(report: RTCStatsReport): StatsSnapshot {
-  const snapshot: StatsSnapshot = { packetsReceived: 0, packetsLost: 0, rttMs: undefined, jitterMs: undefined, micEnergy: undefined };
+  const snapshot: StatsSnapshot = {
+    packetsReceived: 0,
+    packetsLost: 0,
+    rttMs: undefined,
+    jitterMs: undefined,
+    micEnergy: undefined,
+  };
   let pairRtt: number | undefined;
   let selectedPair: string | undefined;
   const pairs = new Map<string, Stats>();
@@ -34,7 +41,8 @@ export function readSnapshot(report: RTCStatsReport): StatsSnapshot {
     } else if (stats.type === 'candidate-pair') {
       pairs.set(stats.id as string, stats);
       // Firefox marks the pair in use `selected` and has no transport stats pointing at it.
-      if (stats.selected === true || (stats.nominated === true && stats.state === 'succeeded')) pairRtt ??= number(stats.currentRoundTripTime);
+      if (stats.selected === true || (stats.nominated === true && stats.state === 'succeeded'))
+        pairRtt ??= number(stats.currentRoundTripTime);
     }
   });
   const selected = selectedPair ? number(pairs.get(selectedPair)?.currentRoundTripTime) : undefined;

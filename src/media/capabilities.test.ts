@@ -2,12 +2,22 @@
 // has. The environments below are the ones browsers really present: an http:// page of another
 // host has no navigator.mediaDevices (but RTCPeerConnection), WebKitGTK has no RTCPeerConnection.
 import { expect } from '@open-wc/testing';
-import { CallsUnavailableError, detectMediaCapabilities, mediaCapabilities, type MediaEnvironment } from './capabilities';
+import {
+  CallsUnavailableError,
+  detectMediaCapabilities,
+  mediaCapabilities,
+  type MediaEnvironment,
+} from './capabilities';
 
 const fn = (): void => undefined;
 const media = { getUserMedia: fn, enumerateDevices: fn };
 const sinkable = { prototype: { setSinkId: fn } };
-const secure: MediaEnvironment = { isSecureContext: true, navigator: { mediaDevices: media }, RTCPeerConnection: fn, HTMLMediaElement: sinkable };
+const secure: MediaEnvironment = {
+  isSecureContext: true,
+  navigator: { mediaDevices: media },
+  RTCPeerConnection: fn,
+  HTMLMediaElement: sinkable,
+};
 
 describe('media capabilities', () => {
   it("reads this page's globals, once", () => {
@@ -26,7 +36,14 @@ describe('media capabilities', () => {
   });
 
   it('finds calls possible where WebRTC and device access are there', () => {
-    expect(detectMediaCapabilities(secure)).to.deep.include({ callsUnavailable: undefined, peerConnection: true, getUserMedia: true, enumerateDevices: true, setSinkId: true, selectAudioOutput: false });
+    expect(detectMediaCapabilities(secure)).to.deep.include({
+      callsUnavailable: undefined,
+      peerConnection: true,
+      getUserMedia: true,
+      enumerateDevices: true,
+      setSinkId: true,
+      selectAudioOutput: false,
+    });
   });
 
   it('names a page that is not secure as the cause when it has no navigator.mediaDevices', () => {
@@ -38,14 +55,22 @@ describe('media capabilities', () => {
     expect(reason.missing).to.deep.equal(['navigator.mediaDevices']);
     expect(reason.message).to.match(/^Calls need a secure page \(https, or localhost for development\)/);
     expect(reason.message).to.contain('Registration and messages still work');
-    expect(found).to.include({ peerConnection: true, getUserMedia: false, enumerateDevices: false, selectAudioOutput: false });
+    expect(found).to.include({
+      peerConnection: true,
+      getUserMedia: false,
+      enumerateDevices: false,
+      selectAudioOutput: false,
+    });
   });
 
   it('names each missing WebRTC API in a secure page', () => {
     const noPeer = detectMediaCapabilities({ ...secure, RTCPeerConnection: undefined }).callsUnavailable!;
     expect([noPeer.code, ...noPeer.missing]).to.deep.equal(['no-webrtc', 'RTCPeerConnection']);
     expect(noPeer.message).to.match(/^Calls need WebRTC, and this browser does not provide RTCPeerConnection/);
-    const noCapture = detectMediaCapabilities({ ...secure, navigator: { mediaDevices: { enumerateDevices: fn } } }).callsUnavailable!;
+    const noCapture = detectMediaCapabilities({
+      ...secure,
+      navigator: { mediaDevices: { enumerateDevices: fn } },
+    }).callsUnavailable!;
     expect([noCapture.code, ...noCapture.missing]).to.deep.equal(['no-webrtc', 'navigator.mediaDevices.getUserMedia']);
     const neither = detectMediaCapabilities({ isSecureContext: true }).callsUnavailable!;
     expect(neither.missing).to.deep.equal(['RTCPeerConnection', 'navigator.mediaDevices']);
@@ -56,7 +81,10 @@ describe('media capabilities', () => {
     const noSink = detectMediaCapabilities({ ...secure, HTMLMediaElement: { prototype: {} } });
     expect(noSink.callsUnavailable).to.equal(undefined);
     expect(noSink.setSinkId).to.equal(false);
-    expect(detectMediaCapabilities({ ...secure, navigator: { mediaDevices: { ...media, selectAudioOutput: fn } } }).selectAudioOutput).to.equal(true);
+    expect(
+      detectMediaCapabilities({ ...secure, navigator: { mediaDevices: { ...media, selectAudioOutput: fn } } })
+        .selectAudioOutput,
+    ).to.equal(true);
   });
 
   it('tells one event about the same cause', () => {

@@ -65,7 +65,9 @@ export interface MediaCapabilities {
 /** The globals looked at, as a page has them (a test gives its own). */
 export interface MediaEnvironment {
   readonly isSecureContext?: boolean;
-  readonly navigator?: { readonly mediaDevices?: Partial<Record<'getUserMedia' | 'enumerateDevices' | 'selectAudioOutput', unknown>> };
+  readonly navigator?: {
+    readonly mediaDevices?: Partial<Record<'getUserMedia' | 'enumerateDevices' | 'selectAudioOutput', unknown>>;
+  };
   readonly RTCPeerConnection?: unknown;
   readonly HTMLMediaElement?: { readonly prototype: object };
 }

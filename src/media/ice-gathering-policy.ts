@@ -52,7 +52,9 @@ export function iceGatheringDecision(progress: IceGatheringProgress): IceGatheri
   const { host, srflx, prflx, relay } = progress.candidates;
   return progress.complete
     ? 'complete'
-    : relay || (srflx && !progress.turnConfigured) || (host && !progress.serversConfigured && progress.quietMs >= HOST_SETTLE_MS)
+    : relay ||
+        (srflx && !progress.turnConfigured) ||
+        (host && !progress.serversConfigured && progress.quietMs >= HOST_SETTLE_MS)
       ? 'sufficient'
       : progress.elapsedMs >= progress.timeoutMs && host + srflx + prflx
         ? 'timeout'

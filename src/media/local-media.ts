@@ -23,6 +23,8 @@ export async function openLocalTracks(
     return { audio: stream.getAudioTracks()[0], video: stream.getVideoTracks()[0] };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : error;
-    throw new MediaSessionError('media-access', `could not open the microphone or camera (${reason})`, { cause: error });
+    throw new MediaSessionError('media-access', `could not open the microphone or camera (${reason})`, {
+      cause: error,
+    });
   }
 }

@@ -27,7 +27,11 @@ export class LocalTracks {
   #closed = false;
 
   /** `lost` is told when a device went away by itself (its track ended). */
-  constructor(choices: Record<MediaKind, MediaChoice>, getUserMedia: GetUserMedia | undefined, lost: (kind: MediaKind) => void) {
+  constructor(
+    choices: Record<MediaKind, MediaChoice>,
+    getUserMedia: GetUserMedia | undefined,
+    lost: (kind: MediaKind) => void,
+  ) {
     this.#choices = { ...choices };
     this.#getUserMedia = getUserMedia;
     this.#lost = lost;

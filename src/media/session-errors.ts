@@ -4,7 +4,9 @@ import { mediaCapabilities } from './capabilities';
 
 /** The browser refused an SDP: `the ${what} was refused: ${reason}`. */
 export function sdpError(error: unknown, what: string): MediaSessionError {
-  return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, { cause: error });
+  return new MediaSessionError('sdp', `the ${what} was refused: ${error instanceof Error ? error.message : error}`, {
+    cause: error,
+  });
 }
 
 /** This browser or page cannot make calls: the reason capabilities.ts gives, instead of a ReferenceError. */

@@ -71,7 +71,12 @@ export class StreamIntent {
       return {
         direction:
           role === 'offer'
-            ? offerDirection({ canSend, wantsToReceive: kind === 'audio' || this.video, localHold: this.localHold, peerRefusesToReceive: this.peerRefuses[kind] })
+            ? offerDirection({
+                canSend,
+                wantsToReceive: kind === 'audio' || this.video,
+                localHold: this.localHold,
+                peerRefusesToReceive: this.peerRefuses[kind],
+              })
             : directionFrom(canSend, !this.localHold),
         track: this.sendTrack(kind),
         // An offer carries audio always, video while we want it or share the screen.

@@ -10,7 +10,9 @@ import { isStopped } from './session-errors';
 
 /** The stream of a kind this session plays and sends: the first one of that kind still alive. */
 export function transceiverOf(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
-  return pc.getTransceivers().find((transceiver) => transceiver.receiver.track.kind === kind && !isStopped(transceiver));
+  return pc
+    .getTransceivers()
+    .find((transceiver) => transceiver.receiver.track.kind === kind && !isStopped(transceiver));
 }
 
 /** What one kind's stream should be before createOffer or createAnswer. */
@@ -25,7 +27,11 @@ export interface StreamPlan {
  * Sets each kind's direction and track, adding a stream where the plan says so, and answers any
  * further stream of a kind (a peer offered two m=audio) inactive. Returns the senders in use.
  */
-export async function applyPlan(pc: RTCPeerConnection, plan: (kind: MediaKind) => StreamPlan, stream: MediaStream): Promise<RTCRtpSender[]> {
+export async function applyPlan(
+  pc: RTCPeerConnection,
+  plan: (kind: MediaKind) => StreamPlan,
+  stream: MediaStream,
+): Promise<RTCRtpSender[]> {
   const senders: RTCRtpSender[] = [];
   for (const kind of KINDS) {
     const { direction, track, add } = plan(kind);

@@ -8,7 +8,16 @@ import { WebRtcMediaSession } from './webrtc-media-session';
 
 delete (window as Partial<Window & typeof globalThis>).RTCPeerConnection;
 
-const OFFER = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', 'a=rtpmap:111 opus/48000/2', ''].join('\r\n');
+const OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  'c=IN IP4 0.0.0.0',
+  'a=rtpmap:111 opus/48000/2',
+  '',
+].join('\r\n');
 
 async function failure(operation: () => Promise<unknown>): Promise<MediaSessionError> {
   try {

@@ -77,7 +77,11 @@ export class WebRtcMediaSession implements MediaSession {
 
   constructor(options: WebRtcMediaSessionOptions) {
     this.#options = options;
-    this.#local = new LocalTracks({ audio: options.audio, video: options.video }, options.getUserMedia, (kind) => void this.#deviceLost(kind));
+    this.#local = new LocalTracks(
+      { audio: options.audio, video: options.video },
+      options.getUserMedia,
+      (kind) => void this.#deviceLost(kind),
+    );
     this.#intent = new StreamIntent(!!options.video, this.#local);
   }
 
@@ -310,7 +314,10 @@ export class WebRtcMediaSession implements MediaSession {
     if (!mediaCapabilities().peerConnection) throw unsupported();
     // One certificate for the session's life: a new transport for another fork keeps the DTLS
     // fingerprint the forks were offered.
-    this.#certificate ??= RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
+    this.#certificate ??= RTCPeerConnection.generateCertificate({
+      name: 'ECDSA',
+      namedCurve: 'P-256',
+    } as EcKeyGenParams);
     const certificate = await this.#certificate;
     this.#assertOpen();
     const pc = new RTCPeerConnection({
@@ -322,8 +329,16 @@ export class WebRtcMediaSession implements MediaSession {
     this.#pc = pc;
     const listen = { signal: (this.#detach = new AbortController()).signal };
     pc.addEventListener('track', () => this.#syncRemoteStream(), listen);
-    pc.addEventListener('connectionstatechange', () => this.#events.emit('connection-state', pc.connectionState), listen);
-    pc.addEventListener('iceconnectionstatechange', () => pc.iceConnectionState === 'failed' && this.#events.emit('ice-failed'), listen);
+    pc.addEventListener(
+      'connectionstatechange',
+      () => this.#events.emit('connection-state', pc.connectionState),
+      listen,
+    );
+    pc.addEventListener(
+      'iceconnectionstatechange',
+      () => pc.iceConnectionState === 'failed' && this.#events.emit('ice-failed'),
+      listen,
+    );
     return pc;
   }
 
@@ -347,7 +362,11 @@ export class WebRtcMediaSession implements MediaSession {
     await this.#serialize(async () => {
       await this.#local.reopenDefault(kind);
       await this.#resend(kind);
-    }).catch((failure: unknown) => (error = failure instanceof MediaSessionError ? failure : new MediaSessionError('media-access', String(failure))));
+    }).catch(
+      (failure: unknown) =>
+        (error =
+          failure instanceof MediaSessionError ? failure : new MediaSessionError('media-access', String(failure))),
+    );
     if (!this.closed) this.#events.emit('device-lost', kind, typeof was === 'object' ? was.deviceId : '', error);
   }
 
@@ -385,6 +404,7 @@ export class WebRtcMediaSession implements MediaSession {
   }
 
   #syncRemoteStream(): void {
-    if (this.#pc) for (const kind of syncRemoteStream(this.#pc, this.remoteStream)) this.#events.emit('remote-track', kind);
+    if (this.#pc)
+      for (const kind of syncRemoteStream(this.#pc, this.remoteStream)) this.#events.emit('remote-track', kind);
   }
 }

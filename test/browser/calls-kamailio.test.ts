@@ -10,7 +10,9 @@ import { closeAll, growth, waitForGrowth, waitForStill } from './media-test-help
 import { kamailio, mediaOf, registeredPhone, stateOf, within, type TestPhone } from './phone-fixtures';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
-function ended(call: { events: { on(name: 'ended', fn: (info: CallEndInfo) => void): () => void } }): Promise<CallEndInfo> {
+function ended(call: {
+  events: { on(name: 'ended', fn: (info: CallEndInfo) => void): () => void };
+}): Promise<CallEndInfo> {
   return within(10000, 'the call to end', new Promise((resolve) => call.events.on('ended', resolve)));
 }
 
@@ -22,7 +24,11 @@ describeNeedingWebRTC('calls through Kamailio', function () {
 
   before(async () => {
     const server = await kamailio();
-    [alice, bob, carol] = await Promise.all([registeredPhone(server, 'alice'), registeredPhone(server, 'bob'), registeredPhone(server, 'carol')]);
+    [alice, bob, carol] = await Promise.all([
+      registeredPhone(server, 'alice'),
+      registeredPhone(server, 'bob'),
+      registeredPhone(server, 'carol'),
+    ]);
   });
 
   after(async () => {
@@ -69,7 +75,7 @@ describeNeedingWebRTC('calls through Kamailio', function () {
     await waitForGrowth(mediaOf(incoming), 'video', 'framesDecoded', 'video frames from alice at bob');
     await waitForGrowth(mediaOf(call), 'video', 'framesDecoded', 'video frames from bob at alice');
     await call.setVideo(false);
-    await waitForStill(mediaOf(incoming), 'video', 'framesDecoded', 'alice\'s video to stop at bob');
+    await waitForStill(mediaOf(incoming), 'video', 'framesDecoded', "alice's video to stop at bob");
     expect(await growth(mediaOf(incoming), 'video', 'framesDecoded')).to.equal(0);
     await waitForGrowth(mediaOf(incoming), 'audio', 'bytesReceived', 'audio goes on without video');
     const bobEnd = ended(incoming);
@@ -91,7 +97,7 @@ describeNeedingWebRTC('calls through Kamailio', function () {
     expect(atCarol.remote.uri).to.contain('alice');
     await atCarol.answer();
     expect((await bobDone).cause).to.equal('transferred');
-    expect(referredCall, "the referred call").to.not.equal(undefined);
+    expect(referredCall, 'the referred call').to.not.equal(undefined);
     await waitForGrowth(mediaOf(atCarol), 'audio', 'bytesReceived', 'audio at carol from alice');
     const carolEnd = ended(atCarol);
     await alice.ua.calls.at(-1)!.hangup();
@@ -109,7 +115,11 @@ describeNeedingWebRTC('calls through Kamailio', function () {
     await stateOf(y, 'connected');
     xAtBob.events.on('refer', (refer) => refer.accept());
     const atBob = new Promise<Call>((resolve) => xAtBob.events.on('referred-call', resolve));
-    const atCarol = within(10000, 'the replacing call at carol', new Promise<Call>((resolve) => yAtCarol.events.on('replaced', resolve)));
+    const atCarol = within(
+      10000,
+      'the replacing call at carol',
+      new Promise<Call>((resolve) => yAtCarol.events.on('replaced', resolve)),
+    );
     const [xEnd, yEnd, yAtCarolEnd] = [ended(x), ended(y), ended(yAtCarol)];
     await x.transfer(y);
     expect((await xEnd).cause).to.equal('transferred');

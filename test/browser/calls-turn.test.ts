@@ -18,8 +18,12 @@ async function selectedLocalCandidate(call: SipCall): Promise<{ candidateType?: 
   (await call.getStats()).forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));
   const all = [...reports.values()];
   // Chromium (and the spec) name it from the transport; Firefox marks the pair `selected`.
-  const pairId = all.find((report) => report.type === 'transport' && report.selectedCandidatePairId)?.selectedCandidatePairId;
-  const pair = pairId ? reports.get(pairId as string) : all.find((report) => report.type === 'candidate-pair' && report.selected);
+  const pairId = all.find(
+    (report) => report.type === 'transport' && report.selectedCandidatePairId,
+  )?.selectedCandidatePairId;
+  const pair = pairId
+    ? reports.get(pairId as string)
+    : all.find((report) => report.type === 'candidate-pair' && report.selected);
   expect(pair, 'a selected candidate pair').not.to.equal(undefined);
   return reports.get(pair!.localCandidateId as string) ?? {};
 }
@@ -29,7 +33,10 @@ describeNeedingWebRTC('<sip-phone ice-transport-policy="relay"> through coturn',
   let turn: CoturnInfo;
 
   before(async () => {
-    [info, turn] = await Promise.all([kamailio(), executeServerCommand('coturn', { action: 'info' }) as Promise<CoturnInfo>]);
+    [info, turn] = await Promise.all([
+      kamailio(),
+      executeServerCommand('coturn', { action: 'info' }) as Promise<CoturnInfo>,
+    ]);
   });
   afterEach(removePhones);
 
@@ -43,7 +50,10 @@ describeNeedingWebRTC('<sip-phone ice-transport-policy="relay"> through coturn',
     const incoming: SipCall = (await ringing).detail.call;
     await incoming.answer();
     await waitFor('both ends connected', () => outgoing.state === 'connected' && incoming.state === 'connected');
-    await Promise.all([waitForMedia(outgoing, 'audio', 'audio at Alice'), waitForMedia(incoming, 'audio', 'audio at Bob')]);
+    await Promise.all([
+      waitForMedia(outgoing, 'audio', 'audio at Alice'),
+      waitForMedia(incoming, 'audio', 'audio at Bob'),
+    ]);
     return [outgoing, incoming];
   }
 

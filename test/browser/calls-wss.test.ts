@@ -4,7 +4,15 @@
 // the test browsers only (tools/test-certificate.mjs).
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall } from '../../src/index';
-import { kamailio, makePhone, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import {
+  kamailio,
+  makePhone,
+  removePhones,
+  socketOf,
+  waitFor,
+  waitForMedia,
+  type KamailioInfo,
+} from './elements-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 describeNeedingWebRTC('<sip-phone> over wss://', () => {
@@ -28,7 +36,10 @@ describeNeedingWebRTC('<sip-phone> over wss://', () => {
     const incoming: SipCall = (await ringing).detail.call;
     await incoming.answer();
     await waitFor('both ends connected', () => outgoing.state === 'connected' && incoming.state === 'connected');
-    await Promise.all([waitForMedia(outgoing, 'audio', 'audio at Alice'), waitForMedia(incoming, 'audio', 'audio at Bob')]);
+    await Promise.all([
+      waitForMedia(outgoing, 'audio', 'audio at Alice'),
+      waitForMedia(incoming, 'audio', 'audio at Bob'),
+    ]);
     const message = oneEvent(alice, 'sip-message');
     expect(await bob.sendMessage('alice', 'over TLS')).to.deep.equal({ status: 200, reason: 'OK' });
     expect((await message).detail.body).to.equal('over TLS');

@@ -92,13 +92,21 @@ describeNeedingWebRTC('<sip-phone> with flows to both nodes of a Kamailio cluste
     await phase('both up', [bob, carol], 2);
 
     await cluster('stop', 0);
-    await waitFor('alice to notice node 0 is gone', () => alice.userAgent!.registrations.all[0]!.registered === false, 10_000);
+    await waitFor(
+      'alice to notice node 0 is gone',
+      () => alice.userAgent!.registrations.all[0]!.registered === false,
+      10_000,
+    );
     expect(alice.registered, 'registered through node 1').to.equal(true);
     await phase('node 0 down', [carol], 3);
     await bringBack(0, bob);
 
     await cluster('stop', 1);
-    await waitFor('alice to notice node 1 is gone', () => alice.userAgent!.registrations.all[1]!.registered === false, 10_000);
+    await waitFor(
+      'alice to notice node 1 is gone',
+      () => alice.userAgent!.registrations.all[1]!.registered === false,
+      10_000,
+    );
     expect(alice.registered, 'registered through node 0').to.equal(true);
     await phase('node 1 down', [bob], 3);
     await bringBack(1, carol);
@@ -131,7 +139,11 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
     bob = await makePhone(at(info, 0), 'bob', { server: both });
     dave = await makePhone(at(info, 0), 'dave', { server: both });
     for (const phone of [bob, dave]) {
-      await waitFor(`${phone.user}'s flows to both nodes`, () => phone.userAgent!.registrations.all.every((r) => r.registered), 10_000);
+      await waitFor(
+        `${phone.user}'s flows to both nodes`,
+        () => phone.userAgent!.registrations.all.every((r) => r.registered),
+        10_000,
+      );
       const log: Received[] = [];
       received.set(phone, log);
       phone.userAgent!.core.transport.onMessage((text, flow) => {
@@ -160,7 +172,8 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
       try {
         return await change();
       } catch (error) {
-        if (!/exchange is in progress/.test((error as Error).message) || Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+        if (!/exchange is in progress/.test((error as Error).message) || Date.now() > deadline)
+          throw new Error(`${what}: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -171,7 +184,11 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
     const outgoing = await bob.call('dave');
     const incoming = (await ringing).detail.call as SipCall;
     await incoming.answer();
-    await waitFor('the call connected at both ends', () => outgoing.state === 'connected' && incoming.state === 'connected', 15_000);
+    await waitFor(
+      'the call connected at both ends',
+      () => outgoing.state === 'connected' && incoming.state === 'connected',
+      15_000,
+    );
     await waitForMedia(outgoing, 'audio', 'audio from dave to bob');
 
     // The node bob's call went out through dies. Each phone's flow to it registered last, so the
@@ -186,15 +203,24 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
     const mark = new Map([...received].map(([phone, log]) => [phone, log.length]));
     const since = (phone: SipPhone) => received.get(phone)!.slice(mark.get(phone));
     await cluster('stop', dead - 1);
-    await waitFor('both phones on their flow to the surviving node', () => liveFlow(bob) === survivor && liveFlow(dave) === survivor, 10_000);
+    await waitFor(
+      'both phones on their flow to the surviving node',
+      () => liveFlow(bob) === survivor && liveFlow(dave) === survivor,
+      10_000,
+    );
 
     // (a) The phones refresh their target from the new flow (RFC 3261 §12.2, RFC 5626 §4.4): a
     // re-INVITE (or UPDATE) through the surviving node is answered 200 by the other phone.
     const refreshed = () =>
-      [bob, dave].some((phone) => since(phone).some((m) => m.line.startsWith('SIP/2.0 200') && /^(INVITE|UPDATE)$/.test(m.method)));
+      [bob, dave].some((phone) =>
+        since(phone).some((m) => m.line.startsWith('SIP/2.0 200') && /^(INVITE|UPDATE)$/.test(m.method)),
+      );
     await waitFor('a 200 to a target refresh through the surviving node', refreshed, 20_000);
     for (const phone of [bob, dave]) {
-      expect(since(phone).map((m) => m.flow), `${phone.user} heard only over flow ${survivor}`).to.satisfy((flows: number[]) => flows.every((f) => f === survivor));
+      expect(
+        since(phone).map((m) => m.flow),
+        `${phone.user} heard only over flow ${survivor}`,
+      ).to.satisfy((flows: number[]) => flows.every((f) => f === survivor));
     }
     expect([outgoing.state, incoming.state]).to.deep.equal(['connected', 'connected']);
     // Media goes browser to browser (ICE), not through Kamailio: it never stopped.
@@ -205,11 +231,19 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
     await whenIdle('bob holds', () => outgoing.hold());
     await waitFor('held at both ends', () => outgoing.state === 'held' && incoming.state === 'held', 15_000);
     await whenIdle('bob resumes', () => outgoing.unhold());
-    await waitFor('resumed at both ends', () => outgoing.state === 'connected' && incoming.state === 'connected', 15_000);
+    await waitFor(
+      'resumed at both ends',
+      () => outgoing.state === 'connected' && incoming.state === 'connected',
+      15_000,
+    );
     await whenIdle('dave holds', () => incoming.hold());
     await waitFor('held by dave at both ends', () => outgoing.state === 'held' && incoming.state === 'held', 15_000);
     await whenIdle('dave resumes', () => incoming.unhold());
-    await waitFor('resumed by dave at both ends', () => outgoing.state === 'connected' && incoming.state === 'connected', 15_000);
+    await waitFor(
+      'resumed by dave at both ends',
+      () => outgoing.state === 'connected' && incoming.state === 'connected',
+      15_000,
+    );
     await waitForMedia(outgoing, 'audio', 'audio from dave to bob after hold');
 
     // (c) The BYE reaches the other phone over its live flow.
@@ -218,7 +252,10 @@ describeNeedingWebRTC('a call through a Kamailio cluster when the node carrying 
     await outgoing.hangup();
     await waitFor("bob's BYE at dave", () => cause !== undefined, 10_000);
     expect(cause).to.equal('remote-hangup');
-    expect(since(dave).some((m) => m.line.startsWith('BYE ') && m.flow === survivor), 'the BYE at dave').to.equal(true);
+    expect(
+      since(dave).some((m) => m.line.startsWith('BYE ') && m.flow === survivor),
+      'the BYE at dave',
+    ).to.equal(true);
   });
 });
 
@@ -240,13 +277,28 @@ describeNeedingWebRTC('a call between phones on different nodes, without GRUUs',
     const outgoing = await bob.call('carol');
     const incoming = (await ringing).detail.call as SipCall;
     await incoming.answer();
-    await waitFor('the call connected at both ends', () => outgoing.state === 'connected' && incoming.state === 'connected', 15_000);
+    await waitFor(
+      'the call connected at both ends',
+      () => outgoing.state === 'connected' && incoming.state === 'connected',
+      15_000,
+    );
 
-    for (const [who, call] of [['bob', outgoing], ['carol', incoming]] as const) {
+    for (const [who, call] of [
+      ['bob', outgoing],
+      ['carol', incoming],
+    ] as const) {
       await call.hold();
-      await waitFor(`held by ${who} at both ends`, () => outgoing.state === 'held' && incoming.state === 'held', 10_000);
+      await waitFor(
+        `held by ${who} at both ends`,
+        () => outgoing.state === 'held' && incoming.state === 'held',
+        10_000,
+      );
       await call.unhold();
-      await waitFor(`resumed by ${who} at both ends`, () => outgoing.state === 'connected' && incoming.state === 'connected', 10_000);
+      await waitFor(
+        `resumed by ${who} at both ends`,
+        () => outgoing.state === 'connected' && incoming.state === 'connected',
+        10_000,
+      );
     }
     let cause: string | undefined;
     outgoing.addEventListener('sip-call-ended', (event) => (cause = event.detail.cause));

@@ -5,7 +5,18 @@
 // and removing a phone mid-call releases the microphone and the socket with no event after.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone, SipVideo } from '../../src/index';
-import { stateOf, nextIncoming, kamailio, makePhone, recordEvents, removePhones, socketOf, waitFor, waitForMedia, type KamailioInfo } from './elements-helpers';
+import {
+  stateOf,
+  nextIncoming,
+  kamailio,
+  makePhone,
+  recordEvents,
+  removePhones,
+  socketOf,
+  waitFor,
+  waitForMedia,
+  type KamailioInfo,
+} from './elements-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 const tracksOf = (call: SipCall) => {
@@ -62,7 +73,7 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: calls', () => {
     for (const track of tracksOf(outgoing)) expect(track.readyState).to.equal('ended');
   });
 
-  it('attended transfer: <sip-call>.transfer(otherSipCall), bob accepts in his <sip-call>, which joins bob and carol; carol\'s phone shows the replacing call without sip-incoming', async () => {
+  it("attended transfer: <sip-call>.transfer(otherSipCall), bob accepts in his <sip-call>, which joins bob and carol; carol's phone shows the replacing call without sip-incoming", async () => {
     const carol = await makePhone(info, 'carol');
     const connect = async (to: SipPhone, name: string) => {
       const ringing = nextIncoming(to);
@@ -180,7 +191,13 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: calls', () => {
     expect(tracks.length).to.be.above(0);
     const aliceSocket = socketOf.get(alice)!;
     expect(aliceSocket.readyState).to.equal(WebSocket.OPEN);
-    const seen = recordEvents(alice, ['sip-call-state', 'sip-call-ended', 'sip-unregistered', 'sip-disconnected', 'sip-error']);
+    const seen = recordEvents(alice, [
+      'sip-call-state',
+      'sip-call-ended',
+      'sip-unregistered',
+      'sip-disconnected',
+      'sip-error',
+    ]);
     const ended = oneEvent(incoming, 'sip-call-ended');
 
     alice.remove();

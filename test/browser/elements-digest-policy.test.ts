@@ -34,7 +34,9 @@ describe('<sip-phone> digest policy at Kamailio', () => {
   });
 
   it('reads auth-realm as a space-separated list', () => {
-    expect(digestPolicy({ authRealm: '  edge.example core.example\tedge.example ', refuseMd5: false, requireQop: true })).to.deep.equal({
+    expect(
+      digestPolicy({ authRealm: '  edge.example core.example\tedge.example ', refuseMd5: false, requireQop: true }),
+    ).to.deep.equal({
       authRealms: ['edge.example', 'core.example'],
       refuseMd5: false,
       requireQop: true,
@@ -42,7 +44,7 @@ describe('<sip-phone> digest policy at Kamailio', () => {
     expect(digestPolicy({ authRealm: null, refuseMd5: true, requireQop: false }).authRealms).to.deep.equal([]);
   });
 
-  it('refuse-md5: leaves Kamailio\'s MD5 challenge unanswered and says why', async () => {
+  it("refuse-md5: leaves Kamailio's MD5 challenge unanswered and says why", async () => {
     const phone = await phoneWith('alice', { 'refuse-md5': '' }, false);
     const failed = oneEvent(phone, 'sip-registration-failed');
     phone.setAttribute('register', '');
@@ -60,10 +62,13 @@ describe('<sip-phone> digest policy at Kamailio', () => {
     expect(phone.registered).to.equal(true);
   });
 
-  it('auth-realm: a phone that has not registered answers the proxy\'s 407 only for a realm it names', async () => {
+  it("auth-realm: a phone that has not registered answers the proxy's 407 only for a realm it names", async () => {
     await makePhone(info, 'bob');
     const stranger = await phoneWith('alice', {}, false);
-    const refused = await stranger.sendMessage('bob', 'hi').then(() => undefined, (error: { status: number; message: string }) => error);
+    const refused = await stranger.sendMessage('bob', 'hi').then(
+      () => undefined,
+      (error: { status: number; message: string }) => error,
+    );
     expect(refused?.status, 'no registrar has vouched for the realm yet').to.equal(407);
     expect(refused?.message).to.match(/not trusted/);
 

@@ -9,7 +9,15 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SipCall, SipPhone } from '../../src/index';
 import { storageKey } from '../../src/components/sip-phone/call-history';
-import { stateOf, nextIncoming, kamailio, makePhone, removePhones, waitFor, type KamailioInfo } from './elements-helpers';
+import {
+  stateOf,
+  nextIncoming,
+  kamailio,
+  makePhone,
+  removePhones,
+  waitFor,
+  type KamailioInfo,
+} from './elements-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 const part = (phone: SipPhone, name: string) => phone.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
@@ -28,7 +36,8 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
   });
   afterEach(async () => {
     await removePhones();
-    for (const name of ['alice', 'bob', 'carol'] as const) localStorage.removeItem(storageKey(`sip:${info.users[name].user}@${info.domain}`));
+    for (const name of ['alice', 'bob', 'carol'] as const)
+      localStorage.removeItem(storageKey(`sip:${info.users[name].user}@${info.domain}`));
   });
 
   /** Alice calls bob, who answers; resolves once both ends are connected. */
@@ -55,7 +64,13 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     expect(mine.entry!.duration).to.be.within(1000, 30000);
     expect(theirs.kind).to.equal('added');
     expect(bob.history).to.deep.equal([theirs.entry]);
-    expect(theirs.entry).to.include({ direction: 'incoming', displayName: 'Alice', cause: 'remote-hangup', missed: false, dnd: false });
+    expect(theirs.entry).to.include({
+      direction: 'incoming',
+      displayName: 'Alice',
+      cause: 'remote-hangup',
+      missed: false,
+      dnd: false,
+    });
     expect(theirs.entry!.uri).to.contain(info.users.alice.user);
     expect(theirs.entry!.duration).to.be.within(1000, 30000);
     expect(bob.hasAttribute('missed-calls')).to.equal(false);
@@ -72,7 +87,15 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     const added = oneEvent(bob, 'sip-history');
     await outgoing.hangup(); // CANCEL (RFC 3261 §9.1): bob answers 487
     const entry = (await added).detail.entry!;
-    expect(entry).to.include({ direction: 'incoming', displayName: 'Alice', cause: 'remote-canceled', status: 487, missed: true, dnd: false, duration: 0 });
+    expect(entry).to.include({
+      direction: 'incoming',
+      displayName: 'Alice',
+      cause: 'remote-canceled',
+      status: 487,
+      missed: true,
+      dnd: false,
+      duration: 0,
+    });
     await bob.updateComplete;
     expect(bob.getAttribute('missed-calls')).to.equal('1');
     expect(part(bob, 'missed-badge')!.textContent).to.equal('1');
@@ -101,7 +124,12 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     expect(back.remote!.uri).to.contain(info.users.bob.user);
     const outgoingBack = oneEvent(bob, 'sip-history');
     await back.decline();
-    expect((await outgoingBack).detail.entry).to.include({ direction: 'outgoing', cause: 'declined', status: 603, missed: false });
+    expect((await outgoingBack).detail.entry).to.include({
+      direction: 'outgoing',
+      cause: 'declined',
+      status: 603,
+      missed: false,
+    });
     expect(bob.history.length).to.equal(2);
   });
 
@@ -117,7 +145,10 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     expect(carol.tone).to.equal('ringback');
     await waiting.decline();
     await waitFor('the call-waiting tone to stop', () => bob.tone === undefined);
-    expect(bob.history[0]).to.include({ cause: 'declined', status: 603, missed: false }, 'declined by the user: not missed');
+    expect(bob.history[0]).to.include(
+      { cause: 'declined', status: 603, missed: false },
+      'declined by the user: not missed',
+    );
 
     // With no call up any more, the next call rings in full.
     await outgoing.hangup();
@@ -146,7 +177,13 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     expect(bob.calls).to.deep.equal([]);
     expect(bob.tone).to.equal(undefined);
     await waitFor('the missed call in the history', () => bob.history.length === 1);
-    expect(bob.history[0]).to.include({ direction: 'incoming', cause: 'declined', status: 486, missed: true, dnd: true });
+    expect(bob.history[0]).to.include({
+      direction: 'incoming',
+      cause: 'declined',
+      status: 486,
+      missed: true,
+      dnd: true,
+    });
     expect(bob.getAttribute('missed-calls')).to.equal('1');
     await waitFor("alice's history", () => alice.history.length === 1);
     expect(alice.history[0]).to.include({ direction: 'outgoing', cause: 'busy', status: 486, missed: false });
@@ -181,10 +218,20 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: history, call waiting, do-not-di
     const added = oneEvent(other, 'sip-history');
     await here.answer();
     expect((await ended).detail).to.include({ cause: 'answered-elsewhere', status: 487 });
-    const cancel = other.traceEntries.find((entry) => entry.direction === 'received' && entry.text.startsWith('CANCEL '));
+    const cancel = other.traceEntries.find(
+      (entry) => entry.direction === 'received' && entry.text.startsWith('CANCEL '),
+    );
     // Kamailio 5.6.3 mostly adds the text, but not in every run (see deploy/kamailio/kamailio.cfg).
-    expect(cancel?.text, "Kamailio's CANCEL").to.match(/^Reason: SIP;cause=200(;text="Call completed elsewhere")?\r?$/m);
-    expect((await added).detail.entry).to.include({ direction: 'incoming', cause: 'answered-elsewhere', status: 487, missed: false, duration: 0 });
+    expect(cancel?.text, "Kamailio's CANCEL").to.match(
+      /^Reason: SIP;cause=200(;text="Call completed elsewhere")?\r?$/m,
+    );
+    expect((await added).detail.entry).to.include({
+      direction: 'incoming',
+      cause: 'answered-elsewhere',
+      status: 487,
+      missed: false,
+      duration: 0,
+    });
     await there.updateComplete;
     expect(there.shadowRoot!.querySelector('[part~="state"]')!.textContent).to.equal('Answered elsewhere');
     await stateOf(outgoing, 'connected');

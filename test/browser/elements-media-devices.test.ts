@@ -33,7 +33,9 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: devices during a call', () => {
     const media = sessionOf(outgoing);
     const before = media.localStream.getAudioTracks()[0]!;
     expect(sentTrack(outgoing, 'audio')).to.equal(before);
-    const microphones = (await navigator.mediaDevices.enumerateDevices()).filter((device) => device.kind === 'audioinput' && device.deviceId && device.deviceId !== 'default');
+    const microphones = (await navigator.mediaDevices.enumerateDevices()).filter(
+      (device) => device.kind === 'audioinput' && device.deviceId && device.deviceId !== 'default',
+    );
     const chosen = microphones.at(-1)!.deviceId;
     const sent = recordSent(alice);
     const received = recordSent(bob);
@@ -55,7 +57,9 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: devices during a call', () => {
     const audio = outgoing.shadowRoot!.querySelector('audio')!;
     expect(audio.sinkId).to.equal('');
     // Chromium's fake output devices, and Firefox's from cubeb's mock backend (tools/browsers.mjs).
-    const speaker = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === 'audiooutput' && device.deviceId !== 'default');
+    const speaker = (await navigator.mediaDevices.enumerateDevices()).find(
+      (device) => device.kind === 'audiooutput' && device.deviceId !== 'default',
+    );
     expect(speaker, 'a speaker to choose').not.to.equal(undefined);
     alice.speaker = speaker!.deviceId;
     await waitFor('the call to play on the chosen speaker', () => audio.sinkId === speaker!.deviceId);
@@ -63,9 +67,18 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: devices during a call', () => {
 
   it('offers a device that appears, and falls back to the default when the chosen one disappears', async () => {
     const real = await navigator.mediaDevices.enumerateDevices();
-    const headset = { deviceId: 'test-headset', groupId: 'test-headset', kind: 'audioinput', label: 'Test headset', toJSON: () => ({}) } as MediaDeviceInfo;
+    const headset = {
+      deviceId: 'test-headset',
+      groupId: 'test-headset',
+      kind: 'audioinput',
+      label: 'Test headset',
+      toJSON: () => ({}),
+    } as MediaDeviceInfo;
     let devices = real;
-    Object.defineProperty(navigator.mediaDevices, 'enumerateDevices', { configurable: true, value: async () => devices });
+    Object.defineProperty(navigator.mediaDevices, 'enumerateDevices', {
+      configurable: true,
+      value: async () => devices,
+    });
     try {
       const details = alice.shadowRoot!.querySelector<HTMLDetailsElement>('[part~="devices"]')!;
       details.open = true;
@@ -84,7 +97,9 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: devices during a call', () => {
       devices = real;
       const error = oneEvent(alice, 'sip-error');
       navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
-      expect((await error).detail.error.message).to.equal('The chosen microphone is no longer available: using the default microphone');
+      expect((await error).detail.error.message).to.equal(
+        'The chosen microphone is no longer available: using the default microphone',
+      );
       expect(alice.microphone).to.equal('');
       await alice.updateComplete;
       expect(labels()).not.to.include('Test headset');
@@ -102,7 +117,9 @@ describeNeedingWebRTC('<sip-phone> at Kamailio: devices during a call', () => {
     const error = oneEvent(outgoing, 'sip-error');
     lost.stop();
     lost.dispatchEvent(new Event('ended'));
-    expect((await error).detail.error.message).to.equal('The microphone was disconnected: using the default microphone');
+    expect((await error).detail.error.message).to.equal(
+      'The microphone was disconnected: using the default microphone',
+    );
     await waitFor('the default microphone on the sender', () => {
       const now = media.localStream.getAudioTracks()[0];
       return !!now && now !== lost && now.readyState === 'live' && sentTrack(outgoing, 'audio') === now;

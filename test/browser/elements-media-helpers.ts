@@ -36,6 +36,8 @@ export const sessionOf = (call: SipCall) => call.call!.media as unknown as WebRt
 
 /** The track a call's sender of `kind` carries now (the transceiver of that kind, whatever it sends). */
 export function sentTrack(call: SipCall, kind: 'audio' | 'video'): MediaStreamTrack | null | undefined {
-  const transceiver = sessionOf(call).peerConnection!.getTransceivers().find((t) => t.receiver.track.kind === kind);
+  const transceiver = sessionOf(call)
+    .peerConnection!.getTransceivers()
+    .find((t) => t.receiver.track.kind === kind);
   return transceiver?.sender.track;
 }

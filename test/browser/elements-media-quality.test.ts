@@ -17,12 +17,18 @@ import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** Lets the far side's audio sender send (true) or not (false), without renegotiation. */
 async function setSending(call: SipCall, active: boolean): Promise<void> {
-  const transceiver = sessionOf(call).peerConnection!.getTransceivers().find((t) => t.receiver.track.kind === 'audio')!;
+  const transceiver = sessionOf(call)
+    .peerConnection!.getTransceivers()
+    .find((t) => t.receiver.track.kind === 'audio')!;
   await transceiver.sender.replaceTrack(active ? sessionOf(call).localStream.getAudioTracks()[0]! : null);
 }
 
 /** The next warning event of a name for `warning`. */
-function warningOf(call: SipCall, name: 'sip-quality-warning' | 'sip-quality-warning-cleared', warning: string): Promise<void> {
+function warningOf(
+  call: SipCall,
+  name: 'sip-quality-warning' | 'sip-quality-warning-cleared',
+  warning: string,
+): Promise<void> {
   return new Promise((resolve) => {
     const listener = (event: Event) => {
       if ((event as CustomEvent<{ warning: string }>).detail.warning !== warning) return;
@@ -101,16 +107,24 @@ describeNeedingWebRTC('<sip-call> at Kamailio: call quality', () => {
   it('warns of a silent microphone while it is unmuted, and clears when a working one is chosen', async function () {
     this.timeout(60000);
     const getUserMedia = Object.getOwnPropertyDescriptor(MediaDevices.prototype, 'getUserMedia')!;
-    Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { configurable: true, value: async () => silentMicrophone() });
+    Object.defineProperty(navigator.mediaDevices, 'getUserMedia', {
+      configurable: true,
+      value: async () => silentMicrophone(),
+    });
     try {
       const [outgoing] = await connectedCall(alice, bob);
       await warningOf(outgoing, 'sip-quality-warning', 'silent-microphone');
       delete (navigator.mediaDevices as unknown as Record<string, unknown>).getUserMedia;
       expect(navigator.mediaDevices.getUserMedia).to.equal(getUserMedia.value);
       const cleared = warningOf(outgoing, 'sip-quality-warning-cleared', 'silent-microphone');
-      const microphone = (await navigator.mediaDevices.enumerateDevices()).find((device) => device.kind === 'audioinput' && device.deviceId && device.deviceId !== 'default')!;
+      const microphone = (await navigator.mediaDevices.enumerateDevices()).find(
+        (device) => device.kind === 'audioinput' && device.deviceId && device.deviceId !== 'default',
+      )!;
       alice.microphone = microphone.deviceId;
-      await waitFor('the working microphone on the sender', () => sentTrack(outgoing, 'audio')?.getSettings().deviceId === microphone.deviceId);
+      await waitFor(
+        'the working microphone on the sender',
+        () => sentTrack(outgoing, 'audio')?.getSettings().deviceId === microphone.deviceId,
+      );
       await cleared;
     } finally {
       delete (navigator.mediaDevices as unknown as Record<string, unknown>).getUserMedia;

@@ -14,7 +14,8 @@ import { connectedCall, invites, recordSent, sentTrack, sessionOf } from './elem
 import { isFirefox } from './media-test-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
-const videoDirection = (message: string) => readMediaLines(message.slice(message.indexOf('\r\n\r\n') + 4)).find((line) => line.kind === 'video')?.direction;
+const videoDirection = (message: string) =>
+  readMediaLines(message.slice(message.indexOf('\r\n\r\n') + 4)).find((line) => line.kind === 'video')?.direction;
 
 describeNeedingWebRTC('<sip-call> at Kamailio: screen sharing', () => {
   let info: KamailioInfo;
@@ -48,7 +49,10 @@ describeNeedingWebRTC('<sip-call> at Kamailio: screen sharing', () => {
       button.scrollIntoView();
       const box = button.getBoundingClientRect();
       const error = oneEvent(outgoing, 'sip-error');
-      await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+      await sendMouse({
+        type: 'click',
+        position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+      });
       expect((await error).detail.error.message).to.match(/^Share screen: .*can not be found/);
       expect(outgoing.sharingScreen).to.equal(false);
       expect(outgoing.state).to.equal('connected');

@@ -3,7 +3,15 @@
 // password, and close their socket with no further event when removed.
 import { expect, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { kamailio, makePhone, recordEvents, removePhones, sockets, waitFor, type KamailioInfo } from './elements-helpers';
+import {
+  kamailio,
+  makePhone,
+  recordEvents,
+  removePhones,
+  sockets,
+  waitFor,
+  type KamailioInfo,
+} from './elements-helpers';
 
 describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
   let info: KamailioInfo;
@@ -40,7 +48,10 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
   it('refuses a text/html MESSAGE with 415 unless the phone has accept-html-messages (issue 15)', async () => {
     const [alice, bob] = await Promise.all([makePhone(info, 'alice'), makePhone(info, 'bob')]);
     const html = '<img src=x onerror=alert(1)>';
-    const refused = await alice.userAgent!.sendMessage('bob', html, 'text/html').then(() => undefined, (error: { status: number }) => error);
+    const refused = await alice.userAgent!.sendMessage('bob', html, 'text/html').then(
+      () => undefined,
+      (error: { status: number }) => error,
+    );
     expect(refused?.status).to.equal(415);
     const registered = oneEvent(bob, 'sip-registered');
     bob.toggleAttribute('accept-html-messages', true);
@@ -55,7 +66,11 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
 
   it('rejects sendMessage() with the final status', async () => {
     const alice = await makePhone(info, 'alice');
-    const failure = (target: string) => alice.sendMessage(target, 'hi').then(() => undefined, (error: { status: number; message: string }) => error);
+    const failure = (target: string) =>
+      alice.sendMessage(target, 'hi').then(
+        () => undefined,
+        (error: { status: number; message: string }) => error,
+      );
     const offline = await failure('carol');
     expect(offline?.status).to.equal(480);
     expect(offline?.message).to.equal('480 Temporarily Unavailable');
@@ -108,16 +123,22 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     const { detail } = event as CustomEvent<{ status: number; reason: string }>;
     expect([401, 403]).to.include(detail.status);
     expect(Object.keys(detail).sort(), 'the documented fields only').to.deep.equal(['aor', 'reason', 'status']);
-    await waitFor('the status line to say so', () => phone.shadowRoot!.querySelector('[part="status"]')!.textContent!.startsWith('Registration failed: '));
+    await waitFor('the status line to say so', () =>
+      phone.shadowRoot!.querySelector('[part="status"]')!.textContent!.startsWith('Registration failed: '),
+    );
   });
 
   it('shows the SIP trace with credentials redacted and never the password', async () => {
     const alice = await makePhone(info, 'alice', { trace: true });
     const entries = alice.traceEntries;
-    const register = entries.find((entry) => entry.direction === 'sent' && /^REGISTER /.test(entry.text) && /^Authorization:/im.test(entry.text));
+    const register = entries.find(
+      (entry) => entry.direction === 'sent' && /^REGISTER /.test(entry.text) && /^Authorization:/im.test(entry.text),
+    );
     expect(register, 'a REGISTER with credentials was sent').not.to.equal(undefined);
     expect(register!.text).to.match(/^Authorization: \[redacted\]$/m);
-    expect(entries.some((entry) => entry.direction === 'received' && entry.text.startsWith('SIP/2.0 200'))).to.equal(true);
+    expect(entries.some((entry) => entry.direction === 'received' && entry.text.startsWith('SIP/2.0 200'))).to.equal(
+      true,
+    );
     await alice.updateComplete;
     const shown = alice.shadowRoot!.querySelector('[part="trace"]')!.textContent!;
     expect(shown).to.contain('REGISTER sip:');
@@ -141,7 +162,10 @@ describe('<sip-phone> at Kamailio: registration and MESSAGE', () => {
     for (const events of seen) {
       // Lost, unregistered, perhaps a failed retry or two while the server was down, registered.
       expect(events.slice(0, 2)).to.deep.equal(['sip-disconnected', 'sip-unregistered']);
-      expect(events.slice(2, -1).every((name) => name === 'sip-disconnected'), events.join()).to.equal(true);
+      expect(
+        events.slice(2, -1).every((name) => name === 'sip-disconnected'),
+        events.join(),
+      ).to.equal(true);
       expect(events.at(-1)).to.equal('sip-registered');
     }
     for (const phone of phones) expect(phone.registered).to.equal(true);

@@ -54,7 +54,13 @@ describeNeedingWebRTC('do-not-disturb and missed calls with JsSIP calling throug
     expect(event.detail.declined).to.equal('dnd');
     expect(event.detail.from).to.contain(server.users.dave.user);
     await waitFor('the missed call in the history', () => alice.history.length === 1);
-    expect(alice.history[0]).to.include({ direction: 'incoming', cause: 'declined', status: 486, missed: true, dnd: true });
+    expect(alice.history[0]).to.include({
+      direction: 'incoming',
+      cause: 'declined',
+      status: 486,
+      missed: true,
+      dnd: true,
+    });
     expect(alice.history[0]!.uri).to.contain(server.users.dave.user);
     expect(alice.getAttribute('missed-calls')).to.equal('1');
     expect(alice.calls).to.deep.equal([]);
@@ -71,7 +77,14 @@ describeNeedingWebRTC('do-not-disturb and missed calls with JsSIP calling throug
     session.terminate(); // CANCEL
     const { kind, entry } = (await added).detail;
     expect(kind).to.equal('added');
-    expect(entry).to.include({ direction: 'incoming', cause: 'remote-canceled', status: 487, missed: true, dnd: false, duration: 0 });
+    expect(entry).to.include({
+      direction: 'incoming',
+      cause: 'remote-canceled',
+      status: 487,
+      missed: true,
+      dnd: false,
+      duration: 0,
+    });
     expect(entry!.uri).to.contain(server.users.dave.user);
     expect(alice.history).to.deep.equal([entry]);
     await alice.updateComplete;

@@ -22,15 +22,25 @@ export interface JsSipSession extends JsSipEmitter {
   unhold(options?: object, done?: () => void): boolean;
   renegotiate(options?: object, done?: () => void): boolean;
   isOnHold(): { local: boolean; remote: boolean };
-  sendDTMF(tones: string, options?: { duration?: number; interToneGap?: number; transportType?: 'INFO' | 'RFC2833' }): void;
+  sendDTMF(
+    tones: string,
+    options?: { duration?: number; interToneGap?: number; transportType?: 'INFO' | 'RFC2833' },
+  ): void;
   /** `replaces`: another session, whose dialog the REFER's target is to replace (attended transfer). */
-  refer(target: string, options?: { replaces?: JsSipSession; eventHandlers?: Record<string, (e: unknown) => void> }): JsSipEmitter;
+  refer(
+    target: string,
+    options?: { replaces?: JsSipSession; eventHandlers?: Record<string, (e: unknown) => void> },
+  ): JsSipEmitter;
 }
 export interface JsSipUa extends JsSipEmitter {
   start(): void;
   stop(): void;
   call(target: string, options: object): JsSipSession;
-  sendMessage(target: string, body: string, options?: { contentType?: string; eventHandlers?: Record<string, (e: never) => void> }): void;
+  sendMessage(
+    target: string,
+    body: string,
+    options?: { contentType?: string; eventHandlers?: Record<string, (e: never) => void> },
+  ): void;
 }
 export interface JsSipDtmfEvent {
   originator: string;
@@ -41,7 +51,9 @@ export interface JsSipRequest {
   getHeader(name: string): string;
   hasHeader(name: string): boolean;
 }
-/** A session's 'refer' event (the peer asks it to call someone) and 'replaces' event (an INVITE with Replaces for it). */
+/**
+ * A session's 'refer' event (the peer asks it to call someone) and 'replaces' event (an INVITE with Replaces for it).
+ */
 export interface JsSipReferEvent {
   request: JsSipRequest;
   accept(initCallback?: (session: JsSipSession) => void, options?: object): void;

@@ -45,12 +45,17 @@ describe('interop with JsSIP subscriptions through Kamailio', function () {
     dave = await jssipPhone(info, 'dave');
     let notifier: JsSipNotifier | undefined;
     const seen: Array<{ unsubscribe: boolean; event: string; accept: string }> = [];
-    dave.ua.on<{ event: { event: string }; request: { getHeader(name: string): string } }>('newSubscribe', ({ event, request }) => {
-      notifier = (dave!.ua as NotifyingUa).notify(request, 'application/dialog-info+xml', { pending: false });
-      notifier.on<boolean>('subscribe', (unsubscribe) => seen.push({ unsubscribe, event: event.event, accept: request.getHeader('Accept') }));
-      notifier.start();
-      notifier.notify(dialogInfo(0));
-    });
+    dave.ua.on<{ event: { event: string }; request: { getHeader(name: string): string } }>(
+      'newSubscribe',
+      ({ event, request }) => {
+        notifier = (dave!.ua as NotifyingUa).notify(request, 'application/dialog-info+xml', { pending: false });
+        notifier.on<boolean>('subscribe', (unsubscribe) =>
+          seen.push({ unsubscribe, event: event.event, accept: request.getHeader('Accept') }),
+        );
+        notifier.start();
+        notifier.notify(dialogInfo(0));
+      },
+    );
     const alice = await makePhone(info, 'alice', { trace: true });
     const el = document.createElement('sip-presence') as SipPresence;
     Object.assign(el, { for: alice.id, target: 'dave', event: 'dialog' });
@@ -72,12 +77,20 @@ describe('interop with JsSIP subscriptions through Kamailio', function () {
     alice = await registeredPhone(info, 'alice');
     let state: 'available' | 'busy' = 'available';
     const aor = `sip:alice@${info.domain}`;
-    const service = alice.ua.subscriptions.serve('presence', { contentType: PIDF_TYPE, body: () => writePidf(aor, state, 'a1') });
+    const service = alice.ua.subscriptions.serve('presence', {
+      contentType: PIDF_TYPE,
+      body: () => writePidf(aor, state, 'a1'),
+    });
     dave = await jssipPhone(info, 'dave');
     const states: string[] = [];
     let terminated = false;
-    const subscriber = (dave.ua as NotifyingUa).subscribe(aor, 'presence', PIDF_TYPE, { expires: 300, contentType: PIDF_TYPE });
-    subscriber.on<boolean>('notify', (...args: unknown[]) => states.push(`${readPidf(String(args[2] ?? ''))?.state}${args[0] ? ' (final)' : ''}`));
+    const subscriber = (dave.ua as NotifyingUa).subscribe(aor, 'presence', PIDF_TYPE, {
+      expires: 300,
+      contentType: PIDF_TYPE,
+    });
+    subscriber.on<boolean>('notify', (...args: unknown[]) =>
+      states.push(`${readPidf(String(args[2] ?? ''))?.state}${args[0] ? ' (final)' : ''}`),
+    );
     subscriber.on('terminated', () => (terminated = true));
     subscriber.subscribe();
     await waitFor('the first NOTIFY at JsSIP', () => states.length === 1);

@@ -54,7 +54,8 @@ describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4
       eventHandlers: {
         requestSucceeded: () => progress.push('202'),
         accepted: () => progress.push('accepted'),
-        failed: (e) => progress.push(`failed ${(e as { status_line?: { status_code: number } }).status_line?.status_code}`),
+        failed: (e) =>
+          progress.push(`failed ${(e as { status_line?: { status_code: number } }).status_line?.status_code}`),
       },
     });
     return progress;
@@ -68,7 +69,9 @@ describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4
     const progress = referToBob(session);
     expect((await asked).detail.target).to.equal(`sip:${server.users.bob.user}@${server.domain}`);
     await call.updateComplete;
-    expect(call.shadowRoot!.querySelector('[part="transfer-target"]')!.textContent).to.equal(`sip:${server.users.bob.user}@${server.domain}`);
+    expect(call.shadowRoot!.querySelector('[part="transfer-target"]')!.textContent).to.equal(
+      `sip:${server.users.bob.user}@${server.domain}`,
+    );
     await waitFor('JsSIP to get the 202 while the user decides', () => progress.includes('202'));
     await expect(call).to.be.accessible();
     expect(ringsAtBob, 'no call before the user says so').to.deep.equal([]);
@@ -78,7 +81,9 @@ describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4
     const incoming = (await atBob).detail.call;
     expect(incoming.call!.offersVideo, 'the referred call offers no video').to.equal(false);
     await incoming.answer();
-    await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () => progress.includes('accepted'));
+    await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () =>
+      progress.includes('accepted'),
+    );
     const referred = alice.calls.find((element) => element !== call)!;
     expect(referred.remote!.uri).to.contain(server.users.bob.user);
     expect(referred.call!.media!.video).to.equal(false);
@@ -94,7 +99,11 @@ describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4
     await asked;
     await call.updateComplete;
     button(call, 'decline-transfer-button')!.click();
-    await within(10000, `JsSIP to hear 603 (${progress.join(', ')})`, waitFor('the failure', () => progress.includes('failed 603')));
+    await within(
+      10000,
+      `JsSIP to hear 603 (${progress.join(', ')})`,
+      waitFor('the failure', () => progress.includes('failed 603')),
+    );
     await call.updateComplete;
     expect(button(call, 'accept-transfer-button'), 'the question is gone').to.equal(null);
     expect(ringsAtBob).to.deep.equal([]);
@@ -113,6 +122,8 @@ describeNeedingWebRTC('REFER consent with JsSIP through Kamailio (RFC 3515 §2.4
     await call.updateComplete;
     expect(button(call, 'accept-transfer-button'), 'no question').to.equal(null);
     await incoming.answer();
-    await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () => progress.includes('accepted'));
+    await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () =>
+      progress.includes('accepted'),
+    );
   });
 });

@@ -20,11 +20,18 @@ const TIMERS = { ...MEDIA, sessionTimersExpires: EXPIRES };
 
 /** Every request our phone sent and received, as start line, Call-ID and Session-Expires. */
 function tap(phone: TestPhone) {
-  const seen: Array<{ way: 'out' | 'in'; method: string; callId: string; inDialog: boolean; se: string | undefined }> = [];
+  const seen: Array<{ way: 'out' | 'in'; method: string; callId: string; inDialog: boolean; se: string | undefined }> =
+    [];
   const record = (way: 'out' | 'in', text: string) => {
     if (/^SIP\//.test(text)) return;
     const request = parseMessage(text) as SipRequest;
-    seen.push({ way, method: request.method, callId: request.callId, inDialog: request.to.tag !== undefined, se: request.header('Session-Expires') });
+    seen.push({
+      way,
+      method: request.method,
+      callId: request.callId,
+      inDialog: request.to.tag !== undefined,
+      se: request.header('Session-Expires'),
+    });
   };
   const transport = phone.ua.core.transport;
   const send = transport.send.bind(transport);
@@ -34,7 +41,10 @@ function tap(phone: TestPhone) {
   };
   transport.onMessage((text) => record('in', text));
   const of = (call: Call) => seen.filter((r) => r.callId === call.dialog?.callId);
-  return Object.assign((way: 'out' | 'in', method: string, call: Call) => of(call).filter((r) => r.way === way && r.method === method), { all: of });
+  return Object.assign(
+    (way: 'out' | 'in', method: string, call: Call) => of(call).filter((r) => r.way === way && r.method === method),
+    { all: of },
+  );
 }
 
 describeNeedingWebRTC('session timers with JsSIP (RFC 4028, RFC 3311)', function () {
@@ -64,21 +74,31 @@ describeNeedingWebRTC('session timers with JsSIP (RFC 4028, RFC 3311)', function
     const theirs = dave.nextSession();
     const outgoing = ours.ua.call('dave');
     const session = await theirs;
-    await Promise.all([stateOf(outgoing, 'connected', 15000), waitFor('JsSIP to confirm both calls', () => session.isEstablished() && jssipCalls.isEstablished())]);
+    await Promise.all([
+      stateOf(outgoing, 'connected', 15000),
+      waitFor('JsSIP to confirm both calls', () => session.isEstablished() && jssipCalls.isEstablished()),
+    ]);
     const reinvitesAtJssip: number[] = [];
     session.on('reinvite', () => reinvitesAtJssip.push(Date.now()));
     // Re-INVITEs: in the dialog (the INVITE sent again with credentials after a 407 is not).
     const reinvites = () => requests('out', 'INVITE', outgoing).filter((r) => r.inDialog);
     const refreshesOfOurs = () => reinvites().length;
     const ended: string[] = [];
-    for (const call of [outgoing, incoming]) call.events.on('ended', ({ cause }) => ended.push(`${call.direction}: ${cause}`));
+    for (const call of [outgoing, incoming])
+      call.events.on('ended', ({ cause }) => ended.push(`${call.direction}: ${cause}`));
 
     expect(requests('out', 'INVITE', outgoing)[0]?.se).to.equal(`${EXPIRES};refresher=uac`);
     expect(requests('in', 'INVITE', incoming)[0]?.se, "JsSIP's INVITE").to.equal(String(EXPIRES));
     const started = Date.now();
     const seen = () =>
       [outgoing, incoming]
-        .map((call) => `${call.direction} (${call.state}): ${requests.all(call).map((r) => `${r.way} ${r.method}${r.inDialog ? ' (in dialog)' : ''} ${r.se ?? ''}`).join(', ')}`)
+        .map(
+          (call) =>
+            `${call.direction} (${call.state}): ${requests
+              .all(call)
+              .map((r) => `${r.way} ${r.method}${r.inDialog ? ' (in dialog)' : ''} ${r.se ?? ''}`)
+              .join(', ')}`,
+        )
         .join('; ');
     await waitFor(
       'three refreshes on each call',
@@ -97,9 +117,18 @@ describeNeedingWebRTC('session timers with JsSIP (RFC 4028, RFC 3311)', function
     expect(reinvites()[0]?.se, 'a refresh keeps us the refresher').to.equal(`${EXPIRES};refresher=uac`);
     expect(requests('out', 'UPDATE', outgoing), 'no UPDATE to a peer not known to allow it').to.deep.equal([]);
     expect(requests('in', 'UPDATE', incoming)[0]?.se).to.equal(`${EXPIRES};refresher=uac`);
-    expect(requests('out', 'UPDATE', incoming).length + requests('out', 'INVITE', incoming).length, 'we do not refresh the call JsSIP refreshes').to.equal(0);
-    expect(requests('in', 'INVITE', incoming).filter((r) => r.inDialog), 'JsSIP refreshes by UPDATE, not re-INVITE').to.deep.equal([]);
-    expect(requests('in', 'UPDATE', outgoing).length + requests('in', 'INVITE', outgoing).length, 'JsSIP does not refresh the call we refresh').to.equal(0);
+    expect(
+      requests('out', 'UPDATE', incoming).length + requests('out', 'INVITE', incoming).length,
+      'we do not refresh the call JsSIP refreshes',
+    ).to.equal(0);
+    expect(
+      requests('in', 'INVITE', incoming).filter((r) => r.inDialog),
+      'JsSIP refreshes by UPDATE, not re-INVITE',
+    ).to.deep.equal([]);
+    expect(
+      requests('in', 'UPDATE', outgoing).length + requests('in', 'INVITE', outgoing).length,
+      'JsSIP does not refresh the call we refresh',
+    ).to.equal(0);
     await outgoing.hangup();
     await incoming.hangup();
   });

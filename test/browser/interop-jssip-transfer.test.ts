@@ -22,8 +22,23 @@ import type { IncomingCall } from '../../src/stack/ua/calls/incoming-call';
 import type { OutgoingCall } from '../../src/stack/ua/calls/outgoing-call';
 import { parseReplaces } from '../../src/stack/message/replaces';
 import { closeAll, waitFor, waitForGrowth, waitForPeerAudio } from './media-test-helpers';
-import { MEDIA, jssipPhone, type JsSipEndEvent, type JsSipPhone, type JsSipReferEvent, type JsSipSession } from './interop-jssip-peer';
-import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
+import {
+  MEDIA,
+  jssipPhone,
+  type JsSipEndEvent,
+  type JsSipPhone,
+  type JsSipReferEvent,
+  type JsSipSession,
+} from './interop-jssip-peer';
+import {
+  kamailio,
+  mediaOf,
+  registeredPhone,
+  stateOf,
+  within,
+  type KamailioInfo,
+  type TestPhone,
+} from './phone-fixtures';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 function ended(call: Call, ms = 15000): Promise<CallEndInfo> {
@@ -33,7 +48,13 @@ function ended(call: Call, ms = 15000): Promise<CallEndInfo> {
 
 /** How a JsSIP session ended: who ended it, and JsSIP's cause. */
 function jssipEnded(session: JsSipSession, what: string): Promise<Pick<JsSipEndEvent, 'originator' | 'cause'>> {
-  return within(15000, what, new Promise((resolve) => session.once<JsSipEndEvent>('ended', ({ originator, cause }) => resolve({ originator, cause }))));
+  return within(
+    15000,
+    what,
+    new Promise((resolve) =>
+      session.once<JsSipEndEvent>('ended', ({ originator, cause }) => resolve({ originator, cause })),
+    ),
+  );
 }
 
 /** The call that replaced `call` (RFC 3891: an INVITE with Replaces reached us). */
@@ -43,7 +64,11 @@ function replacedBy(call: Call): Promise<IncomingCall> {
 
 /** The call our phone placed on accepting a REFER on `call`. */
 function referredFrom(call: Call): Promise<OutgoingCall> {
-  return within(15000, `a call on a REFER on call ${call.id}`, new Promise((resolve) => call.events.on('referred-call', resolve)));
+  return within(
+    15000,
+    `a call on a REFER on call ${call.id}`,
+    new Promise((resolve) => call.events.on('referred-call', resolve)),
+  );
 }
 
 describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ยง7, RFC 3891)', function () {
@@ -56,14 +81,20 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
 
   before(async () => {
     server = await kamailio();
-    [alice, bob, carol] = await Promise.all([registeredPhone(server, 'alice'), registeredPhone(server, 'bob'), registeredPhone(server, 'carol')]);
+    [alice, bob, carol] = await Promise.all([
+      registeredPhone(server, 'alice'),
+      registeredPhone(server, 'bob'),
+      registeredPhone(server, 'carol'),
+    ]);
     dave = await jssipPhone(server, 'dave');
   });
 
   // Each test starts with no call anywhere: what a failed test left is hung up here.
   afterEach(async () => {
     for (const session of dave.sessions) if (!session.isEnded()) session.terminate();
-    await Promise.all([alice, bob, carol].flatMap((phone) => phone.ua.calls.map((call) => call.hangup().catch(() => undefined))));
+    await Promise.all(
+      [alice, bob, carol].flatMap((phone) => phone.ua.calls.map((call) => call.hangup().catch(() => undefined))),
+    );
   });
 
   after(async () => {
@@ -112,7 +143,12 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     });
     const davesNew = dave.nextSession();
     const carolsNew = replacedBy(yAtCarol);
-    const ends = { x: ended(x), y: ended(y), yAtCarol: ended(yAtCarol), xAtDave: jssipEnded(xAtDave, "JsSIP's transferred call to end") };
+    const ends = {
+      x: ended(x),
+      y: ended(y),
+      yAtCarol: ended(yAtCarol),
+      xAtDave: jssipEnded(xAtDave, "JsSIP's transferred call to end"),
+    };
 
     await x.transfer(y);
     // RFC 5589 ยง7: the Refer-To names carol, with the dialog as carol sees it (RFC 3891 ยง3).
@@ -120,7 +156,11 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     const uri = referTo[0]!.slice(referTo[0]!.indexOf('<') + 1, referTo[0]!.lastIndexOf('>'));
     expect(uri).to.match(new RegExp(`^sip:${server.users.carol.user}@`));
     const replaces = parseReplaces(decodeURIComponent(uri.slice(uri.indexOf('?Replaces=') + '?Replaces='.length)));
-    expect(replaces).to.deep.include({ callId: yAtCarol.dialog!.callId, toTag: yAtCarol.dialog!.localTag, fromTag: yAtCarol.dialog!.remoteTag });
+    expect(replaces).to.deep.include({
+      callId: yAtCarol.dialog!.callId,
+      toTag: yAtCarol.dialog!.localTag,
+      fromTag: yAtCarol.dialog!.remoteTag,
+    });
 
     const [session, withDave] = await Promise.all([davesNew, carolsNew]);
     expect(withDave.remote.uri).to.contain(server.users.dave.user);
@@ -148,14 +188,30 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     });
     const bobsNew = referredFrom(xAtBob);
     const carolsNew = replacedBy(yAtCarol);
-    const ends = { xAtBob: ended(xAtBob), yAtCarol: ended(yAtCarol), x: jssipEnded(x, "JsSIP's call with bob to end"), y: jssipEnded(y, "JsSIP's call with carol to end") };
-    const accepted = within(15000, 'JsSIP to hear that the transfer succeeded', new Promise<void>((resolve) => {
-      x.refer(`sip:${server.users.carol.user}@${server.domain}`, { replaces: y, eventHandlers: { accepted: () => resolve() } });
-    }));
+    const ends = {
+      xAtBob: ended(xAtBob),
+      yAtCarol: ended(yAtCarol),
+      x: jssipEnded(x, "JsSIP's call with bob to end"),
+      y: jssipEnded(y, "JsSIP's call with carol to end"),
+    };
+    const accepted = within(
+      15000,
+      'JsSIP to hear that the transfer succeeded',
+      new Promise<void>((resolve) => {
+        x.refer(`sip:${server.users.carol.user}@${server.domain}`, {
+          replaces: y,
+          eventHandlers: { accepted: () => resolve() },
+        });
+      }),
+    );
 
     const [toCarol, withBob] = await Promise.all([bobsNew, carolsNew]);
     expect(refers.map((r) => r.target)).to.deep.equal([`sip:${server.users.carol.user}@${server.domain}`]);
-    expect(parseReplaces(refers[0]!.replaces!)).to.deep.include({ callId: yAtCarol.dialog!.callId, toTag: yAtCarol.dialog!.localTag, fromTag: yAtCarol.dialog!.remoteTag });
+    expect(parseReplaces(refers[0]!.replaces!)).to.deep.include({
+      callId: yAtCarol.dialog!.callId,
+      toTag: yAtCarol.dialog!.localTag,
+      fromTag: yAtCarol.dialog!.remoteTag,
+    });
     expect(withBob.remote.uri).to.contain(server.users.bob.user);
     await stateOf(toCarol, 'connected');
     await accepted;
@@ -182,7 +238,12 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     });
     const bobsNew = referredFrom(xAtBob);
     const davesNew = dave.nextSession();
-    const ends = { x: ended(x), y: ended(y), xAtBob: ended(xAtBob), yAtDave: jssipEnded(yAtDave, "JsSIP's call with alice to end") };
+    const ends = {
+      x: ended(x),
+      y: ended(y),
+      xAtBob: ended(xAtBob),
+      yAtDave: jssipEnded(yAtDave, "JsSIP's call with alice to end"),
+    };
 
     await x.transfer(y);
     const [toDave, session] = await Promise.all([bobsNew, davesNew]);
@@ -190,7 +251,11 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     await waitFor('JsSIP to confirm the call from bob', () => session.isEstablished());
     expect(replacing).to.have.length(1);
     const invite = replacing[0]!.request;
-    expect(parseReplaces(invite.getHeader('Replaces'))).to.deep.include({ callId: y.dialog!.callId, toTag: y.dialog!.remoteTag, fromTag: y.dialog!.localTag });
+    expect(parseReplaces(invite.getHeader('Replaces'))).to.deep.include({
+      callId: y.dialog!.callId,
+      toTag: y.dialog!.remoteTag,
+      fromTag: y.dialog!.localTag,
+    });
     expect(invite.getHeader('Require')).to.equal('replaces');
     // JsSIP ends the replaced call itself once the new one is confirmed (a BYE to alice).
     expect(await ends.yAtDave).to.deep.equal({ originator: 'local', cause: 'Terminated' });
@@ -212,12 +277,18 @@ describeNeedingWebRTC('attended transfer with JsSIP through Kamailio (RFC 5589 ย
     await stateOf(yAtCarol, 'connected', 15000);
     xAtBob.events.on('refer', (refer) => refer.accept());
     const bobsNew = referredFrom(xAtBob);
-    const failed = within(15000, 'JsSIP to hear that the transfer failed', new Promise<number>((resolve) => {
-      x.refer(`sip:${server.users.carol.user}@${server.domain}`, {
-        replaces: y,
-        eventHandlers: { failed: (e) => resolve(Number((e as { status_line: { status_code: number } }).status_line.status_code)) },
-      });
-    }));
+    const failed = within(
+      15000,
+      'JsSIP to hear that the transfer failed',
+      new Promise<number>((resolve) => {
+        x.refer(`sip:${server.users.carol.user}@${server.domain}`, {
+          replaces: y,
+          eventHandlers: {
+            failed: (e) => resolve(Number((e as { status_line: { status_code: number } }).status_line.status_code)),
+          },
+        });
+      }),
+    );
 
     const toCarol = await bobsNew;
     expect(await failed).to.equal(481);

@@ -12,9 +12,33 @@ import type { OutgoingCall } from '../../src/stack/ua/calls/outgoing-call';
 import type { IncomingMessage } from '../../src/stack/ua/user-agent';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, expectNoAudio, isFirefox, waitFor, waitForGrowth, waitForPeerAudio, type StatsSource } from './media-test-helpers';
-import { MEDIA, jssipPhone, nextEvent, type JsSipDtmfEvent, type JsSipPhone, type JsSipReferEvent, type JsSipSession } from './interop-jssip-peer';
-import { kamailio, mediaOf, registeredPhone, stateOf, within, type KamailioInfo, type TestPhone } from './phone-fixtures';
+import {
+  closeAll,
+  expectNoAudio,
+  isFirefox,
+  waitFor,
+  waitForGrowth,
+  waitForPeerAudio,
+  type StatsSource,
+} from './media-test-helpers';
+import {
+  MEDIA,
+  jssipPhone,
+  nextEvent,
+  type JsSipDtmfEvent,
+  type JsSipPhone,
+  type JsSipReferEvent,
+  type JsSipSession,
+} from './interop-jssip-peer';
+import {
+  kamailio,
+  mediaOf,
+  registeredPhone,
+  stateOf,
+  within,
+  type KamailioInfo,
+  type TestPhone,
+} from './phone-fixtures';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** Resolves when `count` values have been pushed to `list` (events collected in order). */
@@ -25,7 +49,8 @@ function collected<T>(list: T[], count: number, what: string): Promise<void> {
 /** A peer's RTCPeerConnection read through the same stats helpers as our media session. */
 const peer = (session: JsSipSession): StatsSource => session.connection;
 
-const audioTransceiver = (pc: RTCPeerConnection | undefined) => pc?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+const audioTransceiver = (pc: RTCPeerConnection | undefined) =>
+  pc?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
 
 describe('interop with JsSIP through Kamailio', function () {
   this.timeout(60000);
@@ -37,14 +62,20 @@ describe('interop with JsSIP through Kamailio', function () {
 
   before(async () => {
     server = await kamailio();
-    [ours, bob, carol] = await Promise.all([registeredPhone(server, 'alice'), registeredPhone(server, 'bob'), registeredPhone(server, 'carol')]);
+    [ours, bob, carol] = await Promise.all([
+      registeredPhone(server, 'alice'),
+      registeredPhone(server, 'bob'),
+      registeredPhone(server, 'carol'),
+    ]);
     dave = await jssipPhone(server, 'dave');
   });
 
   // Each test starts with no call anywhere: what a failed test left is hung up here.
   afterEach(async () => {
     for (const session of dave.sessions) if (!session.isEnded()) session.terminate();
-    await Promise.all([ours, bob, carol].flatMap((phone) => phone.ua.calls.map((call) => call.hangup().catch(() => undefined))));
+    await Promise.all(
+      [ours, bob, carol].flatMap((phone) => phone.ua.calls.map((call) => call.hangup().catch(() => undefined))),
+    );
   });
 
   after(async () => {
@@ -187,7 +218,8 @@ describe('interop with JsSIP through Kamailio', function () {
   });
 
   describeNeedingWebRTC('adding video by re-INVITE', () => {
-    const videoTransceiver = (pc: RTCPeerConnection | undefined) => pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+    const videoTransceiver = (pc: RTCPeerConnection | undefined) =>
+      pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video');
 
     it('our phone adds video to an audio call: JsSIP answers and receives our video', async () => {
       const { call, session } = await weCallJssip();
@@ -206,7 +238,11 @@ describe('interop with JsSIP through Kamailio', function () {
         const tracks: string[] = [];
         call.events.on('remote-track', (kind) => tracks.push(kind));
         session.connection.addTrack(camera.getVideoTracks()[0]!, camera);
-        const renegotiated = within(10000, "JsSIP's re-INVITE to complete", new Promise<void>((resolve) => session.renegotiate({}, resolve)));
+        const renegotiated = within(
+          10000,
+          "JsSIP's re-INVITE to complete",
+          new Promise<void>((resolve) => session.renegotiate({}, resolve)),
+        );
         await renegotiated;
         await collected(tracks, 1, 'our call to announce the remote video');
         expect(tracks).to.deep.equal(['video']);
@@ -233,8 +269,14 @@ describe('interop with JsSIP through Kamailio', function () {
     it('JsSIP sends DTMF by RFC 4733 when told to: its RTP sender plays the digits, no INFO comes', async () => {
       const { call, session } = await jssipCallsUs();
       // telephone-event in both descriptions is what lets either side play RFC 4733 (§7.1.1).
-      expect(hasTelephoneEvent(session.connection.localDescription!.sdp)).to.equal(true, 'JsSIP offered telephone-event');
-      expect(hasTelephoneEvent(mediaOf(call).peerConnection!.localDescription!.sdp)).to.equal(true, 'our answer kept it');
+      expect(hasTelephoneEvent(session.connection.localDescription!.sdp)).to.equal(
+        true,
+        'JsSIP offered telephone-event',
+      );
+      expect(hasTelephoneEvent(mediaOf(call).peerConnection!.localDescription!.sdp)).to.equal(
+        true,
+        'our answer kept it',
+      );
       const infos: string[] = [];
       call.events.on('dtmf', ({ digit }) => infos.push(digit));
       const sender = session.connection.getSenders().find((s) => s.track?.kind === 'audio');
@@ -249,7 +291,10 @@ describe('interop with JsSIP through Kamailio', function () {
     it('our phone sends DTMF by SIP INFO when asked: JsSIP gets each digit, in order', async () => {
       const { call, session } = await weCallJssip();
       const digits: string[] = [];
-      session.on<JsSipDtmfEvent>('newDTMF', ({ originator, dtmf }) => originator === 'remote' && digits.push(dtmf.tone));
+      session.on<JsSipDtmfEvent>(
+        'newDTMF',
+        ({ originator, dtmf }) => originator === 'remote' && digits.push(dtmf.tone),
+      );
       await call.sendDtmf('2#5A', { mode: 'info' });
       await collected(digits, 4, 'the four INFO digits at JsSIP');
       expect(digits).to.deep.equal(['2', '#', '5', 'A']);
@@ -283,7 +328,11 @@ describe('interop with JsSIP through Kamailio', function () {
     const TEXT = 'Grüße — 你好 👋';
 
     it('our phone sends a MESSAGE with a non-ASCII body: JsSIP gets it intact and answers 200', async () => {
-      const received = nextEvent<{ originator: string; request: { body: string; getHeader(name: string): string } }>(dave.ua, 'newMessage', 'JsSIP to receive the MESSAGE');
+      const received = nextEvent<{ originator: string; request: { body: string; getHeader(name: string): string } }>(
+        dave.ua,
+        'newMessage',
+        'JsSIP to receive the MESSAGE',
+      );
       const response = await ours.ua.sendMessage('dave', TEXT);
       expect(response.status).to.equal(200);
       const { originator, request } = await received;
@@ -294,7 +343,11 @@ describe('interop with JsSIP through Kamailio', function () {
 
     it('JsSIP sends a MESSAGE with a non-ASCII body: our phone gets it intact and the 200 reaches JsSIP', async () => {
       let off = (): void => undefined;
-      const received = within(10000, 'our phone to receive the MESSAGE', new Promise<IncomingMessage>((resolve) => (off = ours.ua.events.on('message', resolve))));
+      const received = within(
+        10000,
+        'our phone to receive the MESSAGE',
+        new Promise<IncomingMessage>((resolve) => (off = ours.ua.events.on('message', resolve))),
+      );
       const answered = within(
         10000,
         'JsSIP to see the final response',
@@ -323,7 +376,11 @@ describe('interop with JsSIP through Kamailio', function () {
         refers.push(request);
         request.accept();
       });
-      const referred = within(10000, 'our phone to call the REFER target', new Promise<OutgoingCall>((resolve) => call.events.on('referred-call', resolve)));
+      const referred = within(
+        10000,
+        'our phone to call the REFER target',
+        new Promise<OutgoingCall>((resolve) => call.events.on('referred-call', resolve)),
+      );
       const progress: string[] = [];
       const target = `sip:bob@${server.domain}`;
       const subscriber = session.refer(target, {
@@ -344,7 +401,9 @@ describe('interop with JsSIP through Kamailio', function () {
       await atBob.answer();
       const toBob = await referred;
       await stateOf(toBob, 'connected');
-      await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () => progress.includes('accepted'));
+      await waitFor(`JsSIP to hear that the transfer succeeded (${progress.join(', ')})`, () =>
+        progress.includes('accepted'),
+      );
       expect(progress[0]).to.equal('202');
       expect(progress).to.include('trying');
       expect(progress).to.not.include('failed');
@@ -362,7 +421,9 @@ describe('interop with JsSIP through Kamailio', function () {
       call.events.on('refer', (request) => request.accept());
       const failed = new Promise<number>((resolve) =>
         session.refer(`sip:bob@${server.domain}`, {
-          eventHandlers: { failed: (e) => resolve(Number((e as { status_line: { status_code: number } }).status_line.status_code)) },
+          eventHandlers: {
+            failed: (e) => resolve(Number((e as { status_line: { status_code: number } }).status_line.status_code)),
+          },
         }),
       );
       const atBob = await bob.nextIncoming();

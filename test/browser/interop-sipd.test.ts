@@ -89,7 +89,10 @@ async function jssipPhone(server: SipdInfo, user: string): Promise<JsSipPhone> {
   });
   const registered = new Promise<void>((resolve, reject) => {
     ua.on<{ response: { getHeaders(name: string): string[] } }>('registered', ({ response }) => {
-      const binding = response.getHeaders('Contact').map((value) => /^<([^>]+)>/.exec(value)?.[1]).find((uri) => uri?.startsWith(`sip:${ua.contact.uri.user}@`));
+      const binding = response
+        .getHeaders('Contact')
+        .map((value) => /^<([^>]+)>/.exec(value)?.[1])
+        .find((uri) => uri?.startsWith(`sip:${ua.contact.uri.user}@`));
       if (!binding) return reject(new Error(`no binding for JsSIP in ${response.getHeaders('Contact').join(', ')}`));
       ua.contact.pub_gruu = binding;
       resolve();
@@ -105,7 +108,11 @@ async function jssipPhone(server: SipdInfo, user: string): Promise<JsSipPhone> {
   });
   ua.start();
   await within(10000, 'JsSIP to register at sipd.py', registered);
-  return { ua, sessions, nextSession: () => within(10000, `a JsSIP session at ${user}`, new Promise((resolve) => waiting.push(resolve))) };
+  return {
+    ua,
+    sessions,
+    nextSession: () => within(10000, `a JsSIP session at ${user}`, new Promise((resolve) => waiting.push(resolve))),
+  };
 }
 
 // Non-ASCII in two- three- and four-byte UTF-8: Content-Length counts bytes on both sides.
@@ -113,7 +120,8 @@ const TEXT = 'Grüße — 你好 👋';
 
 /** How many requests of this method the phone's trace shows it received. */
 function receivedCount(phone: SipPhone, method: string): number {
-  return phone.traceEntries.filter((entry) => entry.direction === 'received' && entry.text.startsWith(`${method} `)).length;
+  return phone.traceEntries.filter((entry) => entry.direction === 'received' && entry.text.startsWith(`${method} `))
+    .length;
 }
 
 describeNeedingWebRTC('<sip-phone> through 39peers sipd.py, with JsSIP', function () {
@@ -199,7 +207,10 @@ describeNeedingWebRTC('<sip-phone> through 39peers sipd.py, with JsSIP', functio
     dave.ua.stop();
     // sipd.py never answers a WebSocket close frame (it logs it as a bad message), so the browser
     // ends the TCP connections only when the page goes, with a FIN as its log shows ("length 0").
-    await waitFor('both WebSockets to send their close frames', () => sockets.length === 2 && sockets.every((socket) => socket.readyState >= WebSocket.CLOSING));
+    await waitFor(
+      'both WebSockets to send their close frames',
+      () => sockets.length === 2 && sockets.every((socket) => socket.readyState >= WebSocket.CLOSING),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await sipd()).running).to.equal(true);
   });

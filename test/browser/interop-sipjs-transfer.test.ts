@@ -85,7 +85,11 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
     // Our side hangs up what is left; a SIP.js session with no call of ours left gets SIP.js's BYE.
     await Promise.allSettled([...alice.ua.calls, ...bob.ua.calls].map((call) => call.hangup()));
     const sessions = dave.sessions.splice(0);
-    await waitFor("SIP.js's sessions to end", () => sessions.every((session) => session.state !== 'Established'), 3000).catch(() =>
+    await waitFor(
+      "SIP.js's sessions to end",
+      () => sessions.every((session) => session.state !== 'Established'),
+      3000,
+    ).catch(() =>
       Promise.allSettled(sessions.filter((session) => session.state === 'Established').map((session) => session.bye())),
     );
     closeAll();
@@ -118,7 +122,11 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
   }
 
   /** Our phone calls our other phone, which answers. */
-  async function weCallUs(from: TestPhone, to: TestPhone, name: string): Promise<{ call: Call; incoming: IncomingCall }> {
+  async function weCallUs(
+    from: TestPhone,
+    to: TestPhone,
+    name: string,
+  ): Promise<{ call: Call; incoming: IncomingCall }> {
     const call = from.ua.call(name);
     const incoming = await to.nextIncoming();
     await incoming.answer();
@@ -126,7 +134,7 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
     return { call, incoming };
   }
 
-  it('SIP.js as transferee: our alice consults our bob and transfers SIP.js to him; SIP.js replaces alice\'s call at bob', async () => {
+  it("SIP.js as transferee: our alice consults our bob and transfers SIP.js to him; SIP.js replaces alice's call at bob", async () => {
     const { call: x, session: xAtDave } = await weCallSipJs(alice);
     const { call: y, incoming: yAtBob } = await weCallUs(alice, bob, 'bob');
     const replaces = replacesFor(y, 'peer');
@@ -138,7 +146,11 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
     };
     const progress: number[] = [];
     x.events.on('transfer-progress', ({ status }) => progress.push(status));
-    const replacing = within(10000, 'the replacing call at bob', new Promise<IncomingCall>((resolve) => yAtBob.events.on('replaced', resolve)));
+    const replacing = within(
+      10000,
+      'the replacing call at bob',
+      new Promise<IncomingCall>((resolve) => yAtBob.events.on('replaced', resolve)),
+    );
     const [xEnd, yEnd, yAtBobEnd] = [ended(x), ended(y), ended(yAtBob)];
 
     await x.transfer(y);
@@ -161,7 +173,7 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
     await audioBothWays(bobWithDave, daveToBob, 'bob');
   });
 
-  it('SIP.js as transferor: SIP.js consults our bob and transfers our alice to him; alice replaces SIP.js\'s call at bob', async () => {
+  it("SIP.js as transferor: SIP.js consults our bob and transfers our alice to him; alice replaces SIP.js's call at bob", async () => {
     const { call: xAtAlice, session: x } = await sipJsCalls(alice, 'alice');
     const { call: yAtBob, session: y } = await sipJsCalls(bob, 'bob');
     let refer: ReferRequest | undefined;
@@ -169,14 +181,22 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
       refer = request;
       request.accept();
     });
-    const referred = within(10000, 'alice\'s referred call', new Promise<Call>((resolve) => xAtAlice.events.on('referred-call', resolve)));
-    const replacing = within(10000, 'the replacing call at bob', new Promise<IncomingCall>((resolve) => yAtBob.events.on('replaced', resolve)));
+    const referred = within(
+      10000,
+      "alice's referred call",
+      new Promise<Call>((resolve) => xAtAlice.events.on('referred-call', resolve)),
+    );
+    const replacing = within(
+      10000,
+      'the replacing call at bob',
+      new Promise<IncomingCall>((resolve) => yAtBob.events.on('replaced', resolve)),
+    );
     const [xAtAliceEnd, yAtBobEnd] = [ended(xAtAlice), ended(yAtBob)];
     const notifies: string[] = [];
 
     const status = await within(
       10000,
-      'the final response to SIP.js\'s REFER',
+      "the final response to SIP.js's REFER",
       new Promise<number>((resolve, reject) => {
         const done = (response: SipJsResponse) => resolve(response.message.statusCode);
         const requestDelegate: RequestDelegate = { onAccept: done, onReject: done };
@@ -210,11 +230,15 @@ describeNeedingWebRTC('attended transfer with SIP.js through Kamailio', function
     await waitForGrowth(mediaOf(aliceToBob), 'audio', 'bytesReceived', 'audio from bob at alice');
   });
 
-  it('SIP.js as target: our alice consults SIP.js and transfers our bob to it; SIP.js replaces alice\'s call and sends her BYE', async () => {
+  it("SIP.js as target: our alice consults SIP.js and transfers our bob to it; SIP.js replaces alice's call and sends her BYE", async () => {
     const { call: x, incoming: xAtBob } = await weCallUs(alice, bob, 'bob');
     const { call: y, session: yAtDave } = await weCallSipJs(alice);
     xAtBob.events.on('refer', (request) => request.accept());
-    const referred = within(10000, 'bob\'s referred call', new Promise<Call>((resolve) => xAtBob.events.on('referred-call', resolve)));
+    const referred = within(
+      10000,
+      "bob's referred call",
+      new Promise<Call>((resolve) => xAtBob.events.on('referred-call', resolve)),
+    );
     const [xEnd, yEnd, xAtBobEnd] = [ended(x), ended(y), ended(xAtBob)];
 
     await x.transfer(y);

@@ -3,7 +3,12 @@
 // a user prompt; WebKitGTK has no setSinkId at all, so the phone offers no speaker choice there.
 // The helpers report which way applies, and set the default output where the browser can.
 import { expect } from '@open-wc/testing';
-import { audioOutputSelection, canChooseAudioOutput, listAudioOutputs, setAudioOutput } from '../../src/media/audio-output';
+import {
+  audioOutputSelection,
+  canChooseAudioOutput,
+  listAudioOutputs,
+  setAudioOutput,
+} from '../../src/media/audio-output';
 import { isFirefox, isWebKit } from './media-test-helpers';
 
 const expected = isFirefox ? 'prompt' : isWebKit ? 'none' : 'list';
@@ -18,7 +23,8 @@ describe('audio output', () => {
     if (expected === 'list') expect(outputs.length).to.be.above(0);
     if (expected === 'none') expect(outputs).to.have.length(0);
     // Firefox lists the outputs of its sound backend (cubeb's mock one in the tests, tools/browsers.mjs).
-    if (outputs.length) expect(await setAudioOutput(document.createElement('audio'), outputs.at(-1)!.deviceId)).to.equal(true);
+    if (outputs.length)
+      expect(await setAudioOutput(document.createElement('audio'), outputs.at(-1)!.deviceId)).to.equal(true);
   });
 
   it('plays an element on the default output where the browser can choose one, and refuses an unknown device', async () => {

@@ -7,7 +7,17 @@ import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { WebRtcMediaSession } from '../../src/media/webrtc-media-session';
 import { webRtcMediaSessionFactory } from '../../src/media/webrtc-media-session-factory';
 import { MediaSessionError } from '../../src/stack/ua/media-session';
-import { closeAll, connect, growth, makeSession, play, reinvite, waitFor, waitForGrowth, waitForStill } from './media-test-helpers';
+import {
+  closeAll,
+  connect,
+  growth,
+  makeSession,
+  play,
+  reinvite,
+  waitFor,
+  waitForGrowth,
+  waitForStill,
+} from './media-test-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 /**
@@ -15,7 +25,11 @@ import { describeNeedingWebRTC } from './webrtc-capability';
  * a stale stats snapshot), scaled to the 2 s window the assertions measure, passes `check`: the
  * mute or unmute has taken effect at the receiver.
  */
-async function waitForEnergyRate(session: WebRtcMediaSession, what: string, check: (per2s: number) => boolean): Promise<void> {
+async function waitForEnergyRate(
+  session: WebRtcMediaSession,
+  what: string,
+  check: (per2s: number) => boolean,
+): Promise<void> {
   let passedBefore = false;
   await waitFor(what, async () => {
     const passes = check((await growth(session, 'audio', 'totalAudioEnergy', 500)) * 4);
@@ -97,7 +111,9 @@ describeNeedingWebRTC('WebRtcMediaSession: audio call', () => {
     const alice = makeSession();
     const bob = makeSession();
     let refused: unknown;
-    await bob.applyOffer('v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n').catch((error: unknown) => (refused = error));
+    await bob
+      .applyOffer('v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n')
+      .catch((error: unknown) => (refused = error));
     expect(refused instanceof MediaSessionError && refused.code === 'sdp', String(refused)).to.equal(true);
     await connect(alice, bob);
     await waitForGrowth(alice, 'audio', 'packetsReceived', 'audio after the refused offer');
@@ -132,7 +148,7 @@ describeNeedingWebRTC('WebRtcMediaSession: audio call', () => {
     expect(alice.localStream.getAudioTracks()[0]?.getSettings().deviceId).to.equal(microphone!.deviceId);
   });
 
-  it('is made by the factory the elements inject, with the page\'s getUserMedia', async () => {
+  it("is made by the factory the elements inject, with the page's getUserMedia", async () => {
     let asked = 0;
     const factory = webRtcMediaSessionFactory({
       getUserMedia: (constraints) => {

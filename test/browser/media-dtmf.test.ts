@@ -4,7 +4,15 @@
 // falls back to SIP INFO.
 import { expect } from '@open-wc/testing';
 import { hasTelephoneEvent } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, connect, isFirefox, makeSession, reinvite, waitFor, withoutTelephoneEvent } from './media-test-helpers';
+import {
+  closeAll,
+  connect,
+  isFirefox,
+  makeSession,
+  reinvite,
+  waitFor,
+  withoutTelephoneEvent,
+} from './media-test-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 /** The answer with PCMU moved to the front of the m=audio format list: the codec both ends send. */

@@ -4,7 +4,15 @@
 // refused. The browsers differ (Firefox has no 'pranswer'), and both paths are checked here.
 import { expect } from '@open-wc/testing';
 import { MediaSessionError } from '../../src/stack/ua/media-session';
-import { closeAll, growth, isFirefox, makeSession, waitForGrowth, waitForStill, withoutTelephoneEvent } from './media-test-helpers';
+import {
+  closeAll,
+  growth,
+  isFirefox,
+  makeSession,
+  waitForGrowth,
+  waitForStill,
+  withoutTelephoneEvent,
+} from './media-test-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 describeNeedingWebRTC('WebRtcMediaSession: early media and forks', () => {
@@ -44,7 +52,7 @@ describeNeedingWebRTC('WebRtcMediaSession: early media and forks', () => {
     await waitForGrowth(alice, 'audio', 'packetsReceived', 'media from bob after the changed final answer');
   });
 
-  it('moves to another fork whose final answer follows the first fork\'s early media', async () => {
+  it("moves to another fork whose final answer follows the first fork's early media", async () => {
     const alice = makeSession();
     const early = makeSession();
     const answering = makeSession();

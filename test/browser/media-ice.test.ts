@@ -5,7 +5,12 @@
 // produce.
 import { expect } from '@open-wc/testing';
 import { waitForIceGathering } from '../../src/media/ice-gathering';
-import { HOST_SETTLE_MS, hasTurnServer, iceGatheringDecision, type IceGatheringProgress } from '../../src/media/ice-gathering-policy';
+import {
+  HOST_SETTLE_MS,
+  hasTurnServer,
+  iceGatheringDecision,
+  type IceGatheringProgress,
+} from '../../src/media/ice-gathering-policy';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import type { IceGatheringReport } from '../../src/stack/ua/media-session';
 import { closeAll, connect, makeSession, reinvite, waitForGrowth } from './media-test-helpers';
@@ -59,7 +64,10 @@ describeNeedingWebRTC('WebRtcMediaSession: ICE', () => {
     await waitForGrowth(bob, 'audio', 'packetsReceived', 'audio after the restart');
     await waitForGrowth(alice, 'audio', 'packetsReceived', 'audio to alice after the restart');
     const [plain] = await reinvite(alice, bob);
-    expect(readMediaLines(plain)[0]?.iceUfrag).to.equal(readMediaLines(restart)[0]?.iceUfrag, 'no restart without asking');
+    expect(readMediaLines(plain)[0]?.iceUfrag).to.equal(
+      readMediaLines(restart)[0]?.iceUfrag,
+      'no restart without asking',
+    );
   });
 });
 
@@ -90,9 +98,15 @@ describe('ICE gathering policy', () => {
   });
 
   it('releases at once on a relay candidate, or a reflexive one when no TURN server is configured', () => {
-    expect(iceGatheringDecision(progress({ candidates: { host: 1, srflx: 0, prflx: 0, relay: 1 }, turnConfigured: true }))).to.equal('sufficient');
-    expect(iceGatheringDecision(progress({ candidates: { host: 1, srflx: 1, prflx: 0, relay: 0 } }))).to.equal('sufficient');
-    expect(iceGatheringDecision(progress({ candidates: { host: 1, srflx: 1, prflx: 0, relay: 0 }, turnConfigured: true }))).to.equal(undefined);
+    expect(
+      iceGatheringDecision(progress({ candidates: { host: 1, srflx: 0, prflx: 0, relay: 1 }, turnConfigured: true })),
+    ).to.equal('sufficient');
+    expect(iceGatheringDecision(progress({ candidates: { host: 1, srflx: 1, prflx: 0, relay: 0 } }))).to.equal(
+      'sufficient',
+    );
+    expect(
+      iceGatheringDecision(progress({ candidates: { host: 1, srflx: 1, prflx: 0, relay: 0 }, turnConfigured: true })),
+    ).to.equal(undefined);
   });
 
   it('without any server, releases host candidates once none has come for a while, not before', () => {
@@ -116,7 +130,10 @@ describe('waitForIceGathering', () => {
   class GatheringPeer extends EventTarget {
     readonly signalingState = 'have-local-offer';
     iceGatheringState = 'gathering';
-    localDescription = { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n' };
+    localDescription = {
+      type: 'offer',
+      sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n',
+    };
 
     gather(address: string): void {
       this.localDescription.sdp += `a=candidate:${address.length} 1 udp 2122194687 ${address} 50000 typ host\r\n`;
@@ -133,7 +150,11 @@ describe('waitForIceGathering', () => {
   }
 
   const wait = (peer: GatheringPeer, options: { serversConfigured: boolean; timeoutMs: number }) =>
-    waitForIceGathering(peer as unknown as RTCPeerConnection, { ...options, turnConfigured: false, signal: new AbortController().signal });
+    waitForIceGathering(peer as unknown as RTCPeerConnection, {
+      ...options,
+      turnConfigured: false,
+      signal: new AbortController().signal,
+    });
 
   it('without servers, releases the host candidates once they have settled, while the browser still gathers', async () => {
     const peer = new GatheringPeer();

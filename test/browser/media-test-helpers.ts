@@ -97,7 +97,12 @@ export async function growth(
 }
 
 /** Waits until a counter grows: media of that kind is arriving. */
-export async function waitForGrowth(session: StatsSource, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
+export async function waitForGrowth(
+  session: StatsSource,
+  kind: 'audio' | 'video',
+  field: keyof Inbound,
+  what: string,
+): Promise<void> {
   let last = (await inbound(session, kind))[field];
   await waitFor(what, async () => {
     const now = (await inbound(session, kind))[field];
@@ -111,7 +116,12 @@ export async function waitForGrowth(session: StatsSource, kind: 'audio' | 'video
  * Waits until a counter stops: packets already in flight when a hold was agreed have arrived. The
  * "stays flat" window is measured after this.
  */
-export async function waitForStill(session: StatsSource, kind: 'audio' | 'video', field: keyof Inbound, what: string): Promise<void> {
+export async function waitForStill(
+  session: StatsSource,
+  kind: 'audio' | 'video',
+  field: keyof Inbound,
+  what: string,
+): Promise<void> {
   let last = (await inbound(session, kind))[field];
   await waitFor(
     what,
@@ -136,10 +146,15 @@ export async function expectNoAudio(source: StatsSource, what: string): Promise<
 export function withoutTelephoneEvent(sdp: string): string {
   const session = sdpTransform.parse(sdp);
   for (const media of session.media) {
-    const events = new Set(media.rtp.filter((rtp) => rtp.codec.toLowerCase() === 'telephone-event').map((rtp) => rtp.payload));
+    const events = new Set(
+      media.rtp.filter((rtp) => rtp.codec.toLowerCase() === 'telephone-event').map((rtp) => rtp.payload),
+    );
     media.rtp = media.rtp.filter((rtp) => !events.has(rtp.payload));
     media.fmtp = media.fmtp.filter((fmtp) => !events.has(fmtp.payload));
-    media.payloads = String(media.payloads ?? '').split(' ').filter((payload) => !events.has(Number(payload))).join(' ');
+    media.payloads = String(media.payloads ?? '')
+      .split(' ')
+      .filter((payload) => !events.has(Number(payload)))
+      .join(' ');
   }
   return sdpTransform.write(session);
 }

@@ -4,7 +4,16 @@
 import { expect } from '@open-wc/testing';
 import { readMediaLines } from '../../src/stack/sdp/media-lines';
 import { countMediaLines, countRejectedMediaLines, videoState } from '../../src/stack/sdp/sdp-facts';
-import { closeAll, connect, growth, makeSession, play, reinvite, waitForGrowth, waitForStill } from './media-test-helpers';
+import {
+  closeAll,
+  connect,
+  growth,
+  makeSession,
+  play,
+  reinvite,
+  waitForGrowth,
+  waitForStill,
+} from './media-test-helpers';
 import { describeNeedingWebRTC } from './webrtc-capability';
 
 const directions = (sdp: string) => readMediaLines(sdp).map((line) => line.direction);

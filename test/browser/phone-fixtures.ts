@@ -32,7 +32,13 @@ export interface TestPhone {
  * tests about what survives a server restart rather than how many phones come back when. The
  * default spreads the retries over 25 s (websocket-transport.ts DEFAULT_RECONNECT).
  */
-export const QUICK_RECONNECT = { initialDelayMs: 250, maxDelayMs: 3_000, factor: 2, jitter: 'full', stableAfterMs: 10_000 } as const;
+export const QUICK_RECONNECT = {
+  initialDelayMs: 250,
+  maxDelayMs: 3_000,
+  factor: 2,
+  jitter: 'full',
+  stableAfterMs: 10_000,
+} as const;
 
 export async function registeredPhone(
   server: KamailioInfo,
@@ -66,7 +72,9 @@ export async function registeredPhone(
 export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms),
+    ),
   ]);
 }
 

@@ -26,7 +26,8 @@ export interface Received {
 }
 
 /** RTP packets rtpengine received on each leg of a call, or that it does not know the call. */
-export type Relayed = { secure: number; plain: number; unknown?: undefined } | { unknown: true; secure?: undefined; plain?: undefined };
+export type Relayed =
+  { secure: number; plain: number; unknown?: undefined } | { unknown: true; secure?: undefined; plain?: undefined };
 
 const command = (payload: Record<string, unknown>) => executeServerCommand('plain-phone', payload);
 
@@ -95,4 +96,3 @@ async function packetsFromBrowser(callId: string): Promise<number> {
   if (relayed.unknown) throw new Error(`rtpengine has no call ${callId}`);
   return relayed.secure;
 }
-

@@ -57,19 +57,22 @@ describeNeedingWebRTC('<sip-phone> and a plain SIP phone through Kamailio + rtpe
 
   it('calls the plain phone: audio both ways, then each side holds and resumes', async () => {
     const { call, callId } = await callPlainPhone();
-    await waitForSoundAt(call, 'the plain phone\'s tone at the browser');
-    await waitForSoundAtPlainPhone('the browser\'s microphone at the plain phone');
+    await waitForSoundAt(call, "the plain phone's tone at the browser");
+    await waitForSoundAtPlainPhone("the browser's microphone at the plain phone");
 
     // The plain phone holds us: its re-INVITE crosses rtpengine, and its tone stops reaching us.
     await plainPhone.run('hold');
     await stateOf(call, 'held');
     // What was in flight plays out first: on a loaded machine Firefox's jitter buffer held more than
     // the half second this test once allowed (0.0068 of energy measured after it). Bounded.
-    await waitFor('the plain phone\'s tone to stop at the browser', async () => (await energyOver(call, 500)) < SOUND / 10);
+    await waitFor(
+      "the plain phone's tone to stop at the browser",
+      async () => (await energyOver(call, 500)) < SOUND / 10,
+    );
     expect(await energyOver(call, 1000), 'sound at the browser while the plain phone holds').to.be.below(SOUND / 10);
     await plainPhone.run('resume');
     await stateOf(call, 'connected');
-    await waitForSoundAt(call, 'the plain phone\'s tone at the browser after resume');
+    await waitForSoundAt(call, "the plain phone's tone at the browser after resume");
 
     // We hold (RFC 3264 §8.4: sendonly, and our sender stops): nothing of ours reaches the plain
     // phone. baresip 1.0 decodes nothing more once any re-INVITE has changed its stream (its
@@ -82,7 +85,10 @@ describeNeedingWebRTC('<sip-phone> and a plain SIP phone through Kamailio + rtpe
     expect(await packetsFromBrowserOver(callId), 'packets from the browser while we hold').to.be.below(5);
     await call.unhold();
     await stateOf(call, 'connected');
-    await waitFor('our audio to flow to the plain phone again', async () => (await packetsFromBrowserOver(callId, 500)) > 10);
+    await waitFor(
+      'our audio to flow to the plain phone again',
+      async () => (await packetsFromBrowserOver(callId, 500)) > 10,
+    );
 
     const ended = oneEvent(call, 'sip-call-ended');
     await call.hangup();
@@ -96,8 +102,8 @@ describeNeedingWebRTC('<sip-phone> and a plain SIP phone through Kamailio + rtpe
     const call = (await incoming).detail.call;
     await call.answer();
     await stateOf(call, 'connected');
-    await waitForSoundAt(call, 'the plain phone\'s tone at the browser');
-    await waitForSoundAtPlainPhone('the browser\'s microphone at the plain phone');
+    await waitForSoundAt(call, "the plain phone's tone at the browser");
+    await waitForSoundAtPlainPhone("the browser's microphone at the plain phone");
 
     const ended = oneEvent(call, 'sip-call-ended');
     await plainPhone.run('hangup');
@@ -132,5 +138,7 @@ async function waitForCodec(call: SipCall): Promise<string | undefined> {
 }
 
 async function digitsAtPlainPhone(): Promise<string[]> {
-  return (await plainPhone.events()).filter((event) => event.type === 'CALL_DTMF_START').map((event) => event.param ?? '');
+  return (await plainPhone.events())
+    .filter((event) => event.type === 'CALL_DTMF_START')
+    .map((event) => event.param ?? '');
 }

@@ -10,7 +10,8 @@ import { MEDIA, jssipPhone, type JsSipPhone } from './interop-jssip-peer';
 import { itNeedingWebRTC } from './webrtc-capability';
 import { registeredPhone, type TestPhone } from './phone-fixtures';
 
-const presenceServer = (action = 'info') => executeServerCommand('kamailio', { action, presence: true }) as Promise<KamailioInfo>;
+const presenceServer = (action = 'info') =>
+  executeServerCommand('kamailio', { action, presence: true }) as Promise<KamailioInfo>;
 
 const lamps: SipPresence[] = [];
 
@@ -26,7 +27,9 @@ function lamp(phone: SipPhone, target: string, event: 'dialog' | 'presence'): { 
 }
 
 const sentRequests = (phone: SipPhone, method: string) =>
-  phone.traceEntries.filter((entry) => entry.direction === 'sent' && entry.text.startsWith(`${method} `)).map((entry) => entry.text);
+  phone.traceEntries
+    .filter((entry) => entry.direction === 'sent' && entry.text.startsWith(`${method} `))
+    .map((entry) => entry.text);
 
 describe('presence against Kamailio', function () {
   let info: KamailioInfo;
@@ -51,7 +54,9 @@ describe('presence against Kamailio', function () {
   itNeedingWebRTC('a busy lamp on bob goes idle, ringing, busy, idle while JsSIP calls bob and hangs up', async () => {
     const alice = await makePhone(info, 'alice');
     const bob = await makePhone(info, 'bob');
-    const incoming = new Promise<SipCall>((resolve) => bob.addEventListener('sip-incoming', (e) => resolve(e.detail.call), { once: true }));
+    const incoming = new Promise<SipCall>((resolve) =>
+      bob.addEventListener('sip-incoming', (e) => resolve(e.detail.call), { once: true }),
+    );
     const { el, states } = lamp(alice, 'bob', 'dialog');
     await waitFor('the lamp to show idle', () => el.state === 'idle');
     dave = await jssipPhone(info, 'dave');
@@ -89,7 +94,9 @@ describe('presence against Kamailio', function () {
     const alice = await makePhone(info, 'alice', { trace: true });
     const error = new Promise<CustomEvent>((resolve) => alice.addEventListener('sip-error', resolve, { once: true }));
     alice.presence = 'lunch';
-    expect((await error).detail.error.message).to.equal('Presence not published: presence="lunch" is none of available, away, busy, offline');
+    expect((await error).detail.error.message).to.equal(
+      'Presence not published: presence="lunch" is none of available, away, busy, offline',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sentRequests(alice, 'PUBLISH')).to.deep.equal([]);
   });
@@ -103,7 +110,9 @@ describe('presence against Kamailio', function () {
     notify.setHeader('Subscription-State', 'active');
     notify.setHeader('Content-Type', 'application/simple-message-summary');
     notify.body = `Messages-Waiting: yes\r\nMessage-Account: sip:carol@${info.domain}\r\nVoice-Message: 3/7 (1/0)\r\n`;
-    const heard = new Promise<CustomEvent>((resolve) => alice.addEventListener('sip-voicemail', resolve, { once: true }));
+    const heard = new Promise<CustomEvent>((resolve) =>
+      alice.addEventListener('sip-voicemail', resolve, { once: true }),
+    );
     const { response } = await carol.ua.core.send(notify);
     expect(response.status).to.equal(200);
     return { alice, event: await heard };
@@ -112,7 +121,12 @@ describe('presence against Kamailio', function () {
   // Seen failing with the unsolicited message-summary listener not attached (no sip-voicemail).
   it('an unsolicited message-summary NOTIFY lights the voicemail indicator with its counts', async () => {
     const { alice, event } = await voicemailWaiting();
-    expect(event.detail).to.deep.equal({ waiting: true, newMessages: 3, oldMessages: 7, account: `sip:carol@${info.domain}` });
+    expect(event.detail).to.deep.equal({
+      waiting: true,
+      newMessages: 3,
+      oldMessages: 7,
+      account: `sip:carol@${info.domain}`,
+    });
     expect(alice.voicemail).to.deep.equal({ waiting: true, newMessages: 3, oldMessages: 7 });
     await alice.updateComplete;
     expect(alice.hasAttribute('voicemail-waiting')).to.equal(true);
@@ -138,7 +152,9 @@ describe('presence against Kamailio', function () {
     const { el } = lamp(alice, 'bob', 'dialog');
     await waitFor('the lamp to show idle', () => el.state === 'idle');
     el.remove();
-    await waitFor('a SUBSCRIBE with Expires: 0', () => sentRequests(alice, 'SUBSCRIBE').some((text) => /\r\nExpires: 0\r\n/.test(text)));
+    await waitFor('a SUBSCRIBE with Expires: 0', () =>
+      sentRequests(alice, 'SUBSCRIBE').some((text) => /\r\nExpires: 0\r\n/.test(text)),
+    );
     const last = sentRequests(alice, 'SUBSCRIBE').at(-1)!;
     expect(last).to.match(/\r\nEvent: dialog\r\n/);
     expect(last).to.match(/\r\nTo: [^\r]*;tag=/);
@@ -148,7 +164,9 @@ describe('presence against Kamailio', function () {
   it('mailbox= subscribes to message-summary: a voicemail server’s PUBLISH reaches the indicator', async () => {
     const alice = await makePhone(info, 'alice', { trace: true });
     alice.mailbox = `sip:alice@${info.domain}`;
-    await waitFor('the message-summary SUBSCRIBE', () => sentRequests(alice, 'SUBSCRIBE').some((text) => /\r\nEvent: message-summary\r\n/.test(text)));
+    await waitFor('the message-summary SUBSCRIBE', () =>
+      sentRequests(alice, 'SUBSCRIBE').some((text) => /\r\nEvent: message-summary\r\n/.test(text)),
+    );
     // carol plays the voicemail server: it publishes alice's mailbox state (presence_mwi).
     carol = await registeredPhone(info, 'carol');
     const publish = carol.ua.core.createRequest('PUBLISH', carol.ua.targetUri('alice'));
@@ -164,7 +182,9 @@ describe('presence against Kamailio', function () {
     await heard;
     expect(alice.voicemail).to.deep.equal({ waiting: true, newMessages: 2, oldMessages: 5 });
     await alice.updateComplete;
-    expect(alice.shadowRoot!.querySelector('[part~="voicemail-count"]')!.textContent).to.equal('Voicemail: 2 new, 5 old');
+    expect(alice.shadowRoot!.querySelector('[part~="voicemail-count"]')!.textContent).to.equal(
+      'Voicemail: 2 new, 5 old',
+    );
   });
 
   // Seen failing with the stack waiting 30 s after the 481 to its refresh (the lamp stayed dark

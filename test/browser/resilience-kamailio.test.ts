@@ -32,7 +32,10 @@ describeNeedingWebRTC('a call across a Kamailio restart', function () {
   before(async () => {
     const server = await kamailio();
     const reconnect = QUICK_RECONNECT;
-    [alice, bob] = await Promise.all([registeredPhone(server, 'alice', { reconnect }), registeredPhone(server, 'bob', { reconnect })]);
+    [alice, bob] = await Promise.all([
+      registeredPhone(server, 'alice', { reconnect }),
+      registeredPhone(server, 'bob', { reconnect }),
+    ]);
   });
 
   after(async () => {
@@ -54,14 +57,18 @@ describeNeedingWebRTC('a call across a Kamailio restart', function () {
     await executeServerCommand('kamailio', { action: 'restart' });
     const serverBack = performance.now();
     const [a, b] = await Promise.all([aliceBack, bobBack]);
-    expect(Math.max(a, b) - serverBack, 'ms from the server\'s return to both registered').to.be.below(5000);
+    expect(Math.max(a, b) - serverBack, "ms from the server's return to both registered").to.be.below(5000);
     expect(transportEvents.some((e) => e.startsWith('disconnected'))).to.equal(true);
     expect(call.state).to.equal('connected');
     await waitForGrowth(mediaOf(call), 'audio', 'bytesReceived', 'audio after the restart');
     await waitForGrowth(mediaOf(incoming), 'audio', 'bytesReceived', 'audio at bob after the restart');
 
     // The callee hangs up: its BYE must find the caller over the caller's new connection.
-    const atAlice = within<CallEndInfo>(10000, 'the BYE at alice', new Promise((resolve) => call.events.on('ended', resolve)));
+    const atAlice = within<CallEndInfo>(
+      10000,
+      'the BYE at alice',
+      new Promise((resolve) => call.events.on('ended', resolve)),
+    );
     await incoming.hangup();
     expect((await atAlice).cause).to.equal('remote-hangup');
   });

@@ -67,7 +67,10 @@ export interface SipJsPhone {
   readonly infos: string[];
   /** MESSAGE requests received outside dialogs (each answered 200). */
   readonly messages: SipJsRequest[];
-  /** Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by accident. */
+  /**
+   * Set per test: how an incoming REFER is handled; unset, the REFER is declined (603), so no test follows one by
+   * accident.
+   */
   onRefer: ((referral: SipJsReferral, session: SipJsSession) => void) | undefined;
   /** With `answerLater`: answers the newest incoming session that is not answered yet. */
   answer(): Promise<void>;
@@ -111,7 +114,11 @@ export function sipJsMedia(): object {
   return { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } };
 }
 
-export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo['users'], options: SipJsPhoneOptions = {}): Promise<SipJsPhone> {
+export async function sipjsPhone(
+  server: KamailioInfo,
+  name: keyof KamailioInfo['users'],
+  options: SipJsPhoneOptions = {},
+): Promise<SipJsPhone> {
   const SIP = await import(/* @vite-ignore */ SIPJS_URL as string);
   const account = server.users[name];
   const sessions: SipJsSession[] = [];
@@ -174,7 +181,12 @@ export async function sipjsPhone(server: KamailioInfo, name: keyof KamailioInfo[
       await invitation.accept(sipJsMedia());
     },
     async call(target) {
-      const inviter = watch(new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), { ...sipJsMedia(), earlyMedia: options.earlyMedia ?? false }));
+      const inviter = watch(
+        new SIP.Inviter(ua, SIP.UserAgent.makeURI(target), {
+          ...sipJsMedia(),
+          earlyMedia: options.earlyMedia ?? false,
+        }),
+      );
       await inviter.invite();
       return inviter;
     },

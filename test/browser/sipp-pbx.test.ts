@@ -14,7 +14,9 @@ const sipp = {
   info: () => executeServerCommand('sipp', { action: 'info' }) as Promise<KamailioInfo>,
   /** Starts a scenario calling alice; the returned function waits for SIPp's verdict. */
   async run(scenario: string, keys: Record<string, string> = {}): Promise<() => Promise<SippResult>> {
-    const { id } = (await executeServerCommand('sipp', { action: 'start', scenario, service: 'alice', keys })) as { id: number };
+    const { id } = (await executeServerCommand('sipp', { action: 'start', scenario, service: 'alice', keys })) as {
+      id: number;
+    };
     return () => executeServerCommand('sipp', { action: 'result', id }) as Promise<SippResult>;
   },
 };
@@ -28,14 +30,18 @@ function ended(call: SipCall): Promise<string> {
   return oneEvent(call, 'sip-call-ended').then((event) => event.detail.cause);
 }
 
-const peerConnection = (call: SipCall) => (call.call?.media as unknown as { peerConnection?: RTCPeerConnection } | undefined)?.peerConnection;
+const peerConnection = (call: SipCall) =>
+  (call.call?.media as unknown as { peerConnection?: RTCPeerConnection } | undefined)?.peerConnection;
 
 /** The next call to ring at `phone`: its element and what sip-incoming said of auto-answer. */
 const nextIncoming = (phone: SipPhone) => oneEvent(phone, 'sip-incoming').then(({ detail }) => detail);
 
 /** The headers PBXs send to have a phone answer by itself (intercom, paging). */
 const AUTO_ANSWER_DIALECTS = [
-  ['Call-Info answer-after=0 (Asterisk Page() to Polycom, Yealink, Snom)', 'Call-Info: <sip:pbx.example>;answer-after=0'],
+  [
+    'Call-Info answer-after=0 (Asterisk Page() to Polycom, Yealink, Snom)',
+    'Call-Info: <sip:pbx.example>;answer-after=0',
+  ],
   ['Alert-Info info=alert-autoanswer (FreeSWITCH intercom, Polycom)', 'Alert-Info: info=alert-autoanswer'],
 ] as const;
 
@@ -56,7 +62,7 @@ describeNeedingWebRTC('<sip-phone> and a PBX (SIPp through Kamailio and rtpengin
     // The phone answered the PBX's first offer; an answer in its remote description can only be the
     // ACK's, to the offer the phone put in its 200 (SIPp checked that the 200 held one).
     await waitFor('the answer from the ACK applied', () => peerConnection(call)?.remoteDescription?.type === 'answer');
-    expect(peerConnection(call)!.remoteDescription!.sdp).to.match(/^a=sendonly\r?$/m, 'the PBX\'s answer (a=sendonly)');
+    expect(peerConnection(call)!.remoteDescription!.sdp).to.match(/^a=sendonly\r?$/m, "the PBX's answer (a=sendonly)");
     expect(peerConnection(call)!.signalingState).to.equal('stable');
     expect(call.state).to.equal('connected');
     const end = ended(call);
@@ -121,7 +127,9 @@ describeNeedingWebRTC('<sip-phone> and a PBX (SIPp through Kamailio and rtpengin
     const { call: other, autoAnswer: none } = await first;
     expect(none).to.equal(undefined);
     const second = nextIncoming(alice);
-    const intercom = await sipp.run('auto-answer-ignored.xml', { autoanswer: 'Call-Info: <sip:pbx.example>;answer-after=0' });
+    const intercom = await sipp.run('auto-answer-ignored.xml', {
+      autoanswer: 'Call-Info: <sip:pbx.example>;answer-after=0',
+    });
     const { call, autoAnswer } = await second;
     expect(autoAnswer).to.deep.equal({ delay: 0, willAnswer: false });
     expect(await ended(call)).to.equal('remote-canceled');

@@ -18,7 +18,9 @@ const skipped: string[] = [];
 function report(what: string): void {
   if (skipped.length === 0) {
     // Test files declare their suites synchronously: by the next microtask every skip is known.
-    queueMicrotask(() => console.log(`Skipped, needing WebRTC (this browser has ${webrtcMissing}):\n  ${skipped.join('\n  ')}`));
+    queueMicrotask(() =>
+      console.log(`Skipped, needing WebRTC (this browser has ${webrtcMissing}):\n  ${skipped.join('\n  ')}`),
+    );
   }
   skipped.push(what);
 }

@@ -46,7 +46,11 @@ describe('bad input on the wire to a registered phone', () => {
       const fromPhone: string[] = [];
 
       before(async () => {
-        server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false) });
+        server = new WebSocketServer({
+          host: '127.0.0.1',
+          port: 0,
+          handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+        });
         await new Promise((resolve) => server.once('listening', resolve));
         server.on('connection', (socket) => {
           phoneSocket = socket;
@@ -65,7 +69,8 @@ describe('bad input on the wire to a registered phone', () => {
             if (request.method === 'ACK') return;
             const status = request.method === 'INVITE' ? 486 : 200;
             const response = responseTo(request, status, undefined, 'srv');
-            if (request.method === 'REGISTER') response.setHeader('Contact', `${request.contact[0]!.toString()};expires=600`);
+            if (request.method === 'REGISTER')
+              response.setHeader('Contact', `${request.contact[0]!.toString()};expires=600`);
             socket.send(response.toString());
           });
         });
@@ -75,7 +80,10 @@ describe('bad input on the wire to a registered phone', () => {
         await page.goto(web.url.replace(/\/demo\/$/, '/test/e2e/harness/phone.html'));
         await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
         const port = (server.address() as { port: number }).port;
-        const status = await page.evaluate((config) => window.harness.start(config), { server: `ws://127.0.0.1:${port}`, aor: `sip:alice@${DOMAIN}` });
+        const status = await page.evaluate((config) => window.harness.start(config), {
+          server: `ws://127.0.0.1:${port}`,
+          aor: `sip:alice@${DOMAIN}`,
+        });
         assert.equal(status, 200);
       });
 
@@ -91,7 +99,9 @@ describe('bad input on the wire to a registered phone', () => {
         const before = fromPhone.length;
         for (const text of [...answerable, ...UNANSWERABLE]) phoneSocket!.send(text);
         phoneSocket!.send(message(1, 'after the hand-made ones'));
-        await page.waitForFunction(() => window.harness.messages.includes('after the hand-made ones'), { timeout: 10000 });
+        await page.waitForFunction(() => window.harness.messages.includes('after the hand-made ones'), {
+          timeout: 10000,
+        });
         const replies = fromPhone.slice(before);
         // One 400 per answerable message, nothing for the rest, then the 200 for the valid MESSAGE.
         assert.deepEqual(
@@ -122,14 +132,24 @@ describe('bad input on the wire to a registered phone', () => {
         phoneSocket!.send(message(2, 'after the fuzz'));
         await page.waitForFunction(() => window.harness.messages.includes('after the fuzz'), { timeout: 10000 });
         const fuzzReplies = fromPhone.slice(fuzzStart);
-        assert.ok(fuzzReplies.every((line) => !line.startsWith('SIP/2.0 5')), `no 5xx: ${fuzzReplies.join(' | ')}`);
-        assert.ok((await page.evaluate(() => window.harness.badMessages.length)) > bad.length, 'corrupted messages were reported');
+        assert.ok(
+          fuzzReplies.every((line) => !line.startsWith('SIP/2.0 5')),
+          `no 5xx: ${fuzzReplies.join(' | ')}`,
+        );
+        assert.ok(
+          (await page.evaluate(() => window.harness.badMessages.length)) > bad.length,
+          'corrupted messages were reported',
+        );
 
         // Still working: registers again, places a call (the peer is busy), takes a message.
         assert.equal(await page.evaluate(() => window.harness.register()), 200);
         await page.evaluate(() => window.harness.call('bob'));
         await page.waitForFunction(() => window.harness.state() === 'ended', { timeout: 10000 });
-        assert.deepEqual(await page.evaluate(() => window.harness.ended()), { cause: 'busy', status: 486, reason: 'Busy Here' });
+        assert.deepEqual(await page.evaluate(() => window.harness.ended()), {
+          cause: 'busy',
+          status: 486,
+          reason: 'Busy Here',
+        });
       });
     });
   }

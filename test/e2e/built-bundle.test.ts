@@ -73,11 +73,18 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.goto(web.url);
-      await page.waitForFunction(() => ['sip-phone', 'sip-call', 'sip-video', 'sip-presence'].every((tag) => customElements.get(tag)));
-      await page.waitForFunction(() => document.querySelector('sip-presence')!.shadowRoot?.querySelector('[part~="lamp"]'));
+      await page.waitForFunction(() =>
+        ['sip-phone', 'sip-call', 'sip-video', 'sip-presence'].every((tag) => customElements.get(tag)),
+      );
+      await page.waitForFunction(() =>
+        document.querySelector('sip-presence')!.shadowRoot?.querySelector('[part~="lamp"]'),
+      );
       const seen = await shown(page);
       assert.deepEqual(errors, []);
-      assert.ok(['base', 'header', 'status', 'dialer', 'target', 'keypad'].every((part) => seen.phoneParts.includes(part)), seen.phoneParts.join(' '));
+      assert.ok(
+        ['base', 'header', 'status', 'dialer', 'target', 'keypad'].every((part) => seen.phoneParts.includes(part)),
+        seen.phoneParts.join(' '),
+      );
       assert.equal(seen.lightBackground, 'rgb(255, 255, 255)');
       assert.equal(seen.darkBackground, 'rgb(13, 17, 23)', 'the dark palette reached the rule that chooses it');
       assert.equal(seen.phoneRadius, '12px', 'calc(var(--_radius) * 1.5) of the 8px default');

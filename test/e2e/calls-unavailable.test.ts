@@ -20,15 +20,34 @@ const INSECURE_HOST = 'phone.test';
 /** The browser, told to resolve INSECURE_HOST to loopback (Chromium by a rule, Firefox by a pref). */
 function launch(name: PuppeteerBrowserName): Promise<Browser> {
   const options: LaunchOptions = { ...launchOptions[name] };
-  if (name === 'chromium') options.args = [...(options.args ?? []), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`];
+  if (name === 'chromium')
+    options.args = [...(options.args ?? []), `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`];
   else options.extraPrefsFirefox = { ...options.extraPrefsFirefox, 'network.dns.localDomains': INSECURE_HOST };
   return puppeteer.launch(options);
 }
 
 const CASES = [
-  { what: 'an http:// page of a host name other than localhost', host: INSECURE_HOST, without: '', code: 'insecure-context', says: /secure page \(https, or localhost/ },
-  { what: 'a browser without RTCPeerConnection', host: '127.0.0.1', without: 'RTCPeerConnection', code: 'no-webrtc', says: /WebRTC.*RTCPeerConnection/ },
-  { what: 'a browser without getUserMedia', host: '127.0.0.1', without: 'getUserMedia', code: 'no-webrtc', says: /WebRTC.*getUserMedia/ },
+  {
+    what: 'an http:// page of a host name other than localhost',
+    host: INSECURE_HOST,
+    without: '',
+    code: 'insecure-context',
+    says: /secure page \(https, or localhost/,
+  },
+  {
+    what: 'a browser without RTCPeerConnection',
+    host: '127.0.0.1',
+    without: 'RTCPeerConnection',
+    code: 'no-webrtc',
+    says: /WebRTC.*RTCPeerConnection/,
+  },
+  {
+    what: 'a browser without getUserMedia',
+    host: '127.0.0.1',
+    without: 'getUserMedia',
+    code: 'no-webrtc',
+    says: /WebRTC.*getUserMedia/,
+  },
 ] as const;
 
 const sipErrors = (page: Page) => page.evaluate(() => window.recorded.sipErrors);
@@ -40,7 +59,10 @@ const shown = (page: Page) =>
     const root = document.getElementById('phone')!.shadowRoot!;
     const [call, videoCall] = ['call-button', 'video-call-button'].map((name) => {
       const button = root.querySelector<HTMLButtonElement>(`[part~="${name}"]`);
-      return { state: !button ? 'absent' : button.disabled ? 'disabled' : 'enabled', described: button?.getAttribute('aria-describedby') ?? '' };
+      return {
+        state: !button ? 'absent' : button.disabled ? 'disabled' : 'enabled',
+        described: button?.getAttribute('aria-describedby') ?? '',
+      };
     });
     const reason = root.querySelector('[part~="calls-unavailable"]');
     return {
@@ -62,7 +84,11 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     let bob: Page;
 
     before(async () => {
-      [kamailio, web, browser] = await Promise.all([startKamailio(), startDemoServer({ port: 0, hostNames: [INSECURE_HOST] }), launch(name)]);
+      [kamailio, web, browser] = await Promise.all([
+        startKamailio(),
+        startDemoServer({ port: 0, hostNames: [INSECURE_HOST] }),
+        launch(name),
+      ]);
       bob = await browser.newPage();
       await bob.goto(web.url.replace(/\/demo\/$/, '/test/e2e/harness/phone.html'));
       await bob.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
@@ -89,10 +115,17 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
         url.hostname = host;
         if (without) url.searchParams.set('without', without);
         await page.goto(url.href);
-        assert.equal(await page.evaluate(() => isSecureContext), host === '127.0.0.1', `the page is ${host === '127.0.0.1' ? '' : 'not '}a secure context`);
+        assert.equal(
+          await page.evaluate(() => isSecureContext),
+          host === '127.0.0.1',
+          `the page is ${host === '127.0.0.1' ? '' : 'not '}a secure context`,
+        );
 
         // Renders, and says why calls are unavailable, before any configuration.
-        await page.waitForFunction(() => document.getElementById('phone')?.shadowRoot?.querySelector('[part~="status"]'), { timeout: 10000 });
+        await page.waitForFunction(
+          () => document.getElementById('phone')?.shadowRoot?.querySelector('[part~="status"]'),
+          { timeout: 10000 },
+        );
         const [first, ...more] = await sipErrors(page);
         assert.equal(more.length, 0, `one sip-error on load, got ${JSON.stringify([first, ...more])}`);
         assert.equal(first?.name, 'CallsUnavailableError');
@@ -112,11 +145,17 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
           kamailio.users.alice.password,
         );
         await page.waitForFunction(() => (document.getElementById('phone') as SipPhone).registered, { timeout: 15000 });
-        const sent = await page.evaluate(() => (document.getElementById('phone') as SipPhone).sendMessage('bob', 'hello bob'));
+        const sent = await page.evaluate(() =>
+          (document.getElementById('phone') as SipPhone).sendMessage('bob', 'hello bob'),
+        );
         assert.equal(sent.status, 200);
-        await until('bob to get the message', async () => (await bob.evaluate(() => window.harness.messages)).includes('hello bob'));
+        await until('bob to get the message', async () =>
+          (await bob.evaluate(() => window.harness.messages)).includes('hello bob'),
+        );
         assert.equal(await bob.evaluate(() => window.harness.message('alice', 'hello alice')), 200);
-        await until('alice to get the message', async () => (await page.evaluate(() => (window as unknown as { inbox: string[] }).inbox)).includes('hello alice'));
+        await until('alice to get the message', async () =>
+          (await page.evaluate(() => (window as unknown as { inbox: string[] }).inbox)).includes('hello alice'),
+        );
 
         // No working call button; the reason is shown beside them and describes them.
         const ui = await shown(page);
@@ -125,7 +164,8 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
         assert.equal(ui.devices, host === '127.0.0.1', 'a device menu only where devices can be listed');
         for (const button of [ui.call, ui.videoCall]) {
           assert.notEqual(button.state, 'enabled', 'no enabled call button');
-          if (button.state === 'disabled') assert.equal(button.described, ui.reasonId, 'a disabled call button is described by the reason');
+          if (button.state === 'disabled')
+            assert.equal(button.described, ui.reasonId, 'a disabled call button is described by the reason');
         }
 
         // A call attempt is refused with the same reason: no call, no SIP, one sip-error.
@@ -134,12 +174,21 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
           try {
             const call = await phone.call('bob');
             await new Promise((resolve) => setTimeout(resolve, 2000));
-            return { placed: `${call.state} ${JSON.stringify((call as unknown as { call: { ended?: unknown } }).call.ended)}` };
+            return {
+              placed: `${call.state} ${JSON.stringify((call as unknown as { call: { ended?: unknown } }).call.ended)}`,
+            };
           } catch (error) {
-            return { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message };
+            return {
+              name: (error as Error).name,
+              code: (error as { code?: string }).code,
+              message: (error as Error).message,
+            };
           }
         });
-        assert.ok(!('placed' in attempt), `the call was placed and ended as ${'placed' in attempt ? attempt.placed : ''}`);
+        assert.ok(
+          !('placed' in attempt),
+          `the call was placed and ended as ${'placed' in attempt ? attempt.placed : ''}`,
+        );
         assert.equal(attempt.name, 'CallsUnavailableError');
         assert.equal(attempt.code, code);
         const afterAttempt = await sipErrors(page);
@@ -152,10 +201,17 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
           window.harness.log.length = 0;
           window.harness.call(target);
         }, 'alice');
-        await until('bob to see the call end', async () => (await bob.evaluate(() => window.harness.state())) === 'ended');
+        await until(
+          'bob to see the call end',
+          async () => (await bob.evaluate(() => window.harness.state())) === 'ended',
+        );
         const ended = await bob.evaluate(() => window.harness.ended());
         assert.deepEqual({ cause: ended?.cause, status: ended?.status }, { cause: 'rejected', status: 488 });
-        assert.deepEqual(await bob.evaluate(() => window.harness.log), ['state ended', 'ended rejected 488'], 'from calling straight to ended: never ringing');
+        assert.deepEqual(
+          await bob.evaluate(() => window.harness.log),
+          ['state ended', 'ended rejected 488'],
+          'from calling straight to ended: never ringing',
+        );
         const afterIncoming = await sipErrors(page);
         assert.equal(afterIncoming.length, 3, 'the declined call is one more sip-error');
         assert.equal(afterIncoming[2]!.code, code);
@@ -163,7 +219,11 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
         assert.match(afterIncoming[2]!.message, says);
         assert.equal(await page.evaluate(() => (document.getElementById('phone') as SipPhone).calls.length), 0);
 
-        assert.deepEqual([...uncaught, ...(await page.evaluate(() => window.recorded.pageErrors))], [], 'no uncaught error or unhandled rejection');
+        assert.deepEqual(
+          [...uncaught, ...(await page.evaluate(() => window.recorded.pageErrors))],
+          [],
+          'no uncaught error or unhandled rejection',
+        );
         await page.close();
       });
     }

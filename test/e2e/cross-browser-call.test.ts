@@ -11,8 +11,8 @@ import { until } from '../../tools/test-support/until';
 
 type Counter = { packets: number; bytes: number; frames: number };
 
-
-const inbound = (page: Page, kind: 'audio' | 'video' = 'audio') => page.evaluate((k) => window.harness.inbound(k), kind) as Promise<Counter>;
+const inbound = (page: Page, kind: 'audio' | 'video' = 'audio') =>
+  page.evaluate((k) => window.harness.inbound(k), kind) as Promise<Counter>;
 const state = (page: Page) => page.evaluate(() => window.harness.state());
 
 /** Media of `kind` is arriving at `page`: its inbound packet count grows between two looks. */
@@ -42,68 +42,85 @@ async function silent(page: Page, what: string): Promise<void> {
 
 const browsers = wantedBrowsers(PUPPETEER_BROWSERS);
 
-describe('a call between Chromium and Firefox through Kamailio', { skip: browsers.length < 2 ? 'needs both browsers (BROWSERS narrows the run)' : false }, () => {
-  let kamailio: KamailioServer;
-  let web: Awaited<ReturnType<typeof startDemoServer>>;
-  const open: Browser[] = [];
-  let chromium: Page;
-  let firefox: Page;
+describe(
+  'a call between Chromium and Firefox through Kamailio',
+  { skip: browsers.length < 2 ? 'needs both browsers (BROWSERS narrows the run)' : false },
+  () => {
+    let kamailio: KamailioServer;
+    let web: Awaited<ReturnType<typeof startDemoServer>>;
+    const open: Browser[] = [];
+    let chromium: Page;
+    let firefox: Page;
 
-  before(async () => {
-    kamailio = await startKamailio();
-    web = await startDemoServer({ port: 0 });
-    const harnessUrl = web.url.replace(/\/demo\/$/, '/test/e2e/harness/phone.html');
-    for (const [name, user] of [['chromium', 'alice'], ['firefox', 'bob']] as const) {
-      const browser = await launchBrowser(name);
-      open.push(browser);
-      const page = await browser.newPage();
-      page.on('pageerror', (error) => console.error(`${name} page error:`, error));
-      await page.goto(harnessUrl);
-      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-      const status = await page.evaluate(
-        (config) => window.harness.start(config),
-        { server: kamailio.wsUrl, aor: `sip:${user}@${kamailio.domain}`, password: kamailio.users[user].password },
-      );
-      assert.equal(status, 200, `${user} in ${name} registered`);
-      if (name === 'chromium') chromium = page;
-      else firefox = page;
-    }
-  });
-
-  after(async () => {
-    for (const page of [chromium, firefox]) await page?.evaluate(() => window.harness.stop()).catch(() => undefined);
-    await Promise.allSettled(open.map((browser) => browser.close()));
-    await web?.stop();
-    await kamailio?.stop();
-  });
-
-  for (const [callerName, calleeName] of [['chromium', 'firefox'], ['firefox', 'chromium']] as const) {
-    it(`${callerName} calls ${calleeName}: media both ways, each side holds and resumes, hang up`, async () => {
-      const pages = { chromium, firefox };
-      const caller = pages[callerName];
-      const callee = pages[calleeName];
-      const calleeUser = calleeName === 'chromium' ? 'alice' : 'bob';
-      await caller.evaluate((target) => window.harness.call(target), calleeUser);
-      await until('the call to ring', async () => (await state(callee)) === 'incoming');
-      await callee.evaluate(() => window.harness.answer());
-      await until('connected at the caller', async () => (await state(caller)) === 'connected');
-      await flowing(caller, `audio at the caller (${callerName})`);
-      await flowing(callee, `audio at the callee (${calleeName})`);
-
-      for (const [holder, held] of [[caller, callee], [callee, caller]]) {
-        await holder.evaluate(() => window.harness.hold());
-        assert.equal(await state(holder), 'held');
-        await until('the held side to show held', async () => (await state(held)) === 'held');
-        // RFC 6337: the holder goes sendonly, the held side recvonly: nothing reaches the holder.
-        await silent(holder, 'no media reaches the phone that holds');
-        await holder.evaluate(() => window.harness.unhold());
-        await until('both sides connected again', async () => (await state(held)) === 'connected' && (await state(holder)) === 'connected');
-        await flowing(holder, 'media back at the phone that held');
-        await flowing(held, 'media still at the phone that was held');
+    before(async () => {
+      kamailio = await startKamailio();
+      web = await startDemoServer({ port: 0 });
+      const harnessUrl = web.url.replace(/\/demo\/$/, '/test/e2e/harness/phone.html');
+      for (const [name, user] of [
+        ['chromium', 'alice'],
+        ['firefox', 'bob'],
+      ] as const) {
+        const browser = await launchBrowser(name);
+        open.push(browser);
+        const page = await browser.newPage();
+        page.on('pageerror', (error) => console.error(`${name} page error:`, error));
+        await page.goto(harnessUrl);
+        await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+        const status = await page.evaluate((config) => window.harness.start(config), {
+          server: kamailio.wsUrl,
+          aor: `sip:${user}@${kamailio.domain}`,
+          password: kamailio.users[user].password,
+        });
+        assert.equal(status, 200, `${user} in ${name} registered`);
+        if (name === 'chromium') chromium = page;
+        else firefox = page;
       }
-
-      await caller.evaluate(() => window.harness.hangup());
-      await until('the callee to see the end', async () => (await state(callee)) === 'ended');
     });
-  }
-});
+
+    after(async () => {
+      for (const page of [chromium, firefox]) await page?.evaluate(() => window.harness.stop()).catch(() => undefined);
+      await Promise.allSettled(open.map((browser) => browser.close()));
+      await web?.stop();
+      await kamailio?.stop();
+    });
+
+    for (const [callerName, calleeName] of [
+      ['chromium', 'firefox'],
+      ['firefox', 'chromium'],
+    ] as const) {
+      it(`${callerName} calls ${calleeName}: media both ways, each side holds and resumes, hang up`, async () => {
+        const pages = { chromium, firefox };
+        const caller = pages[callerName];
+        const callee = pages[calleeName];
+        const calleeUser = calleeName === 'chromium' ? 'alice' : 'bob';
+        await caller.evaluate((target) => window.harness.call(target), calleeUser);
+        await until('the call to ring', async () => (await state(callee)) === 'incoming');
+        await callee.evaluate(() => window.harness.answer());
+        await until('connected at the caller', async () => (await state(caller)) === 'connected');
+        await flowing(caller, `audio at the caller (${callerName})`);
+        await flowing(callee, `audio at the callee (${calleeName})`);
+
+        for (const [holder, held] of [
+          [caller, callee],
+          [callee, caller],
+        ]) {
+          await holder.evaluate(() => window.harness.hold());
+          assert.equal(await state(holder), 'held');
+          await until('the held side to show held', async () => (await state(held)) === 'held');
+          // RFC 6337: the holder goes sendonly, the held side recvonly: nothing reaches the holder.
+          await silent(holder, 'no media reaches the phone that holds');
+          await holder.evaluate(() => window.harness.unhold());
+          await until(
+            'both sides connected again',
+            async () => (await state(held)) === 'connected' && (await state(holder)) === 'connected',
+          );
+          await flowing(holder, 'media back at the phone that held');
+          await flowing(held, 'media still at the phone that was held');
+        }
+
+        await caller.evaluate(() => window.harness.hangup());
+        await until('the callee to see the end', async () => (await state(callee)) === 'ended');
+      });
+    }
+  },
+);

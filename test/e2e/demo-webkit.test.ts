@@ -27,7 +27,9 @@ async function open(browser: Browser, url: string): Promise<void> {
     const seen: string[] = ((window as unknown as Watch).errors = []);
     window.addEventListener('error', (e) => seen.push(e.message));
     window.addEventListener('unhandledrejection', (e) => seen.push(String(e.reason)));
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`CSP ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`CSP ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
 }
 
@@ -40,9 +42,17 @@ describe('demo page in webkit', { skip, timeout: 120000 }, () => {
   let browser: Browser;
 
   before(async () => {
-    [server, kamailio, driver] = await Promise.all([startDemoServer({ port: 0 }), startKamailio(), startWebKitDriver()]);
+    [server, kamailio, driver] = await Promise.all([
+      startDemoServer({ port: 0 }),
+      startKamailio(),
+      startWebKitDriver(),
+    ]);
     // WebKitGTK's own capability is not in webdriverio's types: a variable escapes the literal check.
-    const capabilities = { browserName: 'MiniBrowser', 'wdio:enforceWebDriverClassic': true, 'webkitgtk:browserOptions': webkitBrowserOptions };
+    const capabilities = {
+      browserName: 'MiniBrowser',
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': webkitBrowserOptions,
+    };
     browser = await remote({ hostname: driver.host, port: driver.port, logLevel: 'error', capabilities });
   });
   after(async () => {
@@ -52,7 +62,9 @@ describe('demo page in webkit', { skip, timeout: 120000 }, () => {
 
   it('builds a phone from URL parameters under a strict CSP, ignoring a password parameter', async () => {
     await open(browser, `${server.url}?user=alice&domain=example.com&display-name=Alice&password=leaked`);
-    await browser.waitUntil(() => browser.execute(() => Boolean(document.querySelector('sip-phone')?.shadowRoot?.querySelector('[part="status"]'))));
+    await browser.waitUntil(() =>
+      browser.execute(() => Boolean(document.querySelector('sip-phone')?.shadowRoot?.querySelector('[part="status"]'))),
+    );
     const phone = await browser.execute(() => {
       const el = document.querySelector('sip-phone')!;
       return {
@@ -74,24 +86,39 @@ describe('demo page in webkit', { skip, timeout: 120000 }, () => {
   });
 
   it('registers two phones with passwords typed into their forms, and carries a MESSAGE between them', async () => {
-    const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', 'display-name2': 'Bob' });
+    const query = new URLSearchParams({
+      server: kamailio.wsUrl,
+      domain: kamailio.domain,
+      user: 'alice',
+      'display-name': 'Alice',
+      user2: 'bob',
+      'display-name2': 'Bob',
+    });
     await open(browser, `${server.url}?${query}&register`);
     await browser.waitUntil(() => browser.execute(() => document.querySelectorAll('sip-phone').length === 2));
-    for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {
+    for (const [index, user] of [
+      [1, 'alice'],
+      [2, 'bob'],
+    ] as const) {
       const column = `#phones > section:nth-child(${index})`;
       await browser.$(`${column} details.config summary`).click();
       await browser.$(`${column} input[name="password"]`).setValue(kamailio.users[user].password);
       await browser.$(`${column} .config-form button[type="submit"]`).click();
     }
-    await browser.waitUntil(() => browser.execute(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered)), {
-      timeout: 15000,
-      timeoutMsg: 'both phones registered',
-    });
+    await browser.waitUntil(
+      () => browser.execute(() => [...document.querySelectorAll('sip-phone')].every((phone) => phone.registered)),
+      {
+        timeout: 15000,
+        timeoutMsg: 'both phones registered',
+      },
+    );
     assert.ok(!(await browser.getUrl()).includes(kamailio.users.alice.password), 'no password in the address');
 
     const received = await browser.execute(async () => {
       const [alice, bob] = ['phone-1', 'phone-2'].map((id) => document.getElementById(id) as SipPhone);
-      const message = new Promise<string>((resolve) => bob!.addEventListener('sip-message', ({ detail }) => resolve(detail.body), { once: true }));
+      const message = new Promise<string>((resolve) =>
+        bob!.addEventListener('sip-message', ({ detail }) => resolve(detail.body), { once: true }),
+      );
       await alice!.sendMessage('bob', 'Grüße aus WebKit 👋');
       return message;
     });
@@ -100,19 +127,35 @@ describe('demo page in webkit', { skip, timeout: 120000 }, () => {
   });
 
   it('runs the elements inside the React app: both phones register with typed passwords, events in React state', async () => {
-    const query = new URLSearchParams({ server: kamailio.wsUrl, domain: kamailio.domain, user: 'alice', 'display-name': 'Alice', user2: 'bob', password: 'leaked' });
+    const query = new URLSearchParams({
+      server: kamailio.wsUrl,
+      domain: kamailio.domain,
+      user: 'alice',
+      'display-name': 'Alice',
+      user2: 'bob',
+      password: 'leaked',
+    });
     await open(browser, `${server.url}react/?${query}&register`);
     await browser.waitUntil(() => browser.execute(() => document.querySelectorAll('sip-phone').length === 2));
     assert.ok(!(await browser.getUrl()).includes('leaked'), 'the password left the address bar');
-    for (const [index, user] of [[1, 'alice'], [2, 'bob']] as const) {
+    for (const [index, user] of [
+      [1, 'alice'],
+      [2, 'bob'],
+    ] as const) {
       const column = `#phones > section:nth-child(${index})`;
       await browser.$(`${column} input[name="password"]`).setValue(kamailio.users[user].password);
       await browser.$(`${column} form button[type="submit"]`).click();
     }
-    await browser.waitUntil(() => browser.execute(() => [...document.querySelectorAll('h2')].every((heading) => heading.textContent!.endsWith('(registered)'))), {
-      timeout: 15000,
-      timeoutMsg: 'both React headings say registered',
-    });
+    await browser.waitUntil(
+      () =>
+        browser.execute(() =>
+          [...document.querySelectorAll('h2')].every((heading) => heading.textContent!.endsWith('(registered)')),
+        ),
+      {
+        timeout: 15000,
+        timeoutMsg: 'both React headings say registered',
+      },
+    );
     assert.deepEqual(await pageErrors(browser), []);
   });
 });

@@ -17,7 +17,9 @@ const phoneView = (page: Page) =>
   page.evaluate(() => {
     // No named functions in here: tsx would wrap them in a helper the page does not have.
     const phone = document.querySelector<SipPhone>('sip-phone')!;
-    const [status, call, video, base] = ['status', 'call-button', 'video-call-button', 'base'].map((name) => phone.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!);
+    const [status, call, video, base] = ['status', 'call-button', 'video-call-button', 'base'].map((name) =>
+      phone.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!,
+    );
     const [callBox, videoBox] = [call.getBoundingClientRect(), video.getBoundingClientRect()];
     return {
       registered: phone.registered,
@@ -39,7 +41,10 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     let browser: Browser;
 
     before(async () => {
-      [environment, browser] = await Promise.all([startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }), launchBrowser(name)]);
+      [environment, browser] = await Promise.all([
+        startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }),
+        launchBrowser(name),
+      ]);
     });
     after(async () => {
       await browser?.close();
@@ -51,7 +56,9 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       page.on('pageerror', (error) => page.errors.push(String(error)));
       await page.setViewport({ width, height: 900 });
       await page.goto(url);
-      await page.waitForFunction(() => document.querySelector('sip-phone')?.shadowRoot?.querySelector('[part~="status"]'));
+      await page.waitForFunction(() =>
+        document.querySelector('sip-phone')?.shadowRoot?.querySelector('[part~="status"]'),
+      );
       return page;
     }
 
@@ -61,7 +68,11 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       let view = await phoneView(page);
       assert.equal(view.configOpen, true, 'no server yet: the form is open');
       assert.equal(view.status, 'Not configured: set server');
-      await page.$eval('.config-form input[name="server"]', (input, url) => ((input as HTMLInputElement).value = url), sip.url);
+      await page.$eval(
+        '.config-form input[name="server"]',
+        (input, url) => ((input as HTMLInputElement).value = url),
+        sip.url,
+      );
       await page.click('.config-form button[type="submit"]');
       await until('carol to register', async () => (await phoneView(page)).registered);
       view = await phoneView(page);
@@ -73,7 +84,11 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       // The phone's callStrings reach the <sip-call> it makes: a call to no one ends in the page's words.
       const ended = await page.evaluate(async () => {
         const phone = document.querySelector<SipPhone>('sip-phone')!;
-        phone.callStrings = { 'ended.rejected': 'No such person', 'ended.failed': 'No such person', 'ended.no-answer': 'No such person' };
+        phone.callStrings = {
+          'ended.rejected': 'No such person',
+          'ended.failed': 'No such person',
+          'ended.no-answer': 'No such person',
+        };
         const call = await phone.call('nobody-here');
         await new Promise((resolve) => call.addEventListener('sip-call-ended', resolve, { once: true }));
         await call.updateComplete;

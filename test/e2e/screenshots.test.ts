@@ -43,7 +43,11 @@ for (const name of wantedBrowsers(['chromium'])) {
       const [key, value] = marker.split('=') as [string, string];
       let left: number[] = [];
       try {
-        const child = spawn(process.execPath, ['scripts/screenshots.mjs'], { cwd: root, env: { ...process.env, SCREENSHOTS_DIR: dir, [key]: value }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['scripts/screenshots.mjs'], {
+          cwd: root,
+          env: { ...process.env, SCREENSHOTS_DIR: dir, [key]: value },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout.on('data', (chunk) => (output += chunk));
         child.stderr.on('data', (chunk) => (output += chunk));
@@ -76,9 +80,13 @@ for (const name of wantedBrowsers(['chromium'])) {
           for (const dir2 of ['ltr', 'rtl']) {
             const wide = pngSize(join(dir, `phone-${theme}-${dir2}-wide.png`));
             const narrow = pngSize(join(dir, `phone-${theme}-${dir2}-narrow.png`));
-            // 22rem at twice the pixels on a 1280 px screen; the 320 px screen's column (less the page's padding) is narrower.
+            // 22rem at twice the pixels on a 1280 px screen; the 320 px screen's column (less the page's padding) is
+            // narrower.
             assert.equal(wide.width, 704, `${theme} ${dir2} wide`);
-            assert.ok(narrow.width < wide.width && narrow.width <= 2 * 320, `${theme} ${dir2} narrow: ${narrow.width} px`);
+            assert.ok(
+              narrow.width < wide.width && narrow.width <= 2 * 320,
+              `${theme} ${dir2} narrow: ${narrow.width} px`,
+            );
           }
         }
       } finally {

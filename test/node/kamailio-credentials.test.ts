@@ -9,7 +9,15 @@ import { WebSocket } from 'ws';
 import { UserAgent } from '../../src/stack/ua/user-agent';
 import { WebSocketTransport } from '../../src/stack/transport/websocket-transport';
 import { startKamailio, type KamailioServer } from '../../tools/kamailio/kamailio.mjs';
-import { buildRequest, buildResponse, digestAuthorization, parseChallenge, token, WsSipClient, type SipText } from '../../tools/kamailio/raw-sip';
+import {
+  buildRequest,
+  buildResponse,
+  digestAuthorization,
+  parseChallenge,
+  token,
+  WsSipClient,
+  type SipText,
+} from '../../tools/kamailio/raw-sip';
 
 type Name = 'alice' | 'bob' | 'carol';
 const isRequest = (method: string) => (m: SipText) => m.status === undefined && m.method === method;
@@ -100,7 +108,10 @@ async function replay(thief: RawClient, victim: string, stolen: readonly string[
   return statuses;
 }
 
-const credentialsOf = (message: SipText) => [...message.headers('authorization'), ...message.headers('proxy-authorization')];
+const credentialsOf = (message: SipText) => [
+  ...message.headers('authorization'),
+  ...message.headers('proxy-authorization'),
+];
 
 describe('credentials stay with the server they are for (real Kamailio, issue 15 item 1)', () => {
   let server: KamailioServer;
@@ -142,7 +153,11 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     const stolen = credentialsOf(message);
     stops.push(answerMessages(bob));
     const statuses = await replay(bob, alice.core.aor.toString(), stolen, `sip:bob@${server.domain}`);
-    assert.deepEqual(statuses.filter((status) => status !== 407), [], `Kamailio accepted alice's credentials replayed by bob`);
+    assert.deepEqual(
+      statuses.filter((status) => status !== 407),
+      [],
+      `Kamailio accepted alice's credentials replayed by bob`,
+    );
     assert.deepEqual(stolen, [], 'bob was handed credentials of alice');
   });
 
@@ -155,13 +170,33 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     // beside the Proxy-Authorization Kamailio checks: a valid digest of the realm, for this very
     // MESSAGE, on the REGISTER's nonce.
     const target = `sip:carol@${server.domain}`;
-    const preemptive = digestAuthorization(dave.registerChallenge, dave, 'MESSAGE', target).replace('nc=00000001', 'nc=00000002');
-    const first = await dave.client.request(dave.request('MESSAGE', target, [`Authorization: ${preemptive}`], 'hi'), 'MESSAGE');
+    const preemptive = digestAuthorization(dave.registerChallenge, dave, 'MESSAGE', target).replace(
+      'nc=00000001',
+      'nc=00000002',
+    );
+    const first = await dave.client.request(
+      dave.request('MESSAGE', target, [`Authorization: ${preemptive}`], 'hi'),
+      'MESSAGE',
+    );
     assert.equal(first.status, 407);
-    const proxyCredentials = digestAuthorization(parseChallenge(first.header('proxy-authenticate') ?? ''), dave, 'MESSAGE', target);
+    const proxyCredentials = digestAuthorization(
+      parseChallenge(first.header('proxy-authenticate') ?? ''),
+      dave,
+      'MESSAGE',
+      target,
+    );
     const delivered = carol.client.receive(isRequest('MESSAGE'), 'MESSAGE for carol', 10_000);
     const sending = dave.client.request(
-      dave.request('MESSAGE', target, [`Authorization: ${preemptive}`, `Proxy-Authorization: ${proxyCredentials}`, 'Proxy-Authorization: Digest username="x", realm="next-hop.example", nonce="n", uri="sip:carol@next-hop.example", response="00"'], 'hi'),
+      dave.request(
+        'MESSAGE',
+        target,
+        [
+          `Authorization: ${preemptive}`,
+          `Proxy-Authorization: ${proxyCredentials}`,
+          'Proxy-Authorization: Digest username="x", realm="next-hop.example", nonce="n", uri="sip:carol@next-hop.example", response="00"',
+        ],
+        'hi',
+      ),
       'MESSAGE',
     );
     const message = await delivered;
@@ -170,9 +205,17 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     const stolen = credentialsOf(message).filter((value) => /realm="sip-elements\.test"/.test(value));
     stops.push(answerMessages(carol));
     const statuses = await replay(carol, dave.aor, stolen, target);
-    assert.deepEqual(statuses.filter((status) => status !== 407), [], 'Kamailio accepted credentials replayed by their recipient');
+    assert.deepEqual(
+      statuses.filter((status) => status !== 407),
+      [],
+      'Kamailio accepted credentials replayed by their recipient',
+    );
     assert.deepEqual(stolen, [], 'carol was handed credentials of the realm');
-    assert.match(message.header('proxy-authorization') ?? '', /next-hop\.example/, 'credentials for another realm go on');
+    assert.match(
+      message.header('proxy-authorization') ?? '',
+      /next-hop\.example/,
+      'credentials for another realm go on',
+    );
   });
 
   it('Kamailio takes credentials only for the Request-URI they were computed for (a digest relayed by a far end reaches no one else)', async () => {
@@ -184,12 +227,23 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     const toBob = `sip:bob@${server.domain}`;
     const first = await alice.client.request(alice.request('MESSAGE', toBob, [], 'x'), 'MESSAGE');
     assert.equal(first.status, 407);
-    const relayed = digestAuthorization(parseChallenge(first.header('proxy-authenticate') ?? ''), alice, 'MESSAGE', toBob);
-    const delivered = carol.client.receive(isRequest('MESSAGE'), 'MESSAGE for carol', 2000).then((message) => {
-      carol.client.send(buildResponse(message, 200, 'OK'));
-      return 'delivered to carol';
-    }, () => 'not delivered');
-    const forged = await alice.client.request(alice.request('MESSAGE', `sip:carol@${server.domain}`, [`Proxy-Authorization: ${relayed}`], 'as alice'), 'MESSAGE');
+    const relayed = digestAuthorization(
+      parseChallenge(first.header('proxy-authenticate') ?? ''),
+      alice,
+      'MESSAGE',
+      toBob,
+    );
+    const delivered = carol.client.receive(isRequest('MESSAGE'), 'MESSAGE for carol', 2000).then(
+      (message) => {
+        carol.client.send(buildResponse(message, 200, 'OK'));
+        return 'delivered to carol';
+      },
+      () => 'not delivered',
+    );
+    const forged = await alice.client.request(
+      alice.request('MESSAGE', `sip:carol@${server.domain}`, [`Proxy-Authorization: ${relayed}`], 'as alice'),
+      'MESSAGE',
+    );
     assert.equal(forged.status, 407, `credentials for ${toBob} were taken for carol`);
     assert.equal(await delivered, 'not delivered');
   });
@@ -199,10 +253,13 @@ describe('credentials stay with the server they are for (real Kamailio, issue 15
     const mallory = await rawClient(server, 'alice');
     clients.push(mallory.client);
     const target = `sip:bob@${server.domain}`;
-    const delivered = bob.client.receive(isRequest('MESSAGE'), 'MESSAGE for bob', 2000).then((message) => {
-      bob.client.send(buildResponse(message, 200, 'OK'));
-      return 'delivered to bob';
-    }, () => 'not delivered');
+    const delivered = bob.client.receive(isRequest('MESSAGE'), 'MESSAGE for bob', 2000).then(
+      (message) => {
+        bob.client.send(buildResponse(message, 200, 'OK'));
+        return 'delivered to bob';
+      },
+      () => 'not delivered',
+    );
     const forged = buildRequest({
       method: 'MESSAGE',
       uri: target,

@@ -39,7 +39,12 @@ function phone(server: KamailioServer, name: 'alice' | 'bob') {
 
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 describe('session timers through Kamailio sst enforcing a Min-SE (RFC 4028 §7.4, §8)', () => {
@@ -61,15 +66,39 @@ describe('session timers through Kamailio sst enforcing a Min-SE (RFC 4028 §7.4
   });
 
   it('our INVITE asking 90 s gets 422 Min-SE: 300 from Kamailio; the retry asks 300 s and the call connects', async () => {
-    const incoming = within(10000, 'the call at bob', new Promise<IncomingCall>((resolve) => bob.ua.events.on('incoming-call', resolve)));
+    const incoming = within(
+      10000,
+      'the call at bob',
+      new Promise<IncomingCall>((resolve) => bob.ua.events.on('incoming-call', resolve)),
+    );
     const call = alice.ua.call('bob');
-    const atBob = await incoming.catch((error: Error) => { throw new Error(`${error.message}; alice's wire: ${alice.wire.map((w) => `${w.way} ${w.message.kind === 'response' ? w.message.status : w.message.method} ${w.message.header('Session-Expires') ?? ''}`).join(', ')}`); });
+    const atBob = await incoming.catch((error: Error) => {
+      throw new Error(
+        `${error.message}; alice's wire: ${alice.wire.map((w) => `${w.way} ${w.message.kind === 'response' ? w.message.status : w.message.method} ${w.message.header('Session-Expires') ?? ''}`).join(', ')}`,
+      );
+    });
     await atBob.answer();
-    await within(10000, 'the call to connect', new Promise<void>((resolve) => (call.state === 'connected' ? resolve() : call.events.on('state', (s) => s === 'connected' && resolve()))));
+    await within(
+      10000,
+      'the call to connect',
+      new Promise<void>((resolve) =>
+        call.state === 'connected' ? resolve() : call.events.on('state', (s) => s === 'connected' && resolve()),
+      ),
+    );
 
-    const invites = alice.wire.filter(({ way, message }) => way === 'out' && message.kind === 'request' && message.method === 'INVITE').map(({ message }) => message);
-    const tooSmall = alice.wire.find(({ way, message }) => way === 'in' && message.kind === 'response' && message.status === 422)?.message;
-    assert.ok(tooSmall, `Kamailio answered 422; alice got ${alice.wire.filter((w) => w.way === 'in').map((w) => (w.message.kind === 'response' ? w.message.status : w.message.method)).join(', ')}`);
+    const invites = alice.wire
+      .filter(({ way, message }) => way === 'out' && message.kind === 'request' && message.method === 'INVITE')
+      .map(({ message }) => message);
+    const tooSmall = alice.wire.find(
+      ({ way, message }) => way === 'in' && message.kind === 'response' && message.status === 422,
+    )?.message;
+    assert.ok(
+      tooSmall,
+      `Kamailio answered 422; alice got ${alice.wire
+        .filter((w) => w.way === 'in')
+        .map((w) => (w.message.kind === 'response' ? w.message.status : w.message.method))
+        .join(', ')}`,
+    );
     assert.equal(tooSmall.header('Min-SE'), String(MIN_SE));
     assert.equal(invites[0]!.header('Session-Expires'), '90;refresher=uac');
     const retry = invites.at(-1)!;
@@ -78,7 +107,10 @@ describe('session timers through Kamailio sst enforcing a Min-SE (RFC 4028 §7.4
     assert.equal(retry.callId, invites[0]!.callId, 'the same call, asked again (§7.4)');
 
     assert.equal(atBob.invite.header('Session-Expires'), `${MIN_SE};refresher=uac`, 'bob got the retry');
-    const ok = alice.wire.find(({ way, message }) => way === 'in' && message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE')?.message;
+    const ok = alice.wire.find(
+      ({ way, message }) =>
+        way === 'in' && message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE',
+    )?.message;
     assert.equal(ok?.header('Session-Expires'), `${MIN_SE};refresher=uac`);
     await call.hangup();
   });

@@ -20,7 +20,13 @@ function phone(server: KamailioServer, name: 'alice' | 'bob', url = server.wsUrl
   const account = server.users[name];
   const webSocket = url.startsWith('wss:') ? TestCertificateWebSocket : WebSocket;
   const transport = new WebSocketTransport({ url, webSocket: webSocket as never });
-  return new UserAgent({ aor: `sip:${account.user}@${server.domain}`, displayName: name, password: account.password, transport, registerExpires: 300 });
+  return new UserAgent({
+    aor: `sip:${account.user}@${server.domain}`,
+    displayName: name,
+    password: account.password,
+    transport,
+    registerExpires: 300,
+  });
 }
 
 /** Resolves with the next event of `name`, or rejects after `ms` with a message naming it. */
@@ -77,7 +83,10 @@ describe('stack user agents at a real Kamailio', () => {
   });
 
   it('gets the final status of a MESSAGE to an unknown user', async () => {
-    await assert.rejects(alice.sendMessage('nobody', 'hello?'), (error: Error & { status?: number }) => error.status === 404);
+    await assert.rejects(
+      alice.sendMessage('nobody', 'hello?'),
+      (error: Error & { status?: number }) => error.status === 404,
+    );
   });
 
   it('registers again by itself after Kamailio restarts, and messaging works again', async () => {

@@ -17,7 +17,12 @@ import { startSipp } from '../../tools/sipp/sipp.mjs';
 
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 describe('connected-line UPDATE from a PBX (SIPp replaying Asterisk, RFC 3311 + RFC 3325)', () => {
@@ -43,7 +48,11 @@ describe('connected-line UPDATE from a PBX (SIPp replaying Asterisk, RFC 3311 + 
   });
 
   it('the UPDATE without SDP is answered 200 and its P-Asserted-Identity becomes the remote party', async () => {
-    const incoming = within(10000, 'the PBX call at alice', new Promise<IncomingCall>((resolve) => alice.events.on('incoming-call', resolve)));
+    const incoming = within(
+      10000,
+      'the PBX call at alice',
+      new Promise<IncomingCall>((resolve) => alice.events.on('incoming-call', resolve)),
+    );
     const sipp = await startSipp({
       scenario: 'connected-line-update.xml',
       proxy: { host: '127.0.0.1', port: server.udpPort },
@@ -53,14 +62,24 @@ describe('connected-line UPDATE from a PBX (SIPp replaying Asterisk, RFC 3311 + 
     try {
       const call = await incoming;
       assert.deepEqual(call.remote, { uri: 'sip:pbx@peer.test', displayName: 'PBX trunk' });
-      const identity = within(10000, 'the remote-identity event', new Promise<{ uri: string; displayName: string | undefined }>((resolve) => call.events.on('remote-identity', resolve)));
+      const identity = within(
+        10000,
+        'the remote-identity event',
+        new Promise<{ uri: string; displayName: string | undefined }>((resolve) =>
+          call.events.on('remote-identity', resolve),
+        ),
+      );
       const ended = within(15000, 'the BYE', new Promise<CallEndInfo>((resolve) => call.events.on('ended', resolve)));
       await call.answer();
       assert.deepEqual(await identity, { uri: 'sip:carol@peer.test', displayName: 'Carol Transferred' });
       assert.deepEqual(call.remote, { uri: 'sip:carol@peer.test', displayName: 'Carol Transferred' });
       assert.equal((await ended).cause, 'remote-hangup');
       const outcome = await within(15000, 'SIPp to finish', sipp.done);
-      assert.equal(outcome.code, 0, `SIPp failed (its scenario saw an unexpected message):\n${outcome.errors}\n${outcome.log}\n${outcome.messages}`);
+      assert.equal(
+        outcome.code,
+        0,
+        `SIPp failed (its scenario saw an unexpected message):\n${outcome.errors}\n${outcome.log}\n${outcome.messages}`,
+      );
     } finally {
       await sipp.stop();
     }

@@ -1,1 +1,4 @@
-export declare function startBenchServer(options?: { port?: number; hostname?: string }): Promise<{ origin: string; stop(): Promise<void> }>;
+export declare function startBenchServer(options?: {
+  port?: number;
+  hostname?: string;
+}): Promise<{ origin: string; stop(): Promise<void> }>;

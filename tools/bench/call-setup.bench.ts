@@ -79,7 +79,9 @@ function verdictNoSlower(ours: number[], jssip: number[]): string {
   const gap = median(ours) - median(jssip);
   if (gap <= 0) return 'met';
   const noise = Math.max(iqr(ours), iqr(jssip));
-  return gap <= noise ? `within noise (ours ${fixed(gap, 0)} ms above, IQR ${fixed(noise, 0)} ms)` : `NOT met (ours ${fixed(gap, 0)} ms above)`;
+  return gap <= noise
+    ? `within noise (ours ${fixed(gap, 0)} ms above, IQR ${fixed(noise, 0)} ms)`
+    : `NOT met (ours ${fixed(gap, 0)} ms above)`;
 }
 
 function report(normal: Series, live: Series, slow: Series, stunPort: number): void {
@@ -88,31 +90,61 @@ function report(normal: Series, live: Series, slow: Series, stunPort: number): v
     ['live STUN + TURN/UDP (coturn)', live],
     [`dead STUN (stun:127.0.0.1:${stunPort})`, slow],
   ];
-  console.log(`Chromium headless, fake devices, Kamailio on loopback WS, audio only; ${CALLS} calls per client and case after one warm-up`);
+  console.log(
+    `Chromium headless, fake devices, Kamailio on loopback WS, audio only; ${CALLS} calls per client and case after one warm-up`,
+  );
   printTable(
     ['call() → connected', '>ours median ms', '>ours p90 ms', '>JsSIP median ms', '>JsSIP p90 ms', '>ours ÷ JsSIP'],
     cases.map(([name, s]) => {
       const [ours, jssip] = [connected(s.ours), connected(s.jssip)];
-      return [name, fixed(median(ours), 0), fixed(percentile(ours, 90), 0), fixed(median(jssip), 0), fixed(percentile(jssip, 90), 0), ratio(median(ours), median(jssip))];
+      return [
+        name,
+        fixed(median(ours), 0),
+        fixed(percentile(ours, 90), 0),
+        fixed(median(jssip), 0),
+        fixed(percentile(jssip, 90), 0),
+        ratio(median(ours), median(jssip)),
+      ];
     }),
   );
   console.log('');
-  console.log('Where the time goes (medians, ms): until the INVITE leaves (media, offer, ICE gathering), then until connected (proxy, callee\'s answer with its own gathering, 200, ACK)');
-  const split = (timings: CallTiming[]) => [fixed(median(timings.map((t) => t.invite)), 0), fixed(median(timings.map((t) => t.connected - t.invite)), 0)];
+  console.log(
+    "Where the time goes (medians, ms): until the INVITE leaves (media, offer, ICE gathering), then until connected (proxy, callee's answer with its own gathering, 200, ACK)",
+  );
+  const split = (timings: CallTiming[]) => [
+    fixed(median(timings.map((t) => t.invite)), 0),
+    fixed(median(timings.map((t) => t.connected - t.invite)), 0),
+  ];
   printTable(
     ['case', '>ours → INVITE', '>ours INVITE → connected', '>JsSIP → INVITE', '>JsSIP INVITE → connected'],
     cases.map(([name, s]) => [name, ...split(s.ours), ...split(s.jssip)]),
   );
   const dead = median(connected(slow.ours)) <= median(connected(slow.jssip)) / 5;
   const liveCost = median(connected(live.ours)) / median(connected(normal.ours));
-  console.log(`target (no slower than JsSIP): ${verdictNoSlower(connected(normal.ours), connected(normal.jssip))}; target (dead STUN ≤ 1/5 of JsSIP): ${dead ? 'met' : 'NOT met'}`);
-  console.log(`target (live STUN + TURN ≤ ${LIVE_SERVERS_LIMIT}x ours without servers): ${liveCost <= LIVE_SERVERS_LIMIT ? 'met' : 'NOT met'} (${fixed(liveCost, 2)}x)`);
+  console.log(
+    `target (no slower than JsSIP): ${verdictNoSlower(connected(normal.ours), connected(normal.jssip))}; target (dead STUN ≤ 1/5 of JsSIP): ${dead ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `target (live STUN + TURN ≤ ${LIVE_SERVERS_LIMIT}x ours without servers): ${liveCost <= LIVE_SERVERS_LIMIT ? 'met' : 'NOT met'} (${fixed(liveCost, 2)}x)`,
+  );
   for (const [name, s] of cases) {
-    console.log(`${name}, every call (ms): ours ${connected(s.ours).map((v) => fixed(v, 0)).join(' ')}; JsSIP ${connected(s.jssip).map((v) => fixed(v, 0)).join(' ')}`);
+    console.log(
+      `${name}, every call (ms): ours ${connected(s.ours)
+        .map((v) => fixed(v, 0))
+        .join(' ')}; JsSIP ${connected(s.jssip)
+        .map((v) => fixed(v, 0))
+        .join(' ')}`,
+    );
   }
 }
 
-async function run(open: { kamailio?: KamailioServer; web?: { stop(): Promise<void> }; browser?: Browser; stun?: Socket; coturn?: CoturnServer }): Promise<void> {
+async function run(open: {
+  kamailio?: KamailioServer;
+  web?: { stop(): Promise<void> };
+  browser?: Browser;
+  stun?: Socket;
+  coturn?: CoturnServer;
+}): Promise<void> {
   open.kamailio = await startKamailio();
   const web = await startBenchServer();
   open.web = web;
@@ -121,10 +153,12 @@ async function run(open: { kamailio?: KamailioServer; web?: { stop(): Promise<vo
   const page = await (await open.browser.createBrowserContext()).newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) console.error('page:', message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      console.error('page:', message.text());
   });
   page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) console.error(`page: ${response.status()} for ${response.url()}`);
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+      console.error(`page: ${response.status()} for ${response.url()}`);
   });
   await page.goto(`${web.origin}/tools/bench/apps/call-setup.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', { timeout: 30000 });
@@ -135,7 +169,10 @@ async function run(open: { kamailio?: KamailioServer; web?: { stop(): Promise<vo
 
   open.coturn = await startCoturn();
   const { urls, username, credential } = open.coturn;
-  await page.evaluate((servers) => window.bench.useIceServers(servers), [{ urls: urls.stun }, { urls: urls.turnUdp, username, credential }]);
+  await page.evaluate(
+    (servers) => window.bench.useIceServers(servers),
+    [{ urls: urls.stun }, { urls: urls.turnUdp, username, credential }],
+  );
   const live = await measure(page, false);
   await open.coturn.stop();
 

@@ -22,12 +22,16 @@ export function registrarReply(text: string): string | undefined {
   if (!isRequest(request) || request.method !== 'REGISTER') return undefined;
   if (!request.hasHeader('Authorization')) {
     const challenge = responseTo(request, 401, undefined, 'reg1');
-    challenge.setHeader('WWW-Authenticate', `Digest realm="${REGISTRAR_REALM}", nonce="${NONCE}", qop="auth", algorithm=MD5`);
+    challenge.setHeader(
+      'WWW-Authenticate',
+      `Digest realm="${REGISTRAR_REALM}", nonce="${NONCE}", qop="auth", algorithm=MD5`,
+    );
     return challenge.toString();
   }
   const ok = responseTo(request, 200, undefined, 'reg1');
   const contact = request.header('Contact');
-  if (contact) ok.setHeader('Contact', /;\s*expires=/i.test(contact) ? contact : `${contact};expires=${GRANTED_EXPIRES}`);
+  if (contact)
+    ok.setHeader('Contact', /;\s*expires=/i.test(contact) ? contact : `${contact};expires=${GRANTED_EXPIRES}`);
   ok.setHeader('Expires', GRANTED_EXPIRES);
   return ok.toString();
 }

@@ -37,7 +37,12 @@ export function describeMachine() {
     `- CPU: ${cpuModel()}, ${availableParallelism()} cores (nproc)`,
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${osName()}`,
-    `- Node ${process.version}; ${firstLine(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])}; ${firstLine(process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio', ['-v']).replace(/^version:\s*/, '').trim()}`,
+    `- Node ${process.version}; ${firstLine(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])}; ${firstLine(
+      process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio',
+      ['-v'],
+    )
+      .replace(/^version:\s*/, '')
+      .trim()}`,
     `- checkout: ${commit}${dirty ? ' with uncommitted changes in the working tree' : ''}`,
   ].join('\n');
 }

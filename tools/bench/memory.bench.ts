@@ -94,7 +94,12 @@ async function jssipPhone(index: number): Promise<unknown> {
     debug: { disable(): void };
   };
   JsSIP.debug.disable();
-  const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(SERVER)], uri: aor(index), password: 'secret', register: true });
+  const ua = new JsSIP.UA({
+    sockets: [new JsSIP.WebSocketInterface(SERVER)],
+    uri: aor(index),
+    password: 'secret',
+    register: true,
+  });
   const registered = new Promise<void>((resolve, reject) => {
     ua.on('registered', () => resolve());
     ua.on('registrationFailed', (event) => reject(new Error(`JsSIP registration failed: ${event.cause}`)));
@@ -121,7 +126,11 @@ async function sipJsPhone(index: number): Promise<unknown> {
       if (state === RegistererState.Terminated) reject(new Error('SIP.js registration ended'));
     });
     registerer
-      .register({ requestDelegate: { onReject: (response) => reject(new Error(`SIP.js registration failed: ${response.message.statusCode}`)) } })
+      .register({
+        requestDelegate: {
+          onReject: (response) => reject(new Error(`SIP.js registration failed: ${response.message.statusCode}`)),
+        },
+      })
       .catch(reject);
   });
   await registered;
@@ -145,8 +154,19 @@ async function measureCalls(count: number): Promise<Measurement> {
     const link = createMemoryTransportPair({ clock });
     const media = [fakeMediaSessionFactory(), fakeMediaSessionFactory()];
     const make = (user: string, end: MemoryTransportPair['a'], factory: (typeof media)[number]) =>
-      new UserAgent({ aor: `sip:${user}${i}@${REGISTRAR_REALM}`, transport: end, clock, calls: { mediaSessionFactory: factory } });
-    const pair: Pair = { link, alice: make('alice', link.a, media[0]), bob: make('bob', link.b, media[1]), media, calls: [] };
+      new UserAgent({
+        aor: `sip:${user}${i}@${REGISTRAR_REALM}`,
+        transport: end,
+        clock,
+        calls: { mediaSessionFactory: factory },
+      });
+    const pair: Pair = {
+      link,
+      alice: make('alice', link.a, media[0]),
+      bob: make('bob', link.b, media[1]),
+      media,
+      calls: [],
+    };
     pair.bob.events.on('incoming-call', (call) => {
       pair.calls.push(call);
       void call.answer();
@@ -167,7 +187,8 @@ async function measureCalls(count: number): Promise<Measurement> {
   const connect = async (pair: Pair) => {
     pair.calls.push(pair.alice.call(pair.bob.core.aor.toString()));
     await settle(clock);
-    if (!pair.calls.every((call) => call.state === 'connected')) throw new Error(`a call did not connect: ${pair.calls.map((c) => c.state)}`);
+    if (!pair.calls.every((call) => call.state === 'connected'))
+      throw new Error(`a call did not connect: ${pair.calls.map((c) => c.state)}`);
   };
   await connect(pairs[count]); // warm-up
   forgetRecords();
@@ -182,7 +203,8 @@ async function measureCalls(count: number): Promise<Measurement> {
   }
   forgetRecords();
   const steady = await heapUsed();
-  if (!pairs.every((pair) => pair.calls.every((call) => call.state === 'connected'))) throw new Error('a call ended while measured');
+  if (!pairs.every((pair) => pair.calls.every((call) => call.state === 'connected')))
+    throw new Error('a call ended while measured');
   return { connected: (connected - before) / count, steady: (steady - before) / count };
 }
 
@@ -194,8 +216,18 @@ async function measureChurn(count: number): Promise<Measurement> {
   const clock = new FakeClock();
   const link = createMemoryTransportPair({ clock });
   const media = [fakeMediaSessionFactory(), fakeMediaSessionFactory()];
-  const alice = new UserAgent({ aor: `sip:alice@${REGISTRAR_REALM}`, transport: link.a, clock, calls: { mediaSessionFactory: media[0] } });
-  const bob = new UserAgent({ aor: `sip:bob@${REGISTRAR_REALM}`, transport: link.b, clock, calls: { mediaSessionFactory: media[1] } });
+  const alice = new UserAgent({
+    aor: `sip:alice@${REGISTRAR_REALM}`,
+    transport: link.a,
+    clock,
+    calls: { mediaSessionFactory: media[0] },
+  });
+  const bob = new UserAgent({
+    aor: `sip:bob@${REGISTRAR_REALM}`,
+    transport: link.b,
+    clock,
+    calls: { mediaSessionFactory: media[1] },
+  });
   bob.events.on('incoming-call', (call) => void call.answer());
   await alice.start();
   await settle(clock);
@@ -217,7 +249,8 @@ async function measureChurn(count: number): Promise<Measurement> {
   const before = await heapUsed();
   for (let i = 0; i < count; i++) await cycle();
   const after = await heapUsed();
-  if (alice.calls.length + bob.calls.length !== 0 || clock.pending !== 0) throw new Error('calls or timers outlived their calls');
+  if (alice.calls.length + bob.calls.length !== 0 || clock.pending !== 0)
+    throw new Error('calls or timers outlived their calls');
   return { perItem: (after - before) / count };
 }
 
@@ -227,7 +260,10 @@ const INVITE = SIP_CORPUS.find((entry) => entry.text.startsWith('INVITE '))!.tex
 
 /** The INVITE as a transport hands it over: a distinct, flat string per message. */
 function freshInvite(index: number): string {
-  const text = INVITE.replace(/Call-ID: [^\r]+/i, `Call-ID: bench-${index}-${INVITE.length}`).replace(/branch=z9hG4bK[^;\r,]+/, `branch=z9hG4bKbench${index}`);
+  const text = INVITE.replace(/Call-ID: [^\r]+/i, `Call-ID: bench-${index}-${INVITE.length}`).replace(
+    /branch=z9hG4bK[^;\r,]+/,
+    `branch=z9hG4bKbench${index}`,
+  );
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
@@ -256,7 +292,9 @@ async function inviteParser(contender: string): Promise<(text: string) => unknow
         return m;
       };
     case 'jssip': {
-      const parser = createRequire(import.meta.url)('jssip/lib/Parser') as { parseMessage(data: string, ua: unknown): PegMessage | undefined };
+      const parser = createRequire(import.meta.url)('jssip/lib/Parser') as {
+        parseMessage(data: string, ua: unknown): PegMessage | undefined;
+      };
       const ua = {};
       return (text) => readPeg(parser.parseMessage(text, ua)!);
     }
@@ -305,7 +343,9 @@ function measure(kind: string, contender: string): Measurement {
     });
     const line = result.stdout.trim().split('\n').at(-1) ?? '';
     if (result.status !== 0 || !line.startsWith('{')) {
-      throw new Error(`memory child ${kind} ${contender} failed (${result.signal ?? result.status}): ${result.stderr.trim().slice(-800)}`);
+      throw new Error(
+        `memory child ${kind} ${contender} failed (${result.signal ?? result.status}): ${result.stderr.trim().slice(-800)}`,
+      );
     }
     runs.push(JSON.parse(line) as Measurement);
   }
@@ -316,7 +356,9 @@ const bytes = (n: number) => `${integer(n)} B`;
 
 function main(): void {
   console.log('## Memory');
-  console.log(`JS heap (heapUsed after forced GC), Node ${process.version}; median of ${ROUNDS} fresh processes per figure`);
+  console.log(
+    `JS heap (heapUsed after forced GC), Node ${process.version}; median of ${ROUNDS} fresh processes per figure`,
+  );
   const clients = [
     ['sip-elements', 'ours'],
     ['JsSIP 3.13', 'jssip'],
@@ -330,11 +372,23 @@ function main(): void {
   printTable(
     ['per item', ...clients.flatMap(([name]) => [`>${name}`]), '>ours ÷ JsSIP', '>ours ÷ SIP.js'],
     [
-      [`registered phone (${COUNTS.phone} kept)`, ...phones.map(bytes), ratio(phones[0], phones[1]), ratio(phones[0], phones[2])],
-      [`parsed INVITE (${COUNTS.invite} kept, text ${integer(Buffer.byteLength(INVITE))} B)`, ...invites.map(bytes), ratio(invites[0], invites[1]), ratio(invites[0], invites[2])],
+      [
+        `registered phone (${COUNTS.phone} kept)`,
+        ...phones.map(bytes),
+        ratio(phones[0], phones[1]),
+        ratio(phones[0], phones[2]),
+      ],
+      [
+        `parsed INVITE (${COUNTS.invite} kept, text ${integer(Buffer.byteLength(INVITE))} B)`,
+        ...invites.map(bytes),
+        ratio(invites[0], invites[1]),
+        ratio(invites[0], invites[2]),
+      ],
     ],
   );
-  console.log(`the INVITE's text alone, kept as received: ${bytes(text)} per copy (part of each parser's figure when its message keeps the text)`);
+  console.log(
+    `the INVITE's text alone, kept as received: ${bytes(text)} per copy (part of each parser's figure when its message keeps the text)`,
+  );
   console.log('');
   console.log(`Active call, ours only (${COUNTS.call} calls, both ends, fake media: signalling state and SDP text)`);
   printTable(
@@ -342,7 +396,11 @@ function main(): void {
     [
       ['just connected', bytes(calls.connected), ratio(calls.connected, phones[0])],
       ['after 40 s (handshake timers done)', bytes(calls.steady), ratio(calls.steady, phones[0])],
-      [`left behind per finished call (${COUNTS.churn} calls in turn on one pair)`, bytes(churn), ratio(churn, phones[0])],
+      [
+        `left behind per finished call (${COUNTS.churn} calls in turn on one pair)`,
+        bytes(churn),
+        ratio(churn, phones[0]),
+      ],
     ],
   );
 }

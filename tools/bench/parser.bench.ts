@@ -64,7 +64,11 @@ function makeContender(name: string): Contender {
     case 'sip-elements':
       return (text) => {
         const m = parseMessage(text);
-        let n = m.from.uri.toString().length + (m.from.tag?.length ?? 0) + m.to.uri.toString().length + (m.to.tag?.length ?? 0);
+        let n =
+          m.from.uri.toString().length +
+          (m.from.tag?.length ?? 0) +
+          m.to.uri.toString().length +
+          (m.to.tag?.length ?? 0);
         n += m.callId.length + m.cseq.seq + m.cseq.method.length;
         for (const via of m.via) n += via.host.length + (via.branch?.length ?? 0);
         for (const contact of m.contact) n += contact === '*' ? 1 : contact.uri.toString().length;
@@ -134,7 +138,9 @@ function serveRounds(name: string): void {
 async function main(rounds = 9, roundMs = 400): Promise<void> {
   const texts = SIP_CORPUS.map((entry) => entry.text);
   console.log('## Parser throughput');
-  console.log(`corpus: ${texts.length} messages, ${texts.reduce((n, t) => n + Buffer.byteLength(t), 0)} bytes (tools/bench/sip-corpus.ts)`);
+  console.log(
+    `corpus: ${texts.length} messages, ${texts.reduce((n, t) => n + Buffer.byteLength(t), 0)} bytes (tools/bench/sip-corpus.ts)`,
+  );
   // Each child loads this file through tsx, as the parent did.
   const workers = NAMES.map((name) =>
     fork(fileURLToPath(import.meta.url), ['--contender', name], { execArgv: ['--import', 'tsx'] }),

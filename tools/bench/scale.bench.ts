@@ -244,7 +244,8 @@ async function storm(server: KamailioServer, population: Population, meter: Mete
   counting = true;
   await server.start();
   const back = Date.now();
-  while (done.length < PHONES && Date.now() - back < STORM_LIMIT_MS) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (done.length < PHONES && Date.now() - back < STORM_LIMIT_MS)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   counting = false;
   const sorted = [...done].sort((a, b) => a - b);
   const at99 = sorted[Math.ceil(PHONES * 0.99) - 1];
@@ -292,7 +293,12 @@ async function run(): Promise<void> {
 
     console.log(`## Scale: ${integer(PHONES)} phones on one Kamailio (loopback WebSocket, digest, no media)`);
     console.log(`restart: Kamailio down ${DOWNTIME_MS / 1000} s, then back on the same ports; times from its return`);
-    const row = (name: string, a: number, b: number, format: (n: number) => string) => [name, format(a), format(b), ratio(a, b)];
+    const row = (name: string, a: number, b: number, format: (n: number) => string) => [
+      name,
+      format(a),
+      format(b),
+      ratio(a, b),
+    ];
     printTable(
       ['figure', 'sip-elements', 'JsSIP 3.13', 'ours ÷ JsSIP'],
       [
@@ -300,8 +306,18 @@ async function run(): Promise<void> {
         row('failed to register during the ramp', ourRamp.failed, theirRamp.failed, integer),
         row('heap per registered phone (KB)', ourRamp.heapPerPhone, theirRamp.heapPerPhone, kb),
         row('RSS per registered phone (KB)', ourRamp.rssPerPhone, theirRamp.rssPerPhone, kb),
-        row('restart: peak REGISTERs in one second', ourStorm.peakRegistersPerSecond, theirStorm.peakRegistersPerSecond, integer),
-        row('restart: largest share registered in one second (%)', ourStorm.largestSecondShare * 100, theirStorm.largestSecondShare * 100, fixed),
+        row(
+          'restart: peak REGISTERs in one second',
+          ourStorm.peakRegistersPerSecond,
+          theirStorm.peakRegistersPerSecond,
+          integer,
+        ),
+        row(
+          'restart: largest share registered in one second (%)',
+          ourStorm.largestSecondShare * 100,
+          theirStorm.largestSecondShare * 100,
+          fixed,
+        ),
         row('restart: seconds until 99 % registered', ourStorm.secondsTo99, theirStorm.secondsTo99, fixed),
         row('restart: registered at the end', ourStorm.registeredAtEnd, theirStorm.registeredAtEnd, integer),
       ],

@@ -54,7 +54,11 @@ function measure(code: string): Sizes {
   return { min: Buffer.byteLength(code), gzip: gzip(code), brotli: brotli(code) };
 }
 
-const addSizes = (a: Sizes, b: Sizes): Sizes => ({ min: a.min + b.min, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+const addSizes = (a: Sizes, b: Sizes): Sizes => ({
+  min: a.min + b.min,
+  gzip: a.gzip + b.gzip,
+  brotli: a.brotli + b.brotli,
+});
 
 /**
  * The plugins of rollup.config.mjs's self-contained bundle, fresh for each build (a new module
@@ -97,7 +101,8 @@ async function build(app: App, index: number): Promise<{ page: OutputChunk[]; la
     const chunks = output.filter((item): item is OutputChunk => item.type === 'chunk');
     if (!chunks.some((chunk) => chunk.isEntry)) throw new Error(`no entry chunk for ${app.entry}`);
     const isLanguage = (chunk: OutputChunk) =>
-      chunk.isDynamicEntry && Object.keys(chunk.modules).every((id) => /\/src\/components\/i18n\/[a-z]{2}\.ts$/.test(id));
+      chunk.isDynamicEntry &&
+      Object.keys(chunk.modules).every((id) => /\/src\/components\/i18n\/[a-z]{2}\.ts$/.test(id));
     return { page: chunks.filter((chunk) => !isLanguage(chunk)), languages: chunks.filter(isLanguage) };
   } finally {
     await bundle.close();
@@ -110,7 +115,9 @@ function groupOf(id: string): string {
   if (pkg) return pkg[1];
   const source = /\/src\/([^/]+)(?:\/([^/]+)\/)?/.exec(id);
   if (!source) return id.replace(ROOT, '');
-  return source[1] === 'stack' || source[1] === 'components' ? `src/${source[1]}/${source[2] ?? ''}` : `src/${source[1]}`;
+  return source[1] === 'stack' || source[1] === 'components'
+    ? `src/${source[1]}/${source[2] ?? ''}`
+    : `src/${source[1]}`;
 }
 
 /**
@@ -130,7 +137,13 @@ async function breakdown(chunks: readonly OutputChunk[]): Promise<Array<{ name: 
   const parts: Array<{ name: string; modules: number; code: string }> = [];
   for (const [name, codes] of groups) {
     // Script mode, top level kept: code that only other parts use must not be dropped as unused.
-    const result = await minify(codes.join('\n'), { ecma: 2020, module: false, toplevel: false, compress: { passes: 2 }, format: { comments: false } });
+    const result = await minify(codes.join('\n'), {
+      ecma: 2020,
+      module: false,
+      toplevel: false,
+      compress: { passes: 2 },
+      format: { comments: false },
+    });
     parts.push({ name, modules: codes.length, code: result.code ?? '' });
   }
   const together = gzip(parts.map((part) => part.code).join('\n'));
@@ -138,21 +151,42 @@ async function breakdown(chunks: readonly OutputChunk[]): Promise<Array<{ name: 
     ...part,
     min: Buffer.byteLength(part.code),
     alone: gzip(part.code),
-    marginal: together - gzip(parts.filter((other) => other !== part).map((other) => other.code).join('\n')),
+    marginal:
+      together -
+      gzip(
+        parts
+          .filter((other) => other !== part)
+          .map((other) => other.code)
+          .join('\n'),
+      ),
   }));
   rows.sort((a, b) => b.marginal - a.marginal);
   console.log('');
-  console.log('Where the page bundle\'s bytes go (each part minified on its own; marginal = what gzip of all parts loses without it):');
+  console.log(
+    "Where the page bundle's bytes go (each part minified on its own; marginal = what gzip of all parts loses without it):",
+  );
   printTable(
     ['part', '>modules', '>min KB', '>gzip KB (alone)', '>gzip KB (marginal)', '>share'],
-    rows.map((row) => [row.name, String(row.modules), kb(row.min), kb(row.alone), kb(row.marginal), `${((100 * row.marginal) / together).toFixed(0)} %`]),
+    rows.map((row) => [
+      row.name,
+      String(row.modules),
+      kb(row.min),
+      kb(row.alone),
+      kb(row.marginal),
+      `${((100 * row.marginal) / together).toFixed(0)} %`,
+    ]),
   );
   return rows;
 }
 
 /** Minified (the project's terser options) and gzipped, one file on its own. */
 async function fileGzip(path: string): Promise<number> {
-  const result = await minify(readFileSync(`${ROOT}${path}`, 'utf8'), { ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } });
+  const result = await minify(readFileSync(`${ROOT}${path}`, 'utf8'), {
+    ecma: 2020,
+    module: false,
+    compress: { passes: 2 },
+    format: { comments: false },
+  });
   return gzip(result.code ?? '');
 }
 
@@ -163,8 +197,12 @@ async function fileGzip(path: string): Promise<number> {
  * what each peer's message grammar alone (one generated module, no message model, transport or UA)
  * costs.
  */
-async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: number }>, budget: number): Promise<void> {
-  const sum = (test: (name: string) => boolean) => rows.filter((row) => test(row.name)).reduce((total, row) => total + row.marginal, 0);
+async function budgetArithmetic(
+  rows: ReadonlyArray<{ name: string; marginal: number }>,
+  budget: number,
+): Promise<void> {
+  const sum = (test: (name: string) => boolean) =>
+    rows.filter((row) => test(row.name)).reduce((total, row) => total + row.marginal, 0);
   const thirdParty = sum((name) => !name.startsWith('src/') && !name.startsWith('tools/'));
   const ui = sum((name) => name.startsWith('src/components/') || name === 'src/media');
   const stack = sum((name) => name.startsWith('src/stack/'));
@@ -182,14 +220,23 @@ async function budgetArithmetic(rows: ReadonlyArray<{ name: string; marginal: nu
 
 async function main(): Promise<void> {
   console.log('## Bundle size');
-  console.log('every chunk of each app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, lit literals, esbuild renaming, terser); gzip level 9, brotli quality 11, each chunk on its own');
+  console.log(
+    'every chunk of each app, rollup.config.mjs bundle plugins (node-resolve browser, commonjs, lit literals, esbuild renaming, terser); gzip level 9, brotli quality 11, each chunk on its own',
+  );
   // Two builds at a time: each spends most of its time in the TypeScript program or in terser.
   const builds = await Promise.all(APPS.map((app, index) => build(app, index)));
   const sizes = builds.map((built) => built.page.map((chunk) => measure(chunk.code)).reduce(addSizes));
   const [page, , jssip, sipjs] = sizes;
   printTable(
     ['app', '>min KB', '>gzip KB', '>brotli KB', '>gzip ÷ page', '>page ÷ gzip'],
-    APPS.map((app, i) => [app.name, kb(sizes[i].min), kb(sizes[i].gzip), kb(sizes[i].brotli), ratio(sizes[i].gzip, page.gzip), ratio(page.gzip, sizes[i].gzip)]),
+    APPS.map((app, i) => [
+      app.name,
+      kb(sizes[i].min),
+      kb(sizes[i].gzip),
+      kb(sizes[i].brotli),
+      ratio(sizes[i].gzip, page.gzip),
+      ratio(page.gzip, sizes[i].gzip),
+    ]),
   );
   const smallestPeer = Math.min(jssip.gzip, sipjs.gzip);
   const budget = Math.floor(BUDGET_RATIO * smallestPeer);
@@ -201,12 +248,21 @@ async function main(): Promise<void> {
   const languages = builds[0].languages;
   if (languages.length) {
     console.log('');
-    console.log("Not in the page's figures: each shipped language's table, fetched the first time an element is in that language (a page in English never loads them):");
+    console.log(
+      "Not in the page's figures: each shipped language's table, fetched the first time an element is in that language (a page in English never loads them):",
+    );
     printTable(
       ['chunk', '>min KB', '>gzip KB', '>brotli KB'],
       languages.map((chunk) => {
         const size = measure(chunk.code);
-        return [Object.keys(chunk.modules).map((id) => id.replace(ROOT, '')).join(', '), kb(size.min), kb(size.gzip), kb(size.brotli)];
+        return [
+          Object.keys(chunk.modules)
+            .map((id) => id.replace(ROOT, ''))
+            .join(', '),
+          kb(size.min),
+          kb(size.gzip),
+          kb(size.brotli),
+        ];
       }),
     );
   }

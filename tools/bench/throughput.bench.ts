@@ -32,7 +32,9 @@ const WINDOW = 32;
 const nextTurnClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, delayMs) =>
-    (delayMs > 0 ? { timeout: setTimeout(callback, delayMs) } : { immediate: setImmediate(callback) }) as unknown as TimerHandle,
+    (delayMs > 0
+      ? { timeout: setTimeout(callback, delayMs) }
+      : { immediate: setImmediate(callback) }) as unknown as TimerHandle,
   clearTimeout: (handle) => {
     const timer = handle as unknown as { timeout?: NodeJS.Timeout; immediate?: NodeJS.Immediate } | undefined;
     if (timer?.timeout) clearTimeout(timer.timeout);
@@ -137,9 +139,18 @@ async function main(): Promise<void> {
       forget();
     }
   }
-  console.log(`Node ${process.version}, both ends in one process over the in-memory transport pair; ${ROUNDS} rounds of ${integer(COUNT)} after a warm-up, medians`);
+  console.log(
+    `Node ${process.version}, both ends in one process over the in-memory transport pair; ${ROUNDS} rounds of ${integer(COUNT)} after a warm-up, medians`,
+  );
   printTable(
-    ['case', '>transactions per CPU second', '>CPU µs per transaction', '>transactions/s (wall)', '>wall min–max', '>requests per transaction'],
+    [
+      'case',
+      '>transactions per CPU second',
+      '>CPU µs per transaction',
+      '>transactions/s (wall)',
+      '>wall min–max',
+      '>requests per transaction',
+    ],
     cases.map((testCase, i) => {
       const rates = results[i].map((r) => r.perSecond);
       const cpuMicros = median(results[i].map((r) => r.cpuMicros));

@@ -47,7 +47,15 @@ export async function startCoturn(options = {}) {
     const ports = { port: await freeUdpAndTcpPort(), tlsPort: await freeUdpAndTcpPort() };
     try {
       const verbose = options.verbose ?? process.env.COTURN_VERBOSE === '1';
-      return await launch({ runDir, certFile, keyFile, user, ports, verbose, log: join(runDir, `coturn-${attempt}.log`) });
+      return await launch({
+        runDir,
+        certFile,
+        keyFile,
+        user,
+        ports,
+        verbose,
+        log: join(runDir, `coturn-${attempt}.log`),
+      });
     } catch (error) {
       if (attempt < 3 && /bind|in use/i.test(error.message)) continue;
       runDirs.delete(runDir); // kept for its log
@@ -59,19 +67,39 @@ export async function startCoturn(options = {}) {
 function args({ certFile, keyFile, user, ports, runDir, verbose }) {
   return [
     '-n', // no configuration file: everything is here
-    '--listening-ip', HOST,
-    '--relay-ip', HOST,
-    '--listening-port', String(ports.port),
-    '--tls-listening-port', String(ports.tlsPort),
-    '--no-dtls', '--no-rfc5780', '--no-cli', '--no-tlsv1', '--no-tlsv1_1',
-    '--lt-cred-mech', '--realm', COTURN_REALM, '--user', `${user.username}:${user.credential}`,
-    '--userdb', join(runDir, 'turndb'),
+    '--listening-ip',
+    HOST,
+    '--relay-ip',
+    HOST,
+    '--listening-port',
+    String(ports.port),
+    '--tls-listening-port',
+    String(ports.tlsPort),
+    '--no-dtls',
+    '--no-rfc5780',
+    '--no-cli',
+    '--no-tlsv1',
+    '--no-tlsv1_1',
+    '--lt-cred-mech',
+    '--realm',
+    COTURN_REALM,
+    '--user',
+    `${user.username}:${user.credential}`,
+    '--userdb',
+    join(runDir, 'turndb'),
     // coturn refuses 127.x peers by default (a relay into its own host); here every peer is one.
     '--allow-loopback-peers',
-    '--fingerprint', '--no-software-attribute',
-    '--cert', certFile, '--pkey', keyFile,
-    '--pidfile', join(runDir, 'turnserver.pid'),
-    '--log-file', 'stdout', '--simple-log',
+    '--fingerprint',
+    '--no-software-attribute',
+    '--cert',
+    certFile,
+    '--pkey',
+    keyFile,
+    '--pidfile',
+    join(runDir, 'turnserver.pid'),
+    '--log-file',
+    'stdout',
+    '--simple-log',
     ...(verbose ? ['--verbose'] : []),
   ];
 }
@@ -81,7 +109,10 @@ async function launch(settings) {
   const command = SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', COTURN_BINARY] : [COTURN_BINARY];
   let child;
   try {
-    child = spawn(command[0], [...command.slice(1), ...args(settings)], { detached: true, stdio: ['ignore', log, log] });
+    child = spawn(command[0], [...command.slice(1), ...args(settings)], {
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
   } finally {
     closeSync(log);
   }
@@ -114,7 +145,8 @@ async function ready({ port, tlsPort }, exited, tail) {
       const outcome = await Promise.race([check(), exited]);
       if (outcome === true) break;
       if (typeof outcome === 'string' && !outcome.startsWith('no ')) throw new Error(`coturn ${outcome}.\n${tail()}`);
-      if (Date.now() > deadline) throw new Error(`coturn not ready within ${START_TIMEOUT_MS} ms (${outcome}).\n${tail()}`);
+      if (Date.now() > deadline)
+        throw new Error(`coturn not ready within ${START_TIMEOUT_MS} ms (${outcome}).\n${tail()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -139,7 +171,11 @@ function server(child, exited, { runDir, certFile, user, ports, log }, tail) {
     credential: user.credential,
     urls,
     /** One RTCIceServer for the given URLs, with the long-term credentials. */
-    iceServer: (...names) => ({ urls: names.map((name) => urls[name]), username: user.username, credential: user.credential }),
+    iceServer: (...names) => ({
+      urls: names.map((name) => urls[name]),
+      username: user.username,
+      credential: user.credential,
+    }),
     runDir,
     logFile: log,
     certFile,

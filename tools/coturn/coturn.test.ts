@@ -47,12 +47,20 @@ describe('coturn launcher', () => {
         turnTcp: `turn:127.0.0.1:${one.port}?transport=tcp`,
         turns: `turns:localhost:${one.tlsPort}?transport=tcp`,
       });
-      assert.deepEqual(one.iceServer('turnUdp'), { urls: [one.urls.turnUdp], username: one.username, credential: one.credential });
+      assert.deepEqual(one.iceServer('turnUdp'), {
+        urls: [one.urls.turnUdp],
+        username: one.username,
+        credential: one.credential,
+      });
       assert.notEqual(one.credential, two.credential, 'a fresh credential per server');
       const relayed = await turnAllocate(one.port, one.username, one.credential);
       assert.equal(relayed.type, 0x0103, 'Allocate success with the static long-term user');
       assert.match(relayed.relayed ?? '', /^127\.0\.0\.1:\d+$/);
-      assert.deepEqual(await turnAllocate(one.port, one.username, two.credential), { type: 0x0113, errorCode: 401 }, 'a wrong password is refused');
+      assert.deepEqual(
+        await turnAllocate(one.port, one.username, two.credential),
+        { type: 0x0113, errorCode: 401 },
+        'a wrong password is refused',
+      );
     } finally {
       await Promise.all([one.stop(), two.stop()]);
     }
@@ -66,7 +74,11 @@ describe('coturn launcher', () => {
   it('starts one server on the first request from either browser, and stops it with the runner', async () => {
     const plugin = coturnPlugin();
     const info = (browser: string) =>
-      plugin.executeCommand!({ command: 'coturn', payload: { action: 'info' }, session: { browser: { name: browser } } } as unknown as CommandArgs) as Promise<CoturnInfo>;
+      plugin.executeCommand!({
+        command: 'coturn',
+        payload: { action: 'info' },
+        session: { browser: { name: browser } },
+      } as unknown as CommandArgs) as Promise<CoturnInfo>;
     const [chrome, firefox] = await Promise.all([info('Chrome'), info('Firefox')]);
     assert.deepEqual(firefox, chrome, 'one server for both browsers');
     const port = Number(chrome.urls.stun.split(':').at(-1));

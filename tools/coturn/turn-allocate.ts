@@ -8,7 +8,15 @@ import { createSocket } from 'node:dgram';
 
 const MAGIC_COOKIE = 0x2112a442;
 const ALLOCATE_REQUEST = 0x0003;
-const ATTRIBUTE = { USERNAME: 0x0006, MESSAGE_INTEGRITY: 0x0008, ERROR_CODE: 0x0009, REALM: 0x0014, NONCE: 0x0015, XOR_RELAYED_ADDRESS: 0x0016, REQUESTED_TRANSPORT: 0x0019 };
+const ATTRIBUTE = {
+  USERNAME: 0x0006,
+  MESSAGE_INTEGRITY: 0x0008,
+  ERROR_CODE: 0x0009,
+  REALM: 0x0014,
+  NONCE: 0x0015,
+  XOR_RELAYED_ADDRESS: 0x0016,
+  REQUESTED_TRANSPORT: 0x0019,
+};
 
 export interface AllocateOutcome {
   /** The final response's message type: 0x0103 success, 0x0113 error. */
@@ -34,7 +42,9 @@ function message(type: number, transaction: Buffer, attributes: Buffer[], integr
   if (integrityKey) {
     // §14.5: the HMAC covers the message with the length already counting MESSAGE-INTEGRITY.
     header.writeUInt16BE(body.length + 24, 2);
-    const hmac = createHmac('sha1', integrityKey).update(Buffer.concat([header, transaction, body])).digest();
+    const hmac = createHmac('sha1', integrityKey)
+      .update(Buffer.concat([header, transaction, body]))
+      .digest();
     body = Buffer.concat([body, attribute(ATTRIBUTE.MESSAGE_INTEGRITY, hmac)]);
   }
   header.writeUInt16BE(body.length, 2);
@@ -43,7 +53,7 @@ function message(type: number, transaction: Buffer, attributes: Buffer[], integr
 
 function parse(data: Buffer): { type: number; attributes: Map<number, Buffer> } {
   const attributes = new Map<number, Buffer>();
-  for (let at = 20; at + 4 <= data.length; ) {
+  for (let at = 20; at + 4 <= data.length;) {
     const type = data.readUInt16BE(at);
     const length = data.readUInt16BE(at + 2);
     attributes.set(type, data.subarray(at + 4, at + 4 + length));
@@ -82,7 +92,12 @@ export async function turnAllocate(port: number, username: string, password: str
     const nonce = challenge.attributes.get(ATTRIBUTE.NONCE);
     if (!realm || !nonce) return outcome(challenge);
     const key = createHash('md5').update(`${username}:${realm.toString()}:${password}`).digest();
-    const attributes = [attribute(ATTRIBUTE.USERNAME, Buffer.from(username)), attribute(ATTRIBUTE.REALM, realm), attribute(ATTRIBUTE.NONCE, nonce), transport];
+    const attributes = [
+      attribute(ATTRIBUTE.USERNAME, Buffer.from(username)),
+      attribute(ATTRIBUTE.REALM, realm),
+      attribute(ATTRIBUTE.NONCE, nonce),
+      transport,
+    ];
     return outcome(await exchange(message(ALLOCATE_REQUEST, randomBytes(12), attributes, key)));
   } finally {
     socket.close();

@@ -1,2 +1,6 @@
 export declare const CONTENT_SECURITY_POLICY: string;
-export declare function startDemoServer(options?: { port?: number; hostname?: string; hostNames?: string[] }): Promise<{ url: string; stop(): Promise<void> }>;
+export declare function startDemoServer(options?: {
+  port?: number;
+  hostname?: string;
+  hostNames?: string[];
+}): Promise<{ url: string; stop(): Promise<void> }>;

@@ -3,7 +3,8 @@
 //
 // Issue 15: it listened on every interface (@web/dev-server leaves the host out for 127.0.0.1 and
 // localhost) and served the whole repository, users file and .git included, to any Host. Now it
-// listens on the given host only, serves only what the demo loads (demo/, src/, node_modules/; and the e2e harness page),
+// listens on the given host only, serves only what the demo loads (demo/, src/, node_modules/; and the e2e harness
+// page),
 // never a dotfile, and refuses a Host header that is not this server's own name or a loopback
 // name, so that a page elsewhere cannot reach it through DNS rebinding.
 import { createServer } from 'node:http';

@@ -55,7 +55,14 @@ describe('demo web server (npm start)', () => {
   });
 
   it('serves the demo, the sources it imports and their packages', async () => {
-    for (const path of ['/demo/', '/demo/demo.ts', '/demo/react/app.ts', '/src/index.ts', '/node_modules/lit/index.js', '/test/e2e/harness/phone.html']) {
+    for (const path of [
+      '/demo/',
+      '/demo/demo.ts',
+      '/demo/react/app.ts',
+      '/src/index.ts',
+      '/node_modules/lit/index.js',
+      '/test/e2e/harness/phone.html',
+    ]) {
       assert.equal((await get(port, path)).status, 200, path);
     }
     const page = await get(port, '/');
@@ -86,7 +93,13 @@ describe('demo web server (npm start)', () => {
   });
 
   it('refuses a Host that is not its own or a loopback name (DNS rebinding), with 421', async () => {
-    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, 'localhost.:1', '127.0.0.1@evil.example']) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+      'localhost.:1',
+      '127.0.0.1@evil.example',
+    ]) {
       assert.equal((await get(port, '/demo/', host)).status, 421, host);
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, '127.0.0.1']) {

@@ -27,6 +27,8 @@ export function serverTransactionKey(request: SipRequest, method = request.metho
 
 /** The branch for one forwarded copy of `request`; `salt` tells the copies (targets) apart. */
 export function deriveBranch(request: SipRequest, salt: string): string {
-  const hash = createHash('sha256').update(`${transactionBasis(request)}|${salt}`).digest('hex');
+  const hash = createHash('sha256')
+    .update(`${transactionBasis(request)}|${salt}`)
+    .digest('hex');
   return `${MAGIC_COOKIE}${hash.slice(0, 24)}`;
 }

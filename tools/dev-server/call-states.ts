@@ -105,6 +105,8 @@ export class CallStates {
   }
 
   #localUser(uri: Uri): string | undefined {
-    return uri instanceof SipUri && uri.user !== undefined && this.identity.isLocalHost(uri.host) ? uri.user : undefined;
+    return uri instanceof SipUri && uri.user !== undefined && this.identity.isLocalHost(uri.host)
+      ? uri.user
+      : undefined;
   }
 }

@@ -15,8 +15,10 @@ import { until } from '../test-support/until';
 
 type Tab = Page & { errors: string[] };
 
-
-/** A tab in its own browser context (a hidden tab of a shared context is throttled), recording errors and CSP violations. */
+/**
+ * A tab in its own browser context (a hidden tab of a shared context is throttled), recording errors and CSP
+ * violations.
+ */
 async function openTab(browser: Browser, url: string): Promise<Tab> {
   const context = await browser.createBrowserContext();
   const page = (await context.newPage()) as Tab;
@@ -25,7 +27,9 @@ async function openTab(browser: Browser, url: string): Promise<Tab> {
   await page.evaluateOnNewDocument(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
   });
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('phone-1') !== null);
@@ -34,7 +38,8 @@ async function openTab(browser: Browser, url: string): Promise<Tab> {
 
 const PHONE = 'phone-1';
 const registered = (tab: Page) => tab.evaluate((id) => (document.getElementById(id) as SipPhone).registered, PHONE);
-const callState = (tab: Page) => tab.evaluate((id) => (document.getElementById(id) as SipPhone).calls[0]?.state ?? 'none', PHONE);
+const callState = (tab: Page) =>
+  tab.evaluate((id) => (document.getElementById(id) as SipPhone).calls[0]?.state ?? 'none', PHONE);
 
 /** Inbound audio bytes of the tab's first call. */
 const audioBytes = (tab: Page) =>
@@ -62,7 +67,9 @@ async function audioFlowing(tab: Page, what: string): Promise<void> {
 const clickPart = (tab: Page, host: string, part: string) =>
   tab.evaluate(
     (selector, name) => {
-      const button = document.querySelector(selector)?.shadowRoot?.querySelector<HTMLButtonElement>(`[part~="${name}"]`);
+      const button = document
+        .querySelector(selector)
+        ?.shadowRoot?.querySelector<HTMLButtonElement>(`[part~="${name}"]`);
       if (!button) throw new Error(`no ${name} in ${selector}`);
       button.click();
     },
@@ -91,7 +98,10 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     let environment: DevEnvironment;
     let browser: Browser;
     before(async () => {
-      [environment, browser] = await Promise.all([startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }), launchBrowser(name)]);
+      [environment, browser] = await Promise.all([
+        startDevEnvironment({ webPort: 0, sipPort: 0, logger: noopLogger }),
+        launchBrowser(name),
+      ]);
     });
     after(async () => {
       await browser?.close();
@@ -99,7 +109,10 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
     });
 
     it('register without a password, call with audio both ways, exchange MESSAGEs and hang up', async () => {
-      const [alice, bob] = await Promise.all([openTab(browser, environment.phones.alice), openTab(browser, environment.phones.bob)]);
+      const [alice, bob] = await Promise.all([
+        openTab(browser, environment.phones.alice),
+        openTab(browser, environment.phones.bob),
+      ]);
       await until('both tabs registered', async () => (await registered(alice)) && (await registered(bob)));
       assert.equal(environment.sip.bindings('alice').length, 1);
       assert.equal(environment.sip.bindings('bob').length, 1);
@@ -112,24 +125,41 @@ for (const name of wantedBrowsers(PUPPETEER_BROWSERS)) {
       }, PHONE);
       await alice.evaluate((id) => (document.getElementById(id) as SipPhone).updateComplete, PHONE);
       await clickPart(alice, `#${PHONE}`, 'call-button');
-      await until('the call to ring in bob\'s tab', async () => (await callState(bob)) === 'incoming');
+      await until("the call to ring in bob's tab", async () => (await callState(bob)) === 'incoming');
       await bob.evaluate((id) => (document.getElementById(id) as SipPhone).calls[0]!.updateComplete, PHONE);
       await clickPart(bob, `#${PHONE} sip-call`, 'answer-button');
-      await until('both tabs connected', async () => (await callState(alice)) === 'connected' && (await callState(bob)) === 'connected');
+      await until(
+        'both tabs connected',
+        async () => (await callState(alice)) === 'connected' && (await callState(bob)) === 'connected',
+      );
       await audioFlowing(alice, 'audio from bob to alice');
       await audioFlowing(bob, 'audio from alice to bob');
 
       await chat(alice, 'bob', 'hello bob, over the dev server');
-      await until('alice\'s MESSAGE in bob\'s chat', async () => (await chatLog(bob)).some((line) => line.includes('hello bob, over the dev server')));
+      await until("alice's MESSAGE in bob's chat", async () =>
+        (await chatLog(bob)).some((line) => line.includes('hello bob, over the dev server')),
+      );
       await chat(bob, 'alice', 'hello alice');
-      await until('bob\'s MESSAGE in alice\'s chat', async () => (await chatLog(alice)).some((line) => line.includes('hello alice')));
-      assert.ok((await chatLog(alice)).some((line) => line.startsWith('To bob:')), 'alice\'s MESSAGE was answered 2xx');
+      await until("bob's MESSAGE in alice's chat", async () =>
+        (await chatLog(alice)).some((line) => line.includes('hello alice')),
+      );
+      assert.ok(
+        (await chatLog(alice)).some((line) => line.startsWith('To bob:')),
+        "alice's MESSAGE was answered 2xx",
+      );
 
       await alice.evaluate((id) => (document.getElementById(id) as SipPhone).calls[0]!.updateComplete, PHONE);
       await clickPart(alice, `#${PHONE} sip-call`, 'hangup-button');
-      await until('the call to end in both tabs', async () => (await callState(alice)) !== 'connected' && (await callState(bob)) !== 'connected');
+      await until(
+        'the call to end in both tabs',
+        async () => (await callState(alice)) !== 'connected' && (await callState(bob)) !== 'connected',
+      );
       for (const tab of [alice, bob]) {
-        assert.deepEqual(await tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), [], 'no CSP violation');
+        assert.deepEqual(
+          await tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+          [],
+          'no CSP violation',
+        );
         assert.deepEqual(tab.errors, []);
       }
     });

@@ -37,7 +37,9 @@ describe('dev environment (npm start)', () => {
     try {
       assert.equal((await alice!.register()).status, 200);
       assert.equal((await bob!.register()).status, 200);
-      const sent = alice!.client.request(alice!.build('MESSAGE', `sip:bob@${environment.sip.domain}`, { body: 'hi bob' }));
+      const sent = alice!.client.request(
+        alice!.build('MESSAGE', `sip:bob@${environment.sip.domain}`, { body: 'hi bob' }),
+      );
       bob!.answer(await bob!.client.receiveRequest('MESSAGE'), 200);
       assert.equal((await sent).status, 200);
     } finally {
@@ -48,13 +50,22 @@ describe('dev environment (npm start)', () => {
   });
 
   it('reads its settings from the environment, refusing bad ones', () => {
-    const options = devEnvironmentOptionsFromEnv({ PORT: '9000', SIP_PORT: '9089', SIP_DOMAIN: 'dev.test', SIP_USERS_FILE: '/tmp/u.json', SIP_LOG: 'warn' });
+    const options = devEnvironmentOptionsFromEnv({
+      PORT: '9000',
+      SIP_PORT: '9089',
+      SIP_DOMAIN: 'dev.test',
+      SIP_USERS_FILE: '/tmp/u.json',
+      SIP_LOG: 'warn',
+    });
     assert.equal(options.webPort, 9000);
     assert.equal(options.sipPort, 9089);
     assert.equal(options.domain, 'dev.test');
     assert.equal(options.usersFile, '/tmp/u.json');
     const defaults = devEnvironmentOptionsFromEnv({});
-    assert.deepEqual([defaults.host, defaults.webPort, defaults.sipPort, defaults.domain, defaults.usersFile], ['127.0.0.1', 8000, 8089, 'sip-elements.test', undefined]);
+    assert.deepEqual(
+      [defaults.host, defaults.webPort, defaults.sipPort, defaults.domain, defaults.usersFile],
+      ['127.0.0.1', 8000, 8089, 'sip-elements.test', undefined],
+    );
     assert.throws(() => devEnvironmentOptionsFromEnv({ SIP_PORT: 'eighty' }), /SIP_PORT must be a port number/);
     assert.throws(() => devEnvironmentOptionsFromEnv({ SIP_LOG: 'loud' }), /SIP_LOG/);
   });

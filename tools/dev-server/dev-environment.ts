@@ -59,14 +59,16 @@ function capitalized(user: string): string {
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new Error(`${name} must be a port number, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
 /** Options from the environment; throws a readable Error on a bad value. */
 export function devEnvironmentOptionsFromEnv(env: NodeJS.ProcessEnv): DevEnvironmentOptions {
   const level = env.SIP_LOG;
-  if (level !== undefined && !isLogLevel(level)) throw new Error(`SIP_LOG must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`);
+  if (level !== undefined && !isLogLevel(level))
+    throw new Error(`SIP_LOG must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`);
   return {
     host: env.HOST || DEFAULT_SIP_HOST,
     webPort: port(env.PORT, DEFAULT_WEB_PORT, 'PORT'),

@@ -82,7 +82,11 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
   const toTag = () => cryptoRandom.token(10);
 
   const http = createServer((_request, response) => {
-    response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'Upgrade', Upgrade: 'websocket' });
+    response.writeHead(426, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+    });
     response.end('SIP over WebSocket (RFC 7118) development server: connect with subprotocol "sip".\n');
   });
   const address = await listen(http, options.port ?? DEFAULT_SIP_PORT, host);
@@ -114,11 +118,39 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
   });
   // The server answers SUBSCRIBE for presence (from the bindings) and dialog (from the calls it proxies).
   const calls = new CallStates(identity, (user) => events.callsChanged(user));
-  const events: EventServer = new EventServer({ identity, location, calls, clock, logger, userExists, token: () => cryptoRandom.token(12) });
+  const events: EventServer = new EventServer({
+    identity,
+    location,
+    calls,
+    clock,
+    logger,
+    userExists,
+    token: () => cryptoRandom.token(12),
+  });
   location.changed = (user) => events.registrationChanged(user);
-  const proxy = new Proxy({ identity, clock, logger, toTag, upstream: (request, response) => calls.response(request, response) });
+  const proxy = new Proxy({
+    identity,
+    clock,
+    logger,
+    toTag,
+    upstream: (request, response) => calls.response(request, response),
+  });
   const resolver = new TargetResolver(identity, aliases, location, userExists);
-  const router = new SipRouter({ identity, flows, aliases, location, registrar, proxy, events, calls, resolver, verifier, logger, maxMessageBytes, toTag });
+  const router = new SipRouter({
+    identity,
+    flows,
+    aliases,
+    location,
+    registrar,
+    proxy,
+    events,
+    calls,
+    resolver,
+    verifier,
+    logger,
+    maxMessageBytes,
+    toTag,
+  });
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -129,7 +161,13 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
   wss.on('error', (error) => logger.error(`WebSocket server: ${error.message}`));
 
   const accept = (socket: WebSocket, request: IncomingMessage) => {
-    const flow = new Flow(cryptoRandom.token(12), request.socket.remoteAddress ?? '?', request.socket.remotePort ?? 0, socket, logger);
+    const flow = new Flow(
+      cryptoRandom.token(12),
+      request.socket.remoteAddress ?? '?',
+      request.socket.remotePort ?? 0,
+      socket,
+      logger,
+    );
     flows.add(flow);
     logger.info(`${flow} connected`);
     socket.on('message', (data, isBinary) => router.onFrame(flow, frameBuffer(data), isBinary));
@@ -143,13 +181,19 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
     try {
       if (!offersSip(request)) {
         logger.warn(`WebSocket handshake from ${socket.remoteAddress} without subprotocol "sip" refused`);
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThe "sip" WebSocket subprotocol is required (RFC 7118).\r\n');
+        socket.end(
+          'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThe "sip" WebSocket subprotocol is required (RFC 7118).\r\n',
+        );
         return;
       }
       const origin = request.headers.origin;
       if (!originAllowed(origin, { allowed: options.allowedOrigins, serverHost: identity.host })) {
-        logger.warn(`WebSocket handshake from a page of origin ${JSON.stringify(origin)?.slice(0, 200)} refused (not this host, loopback or an allowed origin)`);
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nPages of this origin may not use this SIP server.\r\n');
+        logger.warn(
+          `WebSocket handshake from a page of origin ${JSON.stringify(origin)?.slice(0, 200)} refused (not this host, loopback or an allowed origin)`,
+        );
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nPages of this origin may not use this SIP server.\r\n',
+        );
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
@@ -165,8 +209,12 @@ export async function startDevSipServer(options: DevSipServerOptions = {}): Prom
 
   const url = `ws://${identity.host}:${identity.port}`;
   logger.info(`SIP over WebSocket on ${url}, domain ${domain}`);
-  if (verifier) logger.info(`digest authentication on: realm "${verifier.realm}", ${Object.keys(users!.users).length} users`);
-  else logger.info('open registration: any user name registers without a password (dev mode; pass a users file to require digest auth)');
+  if (verifier)
+    logger.info(`digest authentication on: realm "${verifier.realm}", ${Object.keys(users!.users).length} users`);
+  else
+    logger.info(
+      'open registration: any user name registers without a password (dev mode; pass a users file to require digest auth)',
+    );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -56,7 +56,10 @@ export const DIGEST_ALGORITHMS: readonly DigestAlgorithmChoice[] = ['SHA-256', '
 
 /** Reads a comma-separated preference list (`MD5,SHA-256`). @throws Error on anything else. */
 export function parseDigestAlgorithms(text: string): DigestAlgorithmChoice[] {
-  const names = text.split(',').map((name) => name.trim().toUpperCase()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toUpperCase())
+    .filter((name) => name !== '');
   if (names.length === 0 || names.some((name) => !(DIGEST_ALGORITHMS as readonly string[]).includes(name))) {
     throw new Error(`digest algorithms must be SHA-256 and/or MD5, got ${JSON.stringify(text)}`);
   }
@@ -126,10 +129,15 @@ export class DigestVerifier {
     if (issue === undefined) return { kind: 'wrong', reason: 'not a nonce of this server' };
     if (!sameUri(uri, requestUri)) return { kind: 'wrong', reason: 'credentials for another Request-URI' };
     const qop = params.get('qop');
-    if (qop !== 'auth') return { kind: 'wrong', reason: qop === undefined ? 'an answer without qop (no nonce count)' : `qop ${qop} not offered` };
+    if (qop !== 'auth')
+      return {
+        kind: 'wrong',
+        reason: qop === undefined ? 'an answer without qop (no nonce count)' : `qop ${qop} not offered`,
+      };
     const nc = params.get('nc');
     const cnonce = params.get('cnonce');
-    if (nc === undefined || cnonce === undefined || !/^[0-9a-f]{8}$/i.test(nc)) return { kind: 'wrong', reason: 'qop without a valid nc or cnonce' };
+    if (nc === undefined || cnonce === undefined || !/^[0-9a-f]{8}$/i.test(nc))
+      return { kind: 'wrong', reason: 'qop without a valid nc or cnonce' };
     const expected = computeDigestResponse({
       algorithm,
       username,
@@ -144,9 +152,12 @@ export class DigestVerifier {
     });
     if (!sameText(expected, response.toLowerCase())) return { kind: 'wrong', reason: 'wrong password' };
     // RFC 7616 §3.3: the password was right; only the nonce is too old to accept.
-    if (this.options.clock.now() - issue.time > this.options.nonceLifetimeMs || !this.#inWindow(issue.serial)) return { kind: 'stale' };
-    if (username !== expectedUser) return { kind: 'forbidden', reason: `credentials of "${username}" used for "${expectedUser}"` };
-    if (!this.#nonceCountFresh(issue.serial, parseInt(nc, 16))) return { kind: 'wrong', reason: `nonce count ${nc} used before (a replay)` };
+    if (this.options.clock.now() - issue.time > this.options.nonceLifetimeMs || !this.#inWindow(issue.serial))
+      return { kind: 'stale' };
+    if (username !== expectedUser)
+      return { kind: 'forbidden', reason: `credentials of "${username}" used for "${expectedUser}"` };
+    if (!this.#nonceCountFresh(issue.serial, parseInt(nc, 16)))
+      return { kind: 'wrong', reason: `nonce count ${nc} used before (a replay)` };
     return { kind: 'ok', user: username };
   }
 
@@ -185,7 +196,9 @@ export class DigestVerifier {
       } catch {
         continue;
       }
-      const mine = parsed.find((entry) => entry.scheme.toLowerCase() === 'digest' && entry.params.get('realm') === this.options.realm);
+      const mine = parsed.find(
+        (entry) => entry.scheme.toLowerCase() === 'digest' && entry.params.get('realm') === this.options.realm,
+      );
       if (mine) return mine;
     }
     return undefined;

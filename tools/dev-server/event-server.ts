@@ -57,8 +57,10 @@ interface Held {
   lastBody: string | undefined;
 }
 
-const seconds = (text: string | undefined): number | undefined => (text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined);
-const keyOf = (callId: string, localTag: string | undefined, remoteTag: string | undefined) => `${callId}\n${localTag ?? ''}\n${remoteTag ?? ''}`;
+const seconds = (text: string | undefined): number | undefined =>
+  text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined;
+const keyOf = (callId: string, localTag: string | undefined, remoteTag: string | undefined) =>
+  `${callId}\n${localTag ?? ''}\n${remoteTag ?? ''}`;
 
 export class EventServer {
   readonly #held = new Map<string, Held>();
@@ -85,7 +87,8 @@ export class EventServer {
       return this.#reply(flow, request, 489, 'Bad Event', [['Allow-Events', SERVED_EVENTS.join(', ')]]);
     }
     if (userExists && !userExists(uri.user)) return this.#reply(flow, request, 404);
-    if (this.#held.size >= MAX_SUBSCRIPTIONS) return this.#reply(flow, request, 503, undefined, [['Retry-After', '60']]);
+    if (this.#held.size >= MAX_SUBSCRIPTIONS)
+      return this.#reply(flow, request, 503, undefined, [['Retry-After', '60']]);
     const tag = this.options.token();
     const expires = this.#grant(request);
     const response = responseTo(request, 200, undefined, tag);
@@ -227,7 +230,13 @@ export class EventServer {
   }
 
   /** Answers the request here; true, as the request has been handled. */
-  #reply(flow: Flow, request: SipRequest, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): true {
+  #reply(
+    flow: Flow,
+    request: SipRequest,
+    status: number,
+    reason?: string,
+    headers: ReadonlyArray<readonly [string, string]> = [],
+  ): true {
     const response = responseTo(request, status, reason, this.options.token());
     for (const [name, value] of headers) response.setHeader(name, value);
     flow.sendMessage(response);

@@ -25,10 +25,13 @@ export function readFrame(data: Buffer, isBinary: boolean, maxMessageBytes: numb
     if (BLANK.test(text)) return { kind: 'blank' };
   }
   // Only the head is needed to answer a message that is too big (RFC 3261 §21.5.14, 513).
-  if (data.length > maxMessageBytes) return { kind: 'too-large', text: data.subarray(0, 16_384).toString('utf8'), bytes: data.length };
+  if (data.length > maxMessageBytes)
+    return { kind: 'too-large', text: data.subarray(0, 16_384).toString('utf8'), bytes: data.length };
   try {
     // A binary frame keeps its body as octets; a text frame is UTF-8 by definition (RFC 6455 §5.6).
-    const message = parseMessage(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data.toString('utf8'));
+    const message = parseMessage(
+      isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data.toString('utf8'),
+    );
     return { kind: 'message', message };
   } catch (error) {
     const parseError = error instanceof SipParseError ? error : new SipParseError(String(error), { cause: error });

@@ -19,7 +19,12 @@ if (typeof globalThis.WebSocket === 'undefined') Object.assign(globalThis, { Web
 type JsSipUa = InstanceType<typeof JsSIP.UA>;
 
 async function startJsSip(server: DevSipServer, user: string, password = 'unused'): Promise<JsSipUa> {
-  const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(server.url)], uri: `sip:${user}@${server.domain}`, password, register: true });
+  const ua = new JsSIP.UA({
+    sockets: [new JsSIP.WebSocketInterface(server.url)],
+    uri: `sip:${user}@${server.domain}`,
+    password,
+    register: true,
+  });
   const registered = new Promise<void>((resolve, reject) => {
     ua.on('registered', () => resolve());
     ua.on('registrationFailed', (event) => reject(new Error(`JsSIP registration failed: ${event.cause}`)));
@@ -48,7 +53,11 @@ describe('dev SIP server with JsSIP', () => {
       const bob = await TestPhone.connect(server.url, 'bob', server.domain);
       try {
         const [binding] = server.bindings('alice');
-        assert.match(binding?.contact ?? '', /\.invalid;transport=ws>.*reg-id=1/, 'JsSIP\'s RFC 7118 Contact, bound to its flow');
+        assert.match(
+          binding?.contact ?? '',
+          /\.invalid;transport=ws>.*reg-id=1/,
+          "JsSIP's RFC 7118 Contact, bound to its flow",
+        );
         assert.equal((await bob.register()).status, 200);
 
         const received = new Promise<string>((resolve) =>
@@ -62,7 +71,10 @@ describe('dev SIP server with JsSIP', () => {
 
         const sent = new Promise<void>((resolve, reject) =>
           alice.sendMessage(`sip:bob@${server.domain}`, 'hello bob', {
-            eventHandlers: { succeeded: () => resolve(), failed: (event) => reject(new Error(`JsSIP MESSAGE failed: ${event.cause}`)) },
+            eventHandlers: {
+              succeeded: () => resolve(),
+              failed: (event) => reject(new Error(`JsSIP MESSAGE failed: ${event.cause}`)),
+            },
           }),
         );
         const atBob = await bob.client.receiveRequest('MESSAGE');

@@ -58,7 +58,8 @@ export class LocationService {
   /** Replaces the whole binding set of an AOR: a REGISTER is applied all or nothing (§10.3 step 7). */
   commit(aor: string, bindings: readonly Binding[]): void {
     this.#known.add(aor);
-    for (const binding of bindings) if (binding.instance) this.#instances.add(`${aor} ${binding.instance.toLowerCase()}`);
+    for (const binding of bindings)
+      if (binding.instance) this.#instances.add(`${aor} ${binding.instance.toLowerCase()}`);
     if (bindings.length === 0) this.#bindings.delete(aor);
     else this.#bindings.set(aor, new Map(bindings.map((binding) => [binding.key, binding])));
     this.clock.clearTimeout(this.#lapse.get(aor));
@@ -66,7 +67,10 @@ export class LocationService {
     if (bindings.length > 0) {
       const first = Math.min(...bindings.map((binding) => binding.expiresAt));
       // lookup() drops what has expired, and commits (so tells) the change.
-      this.#lapse.set(aor, this.clock.setTimeout(() => this.lookup(aor), Math.max(0, first - this.clock.now()) + 1));
+      this.#lapse.set(
+        aor,
+        this.clock.setTimeout(() => this.lookup(aor), Math.max(0, first - this.clock.now()) + 1),
+      );
     }
     this.changed(aor);
   }

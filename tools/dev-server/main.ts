@@ -32,7 +32,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: node --import tsx tools/dev-server/main.ts [--host H] [--port P] [--domain D] [--users FILE] [--digest SHA-256,MD5] [--log LEVEL] [--origins O1,O2]');
+  console.log(
+    'usage: node --import tsx tools/dev-server/main.ts [--host H] [--port P] [--domain D] [--users FILE] [--digest SHA-256,MD5] [--log LEVEL] [--origins O1,O2]',
+  );
   process.exit(0);
 }
 

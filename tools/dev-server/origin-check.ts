@@ -17,7 +17,11 @@ function serializedOrigin(text: string): string | undefined {
 }
 
 /** A URL hostname without IPv6 brackets or a trailing dot, lower case. */
-const bareHost = (host: string) => host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const bareHost = (host: string) =>
+  host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
@@ -48,7 +52,8 @@ export function originAllowed(origin: string | undefined, policy: OriginPolicy):
 export function parseAllowedOrigins(text: string): string[] {
   const origins = text.split(/[\s,]+/).filter((entry) => entry !== '');
   for (const origin of origins) {
-    if (serializedOrigin(origin) !== origin.replace(/\/$/, '')) throw new Error(`not an http(s) origin (scheme://host[:port]): ${JSON.stringify(origin)}`);
+    if (serializedOrigin(origin) !== origin.replace(/\/$/, ''))
+      throw new Error(`not an http(s) origin (scheme://host[:port]): ${JSON.stringify(origin)}`);
   }
   return origins;
 }

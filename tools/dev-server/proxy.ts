@@ -126,7 +126,9 @@ export class Proxy {
 
   /** Forwards without keeping state: the ACK of a 2xx, which has no response (§16.11, §13.2.2.4). */
   forwardStateless(request: SipRequest, target: ForwardTarget): void {
-    target.flow.sendMessage(this.#copyFor(request, target.uri, deriveBranch(request, `stateless|${target.flow.id}`), false));
+    target.flow.sendMessage(
+      this.#copyFor(request, target.uri, deriveBranch(request, `stateless|${target.flow.id}`), false),
+    );
   }
 
   /**
@@ -200,7 +202,8 @@ export class Proxy {
     copy.uri = uri;
     // Step 3: decrement, or add 70 when absent (the caller already refused 0 with 483).
     copy.maxForwards = (request.maxForwards ?? 71) - 1;
-    if (recordRoute) copy.addHeader('Record-Route', this.options.identity.recordRoute(request.callId), { prepend: true });
+    if (recordRoute)
+      copy.addHeader('Record-Route', this.options.identity.recordRoute(request.callId), { prepend: true });
     copy.addHeader('Via', this.options.identity.via(branch), { prepend: true });
     return copy;
   }

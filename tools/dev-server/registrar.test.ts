@@ -51,7 +51,9 @@ describe('dev SIP server: registrar', () => {
     assert.equal(String(contact?.uri), alice.contactUri);
     assert.equal(contact?.expires, 600);
     assert.equal(contact?.params.get('+sip.instance'), `"${alice.instance}"`);
-    assert.deepEqual(server.bindings('alice'), [{ contact: String(contact?.withParam('expires', undefined).withParam('pub-gruu', undefined)), expires: 600 }]);
+    assert.deepEqual(server.bindings('alice'), [
+      { contact: String(contact?.withParam('expires', undefined).withParam('pub-gruu', undefined)), expires: 600 },
+    ]);
   });
 
   it('counts down the expiry, lists every device of a user, and replaces a device by instance and reg-id', async () => {
@@ -62,14 +64,27 @@ describe('dev SIP server: registrar', () => {
     const both = await tablet.register(600);
     assert.equal(both.status, 200);
     const listed = new Map(contactsOf(both).map((c) => [String(c.uri), c.expires]));
-    assert.deepEqual(listed, new Map([[laptop.contactUri, 200], [tablet.contactUri, 600]]), 'remaining seconds, not the requested ones');
+    assert.deepEqual(
+      listed,
+      new Map([
+        [laptop.contactUri, 200],
+        [tablet.contactUri, 600],
+      ]),
+      'remaining seconds, not the requested ones',
+    );
 
-    // The laptop reconnects (new socket, new Contact host) with the same instance and reg-id: one binding replaces the other.
+    // The laptop reconnects (new socket, new Contact host) with the same instance and reg-id: one binding replaces the
+    // other.
     const reconnected = new TestPhone(await SipTestClient.connect(server.url, 'carol again'), 'carol', server.domain);
     Object.defineProperty(reconnected, 'instance', { value: laptop.instance });
     phones.push(reconnected);
     const replaced = await reconnected.register(600);
-    assert.deepEqual(contactsOf(replaced).map((c) => String(c.uri)).sort(), [reconnected.contactUri, tablet.contactUri].sort());
+    assert.deepEqual(
+      contactsOf(replaced)
+        .map((c) => String(c.uri))
+        .sort(),
+      [reconnected.contactUri, tablet.contactUri].sort(),
+    );
   });
 
   it('gives each instance its public GRUU when asked (RFC 5627 §6), the same one on every registration', async () => {
@@ -87,8 +102,12 @@ describe('dev SIP server: registrar', () => {
     // A REGISTER without Supported: gruu gets no GRUU, and one without an instance ID has none to get.
     const withoutGruu = laptop.registerRequest(600);
     withoutGruu.setHeader('Supported', 'path, outbound');
-    assert.ok(contactsOf(await laptop.client.request(withoutGruu)).every((c) => c.params.get('pub-gruu') === undefined));
-    const plain = await laptop.client.request(laptop.registerRequest(0, { contact: `<sip:gina@198.51.100.7;transport=ws>;expires=60` }));
+    assert.ok(
+      contactsOf(await laptop.client.request(withoutGruu)).every((c) => c.params.get('pub-gruu') === undefined),
+    );
+    const plain = await laptop.client.request(
+      laptop.registerRequest(0, { contact: `<sip:gina@198.51.100.7;transport=ws>;expires=60` }),
+    );
     const plainContact = contactsOf(plain).find((c) => c.uri.toString().includes('198.51.100.7'));
     assert.equal(plainContact?.params.get('pub-gruu'), undefined);
   });
@@ -96,14 +115,21 @@ describe('dev SIP server: registrar', () => {
   it('takes the Expires header when the Contact has no expires, caps at 3600 and defaults to 3600', async () => {
     const dave = await phone('dave');
     const fromHeader = await dave.client.request(
-      dave.registerRequest(0, { contact: `<${dave.contactUri}>;+sip.instance="${dave.instance}";reg-id=1`, expiresHeader: 120 }),
+      dave.registerRequest(0, {
+        contact: `<${dave.contactUri}>;+sip.instance="${dave.instance}";reg-id=1`,
+        expiresHeader: 120,
+      }),
     );
     assert.equal(contactsOf(fromHeader)[0]?.expires, 120);
     const capped = await dave.client.request(dave.registerRequest(7200));
     assert.equal(contactsOf(capped)[0]?.expires, 3600);
     const byDefault = await dave.client.request(dave.registerRequest(0, { contact: `<${dave.contactUri}>` }));
     const plain = contactsOf(byDefault).find((c) => c.params.get('+sip.instance') === undefined);
-    assert.equal(plain?.expires, 3600, 'a Contact without outbound parameters is its own binding, with the default expiry');
+    assert.equal(
+      plain?.expires,
+      3600,
+      'a Contact without outbound parameters is its own binding, with the default expiry',
+    );
   });
 
   it('refuses a too short expiry with 423 and Min-Expires, and registers nothing', async () => {
@@ -163,9 +189,15 @@ describe('dev SIP server: registrar', () => {
 
   it('refuses a REGISTER for another domain (403) and an AOR outside the domain (404)', async () => {
     const mallory = await phone('mallory');
-    const foreign = mallory.build('REGISTER', 'sip:example.com', { to: new NameAddr('sip:mallory@example.com'), contact: `<${mallory.contactUri}>` });
+    const foreign = mallory.build('REGISTER', 'sip:example.com', {
+      to: new NameAddr('sip:mallory@example.com'),
+      contact: `<${mallory.contactUri}>`,
+    });
     assert.equal((await mallory.client.request(foreign)).status, 403);
-    const wrongAor = mallory.build('REGISTER', `sip:${server.domain}`, { to: new NameAddr('sip:mallory@example.com'), contact: `<${mallory.contactUri}>` });
+    const wrongAor = mallory.build('REGISTER', `sip:${server.domain}`, {
+      to: new NameAddr('sip:mallory@example.com'),
+      contact: `<${mallory.contactUri}>`,
+    });
     assert.equal((await mallory.client.request(wrongAor)).status, 404);
   });
 

@@ -79,7 +79,8 @@ export class Registrar {
 
     // Step 6: "*" removes every binding, only with Expires: 0 and alone.
     if (contacts.includes('*')) {
-      if (contacts.length > 1 || request.expires !== 0) return new Refusal(400, 'Bad Request (Contact "*" needs Expires: 0 and no other Contact)');
+      if (contacts.length > 1 || request.expires !== 0)
+        return new Refusal(400, 'Bad Request (Contact "*" needs Expires: 0 and no other Contact)');
       for (const binding of current.values()) {
         if (!this.#inOrder(binding, request)) return new Refusal(400, 'Invalid CSeq Number');
       }
@@ -100,7 +101,9 @@ export class Registrar {
       const instance = contact.params.get('+sip.instance') ?? undefined;
       const regId = contact.params.get('reg-id');
       const usesOutbound =
-        instance !== undefined && regId != null && /^\d{1,10}$/.test(regId) &&
+        instance !== undefined &&
+        regId != null &&
+        /^\d{1,10}$/.test(regId) &&
         (supportsOutbound || (contact.uri instanceof SipUri && contact.uri.params.has('ob')));
       outbound ||= usesOutbound;
       // RFC 5626 §6: an outbound binding is the instance's flow, whatever its Contact URI says.
@@ -153,8 +156,13 @@ export class Registrar {
       response.setHeader(
         'Contact',
         bindings.map((binding) => {
-          const contact = binding.contact.withParam('expires', String(Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))));
-          return gruu && binding.instance ? contact.withParam('pub-gruu', `"${this.publicGruu(aor, binding.instance)}"`) : contact;
+          const contact = binding.contact.withParam(
+            'expires',
+            String(Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))),
+          );
+          return gruu && binding.instance
+            ? contact.withParam('pub-gruu', `"${this.publicGruu(aor, binding.instance)}"`)
+            : contact;
         }),
       );
     }

@@ -18,7 +18,14 @@ function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {
   const warnings: string[] = [];
   const errors: string[] = [];
   const ignore = () => {};
-  return { warnings, errors, debug: ignore, info: ignore, warn: (m: string) => warnings.push(m), error: (m: string) => errors.push(m) };
+  return {
+    warnings,
+    errors,
+    debug: ignore,
+    info: ignore,
+    warn: (m: string) => warnings.push(m),
+    error: (m: string) => errors.push(m),
+  };
 }
 
 /** Opens a TCP connection and resolves when it is connected. */
@@ -55,7 +62,8 @@ describe('dev SIP server: robustness', () => {
     return p;
   };
   /** Proves a connection still works: OPTIONS to the server gets its 200 (frames are handled in order). */
-  const stillServes = async (p: TestPhone) => assert.equal((await p.client.request(p.build('OPTIONS', `sip:${server.domain}`))).status, 200);
+  const stillServes = async (p: TestPhone) =>
+    assert.equal((await p.client.request(p.build('OPTIONS', `sip:${server.domain}`))).status, 200);
 
   before(async () => {
     process.on('uncaughtException', onCrash);
@@ -75,11 +83,16 @@ describe('dev SIP server: robustness', () => {
     probe.client.send('hello, is this SIP?');
     probe.client.send(new Uint8Array([0, 1, 2, 0xff, 0xfe, 0x80, 0x0d, 0x0a, 0x0d, 0x0a, 0x7f]), true);
     probe.client.send('\0\0\0\r\n\r\n\0');
-    probe.client.send(`SIP/2.0 200 OK\r\nVia: SIP/2.0/WS 127.0.0.1:${server.port};branch=${newBranch()}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: nowhere\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`);
+    probe.client.send(
+      `SIP/2.0 200 OK\r\nVia: SIP/2.0/WS 127.0.0.1:${server.port};branch=${newBranch()}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: nowhere\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`,
+    );
     probe.client.send('SIP/2.0 999 Nonsense\r\n\r\n');
     await stillServes(probe);
     assert.deepEqual(probe.client.unclaimed, [], 'nothing was answered');
-    assert.ok(logger.warnings.length >= warningsBefore + 4, `drops are logged: ${logger.warnings.slice(warningsBefore).join(' | ')}`);
+    assert.ok(
+      logger.warnings.length >= warningsBefore + 4,
+      `drops are logged: ${logger.warnings.slice(warningsBefore).join(' | ')}`,
+    );
   });
 
   it('answers 400 to a request missing Call-ID and to a truncated one, copying what identifies the transaction', async () => {
@@ -101,10 +114,16 @@ describe('dev SIP server: robustness', () => {
 
     const truncated = probe.build('MESSAGE', `sip:bob@${server.domain}`, { body: 'this body is cut short' });
     probe.client.send(truncated.toString().slice(0, -10));
-    const cut = await probe.client.receive((m) => !isRequest(m) && m.branch === truncated.branch, 'the 400 for a truncated request');
+    const cut = await probe.client.receive(
+      (m) => !isRequest(m) && m.branch === truncated.branch,
+      'the 400 for a truncated request',
+    );
     assert.ok(!isRequest(cut) && cut.status === 400 && cut.callId === truncated.callId);
 
-    const badCseq = probe.build('OPTIONS', `sip:${server.domain}`).toString().replace(/CSeq: \d+ OPTIONS/, 'CSeq: many OPTIONS');
+    const badCseq = probe
+      .build('OPTIONS', `sip:${server.domain}`)
+      .toString()
+      .replace(/CSeq: \d+ OPTIONS/, 'CSeq: many OPTIONS');
     probe.client.send(badCseq);
     const cseqAnswer = await probe.client.nextOtherFrame();
     assert.match(cseqAnswer, /^SIP\/2\.0 400 Bad Request\r\n/);
@@ -135,8 +154,16 @@ describe('dev SIP server: robustness', () => {
 
   it('survives random frames: mutations of real requests and arbitrary text and bytes (property test)', async () => {
     const probe = await phone('probe');
-    const seed = probe.build('INVITE', `sip:bob@${server.domain}`, { contact: `<${probe.contactUri}>`, body: 'v=0\r\n', contentType: 'application/sdp' }).toString();
-    const mutation = fc.record({ at: fc.nat(seed.length), cut: fc.nat(40), insert: fc.string({ maxLength: 20 }) }).map(({ at, cut, insert }) => seed.slice(0, at) + insert + seed.slice(at + cut));
+    const seed = probe
+      .build('INVITE', `sip:bob@${server.domain}`, {
+        contact: `<${probe.contactUri}>`,
+        body: 'v=0\r\n',
+        contentType: 'application/sdp',
+      })
+      .toString();
+    const mutation = fc
+      .record({ at: fc.nat(seed.length), cut: fc.nat(40), insert: fc.string({ maxLength: 20 }) })
+      .map(({ at, cut, insert }) => seed.slice(0, at) + insert + seed.slice(at + cut));
     const frames = fc.oneof(mutation, fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }));
     fc.assert(
       fc.property(frames, (frame) => {
@@ -170,7 +197,9 @@ describe('dev SIP server: robustness', () => {
     const bob = await phone('bob');
     assert.equal((await bob.register()).status, 200);
     const alice = await phone('alice');
-    const orphaned = alice.client.request(alice.build('MESSAGE', `sip:bob@${server.domain}`, { body: 'are you there?' }));
+    const orphaned = alice.client.request(
+      alice.build('MESSAGE', `sip:bob@${server.domain}`, { body: 'are you there?' }),
+    );
     await bob.client.receiveRequest('MESSAGE');
     bob.client.terminate();
     assert.equal((await orphaned).status, 480, 'the pending MESSAGE ends at once');
@@ -197,7 +226,11 @@ describe('dev SIP server: robustness', () => {
     const hello = carol.client.request(carol.build('MESSAGE', `sip:dave@${server.domain}`, { body: 'still here' }));
     dave.answer(await dave.client.receiveRequest('MESSAGE'), 200);
     assert.equal((await hello).status, 200);
-    assert.equal((await carol.client.request(carol.build('MESSAGE', `sip:bob@${server.domain}`, { body: 'x' }))).status, 480, 'bob\'s binding went with his connection');
+    assert.equal(
+      (await carol.client.request(carol.build('MESSAGE', `sip:bob@${server.domain}`, { body: 'x' }))).status,
+      480,
+      "bob's binding went with his connection",
+    );
     assert.deepEqual(crashes, [], 'no uncaught exception or unhandled rejection');
     assert.deepEqual(logger.errors, []);
   });

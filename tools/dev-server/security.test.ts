@@ -42,9 +42,17 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     return p;
   };
   /** Credentials for `request` answering `challenge` lines (Authorization or Proxy-Authorization). */
-  const answer = (user: string, challenges: readonly string[], request: { method: string; uri: string }, as: 'www' | 'proxy') => {
+  const answer = (
+    user: string,
+    challenges: readonly string[],
+    request: { method: string; uri: string },
+    as: 'www' | 'proxy',
+  ) => {
     const auth = new DigestAuthenticator({ username: user, password: USERS.users[user as 'alice'], realms: [REALM] });
-    const outcome = auth.authorize(as === 'www' ? { wwwAuthenticate: challenges } : { proxyAuthenticate: challenges }, request);
+    const outcome = auth.authorize(
+      as === 'www' ? { wwwAuthenticate: challenges } : { proxyAuthenticate: challenges },
+      request,
+    );
     assert.ok(outcome.ok);
     return outcome.headers[0]!.value;
   };
@@ -55,7 +63,10 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     const again = request.clone();
     again.setHeader('Via', p.client.via);
     again.setHeader('CSeq', new CSeq(request.cseq.seq + 1, 'REGISTER'));
-    again.setHeader('Authorization', answer(user, first.headers('WWW-Authenticate'), { method: 'REGISTER', uri: String(request.uri) }, 'www'));
+    again.setHeader(
+      'Authorization',
+      answer(user, first.headers('WWW-Authenticate'), { method: 'REGISTER', uri: String(request.uri) }, 'www'),
+    );
     assert.equal((await p.client.request(again)).status, 200, `${user} registers`);
     return p;
   };
@@ -65,7 +76,9 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     assert.equal(first.status, 407);
     return first.headers('Proxy-Authenticate');
   };
-  /** Sends a request; resolves with its final status, or 'delivered' when it reached `to` instead (answered 200 there). */
+  /**
+   * Sends a request; resolves with its final status, or 'delivered' when it reached `to` instead (answered 200 there).
+   */
   const outcome = async (from: TestPhone, request: SipRequest, to: TestPhone): Promise<number | SipRequest> => {
     const final = from.client.request(request);
     const delivered = to.client.receiveRequest(request.method, 1500).catch(() => undefined);
@@ -90,7 +103,7 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     await server.stop();
   });
 
-  it('removes every Authorization and Proxy-Authorization of its realm before forwarding, and keeps other realms\'', async () => {
+  it("removes every Authorization and Proxy-Authorization of its realm before forwarding, and keeps other realms'", async () => {
     const bob = await registered('bob');
     const alice = await registered('alice');
     const uri = `sip:bob@${server.domain}`;
@@ -102,13 +115,18 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
         ['Proxy-Authorization', answer('alice', challenges, request, 'proxy')],
         // A valid digest of the realm sent up front, as our stack did with the registrar's.
         ['Authorization', answer('alice', challenges, request, 'www')],
-        ['Proxy-Authorization', 'Digest username="alice", realm="next-hop.example", nonce="n", uri="sip:bob@next-hop.example", response="00"'],
+        [
+          'Proxy-Authorization',
+          'Digest username="alice", realm="next-hop.example", nonce="n", uri="sip:bob@next-hop.example", response="00"',
+        ],
       ],
     });
     const delivered = await outcome(alice, message, bob);
     assert.ok(typeof delivered !== 'number', `delivered (got ${String(delivered)})`);
-    const ours = [...delivered.headers('Authorization'), ...delivered.headers('Proxy-Authorization')].filter((value) => value.includes(`realm="${REALM}"`));
-    assert.deepEqual(ours, [], 'bob is handed none of alice\'s credentials');
+    const ours = [...delivered.headers('Authorization'), ...delivered.headers('Proxy-Authorization')].filter((value) =>
+      value.includes(`realm="${REALM}"`),
+    );
+    assert.deepEqual(ours, [], "bob is handed none of alice's credentials");
     assert.match(delivered.header('Proxy-Authorization') ?? '', /next-hop\.example/);
   });
 
@@ -117,7 +135,10 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     const alice = await registered('alice');
     const toBob = `sip:bob@${server.domain}`;
     const credentials = answer('alice', await proxyChallenge(alice, toBob), { method: 'MESSAGE', uri: toBob }, 'proxy');
-    const redirected = alice.build('MESSAGE', `sip:carol@${server.domain}`, { body: 'x', headers: [['Proxy-Authorization', credentials]] });
+    const redirected = alice.build('MESSAGE', `sip:carol@${server.domain}`, {
+      body: 'x',
+      headers: [['Proxy-Authorization', credentials]],
+    });
     assert.equal(await outcome(alice, redirected, carol), 407, 'uri="sip:bob@…" does not authorize a request to carol');
   });
 
@@ -127,10 +148,16 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     const uri = `sip:bob@${server.domain}`;
     const challenges = await proxyChallenge(alice, uri);
     const credentials = answer('alice', challenges, { method: 'MESSAGE', uri }, 'proxy');
-    const send = (value: string) => outcome(alice, alice.build('MESSAGE', uri, { body: 'x', headers: [['Proxy-Authorization', value]] }), bob);
+    const send = (value: string) =>
+      outcome(alice, alice.build('MESSAGE', uri, { body: 'x', headers: [['Proxy-Authorization', value]] }), bob);
     assert.notEqual(typeof (await send(credentials)), 'number', 'the first use is delivered');
     assert.equal(await send(credentials), 407, 'the same nc again is a replay');
-    const qopless = answer('alice', challenges.map((value) => value.replace(/,\s*qop="?auth"?/, '')), { method: 'MESSAGE', uri }, 'proxy');
+    const qopless = answer(
+      'alice',
+      challenges.map((value) => value.replace(/,\s*qop="?auth"?/, '')),
+      { method: 'MESSAGE', uri },
+      'proxy',
+    );
     assert.doesNotMatch(qopless, /qop=/);
     assert.equal(await send(qopless), 407, 'a qop-less answer has no nonce count to check');
   });
@@ -139,11 +166,14 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
     const bob = await registered('bob');
     const mallory = await phone('alice');
     const uri = `sip:bob@${server.domain}`;
-    const forged = mallory.build('MESSAGE', uri, { body: 'as alice', to: new NameAddr(uri, { params: { tag: 'made-up' } }) });
+    const forged = mallory.build('MESSAGE', uri, {
+      body: 'as alice',
+      to: new NameAddr(uri, { params: { tag: 'made-up' } }),
+    });
     assert.equal(await outcome(mallory, forged, bob), 407);
   });
 
-  it('does not take a made-up To tag and Route to a user\'s GRUU or Contact for a dialog of its own', async () => {
+  it("does not take a made-up To tag and Route to a user's GRUU or Contact for a dialog of its own", async () => {
     const bob = await registered('bob');
     const mallory = await phone('alice');
     const route = `<sip:${server.host}:${server.port};transport=ws;lr>`;
@@ -180,7 +210,11 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
   });
 
   it('opens the WebSocket to the origins it is told to, and to no other', async () => {
-    const listed = await startDevSipServer({ port: 0, logger: noopLogger, allowedOrigins: ['https://phone.example.com'] });
+    const listed = await startDevSipServer({
+      port: 0,
+      logger: noopLogger,
+      allowedOrigins: ['https://phone.example.com'],
+    });
     try {
       assert.equal(await handshake(listed.url, 'https://phone.example.com'), 101);
       assert.equal(await handshake(listed.url, 'https://phone.example.com:8443'), 403);
@@ -189,10 +223,14 @@ describe('dev SIP server: what a hostile client or page cannot do (issue 15)', (
       await listed.stop();
     }
     // npm start takes the list from the environment, and refuses what is not an origin.
-    assert.deepEqual(devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'https://phone.example.com, http://10.0.0.5:8000' }).allowedOrigins, [
-      'https://phone.example.com',
-      'http://10.0.0.5:8000',
-    ]);
-    assert.throws(() => devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'phone.example.com' }), /not an http\(s\) origin/);
+    assert.deepEqual(
+      devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'https://phone.example.com, http://10.0.0.5:8000' })
+        .allowedOrigins,
+      ['https://phone.example.com', 'http://10.0.0.5:8000'],
+    );
+    assert.throws(
+      () => devEnvironmentOptionsFromEnv({ SIP_ALLOWED_ORIGINS: 'phone.example.com' }),
+      /not an http\(s\) origin/,
+    );
   });
 });

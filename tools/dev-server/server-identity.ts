@@ -28,7 +28,8 @@ export class ServerIdentity {
     readonly port: number,
     readonly domain: string,
   ) {
-    this.host = advertisedHost.includes(':') && !advertisedHost.startsWith('[') ? `[${advertisedHost}]` : advertisedHost;
+    this.host =
+      advertisedHost.includes(':') && !advertisedHost.startsWith('[') ? `[${advertisedHost}]` : advertisedHost;
     this.#hosts = new Set([this.host, ...LOOPBACK_NAMES].map(comparable));
   }
 

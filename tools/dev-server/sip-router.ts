@@ -41,7 +41,8 @@ export interface SipRouterParts {
 }
 
 /** What the server routes; the Allow of its OPTIONS answer. */
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REFER, SUBSCRIBE, NOTIFY, INFO, UPDATE, PRACK, REGISTER';
+export const ALLOWED_METHODS =
+  'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REFER, SUBSCRIBE, NOTIFY, INFO, UPDATE, PRACK, REGISTER';
 /** Requests that create a dialog, which the proxy record-routes (RFC 3261 §16.6 step 4, RFC 6665). */
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
 const IPV4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
@@ -87,7 +88,13 @@ export class SipRouter {
         return;
       case 'too-large':
         logger.warn(`${flow}: ${frame.bytes}-byte message exceeds ${maxMessageBytes} bytes`);
-        this.#answerUnparsed(flow, frame.text, 513, 'Message Too Large', `message larger than ${maxMessageBytes} bytes`);
+        this.#answerUnparsed(
+          flow,
+          frame.text,
+          513,
+          'Message Too Large',
+          `message larger than ${maxMessageBytes} bytes`,
+        );
         return;
       case 'malformed':
         logger.warn(`${flow}: malformed message: ${frame.error.message}`);
@@ -98,7 +105,10 @@ export class SipRouter {
         this.parts.aliases.learn(message, flow);
         if (isRequest(message)) {
           this.#request(flow, message);
-        } else if (!this.parts.proxy.handleResponse(flow, message) && !this.parts.events.handleResponse(flow, message)) {
+        } else if (
+          !this.parts.proxy.handleResponse(flow, message) &&
+          !this.parts.events.handleResponse(flow, message)
+        ) {
           logger.debug(`${flow}: ${message.status} ${message.cseq.method} matches no request here (dropped)`);
         }
         return;
@@ -107,7 +117,13 @@ export class SipRouter {
   }
 
   #answerUnparsed(flow: Flow, text: string, status: number, reason: string, detail: string): void {
-    const answer = answerUnparsedRequest(text, { status, reason, detail, agent: this.#agent(), toTag: this.parts.toTag() });
+    const answer = answerUnparsedRequest(text, {
+      status,
+      reason,
+      detail,
+      agent: this.#agent(),
+      toTag: this.parts.toTag(),
+    });
     if (answer === undefined) {
       this.parts.logger.warn(`${flow}: not a request that can be answered (dropped)`);
       return;
@@ -124,7 +140,9 @@ export class SipRouter {
     const problem = request.problems[0];
     if (problem) {
       logger.warn(`${flow}: ${request.method} refused: ${problem.reason}`);
-      this.#reply(flow, request, problem.status, undefined, [['Warning', `399 ${this.#agent()} "${warningText(problem.reason)}"`]]);
+      this.#reply(flow, request, problem.status, undefined, [
+        ['Warning', `399 ${this.#agent()} "${warningText(problem.reason)}"`],
+      ]);
       return;
     }
     const { method } = request;
@@ -152,7 +170,8 @@ export class SipRouter {
     if (request.maxForwards === 0) return this.#reply(flow, request, 483);
     // §16.3 step 5: this proxy supports no extension that a proxy must understand.
     const proxyRequire = request.headers('Proxy-Require');
-    if (proxyRequire.length > 0) return this.#reply(flow, request, 420, undefined, [['Unsupported', proxyRequire.join(', ')]]);
+    if (proxyRequire.length > 0)
+      return this.#reply(flow, request, 420, undefined, [['Unsupported', proxyRequire.join(', ')]]);
     if (!this.#authorized(flow, request, requestUri, inDialog)) return;
     this.#dropOwnCredentials(request);
     // RFC 6665 §4.2: this server is the notifier of its users' presence and dialogs (event-server.ts).
@@ -170,7 +189,9 @@ export class SipRouter {
     const recordRoute = (DIALOG_CREATING.has(method) && request.to.tag === undefined) || method === 'NOTIFY';
     if (method === 'INVITE') this.parts.calls.invite(request);
     if (method === 'BYE') this.parts.calls.bye(request);
-    logger.info(`${flow}: ${method} ${request.uri} -> ${resolution.targets.map((target) => `${target.flow.id}`).join(', ')}`);
+    logger.info(
+      `${flow}: ${method} ${request.uri} -> ${resolution.targets.map((target) => `${target.flow.id}`).join(', ')}`,
+    );
     proxy.forward(flow, request, resolution.targets, recordRoute);
   }
 
@@ -183,7 +204,13 @@ export class SipRouter {
     const { identity } = this.parts;
     const uri = request.uri;
     let dialog = false;
-    if (uri instanceof SipUri && uri.user === undefined && uri.params.has('lr') && identity.isMe(uri) && request.route.length > 0) {
+    if (
+      uri instanceof SipUri &&
+      uri.user === undefined &&
+      uri.params.has('lr') &&
+      identity.isMe(uri) &&
+      request.route.length > 0
+    ) {
       dialog = identity.routesDialog(uri, request.callId);
       const routes = request.route;
       request.uri = routes[routes.length - 1]!.uri;
@@ -206,7 +233,9 @@ export class SipRouter {
     const response = registrar.register(request, flow);
     flow.sendMessage(response);
     const contacts = response.contact.length;
-    logger.info(`${flow}: REGISTER ${request.to.uri} -> ${response.status}${response.status === 200 ? ` (${contacts} binding${contacts === 1 ? '' : 's'})` : ''}`);
+    logger.info(
+      `${flow}: REGISTER ${request.to.uri} -> ${response.status}${response.status === 200 ? ` (${contacts} binding${contacts === 1 ? '' : 's'})` : ''}`,
+    );
   }
 
   /** Requests to the server itself (no user part): OPTIONS is answered, the rest has no one to reach. */
@@ -271,7 +300,13 @@ export class SipRouter {
     if (verdict.kind === 'wrong') this.parts.logger.warn(`${flow}: ${request.method} for "${user}": ${verdict.reason}`);
     const challengeHeader = kind === 'www' ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const challenges = verifier.challenges(verdict.kind === 'stale');
-    this.#reply(flow, request, kind === 'www' ? 401 : 407, undefined, challenges.map((value) => [challengeHeader, value] as const));
+    this.#reply(
+      flow,
+      request,
+      kind === 'www' ? 401 : 407,
+      undefined,
+      challenges.map((value) => [challengeHeader, value] as const),
+    );
     return false;
   }
 

@@ -19,7 +19,10 @@ export const newBranch = () => `z9hG4bK${token(12)}`;
 
 export const isRequestFor = (method: string) => (message: Received) => isRequest(message) && message.method === method;
 export const isFinalFor = (request: SipRequest) => (message: Received) =>
-  !isRequest(message) && message.status >= 200 && message.branch === request.branch && message.cseq.method === request.method;
+  !isRequest(message) &&
+  message.status >= 200 &&
+  message.branch === request.branch &&
+  message.cseq.method === request.method;
 
 /** One WebSocket connection that collects SIP messages and hands each to the first waiter for it. */
 export class SipTestClient {
@@ -57,7 +60,9 @@ export class SipTestClient {
   }
 
   send(message: SipMessage | string | Uint8Array, binary = false): void {
-    this.socket.send(typeof message === 'string' || message instanceof Uint8Array ? message : message.toString(), { binary });
+    this.socket.send(typeof message === 'string' || message instanceof Uint8Array ? message : message.toString(), {
+      binary,
+    });
   }
 
   /** The next message (already here or still to come) that matches, within a bounded wait. */
@@ -81,7 +86,10 @@ export class SipTestClient {
     const queued = this.otherFrames.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.label}: no non-SIP frame within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.label}: no non-SIP frame within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#frameWaiters.push((text) => {
         clearTimeout(timer);
         resolve(text);
@@ -172,14 +180,24 @@ export class TestPhone {
   }
 
   /** A REGISTER as browser phones send it (RFC 5626 outbound, RFC 7118 §5). */
-  registerRequest(expires = 600, options: { contact?: string | null; headers?: RequestOptions['headers']; expiresHeader?: number } = {}): SipRequest {
+  registerRequest(
+    expires = 600,
+    options: { contact?: string | null; headers?: RequestOptions['headers']; expiresHeader?: number } = {},
+  ): SipRequest {
     return this.build('REGISTER', `sip:${this.domain}`, {
       to: new NameAddr(this.aor),
       callId: this.registerCallId,
       cseq: this.#registerCseq++,
       // null: no Contact at all, a query (RFC 3261 §10.2.3)
-      contact: options.contact === null ? undefined : (options.contact ?? `<${this.contactUri}>;+sip.instance="${this.instance}";reg-id=1;expires=${expires}`),
-      headers: [['Supported', 'path, outbound, gruu'], ...(options.expiresHeader === undefined ? [] : [['Expires', options.expiresHeader] as const]), ...(options.headers ?? [])],
+      contact:
+        options.contact === null
+          ? undefined
+          : (options.contact ?? `<${this.contactUri}>;+sip.instance="${this.instance}";reg-id=1;expires=${expires}`),
+      headers: [
+        ['Supported', 'path, outbound, gruu'],
+        ...(options.expiresHeader === undefined ? [] : [['Expires', options.expiresHeader] as const]),
+        ...(options.headers ?? []),
+      ],
     });
   }
 
@@ -194,7 +212,8 @@ export class TestPhone {
   answer(request: SipRequest, status: number, toTag = this.tag, body?: string): SipResponse {
     const response = responseTo(request, status, undefined, status === 100 ? undefined : toTag);
     if (request.recordRoute.length > 0) response.setHeader('Record-Route', request.recordRoute);
-    if (status < 300 && status > 100 && request.method !== 'MESSAGE') response.setHeader('Contact', `<${this.contactUri}>`);
+    if (status < 300 && status > 100 && request.method !== 'MESSAGE')
+      response.setHeader('Contact', `<${this.contactUri}>`);
     if (body !== undefined) {
       response.setHeader('Content-Type', 'application/sdp');
       response.body = body;

@@ -20,7 +20,12 @@ import { startDevSipServer } from './dev-sip-server';
 import type { DevSipServer } from './dev-sip-server';
 
 /** The next emission of `event`, within a bounded wait. */
-function next<E extends { [K in keyof E]: unknown[] }, K extends keyof E>(emitter: Emitter<E>, event: K, what: string, timeoutMs = 3000): Promise<E[K]> {
+function next<E extends { [K in keyof E]: unknown[] }, K extends keyof E>(
+  emitter: Emitter<E>,
+  event: K,
+  what: string,
+  timeoutMs = 3000,
+): Promise<E[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -52,18 +57,30 @@ function ended(call: Call): Promise<CallEndInfo> {
   return next(call.events, 'ended', 'end of the call').then(([info]) => info);
 }
 
-describe('dev SIP server with the project\'s own user agent', () => {
+describe("dev SIP server with the project's own user agent", () => {
   let uas: UserAgent[] = [];
   const phone = async (server: DevSipServer, user: string, password?: string, reconnect = false) => {
-    const transport = new WebSocketTransport({ url: server.url, webSocket: WebSocket as unknown as WebSocketConstructor, reconnect: reconnect ? {} : false, keepAlive: false });
-    const ua = new UserAgent({ aor: `sip:${user}@${server.domain}`, transport, password, calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    const transport = new WebSocketTransport({
+      url: server.url,
+      webSocket: WebSocket as unknown as WebSocketConstructor,
+      reconnect: reconnect ? {} : false,
+      keepAlive: false,
+    });
+    const ua = new UserAgent({
+      aor: `sip:${user}@${server.domain}`,
+      transport,
+      password,
+      calls: { mediaSessionFactory: fakeMediaSessionFactory() },
+    });
     uas.push(ua);
     await ua.start();
     const outcome = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${user}: no registration outcome within 3000 ms`)), 3000);
       const offs = [
         ua.events.on('registered', () => done(() => resolve())),
-        ua.events.on('registration-failed', (info) => done(() => reject(new Error(`${user} could not register: ${info.status} ${info.reason}`)))),
+        ua.events.on('registration-failed', (info) =>
+          done(() => reject(new Error(`${user} could not register: ${info.status} ${info.reason}`))),
+        ),
       ];
       const done = (settle: () => void) => {
         clearTimeout(timer);
@@ -99,7 +116,7 @@ describe('dev SIP server with the project\'s own user agent', () => {
       assert.equal(String(message.from.uri), `sip:alice@${server.domain}`);
     });
 
-    it('places, answers and hangs up a call, each side seeing the other\'s BYE through the proxy', async () => {
+    it("places, answers and hangs up a call, each side seeing the other's BYE through the proxy", async () => {
       const alice = await phone(server, 'alice');
       const bob = await phone(server, 'bob');
       const incoming = next(bob.events, 'incoming-call', 'incoming call at bob');
@@ -118,14 +135,24 @@ describe('dev SIP server with the project\'s own user agent', () => {
       const bob = await phone(server, 'bob', undefined, true);
       const atAlice: string[] = [];
       alice.core.transport.onMessage((text) => atAlice.push(text));
-      assert.match(String(bob.core.gruu), new RegExp(`^sip:bob@${server.domain.replace(/\./g, '\\.')};gr=urn:uuid:`), 'the registrar gave bob a GRUU');
+      assert.match(
+        String(bob.core.gruu),
+        new RegExp(`^sip:bob@${server.domain.replace(/\./g, '\\.')};gr=urn:uuid:`),
+        'the registrar gave bob a GRUU',
+      );
       const incoming = next(bob.events, 'incoming-call', 'incoming call at bob');
       const call = alice.call('bob');
       const [ringing] = (await incoming) as [IncomingCall];
       await ringing.answer();
       await Promise.all([stateReached(call, 'connected'), stateReached(ringing, 'connected')]);
-      const answer = atAlice.map((text) => parseMessage(text)).find((m) => isResponse(m) && m.status === 200 && m.cseq.method === 'INVITE');
-      assert.equal(String((answer?.contact[0] as NameAddr | undefined)?.uri), String(bob.core.gruu), 'bob answers with his GRUU as Contact');
+      const answer = atAlice
+        .map((text) => parseMessage(text))
+        .find((m) => isResponse(m) && m.status === 200 && m.cseq.method === 'INVITE');
+      assert.equal(
+        String((answer?.contact[0] as NameAddr | undefined)?.uri),
+        String(bob.core.gruu),
+        'bob answers with his GRUU as Contact',
+      );
       // Both flows are replaced at once (as when the server restarts): each old Contact is dead.
       const registeredAgain = [alice, bob].map((ua) => next(ua.events, 'registered', 'registration over the new flow'));
       (alice.core.transport as WebSocketTransport).reconnectNow('test');
@@ -133,7 +160,7 @@ describe('dev SIP server with the project\'s own user agent', () => {
       await Promise.all(registeredAgain);
       const bobSees = ended(ringing);
       await call.hangup();
-      assert.equal((await bobSees).cause, 'remote-hangup', 'alice\'s BYE reached bob over his new flow');
+      assert.equal((await bobSees).cause, 'remote-hangup', "alice's BYE reached bob over his new flow");
     });
 
     it('cancels a ringing call: the callee hears the CANCEL, the caller ends with 487', async () => {
@@ -155,7 +182,11 @@ describe('dev SIP server with the project\'s own user agent', () => {
   describe('with a users file', () => {
     let server: DevSipServer;
     before(async () => {
-      server = await startDevSipServer({ port: 0, logger: noopLogger, users: { users: { alice: 'alice-secret', bob: 'bob-secret' } } });
+      server = await startDevSipServer({
+        port: 0,
+        logger: noopLogger,
+        users: { users: { alice: 'alice-secret', bob: 'bob-secret' } },
+      });
     });
     after(() => server.stop());
 

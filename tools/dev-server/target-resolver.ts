@@ -12,8 +12,7 @@ import type { ForwardTarget } from './proxy';
 import type { ServerIdentity } from './server-identity';
 
 export type Resolution =
-  | { readonly targets: readonly ForwardTarget[] }
-  | { readonly status: number; readonly reason?: string };
+  { readonly targets: readonly ForwardTarget[] } | { readonly status: number; readonly reason?: string };
 
 const FLOW_GONE = 'Temporarily Unavailable (connection closed)';
 
@@ -56,9 +55,12 @@ export class TargetResolver {
       // URNs compare case-insensitively (RFC 8141 §3, RFC 4122 §3 for the UUID's hex).
       const own = bindings.filter((binding) => binding.instance?.toLowerCase() === gr.toLowerCase());
       if (own.length > 0) return { targets: own.map((binding) => ({ flow: binding.flow, uri: binding.contact.uri })) };
-      return this.location.hadInstance(uri.user, gr) ? { status: 480 } : { status: 404, reason: 'Not Found (unknown GRUU)' };
+      return this.location.hadInstance(uri.user, gr)
+        ? { status: 480 }
+        : { status: 404, reason: 'Not Found (unknown GRUU)' };
     }
-    if (bindings.length > 0) return { targets: bindings.map((binding) => ({ flow: binding.flow, uri: binding.contact.uri })) };
+    if (bindings.length > 0)
+      return { targets: bindings.map((binding) => ({ flow: binding.flow, uri: binding.contact.uri })) };
     const known = this.userExists ? this.userExists(uri.user) : this.location.hasRegistered(uri.user);
     return known ? { status: 480 } : { status: 404 };
   }

@@ -28,10 +28,14 @@ export function checkUserDirectory(value: unknown, source = 'users file'): UserD
   }
   for (const [name, password] of Object.entries(users)) {
     // A user name goes into URIs and quoted digest parameters: keep it to RFC 3261 unreserved-ish text.
-    if (!/^[A-Za-z0-9._~!$&'()*+,;=-]+$/.test(name)) throw new Error(`${source}: invalid user name ${JSON.stringify(name)}`);
+    if (!/^[A-Za-z0-9._~!$&'()*+,;=-]+$/.test(name))
+      throw new Error(`${source}: invalid user name ${JSON.stringify(name)}`);
     if (typeof password !== 'string') throw new Error(`${source}: the password of "${name}" must be a string`);
   }
-  return { ...(realm === undefined ? {} : { realm: realm as string }), users: { ...(users as Record<string, string>) } };
+  return {
+    ...(realm === undefined ? {} : { realm: realm as string }),
+    users: { ...(users as Record<string, string>) },
+  };
 }
 
 /** Reads and checks a users file. @throws Error with the path and the problem. */

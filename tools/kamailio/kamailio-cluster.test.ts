@@ -38,7 +38,10 @@ describe('Kamailio WITH_CLUSTER (two nodes, DMQ, Path)', () => {
     assert.deepEqual(pids.map(alive), [false, false], 'no Kamailio left running');
   });
 
-  async function registered(name: 'alice' | 'bob' | 'carol', transport: WebSocketTransport | FlowSet): Promise<UserAgent> {
+  async function registered(
+    name: 'alice' | 'bob' | 'carol',
+    transport: WebSocketTransport | FlowSet,
+  ): Promise<UserAgent> {
     const { domain, users } = cluster.nodes[0];
     const ua = new UserAgent({ aor: `sip:${name}@${domain}`, password: users[name].password, transport });
     agents.push(ua);
@@ -55,16 +58,24 @@ describe('Kamailio WITH_CLUSTER (two nodes, DMQ, Path)', () => {
 
   it('reaches a phone with a flow to each node from either node, once per MESSAGE', async () => {
     const [a, b] = cluster.nodes;
-    const flows = new FlowSet([a.wsUrl, b.wsUrl].map((url) => new WebSocketTransport({ url, webSocket: ws })), cryptoRandom);
+    const flows = new FlowSet(
+      [a.wsUrl, b.wsUrl].map((url) => new WebSocketTransport({ url, webSocket: ws })),
+      cryptoRandom,
+    );
     const alice = await registered('alice', flows);
     const wire: string[] = [];
-    flows.onMessage((text, flow) => text.startsWith('MESSAGE ') && wire.push(`${flow} ${text.slice(text.indexOf('\r\n\r\n') + 4)}`));
+    flows.onMessage(
+      (text, flow) => text.startsWith('MESSAGE ') && wire.push(`${flow} ${text.slice(text.indexOf('\r\n\r\n') + 4)}`),
+    );
     await waitFor(() => alice.registrations.all.every((r) => r.registered), 'both flows registered');
     const shown: string[] = [];
     alice.events.on('message', ({ body }) => shown.push(body));
     const bob = await registered('bob', new WebSocketTransport({ url: a.wsUrl, webSocket: ws }));
     const carol = await registered('carol', new WebSocketTransport({ url: b.wsUrl, webSocket: ws }));
-    for (const [ua, body] of [[bob, 'from node 0'], [carol, 'from node 1']] as const) {
+    for (const [ua, body] of [
+      [bob, 'from node 0'],
+      [carol, 'from node 1'],
+    ] as const) {
       assert.equal((await ua.sendMessage('alice', body)).status, 200);
     }
     assert.deepEqual(shown, ['from node 0', 'from node 1']);

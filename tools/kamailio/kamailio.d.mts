@@ -27,7 +27,9 @@ export interface KamailioOptions {
   defines?: string[];
   /** The presence server too (WITH_PRESENCE, with pua's db_text tables in the run dir). */
   presence?: boolean;
-  /** Kamailio's shared memory in MB (`-m`; its default is 64): each WebSocket connection takes its read buffer from it. */
+  /**
+   * Kamailio's shared memory in MB (`-m`; its default is 64): each WebSocket connection takes its read buffer from it.
+   */
   sharedMemoryMb?: number;
   /** Another configuration file (absolute path). */
   config?: string;
@@ -91,4 +93,6 @@ export interface KamailioCluster {
  * Starts the two-node cluster of kamailio.cfg (WITH_CLUSTER: registrations shared by DMQ, each
  * node reaching the other's flows through Path) on free loopback ports.
  */
-export declare function startKamailioCluster(options?: Omit<KamailioOptions, 'ports' | 'presence'>): Promise<KamailioCluster>;
+export declare function startKamailioCluster(
+  options?: Omit<KamailioOptions, 'ports' | 'presence'>,
+): Promise<KamailioCluster>;

@@ -6,7 +6,14 @@ import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { delay, freeTcpPort, freeUdpPort, logTail, makeRunDir, selfSignedCertificate } from '../test-support/local-services.mjs';
+import {
+  delay,
+  freeTcpPort,
+  freeUdpPort,
+  logTail,
+  makeRunDir,
+  selfSignedCertificate,
+} from '../test-support/local-services.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 export const KAMAILIO_CONFIG = join(ROOT, 'deploy/kamailio/kamailio.cfg');
@@ -83,7 +90,10 @@ export async function startKamailioCluster(options = {}) {
     if (new Set(all).size !== all.length && attempt < 5) continue;
     // Two loopback addresses, as two machines would have: a node tells its own Path from the
     // other's by address (registrar path_check_local), and the other node by its source address.
-    const [a, b] = [{ host: HOST, ports: ports[0] }, { host: CLUSTER_HOST_B, ports: ports[1] }];
+    const [a, b] = [
+      { host: HOST, ports: ports[0] },
+      { host: CLUSTER_HOST_B, ports: ports[1] },
+    ];
     const node = (self, peer) =>
       startKamailio({
         ...options,
@@ -110,7 +120,9 @@ export async function startKamailioCluster(options = {}) {
 /** Fails early, with the fix, when the Debian packages are missing. */
 function checkInstalled() {
   if (!existsSync(KAMAILIO_BINARY)) {
-    throw new Error(`Kamailio not found at ${KAMAILIO_BINARY}: run \`npm run system-deps\` (Debian packages kamailio, kamailio-websocket-modules, kamailio-tls-modules)`);
+    throw new Error(
+      `Kamailio not found at ${KAMAILIO_BINARY}: run \`npm run system-deps\` (Debian packages kamailio, kamailio-websocket-modules, kamailio-tls-modules)`,
+    );
   }
 }
 
@@ -126,7 +138,11 @@ function presenceDefines(runDir, ports) {
   const dir = join(runDir, 'dbtext');
   mkdirSync(dir, { recursive: true });
   for (const table of ['pua', 'version']) copyFileSync(join(DBTEXT_TABLES, table), join(dir, table));
-  return ['WITH_PRESENCE', `PUA_DB_URL=${JSON.stringify(`text://${dir}`)}`, `SELF_SIP_URI=${JSON.stringify(`sip:${HOST}:${ports.udp}`)}`];
+  return [
+    'WITH_PRESENCE',
+    `PUA_DB_URL=${JSON.stringify(`text://${dir}`)}`,
+    `SELF_SIP_URI=${JSON.stringify(`sip:${HOST}:${ports.udp}`)}`,
+  ];
 }
 
 async function freePorts() {
@@ -155,10 +171,14 @@ class KamailioInstance {
     const { ports, certFile, keyFile, authAlgorithm, debug, defines = [], sharedMemoryMb } = this.options;
     const define = (name, value) => ['-A', value === undefined ? name : `${name}=${value}`];
     return [
-      '-DD', '-E',
-      '-f', this.options.config ?? KAMAILIO_CONFIG,
-      '-Y', this.runDir,
-      '-P', join(this.runDir, 'kamailio.pid'),
+      '-DD',
+      '-E',
+      '-f',
+      this.options.config ?? KAMAILIO_CONFIG,
+      '-Y',
+      this.runDir,
+      '-P',
+      join(this.runDir, 'kamailio.pid'),
       ...(sharedMemoryMb ? ['-m', String(sharedMemoryMb)] : []),
       ...(this.host !== HOST ? define('LISTEN_IP', this.host) : []),
       ...define('WS_PORT', ports.ws),
@@ -219,7 +239,10 @@ class KamailioInstance {
           const { code, signal, error } = outcome.exited;
           throw this.failure(`Kamailio exited during start (${error?.message ?? signal ?? `code ${code}`})`);
         }
-        if (Date.now() > deadline) throw this.failure(`Kamailio did not accept a WebSocket handshake on ${url} within ${timeoutMs} ms (${outcome.message})`);
+        if (Date.now() > deadline)
+          throw this.failure(
+            `Kamailio did not accept a WebSocket handshake on ${url} within ${timeoutMs} ms (${outcome.message})`,
+          );
         await delay(50);
       }
     }
@@ -359,4 +382,3 @@ function groupMembers(pgid) {
   }
   return members;
 }
-

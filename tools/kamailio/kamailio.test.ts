@@ -46,7 +46,12 @@ class Agent {
   }
 
   /** Sends a request; answers one digest challenge; resolves to [challenge, final response]. */
-  async send(method: string, uri: string, to: string, extra: { headers?: string[]; body?: string; contact?: string } = {}) {
+  async send(
+    method: string,
+    uri: string,
+    to: string,
+    extra: { headers?: string[]; body?: string; contact?: string } = {},
+  ) {
     // RFC 3261 section 22.2: the retry keeps the Call-ID and increments the CSeq.
     const callId = method === 'REGISTER' ? this.registerCallId : `${token()}@test`;
     const build = (auth: string[]) =>
@@ -161,13 +166,18 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     }
   });
 
-  it('refuses credentials of one user for another user\'s registration', async () => {
+  it("refuses credentials of one user for another user's registration", async () => {
     const client = track(await connectAgent(server, 'alice')).client;
     const aliceAsBob = new Agent(client, 'alice', server.users.alice.password, server.domain);
     // Register bob's AOR with alice's digest user name and password.
-    const [challenge, refused] = await aliceAsBob.send('REGISTER', `sip:${server.domain}`, `<sip:bob@${server.domain}>`, {
-      contact: `<sip:bob@${client.viaHost};transport=ws>`,
-    });
+    const [challenge, refused] = await aliceAsBob.send(
+      'REGISTER',
+      `sip:${server.domain}`,
+      `<sip:bob@${server.domain}>`,
+      {
+        contact: `<sip:bob@${client.viaHost};transport=ws>`,
+      },
+    );
     assert.equal(challenge?.status, 401);
     assert.equal(refused.status, 403);
   });
@@ -180,25 +190,27 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     assert.equal(await agent.client.keepalive(), '\r\n');
   });
 
-  it('delivers MESSAGE from alice to bob over bob\'s own WebSocket, after a 407 challenge', async () => {
+  it("delivers MESSAGE from alice to bob over bob's own WebSocket, after a 407 challenge", async () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await registered(server, 'alice'));
     const delivered = bob.client.receive(isRequest('MESSAGE'), 'MESSAGE for bob');
-    const sending = alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { body: 'hello bob' });
+    const sending = alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+      body: 'hello bob',
+    });
     const message = await delivered;
-    assert.equal(message.uri, bob.contactUri, 'the Request-URI is bob\'s registered Contact');
+    assert.equal(message.uri, bob.contactUri, "the Request-URI is bob's registered Contact");
     assert.equal(message.body, 'hello bob');
-    assert.equal(message.header('proxy-authorization'), undefined, 'alice\'s credentials are consumed');
+    assert.equal(message.header('proxy-authorization'), undefined, "alice's credentials are consumed");
     bob.client.send(buildResponse(message, 200, 'OK'));
     const [challenge, ok] = await sending;
     assert.equal(challenge?.status, 407);
     assert.equal(parseChallenge(challenge.header('proxy-authenticate') ?? '').realm, server.domain);
-    assert.equal(ok.status, 200, 'bob\'s 200 OK reaches alice');
+    assert.equal(ok.status, 200, "bob's 200 OK reaches alice");
     await leave(bob);
     await leave(alice);
   });
 
-  it('relays a 40 kB MESSAGE, more than Kamailio\'s usual 16 kB WebSocket read buffer', async () => {
+  it("relays a 40 kB MESSAGE, more than Kamailio's usual 16 kB WebSocket read buffer", async () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await registered(server, 'alice'));
     const body = 'x'.repeat(40000);
@@ -214,22 +226,28 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
 
   it('answers 404 for an unknown user and 480 for an offline one', async () => {
     const alice = track(await connectAgent(server, 'alice'));
-    const [, unknown] = await alice.send('MESSAGE', `sip:nobody@${server.domain}`, `<sip:nobody@${server.domain}>`, { body: 'x' });
+    const [, unknown] = await alice.send('MESSAGE', `sip:nobody@${server.domain}`, `<sip:nobody@${server.domain}>`, {
+      body: 'x',
+    });
     assert.equal(unknown.status, 404);
-    const [, offline] = await alice.send('MESSAGE', `sip:dave@${server.domain}`, `<sip:dave@${server.domain}>`, { body: 'x' });
+    const [, offline] = await alice.send('MESSAGE', `sip:dave@${server.domain}`, `<sip:dave@${server.domain}>`, {
+      body: 'x',
+    });
     assert.equal(offline.status, 480);
   });
 
   it('forgets a binding when its WebSocket closes: 480 for the next request, not a 5xx', async () => {
     const bob = await registered(server, 'bob');
     bob.client.close();
-    await withTimeout(bob.client.closed, 2000, 'bob\'s socket to close');
+    await withTimeout(bob.client.closed, 2000, "bob's socket to close");
     const alice = track(await connectAgent(server, 'alice'));
-    const [, offline] = await alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { body: 'x' });
+    const [, offline] = await alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+      body: 'x',
+    });
     assert.equal(offline.status, 480);
   });
 
-  it('record-routes an INVITE dialog and loose-routes ACK, INFO and BYE both ways over the clients\' sockets', async () => {
+  it("record-routes an INVITE dialog and loose-routes ACK, INFO and BYE both ways over the clients' sockets", async () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await connectAgent(server, 'alice'));
     const inviteSeen = bob.client.receive(isRequest('INVITE'), 'INVITE for bob');
@@ -304,7 +322,9 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     const bob = track(await registered(server, 'bob'));
     const alice = track(await connectAgent(server, 'alice'));
     const inviteSeen = bob.client.receive(isRequest('INVITE'), 'INVITE for bob');
-    const calling = alice.send('INVITE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { contact: `<${alice.contactUri}>` });
+    const calling = alice.send('INVITE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+      contact: `<${alice.contactUri}>`,
+    });
     const invite = await inviteSeen;
     bob.client.send(buildResponse(invite, 180, 'Ringing', [`Contact: <${bob.contactUri}>`]));
     await alice.client.receive((m) => m.status === 180, '180 Ringing for alice');
@@ -315,7 +335,16 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     const branch = /branch=([^;]+)/.exec(sent.header('via') ?? '')?.[1];
     const cancelSeen = bob.client.receive(isRequest('CANCEL'), 'CANCEL for bob');
     const cancelling = alice.client.request(
-      buildRequest({ method: 'CANCEL', uri: sent.uri ?? '', from: sent.header('from') ?? '', to: sent.header('to') ?? '', callId: sent.header('call-id') ?? '', cseq: Number(/^\d+/.exec(sent.header('cseq') ?? '')?.[0]), via: alice.client.via, branch }),
+      buildRequest({
+        method: 'CANCEL',
+        uri: sent.uri ?? '',
+        from: sent.header('from') ?? '',
+        to: sent.header('to') ?? '',
+        callId: sent.header('call-id') ?? '',
+        cseq: Number(/^\d+/.exec(sent.header('cseq') ?? '')?.[0]),
+        via: alice.client.via,
+        branch,
+      }),
       'CANCEL',
     );
     const cancel = await cancelSeen;
@@ -324,21 +353,38 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     assert.equal((await cancelling).status, 200);
     const [, terminated] = await calling;
     assert.equal(terminated.status, 487);
-    await bob.client.receive(isRequest('ACK'), 'the proxy\'s ACK for the 487');
+    await bob.client.receive(isRequest('ACK'), "the proxy's ACK for the 487");
     await leave(bob);
   });
 
-  it('routes a UDP peer\'s MESSAGE to a WebSocket user, with no challenge for a foreign domain', async () => {
+  it("routes a UDP peer's MESSAGE to a WebSocket user, with no challenge for a foreign domain", async () => {
     const bob = track(await registered(server, 'bob'));
     const peer = await UdpSipClient.open({ host: server.host, port: server.udpPort });
     try {
       const options = await peer.request(
-        buildRequest({ method: 'OPTIONS', uri: `sip:${server.host}:${server.udpPort}`, from: '<sip:probe@peer.test>;tag=1', to: `<sip:${server.host}>`, callId: `${token()}@udp`, cseq: 1, via: peer.via }),
+        buildRequest({
+          method: 'OPTIONS',
+          uri: `sip:${server.host}:${server.udpPort}`,
+          from: '<sip:probe@peer.test>;tag=1',
+          to: `<sip:${server.host}>`,
+          callId: `${token()}@udp`,
+          cseq: 1,
+          via: peer.via,
+        }),
       );
       assert.equal(options.status, 200);
       const delivered = bob.client.receive(isRequest('MESSAGE'), 'MESSAGE from the UDP peer');
       const sending = peer.request(
-        buildRequest({ method: 'MESSAGE', uri: `sip:bob@${server.domain}`, from: '<sip:sipp@peer.test>;tag=2', to: `<sip:bob@${server.domain}>`, callId: `${token()}@udp`, cseq: 1, via: peer.via, body: 'over udp' }),
+        buildRequest({
+          method: 'MESSAGE',
+          uri: `sip:bob@${server.domain}`,
+          from: '<sip:sipp@peer.test>;tag=2',
+          to: `<sip:bob@${server.domain}>`,
+          callId: `${token()}@udp`,
+          cseq: 1,
+          via: peer.via,
+          body: 'over udp',
+        }),
       );
       const message = await delivered;
       assert.equal(message.body, 'over udp');
@@ -347,7 +393,19 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
 
       // Crossing from UDP to WS, the proxy record-routes twice: one entry per side.
       const branch = newBranch();
-      const invite = buildRequest({ method: 'INVITE', uri: `sip:bob@${server.domain}`, from: '<sip:sipp@peer.test>;tag=3', to: `<sip:bob@${server.domain}>`, callId: `${token()}@udp`, cseq: 1, via: peer.via, branch, contact: `<sip:sipp@127.0.0.1:${peer.port}>`, body: 'v=0\r\n', contentType: 'application/sdp' });
+      const invite = buildRequest({
+        method: 'INVITE',
+        uri: `sip:bob@${server.domain}`,
+        from: '<sip:sipp@peer.test>;tag=3',
+        to: `<sip:bob@${server.domain}>`,
+        callId: `${token()}@udp`,
+        cseq: 1,
+        via: peer.via,
+        branch,
+        contact: `<sip:sipp@127.0.0.1:${peer.port}>`,
+        body: 'v=0\r\n',
+        contentType: 'application/sdp',
+      });
       const inviteSeen = bob.client.receive(isRequest('INVITE'), 'INVITE from the UDP peer');
       const calling = peer.request(invite, 'INVITE');
       const forwarded = await inviteSeen;
@@ -359,7 +417,18 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
       const busy = await calling;
       assert.equal(busy.status, 486);
       // RFC 3261 section 17.1.1.3: the ACK for a non-2xx final response goes hop by hop.
-      peer.send(buildRequest({ method: 'ACK', uri: `sip:bob@${server.domain}`, from: '<sip:sipp@peer.test>;tag=3', to: busy.header('to') ?? '', callId: busy.header('call-id') ?? '', cseq: 1, via: peer.via, branch }));
+      peer.send(
+        buildRequest({
+          method: 'ACK',
+          uri: `sip:bob@${server.domain}`,
+          from: '<sip:sipp@peer.test>;tag=3',
+          to: busy.header('to') ?? '',
+          callId: busy.header('call-id') ?? '',
+          cseq: 1,
+          via: peer.via,
+          branch,
+        }),
+      );
       await leave(bob);
     } finally {
       peer.close();
@@ -377,10 +446,12 @@ describe('Kamailio with deploy/kamailio/kamailio.cfg', () => {
     const bob = track(await registered(server, 'bob'));
     const wsUrl = server.wsUrl;
     await server.restart();
-    await withTimeout(bob.client.closed, 3000, 'bob\'s socket to close on restart');
+    await withTimeout(bob.client.closed, 3000, "bob's socket to close on restart");
     assert.equal(server.wsUrl, wsUrl);
     const alice = track(await connectAgent(server, 'alice'));
-    const [, offline] = await alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, { body: 'x' });
+    const [, offline] = await alice.send('MESSAGE', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
+      body: 'x',
+    });
     assert.equal(offline.status, 480, 'usrloc is in memory only: bob must register again');
     const bobAgain = track(await registered(server, 'bob'));
     const delivered = bobAgain.client.receive(isRequest('MESSAGE'), 'MESSAGE after restart');
@@ -402,7 +473,7 @@ describe('Kamailio WITH_PRESENCE (presence server, { presence: true })', () => {
   // Contact, which only route[WSCONTACT]'s alias leads back to. Seen failing with route[PRESENCE]'s
   // msg_apply_changes() removed (the presence server stored the Contact without its alias: no
   // NOTIFY ever arrived). The GRUU path (its Record-Route) is proven by presence-kamailio.test.ts.
-  it('answers SUBSCRIBE for presence and sends NOTIFYs, each PUBLISH too, over the watcher\'s WebSocket', async () => {
+  it("answers SUBSCRIBE for presence and sends NOTIFYs, each PUBLISH too, over the watcher's WebSocket", async () => {
     const alice = await connectAgent(server, 'alice');
     const bob = await connectAgent(server, 'bob');
     try {
@@ -419,7 +490,11 @@ describe('Kamailio WITH_PRESENCE (presence server, { presence: true })', () => {
       answer(first);
       assert.equal(first.header('event'), 'presence');
       assert.match(first.header('subscription-state') ?? '', /^active/);
-      const published = alice.client.receive((m) => isRequest('NOTIFY')(m) && m.body.includes('<basic>open</basic>'), 'the NOTIFY of bob\'s PUBLISH', 5000);
+      const published = alice.client.receive(
+        (m) => isRequest('NOTIFY')(m) && m.body.includes('<basic>open</basic>'),
+        "the NOTIFY of bob's PUBLISH",
+        5000,
+      );
       const pidf = `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@${server.domain}"><tuple id="t"><status><basic>open</basic></status></tuple></presence>`;
       const [, publishOk] = await bob.send('PUBLISH', `sip:bob@${server.domain}`, `<sip:bob@${server.domain}>`, {
         headers: ['Event: presence', 'Expires: 60', 'Content-Type: application/pidf+xml'],

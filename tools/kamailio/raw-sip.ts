@@ -125,7 +125,12 @@ export function digestAuthorization(
   const hash = (text: string) => createHash(hashName).update(text).digest('hex');
   const ha1 = hash(`${credentials.user}:${challenge.realm}:${credentials.password}`);
   const ha2 = hash(`${method}:${uri}`);
-  const qop = challenge.qop?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = challenge.qop
+    ?.split(',')
+    .map((q) => q.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
   const nc = '00000001';
   const cnonce = token();
   const response = qop

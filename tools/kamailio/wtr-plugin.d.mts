@@ -10,7 +10,10 @@ export interface KamailioCommand {
 }
 
 /** What every kamailio command resolves to (JSON: no functions). */
-export interface KamailioInfo extends Pick<KamailioServer, 'wsUrl' | 'wssUrl' | 'udpPort' | 'domain' | 'users' | 'running'> {
+export interface KamailioInfo extends Pick<
+  KamailioServer,
+  'wsUrl' | 'wssUrl' | 'udpPort' | 'domain' | 'users' | 'running'
+> {
   /** The browser's name ('Chrome', 'Firefox') or the requested instance name. */
   instance: string;
 }

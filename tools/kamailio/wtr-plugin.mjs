@@ -59,7 +59,12 @@ export function kamailioPlugin(options = {}) {
       if (!ACTIONS.includes(action)) {
         throw new Error(`kamailio: unknown action ${JSON.stringify(action)} (use ${ACTIONS.join(', ')})`);
       }
-      if (payload?.cluster === true) return clusterCommand(await clusterFor(payload.instance ?? `${session.browser.name}-cluster`), action, payload.node);
+      if (payload?.cluster === true)
+        return clusterCommand(
+          await clusterFor(payload.instance ?? `${session.browser.name}-cluster`),
+          action,
+          payload.node,
+        );
       // { presence: true }: this browser's server with the presence modules (kamailio.cfg WITH_PRESENCE).
       const presence = payload?.presence === true;
       const instance = payload?.instance ?? `${session.browser.name}${presence ? '-presence' : ''}`;

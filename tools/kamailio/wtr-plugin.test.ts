@@ -55,7 +55,7 @@ describe('kamailioPlugin', () => {
     assert.equal(await probe(fromChrome.wsUrl), 'open');
   });
 
-  it('stops and starts a browser\'s server on the same URL, leaving the other browser\'s alone', async () => {
+  it("stops and starts a browser's server on the same URL, leaving the other browser's alone", async () => {
     const firefox = await run('Firefox', {});
     const stopped = await run('Chrome', { action: 'stop' });
     assert.equal(stopped.running, false);
@@ -79,7 +79,10 @@ describe('kamailioPlugin', () => {
   });
 
   it('leaves other commands to other plugins and rejects unknown actions', async () => {
-    assert.equal(await plugin.executeCommand?.({ command: 'other', payload: {}, session: session('Chrome') }), undefined);
+    assert.equal(
+      await plugin.executeCommand?.({ command: 'other', payload: {}, session: session('Chrome') }),
+      undefined,
+    );
     await assert.rejects(run('Chrome', { action: 'reboot' as KamailioCommand['action'] }), /unknown action "reboot"/);
   });
 });

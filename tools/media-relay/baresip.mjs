@@ -63,7 +63,13 @@ async function startOnce({ sip, user = 'carol', codecs = ['opus/48000/2', 'PCMU/
   writeFileSync(join(runDir, 'accounts'), account);
 
   const logFile = join(runDir, 'baresip.log');
-  const service = new ChildService({ name: 'baresip', binary: BARESIP_BINARY, logFile, args: ['-f', runDir, '-v'], cwd: runDir });
+  const service = new ChildService({
+    name: 'baresip',
+    binary: BARESIP_BINARY,
+    logFile,
+    args: ['-f', runDir, '-v'],
+    cwd: runDir,
+  });
   service.start();
   try {
     const control = await service.whileRunning(connectControl(ctrlPort, startTimeoutMs));
@@ -152,7 +158,9 @@ class PlainPhone {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`baresip: no ${what} within ${timeoutMs} ms; events: ${this.events.map((e) => e.type).join(', ')}`));
+        reject(
+          new Error(`baresip: no ${what} within ${timeoutMs} ms; events: ${this.events.map((e) => e.type).join(', ')}`),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });

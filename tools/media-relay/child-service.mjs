@@ -39,7 +39,8 @@ export class ChildService {
 
   start() {
     const { binary, args, logFile, cwd } = this.options;
-    if (!existsSync(binary)) throw new Error(`${this.options.name} not found at ${binary}: run \`npm run system-deps\``);
+    if (!existsSync(binary))
+      throw new Error(`${this.options.name} not found at ${binary}: run \`npm run system-deps\``);
     const log = openSync(logFile, 'a');
     const command = SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', binary] : [binary];
     let child;
@@ -65,7 +66,9 @@ export class ChildService {
   /** Rejects with the log's tail if the process exits first. */
   async whileRunning(promise) {
     const exited = this.exited.then((outcome) => {
-      throw this.failure(`${this.options.name} exited (${outcome.error?.message ?? outcome.signal ?? `code ${outcome.code}`})`);
+      throw this.failure(
+        `${this.options.name} exited (${outcome.error?.message ?? outcome.signal ?? `code ${outcome.code}`})`,
+      );
     });
     return Promise.race([promise, exited]);
   }

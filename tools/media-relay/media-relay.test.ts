@@ -21,7 +21,9 @@ function alive(pid: number): boolean {
 
 describe('wav', () => {
   it('writes a sine tone whose energy (RMS) is its amplitude over root two', () => {
-    const { sampleRate, samples } = readWav(toneWav({ frequency: 440, seconds: 0.5, sampleRate: 8000, amplitude: 0.5 }));
+    const { sampleRate, samples } = readWav(
+      toneWav({ frequency: 440, seconds: 0.5, sampleRate: 8000, amplitude: 0.5 }),
+    );
     assert.equal(sampleRate, 8000);
     assert.equal(samples.length, 4000);
     assert.ok(Math.abs(rms(samples) - 0.5 / Math.SQRT2) < 0.01);
@@ -38,11 +40,16 @@ describe('wav', () => {
 
 describe('mediaRelayPlugin', () => {
   const plugin = mediaRelayPlugin();
-  const run = (payload: Record<string, unknown>) => plugin.executeCommand?.({ command: 'plain-phone', payload, session });
+  const run = (payload: Record<string, unknown>) =>
+    plugin.executeCommand?.({ command: 'plain-phone', payload, session });
   after(() => plugin.serverStop?.());
 
   it('starts rtpengine, Kamailio and a registered baresip on first use, and stops them all', async () => {
-    const info = (await run({ action: 'info' })) as { wsUrl: string; phone: { aor: string }; pids: Record<string, number> };
+    const info = (await run({ action: 'info' })) as {
+      wsUrl: string;
+      phone: { aor: string };
+      pids: Record<string, number>;
+    };
     assert.match(info.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(info.phone.aor, 'sip:carol@sip-elements.test');
     assert.match(String(await run({ action: 'command', line: 'reginfo' })), /OK/);

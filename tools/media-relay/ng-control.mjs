@@ -47,9 +47,12 @@ export async function packetsPerLeg(host, port, callId) {
 
 function bencode(value) {
   if (typeof value === 'number') return Buffer.from(`i${Math.trunc(value)}e`);
-  if (typeof value === 'string') return Buffer.concat([Buffer.from(`${Buffer.byteLength(value)}:`), Buffer.from(value)]);
+  if (typeof value === 'string')
+    return Buffer.concat([Buffer.from(`${Buffer.byteLength(value)}:`), Buffer.from(value)]);
   if (Array.isArray(value)) return Buffer.concat([Buffer.from('l'), ...value.map(bencode), Buffer.from('e')]);
-  const entries = Object.keys(value).sort().flatMap((key) => [bencode(key), bencode(value[key])]);
+  const entries = Object.keys(value)
+    .sort()
+    .flatMap((key) => [bencode(key), bencode(value[key])]);
   return Buffer.concat([Buffer.from('d'), ...entries, Buffer.from('e')]);
 }
 

@@ -66,7 +66,8 @@ async function waitForPong(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ping(port)) return;
-    if (Date.now() > deadline) throw new Error(`rtpengine did not answer an ng ping on ${HOST}:${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`rtpengine did not answer an ng ping on ${HOST}:${port} within ${timeoutMs} ms`);
     await delay(100);
   }
 }

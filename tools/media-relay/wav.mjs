@@ -36,7 +36,11 @@ export function readWav(buffer) {
     const id = buffer.toString('ascii', offset, offset + 4);
     const size = buffer.readUInt32LE(offset + 4);
     if (id === 'fmt ') {
-      format = { channels: buffer.readUInt16LE(offset + 10), sampleRate: buffer.readUInt32LE(offset + 12), bits: buffer.readUInt16LE(offset + 22) };
+      format = {
+        channels: buffer.readUInt16LE(offset + 10),
+        sampleRate: buffer.readUInt32LE(offset + 12),
+        bits: buffer.readUInt16LE(offset + 22),
+      };
     } else if (id === 'data') {
       if (!format || format.bits !== 16) throw new Error('readWav: only 16-bit PCM WAV files');
       const start = offset + 8;

@@ -69,7 +69,8 @@ export function mediaRelayPlugin() {
         case 'clear':
           await phone.command('hangup').catch(() => undefined);
           phone.clearEvents();
-          for (const name of readdirSync(phone.runDir)) if (name.startsWith('dump-')) rmSync(join(phone.runDir, name), { force: true });
+          for (const name of readdirSync(phone.runDir))
+            if (name.startsWith('dump-')) rmSync(join(phone.runDir, name), { force: true });
           return true;
         case 'relayed':
           // (A command answering null or undefined counts as unhandled in web-test-runner.)
@@ -87,7 +88,9 @@ async function startSetup() {
   const rtpengine = await startRtpengine();
   let kamailio;
   try {
-    kamailio = await startKamailio({ defines: ['WITH_RTPENGINE', `RTPENGINE_SOCK=${JSON.stringify(rtpengine.socket)}`] });
+    kamailio = await startKamailio({
+      defines: ['WITH_RTPENGINE', `RTPENGINE_SOCK=${JSON.stringify(rtpengine.socket)}`],
+    });
     const phone = await startBaresip({ sip: kamailio });
     return { rtpengine, kamailio, phone };
   } catch (error) {

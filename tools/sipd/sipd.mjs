@@ -114,7 +114,14 @@ class SipdInstance {
     const sources = findSources(env);
     const args = [
       // -B: the sources may be read-only (CI's shared/ is); never write .pyc files beside them.
-      '-B', 'app/sipd.py', '-t', 'ws', '-l', `${HOST}:${this.port}`, '-r', SIPD_DOMAIN,
+      '-B',
+      'app/sipd.py',
+      '-t',
+      'ws',
+      '-l',
+      `${HOST}:${this.port}`,
+      '-r',
+      SIPD_DOMAIN,
       ...(this.options.debug === false ? [] : ['-d']),
     ];
     const python = findPython(env);
@@ -162,7 +169,10 @@ class SipdInstance {
         const { code, signal, error } = outcome.exited;
         throw this.failure(`sipd.py exited during start (${error?.message ?? signal ?? `code ${code}`})`);
       }
-      if (Date.now() > deadline) throw this.failure(`sipd.py did not answer a WebSocket handshake on ${this.wsUrl()} within ${timeoutMs} ms (${outcome.message})`);
+      if (Date.now() > deadline)
+        throw this.failure(
+          `sipd.py did not answer a WebSocket handshake on ${this.wsUrl()} within ${timeoutMs} ms (${outcome.message})`,
+        );
       await delay(50);
     }
   }
@@ -171,7 +181,9 @@ class SipdInstance {
   checkAlive() {
     if (!this.died) return;
     const { code, signal, error, at } = this.died;
-    throw this.failure(`sipd.py on ${this.wsUrl()} died at ${at} (${error?.message ?? signal ?? `exit code ${code}`}); it exits on a TCP reset of any connection. Restart it (action 'restart') if a test needs it fresh`);
+    throw this.failure(
+      `sipd.py on ${this.wsUrl()} died at ${at} (${error?.message ?? signal ?? `exit code ${code}`}); it exits on a TCP reset of any connection. Restart it (action 'restart') if a test needs it fresh`,
+    );
   }
 
   failure(message) {
@@ -261,14 +273,16 @@ function handshake(host, port) {
     });
     socket.once('connect', () =>
       socket.write(
-        'GET / HTTP/1.1\r\nHost: ' + `${host}:${port}` + '\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'GET / HTTP/1.1\r\nHost: ' +
+          `${host}:${port}` +
+          '\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
           'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n',
       ),
     );
     socket.on('data', (chunk) => {
       answer += chunk.toString('latin1');
-      if (answer.includes('\r\n\r\n')) done(/^HTTP\/1\.1 101 /.test(answer) ? true : new Error(`handshake answered ${answer.split('\r\n')[0]}`));
+      if (answer.includes('\r\n\r\n'))
+        done(/^HTTP\/1\.1 101 /.test(answer) ? true : new Error(`handshake answered ${answer.split('\r\n')[0]}`));
     });
   });
 }
-

@@ -35,7 +35,12 @@ async function until(what: string, test: () => boolean, ms = 5000): Promise<void
 function agent(server: SipdServer, user: string): UserAgent {
   return new UserAgent({
     aor: `sip:${user}@${server.domain}`,
-    transport: new WebSocketTransport({ url: server.wsUrl, webSocket: WebSocket as unknown as WebSocketConstructor, keepAlive: false, closeTimeoutMs: 100 }),
+    transport: new WebSocketTransport({
+      url: server.wsUrl,
+      webSocket: WebSocket as unknown as WebSocketConstructor,
+      keepAlive: false,
+      closeTimeoutMs: 100,
+    }),
     timers: { t1: 50 },
   });
 }
@@ -76,7 +81,11 @@ describe('sipd.py launcher', () => {
     await until('sipd.py to exit', () => !server.running);
     assert.equal(alive(pid!), false);
     assert.equal(server.died?.code, 1);
-    assert.throws(() => server.checkAlive(), (error: Error) => /died at .*exits on a TCP reset/.test(error.message) && /Connection reset by peer/.test(error.message));
+    assert.throws(
+      () => server.checkAlive(),
+      (error: Error) =>
+        /died at .*exits on a TCP reset/.test(error.message) && /Connection reset by peer/.test(error.message),
+    );
     await server.restart();
     assert.equal(server.wsUrl, wsUrl);
     assert.equal(server.died, undefined);
@@ -96,7 +105,10 @@ describe('sipd.py launcher', () => {
   it('says in one line that pyenv Python 2.7.18 is missing, and does not start', async () => {
     const env = { ...process.env, PYENV_ROOT: '/nonexistent-pyenv' };
     const message = missingPrerequisite(env)!;
-    assert.match(message, /^sipd\.py needs Python 2\.7\.18 from pyenv, not found at \/nonexistent-pyenv\/versions\/2\.7\.18\/bin\/python2\.7 /);
+    assert.match(
+      message,
+      /^sipd\.py needs Python 2\.7\.18 from pyenv, not found at \/nonexistent-pyenv\/versions\/2\.7\.18\/bin\/python2\.7 /,
+    );
     assert.doesNotMatch(message, /\n/);
     await assert.rejects(startSipd({ env }), { message });
     assert.equal(missingPrerequisite(), undefined, 'this machine has it');

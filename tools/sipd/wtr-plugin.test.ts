@@ -39,7 +39,10 @@ describe('sipdPlugin', () => {
     let failure: Error | undefined;
     for (let i = 0; i < 100 && !failure; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      failure = await run('Chrome', {}).then(() => undefined, (error: Error) => error);
+      failure = await run('Chrome', {}).then(
+        () => undefined,
+        (error: Error) => error,
+      );
     }
     assert.match(failure?.message ?? '', /^sipd\.py on ws:\/\/127\.0\.0\.1:\d+ died at .*TCP reset/);
     assert.equal((await run('Firefox', {})).running, true);
@@ -50,11 +53,18 @@ describe('sipdPlugin', () => {
 
   it('reports in serverStop a server that died after its last command', async () => {
     const own = sipdPlugin();
-    const info = async () => (await own.executeCommand?.({ command: 'sipd', payload: {}, session: session('Chrome') })) as SipdInfo;
+    const info = async () =>
+      (await own.executeCommand?.({ command: 'sipd', payload: {}, session: session('Chrome') })) as SipdInfo;
     await reset((await info()).wsUrl);
     // Until 'info' fails: the exit has been seen.
     for (let i = 0; i < 100; i++) {
-      if (await info().then(() => false, () => true)) break;
+      if (
+        await info().then(
+          () => false,
+          () => true,
+        )
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const warnings: string[] = [];
@@ -71,6 +81,9 @@ describe('sipdPlugin', () => {
 
   it('refuses an unknown action and ignores other commands', async () => {
     await assert.rejects(run('Chrome', { action: 'reload' as never }), /unknown action "reload"/);
-    assert.equal(await plugin.executeCommand?.({ command: 'kamailio', payload: {}, session: session('Chrome') }), undefined);
+    assert.equal(
+      await plugin.executeCommand?.({ command: 'kamailio', payload: {}, session: session('Chrome') }),
+      undefined,
+    );
   });
 });

@@ -30,11 +30,19 @@ describe('SIPp launcher', () => {
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
     after(() => silent.close());
     const proxy = { host: '127.0.0.1', port: silent.address().port };
-    const run = await startSipp({ scenario: 'auto-answer.xml', proxy, service: 'alice', keys: { domain: 'x.test', autoanswer: 'Answer-Mode: Auto' } });
+    const run = await startSipp({
+      scenario: 'auto-answer.xml',
+      proxy,
+      service: 'alice',
+      keys: { domain: 'x.test', autoanswer: 'Answer-Mode: Auto' },
+    });
     assert.ok(alive(run.pid), 'SIPp runs');
     // Until it has sent its INVITE a second time (UDP retransmission, 500 ms): it is stuck waiting.
     const trace = join(run.runDir, 'messages.log');
-    await until('the INVITE sent twice', () => existsSync(trace) && readFileSync(trace, 'utf8').split('INVITE sip:').length > 2);
+    await until(
+      'the INVITE sent twice',
+      () => existsSync(trace) && readFileSync(trace, 'utf8').split('INVITE sip:').length > 2,
+    );
     await run.stop();
     const result = await run.done;
     assert.equal(result.code, -1, 'stopped, not passed');
@@ -52,11 +60,17 @@ describe('sippPlugin', () => {
   it('runs a scenario through its Kamailio and reports the verdict: a user with no phone gets 480, which fails the scenario', async () => {
     const info = (await command({ action: 'info' })) as { wsUrl: string; pids: Record<string, number> };
     assert.match(info.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
-    const { id } = (await command({ action: 'start', scenario: 'message-in-call.xml', service: 'bob' })) as { id: number };
+    const { id } = (await command({ action: 'start', scenario: 'message-in-call.xml', service: 'bob' })) as {
+      id: number;
+    };
     const result = (await command({ action: 'result', id })) as { code: number; messages: string; log: string };
     assert.equal(result.code, 1, 'one failed call');
     assert.match(result.messages, /^SIP\/2\.0 480 /m, 'Kamailio answered for the absent user');
-    assert.match(result.messages, /^INVITE sip:bob@sip-elements\.test SIP\/2\.0/m, 'the domain keyword is the server\'s');
+    assert.match(
+      result.messages,
+      /^INVITE sip:bob@sip-elements\.test SIP\/2\.0/m,
+      "the domain keyword is the server's",
+    );
     await assert.rejects(Promise.resolve(command({ action: 'result', id })), /no run/);
     const pids = Object.values(info.pids);
     assert.equal(pids.length, 2);

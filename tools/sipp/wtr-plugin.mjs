@@ -53,7 +53,13 @@ export function sippPlugin() {
       const action = payload?.action ?? 'info';
       switch (action) {
         case 'info':
-          return { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: kamailio.users, udpPort: kamailio.udpPort, pids: { kamailio: kamailio.pid, rtpengine: rtpengine.pid } };
+          return {
+            wsUrl: kamailio.wsUrl,
+            domain: kamailio.domain,
+            users: kamailio.users,
+            udpPort: kamailio.udpPort,
+            pids: { kamailio: kamailio.pid, rtpengine: rtpengine.pid },
+          };
         case 'start': {
           const run = await startSipp({
             scenario: payload.scenario,
@@ -83,7 +89,9 @@ export function sippPlugin() {
 async function startSetup() {
   const rtpengine = await startRtpengine();
   try {
-    const kamailio = await startKamailio({ defines: ['WITH_RTPENGINE', `RTPENGINE_SOCK=${JSON.stringify(rtpengine.socket)}`] });
+    const kamailio = await startKamailio({
+      defines: ['WITH_RTPENGINE', `RTPENGINE_SOCK=${JSON.stringify(rtpengine.socket)}`],
+    });
     return { rtpengine, kamailio };
   } catch (error) {
     await rtpengine.stop();

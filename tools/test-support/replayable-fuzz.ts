@@ -32,14 +32,20 @@ export async function assertReplayable<Ts extends [unknown, ...unknown[]]>(
   extra = '',
 ): Promise<void> {
   try {
-    await fc.assert(property, { seed: settings.seed, numRuns: settings.runs, ...(settings.path ? { path: settings.path } : {}) });
+    await fc.assert(property, {
+      seed: settings.seed,
+      numRuns: settings.runs,
+      ...(settings.path ? { path: settings.path } : {}),
+    });
   } catch (error) {
     // fast-check's message carries the seed and path of the shrunk counterexample.
     const text = (error as Error).message;
     const [, seed, path] = /seed: (-?\d+), path: "([^"]*)"/.exec(text) ?? [];
     const cause = (error as Error).cause;
     const why = cause instanceof Error ? cause.message : String(cause);
-    const replay = [`${prefix}_SEED=${seed ?? settings.seed}`, extra, `${prefix}_PATH=${path ?? ''}`].filter(Boolean).join(' ');
+    const replay = [`${prefix}_SEED=${seed ?? settings.seed}`, extra, `${prefix}_PATH=${path ?? ''}`]
+      .filter(Boolean)
+      .join(' ');
     throw new Error(`replay: ${replay}\n${text}\n${why}`, { cause: error });
   }
 }

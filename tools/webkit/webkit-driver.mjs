@@ -115,7 +115,10 @@ class DriverProcess {
       const outcome = await Promise.race([this.status(), exited]);
       if (outcome === true) return;
       if (outcome.exited) throw this.failure('WebKitWebDriver exited during start');
-      if (Date.now() > deadline) throw this.failure(`WebKitWebDriver did not answer on port ${this.port} within ${timeoutMs} ms (${outcome.message})`);
+      if (Date.now() > deadline)
+        throw this.failure(
+          `WebKitWebDriver did not answer on port ${this.port} within ${timeoutMs} ms (${outcome.message})`,
+        );
       await delay(100);
     }
   }
@@ -139,7 +142,8 @@ class DriverProcess {
     // SIGTERM first, with time to act on it (Xvfb removes its lock files then), to all but the
     // watcher, which ignores it (its `cat` too); the watcher's own SIGKILL then finds nobody left.
     signalGroup(child.pid, 'SIGTERM');
-    while (groupMembers(child.pid).some((member) => !WATCHER.includes(member.name)) && Date.now() < deadline) await delay(50);
+    while (groupMembers(child.pid).some((member) => !WATCHER.includes(member.name)) && Date.now() < deadline)
+      await delay(50);
     child.stdin.end();
     await Promise.race([this.exited, delay(Math.max(0, deadline - Date.now()))]);
     while (groupMembers(child.pid).length > 0) {
@@ -147,7 +151,8 @@ class DriverProcess {
         signalGroup(child.pid, 'SIGKILL');
         await delay(100);
         const survivors = groupMembers(child.pid);
-        if (survivors.length > 0) throw new Error(`WebKit processes ${survivors.map((member) => member.pid).join(', ')} survived SIGKILL`);
+        if (survivors.length > 0)
+          throw new Error(`WebKit processes ${survivors.map((member) => member.pid).join(', ')} survived SIGKILL`);
         return;
       }
       await delay(50);
@@ -200,4 +205,3 @@ function groupMembers(pgid) {
   }
   return members;
 }
-

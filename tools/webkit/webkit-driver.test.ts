@@ -32,7 +32,9 @@ const groupOf = (pgid: number) => processes().filter((p) => p.pgid === pgid);
 
 /** The WebKitWebDriver listening on `port`: the group it shares with Xvfb and MiniBrowser. */
 function driverOn(port: number): { pid: number; pgid: number } {
-  const found = processes().find((p) => p.name === 'WebKitWebDriver' && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`--port=${port}`));
+  const found = processes().find(
+    (p) => p.name === 'WebKitWebDriver' && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`--port=${port}`),
+  );
   assert.ok(found, `a WebKitWebDriver on port ${port}`);
   return found;
 }
@@ -49,7 +51,9 @@ async function until(what: string, check: () => boolean, ms = 10000): Promise<vo
 async function openSession(port: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/session`, {
     method: 'POST',
-    body: JSON.stringify({ capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } } }),
+    body: JSON.stringify({
+      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } },
+    }),
   });
   const body = (await response.json()) as { value: { sessionId: string; message?: string } };
   assert.ok(response.ok, `new session: ${body.value.message}`);
@@ -59,7 +63,9 @@ async function openSession(port: number): Promise<string> {
 /** Holds a loopback port, as another program might. */
 function holdPort(): Promise<{ port: number; close(): void }> {
   return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() }));
+    const server = createServer().listen(0, '127.0.0.1', () =>
+      resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() }),
+    );
   });
 }
 
@@ -70,7 +76,8 @@ describe('WebKitWebDriver under xvfb-run', { skip, timeout: 60000 }, () => {
     await openSession(driver.port);
     const { pgid } = driverOn(driver.port);
     const names = groupOf(pgid).map((p) => p.name);
-    for (const name of ['Xvfb', 'WebKitWebDriver', 'MiniBrowser']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    for (const name of ['Xvfb', 'WebKitWebDriver', 'MiniBrowser'])
+      assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
     const xvfb = groupOf(pgid).find((p) => p.name === 'Xvfb')!;
     const display = /\0:(\d+)\0/.exec(readFileSync(`/proc/${xvfb.pid}/cmdline`, 'utf8'))![1];
     assert.ok(existsSync(`/tmp/.X${display}-lock`));
@@ -80,13 +87,20 @@ describe('WebKitWebDriver under xvfb-run', { skip, timeout: 60000 }, () => {
     assert.ok(!existsSync(`/tmp/.X${display}-lock`), `/tmp/.X${display}-lock removed`);
   });
 
-  it('fails at once, with the driver\'s reason, when its port is taken, and leaves no process behind', async () => {
+  it("fails at once, with the driver's reason, when its port is taken, and leaves no process behind", async () => {
     const held = await holdPort();
     try {
       const started = Date.now();
       await assert.rejects(startWebKitDriver({ port: held.port }), /exited during start[\s\S]*Unable to listen/);
       assert.ok(Date.now() - started < 10000, 'not after the start timeout');
-      assert.deepEqual(processes().filter((p) => p.name === 'WebKitWebDriver' && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`--port=${held.port}`)), []);
+      assert.deepEqual(
+        processes().filter(
+          (p) =>
+            p.name === 'WebKitWebDriver' &&
+            readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(`--port=${held.port}`),
+        ),
+        [],
+      );
     } finally {
       held.close();
     }
@@ -99,7 +113,9 @@ describe('WebKitWebDriver under xvfb-run', { skip, timeout: 60000 }, () => {
       console.log(driver.port, driver.runDir);
       setInterval(() => {}, 1000);
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const [port, runDir] = await new Promise<[number, string]>((resolve, reject) => {
       child.stdout.once('data', (chunk) => {
         const [portText, dir] = String(chunk).trim().split(' ');
@@ -109,7 +125,10 @@ describe('WebKitWebDriver under xvfb-run', { skip, timeout: 60000 }, () => {
     });
     await openSession(port);
     const { pgid } = driverOn(port);
-    assert.ok(groupOf(pgid).some((p) => p.name === 'MiniBrowser'), 'MiniBrowser runs');
+    assert.ok(
+      groupOf(pgid).some((p) => p.name === 'MiniBrowser'),
+      'MiniBrowser runs',
+    );
     child.kill('SIGKILL');
     await until('every process of the WebKit group to end', () => groupOf(pgid).length === 0);
     // Only the run directory stays: its owner could not remove it.

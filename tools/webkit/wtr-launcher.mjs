@@ -49,7 +49,9 @@ class WebKitLauncher extends WebdriverLauncher {
 
   async stop() {
     if (this.firstPageAt !== undefined && this.lastPageAt !== undefined) {
-      console.log(`${WEBKIT_NAME}: ${this.pages} test files in ${((this.lastPageAt - this.firstPageAt) / 1000).toFixed(1)} s`);
+      console.log(
+        `${WEBKIT_NAME}: ${this.pages} test files in ${((this.lastPageAt - this.firstPageAt) / 1000).toFixed(1)} s`,
+      );
     }
     try {
       await super.stop();

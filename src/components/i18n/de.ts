@@ -24,8 +24,10 @@ const de: Translation = {
     videoCall: 'Videoanruf',
     calls: 'Anrufe',
     incomingFrom: 'Eingehender Anruf von {name}',
-    insecureContext: 'Anrufe brauchen eine sichere Seite (https, oder localhost zum Entwickeln): Browser geben Mikrofon und Kamera nur sicheren Seiten, und diese ist keine. Anmeldung und Nachrichten funktionieren weiterhin.',
-    noWebRtc: 'Anrufe brauchen WebRTC, und dieser Browser bietet {missing} nicht (WebRTC kann abgeschaltet sein, wie im Blockierungsmodus, oder fehlen). Anmeldung und Nachrichten funktionieren weiterhin.',
+    insecureContext:
+      'Anrufe brauchen eine sichere Seite (https, oder localhost zum Entwickeln): Browser geben Mikrofon und Kamera nur sicheren Seiten, und diese ist keine. Anmeldung und Nachrichten funktionieren weiterhin.',
+    noWebRtc:
+      'Anrufe brauchen WebRTC, und dieser Browser bietet {missing} nicht (WebRTC kann abgeschaltet sein, wie im Blockierungsmodus, oder fehlen). Anmeldung und Nachrichten funktionieren weiterhin.',
     voicemail: 'Mailbox: {new} neu, {old} alt',
     listen: 'Abhören',
     devices: 'Geräte',

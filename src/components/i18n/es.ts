@@ -24,8 +24,10 @@ const es: Translation = {
     videoCall: 'Videollamada',
     calls: 'Llamadas',
     incomingFrom: 'Llamada entrante de {name}',
-    insecureContext: 'Las llamadas necesitan una página segura (https, o localhost para desarrollo): los navegadores solo dan el micrófono y la cámara a páginas seguras, y esta no lo es. El registro y los mensajes siguen funcionando.',
-    noWebRtc: 'Las llamadas necesitan WebRTC, y este navegador no ofrece {missing} (WebRTC puede estar desactivado, como en el modo Aislamiento, o no estar incluido). El registro y los mensajes siguen funcionando.',
+    insecureContext:
+      'Las llamadas necesitan una página segura (https, o localhost para desarrollo): los navegadores solo dan el micrófono y la cámara a páginas seguras, y esta no lo es. El registro y los mensajes siguen funcionando.',
+    noWebRtc:
+      'Las llamadas necesitan WebRTC, y este navegador no ofrece {missing} (WebRTC puede estar desactivado, como en el modo Aislamiento, o no estar incluido). El registro y los mensajes siguen funcionando.',
     voicemail: 'Buzón de voz: {new} nuevos, {old} antiguos',
     listen: 'Escuchar',
     devices: 'Dispositivos',

@@ -24,8 +24,10 @@ const fr: Translation = {
     videoCall: 'Appel vidéo',
     calls: 'Appels',
     incomingFrom: 'Appel entrant de {name}',
-    insecureContext: "Les appels exigent une page sécurisée (https, ou localhost pour le développement) : les navigateurs ne donnent le micro et la caméra qu'aux pages sécurisées, et celle-ci ne l'est pas. L'enregistrement et les messages fonctionnent toujours.",
-    noWebRtc: "Les appels exigent WebRTC, et ce navigateur ne fournit pas {missing} (WebRTC peut être désactivé, comme en mode Isolement, ou absent). L'enregistrement et les messages fonctionnent toujours.",
+    insecureContext:
+      "Les appels exigent une page sécurisée (https, ou localhost pour le développement) : les navigateurs ne donnent le micro et la caméra qu'aux pages sécurisées, et celle-ci ne l'est pas. L'enregistrement et les messages fonctionnent toujours.",
+    noWebRtc:
+      "Les appels exigent WebRTC, et ce navigateur ne fournit pas {missing} (WebRTC peut être désactivé, comme en mode Isolement, ou absent). L'enregistrement et les messages fonctionnent toujours.",
     voicemail: 'Messagerie : {new} nouveaux, {old} anciens',
     listen: 'Écouter',
     devices: 'Périphériques',

@@ -24,11 +24,14 @@ import { describeNeedingWebRTC } from '../../../test/browser/webrtc-capability';
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
 /** A part's text ('' before the element's first render). */
-const text = (el: Element, name: string) => (el.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent ?? '').trim();
+const text = (el: Element, name: string) =>
+  (el.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent ?? '').trim();
 
 /** Waits until the part reads `expected` (a language's module arrives asynchronously). */
 async function reads(el: Element, name: string, expected: string): Promise<void> {
-  await waitUntil(() => text(el, name) === expected, `${name} never read "${expected}" (reads "${text(el, name)}")`, { timeout: 5000 });
+  await waitUntil(() => text(el, name) === expected, `${name} never read "${expected}" (reads "${text(el, name)}")`, {
+    timeout: 5000,
+  });
 }
 
 describe('languages', () => {
@@ -44,7 +47,8 @@ describe('languages', () => {
     expect(text(english, 'call-button')).to.equal('Call');
     expect(text(english, 'status')).to.equal('Not configured: set server, user, domain');
     // Each language is a module of its own, fetched when first used: not before, and no other.
-    const fetched = (lang: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(`/i18n/${lang}.ts`));
+    const fetched = (lang: string) =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.includes(`/i18n/${lang}.ts`));
     expect(fetched('de'), 'German before any element is German').to.equal(false);
     const german = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com"></sip-phone>`);
     await reads(german, 'call-button', 'Anrufen');
@@ -59,8 +63,14 @@ describe('languages', () => {
   });
 
   it("takes the closest ancestor's language: a phone's, a lamp's, a video's; a call inside a phone takes the phone's", async () => {
-    const box = await fixture<HTMLElement>(html`<div lang="en"><section lang="fr"><sip-phone></sip-phone><sip-presence target="bob"></sip-presence><sip-video></sip-video></section></div>`);
-    const [phone, lamp, video] = [box.querySelector<SipPhone>('sip-phone')!, box.querySelector<SipPresence>('sip-presence')!, box.querySelector<SipVideo>('sip-video')!];
+    const box = await fixture<HTMLElement>(
+      html`<div lang="en"><section lang="fr"><sip-phone></sip-phone><sip-presence target="bob"></sip-presence><sip-video></sip-video></section></div>`,
+    );
+    const [phone, lamp, video] = [
+      box.querySelector<SipPhone>('sip-phone')!,
+      box.querySelector<SipPresence>('sip-presence')!,
+      box.querySelector<SipVideo>('sip-video')!,
+    ];
     await reads(phone, 'call-button', 'Appeler');
     await reads(lamp, 'state', 'Inconnu');
     expect(part(lamp, 'button').getAttribute('aria-label')).to.equal('Appeler bob, Inconnu');
@@ -155,14 +165,23 @@ describe('languages', () => {
     const box = (el: SipPhone, name: string) => part(el, name).getBoundingClientRect();
     expect(getComputedStyle(part(rtl, 'base')).direction).to.equal('rtl');
     expect(getComputedStyle(part(ltr, 'base')).direction).to.equal('ltr');
-    expect(box(ltr, 'call-button').left, 'LTR: Call comes first, on the left').to.be.below(box(ltr, 'video-call-button').left);
-    expect(box(rtl, 'call-button').left, 'RTL: Call comes first, on the right').to.be.above(box(rtl, 'video-call-button').left);
-    expect(box(rtl, 'status').right, 'RTL: the status starts at the right edge').to.be.above(box(rtl, 'base').right - 30);
+    expect(box(ltr, 'call-button').left, 'LTR: Call comes first, on the left').to.be.below(
+      box(ltr, 'video-call-button').left,
+    );
+    expect(box(rtl, 'call-button').left, 'RTL: Call comes first, on the right').to.be.above(
+      box(rtl, 'video-call-button').left,
+    );
+    expect(box(rtl, 'status').right, 'RTL: the status starts at the right edge').to.be.above(
+      box(rtl, 'base').right - 30,
+    );
     const keys = [...part(rtl, 'keypad').querySelectorAll('button')].map((key) => key.getBoundingClientRect().left);
     expect(keys[0], 'the pad keeps 1 on the left').to.be.below(keys[2]!);
     // The page's own dir on the element wins over the language's.
     rtl.setAttribute('dir', 'ltr');
-    await waitUntil(() => getComputedStyle(part(rtl, 'base')).direction === 'ltr', 'dir="ltr" on the element was not followed');
+    await waitUntil(
+      () => getComputedStyle(part(rtl, 'base')).direction === 'ltr',
+      'dir="ltr" on the element was not followed',
+    );
   });
 
   it('keeps remote text as text inside a translated sentence (the transfer question)', async () => {
@@ -173,15 +192,21 @@ describe('languages', () => {
     const hostile = 'sip:carol@example.com;x=<img src=x onerror=alert(1)>';
     call.events.emit('refer', fakeRefer(hostile));
     await waitUntil(() => text(el, 'transfer-target') === hostile, 'no transfer target');
-    expect(part(el, 'transfer-request').querySelector('[role=status]')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Weiterleitung erbeten: ${hostile} anrufen?`);
+    expect(
+      part(el, 'transfer-request').querySelector('[role=status]')!.textContent!.replace(/\s+/g, ' ').trim(),
+    ).to.equal(`Weiterleitung erbeten: ${hostile} anrufen?`);
     expect(part(el, 'transfer-request').querySelector('img'), 'remote text is never markup').to.equal(null);
-    expect(part(el, 'accept-transfer-button').getAttribute('aria-label')).to.equal(`Weiterleitung an ${hostile} annehmen`);
+    expect(part(el, 'accept-transfer-button').getAttribute('aria-label')).to.equal(
+      `Weiterleitung an ${hostile} annehmen`,
+    );
   });
 
   for (const lang of ['de', 'ar']) {
     it(`is accessible in ${lang}: the phone, an incoming call, a lamp`, async () => {
       await loadLanguage(lang);
-      const phone = await fixture<SipPhone>(html`<sip-phone lang=${lang} user="alice" domain="example.com"></sip-phone>`);
+      const phone = await fixture<SipPhone>(
+        html`<sip-phone lang=${lang} user="alice" domain="example.com"></sip-phone>`,
+      );
       expect(part(phone, 'base').getAttribute('lang')).to.equal(lang);
       await expect(phone).to.be.accessible();
       const call = await fixture<SipCall>(html`<sip-call lang=${lang}></sip-call>`);
@@ -201,19 +226,57 @@ describe('languages: history, do-not-disturb, quality, screen sharing', () => {
   const ALICE = 'sip:alice@example.com';
   const at = Date.UTC(2026, 11, 7, 9, 30);
   const history: HistoryEntry[] = [
-    { id: 'm', direction: 'incoming', uri: 'sip:mallory@example.com', displayName: 'Mallory', start: at, duration: 0, cause: 'remote-canceled', status: 487, missed: true, dnd: true },
-    { id: 'b', direction: 'outgoing', uri: 'sip:bob@example.com', displayName: 'Bob', start: at - 60_000, duration: 0, cause: 'busy', status: 486, missed: false, dnd: false },
-    { id: 'c', direction: 'incoming', uri: 'sip:carol@example.com', displayName: '', start: at - 120_000, duration: 65_000, cause: 'remote-hangup', status: undefined, missed: false, dnd: false },
+    {
+      id: 'm',
+      direction: 'incoming',
+      uri: 'sip:mallory@example.com',
+      displayName: 'Mallory',
+      start: at,
+      duration: 0,
+      cause: 'remote-canceled',
+      status: 487,
+      missed: true,
+      dnd: true,
+    },
+    {
+      id: 'b',
+      direction: 'outgoing',
+      uri: 'sip:bob@example.com',
+      displayName: 'Bob',
+      start: at - 60_000,
+      duration: 0,
+      cause: 'busy',
+      status: 486,
+      missed: false,
+      dnd: false,
+    },
+    {
+      id: 'c',
+      direction: 'incoming',
+      uri: 'sip:carol@example.com',
+      displayName: '',
+      start: at - 120_000,
+      duration: 65_000,
+      cause: 'remote-hangup',
+      status: undefined,
+      missed: false,
+      dnd: false,
+    },
   ];
   const all = (el: Element, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
   const metas = (el: Element) => all(el, '.history .meta').map((meta) => meta.textContent!.trim());
-  const when = (locale: string, time: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(time);
+  const when = (locale: string, time: number) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(time);
 
-  beforeEach(() => localStorage.setItem(storageKey(ALICE), JSON.stringify({ version: 1, unseen: 1, entries: history })));
+  beforeEach(() =>
+    localStorage.setItem(storageKey(ALICE), JSON.stringify({ version: 1, unseen: 1, entries: history })),
+  );
   afterEach(() => localStorage.removeItem(storageKey(ALICE)));
 
-  it('German: the do-not-disturb button, the history panel, its badge, kinds, end causes in the calls\' words, dates', async () => {
-    const el = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+  it("German: the do-not-disturb button, the history panel, its badge, kinds, end causes in the calls' words, dates", async () => {
+    const el = await fixture<SipPhone>(
+      html`<sip-phone lang="de" user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     await reads(el, 'dnd-button', 'Nicht stören');
     expect(text(el, 'history-toggle').replace(/\s+/g, ' ')).to.equal('Verlauf 1');
     expect(part(el, 'missed-badge').getAttribute('aria-label')).to.equal('Verpasste Anrufe: 1');
@@ -221,33 +284,59 @@ describe('languages: history, do-not-disturb, quality, screen sharing', () => {
     // A German short date (7.12.26 is 07.12.26, 09:30 in de, 12/7/26, 9:30 AM in en-US).
     const dates = history.map((entry) => when('de', entry.start));
     for (const date of dates) expect(date).to.match(/^\d\d\.\d\d\.\d\d, \d\d:\d\d$/);
-    expect(metas(el)).to.deep.equal([`Verpasst (Nicht stören) · ${dates[0]}`, `Ausgehend · ${dates[1]} · Besetzt`, `Eingehend · ${dates[2]} · 1:05`]);
+    expect(metas(el)).to.deep.equal([
+      `Verpasst (Nicht stören) · ${dates[0]}`,
+      `Ausgehend · ${dates[1]} · Besetzt`,
+      `Eingehend · ${dates[2]} · 1:05`,
+    ]);
     const callBack = all(el, '[part~="call-back-button"]');
-    expect(callBack.map((button) => button.textContent!.trim())).to.deep.equal(['Zurückrufen', 'Zurückrufen', 'Zurückrufen']);
+    expect(callBack.map((button) => button.textContent!.trim())).to.deep.equal([
+      'Zurückrufen',
+      'Zurückrufen',
+      'Zurückrufen',
+    ]);
     expect(callBack[1]!.getAttribute('aria-label')).to.equal('Zurückrufen: Bob');
     expect(text(el, 'clear-history-button')).to.equal('Verlauf löschen');
     await expect(el).to.be.accessible();
     // The page's words for the calls name the end cause in the history too.
     el.callStrings = { 'ended.busy': 'Leitung besetzt' };
-    await waitUntil(() => metas(el)[1] === `Ausgehend · ${dates[1]} · Leitung besetzt`, `the history kept "${metas(el)[1]}"`);
+    await waitUntil(
+      () => metas(el)[1] === `Ausgehend · ${dates[1]} · Leitung besetzt`,
+      `the history kept "${metas(el)[1]}"`,
+    );
     part(el, 'clear-history-button').click();
-    await waitUntil(() => el.shadowRoot!.querySelector('[part="history"] p.meta')?.textContent === 'Noch keine Anrufe', 'no empty-history text in German');
+    await waitUntil(
+      () => el.shadowRoot!.querySelector('[part="history"] p.meta')?.textContent === 'Noch keine Anrufe',
+      'no empty-history text in German',
+    );
   });
 
   it("dates follow the element's own tag where the texts are in its language (en-GB), else the texts' (an unknown one)", async () => {
-    const british = await fixture<SipPhone>(html`<sip-phone lang="en-GB" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const british = await fixture<SipPhone>(
+      html`<sip-phone lang="en-GB" user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     expect(when('en-GB', at), 'day first in en-GB').to.match(/^07\/12\/2026, \d\d:\d\d$/);
     expect(metas(british)[0]).to.equal(`Missed (do not disturb) · ${when('en-GB', at)}`);
-    const unknown = await fixture<SipPhone>(html`<sip-phone lang="x-klingon" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
-    expect(metas(unknown)[0], 'an unknown language: English words, English date').to.equal(`Missed (do not disturb) · ${when('en', at)}`);
+    const unknown = await fixture<SipPhone>(
+      html`<sip-phone lang="x-klingon" user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
+    expect(metas(unknown)[0], 'an unknown language: English words, English date').to.equal(
+      `Missed (do not disturb) · ${when('en', at)}`,
+    );
   });
 
   it('Arabic: the history panel right to left, in Arabic, with Arabic dates', async () => {
-    const el = await fixture<SipPhone>(html`<sip-phone lang="ar" user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone lang="ar" user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     await reads(el, 'dnd-button', 'عدم الإزعاج');
     expect(text(el, 'history-toggle').replace(/\s+/g, ' ')).to.equal('سجل المكالمات 1');
     expect(part(el, 'missed-badge').getAttribute('aria-label')).to.equal('مكالمات فائتة: 1');
-    expect(metas(el)).to.deep.equal([`فائتة (عدم الإزعاج) · ${when('ar', at)}`, `صادرة · ${when('ar', history[1]!.start)} · مشغول`, `واردة · ${when('ar', history[2]!.start)} · 1:05`]);
+    expect(metas(el)).to.deep.equal([
+      `فائتة (عدم الإزعاج) · ${when('ar', at)}`,
+      `صادرة · ${when('ar', history[1]!.start)} · مشغول`,
+      `واردة · ${when('ar', history[2]!.start)} · 1:05`,
+    ]);
     expect(text(el, 'clear-history-button')).to.equal('مسح سجل المكالمات');
     const panel = part(el, 'history');
     panel.setAttribute('open', '');
@@ -289,7 +378,9 @@ describe('languages: history, do-not-disturb, quality, screen sharing', () => {
       await outgoing.updateComplete;
       const mos = detail.mos.toLocaleString('de');
       expect(mos, 'a German decimal').to.match(/^\d(,\d+)?$/);
-      expect(part(outgoing, 'quality').getAttribute('aria-label')).to.equal(`${{ good: 'Gute', fair: 'Mäßige', poor: 'Schlechte' }[outgoing.quality!]} Verbindung (MOS ${mos})`);
+      expect(part(outgoing, 'quality').getAttribute('aria-label')).to.equal(
+        `${{ good: 'Gute', fair: 'Mäßige', poor: 'Schlechte' }[outgoing.quality!]} Verbindung (MOS ${mos})`,
+      );
       expect(part(outgoing, 'mic-level').getAttribute('aria-label')).to.equal('Mikrofonpegel');
       expect(text(outgoing, 'share-button')).to.equal('Bildschirm teilen');
       expect(text(outgoing, 'hangup-button')).to.equal('Auflegen');

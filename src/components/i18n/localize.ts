@@ -7,7 +7,14 @@ import { format, type StringsOf, type Values } from './strings';
 import type { TablePart, Translation } from './translation';
 
 /** English: built in, and what any key a translation or override lacks falls back to. */
-const english: Translation = { lang: 'en', dir: 'ltr', phone: phoneStrings, call: callStrings, presence: presenceStrings, video: videoStrings };
+const english: Translation = {
+  lang: 'en',
+  dir: 'ltr',
+  phone: phoneStrings,
+  call: callStrings,
+  presence: presenceStrings,
+  video: videoStrings,
+};
 
 /**
  * The shipped languages besides English, each its own module: a bundler makes each a chunk that
@@ -86,7 +93,10 @@ function localeOf(lang: string, texts: string): string {
   }
 }
 
-/** The language an element is in: its own `lang`, else the closest ancestor's (across shadow roots), else the document's. */
+/**
+ * The language an element is in: its own `lang`, else the closest ancestor's (across shadow roots), else the
+ * document's.
+ */
 export function languageOf(element: Element): string {
   for (let node: Node | null = element; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) {
     if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang')!;
@@ -123,7 +133,11 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
     this.#own.observe(this.#host, { attributes: true, attributeFilter: ['lang', 'dir'] });
     if (!pageObserver) {
       pageObserver = new MutationObserver(refreshAll);
-      pageObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang', 'dir'], subtree: true });
+      pageObserver.observe(document.documentElement, {
+        attributes: true,
+        attributeFilter: ['lang', 'dir'],
+        subtree: true,
+      });
     }
   }
 
@@ -137,7 +151,10 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
 
   hostUpdate(): void {
     const lang = languageOf(this.#host);
-    this.#translation = candidates(lang).map((code) => languages.get(code)).find(Boolean) ?? english;
+    this.#translation =
+      candidates(lang)
+        .map((code) => languages.get(code))
+        .find(Boolean) ?? english;
     this.#locale = localeOf(lang, this.#translation.lang);
     // Not known yet: English now, the language once its module arrives (refreshAll).
     if (lang && this.#translation === english && !candidates(lang).includes('en')) void loadLanguage(lang);
@@ -180,7 +197,11 @@ export class Localize<E extends Record<string, string>> implements ReactiveContr
   textIn<P extends TablePart>(part: P, key: keyof Translation[P] & string, overrides?: object): string {
     const override = (overrides as Partial<Record<string, unknown>> | undefined)?.[key];
     if (typeof override === 'string') return override;
-    return (this.#translation[part] as unknown as Record<string, string>)[key] ?? (english[part] as unknown as Record<string, string>)[key] ?? '';
+    return (
+      (this.#translation[part] as unknown as Record<string, string>)[key] ??
+      (english[part] as unknown as Record<string, string>)[key] ??
+      ''
+    );
   }
 
   /** A text with its `{placeholders}` as they are (for `formatParts`). */

@@ -11,7 +11,9 @@ export type Placeholders<S> = S extends `${string}{${infer P}}${infer Rest}` ? P
 type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** Any text that keeps every placeholder of `S` (a plain string when it has none). */
-export type Text<S> = [Placeholders<S>] extends [never] ? string : AllOf<Placeholders<S> extends infer P extends string ? `${string}{${P}}${string}` : never>;
+export type Text<S> = [Placeholders<S>] extends [never]
+  ? string
+  : AllOf<Placeholders<S> extends infer P extends string ? `${string}{${P}}${string}` : never>;
 
 /** A table's type from its English text: the same keys, each a text with the same placeholders. */
 export type StringsOf<T> = { readonly [K in keyof T]: Text<T[K]> };
@@ -36,5 +38,7 @@ export function format(message: string, values: Readonly<Record<string, unknown>
  * Lit renders the array; nothing is parsed as markup.
  */
 export function formatParts<V>(message: string, values: Readonly<Record<string, V>>): Array<string | V> {
-  return message.split(/\{(\w+)\}/).map((piece, index) => (index % 2 ? (piece in values ? values[piece]! : `{${piece}}`) : piece));
+  return message
+    .split(/\{(\w+)\}/)
+    .map((piece, index) => (index % 2 ? (piece in values ? values[piece]! : `{${piece}}`) : piece));
 }

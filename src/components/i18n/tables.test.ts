@@ -9,10 +9,16 @@ import { callStrings } from '../sip-call/call-strings';
 import { presenceStrings } from '../sip-presence/presence-strings';
 import { videoStrings } from '../sip-video/video-strings';
 
-const ENGLISH: Record<string, Record<string, string>> = { phone: phoneStrings, call: callStrings, presence: presenceStrings, video: videoStrings };
+const ENGLISH: Record<string, Record<string, string>> = {
+  phone: phoneStrings,
+  call: callStrings,
+  presence: presenceStrings,
+  video: videoStrings,
+};
 const SHIPPED = { de: 'ltr', fr: 'ltr', es: 'ltr', ar: 'rtl' } as const;
 
-const placeholders = (message: string): string[] => [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).sort();
+const placeholders = (message: string): string[] =>
+  [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).sort();
 
 describe('shipped translations', () => {
   it('placeholders are read the same way by the type and by format()', () => {
@@ -32,7 +38,9 @@ describe('shipped translations', () => {
         expect(Object.keys(table).sort(), `${lang} ${part}: keys`).to.deep.equal(Object.keys(english).sort());
         for (const [key, message] of Object.entries(english)) {
           expect(table[key]!.trim(), `${lang} ${part}.${key}`).to.not.equal('');
-          expect(placeholders(table[key]!), `${lang} ${part}.${key}: placeholders`).to.deep.equal(placeholders(message));
+          expect(placeholders(table[key]!), `${lang} ${part}.${key}: placeholders`).to.deep.equal(
+            placeholders(message),
+          );
         }
       }
     });

@@ -59,7 +59,12 @@ export function callStreams(call: CallHandle | undefined): { localStream?: Media
  */
 export function attachStream(element: HTMLMediaElement | null, stream: MediaStream | undefined): void {
   if (!element) return;
-  const key = stream ? stream.getTracks().map((track) => track.id).join() : '';
+  const key = stream
+    ? stream
+        .getTracks()
+        .map((track) => track.id)
+        .join()
+    : '';
   if (element.dataset.tracks === key && element.srcObject === (stream ?? null)) return;
   element.dataset.tracks = key;
   element.srcObject = stream ?? null;

@@ -112,7 +112,8 @@ export class FakeCall implements CallHandle {
 
   async sendMessage(body: string): Promise<{ status: number; reason: string }> {
     this.log.push(`message ${body}`);
-    if (body === 'refuse') throw Object.assign(new Error('415 Unsupported Media Type'), { status: 415, reason: 'Unsupported Media Type' });
+    if (body === 'refuse')
+      throw Object.assign(new Error('415 Unsupported Media Type'), { status: 415, reason: 'Unsupported Media Type' });
     return { status: 200, reason: 'OK' };
   }
 

@@ -65,7 +65,13 @@ export interface SipEventDetails {
   'sip-quality-warning': { warning: QualityWarning; figures: QualityFigures };
   'sip-quality-warning-cleared': { warning: QualityWarning; figures: QualityFigures };
   /** From a `<sip-presence>`: what its lamp shows now; `note` is remote text. */
-  'sip-presence-change': { target: string; event: string; state: PresenceLampState; previous: PresenceLampState; note: string | undefined };
+  'sip-presence-change': {
+    target: string;
+    event: string;
+    state: PresenceLampState;
+    previous: PresenceLampState;
+    note: string | undefined;
+  };
   /** From a `<sip-phone>`: the voicemail summary changed (RFC 3842), from its `mailbox` or unsolicited. */
   'sip-voicemail': { waiting: boolean; newMessages: number; oldMessages: number; account: string | undefined };
   /** From a `<sip-phone>`: a call entered its history (`added`, with its entry), or the history was cleared. */
@@ -76,7 +82,12 @@ export type SipEventName = keyof SipEventDetails;
 export type SipEvent<K extends SipEventName> = CustomEvent<SipEventDetails[K]>;
 
 /** Fires a typed `sip-*` event; returns false when a listener called preventDefault(). */
-export function emit<K extends SipEventName>(target: EventTarget, name: K, detail: SipEventDetails[K], cancelable = false): boolean {
+export function emit<K extends SipEventName>(
+  target: EventTarget,
+  name: K,
+  detail: SipEventDetails[K],
+  cancelable = false,
+): boolean {
   return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
 }
 

@@ -58,7 +58,8 @@ export class CallController implements ReactiveController {
     const call = this.#call;
     // Removed and inserted again in the same task (a move): the call goes on.
     queueMicrotask(() => {
-      if (!this.#host.isConnected && call && call === this.#call && call.state !== 'ended') call.hangup().catch(() => undefined);
+      if (!this.#host.isConnected && call && call === this.#call && call.state !== 'ended')
+        call.hangup().catch(() => undefined);
     });
   }
 
@@ -93,12 +94,20 @@ export class CallController implements ReactiveController {
         update();
         emit(host, 'sip-remote-identity', { uri, displayName });
       }),
-      call.events.on('transfer-progress', ({ status, reason }) => emit(host, 'sip-transfer-progress', { status, reason })),
+      call.events.on('transfer-progress', ({ status, reason }) =>
+        emit(host, 'sip-transfer-progress', { status, reason }),
+      ),
       call.events.on('refer', (request) => this.consent.receive(request)),
       call.events.on('error', (error) => emit(host, 'sip-error', { error })),
       // Bubbles and is composed: the phone around the call hears it too, `call` saying which.
       call.events.on('message', ({ body, contentType }) =>
-        emit(host, 'sip-message', { from: call.remote.uri, displayName: call.remote.displayName ?? '', contentType, body, call: host as unknown as SipCall }),
+        emit(host, 'sip-message', {
+          from: call.remote.uri,
+          displayName: call.remote.displayName ?? '',
+          contentType,
+          body,
+          call: host as unknown as SipCall,
+        }),
       ),
     ];
   }

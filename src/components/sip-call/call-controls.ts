@@ -12,7 +12,9 @@ export type Panel = 'keypad' | 'transfer';
 /** What the controls need of the element besides its public methods. */
 export interface CallUi {
   readonly t: Localize<typeof callStrings>;
-  /** Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page. */
+  /**
+   * Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page.
+   */
   run(action: () => unknown, what: string): void;
   /** The panel open now, if any. */
   panel(): Panel | undefined;
@@ -26,7 +28,15 @@ const canShareScreen = (): boolean => typeof navigator.mediaDevices?.getDisplayM
  * A control button: part `button <name>-button`, labelled with the text `label` of the call's
  * table; `what` names it in a sip-error (English: the page's log, not the user's screen).
  */
-function button(ui: CallUi, name: string, label: PlainKeys<typeof callStrings>, what: string, action: () => unknown, kind?: 'success' | 'danger', pressed?: boolean) {
+function button(
+  ui: CallUi,
+  name: string,
+  label: PlainKeys<typeof callStrings>,
+  what: string,
+  action: () => unknown,
+  kind?: 'success' | 'danger',
+  pressed?: boolean,
+) {
   return html`<button part="button ${name}-button" class=${kind ?? nothing} aria-pressed=${pressed ?? nothing} @click=${() => ui.run(action, what)}>${ui.t.text(label)}</button>`;
 }
 
@@ -51,7 +61,16 @@ export function callControls(element: SipCall, call: CallHandle, live: boolean, 
   if (state === 'incoming') {
     return [
       button(ui, 'answer', 'answer', 'Answer', () => element.answer(), 'success'),
-      call.offersVideo === false ? nothing : button(ui, 'answer-video', 'answerVideo', 'Answer with video', () => element.answer({ video: true }), 'success'),
+      call.offersVideo === false
+        ? nothing
+        : button(
+            ui,
+            'answer-video',
+            'answerVideo',
+            'Answer with video',
+            () => element.answer({ video: true }),
+            'success',
+          ),
       button(ui, 'decline', 'decline', 'Decline', () => element.decline(), 'danger'),
     ];
   }
@@ -63,7 +82,17 @@ export function callControls(element: SipCall, call: CallHandle, live: boolean, 
     button(ui, 'mute', 'mute', 'Mute', () => (muted ? element.unmute() : element.mute()), undefined, muted),
     button(ui, 'hold', 'hold', 'Hold', () => (held ? element.unhold() : element.hold()), undefined, held),
     button(ui, 'video', 'video', 'Video', () => element.setVideo(!video), undefined, video),
-    canShareScreen() ? button(ui, 'share', 'shareScreen', 'Share screen', () => (element.sharingScreen ? element.stopSharing() : element.shareScreen()), undefined, element.sharingScreen) : nothing,
+    canShareScreen()
+      ? button(
+          ui,
+          'share',
+          'shareScreen',
+          'Share screen',
+          () => (element.sharingScreen ? element.stopSharing() : element.shareScreen()),
+          undefined,
+          element.sharingScreen,
+        )
+      : nothing,
     panelButton(ui, 'keypad'),
     panelButton(ui, 'transfer'),
     button(ui, 'hangup', 'hangup', 'Hang up', () => element.hangup(), 'danger'),

@@ -7,7 +7,11 @@ import type { CallHandle } from '../shared/call-handle';
  * The key of what the state line says (and the live region announces) in the call's table:
  * the state, or why the call ended.
  */
-export function stateKey(state: CallState, call: CallHandle | undefined, endCause: CallEndCause | undefined): PlainKeys<typeof callStrings> {
+export function stateKey(
+  state: CallState,
+  call: CallHandle | undefined,
+  endCause: CallEndCause | undefined,
+): PlainKeys<typeof callStrings> {
   if (state === 'held' && call?.remoteHold && !call.localHold) return 'heldByPeer';
   if (state === 'ended' && endCause && endCause !== 'hangup') return `ended.${endCause}`;
   return state;

@@ -28,7 +28,19 @@ interface Host extends ReactiveControllerHost, HTMLElement {
 }
 
 /** What this controller uses of a call's WebRtcMediaSession (a fake call's media has none of it). */
-type WebRtc = Pick<WebRtcMediaSession, 'switchDevice' | 'shareScreen' | 'sharingScreen' | 'localStream' | 'getStats' | 'on' | 'video' | 'localHold' | 'remoteHold' | 'isMuted'>;
+type WebRtc = Pick<
+  WebRtcMediaSession,
+  | 'switchDevice'
+  | 'shareScreen'
+  | 'sharingScreen'
+  | 'localStream'
+  | 'getStats'
+  | 'on'
+  | 'video'
+  | 'localHold'
+  | 'remoteHold'
+  | 'isMuted'
+>;
 
 export const webRtcOf = (call: CallHandle | undefined): WebRtc | undefined =>
   call?.media && 'switchDevice' in call.media ? (call.media as unknown as WebRtc) : undefined;
@@ -95,7 +107,11 @@ export class CallMedia implements ReactiveController {
     // The user stopped it from the browser's own control (the handler property: see local-tracks.ts).
     track.onended = () => void this.stopSharing().catch((error: unknown) => emitError(this.#host, error));
     if (media.video) await media.shareScreen(track);
-    else await call.reoffer!(() => void media.shareScreen(track), () => void media.shareScreen(undefined));
+    else
+      await call.reoffer!(
+        () => void media.shareScreen(track),
+        () => void media.shareScreen(undefined),
+      );
     this.#host.requestUpdate();
   }
 
@@ -142,7 +158,10 @@ export class CallMedia implements ReactiveController {
     // Either hold stops the audio one way: no figures then, and none mixed across the pause.
     if (media.localHold || media.remoteHold) return this.#tracker.pause();
     const microphone = media.localStream.getAudioTracks()[0];
-    const result = this.#tracker.next(snapshot, { expectAudio: true, micLive: microphone?.readyState === 'live' && !media.isMuted('audio') });
+    const result = this.#tracker.next(snapshot, {
+      expectAudio: true,
+      micLive: microphone?.readyState === 'live' && !media.isMuted('audio'),
+    });
     if (!result) return;
     const { figures, started, cleared } = result;
     const host = this.#host;
@@ -184,8 +203,10 @@ export class CallMedia implements ReactiveController {
  * frame, named in the call's language (the MOS in its locale's digits and decimal sign).
  */
 export function mediaIndicators(figures: QualityFigures | undefined, t: Localize<typeof callStrings>) {
-  return html`${figures
+  return html`${
+    figures
       ? html`<span part="quality" class=${figures.quality} role="img" aria-label=${t.text(`quality.${figures.quality}`, { mos: figures.mos.toLocaleString(t.locale) })}><i></i><i></i><i></i></span>`
-      : nothing}
+      : nothing
+  }
     <meter part="mic-level" min="0" max="1" low="0.02" optimum="0.3" aria-label=${t.text('micLevel')}></meter>`;
 }

@@ -36,24 +36,43 @@ export interface AnswerOptions {
  *
  * @summary One SIP call's state and controls.
  *
- * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended. Set from the call.
+ * @attr state - The call state, reflected for CSS: calling, ringing, incoming, early, connected, held, ended. Set from
+ *   the call.
  * @attr muted - Present while the microphone is muted (read-only, reflected for CSS).
- * @attr quality - The line's quality while the call has media, reflected for CSS: `good`, `fair` or `poor` (an E-model estimate from getStats every 2 s; see `sip-call-quality`). Absent before the first figures and after the call.
+ * @attr quality - The line's quality while the call has media, reflected for CSS: `good`, `fair` or `poor` (an E-model
+ *   estimate from getStats every 2 s; see `sip-call-quality`). Absent before the first figures and after the call.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
- * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
- * @attr lang - The language of the call's texts (the global attribute): its own, else the closest ancestor's (its `<sip-phone>`'s), else the document's, followed when it changes.
+ * @attr transfer-policy - When the peer asks this call to call someone else (REFER): `ask` the user in the element
+ *   (default; declined after 30 s), `accept`, or `decline`. The new call is audio only.
+ * @attr lang - The language of the call's texts (the global attribute): its own, else the closest ancestor's (its
+ *   `<sip-phone>`'s), else the document's, followed when it changes.
  * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
- * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first shows the call).
- * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled, answered-elsewhere, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed), `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us). `session-expired`: no session refresh came in time (RFC 4028), we hung up.
+ * @fires sip-call-state - The call changed state: `detail.state`, `detail.previous` (undefined when the element first
+ *   shows the call).
+ * @fires sip-call-ended - The call ended: `detail.cause` (hangup, remote-hangup, canceled, remote-canceled,
+ *   answered-elsewhere, declined, busy, rejected, no-answer, transferred, replaced, session-expired, failed),
+ *   `detail.status`, `detail.reason`. `replaced`: a new call took its place (RFC 3891, an attended transfer to us).
+ *   `session-expired`: no session refresh came in time (RFC 4028), we hung up.
  * @fires sip-dtmf - The peer sent a DTMF digit by SIP INFO: `detail.digit`.
- * @fires sip-remote-identity - The far end says the call is now with another party (a PBX transfer: P-Asserted-Identity or Remote-Party-ID in a re-INVITE or UPDATE): `detail.uri`, `detail.displayName` (remote text, the far end's claim); the element shows the new party.
- * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text). `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending; otherwise `transfer-policy` decides.
+ * @fires sip-remote-identity - The far end says the call is now with another party (a PBX transfer: P-Asserted-Identity
+ *   or Remote-Party-ID in a re-INVITE or UPDATE): `detail.uri`, `detail.displayName` (remote text, the far end's
+ *   claim); the element shows the new party.
+ * @fires sip-transfer-request - Cancelable. The peer asks this call to call `detail.target` (REFER; remote text).
+ *   `preventDefault()` declines; `detail.accept()` / `detail.decline()` decide, now or while the request is pending;
+ *   otherwise `transfer-policy` decides.
  * @fires sip-transfer-progress - Progress of a transfer this call asked for: `detail.status`, `detail.reason`.
- * @fires sip-message - The peer sent a MESSAGE in this call (RFC 3428; text/plain, or text/html with the phone's `accept-html-messages`): `detail.body` (remote text), `detail.contentType`, `detail.from`, `detail.displayName`, `detail.call` (this element). Bubbles to the phone.
- * @fires sip-error - A control failed (hold refused, DTMF not possible...), or a microphone or camera in use was disconnected and the call fell back to the default one: `detail.error.message` is readable.
- * @fires sip-call-quality - Every 2 s while the call has media: `detail.rtt` and `detail.jitter` (ms, undefined until measured), `detail.packetLoss` (fraction 0..1 over the interval), `detail.rFactor`, `detail.mos` (1..4.5, ITU-T G.107 E-model estimate), `detail.quality`, `detail.warnings`.
- * @fires sip-quality-warning - A warning started: `detail.warning` (`high-rtt` over 400 ms, `high-jitter` over 30 ms, `high-packet-loss` over 3%, `silent-microphone`: no sound from an unmuted microphone), held for two intervals; `detail.figures`.
+ * @fires sip-message - The peer sent a MESSAGE in this call (RFC 3428; text/plain, or text/html with the phone's
+ *   `accept-html-messages`): `detail.body` (remote text), `detail.contentType`, `detail.from`, `detail.displayName`,
+ *   `detail.call` (this element). Bubbles to the phone.
+ * @fires sip-error - A control failed (hold refused, DTMF not possible...), or a microphone or camera in use was
+ *   disconnected and the call fell back to the default one: `detail.error.message` is readable.
+ * @fires sip-call-quality - Every 2 s while the call has media: `detail.rtt` and `detail.jitter` (ms, undefined until
+ *   measured), `detail.packetLoss` (fraction 0..1 over the interval), `detail.rFactor`, `detail.mos` (1..4.5, ITU-T
+ *   G.107 E-model estimate), `detail.quality`, `detail.warnings`.
+ * @fires sip-quality-warning - A warning started: `detail.warning` (`high-rtt` over 400 ms, `high-jitter` over 30 ms,
+ *   `high-packet-loss` over 3%, `silent-microphone`: no sound from an unmuted microphone), held for two intervals;
+ *   `detail.figures`.
  * @fires sip-quality-warning-cleared - The warning `detail.warning` no longer holds (two intervals); `detail.figures`.
  *
  * @slot identity - Replaces the remote party's name and address.
@@ -215,7 +234,11 @@ export class SipCall extends LitElement {
   answer(options: AnswerOptions = {}): Promise<void> {
     const call = this.#require();
     return call.answer
-      ? call.answer({ audio: options.audio !== false && deviceChoice(this.microphone), video: !!options.video && deviceChoice(this.camera), auto: options.auto })
+      ? call.answer({
+          audio: options.audio !== false && deviceChoice(this.microphone),
+          video: !!options.video && deviceChoice(this.camera),
+          auto: options.auto,
+        })
       : Promise.reject(new Error('Only an incoming call can be answered'));
   }
 
@@ -309,7 +332,9 @@ export class SipCall extends LitElement {
     return this.call;
   }
 
-  /** Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page. */
+  /**
+   * Runs a control from the UI: a failure becomes a sip-error (prefixed with `what`), never an exception in the page.
+   */
   async #run(action: () => unknown, what: string): Promise<void> {
     try {
       await action();
@@ -337,8 +362,10 @@ export class SipCall extends LitElement {
     if (changed.has('speaker')) void setAudioOutput(audio, this.speaker);
     const live = isLive(this.state);
     // A device chosen during the call: its track replaces the one in use (no renegotiation).
-    if (live && changed.has('microphone') && changed.get('microphone') !== undefined) this.#media.switchDevice('audio', this.microphone);
-    if (live && changed.has('camera') && changed.get('camera') !== undefined) this.#media.switchDevice('video', this.camera);
+    if (live && changed.has('microphone') && changed.get('microphone') !== undefined)
+      this.#media.switchDevice('audio', this.microphone);
+    if (live && changed.has('camera') && changed.get('camera') !== undefined)
+      this.#media.switchDevice('video', this.camera);
   }
 
   override render() {
@@ -362,11 +389,18 @@ export class SipCall extends LitElement {
         <slot name="actions"></slot>
       </div>
       ${transferPrompt(this.#controller.consent, t)}
-      ${this.panel === 'keypad'
-        ? dtmfKeypad(this, this.#ui)
-        : this.panel === 'transfer'
-          ? transferForm(this, this.#ui, () => this.transferTarget, (value) => (this.transferTarget = value))
-          : nothing}
+      ${
+        this.panel === 'keypad'
+          ? dtmfKeypad(this, this.#ui)
+          : this.panel === 'transfer'
+            ? transferForm(
+                this,
+                this.#ui,
+                () => this.transferTarget,
+                (value) => (this.transferTarget = value),
+              )
+            : nothing
+      }
       <audio></audio>
     </div>`;
   }

@@ -41,7 +41,9 @@ describe('<sip-call>', () => {
     const el = await fixture<SipCall>(html`<sip-call></sip-call>`);
     const error = oneEvent(el, 'sip-error');
     (el as unknown as { call: unknown }).call = 'sip:bob@example.com';
-    expect((await error).detail.error.message).to.equal('call must be a call of the stack or of <sip-phone>, got string');
+    expect((await error).detail.error.message).to.equal(
+      'call must be a call of the stack or of <sip-phone>, got string',
+    );
     await el.updateComplete;
     expect(el.call).to.equal(undefined);
     expect(part(el, 'remote-name')!.textContent).to.equal('No call');
@@ -219,7 +221,9 @@ describe('<sip-call>', () => {
       expect(request.log).to.deep.equal(['defer']);
       expect(part(el, 'transfer-target')!.textContent).to.equal(HOSTILE);
       expect(part(el, 'transfer-request')!.querySelector('img'), 'remote text is never markup').to.equal(null);
-      expect(part(el, 'accept-transfer-button')!.getAttribute('aria-label')).to.equal(`Accept the transfer to ${HOSTILE}`);
+      expect(part(el, 'accept-transfer-button')!.getAttribute('aria-label')).to.equal(
+        `Accept the transfer to ${HOSTILE}`,
+      );
       expect(part(el, 'decline-transfer-button')!.getAttribute('aria-label')).to.equal('Decline the transfer');
       await expect(el).to.be.accessible();
       click(el, 'accept-transfer-button');
@@ -326,7 +330,7 @@ describe('<sip-call>', () => {
     expect((await error).detail.error.message).to.equal('the peer refused the hold (488)');
   });
 
-  it('sends a MESSAGE in the call and turns the peer\'s into a sip-message that bubbles to the phone, naming the call', async () => {
+  it("sends a MESSAGE in the call and turns the peer's into a sip-message that bubbles to the phone, naming the call", async () => {
     const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
     const parent = await fixture<HTMLDivElement>(html`<div></div>`);
     const el = await callElement(call, html`<sip-call></sip-call>`);
@@ -339,7 +343,13 @@ describe('<sip-call>', () => {
     const heard = oneEvent(parent, 'sip-message');
     call.events.emit('message', { body: '<b>not markup</b>', contentType: 'text/plain' });
     const { detail } = await heard;
-    expect(detail).to.deep.equal({ from: 'sip:bob@example.com', displayName: 'Bob', contentType: 'text/plain', body: '<b>not markup</b>', call: el });
+    expect(detail).to.deep.equal({
+      from: 'sip:bob@example.com',
+      displayName: 'Bob',
+      contentType: 'text/plain',
+      body: '<b>not markup</b>',
+      call: el,
+    });
   });
 
   it('plays the remote audio of the call', async () => {
@@ -367,7 +377,9 @@ describe('<sip-call>', () => {
     // Which second that is depends on the machine's load, so it is not pinned to 0:01.
     const seconds = el.duration;
     expect(seconds).to.be.at.least(1);
-    expect(part(el, 'duration')!.textContent).to.equal(`${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+    expect(part(el, 'duration')!.textContent).to.equal(
+      `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,
+    );
     expect(part(el, 'duration')!.getAttribute('datetime')).to.equal(`PT${seconds}S`);
   });
 

@@ -9,7 +9,8 @@ import { emit, emitError } from '../shared/events';
 export type TransferPolicy = 'ask' | 'accept' | 'decline';
 
 /** Any other value (a typo in the attribute) asks: the safe reading. */
-export const transferPolicyOf = (value: unknown): TransferPolicy => (value === 'accept' || value === 'decline' ? value : 'ask');
+export const transferPolicyOf = (value: unknown): TransferPolicy =>
+  value === 'accept' || value === 'decline' ? value : 'ask';
 
 interface Host extends HTMLElement {
   transferPolicy: TransferPolicy;

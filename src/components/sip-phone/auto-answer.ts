@@ -46,7 +46,8 @@ export class AutoAnswerer implements ReactiveController {
   schedule(element: SipCall, delay: number): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      if (element.call?.state === 'incoming') element.answer({ auto: true }).catch((error: unknown) => emitError(this.#host, error, 'Auto-answer failed'));
+      if (element.call?.state === 'incoming')
+        element.answer({ auto: true }).catch((error: unknown) => emitError(this.#host, error, 'Auto-answer failed'));
     }, delay * 1000);
     this.#timers.add(timer);
   }

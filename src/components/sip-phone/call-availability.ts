@@ -49,7 +49,9 @@ export class CallAvailability implements ReactiveController {
     if (!reason) return false;
     call.decline?.(488);
     // The caller's address is remote text: it reaches the page only as the message's text.
-    emit(this.#host, 'sip-error', { error: reason.about(`Declined the call from ${call.remote.uri} with 488 Not Acceptable Here`) });
+    emit(this.#host, 'sip-error', {
+      error: reason.about(`Declined the call from ${call.remote.uri} with 488 Not Acceptable Here`),
+    });
     return true;
   }
 

@@ -1,7 +1,16 @@
 // The call history store alone: its bounds, the missed count, and stored JSON read as hostile input
 // (the page's other scripts, or the user, can write anything under its key).
 import { expect } from '@open-wc/testing';
-import { CallHistory, HISTORY_LIMIT, MAX_NAME_LENGTH, MAX_STORED_LENGTH, MAX_URI_LENGTH, parseStoredHistory, storageKey, type HistoryEntry } from './call-history';
+import {
+  CallHistory,
+  HISTORY_LIMIT,
+  MAX_NAME_LENGTH,
+  MAX_STORED_LENGTH,
+  MAX_URI_LENGTH,
+  parseStoredHistory,
+  storageKey,
+  type HistoryEntry,
+} from './call-history';
 
 let n = 0;
 function entry(fields: Partial<HistoryEntry> = {}): HistoryEntry {
@@ -21,7 +30,8 @@ function entry(fields: Partial<HistoryEntry> = {}): HistoryEntry {
   };
 }
 
-const stored = (entries: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ version: 1, unseen: 0, entries, ...extra });
+const stored = (entries: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ version: 1, unseen: 0, entries, ...extra });
 
 describe('CallHistory', () => {
   it('keeps the newest first, at most its limit, dropping the oldest', () => {
@@ -63,7 +73,9 @@ describe('CallHistory', () => {
   it('reads back what it stored, unseen count included', () => {
     const history = new CallHistory();
     const first = history.add(entry({ status: undefined, cause: 'no-answer' }));
-    const second = history.add(entry({ direction: 'outgoing', missed: false, cause: 'hangup', duration: 61_000, status: undefined }));
+    const second = history.add(
+      entry({ direction: 'outgoing', missed: false, cause: 'hangup', duration: 61_000, status: undefined }),
+    );
     const third = history.add(entry({ missed: false, cause: 'answered-elsewhere', status: 487 }));
     const copy = new CallHistory();
     copy.load(history.serialize());
@@ -80,7 +92,21 @@ describe('CallHistory', () => {
 describe('parseStoredHistory: hostile stored JSON', () => {
   it('reads anything that is not a stored history as empty, without throwing', () => {
     const good = JSON.stringify(entry());
-    const texts = [null, '', 'not json', '[]', 'null', '42', '"text"', '{}', `{"version":2,"entries":[${good}]}`, `{"entries":[${good}]}`, `[${good}]`, `{"version":1,"entries":{"0":${good}}}`, '{"version":1}'];
+    const texts = [
+      null,
+      '',
+      'not json',
+      '[]',
+      'null',
+      '42',
+      '"text"',
+      '{}',
+      `{"version":2,"entries":[${good}]}`,
+      `{"entries":[${good}]}`,
+      `[${good}]`,
+      `{"version":1,"entries":{"0":${good}}}`,
+      '{"version":1}',
+    ];
     for (const text of texts) {
       expect(parseStoredHistory(text as string | null), String(text)).to.deep.equal({ entries: [], unseen: 0 });
     }
@@ -125,7 +151,9 @@ describe('parseStoredHistory: hostile stored JSON', () => {
     for (const [field, value] of bad) {
       const good = entry();
       const broken = { ...entry(), [field]: value };
-      expect(parseStoredHistory(stored([broken, good])).entries, `${field}: ${JSON.stringify(value)}`).to.deep.equal([good]);
+      expect(parseStoredHistory(stored([broken, good])).entries, `${field}: ${JSON.stringify(value)}`).to.deep.equal([
+        good,
+      ]);
     }
   });
 
@@ -138,7 +166,10 @@ describe('parseStoredHistory: hostile stored JSON', () => {
 
   it('keeps only the checked fields: other keys, __proto__ included, are left behind', () => {
     const good = entry();
-    const text = stored([]).replace('"entries":[]', `"entries":[${JSON.stringify(good).slice(0, -1)},"__proto__":{"polluted":true},"onclick":"alert(1)"}]`);
+    const text = stored([]).replace(
+      '"entries":[]',
+      `"entries":[${JSON.stringify(good).slice(0, -1)},"__proto__":{"polluted":true},"onclick":"alert(1)"}]`,
+    );
     const [read] = parseStoredHistory(text).entries;
     expect(read).to.deep.equal(good);
     expect(Object.keys(read!).sort()).to.deep.equal(Object.keys(good).sort());
@@ -158,7 +189,8 @@ describe('parseStoredHistory: hostile stored JSON', () => {
 
   it('takes the unseen count only as a positive whole number, and never above the missed entries read', () => {
     const missed = [entry(), entry()];
-    for (const unseen of [-1, 1.5, '3', null, Infinity]) expect(parseStoredHistory(stored(missed, { unseen })).unseen, String(unseen)).to.equal(0);
+    for (const unseen of [-1, 1.5, '3', null, Infinity])
+      expect(parseStoredHistory(stored(missed, { unseen })).unseen, String(unseen)).to.equal(0);
     expect(parseStoredHistory(stored(missed, { unseen: 2 })).unseen).to.equal(2);
     const history = new CallHistory();
     history.load(stored(missed, { unseen: 1e9 }));

@@ -93,7 +93,11 @@ export class CallHistory {
 
   /** Adds a call (remote text cut to its bounds); the oldest entry goes beyond the limit. */
   add(entry: HistoryEntry): HistoryEntry {
-    const kept = Object.freeze({ ...entry, uri: entry.uri.slice(0, MAX_URI_LENGTH), displayName: entry.displayName.slice(0, MAX_NAME_LENGTH) });
+    const kept = Object.freeze({
+      ...entry,
+      uri: entry.uri.slice(0, MAX_URI_LENGTH),
+      displayName: entry.displayName.slice(0, MAX_NAME_LENGTH),
+    });
     this.#entries = Object.freeze([kept, ...this.#entries].slice(0, this.limit));
     if (kept.missed) this.#unseen++;
     this.#unseen = Math.min(this.#unseen, this.#missedKept());
@@ -133,7 +137,10 @@ export class CallHistory {
  * and the unseen count. Anything else (not JSON, too long, the wrong shape) reads as empty; it
  * never throws.
  */
-export function parseStoredHistory(text: string | null, limit = HISTORY_LIMIT): { entries: HistoryEntry[]; unseen: number } {
+export function parseStoredHistory(
+  text: string | null,
+  limit = HISTORY_LIMIT,
+): { entries: HistoryEntry[]; unseen: number } {
   const empty = { entries: [], unseen: 0 };
   if (typeof text !== 'string' || text.length > MAX_STORED_LENGTH) return empty;
   let value: unknown;
@@ -166,13 +173,27 @@ function readEntry(value: unknown): HistoryEntry | undefined {
   if (!(typeof uri === 'string' && uri.length <= MAX_URI_LENGTH && DIALABLE.test(uri))) return undefined;
   if (!(typeof displayName === 'string' && displayName.length <= MAX_NAME_LENGTH)) return undefined;
   if (!(typeof start === 'number' && Number.isFinite(start) && start >= 0 && start <= MAX_TIME)) return undefined;
-  if (!(typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 && duration <= MAX_DURATION)) return undefined;
+  if (!(typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 && duration <= MAX_DURATION))
+    return undefined;
   if (!CAUSES.includes(cause as CallEndCause)) return undefined;
-  if (!(status === undefined || (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 699))) return undefined;
+  if (!(status === undefined || (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 699)))
+    return undefined;
   if (typeof missed !== 'boolean' || typeof dnd !== 'boolean') return undefined;
   // An outgoing call is never missed, nor declined by our do-not-disturb.
   if (direction === 'outgoing' && (missed || dnd)) return undefined;
-  return { id, direction, uri, displayName, start, duration, cause: cause as CallEndCause, status: status as number | undefined, missed, dnd };
+  return {
+    id,
+    direction,
+    uri,
+    displayName,
+    start,
+    duration,
+    cause: cause as CallEndCause,
+    status: status as number | undefined,
+    missed,
+    dnd,
+  };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -6,12 +6,18 @@ import { TonePlayer } from '../shared/tone-player';
 import { phoneTone } from './call-waiting';
 
 const ringing = () => new FakeCall('incoming', { uri: 'sip:carol@example.com', displayName: 'Carol' });
-const inCall = (state: 'connected' | 'held') => new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, state);
+const inCall = (state: 'connected' | 'held') =>
+  new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, state);
 
 describe('call waiting: the phone tone', () => {
   it('rings with the ringtone when no other call is up', () => {
     expect(phoneTone([ringing()])).to.equal('ringtone');
-    expect(phoneTone([new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'calling'), ringing()])).to.equal('ringtone');
+    expect(
+      phoneTone([
+        new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'calling'),
+        ringing(),
+      ]),
+    ).to.equal('ringtone');
   });
 
   it('announces a call with the call-waiting tone while another is connected or held', () => {
@@ -20,7 +26,9 @@ describe('call waiting: the phone tone', () => {
   });
 
   it('plays ringback for an outgoing call the far end rings, and nothing otherwise', () => {
-    expect(phoneTone([new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'ringing')])).to.equal('ringback');
+    expect(
+      phoneTone([new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: undefined }, 'ringing')]),
+    ).to.equal('ringback');
     expect(phoneTone([inCall('connected')])).to.equal(undefined);
     expect(phoneTone([])).to.equal(undefined);
   });

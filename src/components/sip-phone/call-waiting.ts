@@ -10,6 +10,7 @@ const up = (state: CallState) => state === 'connected' || state === 'held';
  * else an outgoing call the far end rings plays ringback; else nothing.
  */
 export function phoneTone(calls: readonly CallHandle[]): Tone | undefined {
-  if (calls.some((call) => call.state === 'incoming')) return calls.some((call) => up(call.state)) ? 'call-waiting' : 'ringtone';
+  if (calls.some((call) => call.state === 'incoming'))
+    return calls.some((call) => up(call.state)) ? 'call-waiting' : 'ringtone';
   return calls.some((call) => call.direction === 'outgoing' && call.state === 'ringing') ? 'ringback' : undefined;
 }

@@ -36,7 +36,12 @@ type RegistrationEvent = 'sip-registered' | 'sip-unregistered' | 'sip-registrati
  */
 export class ConnectionStatus {
   readonly #host: Host;
-  readonly #status: Status = { connection: 'disconnected', problem: '', registrationNote: undefined, retrySeconds: undefined };
+  readonly #status: Status = {
+    connection: 'disconnected',
+    problem: '',
+    registrationNote: undefined,
+    retrySeconds: undefined,
+  };
 
   constructor(host: Host) {
     this.#host = host;
@@ -58,7 +63,11 @@ export class ConnectionStatus {
   listen(ua: UserAgent): Array<() => void> {
     const host = this.#host;
     // Each detail is built field by field: the page gets the documented fields, never a stack object.
-    const registration = <K extends RegistrationEvent>(name: K, detail: SipEventDetails[K], note?: { status: number; reason: string }) => {
+    const registration = <K extends RegistrationEvent>(
+      name: K,
+      detail: SipEventDetails[K],
+      note?: { status: number; reason: string },
+    ) => {
       this.#set('registrationNote', note);
       host.requestUpdate();
       emit(host, name, detail);

@@ -11,7 +11,8 @@ export interface DeviceChoices {
 
 const KIND_OF = { microphone: 'audioinput', camera: 'videoinput', speaker: 'audiooutput' } as const;
 /** The sip-error when a chosen device is gone: English, for the page's developers (the menu shows the default). */
-const DEVICE_GONE = (role: keyof DeviceChoices) => `The chosen ${role} is no longer available: using the default ${role}`;
+const DEVICE_GONE = (role: keyof DeviceChoices) =>
+  `The chosen ${role} is no longer available: using the default ${role}`;
 
 /**
  * The microphones, cameras and speakers for the phone's device menus, listed on demand (the menu

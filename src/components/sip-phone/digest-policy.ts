@@ -20,6 +20,12 @@ export interface DigestPolicySettings {
  * with a space in it cannot be named here (use the UserAgent's `authRealms` option for one).
  */
 export function digestPolicy(settings: DigestPolicySettings): DigestPolicy {
-  const realms = String(settings.authRealm ?? '').split(/\s+/).filter((realm) => realm !== '');
-  return { authRealms: [...new Set(realms)], refuseMd5: Boolean(settings.refuseMd5), requireQop: Boolean(settings.requireQop) };
+  const realms = String(settings.authRealm ?? '')
+    .split(/\s+/)
+    .filter((realm) => realm !== '');
+  return {
+    authRealms: [...new Set(realms)],
+    refuseMd5: Boolean(settings.refuseMd5),
+    requireQop: Boolean(settings.requireQop),
+  };
 }

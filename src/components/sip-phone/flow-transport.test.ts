@@ -3,10 +3,16 @@ import { FlowSet } from '../../stack/transport/flow-set';
 import { WebSocketTransport } from '../../stack/transport/websocket-transport';
 import { flowTransport, serverUrls } from './flow-transport';
 
-describe('the phone\'s servers and flows (RFC 5626 §4.2)', () => {
+describe("the phone's servers and flows (RFC 5626 §4.2)", () => {
   it('takes the first `flows` of the space-separated server URLs', () => {
-    expect(serverUrls('wss://a.example wss://b.example wss://c.example', 2)).to.deep.equal(['wss://a.example', 'wss://b.example']);
-    expect(serverUrls('  wss://a.example\n\twss://b.example ', 3)).to.deep.equal(['wss://a.example', 'wss://b.example']);
+    expect(serverUrls('wss://a.example wss://b.example wss://c.example', 2)).to.deep.equal([
+      'wss://a.example',
+      'wss://b.example',
+    ]);
+    expect(serverUrls('  wss://a.example\n\twss://b.example ', 3)).to.deep.equal([
+      'wss://a.example',
+      'wss://b.example',
+    ]);
     expect(serverUrls('wss://a.example wss://b.example', 1)).to.deep.equal(['wss://a.example']);
     expect(serverUrls('wss://a.example', 2)).to.deep.equal(['wss://a.example']);
   });

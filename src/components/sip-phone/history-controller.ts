@@ -96,7 +96,8 @@ export class HistoryController implements ReactiveController {
         status,
         // The user's or the page's decline (603, or 486 by choice) is a decision, not a missed call;
         // nor is a call another device of the user answered (RFC 3326 Reason in the CANCEL).
-        missed: incoming && !connectedAt && cause !== 'answered-elsewhere' && (cause !== 'declined' || unavailable || dnd),
+        missed:
+          incoming && !connectedAt && cause !== 'answered-elsewhere' && (cause !== 'declined' || unavailable || dnd),
         dnd,
       });
     });
@@ -117,7 +118,11 @@ export class HistoryController implements ReactiveController {
 
   /** The panel, in the phone's language `t`. */
   render(t: Localize<typeof phoneStrings>) {
-    const actions = { opened: () => this.markSeen(), callBack: (entry: HistoryEntry) => this.#callBack(entry), clear: () => this.clear() };
+    const actions = {
+      opened: () => this.markSeen(),
+      callBack: (entry: HistoryEntry) => this.#callBack(entry),
+      clear: () => this.clear(),
+    };
     return historyPanel(this.#store.entries, this.#store.unseen, actions, t, this.#host.callStrings);
   }
 
@@ -129,7 +134,11 @@ export class HistoryController implements ReactiveController {
 
   #callBack(entry: HistoryEntry): void {
     // A CallsUnavailableError was reported by call() already.
-    this.#host.call(entry.uri).catch((error: unknown) => error instanceof CallsUnavailableError || emitError(this.#host, error, CALL_BACK_FAILED));
+    this.#host
+      .call(entry.uri)
+      .catch(
+        (error: unknown) => error instanceof CallsUnavailableError || emitError(this.#host, error, CALL_BACK_FAILED),
+      );
   }
 
   #changed(): void {

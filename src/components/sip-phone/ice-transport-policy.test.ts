@@ -28,7 +28,9 @@ describe('<sip-phone ice-transport-policy>', () => {
     expect((await error).detail.error.message).to.equal('ice-transport-policy must be "all" or "relay", not "nohost"');
     const noTurn = oneEvent(el, 'sip-error');
     el.setAttribute('ice-transport-policy', 'relay');
-    expect((await noTurn).detail.error.message).to.match(/needs a TURN server \(a turn: or turns: URL\) in ice-servers/);
+    expect((await noTurn).detail.error.message).to.match(
+      /needs a TURN server \(a turn: or turns: URL\) in ice-servers/,
+    );
   });
 
   itNeedingWebRTC("passes relay to each call's RTCPeerConnection", async () => {

@@ -10,13 +10,25 @@ import { hasTurnServer } from '../../media/ice-gathering-policy';
 
 const POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
 
-export function parseIceTransportPolicy(text: string, servers: readonly RTCIceServer[]): { policy: RTCIceTransportPolicy; error?: Error } {
+export function parseIceTransportPolicy(
+  text: string,
+  servers: readonly RTCIceServer[],
+): { policy: RTCIceTransportPolicy; error?: Error } {
   // An enumerated attribute: ASCII case-insensitive, as HTML's own are.
   const value = text.trim().toLowerCase() || 'all';
   const policy = POLICIES.find((name) => name === value);
-  if (!policy) return { policy: 'all', error: new Error(`ice-transport-policy must be "all" or "relay", not ${JSON.stringify(text.trim())}`) };
+  if (!policy)
+    return {
+      policy: 'all',
+      error: new Error(`ice-transport-policy must be "all" or "relay", not ${JSON.stringify(text.trim())}`),
+    };
   if (policy === 'relay' && !hasTurnServer(servers)) {
-    return { policy, error: new Error('ice-transport-policy "relay" needs a TURN server (a turn: or turns: URL) in ice-servers: no call can connect without one') };
+    return {
+      policy,
+      error: new Error(
+        'ice-transport-policy "relay" needs a TURN server (a turn: or turns: URL) in ice-servers: no call can connect without one',
+      ),
+    };
   }
   return { policy };
 }

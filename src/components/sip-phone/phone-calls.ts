@@ -14,7 +14,9 @@ const CURRENT = ['connected', 'incoming', 'early', 'ringing', 'calling', 'held']
 /** A `<sip-call>` (defined by sip-phone.ts, which imports its definition). */
 export const newCallElement = (): SipCall => document.createElement('sip-call') as SipCall;
 
-type Host = ReactiveControllerHost & HTMLElement & Pick<SipPhoneSettings, (typeof SHARED)[number] | 'callStrings' | 'silent' | 'callLinger'>;
+type Host = ReactiveControllerHost &
+  HTMLElement &
+  Pick<SipPhoneSettings, (typeof SHARED)[number] | 'callStrings' | 'silent' | 'callLinger'>;
 
 interface Entry {
   element: SipCall;
@@ -50,7 +52,10 @@ export class PhoneCalls implements ReactiveController {
     return [...this.#calls.values()].map((entry) => entry.element);
   }
 
-  /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest first). */
+  /**
+   * The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest
+   * first).
+   */
   get current(): SipCall | undefined {
     const rank = (element: SipCall) => CURRENT.indexOf(element.state);
     return this.elements
@@ -96,7 +101,9 @@ export class PhoneCalls implements ReactiveController {
     this.#tones.close();
   }
 
-  /** After each update of the phone: `silent` changed, the tones follow; a shared setting changed, each call takes it. */
+  /**
+   * After each update of the phone: `silent` changed, the tones follow; a shared setting changed, each call takes it.
+   */
   hostUpdated(): void {
     const host = this.#host;
     if (host.silent !== this.#silent) {

@@ -10,7 +10,9 @@ export function serverProblem(server: string, pageProtocol: string): Error | und
   const scheme = parseWebSocketUrl(server);
   if (!scheme) return invalidUrlError(server);
   if (scheme === 'ws' && pageProtocol === 'https:') {
-    return new Error(`This page is served over https, so the browser blocks the unencrypted server ${server}: use a wss:// URL`);
+    return new Error(
+      `This page is served over https, so the browser blocks the unencrypted server ${server}: use a wss:// URL`,
+    );
   }
   return undefined;
 }

@@ -12,7 +12,13 @@ type Texts = Localize<typeof phoneStrings>;
  * (`noCalls`) while the phone is not connected or calls cannot work on this page, with the note
  * that says why. `dial(video)` places the call of the field.
  */
-export function phoneDialer(t: Texts, noCalls: boolean, availability: CallAvailability, dial: (video: boolean) => void, input: () => HTMLInputElement) {
+export function phoneDialer(
+  t: Texts,
+  noCalls: boolean,
+  availability: CallAvailability,
+  dial: (video: boolean) => void,
+  input: () => HTMLInputElement,
+) {
   return html`<form
         part="dialer"
         @submit=${(event: SubmitEvent) => {

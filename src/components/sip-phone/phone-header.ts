@@ -29,9 +29,11 @@ export function phoneHeader(phone: HeaderHost, status: string, disabled: boolean
       </div>
       <div class="row">
         <span part="status" role="status">${status}</span>
-        ${disabled
-          ? nothing
-          : html`<button part="button register-button" @click=${() => (phone.registered ? phone.unregister() : phone.register())}>${t.text(phone.registered ? 'unregister' : 'register')}</button>`}
+        ${
+          disabled
+            ? nothing
+            : html`<button part="button register-button" @click=${() => (phone.registered ? phone.unregister() : phone.register())}>${t.text(phone.registered ? 'unregister' : 'register')}</button>`
+        }
         ${dndButton(phone, t)}
       </div>`;
 }

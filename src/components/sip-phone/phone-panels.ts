@@ -8,7 +8,6 @@ import type { phoneStrings } from './phone-strings';
 
 type Texts = Localize<typeof phoneStrings>;
 
-
 const ROLES = [
   ['microphone', 'audioinput'],
   ['camera', 'videoinput'],
@@ -45,7 +44,10 @@ export function devicesPanel(host: DeviceChoices, devices: DeviceController, t: 
   </details>`;
 }
 
-/** The SIP trace: every message as text (a Lit text binding: remote text is never markup), with its local time as hh:mm:ss. */
+/**
+ * The SIP trace: every message as text (a Lit text binding: remote text is never markup), with its local time as
+ * hh:mm:ss.
+ */
 export function tracePanel(entries: readonly TraceEntry[], clear: () => void, t: Texts) {
   return html`<details part="trace" open>
     <summary>${t.text('trace', { count: entries.length })}</summary>

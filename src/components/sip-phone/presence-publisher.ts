@@ -51,11 +51,17 @@ export class PresencePublisher implements ReactiveController {
     if (wanted === this.#published) return;
     this.#published = wanted;
     this.#serve(ua, wanted as Published | '');
-    const publication = (this.#publication ??= ua.subscriptions.publication({ event: 'presence', contentType: PIDF_TYPE }));
-    const done = wanted ? publication.publish(writePidf(ua.core.aor.toString(), wanted as Published, 'sip-elements')) : publication.unpublish();
+    const publication = (this.#publication ??= ua.subscriptions.publication({
+      event: 'presence',
+      contentType: PIDF_TYPE,
+    }));
+    const done = wanted
+      ? publication.publish(writePidf(ua.core.aor.toString(), wanted as Published, 'sip-elements'))
+      : publication.unpublish();
     done.then(
       (status) => {
-        if (status >= 300) emitError(host, new Error(`The server refused our presence: ${status}`), 'Presence not published');
+        if (status >= 300)
+          emitError(host, new Error(`The server refused our presence: ${status}`), 'Presence not published');
       },
       (error: unknown) => emitError(host, error, 'Presence not published'),
     );
@@ -68,7 +74,8 @@ export class PresencePublisher implements ReactiveController {
       this.#service = undefined;
       return;
     }
-    const body = (): string => writePidf(ua.core.aor.toString(), (this.#published || 'offline') as Published, 'sip-elements');
+    const body = (): string =>
+      writePidf(ua.core.aor.toString(), (this.#published || 'offline') as Published, 'sip-elements');
     if (this.#service) this.#service.changed();
     else this.#service = ua.subscriptions.serve('presence', { contentType: PIDF_TYPE, body });
   }
@@ -76,6 +83,10 @@ export class PresencePublisher implements ReactiveController {
   #report(value: string): void {
     if (value === this.#reported) return;
     this.#reported = value;
-    emitError(this.#host, new Error(`presence="${value}" is none of ${PUBLISHED_STATES.join(', ')}`), 'Presence not published');
+    emitError(
+      this.#host,
+      new Error(`presence="${value}" is none of ${PUBLISHED_STATES.join(', ')}`),
+      'Presence not published',
+    );
   }
 }

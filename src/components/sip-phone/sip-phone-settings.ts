@@ -9,28 +9,40 @@ import type { PhoneStrings } from './phone-strings';
  * JSDoc (sip-phone.component.ts) lists its events, parts, slots and read-only attributes for users.
  *
  * @attr server - The SIP-over-WebSocket server, a ws:// or wss:// URL (wss:// from an https page); or several, space-separated: the phone keeps a registered flow to each of the first `flows` (RFC 5626 §4.2), so it stays reachable while one is down.
- * @attr flows - With several `server` URLs: how many to keep a flow to (default 2). The phone is registered while at least one flow is.
+ * @attr flows - With several `server` URLs: how many to keep a flow to (default 2). The phone is registered while at
+ *   least one flow is.
  * @attr user - The user part of the address of record.
  * @attr domain - The SIP domain of the address of record.
  * @attr display-name - The display name sent in From.
  * @attr auth-user - The digest user name when it differs from `user`.
- * @attr auth-realm - Digest realms (space-separated) the password may answer besides the registrar's (the realm that challenges REGISTER); a far end's challenge for any other realm is not answered.
+ * @attr auth-realm - Digest realms (space-separated) the password may answer besides the registrar's (the realm that
+ *   challenges REGISTER); a far end's challenge for any other realm is not answered.
  * @attr refuse-md5 - Leave MD5 digest challenges unanswered (SHA-256 or SHA-512/256 only).
  * @attr require-qop - Leave digest challenges without qop (RFC 2069 form, no replay protection) unanswered.
  * @attr register - Register once connected (set on a connected phone: register now). Removing it does not unregister.
  * @attr ice-servers - JSON array of RTCIceServer objects, e.g. `[{"urls":"stun:stun.example.com"}]`.
  * @attr ice-transport-policy - `all` (default) or `relay`: media only through the TURN server of `ice-servers`.
- * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
+ * @attr registered-contact - Calls use the Contact the registrar stored for this phone, for servers that route neither
+ *   RFC 5626 flows nor GRUUs (39peers sipd.py).
  * @attr trace - Show the SIP trace panel (Authorization values redacted).
  * @attr silent - No ringtone and no ringback.
- * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it only `text/plain` is accepted and others get 415.
- * @attr auto-answer - Answer calls that ask for it (intercom, paging: Answer-Mode: Auto, Call-Info `answer-after`, Alert-Info `alert-autoanswer`) after the delay they ask, when no other call is up and the delay is at most 30 s. Off by default: it opens the microphone without the user (SECURITY.md).
+ * @attr accept-html-messages - Accept `text/html` MESSAGE bodies (their markup is the page's to sanitize); without it
+ *   only `text/plain` is accepted and others get 415.
+ * @attr auto-answer - Answer calls that ask for it (intercom, paging: Answer-Mode: Auto, Call-Info `answer-after`,
+ *   Alert-Info `alert-autoanswer`) after the delay they ask, when no other call is up and the delay is at most 30 s.
+ *   Off by default: it opens the microphone without the user (SECURITY.md).
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
- * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>` (default), `accept`, or `decline`. Passed on to the calls.
- * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
+ * @attr transfer-policy - When a peer asks a call to call someone else (REFER): `ask` the user in its `<sip-call>`
+ *   (default), `accept`, or `decline`. Passed on to the calls.
+ * @attr presence - Our presence, published (PUBLISH, PIDF) while connected and served to those who SUBSCRIBE to us
+ *   directly: `available`, `away`, `busy` or `offline`; empty publishes nothing.
  * @attr mailbox - A voicemail server's address (`sip:…`) to subscribe to for message waiting (RFC 3842).
- * @attr dnd - Do not disturb: incoming calls are declined at once with 486 Busy Here (RFC 3261 §21.4.7), fire a non-cancelable `sip-incoming` with `declined: 'dnd'`, and enter the history as missed. Reflected; the phone's Do not disturb button toggles it.
- * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives in memory only and nothing is stored.
+ * @attr dnd - Do not disturb: incoming calls are declined at once with 486 Busy Here (RFC 3261 §21.4.7), fire a
+ *   non-cancelable `sip-incoming` with `declined: 'dnd'`, and enter the history as missed. Reflected; the phone's Do
+ *   not disturb button toggles it.
+ * @attr history-storage - `local`: keep the call history in localStorage, one key per address of record
+ *   (`sip-elements.history:sip:user@domain`), read back when the phone takes that address. Otherwise the history lives
+ *   in memory only and nothing is stored.
  */
 export class SipPhoneSettings extends LitElement {
   // Reactive properties declared statically rather than by decorator, so neither Lit's decorator

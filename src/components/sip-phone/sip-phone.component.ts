@@ -64,22 +64,36 @@ const NOT_CONNECTED = 'The phone is not connected: set server, user and domain f
  * @summary A complete SIP softphone in one tag.
  *
  * @attr registered - Present while registered (read-only, reflected for CSS).
- * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an unsolicited NOTIFY.
- * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected for CSS; absent at 0).
- * @attr lang - The language of the phone's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes. English is built in; `de`, `fr`, `es` and `ar` (right to left) load on first use; others with `registerLanguage()`. Its calls inherit it.
+ * @attr voicemail-waiting - Present while voicemail waits (read-only, reflected for CSS), from `mailbox` or an
+ *   unsolicited NOTIFY.
+ * @attr missed-calls - The number of missed calls since the user last opened the history panel (read-only, reflected
+ *   for CSS; absent at 0).
+ * @attr lang - The language of the phone's texts (the global attribute): its own, else the closest ancestor's, else the
+ *   document's, followed when it changes. English is built in; `de`, `fr`, `es` and `ar` (right to left) load on first
+ *   use; others with `registerLanguage()`. Its calls inherit it.
  * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
  * @fires sip-connecting - A WebSocket is opening: `detail.server` (the one URL it goes to).
  * @fires sip-connected - A WebSocket is open: `detail.server`.
- * @fires sip-disconnected - A WebSocket closed or could not open: `detail.server`, `detail.reason`, `detail.reconnectInMs`.
+ * @fires sip-disconnected - A WebSocket closed or could not open: `detail.server`, `detail.reason`,
+ *   `detail.reconnectInMs`.
  * @fires sip-registered - Registered: `detail.aor`, `detail.expires`.
  * @fires sip-unregistered - The registration was removed: `detail.aor`, `detail.reason`.
  * @fires sip-registration-failed - The registrar refused: `detail.status`, `detail.reason`.
- * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`, `detail.displayName` (remote text), `detail.autoAnswer` (`{ delay, willAnswer }` when the call asks to be answered without the user). `preventDefault()` declines it. With `dnd`, the call is declined (486) already: `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
- * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry) or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
- * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`; `detail.call` is the `<sip-call>` when it came inside a call (bubbling from it), else undefined.
- * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`. Also when a chosen microphone, camera or speaker is no longer in the system (`devicechange`): the phone then uses the default one.
- * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`, `detail.account`.
+ * @fires sip-incoming - Cancelable. A call arrives: `detail.call` is its `<sip-call>`, `detail.from`,
+ *   `detail.displayName` (remote text), `detail.autoAnswer` (`{ delay, willAnswer }` when the call asks to be answered
+ *   without the user). `preventDefault()` declines it. With `dnd`, the call is declined (486) already:
+ *   `detail.declined` is `'dnd'`, the event is not cancelable, and the `<sip-call>` is not added to the phone.
+ * @fires sip-history - The call history changed: `detail.kind` is `added` (a call ended; `detail.entry` is its entry)
+ *   or `cleared` (`detail.entry` undefined). A page that keeps history its own way stores from here.
+ * @fires sip-message - A SIP MESSAGE arrived: `detail.from`, `detail.displayName`, `detail.contentType`, `detail.body`;
+ *   `detail.call` is the `<sip-call>` when it came inside a call (bubbling from it), else undefined.
+ * @fires sip-error - A configuration or runtime error; `detail.error.message` is readable. Where calls cannot work (a
+ *   page that is not secure, a browser without WebRTC), once on load and for each call attempt or incoming call
+ *   (declined with 488) a `CallsUnavailableError` whose `code` is `insecure-context` or `no-webrtc`. Also when a chosen
+ *   microphone, camera or speaker is no longer in the system (`devicechange`): the phone then uses the default one.
+ * @fires sip-voicemail - The voicemail summary changed: `detail.waiting`, `detail.newMessages`, `detail.oldMessages`,
+ *   `detail.account`.
  * @fires sip-call-state - Bubbles up from the phone's `<sip-call>` children.
  * @fires sip-call-ended - Bubbles up from the phone's `<sip-call>` children.
  *
@@ -113,7 +127,8 @@ const NOT_CONNECTED = 'The phone is not connected: set server, user and domain f
  * @csspart history-party - The other party's name, or address, in a history entry.
  * @csspart call-back-button - Calls the party of a history entry.
  * @csspart clear-history-button - Clears the history.
- * @csspart devices - The device menu (microphone, camera, speaker), kept up to date as devices come and go; a choice made during a call switches the call's device at once.
+ * @csspart devices - The device menu (microphone, camera, speaker), kept up to date as devices come and go; a choice
+ *   made during a call switches the call's device at once.
  * @csspart speaker-note - In the device menu, where the browser cannot choose the speaker: says so.
  * @csspart trace - The SIP trace panel.
  * @csspart trace-entry - One message in the trace.
@@ -163,7 +178,13 @@ export class SipPhone extends SipPhoneSettings {
     listen: (ua) => [
       ...this.#status.listen(ua),
       ua.events.on('message', ({ from, contentType, body }) =>
-        emit(this, 'sip-message', { from: from.uri.toString(), displayName: from.displayName ?? '', contentType, body, call: undefined }),
+        emit(this, 'sip-message', {
+          from: from.uri.toString(),
+          displayName: from.displayName ?? '',
+          contentType,
+          body,
+          call: undefined,
+        }),
       ),
       ua.events.on('incoming-call', (call) => this.#incoming(call)),
     ],
@@ -220,7 +241,10 @@ export class SipPhone extends SipPhoneSettings {
     return this.#calls.elements;
   }
 
-  /** The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest first). */
+  /**
+   * The call the user is most likely looking at: connected, else ringing here, else being placed, else held (newest
+   * first).
+   */
   get currentCall(): SipCall | undefined {
     return this.#calls.current;
   }
@@ -305,7 +329,8 @@ export class SipPhone extends SipPhoneSettings {
       if (error) emit(this, 'sip-error', { error });
     }
     const ice = parseIceTransportPolicy(settingText(this.iceTransportPolicy), this.iceServers);
-    if (ice.error && (changed.has('iceTransportPolicy') || changed.has('iceServersJson'))) emit(this, 'sip-error', { error: ice.error });
+    if (ice.error && (changed.has('iceTransportPolicy') || changed.has('iceServersJson')))
+      emit(this, 'sip-error', { error: ice.error });
     if (!this.trace && this.traceLog.length) this.traceLog = [];
     // Here rather than in updated(): what the new user agent reports at once is part of this render.
     if (this.isConnected) {
@@ -333,7 +358,13 @@ export class SipPhone extends SipPhoneSettings {
   protected override updated(changed: PropertyValues<this>): void {
     this.toggleAttribute('registered', this.registered);
     // `register` set on a phone that is already connected: register now, as it would on connect.
-    if (changed.get('autoRegister') === false && this.autoRegister && this.#status.connection === 'connected' && !this.registered) void this.register();
+    if (
+      changed.get('autoRegister') === false &&
+      this.autoRegister &&
+      this.#status.connection === 'connected' &&
+      !this.registered
+    )
+      void this.register();
   }
 
   #incoming(call: CallHandle): void {
@@ -374,7 +405,13 @@ export class SipPhone extends SipPhoneSettings {
     const noCalls = disabled || !!this.#availability.reason;
     return html`<div part="base" lang=${t.lang} dir=${t.dir}>
       ${phoneHeader(this, this.#status.text(t), disabled, t)}
-      ${phoneDialer(t, noCalls, this.#availability, (video) => this.#dial(video), () => this.#input())}
+      ${phoneDialer(
+        t,
+        noCalls,
+        this.#availability,
+        (video) => this.#dial(video),
+        () => this.#input(),
+      )}
       ${this.#voicemail.render(t)} ${this.#history.render(t)}
       <div part="calls" role="group" aria-label=${t.text('calls')}><slot name="calls"></slot></div>
       ${devicesPanel(this, this.#devices, t)} ${this.trace ? tracePanel(this.traceLog, () => this.clearTrace(), t) : nothing}

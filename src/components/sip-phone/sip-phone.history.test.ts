@@ -21,10 +21,23 @@ const missed: HistoryEntry = {
   missed: true,
   dnd: false,
 };
-const answered: HistoryEntry = { ...missed, id: 'a1', uri: 'sip:bob@example.com', displayName: 'Bob', direction: 'outgoing', start: missed.start - 60_000, duration: 65_000, cause: 'hangup', status: undefined, missed: false };
+const answered: HistoryEntry = {
+  ...missed,
+  id: 'a1',
+  uri: 'sip:bob@example.com',
+  displayName: 'Bob',
+  direction: 'outgoing',
+  start: missed.start - 60_000,
+  duration: 65_000,
+  cause: 'hangup',
+  status: undefined,
+  missed: false,
+};
 
-const store = (aor: string, entries: HistoryEntry[], unseen: number) => localStorage.setItem(storageKey(aor), JSON.stringify({ version: 1, unseen, entries }));
-const stored = (aor: string) => JSON.parse(localStorage.getItem(storageKey(aor)) ?? 'null') as { unseen: number; entries: HistoryEntry[] } | null;
+const store = (aor: string, entries: HistoryEntry[], unseen: number) =>
+  localStorage.setItem(storageKey(aor), JSON.stringify({ version: 1, unseen, entries }));
+const stored = (aor: string) =>
+  JSON.parse(localStorage.getItem(storageKey(aor)) ?? 'null') as { unseen: number; entries: HistoryEntry[] } | null;
 const part = (el: SipPhone, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const parts = (el: SipPhone, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
 
@@ -40,13 +53,18 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
     expect(memoryOnly.history).to.deep.equal([]);
     expect(memoryOnly.hasAttribute('missed-calls')).to.equal(false);
 
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     expect(el.history).to.deep.equal([missed, answered]);
     expect(el.missedCalls).to.equal(1);
     expect(el.getAttribute('missed-calls')).to.equal('1');
     expect(part(el, 'missed-badge')!.textContent).to.equal('1');
     const entries = parts(el, 'history-entry');
-    expect(entries.map((entry) => entry.getAttribute('part'))).to.deep.equal(['history-entry missed-call', 'history-entry']);
+    expect(entries.map((entry) => entry.getAttribute('part'))).to.deep.equal([
+      'history-entry missed-call',
+      'history-entry',
+    ]);
     expect(parts(el, 'history-party').map((party) => party.textContent)).to.deep.equal([HOSTILE, 'Bob']);
     expect(el.shadowRoot!.querySelector('img'), 'a name is never markup').to.equal(null);
     expect(entries[1]!.textContent).to.contain('1:05');
@@ -65,7 +83,9 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
 
   it('opening the panel marks the missed calls seen, in storage too; the badge goes', async () => {
     store(ALICE, [missed], 1);
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     part(el, 'history-toggle')!.click();
     await waitUntil(() => !el.hasAttribute('missed-calls'), 'the missed-calls attribute to go');
     await el.updateComplete;
@@ -78,7 +98,9 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
 
   it('clears the history and its stored copy with a sip-history "cleared" event', async () => {
     store(ALICE, [missed, answered], 1);
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     (part(el, 'history') as HTMLDetailsElement).open = true;
     const event = oneEvent(el, 'sip-history');
     part(el, 'clear-history-button')!.click();
@@ -95,9 +117,15 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
     const onError = (event: ErrorEvent) => errors.push(event.message);
     window.addEventListener('error', onError);
     try {
-      for (const text of ['not json', '{"version":1,"unseen":5,"entries":[{"id":{}}]}', JSON.stringify({ version: 1, unseen: 3, entries: [{ ...missed, uri: 'javascript:alert(1)' }] })]) {
+      for (const text of [
+        'not json',
+        '{"version":1,"unseen":5,"entries":[{"id":{}}]}',
+        JSON.stringify({ version: 1, unseen: 3, entries: [{ ...missed, uri: 'javascript:alert(1)' }] }),
+      ]) {
         localStorage.setItem(storageKey(ALICE), text);
-        const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+        const el = await fixture<SipPhone>(
+          html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+        );
         expect(el.history, text).to.deep.equal([]);
         expect(el.hasAttribute('missed-calls'), text).to.equal(false);
       }
@@ -108,9 +136,18 @@ describe('<sip-phone> history and do-not-disturb (no server)', () => {
   });
 
   it("says how an unanswered call ended, and calls an entry's party back from its button", async () => {
-    const busy: HistoryEntry = { ...answered, id: 'b1', start: answered.start - 60_000, duration: 0, cause: 'busy', status: 486 };
+    const busy: HistoryEntry = {
+      ...answered,
+      id: 'b1',
+      start: answered.start - 60_000,
+      duration: 0,
+      cause: 'busy',
+      status: 486,
+    };
     store(ALICE, [missed, answered, busy], 0);
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" history-storage="local"></sip-phone>`,
+    );
     const dialled: string[] = [];
     el.call = async (target: string) => {
       dialled.push(target);

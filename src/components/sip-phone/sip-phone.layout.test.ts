@@ -7,7 +7,9 @@ import type { SipPhone } from './sip-phone';
 const box = (el: SipPhone, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`)!.getBoundingClientRect();
 
 async function phoneIn(width: string): Promise<SipPhone> {
-  const column = await fixture<HTMLElement>(html`<div style="width: ${width}"><sip-phone user="alice" domain="example.com"></sip-phone></div>`);
+  const column = await fixture<HTMLElement>(
+    html`<div style="width: ${width}"><sip-phone user="alice" domain="example.com"></sip-phone></div>`,
+  );
   const phone = column.querySelector('sip-phone')!;
   await phone.updateComplete;
   return phone;
@@ -32,7 +34,9 @@ describe('<sip-phone> layout', () => {
   });
 
   it('takes its width from its column, not the page: the narrow layout in a narrow column of a wide page', async () => {
-    const page = await fixture<HTMLElement>(html`<div style="display: flex; width: 1200px"><div style="width: 300px"><sip-phone></sip-phone></div><div style="flex: 1"></div></div>`);
+    const page = await fixture<HTMLElement>(
+      html`<div style="display: flex; width: 1200px"><div style="width: 300px"><sip-phone></sip-phone></div><div style="flex: 1"></div></div>`,
+    );
     const phone = page.querySelector('sip-phone')!;
     await phone.updateComplete;
     expect(box(phone, 'video-call-button').top).to.be.at.least(box(phone, 'call-button').bottom);

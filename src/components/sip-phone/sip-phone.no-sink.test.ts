@@ -17,7 +17,9 @@ describe('<sip-phone> without setSinkId', () => {
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('#speaker'), 'no speaker list').to.equal(null);
     expect(details.querySelector('[part~="button"]'), 'no speaker prompt').to.equal(null);
-    expect(el.shadowRoot!.querySelector('[part~="speaker-note"]')?.textContent).to.equal("This browser cannot choose the speaker: calls play on the system's default.");
+    expect(el.shadowRoot!.querySelector('[part~="speaker-note"]')?.textContent).to.equal(
+      "This browser cannot choose the speaker: calls play on the system's default.",
+    );
     expect(el.shadowRoot!.querySelector('#microphone')).not.to.equal(null);
     expect(el.shadowRoot!.querySelector('#camera')).not.to.equal(null);
     await expect(el).to.be.accessible();

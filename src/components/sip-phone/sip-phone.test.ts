@@ -102,15 +102,21 @@ describe('<sip-phone>', () => {
   });
 
   it('reports a display name with a line break as a readable sip-error, without connecting', async () => {
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" server="ws://127.0.0.1:9"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" server="ws://127.0.0.1:9"></sip-phone>`,
+    );
     const error = oneEvent(el, 'sip-error');
     el.displayName = 'Alice\r\nX-Evil: 1';
-    expect((await error).detail.error.message).to.equal('The phone configuration is not usable: the display name cannot hold a line break (CR or LF)');
+    expect((await error).detail.error.message).to.equal(
+      'The phone configuration is not usable: the display name cannot hold a line break (CR or LF)',
+    );
     expect(el.userAgent).to.equal(undefined);
   });
 
   it('takes a removed configuration attribute as unset, and a property of another type as text (elements fuzz test)', async () => {
-    const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" ice-servers="[]"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone user="alice" domain="example.com" ice-servers="[]"></sip-phone>`,
+    );
     for (const name of ['server', 'user', 'ice-servers']) el.removeAttribute(name);
     await el.updateComplete;
     expect(status(el)).to.equal('Not configured: set server, user');
@@ -168,11 +174,18 @@ describe('<sip-phone>', () => {
 
   it('rejects call() and sendMessage() with a readable reason while not connected', async () => {
     const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
-    const failure = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: Error) => error.message);
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
     // Without WebRTC (WebKitGTK) a call cannot work whatever the connection: that reason comes first.
     if (webrtcMissing) expect(await failure(el.call('bob'))).to.match(/^Cannot place the call: Calls need WebRTC/);
-    else expect(await failure(el.call('bob'))).to.equal('The phone is not connected: set server, user and domain first');
-    expect(await failure(el.sendMessage('bob', 'hi'))).to.equal('The phone is not connected: set server, user and domain first');
+    else
+      expect(await failure(el.call('bob'))).to.equal('The phone is not connected: set server, user and domain first');
+    expect(await failure(el.sendMessage('bob', 'hi'))).to.equal(
+      'The phone is not connected: set server, user and domain first',
+    );
     expect(await el.register()).to.equal(false);
   });
 
@@ -212,7 +225,9 @@ describe('<sip-phone>', () => {
     // The speaker: a list where the browser lists speakers, its prompt, or nothing without setSinkId.
     const speakers = audioOutputSelection();
     expect(el.shadowRoot!.querySelector('#speaker') !== null).to.equal(speakers === 'list');
-    const prompt = [...el.shadowRoot!.querySelectorAll('button')].some((button) => button.textContent === 'Choose speaker…');
+    const prompt = [...el.shadowRoot!.querySelectorAll('button')].some(
+      (button) => button.textContent === 'Choose speaker…',
+    );
     expect(prompt).to.equal(speakers === 'prompt');
     await expect(el).to.be.accessible();
   });
@@ -228,7 +243,9 @@ describe('<sip-phone>', () => {
 
   it('is accessible in both themes', async () => {
     for (const theme of ['light', 'dark']) {
-      const el = await fixture<SipPhone>(html`<sip-phone user="alice" domain="example.com" theme=${theme} trace></sip-phone>`);
+      const el = await fixture<SipPhone>(
+        html`<sip-phone user="alice" domain="example.com" theme=${theme} trace></sip-phone>`,
+      );
       await expect(el).to.be.accessible();
     }
   });
@@ -239,7 +256,10 @@ describe('<sip-phone>', () => {
       // WebKit over WebDriver classic cannot: check the rule that follows it.
       const el = await fixture<SipPhone>(html`<sip-phone></sip-phone>`);
       const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules]);
-      const media = rules.find((rule): rule is CSSMediaRule => rule instanceof CSSMediaRule && rule.conditionText === '(prefers-color-scheme: dark)');
+      const media = rules.find(
+        (rule): rule is CSSMediaRule =>
+          rule instanceof CSSMediaRule && rule.conditionText === '(prefers-color-scheme: dark)',
+      );
       // Custom property values keep their source spacing (written readable, minified in dist/).
       expect(media!.cssRules[0]!.cssText.replace(/\s+/g, '')).to.contain('--_bg:var(--sip-color-background,#0d1117)');
       return;

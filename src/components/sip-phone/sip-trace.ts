@@ -24,7 +24,11 @@ export function redactCredentials(text: string): string {
 }
 
 /** Adds an entry to `entries` (a new array: Lit sees the change), redacted, truncated, bounded. */
-export function appendTrace(entries: readonly TraceEntry[], direction: TraceEntry['direction'], text: string): TraceEntry[] {
+export function appendTrace(
+  entries: readonly TraceEntry[],
+  direction: TraceEntry['direction'],
+  text: string,
+): TraceEntry[] {
   text = redactCredentials(text);
   const over = text.length - TRACE_ENTRY_LIMIT;
   if (over > 0) text = `${text.slice(0, TRACE_ENTRY_LIMIT)}\n[… ${over} more characters]`;

@@ -121,7 +121,9 @@ export class UserAgentController implements ReactiveController {
         acceptHtmlMessages: settings.acceptHtmlMessages,
         registeredContact: settings.registeredContact,
         calls: {
-          mediaSessionFactory: webRtcMediaSessionFactory({ rtcConfiguration: { iceTransportPolicy: settings.iceTransportPolicy } }),
+          mediaSessionFactory: webRtcMediaSessionFactory({
+            rtcConfiguration: { iceTransportPolicy: settings.iceTransportPolicy },
+          }),
           iceServers: settings.iceServers,
         },
       });
@@ -143,7 +145,9 @@ export class UserAgentController implements ReactiveController {
     this.#off = [
       ...d.listen(ua),
       // Malformed SIP from the wire: answered (400) or dropped by the stack, told to the page here.
-      ua.events.on('bad-message', ({ error, answered }) => d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`))),
+      ua.events.on('bad-message', ({ error, answered }) =>
+        d.error(new Error(`Bad SIP message ${answered ? 'answered with an error' : 'dropped'}: ${error.message}`)),
+      ),
       () => removeEventListener('online', online),
       () => document.removeEventListener('visibilitychange', visible),
     ];

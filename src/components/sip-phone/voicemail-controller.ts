@@ -1,5 +1,9 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { MESSAGE_SUMMARY_TYPE, readMessageSummary, type MessageSummary } from '../../stack/ua/subscriptions/message-summary';
+import {
+  MESSAGE_SUMMARY_TYPE,
+  readMessageSummary,
+  type MessageSummary,
+} from '../../stack/ua/subscriptions/message-summary';
 import type { Subscription } from '../../stack/ua/subscriptions/subscription';
 import type { UserAgent } from '../../stack/ua/user-agent';
 import { emit, emitError } from '../shared/events';
@@ -69,13 +73,17 @@ export class VoicemailController implements ReactiveController {
     this.#subscription = undefined;
     if (!mailbox) return;
     try {
-      const subscription = ua.subscriptions.subscribe(mailbox, { event: 'message-summary', accept: MESSAGE_SUMMARY_TYPE });
+      const subscription = ua.subscriptions.subscribe(mailbox, {
+        event: 'message-summary',
+        accept: MESSAGE_SUMMARY_TYPE,
+      });
       subscription.events.on('notify', ({ body, contentType }) => {
         const summary = contentType === MESSAGE_SUMMARY_TYPE ? readMessageSummary(body) : undefined;
         if (summary) this.#show(summary);
       });
       subscription.events.on('terminated', ({ reason }) => {
-        if (reason !== 'unsubscribed') emitError(host, new Error(`Voicemail subscription to ${mailbox} ended: ${reason}`));
+        if (reason !== 'unsubscribed')
+          emitError(host, new Error(`Voicemail subscription to ${mailbox} ended: ${reason}`));
       });
       this.#subscription = subscription;
     } catch (error) {
@@ -90,9 +98,11 @@ export class VoicemailController implements ReactiveController {
     const target = this.#account ?? this.#mailbox;
     return html`<div part="voicemail" class="row">
       <span part="voicemail-count" role="status">${t.text('voicemail', { new: newMessages, old: oldMessages })}</span>
-      ${target
-        ? html`<button part="button voicemail-button" type="button" @click=${() => this.#listen(target)}>${t.text('listen')}</button>`
-        : nothing}
+      ${
+        target
+          ? html`<button part="button voicemail-button" type="button" @click=${() => this.#listen(target)}>${t.text('listen')}</button>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -104,7 +114,8 @@ export class VoicemailController implements ReactiveController {
     const { waiting, newMessages, oldMessages, account } = summary;
     const previous = this.#summary;
     this.#account = account ?? this.#account;
-    if (previous.waiting === waiting && previous.newMessages === newMessages && previous.oldMessages === oldMessages) return;
+    if (previous.waiting === waiting && previous.newMessages === newMessages && previous.oldMessages === oldMessages)
+      return;
     this.#summary = { waiting, newMessages, oldMessages };
     this.#host.toggleAttribute('voicemail-waiting', waiting);
     this.#host.requestUpdate();

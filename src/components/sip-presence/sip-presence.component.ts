@@ -23,12 +23,15 @@ const text = (value: string | null): string => value ?? '';
  * @attr target - Whom to watch and call: `bob`, `bob@example.com` or `sip:bob@example.com`.
  * @attr event - `dialog` (busy lamp, the default) or `presence`.
  * @attr label - The name shown (default: the target).
- * @attr state - Read-only, reflected: `idle`, `ringing`, `busy` (dialog); `available`, `away`, `busy`, `offline` (presence); `unknown`.
+ * @attr state - Read-only, reflected: `idle`, `ringing`, `busy` (dialog); `available`, `away`, `busy`, `offline`
+ *   (presence); `unknown`.
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
- * @attr lang - The language of the lamp's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes.
+ * @attr lang - The language of the lamp's texts (the global attribute): its own, else the closest ancestor's, else the
+ *   document's, followed when it changes.
  * @attr dir - `ltr` or `rtl` overrides the direction of the language.
  *
- * @fires sip-presence-change - The state or note changed: `detail.state`, `detail.previous`, `detail.note` (remote text), `detail.target`, `detail.event`.
+ * @fires sip-presence-change - The state or note changed: `detail.state`, `detail.previous`, `detail.note` (remote
+ *   text), `detail.target`, `detail.event`.
  * @fires sip-error - The target is not an address, or calling it failed: `detail.error.message`.
  *
  * @csspart button - The button that holds the lamp and the name.
@@ -112,7 +115,8 @@ export class SipPresence extends LitElement {
   /** Calls the target through the phone; resolves to its `<sip-call>` (also reached by clicking the lamp). */
   call(): Promise<unknown> {
     const phone = this.#binding.phone;
-    if (!phone || typeof phone.call !== 'function') return Promise.reject(new Error(`No <sip-phone id="${this.for}"> to call through`));
+    if (!phone || typeof phone.call !== 'function')
+      return Promise.reject(new Error(`No <sip-phone id="${this.for}"> to call through`));
     return phone.call(this.target);
   }
 

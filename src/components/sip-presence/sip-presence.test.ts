@@ -46,7 +46,9 @@ describe('<sip-presence>', () => {
   it('goes idle, ringing, busy and idle again, reflecting `state` and firing sip-presence-change', async () => {
     const { el, notifier, subscribe } = await page();
     const seen: Array<[string, string]> = [];
-    el.addEventListener('sip-presence-change', (event: SipEvent<'sip-presence-change'>) => seen.push([event.detail.previous, event.detail.state]));
+    el.addEventListener('sip-presence-change', (event: SipEvent<'sip-presence-change'>) =>
+      seen.push([event.detail.previous, event.detail.state]),
+    );
     const steps: Array<[number, string | undefined, string]> = [
       [0, undefined, 'idle'],
       [1, 'early', 'ringing'],
@@ -58,7 +60,9 @@ describe('<sip-presence>', () => {
       await waitUntil(() => el.state === lamp, `lamp ${lamp}`);
       await el.updateComplete;
       expect(el.getAttribute('state')).to.equal(lamp);
-      expect(part(el, 'button')!.getAttribute('aria-label')).to.equal(`Call bob, ${lamp[0]!.toUpperCase()}${lamp.slice(1)}`);
+      expect(part(el, 'button')!.getAttribute('aria-label')).to.equal(
+        `Call bob, ${lamp[0]!.toUpperCase()}${lamp.slice(1)}`,
+      );
       await expect(el).to.be.accessible();
     }
     expect(seen).to.deep.equal([
@@ -153,7 +157,9 @@ describe('<sip-presence>', () => {
     phone.userAgent = next.ua;
     await ua.stop();
     await waitUntil(() => el.state === 'unknown', 'unknown once the old agent stopped');
-    phone.dispatchEvent(new CustomEvent('sip-connected', { bubbles: true, composed: true, detail: { server: 'memory' } }));
+    phone.dispatchEvent(
+      new CustomEvent('sip-connected', { bubbles: true, composed: true, detail: { server: 'memory' } }),
+    );
     const again = await next.notifier.subscribed(1);
     next.notifier.notify(again, dialogInfo(0), DIALOG);
     await waitUntil(() => el.state === 'idle', 'idle through the new agent');

@@ -4,7 +4,12 @@
  * one SUBSCRIBE, and the last lamp to leave ends it (SUBSCRIBE with Expires: 0, §4.1.2.3).
  */
 import type { Subscription } from '../../stack/ua/subscriptions/subscription';
-import { DIALOG_INFO_TYPE, WatchedDialogs, readDialogInfo, type LampState } from '../../stack/ua/subscriptions/dialog-info';
+import {
+  DIALOG_INFO_TYPE,
+  WatchedDialogs,
+  readDialogInfo,
+  type LampState,
+} from '../../stack/ua/subscriptions/dialog-info';
 import { PIDF_TYPE, readPidf, type PresenceState } from '../../stack/ua/subscriptions/pidf';
 import type { UserAgent } from '../../stack/ua/user-agent';
 

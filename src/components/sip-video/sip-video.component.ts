@@ -20,7 +20,8 @@ function hasLiveVideo(stream: MediaStream | undefined): boolean {
  * @attr for - The id of a `<sip-phone>` whose current call to show (when `call` is not set).
  * @attr active - Present while remote video is shown (read-only, reflected for CSS).
  * @attr theme - `light` or `dark` forces a theme; without it the page's color scheme decides.
- * @attr lang - The language of the element's texts (the global attribute): its own, else the closest ancestor's, else the document's, followed when it changes.
+ * @attr lang - The language of the element's texts (the global attribute): its own, else the closest ancestor's, else
+ *   the document's, followed when it changes.
  *
  * @slot placeholder - Shown while there is no remote video (default: "No video", in the element's language).
  *

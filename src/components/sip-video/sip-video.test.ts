@@ -6,7 +6,8 @@ import type { SipCall } from '../sip-call/sip-call';
 import './sip-video';
 import type { SipVideo } from './sip-video';
 
-const video = (el: SipVideo, name: 'remote' | 'local') => el.shadowRoot!.querySelector<HTMLVideoElement>(`[part="${name}"]`)!;
+const video = (el: SipVideo, name: 'remote' | 'local') =>
+  el.shadowRoot!.querySelector<HTMLVideoElement>(`[part="${name}"]`)!;
 
 function videoCall(): { call: FakeCall; local: MediaStream; remote: MediaStream } {
   const call = new FakeCall('outgoing', { uri: 'sip:bob@example.com', displayName: 'Bob' }, 'connected');
@@ -75,7 +76,9 @@ describe('<sip-video>', () => {
   });
 
   it('follows the current call of the phone named by `for`', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div><div id="phone-1"></div><sip-video for="phone-1"></sip-video></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><div id="phone-1"></div><sip-video for="phone-1"></sip-video></div>`,
+    );
     const phone = wrapper.querySelector('#phone-1') as HTMLElement & { currentCall?: { call: FakeCall } };
     const el = wrapper.querySelector('sip-video') as SipVideo;
     expect(video(el, 'remote').srcObject).to.equal(null);

@@ -39,7 +39,8 @@ export class VideoBinding implements ReactiveController {
   }
 
   #listening(on: boolean): void {
-    for (const type of ['sip-call-state', 'sip-call-ended']) document[on ? 'addEventListener' : 'removeEventListener'](type, this.#changed);
+    for (const type of ['sip-call-state', 'sip-call-ended'])
+      document[on ? 'addEventListener' : 'removeEventListener'](type, this.#changed);
   }
 
   /** Works out the call to show (from willUpdate). */

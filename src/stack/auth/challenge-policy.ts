@@ -47,7 +47,8 @@ export class ChallengePolicy {
   /** Why the page's settings leave a challenge unanswered, or undefined. */
   refusal(challenge: DigestChallenge): string | undefined {
     // strength 1 is MD5 and MD5-sess (./digest-algorithm).
-    if (this.#refuseMd5 && challenge.algorithm.strength === 1) return `${challenge.algorithm.name} is refused (refuse-md5)`;
+    if (this.#refuseMd5 && challenge.algorithm.strength === 1)
+      return `${challenge.algorithm.name} is refused (refuse-md5)`;
     if (this.#requireQop && challenge.qop === undefined) return 'a challenge without qop is refused (require-qop)';
     return undefined;
   }

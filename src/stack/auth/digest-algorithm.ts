@@ -6,13 +6,7 @@
 import { utf8Encode } from '../message/utf8';
 import { md5, sha256, sha512_256 } from './hashes';
 
-export type DigestAlgorithmName =
-  | 'MD5'
-  | 'MD5-sess'
-  | 'SHA-256'
-  | 'SHA-256-sess'
-  | 'SHA-512-256'
-  | 'SHA-512-256-sess';
+export type DigestAlgorithmName = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess' | 'SHA-512-256' | 'SHA-512-256-sess';
 
 export interface DigestAlgorithm {
   /** The registry spelling. */

@@ -45,7 +45,12 @@ describe('DigestAuthenticator', () => {
   describe('published examples', () => {
     it('answers the RFC 2617 §3.5 challenge with its published response', () => {
       // A GET is no REGISTER: its realm must be trusted to be answered (digest-trust.test.ts).
-      const auth = new DigestAuthenticator({ username: 'Mufasa', password: 'Circle Of Life', random: cnonces('0a4f113b'), realms: ['testrealm@host.com'] });
+      const auth = new DigestAuthenticator({
+        username: 'Mufasa',
+        password: 'Circle Of Life',
+        random: cnonces('0a4f113b'),
+        realms: ['testrealm@host.com'],
+      });
       const outcome = succeeded(
         auth.authorize(
           {
@@ -154,7 +159,9 @@ describe('DigestAuthenticator', () => {
 
     it('keeps the topmost among equally strong challenges', () => {
       const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces() });
-      const outcome = succeeded(auth.authorize({ wwwAuthenticate: [offer('SHA-256-sess'), offer('SHA-256')] }, REGISTER));
+      const outcome = succeeded(
+        auth.authorize({ wwwAuthenticate: [offer('SHA-256-sess'), offer('SHA-256')] }, REGISTER),
+      );
       assert.equal(paramsOf(outcome.headers[0]!).algorithm, 'SHA-256-sess');
     });
 
@@ -182,7 +189,10 @@ describe('DigestAuthenticator', () => {
       const body = 'v=0\r\ns=-\r\n';
       const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces('c'), realms: ['r'] });
       const outcome = succeeded(
-        auth.authorize({ wwwAuthenticate: ['Digest realm="r", nonce="n", qop="auth-int"'] }, { method: 'INVITE', uri: 'sip:b@r', body }),
+        auth.authorize(
+          { wwwAuthenticate: ['Digest realm="r", nonce="n", qop="auth-int"'] },
+          { method: 'INVITE', uri: 'sip:b@r', body },
+        ),
       );
       const params = paramsOf(outcome.headers[0]!);
       assert.equal(params.qop, 'auth-int');
@@ -222,19 +232,40 @@ describe('DigestAuthenticator', () => {
 
   describe('401, 407 and realms', () => {
     it('answers a 407 with Proxy-Authorization', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['example.com'] });
-      const outcome = succeeded(auth.authorize({ proxyAuthenticate: [challenge('n')] }, { method: 'INVITE', uri: 'sip:b@x' }));
-      assert.deepEqual(outcome.headers.map((h) => h.name), ['Proxy-Authorization']);
-      assert.deepEqual(outcome.attempt.answers.map((a) => a.kind), ['proxy']);
+      const auth = new DigestAuthenticator({
+        username: 'u',
+        password: 'p',
+        random: cnonces(),
+        realms: ['example.com'],
+      });
+      const outcome = succeeded(
+        auth.authorize({ proxyAuthenticate: [challenge('n')] }, { method: 'INVITE', uri: 'sip:b@x' }),
+      );
+      assert.deepEqual(
+        outcome.headers.map((h) => h.name),
+        ['Proxy-Authorization'],
+      );
+      assert.deepEqual(
+        outcome.attempt.answers.map((a) => a.kind),
+        ['proxy'],
+      );
     });
 
     it('answers both kinds and every realm of one response', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['home', 'edge', 'core'] });
+      const auth = new DigestAuthenticator({
+        username: 'u',
+        password: 'p',
+        random: cnonces(),
+        realms: ['home', 'edge', 'core'],
+      });
       const outcome = succeeded(
         auth.authorize(
           {
             wwwAuthenticate: ['Digest realm="home", nonce="w", qop="auth"'],
-            proxyAuthenticate: ['Digest realm="edge", nonce="p1", qop="auth"', 'Digest realm="core", nonce="p2", qop="auth"'],
+            proxyAuthenticate: [
+              'Digest realm="edge", nonce="p1", qop="auth"',
+              'Digest realm="core", nonce="p2", qop="auth"',
+            ],
           },
           { method: 'INVITE', uri: 'sip:b@x' },
         ),
@@ -263,13 +294,18 @@ describe('DigestAuthenticator', () => {
       const second = auth.preauthorize(REGISTER);
       const third = auth.preauthorize({ method: 'REGISTER', uri: 'sip:example.com' });
       const all = [first.headers[0]!, second.headers[0]!, third.headers[0]!].map(paramsOf);
-      assert.deepEqual(all.map((p) => [p.nonce, p.nc, p.cnonce]), [
-        ['n1', '00000001', 'c1'],
-        ['n1', '00000002', 'c2'],
-        ['n1', '00000003', 'c3'],
-      ]);
+      assert.deepEqual(
+        all.map((p) => [p.nonce, p.nc, p.cnonce]),
+        [
+          ['n1', '00000001', 'c1'],
+          ['n1', '00000002', 'c2'],
+          ['n1', '00000003', 'c3'],
+        ],
+      );
       for (const params of all) assert.equal(params.response, md5Auth(params, 'p', 'REGISTER'));
-      assert.deepEqual(second.attempt.answers, [{ kind: 'www', realm: 'example.com', nonce: 'n1', fresh: false, round: 0 }]);
+      assert.deepEqual(second.attempt.answers, [
+        { kind: 'www', realm: 'example.com', nonce: 'n1', fresh: false, round: 0 },
+      ]);
     });
 
     it('writes nc as 8 hex digits past 9', () => {
@@ -329,7 +365,9 @@ describe('DigestAuthenticator', () => {
     it('does not loop when the server calls the nonce it just issued stale', () => {
       const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces() });
       const first = succeeded(auth.authorize({ wwwAuthenticate: [challenge('n1')] }, REGISTER));
-      const outcome = failed(auth.authorize({ wwwAuthenticate: [challenge('n1', ', stale=true')] }, REGISTER, first.attempt));
+      const outcome = failed(
+        auth.authorize({ wwwAuthenticate: [challenge('n1', ', stale=true')] }, REGISTER, first.attempt),
+      );
       assert.equal(outcome.reason, 'rejected');
     });
 
@@ -347,9 +385,16 @@ describe('DigestAuthenticator', () => {
     });
 
     it('keeps answering realms that were accepted while another is challenged', () => {
-      const auth = new DigestAuthenticator({ username: 'u', password: 'p', random: cnonces(), realms: ['edge', 'home'] });
+      const auth = new DigestAuthenticator({
+        username: 'u',
+        password: 'p',
+        random: cnonces(),
+        realms: ['edge', 'home'],
+      });
       const invite = { method: 'INVITE', uri: 'sip:b@x' };
-      const first = succeeded(auth.authorize({ proxyAuthenticate: ['Digest realm="edge", nonce="p1", qop="auth"'] }, invite));
+      const first = succeeded(
+        auth.authorize({ proxyAuthenticate: ['Digest realm="edge", nonce="p1", qop="auth"'] }, invite),
+      );
       // The edge proxy accepted; the home server behind it challenges now.
       const second = succeeded(
         auth.authorize({ wwwAuthenticate: ['Digest realm="home", nonce="w1", qop="auth"'] }, invite, first.attempt),
@@ -384,7 +429,10 @@ describe('DigestAuthenticator', () => {
     it('reports a response without challenges', () => {
       const outcome = failed(auth().authorize({}, REGISTER));
       assert.equal(outcome.reason, 'no-challenge');
-      assert.equal(failed(auth().authorize({ wwwAuthenticate: [], proxyAuthenticate: [] }, REGISTER)).reason, 'no-challenge');
+      assert.equal(
+        failed(auth().authorize({ wwwAuthenticate: [], proxyAuthenticate: [] }, REGISTER)).reason,
+        'no-challenge',
+      );
     });
 
     const broken: Array<[string, string]> = [

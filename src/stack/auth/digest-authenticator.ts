@@ -197,7 +197,9 @@ export class DigestAuthenticator {
       for (const challenge of this.#readChallenges(kind, values, ignored, problems)) {
         if (!toRegistrar && !this.#policy.trusts(challenge.realm)) {
           problems.untrusted += 1;
-          ignored.push(`${CHALLENGE_HEADER_NAMES[kind]}: realm "${challenge.realm}" is not trusted (not our registrar's, not in auth-realm)`);
+          ignored.push(
+            `${CHALLENGE_HEADER_NAMES[kind]}: realm "${challenge.realm}" is not trusted (not our registrar's, not in auth-realm)`,
+          );
           continue;
         }
         candidates.push({ kind, challenge });

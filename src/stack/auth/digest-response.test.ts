@@ -13,7 +13,9 @@ function algorithm(name: DigestAlgorithmName): DigestAlgorithm {
 
 /** An independent H() from node:crypto, to check ./hashes against. */
 function nodeHex(nodeName: string, data: string | Uint8Array): string {
-  return createHash(nodeName).update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest('hex');
+  return createHash(nodeName)
+    .update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+    .digest('hex');
 }
 
 describe('digestAlgorithm', () => {
@@ -112,10 +114,7 @@ describe('computeDigestResponse', () => {
   it('shows the printed RFC 7616 §3.9.2 values are truncated SHA-512 (erratum 4897)', () => {
     const truncated = (text: string) => nodeHex('sha512', text).slice(0, 64);
     const { username, realm, password, nonce, nc, cnonce, qop, method, uri } = rfc7616userhash;
-    assert.equal(
-      truncated(`${username}:${realm}`),
-      '488869477bf257147b804c45308cd62ac4e25eb717b12b298c79e62dcea254ec',
-    );
+    assert.equal(truncated(`${username}:${realm}`), '488869477bf257147b804c45308cd62ac4e25eb717b12b298c79e62dcea254ec');
     const ha1 = truncated(`${username}:${realm}:${password}`);
     const ha2 = truncated(`${method}:${uri}`);
     assert.equal(
@@ -175,7 +174,10 @@ describe('computeDigestResponse', () => {
         qop,
         ...(body ? { body } : {}),
       });
-      assert.equal(ours, reference(nodeName, name.endsWith('-sess'), sip, 'INVITE', 'sip:bob@biloxi.example.com', qop, body));
+      assert.equal(
+        ours,
+        reference(nodeName, name.endsWith('-sess'), sip, 'INVITE', 'sip:bob@biloxi.example.com', qop, body),
+      );
     });
   }
 
@@ -211,8 +213,14 @@ describe('computeDigestResponse', () => {
 
   it('refuses qop without nc or cnonce, and -sess without cnonce', () => {
     const base = { username: 'a', realm: 'r', password: 'p', nonce: 'n', method: 'REGISTER', uri: 'sip:r' };
-    assert.throws(() => computeDigestResponse({ ...base, algorithm: algorithm('MD5'), qop: 'auth', cnonce: 'c' }), /nc/);
-    assert.throws(() => computeDigestResponse({ ...base, algorithm: algorithm('MD5'), qop: 'auth', nc: '00000001' }), /cnonce/);
+    assert.throws(
+      () => computeDigestResponse({ ...base, algorithm: algorithm('MD5'), qop: 'auth', cnonce: 'c' }),
+      /nc/,
+    );
+    assert.throws(
+      () => computeDigestResponse({ ...base, algorithm: algorithm('MD5'), qop: 'auth', nc: '00000001' }),
+      /cnonce/,
+    );
     assert.throws(() => computeDigestResponse({ ...base, algorithm: algorithm('MD5-sess') }), /cnonce/);
   });
 });

@@ -33,9 +33,7 @@ export function computeDigestResponse(input: DigestResponseInput): string {
   const ha1 = hashA1(input);
   // RFC 7616 §3.4.3: auth-int adds H(entity-body); SIP's body is the message body (RFC 3261 §22.4).
   const a2 =
-    qop === 'auth-int'
-      ? `${input.method}:${input.uri}:${H.hex(input.body ?? '')}`
-      : `${input.method}:${input.uri}`;
+    qop === 'auth-int' ? `${input.method}:${input.uri}:${H.hex(input.body ?? '')}` : `${input.method}:${input.uri}`;
   const ha2 = H.hex(a2);
   if (qop === undefined) return H.hex(`${ha1}:${input.nonce}:${ha2}`);
   return H.hex(`${ha1}:${input.nonce}:${needed(input.nc, 'nc')}:${needed(input.cnonce, 'cnonce')}:${qop}:${ha2}`);

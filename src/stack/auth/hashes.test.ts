@@ -34,7 +34,9 @@ describe('hash functions of digest authentication', () => {
     assert.equal(sha512_256(ascii('abc')), '53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23');
     assert.equal(
       sha512_256(
-        ascii('abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu'),
+        ascii(
+          'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+        ),
       ),
       '3928e184fb8690f840da3988121d31be65cb9d3ef83ee6146feac861e19b563a',
     );
@@ -44,7 +46,8 @@ describe('hash functions of digest authentication', () => {
     // One block or two: the length field fits after the 1 bit or spills into a new block.
     for (const length of [0, 1, 55, 56, 57, 63, 64, 65, 111, 112, 113, 119, 120, 127, 128, 129, 1000]) {
       const data = Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 255);
-      for (const [name, hash] of HASHES) assert.equal(hash(data), createHash(name).update(data).digest('hex'), `${name} ${length}`);
+      for (const [name, hash] of HASHES)
+        assert.equal(hash(data), createHash(name).update(data).digest('hex'), `${name} ${length}`);
     }
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from './clock.fake';
 import { settle } from './settle.fixtures';
 
-describe('settle (the tests\' one way to let the fake world come to rest)', () => {
+describe("settle (the tests' one way to let the fake world come to rest)", () => {
   it('runs an exchange of zero-delay timers and awaits to its end, however many rounds it takes', async () => {
     const clock = new FakeClock();
     let hops = 0;

@@ -16,7 +16,11 @@ const invite = parseMessage(
     'Content-Length: 0\r\n\r\n',
 ) as SipRequest;
 
-function ok(status: number, recordRoute = '<sip:p2.example;lr>, <sip:p1.example;lr>', contact = '<sip:bob@b1.invalid;transport=ws>') {
+function ok(
+  status: number,
+  recordRoute = '<sip:p2.example;lr>, <sip:p1.example;lr>',
+  contact = '<sip:bob@b1.invalid;transport=ws>',
+) {
   return parseMessage(
     `SIP/2.0 ${status} OK\r\n` +
       'Via: SIP/2.0/WS a1.invalid;branch=z9hG4bK1\r\n' +

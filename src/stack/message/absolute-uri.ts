@@ -34,7 +34,8 @@ export function schemeEnd(s: string, start: number, end: number): number {
     const c = s.charCodeAt(i);
     if (c === 0x3a) return i;
     const lower = c | 0x20;
-    if (!((lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) return -1;
+    if (!((lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e))
+      return -1;
   }
   return -1;
 }

@@ -80,7 +80,10 @@ describe('parseAuthHeader', () => {
 
   it('splits two Digest challenges on one line', () => {
     const values = parseAuthHeader('Digest realm="a", nonce="1", algorithm=SHA-256, Digest realm="a", nonce="2"');
-    assert.deepEqual(values.map((v) => v.params.get('nonce')), ['1', '2']);
+    assert.deepEqual(
+      values.map((v) => v.params.get('nonce')),
+      ['1', '2'],
+    );
   });
 
   it('reads token68 and a bare scheme', () => {
@@ -161,7 +164,10 @@ describe('serializeAuthHeader', () => {
   });
 
   it('writes token68 and a bare scheme', () => {
-    assert.equal(serializeAuthHeader({ scheme: 'Basic', params: new Map(), token68: 'QQ==' }, 'credentials'), 'Basic QQ==');
+    assert.equal(
+      serializeAuthHeader({ scheme: 'Basic', params: new Map(), token68: 'QQ==' }, 'credentials'),
+      'Basic QQ==',
+    );
     assert.equal(serializeAuthHeader({ scheme: 'Negotiate', params: new Map() }, 'challenge'), 'Negotiate');
   });
 
@@ -180,10 +186,16 @@ describe('serializeAuthHeader', () => {
 
   it('round-trips any token names and CR/LF-free values', () => {
     const token = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}$/);
-    const paramList = fc.uniqueArray(fc.tuple(token.map((n) => n.toLowerCase()), fc.string({ unit: 'grapheme' })), {
-      selector: ([name]) => name,
-      maxLength: 6,
-    });
+    const paramList = fc.uniqueArray(
+      fc.tuple(
+        token.map((n) => n.toLowerCase()),
+        fc.string({ unit: 'grapheme' }),
+      ),
+      {
+        selector: ([name]) => name,
+        maxLength: 6,
+      },
+    );
     fc.assert(
       fc.property(token, paramList, fc.constantFrom('challenge', 'credentials'), (scheme, list, role) => {
         const value: AuthHeaderValue = {

@@ -115,7 +115,8 @@ export function parseAuthHeader(text: string): AuthHeaderValue[] {
       if (text[pos] !== '=') bad(`expected "=" after parameter "${name}"`);
       pos++;
       space();
-      const value = (text[pos] === '"' ? quoted(name) : match(BARE_VALUE)) ?? bad(`expected a value for parameter "${name}"`);
+      const value =
+        (text[pos] === '"' ? quoted(name) : match(BARE_VALUE)) ?? bad(`expected a value for parameter "${name}"`);
       if (read.has(name)) bad(`parameter "${name}" appears twice`); // RFC 7235 §2.2
       read.set(name, value);
       space();
@@ -140,7 +141,8 @@ export function parseAuthHeader(text: string): AuthHeaderValue[] {
     // token68 only when nothing but the end of this challenge follows it.
     const start = pos;
     const token68 = match(TOKEN68);
-    if (token68 !== undefined && (space(), pos >= text.length || text[pos] === ',')) return { scheme, params: new Map(), token68 };
+    if (token68 !== undefined && (space(), pos >= text.length || text[pos] === ','))
+      return { scheme, params: new Map(), token68 };
     pos = start;
     return { scheme, params: params() };
   };

@@ -10,7 +10,13 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
     assert.equal(value.displayName, 'Alice "Al" Liddell');
     assert.equal(String(value.uri), 'sip:alice@example.com;transport=tcp');
     assert.equal(value.tag, '88sja8x');
-    assert.deepEqual([...value.params], [['tag', '88sja8x'], ['x', '"a;b"']]);
+    assert.deepEqual(
+      [...value.params],
+      [
+        ['tag', '88sja8x'],
+        ['x', '"a;b"'],
+      ],
+    );
     assert.equal(String(value), '"Alice \\"Al\\" Liddell" <sip:alice@example.com;transport=tcp>;tag=88sja8x;x="a;b"');
   });
 
@@ -23,7 +29,13 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
 
   it('gives parameters after an addr-spec to the header, and those inside <> to the URI', () => {
     const bare = parseNameAddr('sip:+12125551212@example.com;user=phone;tag=1');
-    assert.deepEqual([...bare.params], [['user', 'phone'], ['tag', '1']]);
+    assert.deepEqual(
+      [...bare.params],
+      [
+        ['user', 'phone'],
+        ['tag', '1'],
+      ],
+    );
     assert.equal((bare.uri as SipUri).params.size, 0);
     const bracketed = parseNameAddr('<sip:+12125551212@example.com;user=phone>;tag=1');
     assert.deepEqual([...(bracketed.uri as SipUri).params], [['user', 'phone']]);
@@ -32,13 +44,26 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
 
   it('reads LWS around ; and = (RFC 4475 §3.1.1.1)', () => {
     const value = parseNameAddr('sip:a@example.com ;   tag    = 1918181833n ;  ob');
-    assert.deepEqual([...value.params], [['tag', '1918181833n'], ['ob', null]]);
+    assert.deepEqual(
+      [...value.params],
+      [
+        ['tag', '1918181833n'],
+        ['ob', null],
+      ],
+    );
   });
 
   it('gives parameters as a read-only Map in wire order, the first of a repeated name kept', () => {
     const { params } = parseNameAddr('<sip:a@example.com>;tag=x;lr;Q=0.5;tag=y');
     assert.equal(params.size, 3);
-    assert.deepEqual([...params], [['tag', 'x'], ['lr', null], ['q', '0.5']]);
+    assert.deepEqual(
+      [...params],
+      [
+        ['tag', 'x'],
+        ['lr', null],
+        ['q', '0.5'],
+      ],
+    );
     assert.deepEqual([...params.entries()], [...params]);
     assert.deepEqual([...params.keys()], ['tag', 'lr', 'q']);
     assert.deepEqual([...params.values()], ['x', null, '0.5']);
@@ -46,8 +71,15 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
     params.forEach(function (this: unknown, value, key, map) {
       seen.push([key, value, map === params, this]);
     }, 'self');
-    assert.deepEqual(seen, [['tag', 'x', true, 'self'], ['lr', null, true, 'self'], ['q', '0.5', true, 'self']]);
-    assert.deepEqual([params.has('lr'), params.get('lr'), params.has('LR'), params.get('missing')], [true, null, false, undefined]);
+    assert.deepEqual(seen, [
+      ['tag', 'x', true, 'self'],
+      ['lr', null, true, 'self'],
+      ['q', '0.5', true, 'self'],
+    ]);
+    assert.deepEqual(
+      [params.has('lr'), params.get('lr'), params.has('LR'), params.get('missing')],
+      [true, null, false, undefined],
+    );
   });
 
   it('gives the Contact expires and q parameters as numbers when valid', () => {
@@ -72,17 +104,29 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
   ];
   for (const [text, reason] of malformed) {
     it(`rejects ${JSON.stringify(text)}`, () => {
-      assert.throws(() => parseNameAddr(text), (error: unknown) => error instanceof SipParseError && reason.test(error.message));
+      assert.throws(
+        () => parseNameAddr(text),
+        (error: unknown) => error instanceof SipParseError && reason.test(error.message),
+      );
     });
   }
 
   it('builds values in name-addr form, quoting and escaping the display name', () => {
-    const built = new NameAddr('sip:bob@example.com', { displayName: 'Bob "the builder" \\ Jr.', params: { tag: 'x1', '+sip.instance': '<urn:uuid:1>', lr: true } });
-    assert.equal(String(built), '"Bob \\"the builder\\" \\\\ Jr." <sip:bob@example.com>;tag=x1;+sip.instance="<urn:uuid:1>";lr');
+    const built = new NameAddr('sip:bob@example.com', {
+      displayName: 'Bob "the builder" \\ Jr.',
+      params: { tag: 'x1', '+sip.instance': '<urn:uuid:1>', lr: true },
+    });
+    assert.equal(
+      String(built),
+      '"Bob \\"the builder\\" \\\\ Jr." <sip:bob@example.com>;tag=x1;+sip.instance="<urn:uuid:1>";lr',
+    );
     const reread = parseNameAddr(String(built));
     assert.equal(reread.displayName, 'Bob "the builder" \\ Jr.');
     assert.equal(reread.params.get('+sip.instance'), '"<urn:uuid:1>"');
-    assert.equal(String(built.withTag('x2').withParam('lr', undefined)), '"Bob \\"the builder\\" \\\\ Jr." <sip:bob@example.com>;tag=x2;+sip.instance="<urn:uuid:1>"');
+    assert.equal(
+      String(built.withTag('x2').withParam('lr', undefined)),
+      '"Bob \\"the builder\\" \\\\ Jr." <sip:bob@example.com>;tag=x2;+sip.instance="<urn:uuid:1>"',
+    );
     assert.equal(String(built.with({ displayName: undefined, params: {} })), '<sip:bob@example.com>');
     assert.throws(() => built.withParam('bad name', 'x'), RangeError);
   });
@@ -90,15 +134,24 @@ describe('name-addr and addr-spec values (RFC 3261 §20.10, §25.1)', () => {
 
 describe('lists of addresses', () => {
   it('reads several Contact values on one line, with commas inside quotes and URIs', () => {
-    const list = parseContactList('"Doe, John" <sip:j,k@example.com>;q=0.5, sip:x@example.com;expires=60 ,<sips:y@example.com>');
-    assert.deepEqual(list.map(String), ['"Doe, John" <sip:j,k@example.com>;q=0.5', 'sip:x@example.com;expires=60', '<sips:y@example.com>']);
+    const list = parseContactList(
+      '"Doe, John" <sip:j,k@example.com>;q=0.5, sip:x@example.com;expires=60 ,<sips:y@example.com>',
+    );
+    assert.deepEqual(list.map(String), [
+      '"Doe, John" <sip:j,k@example.com>;q=0.5',
+      'sip:x@example.com;expires=60',
+      '<sips:y@example.com>',
+    ]);
     assert.deepEqual(parseContactList('*'), ['*']);
     assert.throws(() => parseContactList('<sip:a@example.com>,'), /empty list element/);
     assert.throws(() => parseContactList(',<sip:a@example.com>'), /empty list element/);
   });
 
   it('requires <> around Route and Record-Route entries', () => {
-    assert.deepEqual(parseRouteList('<sip:p1.example.com;lr>, <sip:p2.example.com;lr>').map((r) => (r.uri as SipUri).host), ['p1.example.com', 'p2.example.com']);
+    assert.deepEqual(
+      parseRouteList('<sip:p1.example.com;lr>, <sip:p2.example.com;lr>').map((r) => (r.uri as SipUri).host),
+      ['p1.example.com', 'p2.example.com'],
+    );
     assert.throws(() => parseRouteList('sip:p1.example.com;lr'), /must be enclosed in <>/);
   });
 });

@@ -40,8 +40,12 @@ export class NameAddr {
     this.uri = typeof uri === 'string' ? parseUri(uri) : uri;
     this.displayName = init.displayName;
     this.#text = source;
-    this.params = source === undefined ? toHeaderParams(init.params) : ((init.params as Params | undefined) ?? toHeaderParams(undefined));
-    if (source === undefined && this.displayName !== undefined) quote(this.displayName); // rejects CR/LF now, not at send time
+    this.params =
+      source === undefined
+        ? toHeaderParams(init.params)
+        : ((init.params as Params | undefined) ?? toHeaderParams(undefined));
+    // rejects CR/LF now, not at send time
+    if (source === undefined && this.displayName !== undefined) quote(this.displayName);
   }
 
   /** The `tag` parameter (From and To, RFC 3261 §19.3). */

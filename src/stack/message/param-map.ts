@@ -55,7 +55,10 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
     return this.#find(name) >= 0;
   }
 
-  forEach(callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this);
   }
 
@@ -78,7 +81,9 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
 }
 
 /** The pairs a builder gave: an iterable of pairs as it is, or a plain object's own entries. */
-export function entriesOf<T>(init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>): Iterable<readonly [string, T]> {
+export function entriesOf<T>(
+  init: Iterable<readonly [string, T]> | Readonly<Record<string, T>>,
+): Iterable<readonly [string, T]> {
   return Symbol.iterator in init ? (init as Iterable<readonly [string, T]>) : Object.entries(init);
 }
 

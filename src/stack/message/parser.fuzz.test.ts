@@ -80,12 +80,43 @@ function check(input: string): void {
   if (message instanceof SipParseError && !(fromOctets instanceof SipParseError)) {
     assert.match(message.message, /ends inside a UTF-8 character/);
   } else {
-    assert.equal(fromOctets instanceof SipParseError, message instanceof SipParseError, 'text and its octets must get the same verdict');
+    assert.equal(
+      fromOctets instanceof SipParseError,
+      message instanceof SipParseError,
+      'text and its octets must get the same verdict',
+    );
   }
 }
 
 // Characters that steer a SIP parser: delimiters, line ends, escapes, and a few outside ASCII.
-const PIVOTS = ['\r', '\n', '\r\n', ' ', '\t', ':', ';', ',', '=', '<', '>', '"', '\\', '%', '@', '[', ']', '/', '?', '*', '\0', 'é', '€', '\ud800', '0', 'z'];
+const PIVOTS = [
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  ':',
+  ';',
+  ',',
+  '=',
+  '<',
+  '>',
+  '"',
+  '\\',
+  '%',
+  '@',
+  '[',
+  ']',
+  '/',
+  '?',
+  '*',
+  '\0',
+  'é',
+  '€',
+  '\ud800',
+  '0',
+  'z',
+];
 
 type Mutation =
   | { kind: 'flip'; at: number; text: string }
@@ -96,12 +127,20 @@ type Mutation =
   | { kind: 'insert'; at: number; text: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...PIVOTS), fc.string({ maxLength: 1 })) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...PIVOTS), fc.string({ maxLength: 1 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.nat(300), to: fc.nat() }),
   fc.record({ kind: fc.constant('delete-line' as const), line: fc.nat(40) }),
   fc.record({ kind: fc.constant('swap-lines' as const), a: fc.nat(40), b: fc.nat(40) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ maxLength: 12, unit: fc.constantFrom(...PIVOTS, 'a', 'Via', 'sip:') }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 12, unit: fc.constantFrom(...PIVOTS, 'a', 'Via', 'sip:') }),
+  }),
 );
 
 function mutate(text: string, m: Mutation): string {
@@ -143,10 +182,53 @@ const mutated = fc
 
 // Strings made of SIP's own pieces reach deeper than random characters do.
 const VOCABULARY = [
-  'INVITE ', 'SIP/2.0 200 OK\r\n', 'sip:', 'sips:', 'tel:+1', 'bob@', 'example.com', '[2001:db8::1]', ':5060', ' SIP/2.0\r\n',
-  'Via: SIP/2.0/UDP ', 'v: ', 'From: ', 'To: ', 'f: ', 't: ', 'Call-ID: ', 'i: ', 'CSeq: 1 INVITE\r\n', 'Contact: ', 'm: ', '*',
-  'Route: ', 'Content-Length: ', 'l: ', 'Max-Forwards: 70\r\n', ';tag=', ';branch=z9hG4bK', ';received=', ';rport', ';lr',
-  '"Alice" ', '<', '>', ',', ';', '=', '\r\n', '\r\n ', '\r\n\r\n', '%41', '%', '\\"', '"', 'ü', '12', '99999999999',
+  'INVITE ',
+  'SIP/2.0 200 OK\r\n',
+  'sip:',
+  'sips:',
+  'tel:+1',
+  'bob@',
+  'example.com',
+  '[2001:db8::1]',
+  ':5060',
+  ' SIP/2.0\r\n',
+  'Via: SIP/2.0/UDP ',
+  'v: ',
+  'From: ',
+  'To: ',
+  'f: ',
+  't: ',
+  'Call-ID: ',
+  'i: ',
+  'CSeq: 1 INVITE\r\n',
+  'Contact: ',
+  'm: ',
+  '*',
+  'Route: ',
+  'Content-Length: ',
+  'l: ',
+  'Max-Forwards: 70\r\n',
+  ';tag=',
+  ';branch=z9hG4bK',
+  ';received=',
+  ';rport',
+  ';lr',
+  '"Alice" ',
+  '<',
+  '>',
+  ',',
+  ';',
+  '=',
+  '\r\n',
+  '\r\n ',
+  '\r\n\r\n',
+  '%41',
+  '%',
+  '\\"',
+  '"',
+  'ü',
+  '12',
+  '99999999999',
 ];
 const sipLike = fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 40 }).map((parts) => parts.join(''));
 
@@ -175,12 +257,22 @@ const tail = 'From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall
 const HOSTILE: Array<[string, (n: number) => string]> = [
   ['a long start line', (n) => `INVITE ${'a'.repeat(n)}`],
   ['many parameters', (n) => `${head}Contact: <sip:x@example.com>${';p'.repeat(n / 2)}\r\n${tail}`],
-  ['many distinct parameters', (n) => `${head}Via: SIP/2.0/UDP h;branch=z9hG4bK3${Array.from({ length: n / 8 }, (_, i) => `;p${i}=1`).join('')}\r\n${tail}`],
+  [
+    'many distinct parameters',
+    (n) =>
+      `${head}Via: SIP/2.0/UDP h;branch=z9hG4bK3${Array.from({ length: n / 8 }, (_, i) => `;p${i}=1`).join('')}\r\n${tail}`,
+  ],
   ['many URI parameters', (n) => `${head}Contact: <sip:x@example.com${';p'.repeat(n / 2)}>\r\n${tail}`],
   ['many list elements', (n) => `${head}Contact: ${'sip:a@b.example,'.repeat(n / 16)}sip:a@b.example\r\n${tail}`],
   ['many unquoted display-name tokens', (n) => `${head}Contact: ${'tok '.repeat(n / 4)}<sip:a@example.com>\r\n${tail}`],
-  ['many addr-specs followed by a bracket', (n) => `${head}Contact: ${'sip:a@b.example,'.repeat(n / 16)}x <\r\n${tail}`],
-  ['a long quoted string of escapes', (n) => `${head}To: "${'\\"'.repeat(n / 2)}" <sip:a@example.com>\r\n${tail.replace(/^To:.*\r\n/m, '')}`],
+  [
+    'many addr-specs followed by a bracket',
+    (n) => `${head}Contact: ${'sip:a@b.example,'.repeat(n / 16)}x <\r\n${tail}`,
+  ],
+  [
+    'a long quoted string of escapes',
+    (n) => `${head}To: "${'\\"'.repeat(n / 2)}" <sip:a@example.com>\r\n${tail.replace(/^To:.*\r\n/m, '')}`,
+  ],
   ['an unterminated quoted string', (n) => `${head}To: "${'a'.repeat(n)}\r\n${tail}`],
   ['many Via lines', (n) => `${head}${'Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK2\r\n'.repeat(n / 48)}${tail}`],
   ['many compact v: lines', (n) => `${head}${'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40)}${tail}`],
@@ -225,10 +317,14 @@ describe('parseMessage on inputs built to make a parser backtrack or rescan', ()
 describe('parseMessage time grows linearly with the input (16x the input, not 256x the time)', () => {
   for (const [name, build] of HOSTILE) {
     it(name, () => {
-      assertLinearTime(name, (n) => {
-        const input = build(n);
-        return () => parseAndUse(input);
-      }, { n: 50_000 });
+      assertLinearTime(
+        name,
+        (n) => {
+          const input = build(n);
+          return () => parseAndUse(input);
+        },
+        { n: 50_000 },
+      );
     });
   }
 });

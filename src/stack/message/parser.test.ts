@@ -11,7 +11,11 @@ import { SipUri } from './sip-uri';
 const CRLF = '\r\n';
 
 /** A request with the fields every message needs, then `extra` header lines, then the body. */
-function request(extra: string[] = [], body = '', contentLength: number | null = new TextEncoder().encode(body).length): string {
+function request(
+  extra: string[] = [],
+  body = '',
+  contentLength: number | null = new TextEncoder().encode(body).length,
+): string {
   return [
     'MESSAGE sip:bob@example.com SIP/2.0',
     'Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK776asdhds',
@@ -49,7 +53,10 @@ describe('parseMessage', () => {
     assert.equal(m.version, 'SIP/2.0');
     assert.equal(m.callId, 'a84b4c76e66710@pc33.example.com');
     assert.deepEqual([m.cseq.seq, m.cseq.method], [314159, 'MESSAGE']);
-    assert.deepEqual([m.from.displayName, String(m.from.uri), m.from.tag], ['Alice', 'sip:alice@example.com', '1928301774']);
+    assert.deepEqual(
+      [m.from.displayName, String(m.from.uri), m.from.tag],
+      ['Alice', 'sip:alice@example.com', '1928301774'],
+    );
     assert.deepEqual([m.to.displayName, m.to.tag], ['Bob', undefined]);
     assert.equal(m.via[0].branch, 'z9hG4bK776asdhds');
     assert.equal(m.branch, 'z9hG4bK776asdhds');
@@ -185,8 +192,13 @@ describe('parseMessage', () => {
     });
 
     it('reads Route and Record-Route when first used, throwing SipParseError then if malformed', () => {
-      const m = parseMessage(request(['Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>', 'Record-Route: sip:bad.example.com']));
-      assert.deepEqual(m.route.map((r) => (r.uri as SipUri).host), ['p1.example.com', 'p2.example.com']);
+      const m = parseMessage(
+        request(['Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>', 'Record-Route: sip:bad.example.com']),
+      );
+      assert.deepEqual(
+        m.route.map((r) => (r.uri as SipUri).host),
+        ['p1.example.com', 'p2.example.com'],
+      );
       assert.throws(() => m.recordRoute, SipParseError);
       assert.equal(m.header('Record-Route'), 'sip:bad.example.com');
     });
@@ -207,7 +219,10 @@ describe('parseMessage', () => {
 
     it('rejects a CR without LF anywhere in the header section', () => {
       rejects(request(['Subject: one\rtwo']), /CR without LF/);
-      rejects(request(['Call-ID-Extra: x', 'Via: SIP/2.0/UDP a.example.com\r;branch=z9hG4bK1']), /CR without LF|invalid Via/);
+      rejects(
+        request(['Call-ID-Extra: x', 'Via: SIP/2.0/UDP a.example.com\r;branch=z9hG4bK1']),
+        /CR without LF|invalid Via/,
+      );
       rejects('OPTIONS sip:a@b.example\r SIP/2.0\r\n', /CR without LF in the start line/);
     });
 
@@ -217,7 +232,10 @@ describe('parseMessage', () => {
       rejects('OPTIONS sip:a@example.com SIP/2.0', /^no line break after the start line$/);
       rejects(request(['this is not a header']), /^line 8 is not a header field: "this is not a header"$/);
       rejects(request(['Bad Name: x']), /is not a header field|invalid header field name/);
-      rejects('MESSAGE sip:b@example.com SIP/2.0\r\n   x\r\n\r\n', /^line 2 starts with whitespace but continues no header field$/);
+      rejects(
+        'MESSAGE sip:b@example.com SIP/2.0\r\n   x\r\n\r\n',
+        /^line 2 starts with whitespace but continues no header field$/,
+      );
     });
   });
 
@@ -248,24 +266,39 @@ describe('parseMessage', () => {
   describe('faults a UAS answers rather than drops', () => {
     it('flags a request version other than SIP/2.0 with 505', () => {
       const m = parseMessage(request().replace('SIP/2.0\r\n', 'SIP/3.0\r\n'));
-      assert.deepEqual(m.problems.map((p) => p.status), [505]);
+      assert.deepEqual(
+        m.problems.map((p) => p.status),
+        [505],
+      );
       assert.equal(m.version, 'SIP/3.0');
     });
 
     it('flags a Request-URI scheme other than sip, sips and tel with 416', () => {
       const m = parseMessage(request().replace('MESSAGE sip:bob@example.com', 'MESSAGE mailto:bob@example.com'));
-      assert.deepEqual(m.problems.map((p) => p.status), [416]);
-      assert.deepEqual(parseMessage(request().replace('sip:bob@example.com SIP', 'tel:+1-201-555-0123 SIP')).problems, []);
+      assert.deepEqual(
+        m.problems.map((p) => p.status),
+        [416],
+      );
+      assert.deepEqual(
+        parseMessage(request().replace('sip:bob@example.com SIP', 'tel:+1-201-555-0123 SIP')).problems,
+        [],
+      );
     });
 
     it('flags an out-of-range Max-Forwards or Expires with 400 and reads it as absent', () => {
       const m = parseMessage(request(['Expires: soon']).replace('Max-Forwards: 70', 'Max-Forwards: 256'));
-      assert.deepEqual(m.problems.map((p) => p.status), [400, 400]);
+      assert.deepEqual(
+        m.problems.map((p) => p.status),
+        [400, 400],
+      );
       assert.match(m.problems[0].reason, /Max-Forwards/);
       assert.equal(m.maxForwards, undefined);
       assert.equal(m.expires, undefined);
       const twice = parseMessage(request(['Max-Forwards: 69']));
-      assert.deepEqual(twice.problems.map((p) => p.reason), ['more than one Max-Forwards header field']);
+      assert.deepEqual(
+        twice.problems.map((p) => p.reason),
+        ['more than one Max-Forwards header field'],
+      );
     });
   });
 
@@ -284,7 +317,10 @@ describe('parseMessage', () => {
     for (const [what, line, reason] of cases) {
       it(what, () => {
         const name = line.slice(0, line.indexOf(':'));
-        const text = request().replace(new RegExp(`^${name === 'Content-Length' ? 'Content-Length: 0' : `${name}:[^\\r]*`}`, 'm'), line);
+        const text = request().replace(
+          new RegExp(`^${name === 'Content-Length' ? 'Content-Length: 0' : `${name}:[^\\r]*`}`, 'm'),
+          line,
+        );
         const error = rejects(name === 'Contact' ? request([line]) : text, reason);
         assert.equal(error.status, 400);
       });

@@ -94,10 +94,11 @@ function parseText(text: string): SipRequest | SipResponse {
 
 function parseOctets(octets: Uint8Array): SipRequest | SipResponse {
   let start = 0;
-  while (octets[start] === 0x0a || (octets[start] === 0x0d && octets[start + 1] === 0x0a)) start += octets[start] === 0x0a ? 1 : 2;
+  while (octets[start] === 0x0a || (octets[start] === 0x0d && octets[start + 1] === 0x0a))
+    start += octets[start] === 0x0a ? 1 : 2;
   // The header section ends at the first empty line; decode only it, the body stays octets.
   let headEnd = octets.length;
-  for (let i = start; ; ) {
+  for (let i = start; ;) {
     const lf = octets.indexOf(0x0a, i);
     if (lf < 0) break;
     if (octets[lf + 1] === 0x0a) {
@@ -156,7 +157,9 @@ function parseRequestLine(text: string, start: number, end: number): SipRequest 
   const first = text.indexOf(' ', start);
   // The SIP-Version is nearly always SIP/2.0: found without a backward search.
   const last =
-    end - 8 >= start && text.charCodeAt(end - 8) === 0x20 && text.startsWith('SIP/2.0', end - 7) ? end - 8 : text.lastIndexOf(' ', end - 1);
+    end - 8 >= start && text.charCodeAt(end - 8) === 0x20 && text.startsWith('SIP/2.0', end - 7)
+      ? end - 8
+      : text.lastIndexOf(' ', end - 1);
   if (first < 0 || first >= end || last === first) {
     fail(`start line ${excerpt(text, start, end)} is neither a Request-Line nor a Status-Line`);
   }
@@ -229,7 +232,9 @@ function parseHead(text: string, start: number): Head {
   const startLineEnd = firstLf > start && text.charCodeAt(firstLf - 1) === 0x0d ? firstLf - 1 : firstLf;
   const cr = text.indexOf('\r', start);
   if (cr >= 0 && cr < startLineEnd) fail('CR without LF in the start line');
-  const message = startsWithSip(text, start) ? parseStatusLine(text, start, startLineEnd) : parseRequestLine(text, start, startLineEnd);
+  const message = startsWithSip(text, start)
+    ? parseStatusLine(text, start, startLineEnd)
+    : parseRequestLine(text, start, startLineEnd);
 
   const fields: HeaderField[] = [];
   const problems: SipProblem[] = message.problems;
@@ -331,7 +336,16 @@ function parseHead(text: string, start: number): Head {
     const missing = REQUIRED.filter(([bit]) => (seen & bit) === 0).map(([, name]) => name);
     fail(`missing ${missing.join(', ')} header field${missing.length > 1 ? 's' : ''}`);
   }
-  adoptParsedFields(message, fields, via as Via[], fromValue as NameAddr, toValue as NameAddr, callId as string, cseq as CSeq, contact);
+  adoptParsedFields(
+    message,
+    fields,
+    via as Via[],
+    fromValue as NameAddr,
+    toValue as NameAddr,
+    callId as string,
+    cseq as CSeq,
+    contact,
+  );
   if (message instanceof SipRequest) checkRequest(message, problems);
   return { message, bodyStart, contentLength };
 }
@@ -350,7 +364,8 @@ function appendAll<T>(list: T[] | undefined, items: readonly T[]): T[] {
 function checkRequest(request: SipRequest, problems: SipProblem[]): void {
   const found: SipProblem[] = [];
   // RFC 3261 §8.2.2.1 / RFC 4475 §3.1.2.16: a version the UAS does not speak.
-  if (request.version !== 'SIP/2.0') found.push({ status: 505, reason: `SIP version ${request.version} is not supported` });
+  if (request.version !== 'SIP/2.0')
+    found.push({ status: 505, reason: `SIP version ${request.version} is not supported` });
   const uri = request.uri;
   // RFC 3261 §8.2.2.1 / RFC 4475 §3.3.2-3: only SIP, SIPS and tel URIs are understood.
   if (uri instanceof AbsoluteUri) found.push({ status: 416, reason: `unsupported URI scheme "${uri.scheme}"` });
@@ -361,7 +376,10 @@ function checkRequest(request: SipRequest, problems: SipProblem[]): void {
   // RFC 4475 §3.1.2.17-18: the CSeq method must be the request method.
   const cseq = request.cseq;
   if (cseq.method !== request.method) {
-    found.push({ status: 400, reason: `CSeq method ${cseq.method} does not match the request method ${request.method}` });
+    found.push({
+      status: 400,
+      reason: `CSeq method ${cseq.method} does not match the request method ${request.method}`,
+    });
   }
   if (found.length > 0) problems.unshift(...found);
 }

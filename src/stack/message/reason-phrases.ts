@@ -62,5 +62,11 @@ const PHRASES: Readonly<Record<number, string>> = {
 
 /** The usual Reason-Phrase of a status code, or a generic one for its class. */
 export function reasonPhrase(status: number): string {
-  return PHRASES[status] ?? ['Provisional', 'Success', 'Redirection', 'Client Error', 'Server Error', 'Global Failure'][Math.floor(status / 100) - 1] ?? '';
+  return (
+    PHRASES[status] ??
+    ['Provisional', 'Success', 'Redirection', 'Client Error', 'Server Error', 'Global Failure'][
+      Math.floor(status / 100) - 1
+    ] ??
+    ''
+  );
 }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseMessage } from './parser';
-import { MAX_REASON_FIELD_LENGTH, MAX_REASON_PARAMS, MAX_REASON_TEXT_LENGTH, MAX_REASONS, completedElsewhere, parseReason, reasonsOf } from './reason';
+import {
+  MAX_REASON_FIELD_LENGTH,
+  MAX_REASON_PARAMS,
+  MAX_REASON_TEXT_LENGTH,
+  MAX_REASONS,
+  completedElsewhere,
+  parseReason,
+  reasonsOf,
+} from './reason';
 import { SipParseError } from './sip-parse-error';
 
 /** A CANCEL as a forking proxy sends it, with the given header lines added. */
@@ -25,9 +33,15 @@ function cancel(...lines: string[]) {
 
 describe('Reason (RFC 3326 §2)', () => {
   it('reads the protocol, cause and text, with LWS as RFC 3326 writes it and without as Kamailio does', () => {
-    assert.deepEqual(parseReason('SIP ;cause=200 ;text="Call completed elsewhere"'), [{ protocol: 'SIP', cause: 200, text: 'Call completed elsewhere' }]);
-    assert.deepEqual(parseReason('SIP;cause=200;text="Call completed elsewhere"'), [{ protocol: 'SIP', cause: 200, text: 'Call completed elsewhere' }]);
-    assert.deepEqual(parseReason('Q.850 ; cause = 16 ; text = "Terminated \\"normally\\""'), [{ protocol: 'Q.850', cause: 16, text: 'Terminated "normally"' }]);
+    assert.deepEqual(parseReason('SIP ;cause=200 ;text="Call completed elsewhere"'), [
+      { protocol: 'SIP', cause: 200, text: 'Call completed elsewhere' },
+    ]);
+    assert.deepEqual(parseReason('SIP;cause=200;text="Call completed elsewhere"'), [
+      { protocol: 'SIP', cause: 200, text: 'Call completed elsewhere' },
+    ]);
+    assert.deepEqual(parseReason('Q.850 ; cause = 16 ; text = "Terminated \\"normally\\""'), [
+      { protocol: 'Q.850', cause: 16, text: 'Terminated "normally"' },
+    ]);
   });
 
   it('reads a list, extension parameters, a value without cause or text, and leading zeros', () => {
@@ -38,7 +52,22 @@ describe('Reason (RFC 3326 §2)', () => {
     ]);
   });
 
-  for (const bad of ['', ';cause=200', 'SIP;cause', 'SIP;cause=', 'SIP;cause="200"', 'SIP;cause=2x0', 'SIP;cause=1000', 'SIP;text=plain', 'SIP;text="open', 'SIP cause=200', 'SIP;cause=200,', 'SIP;;cause=200', 'SIP;x=', 'SIP;x="a" b']) {
+  for (const bad of [
+    '',
+    ';cause=200',
+    'SIP;cause',
+    'SIP;cause=',
+    'SIP;cause="200"',
+    'SIP;cause=2x0',
+    'SIP;cause=1000',
+    'SIP;text=plain',
+    'SIP;text="open',
+    'SIP cause=200',
+    'SIP;cause=200,',
+    'SIP;;cause=200',
+    'SIP;x=',
+    'SIP;x="a" b',
+  ]) {
     it(`rejects ${JSON.stringify(bad)} with SipParseError`, () => {
       assert.throws(() => parseReason(bad), SipParseError);
     });
@@ -65,7 +94,12 @@ describe('Reason (RFC 3326 §2)', () => {
   });
 
   it('reads a message: values of several lines up to the limit, a malformed line skipped alone', () => {
-    const message = cancel('Reason: nonsense;;', 'Reason: Q.850;cause=26', `Reason: X;${'a=1;'.repeat(400)}b=2`, 'Reason: SIP;cause=200;text="Call completed elsewhere", A, B, C');
+    const message = cancel(
+      'Reason: nonsense;;',
+      'Reason: Q.850;cause=26',
+      `Reason: X;${'a=1;'.repeat(400)}b=2`,
+      'Reason: SIP;cause=200;text="Call completed elsewhere", A, B, C',
+    );
     assert.deepEqual(
       reasonsOf(message).map((reason) => reason.protocol),
       ['Q.850', 'SIP', 'A', 'B'],
@@ -78,6 +112,10 @@ describe('Reason (RFC 3326 §2)', () => {
     assert.equal(completedElsewhere(cancel()), false, 'no Reason: the caller gave up');
     assert.equal(completedElsewhere(cancel('Reason: SIP;cause=487;text="Request Terminated"')), false);
     assert.equal(completedElsewhere(cancel('Reason: Q.850;cause=200')), false, 'a Q.850 cause is no SIP status');
-    assert.equal(completedElsewhere(cancel(`Reason: SIP;cause=200;text="${'z'.repeat(2000)}"`)), false, 'an oversized line is not read');
+    assert.equal(
+      completedElsewhere(cancel(`Reason: SIP;cause=200;text="${'z'.repeat(2000)}"`)),
+      false,
+      'an oversized line is not read',
+    );
   });
 });

@@ -51,7 +51,8 @@ function readReason(sc: Scanner): Reason {
     if (valued) sc.i = quoted ? scanQuoted(sc.s, start, sc.end) : skipClass(sc.s, start, sc.end, GEN_VALUE);
     const value = sc.s.slice(start, sc.i);
     // cause = 1*DIGIT (SIP status codes and Q.850 causes have three at most); text = quoted-string.
-    if (name === 'cause' ? !/^0*\d{1,3}$/.test(value) : name === 'text' ? !quoted : valued && !value) fail(`bad Reason parameter ${name}`);
+    if (name === 'cause' ? !/^0*\d{1,3}$/.test(value) : name === 'text' ? !quoted : valued && !value)
+      fail(`bad Reason parameter ${name}`);
     if (name === 'cause') cause ??= Number(value);
     else if (name === 'text') text ??= unquote(value).slice(0, MAX_REASON_TEXT_LENGTH);
   }

@@ -19,7 +19,17 @@ describe('Replaces (RFC 3891 §6.1)', () => {
     assert.equal(formatReplaces(parseReplaces(value)), value);
   });
 
-  for (const bad of ['', ';to-tag=a;from-tag=b', 'abc;to-tag=a', 'abc;from-tag=b', 'abc;to-tag=a;to-tag=c;from-tag=b', 'a b;to-tag=a;from-tag=b', 'abc;to-tag;from-tag=b', 'abc;to-tag=a b;from-tag=b', 'abc@;to-tag=a;from-tag=b']) {
+  for (const bad of [
+    '',
+    ';to-tag=a;from-tag=b',
+    'abc;to-tag=a',
+    'abc;from-tag=b',
+    'abc;to-tag=a;to-tag=c;from-tag=b',
+    'a b;to-tag=a;from-tag=b',
+    'abc;to-tag;from-tag=b',
+    'abc;to-tag=a b;from-tag=b',
+    'abc@;to-tag=a;from-tag=b',
+  ]) {
     it(`rejects ${JSON.stringify(bad)} with SipParseError`, () => {
       assert.throws(() => parseReplaces(bad), SipParseError);
     });

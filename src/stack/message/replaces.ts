@@ -23,7 +23,8 @@ export function parseReplaces(value: string): Replaces {
   for (const param of params) {
     const [name = '', val] = param.split('=').map(trimWsp);
     const key = name.toLowerCase();
-    if (!isAll(name, TOKEN) || (val !== undefined && !isAll(val, TOKEN))) fail(`malformed Replaces parameter ${excerpt(param)}`);
+    if (!isAll(name, TOKEN) || (val !== undefined && !isAll(val, TOKEN)))
+      fail(`malformed Replaces parameter ${excerpt(param)}`);
     if (key === 'early-only') earlyOnly = true;
     else if (key === 'to-tag' || key === 'from-tag') {
       if (val === undefined || tags[key] !== undefined) fail(`Replaces needs exactly one ${key}`);

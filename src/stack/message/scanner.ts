@@ -8,7 +8,6 @@ import { NO_PARAMS, ParamMap } from './param-map';
 import type { Params } from './param-map';
 import { fail } from './sip-parse-error';
 
-
 export class Scanner {
   /** Where the value starts in `s`, so that error offsets count from it. */
   readonly start: number;
@@ -53,7 +52,8 @@ export class Scanner {
   token(what: string): string {
     const start = this.i;
     this.i = skipClass(this.s, start, this.end, TOKEN);
-    if (this.i === start) fail(this.done ? `missing ${what}` : `unexpected ${this.describe()} where ${what} was expected`);
+    if (this.i === start)
+      fail(this.done ? `missing ${what}` : `unexpected ${this.describe()} where ${what} was expected`);
     return this.s.slice(start, this.i);
   }
 
@@ -80,7 +80,11 @@ export class Scanner {
       j = skipClass(s, j, end, TOKEN);
       if (j === nameStart) {
         this.i = nameStart;
-        fail(j >= end || s.charCodeAt(j) === 0x2c ? 'empty parameter after ";"' : `unexpected ${this.describe()} where a parameter name was expected`);
+        fail(
+          j >= end || s.charCodeAt(j) === 0x2c
+            ? 'empty parameter after ";"'
+            : `unexpected ${this.describe()} where a parameter name was expected`,
+        );
       }
       const name = s.slice(nameStart, j).toLowerCase();
       let value: string | null = null;

@@ -14,13 +14,20 @@ import { Via } from './via';
 /** A request built the way the transaction and dialog layers will build one. */
 function invite(): SipRequest {
   const request = new SipRequest('INVITE', new SipUri({ user: 'bob', host: 'example.com' }));
-  request.via = [new Via({ transport: 'wss', host: 'df7jal23ls0d.invalid', branch: 'z9hG4bK74bf9', params: { rport: null } })];
+  request.via = [
+    new Via({ transport: 'wss', host: 'df7jal23ls0d.invalid', branch: 'z9hG4bK74bf9', params: { rport: null } }),
+  ];
   request.maxForwards = 70;
-  request.from = new NameAddr(new SipUri({ user: 'alice', host: 'example.com' }), { displayName: 'Alice', params: { tag: '9fxced76sl' } });
+  request.from = new NameAddr(new SipUri({ user: 'alice', host: 'example.com' }), {
+    displayName: 'Alice',
+    params: { tag: '9fxced76sl' },
+  });
   request.to = new NameAddr('sip:bob@example.com');
   request.callId = '3848276298220188511@df7jal23ls0d.invalid';
   request.cseq = new CSeq(1, 'INVITE');
-  request.contact = [new NameAddr(new SipUri({ user: 'q8c2ra4k', host: 'df7jal23ls0d.invalid', params: { transport: 'ws', ob: true } }))];
+  request.contact = [
+    new NameAddr(new SipUri({ user: 'q8c2ra4k', host: 'df7jal23ls0d.invalid', params: { transport: 'ws', ob: true } })),
+  ];
   request.setHeader('Allow', 'INVITE, ACK, CANCEL, BYE');
   return request;
 }
@@ -102,11 +109,19 @@ describe('building messages', () => {
 describe('changing messages', () => {
   it('prepends a Via before the first one and removes the top one again (RFC 3261 §16.6, §18.1.2)', () => {
     const request = invite();
-    request.addHeader('Via', new Via({ transport: 'UDP', host: '198.51.100.1', port: 5060, branch: 'z9hG4bKproxy' }), { prepend: true });
-    assert.deepEqual(request.via.map((v) => v.branch), ['z9hG4bKproxy', 'z9hG4bK74bf9']);
+    request.addHeader('Via', new Via({ transport: 'UDP', host: '198.51.100.1', port: 5060, branch: 'z9hG4bKproxy' }), {
+      prepend: true,
+    });
+    assert.deepEqual(
+      request.via.map((v) => v.branch),
+      ['z9hG4bKproxy', 'z9hG4bK74bf9'],
+    );
     assert.equal(request.branch, 'z9hG4bKproxy');
     assert.equal(request.removeFirstValue('Via'), 'SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bKproxy');
-    assert.deepEqual(request.via.map((v) => v.branch), ['z9hG4bK74bf9']);
+    assert.deepEqual(
+      request.via.map((v) => v.branch),
+      ['z9hG4bK74bf9'],
+    );
   });
 
   it('removes the first value of a line holding several, keeping the others', () => {
@@ -116,8 +131,14 @@ describe('changing messages', () => {
         'Call-ID: x\r\nCSeq: 1 OPTIONS\r\nRoute: <sip:r1.example.com;lr>, <sip:r2.example.com;lr>\r\nContent-Length: 0\r\n\r\n',
     );
     assert.equal(message.removeFirstValue('Via'), 'SIP/2.0/UDP a.example.com;branch=z9hG4bK1');
-    assert.deepEqual(message.via.map((v) => v.host), ['b.example.com', 'c.example.com']);
-    assert.deepEqual(message.headers('Via'), ['SIP/2.0/UDP b.example.com;branch=z9hG4bK2', 'SIP/2.0/UDP c.example.com;branch=z9hG4bK3']);
+    assert.deepEqual(
+      message.via.map((v) => v.host),
+      ['b.example.com', 'c.example.com'],
+    );
+    assert.deepEqual(message.headers('Via'), [
+      'SIP/2.0/UDP b.example.com;branch=z9hG4bK2',
+      'SIP/2.0/UDP c.example.com;branch=z9hG4bK3',
+    ]);
     assert.equal(message.removeFirstValue('Route'), '<sip:r1.example.com;lr>');
     assert.deepEqual(message.route.map(String), ['<sip:r2.example.com;lr>']);
     assert.equal(message.removeFirstValue('Route'), '<sip:r2.example.com;lr>');
@@ -131,11 +152,26 @@ describe('changing messages', () => {
     request.addHeader('Record-Route', '<sip:p2.example.com;lr>');
     request.addHeader('Record-Route', '<sip:p1.example.com;lr>', { prepend: true });
     request.addHeader('Allow', 'OPTIONS');
-    assert.deepEqual(request.recordRoute.map((r) => (r.uri as SipUri).host), ['p1.example.com', 'p2.example.com']);
+    assert.deepEqual(
+      request.recordRoute.map((r) => (r.uri as SipUri).host),
+      ['p1.example.com', 'p2.example.com'],
+    );
     assert.deepEqual(request.headers('Allow'), ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS']);
     assert.deepEqual(
       request.headerFields.map((f) => f.name),
-      ['Via', 'Max-Forwards', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Allow', 'Allow', 'Record-Route', 'Record-Route'],
+      [
+        'Via',
+        'Max-Forwards',
+        'From',
+        'To',
+        'Call-ID',
+        'CSeq',
+        'Contact',
+        'Allow',
+        'Allow',
+        'Record-Route',
+        'Record-Route',
+      ],
     );
     request.addHeader('Route', '<sip:p1.example.com;lr>', { prepend: true });
     assert.equal(request.headerFields[0].name, 'Route', 'a prepended field that was absent goes on top');
@@ -168,7 +204,10 @@ describe('changing messages', () => {
     assert.equal(request.removeHeader('Allow'), true);
     assert.equal(request.removeHeader('Allow'), false);
     const reparsed = parseMessage(request.toString());
-    assert.deepEqual([reparsed.from.tag, reparsed.to.tag, reparsed.cseq.seq, reparsed.callId], ['def', 'xyz', 3, 'new-call@host']);
+    assert.deepEqual(
+      [reparsed.from.tag, reparsed.to.tag, reparsed.cseq.seq, reparsed.callId],
+      ['def', 'xyz', 3, 'new-call@host'],
+    );
   });
 
   it('replaces every line of a field where its first line was', () => {
@@ -177,7 +216,10 @@ describe('changing messages', () => {
         'Supported: b\r\nTo: <sip:a@example.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n',
     );
     message.setHeader('k', ['timer', '100rel']);
-    assert.deepEqual(message.headerFields.map((f) => f.name), ['Via', 'Supported', 'Supported', 'From', 'To', 'Call-ID', 'CSeq']);
+    assert.deepEqual(
+      message.headerFields.map((f) => f.name),
+      ['Via', 'Supported', 'Supported', 'From', 'To', 'Call-ID', 'CSeq'],
+    );
     assert.deepEqual(message.headers('Supported'), ['timer', '100rel']);
   });
 
@@ -196,7 +238,9 @@ describe('changing messages', () => {
     const original = invite();
     original.body = 'v=0\r\n';
     const copy = original.clone();
-    copy.addHeader('Via', new Via({ transport: 'UDP', host: 'proxy.example.com', branch: 'z9hG4bKc' }), { prepend: true });
+    copy.addHeader('Via', new Via({ transport: 'UDP', host: 'proxy.example.com', branch: 'z9hG4bKc' }), {
+      prepend: true,
+    });
     copy.body = '';
     assert.equal(original.via.length, 1);
     assert.equal(copy.via.length, 2);
@@ -209,7 +253,10 @@ describe('changing messages', () => {
     const request = invite();
     request.setHeader('Require', '100rel, timer');
     assert.deepEqual(request.unsupportedExtensions(['timer']), ['100rel']);
-    assert.deepEqual(new SipRequest('ACK', 'sip:a@example.com').setHeader('Require', 'x').unsupportedExtensions([]), []);
+    assert.deepEqual(
+      new SipRequest('ACK', 'sip:a@example.com').setHeader('Require', 'x').unsupportedExtensions([]),
+      [],
+    );
   });
 });
 

@@ -15,8 +15,10 @@ export class SipResponse extends SipMessage {
    */
   constructor(status: number, reason: string = reasonPhrase(status)) {
     super();
-    if (!(Number.isInteger(status) && status >= 100 && status <= 699)) throw new RangeError(`invalid status code ${status}`);
-    if (reason.indexOf('\r') >= 0 || reason.indexOf('\n') >= 0) throw new RangeError('a reason phrase cannot hold CR or LF');
+    if (!(Number.isInteger(status) && status >= 100 && status <= 699))
+      throw new RangeError(`invalid status code ${status}`);
+    if (reason.indexOf('\r') >= 0 || reason.indexOf('\n') >= 0)
+      throw new RangeError('a reason phrase cannot hold CR or LF');
     this.status = status;
     this.reason = reason;
   }

@@ -257,9 +257,12 @@ function readUriParams(s: string, i: number, end: number, into: ParamMap | undef
     }
     // Escapes are checked (and decoded) by the same call whether or not the map is wanted.
     if (into === undefined && !nameEscaped && !valueEscaped) continue;
-    const name = nameEscaped ? unescapeComponent(s, nameStart, nameEnd, PARAM, 'URI parameter') : s.slice(nameStart, nameEnd);
+    const name = nameEscaped
+      ? unescapeComponent(s, nameStart, nameEnd, PARAM, 'URI parameter')
+      : s.slice(nameStart, nameEnd);
     let value: string | null = null;
-    if (valueStart >= 0) value = valueEscaped ? unescapeComponent(s, valueStart, i, PARAM, 'URI parameter') : s.slice(valueStart, i);
+    if (valueStart >= 0)
+      value = valueEscaped ? unescapeComponent(s, valueStart, i, PARAM, 'URI parameter') : s.slice(valueStart, i);
     into?.add(name.toLowerCase(), value);
   }
   return i;

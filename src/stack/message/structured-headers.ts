@@ -68,7 +68,8 @@ export function fieldBit(key: string): number {
 }
 
 /**
- * Reads the typed value of the field with this key whose value is value[start, end); undefined for fields the model keeps as text.
+ * Reads the typed value of the field with this key whose value is value[start, end); undefined for fields the model
+ * keeps as text.
  * @throws SipParseError when the value is malformed.
  */
 export function parseStructured(key: string, value: string, start = 0, end = value.length): unknown {

@@ -32,7 +32,11 @@ export class TelUri {
   #text: string | undefined;
 
   /** @param source the exact text this URI was parsed from (used by the parser only). */
-  constructor(number: string, params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>, source?: string) {
+  constructor(
+    number: string,
+    params?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>,
+    source?: string,
+  ) {
     if (!isPhoneNumber(number)) throw new RangeError(`invalid telephone number ${excerpt(number)}`);
     this.number = number;
     this.#text = source;
@@ -42,7 +46,8 @@ export class TelUri {
       this.params = params;
     } else {
       const list = [...entriesOf(params)];
-      this.params = list.length === 0 ? NO_PARAMS : new ParamMap(list.map(([name, value]) => [name.toLowerCase(), value] as const));
+      this.params =
+        list.length === 0 ? NO_PARAMS : new ParamMap(list.map(([name, value]) => [name.toLowerCase(), value] as const));
     }
   }
 
@@ -54,7 +59,8 @@ export class TelUri {
   toString(): string {
     if (this.#text !== undefined) return this.#text;
     let out = `tel:${this.number}`;
-    for (const [name, value] of this.params) out += value === null ? `;${name}` : `;${name}=${escapeComponent(value, PARAM)}`;
+    for (const [name, value] of this.params)
+      out += value === null ? `;${name}` : `;${name}=${escapeComponent(value, PARAM)}`;
     this.#text = out;
     return out;
   }

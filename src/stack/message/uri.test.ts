@@ -15,28 +15,51 @@ function sipUri(text: string): SipUri {
 
 describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
   it('takes a URI apart and writes back its exact text', () => {
-    const text = 'SIPS:alice:secr%65t@Atlanta.example.com:5061;transport=TCP;lr;maddr=239.255.255.1?subject=project%20x&priority=urgent';
+    const text =
+      'SIPS:alice:secr%65t@Atlanta.example.com:5061;transport=TCP;lr;maddr=239.255.255.1?subject=project%20x&priority=urgent';
     const uri = sipUri(text);
     assert.equal(uri.scheme, 'sips');
     assert.equal(uri.user, 'alice');
     assert.equal(uri.password, 'secret');
     assert.equal(uri.host, 'Atlanta.example.com');
     assert.equal(uri.port, 5061);
-    assert.deepEqual([...uri.params], [['transport', 'TCP'], ['lr', null], ['maddr', '239.255.255.1']]);
+    assert.deepEqual(
+      [...uri.params],
+      [
+        ['transport', 'TCP'],
+        ['lr', null],
+        ['maddr', '239.255.255.1'],
+      ],
+    );
     assert.equal(uri.transport, 'tcp');
-    assert.deepEqual([...uri.headers], [['subject', 'project x'], ['priority', 'urgent']]);
+    assert.deepEqual(
+      [...uri.headers],
+      [
+        ['subject', 'project x'],
+        ['priority', 'urgent'],
+      ],
+    );
     assert.equal(String(uri), text);
   });
 
   it('has no port when none is written, and no user for a host-only URI', () => {
     const uri = sipUri('sip:example.com');
-    assert.deepEqual([uri.user, uri.host, uri.port, uri.params.size, uri.headers.size], [undefined, 'example.com', undefined, 0, 0]);
+    assert.deepEqual(
+      [uri.user, uri.host, uri.port, uri.params.size, uri.headers.size],
+      [undefined, 'example.com', undefined, 0, 0],
+    );
   });
 
   it('reads IPv4 and bracketed IPv6 hosts, and an IPv6 address ending in what looks like a port', () => {
     assert.equal(sipUri('sip:192.0.2.4:5060').host, '192.0.2.4');
-    assert.deepEqual([sipUri('sip:[2001:db8::10]:5070').host, sipUri('sip:[2001:db8::10]:5070').port], ['[2001:db8::10]', 5070]);
-    assert.deepEqual([sipUri('sip:[2001:db8::10:5070]').host, sipUri('sip:[2001:db8::10:5070]').port], ['[2001:db8::10:5070]', undefined]);
+    assert.deepEqual(
+      [sipUri('sip:[2001:db8::10]:5070').host, sipUri('sip:[2001:db8::10]:5070').port],
+      ['[2001:db8::10]', 5070],
+    );
+    assert.deepEqual(
+      [sipUri('sip:[2001:db8::10:5070]').host, sipUri('sip:[2001:db8::10:5070]').port],
+      ['[2001:db8::10:5070]', undefined],
+    );
     assert.equal(sipUri('sip:u@[::ffff:192.0.2.1]').host, '[::ffff:192.0.2.1]');
   });
 
@@ -73,7 +96,10 @@ describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
     const rebuilt = uri.with({});
     assert.equal(String(rebuilt), 'sip:alice%20smith@example.com;name=v%2541');
     assert.deepEqual([...sipUri(String(rebuilt)).params], [['name', 'v%41']]);
-    assert.equal(String(new SipUri({ user: 'j.doe@home;x?y', host: 'example.com' })), 'sip:j.doe%40home;x?y@example.com');
+    assert.equal(
+      String(new SipUri({ user: 'j.doe@home;x?y', host: 'example.com' })),
+      'sip:j.doe%40home;x?y@example.com',
+    );
     assert.equal(String(new SipUri({ user: 'Zoë', host: 'example.com' })), 'sip:Zo%C3%AB@example.com');
   });
 
@@ -83,7 +109,10 @@ describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
     const moved = uri.with({ port: undefined }).withParam('transport', undefined).withParam('ob', null);
     assert.equal(String(moved), 'sip:bob@[2001:db8::1];lr;ob');
     assert.equal(String(uri), 'sip:bob@[2001:db8::1]:5060;transport=ws;lr');
-    assert.equal(String(sipUri('sip:a@example.com;transport=udp').withParam('transport', 'tcp')), 'sip:a@example.com;transport=tcp');
+    assert.equal(
+      String(sipUri('sip:a@example.com;transport=udp').withParam('transport', 'tcp')),
+      'sip:a@example.com;transport=tcp',
+    );
   });
 
   it('refuses parts that cannot be written', () => {
@@ -115,7 +144,10 @@ describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
   ];
   for (const [text, reason] of malformed) {
     it(`rejects ${text}`, () => {
-      assert.throws(() => parseUri(text), (error: unknown) => error instanceof SipParseError && reason.test(error.message));
+      assert.throws(
+        () => parseUri(text),
+        (error: unknown) => error instanceof SipParseError && reason.test(error.message),
+      );
     });
   }
 });
@@ -141,7 +173,12 @@ describe('tel URIs (RFC 3966)', () => {
 
 describe('URIs of other schemes', () => {
   it('keep their text and a lower-case scheme', () => {
-    for (const text of ['http://www.example.com', 'isbn:2983792873', 'urn:uuid:0b4e6d0e-52a3-4d6f-9a1b-8f1f4b0c2e1a', 'soap.beep://192.0.2.103:3002']) {
+    for (const text of [
+      'http://www.example.com',
+      'isbn:2983792873',
+      'urn:uuid:0b4e6d0e-52a3-4d6f-9a1b-8f1f4b0c2e1a',
+      'soap.beep://192.0.2.103:3002',
+    ]) {
       const uri = parseUri(text);
       assert.ok(uri instanceof AbsoluteUri);
       assert.equal(String(uri), text);
@@ -150,20 +187,53 @@ describe('URIs of other schemes', () => {
   });
 
   it('still must look like a URI', () => {
-    for (const text of ['', 'no-colon', '1abc:x', 'x:', 'http://a b', 'http://<a>']) assert.throws(() => parseUri(text), SipParseError, text);
+    for (const text of ['', 'no-colon', '1abc:x', 'x:', 'http://a b', 'http://<a>'])
+      assert.throws(() => parseUri(text), SipParseError, text);
   });
 });
 
 describe('hosts', () => {
   it('checks IPv6 text forms against RFC 4291 §2.2', () => {
-    const valid = ['::', '::1', '1::', '2001:db8::10', '2001:db8:0:0:0:0:0:1', '::ffff:192.0.2.1', '2001:db8::192.0.2.1', 'fe80::1:2:3:4:5:6'];
-    const invalid = ['', ':', ':1', '1:', '1:::2', '2001:db8:::192.0.2.1', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', 'g::1', '::192.0.2', '1::2::3'];
+    const valid = [
+      '::',
+      '::1',
+      '1::',
+      '2001:db8::10',
+      '2001:db8:0:0:0:0:0:1',
+      '::ffff:192.0.2.1',
+      '2001:db8::192.0.2.1',
+      'fe80::1:2:3:4:5:6',
+    ];
+    const invalid = [
+      '',
+      ':',
+      ':1',
+      '1:',
+      '1:::2',
+      '2001:db8:::192.0.2.1',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      '12345::',
+      'g::1',
+      '::192.0.2',
+      '1::2::3',
+    ];
     for (const text of valid) assert.equal(isIPv6(text, 0, text.length), true, text);
     for (const text of invalid) assert.equal(isIPv6(text, 0, text.length), false, text);
   });
 
   it('accepts host names, IPv4 addresses and bracketed IPv6 addresses only', () => {
-    for (const host of ['example.com', 'example.com.', 'a1', 'x-y_z.example', '192.0.2.1', '[::1]', 'df7jal23ls0d.invalid']) assert.equal(isHost(host), true, host);
-    for (const host of ['', '.', 'a..b', '1.2.3', '256.1.1.1', 'example.42', '[::1', '::1', 'a b']) assert.equal(isHost(host), false, host);
+    for (const host of [
+      'example.com',
+      'example.com.',
+      'a1',
+      'x-y_z.example',
+      '192.0.2.1',
+      '[::1]',
+      'df7jal23ls0d.invalid',
+    ])
+      assert.equal(isHost(host), true, host);
+    for (const host of ['', '.', 'a..b', '1.2.3', '256.1.1.1', 'example.42', '[::1', '::1', 'a b'])
+      assert.equal(isHost(host), false, host);
   });
 });

@@ -8,18 +8,29 @@ const encoder = new TextEncoder();
 describe('UTF-8 octets of JavaScript strings', () => {
   it('counts and encodes exactly as TextEncoder does, lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udfff', '\r'), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c))) }), (text) => {
-        const expected = encoder.encode(text);
-        assert.equal(utf8Length(text), expected.length);
-        assert.deepEqual(utf8Encode(text), expected);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udfff', '\r'),
+            fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+          ),
+        }),
+        (text) => {
+          const expected = encoder.encode(text);
+          assert.equal(utf8Length(text), expected.length);
+          assert.deepEqual(utf8Encode(text), expected);
+        },
+      ),
       { seed: 3261, numRuns: 300 },
     );
   });
 
   it('advances by octets to character boundaries, and says when a count splits a character or runs out', () => {
     const text = 'aé😀b';
-    assert.deepEqual([0, 1, 3, 7, 8].map((n) => utf8Advance(text, 0, n)), [0, 1, 2, 4, 5]);
+    assert.deepEqual(
+      [0, 1, 3, 7, 8].map((n) => utf8Advance(text, 0, n)),
+      [0, 1, 2, 4, 5],
+    );
     assert.equal(utf8Advance(text, 0, 2), -2);
     assert.equal(utf8Advance(text, 0, 5), -2);
     assert.equal(utf8Advance(text, 0, 9), -1);
@@ -52,7 +63,10 @@ describe('UTF-8 octets of JavaScript strings', () => {
       }
       return i;
     };
-    const unit = fc.oneof(fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udfff'), fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)));
+    const unit = fc.oneof(
+      fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udfff'),
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    );
     fc.assert(
       fc.property(fc.string({ unit, minLength: 250, maxLength: 400 }), fc.nat(5), fc.nat(1300), (text, start, cut) => {
         assert.equal(utf8Advance(text, start, cut), reference(text, start, cut));

@@ -53,7 +53,10 @@ export function utf8Advance(text: string, start: number, octets: number): number
   // and wrote tells where the count ends. (At most 3 octets per code unit: past that, too short.)
   if (units >= 256 && octets <= 3 * units && octets <= 0x10000) {
     if (scratch.length < octets) scratch = new Uint8Array(0x10000);
-    const { read, written } = (encoder ??= new TextEncoder()).encodeInto(text.slice(start), scratch.subarray(0, octets));
+    const { read, written } = (encoder ??= new TextEncoder()).encodeInto(
+      text.slice(start),
+      scratch.subarray(0, octets),
+    );
     if (written === octets) return start + read;
     return read === units ? -1 : -2;
   }

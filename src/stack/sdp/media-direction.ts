@@ -54,8 +54,5 @@ export interface OfferDirectionState {
  * resume while still held is recvonly and never silently undoes the peer's hold.
  */
 export function offerDirection(state: OfferDirectionState): MediaDirection {
-  return directionFrom(
-    state.canSend && !state.peerRefusesToReceive,
-    state.wantsToReceive && !state.localHold,
-  );
+  return directionFrom(state.canSend && !state.peerRefusesToReceive, state.wantsToReceive && !state.localHold);
 }

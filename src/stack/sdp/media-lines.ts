@@ -65,7 +65,10 @@ const STATIC_PAYLOADS: ReadonlyMap<number, { codec: string; rate: number }> = ne
   [18, { codec: 'g729', rate: 8000 }],
 ]);
 
-function formatsOf(media: { payloads?: string | number; rtp?: { payload: number; codec: string; rate?: number }[] }): MediaLine['formats'] {
+function formatsOf(media: {
+  payloads?: string | number;
+  rtp?: { payload: number; codec: string; rate?: number }[];
+}): MediaLine['formats'] {
   const rtpmaps = new Map((media.rtp ?? []).map((rtp) => [rtp.payload, rtp]));
   return String(media.payloads ?? '')
     .split(' ')

@@ -43,11 +43,18 @@ describe('OfferAnswerState (RFC 3264 §4, RFC 3261 §14)', () => {
   it('refuses illegal moves with a StateError and stays put', () => {
     const state = new OfferAnswerState();
     assert.equal(state.can('remote-answer'), false);
-    assert.throws(() => state.transition('remote-answer'), (error) => error instanceof StateError && error.state === 'stable');
+    assert.throws(
+      () => state.transition('remote-answer'),
+      (error) => error instanceof StateError && error.state === 'stable',
+    );
     assert.equal(state.phase, 'stable');
     state.transition('local-offer');
     state.transition('remote-pranswer');
-    assert.throws(() => state.transition('rollback'), StateError, 'an early-answered INVITE is cancelled, not rolled back');
+    assert.throws(
+      () => state.transition('rollback'),
+      StateError,
+      'an early-answered INVITE is cancelled, not rolled back',
+    );
     assert.throws(() => state.transition('local-offer'), StateError);
     assert.equal(state.phase, 'have-remote-pranswer');
   });

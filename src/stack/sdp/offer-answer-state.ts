@@ -17,12 +17,7 @@ import { StateError } from '../core/errors';
 export type OfferAnswerPhase = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'have-remote-pranswer';
 
 export type OfferAnswerEvent =
-  | 'local-offer'
-  | 'remote-offer'
-  | 'local-answer'
-  | 'remote-pranswer'
-  | 'remote-answer'
-  | 'rollback';
+  'local-offer' | 'remote-offer' | 'local-answer' | 'remote-pranswer' | 'remote-answer' | 'rollback';
 
 /**
  * Why a new offer cannot be made or taken now: `glare` (answer the remote offer 491), `awaiting-answer`

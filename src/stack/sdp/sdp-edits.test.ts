@@ -10,12 +10,18 @@ describe('setMediaDirection', () => {
   it('sets every stream and drops the Firefox session-level direction', () => {
     const held = setMediaDirection(readFixture('firefox-offer-audio-video'), 'sendonly');
     assert.doesNotMatch(held.split('m=')[0]!, /a=sendrecv/);
-    assert.deepEqual(readMediaLines(held).map((line) => line.direction), ['sendonly', 'sendonly']);
+    assert.deepEqual(
+      readMediaLines(held).map((line) => line.direction),
+      ['sendonly', 'sendonly'],
+    );
   });
 
   it('sets one kind and keeps the effective direction of the others', () => {
     const sdp = setMediaDirection(readFixture('firefox-offer-audio-video'), 'inactive', 'video');
-    assert.deepEqual(readMediaLines(sdp).map((line) => line.direction), ['sendrecv', 'inactive']);
+    assert.deepEqual(
+      readMediaLines(sdp).map((line) => line.direction),
+      ['sendrecv', 'inactive'],
+    );
   });
 
   it('leaves rejected streams rejected, with one m= line per stream', () => {

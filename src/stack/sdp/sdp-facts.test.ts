@@ -33,7 +33,10 @@ describe('readMediaLines', () => {
   it('lets Firefox media-level directions override its session-level a=sendrecv', () => {
     const sdp = readFixture('firefox-hold-offer');
     assert.match(sdp, /^a=sendrecv\r$/m, 'the fixture has the session-level attribute');
-    assert.deepEqual(readMediaLines(sdp).map((line) => line.direction), ['sendonly', 'sendonly']);
+    assert.deepEqual(
+      readMediaLines(sdp).map((line) => line.direction),
+      ['sendonly', 'sendonly'],
+    );
   });
 
   it('applies the session-level c= to a stream without its own', () => {
@@ -89,13 +92,15 @@ describe('telephoneEventAtAudioClock (RFC 4733 §2.1)', () => {
   });
 
   it('follows the m= line order, not the a=rtpmap order: PCMU first makes telephone-event/8000 fit', () => {
-    const pcmuFirst = readFixture('plain-phone-offer-via-rtpengine').replace('RTP/SAVPF 96 0 101', 'RTP/SAVPF 0 96 101');
+    const pcmuFirst = readFixture('plain-phone-offer-via-rtpengine').replace(
+      'RTP/SAVPF 96 0 101',
+      'RTP/SAVPF 0 96 101',
+    );
     assert.equal(telephoneEventAtAudioClock(pcmuFirst), true);
-    assert.deepEqual(readMediaLines(pcmuFirst)[0]?.formats.map((format) => `${format.codec}/${format.clockRate}`), [
-      'pcmu/8000',
-      'opus/48000',
-      'telephone-event/8000',
-    ]);
+    assert.deepEqual(
+      readMediaLines(pcmuFirst)[0]?.formats.map((format) => `${format.codec}/${format.clockRate}`),
+      ['pcmu/8000', 'opus/48000', 'telephone-event/8000'],
+    );
   });
 
   it('fails without telephone-event', () => {
@@ -138,7 +143,10 @@ describe('transportIdentity', () => {
   it('differs between two answerers and is stable across one answerer re-offers', () => {
     const chrome = transportIdentity(readFixture('chrome-answer-audio-video'));
     assert.notEqual(chrome, transportIdentity(readFixture('firefox-answer-audio-video')));
-    assert.equal(transportIdentity(readFixture('chrome-offer-audio-video')), transportIdentity(readFixture('chrome-hold-offer')));
+    assert.equal(
+      transportIdentity(readFixture('chrome-offer-audio-video')),
+      transportIdentity(readFixture('chrome-hold-offer')),
+    );
     assert.match(chrome, /^\S+ \S+ sha-256 [0-9a-f:]+$/);
   });
 });

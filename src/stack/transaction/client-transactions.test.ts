@@ -18,7 +18,10 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     assert.deepEqual(sentAt, [0, 500, 1500, 3500, 7500, 15500, 31500]);
     assert.equal(clock.now(), 32000);
     assert.equal(tx.state, 'terminated');
-    assert.deepEqual(user.failures.map((f) => [f.name, f.status]), [['TimeoutError', 408]]);
+    assert.deepEqual(
+      user.failures.map((f) => [f.name, f.status]),
+      [['TimeoutError', 408]],
+    );
     assert.deepEqual(transactions.size, { clients: 0, servers: 0 });
   });
 
@@ -45,7 +48,10 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     transactions.receiveResponse(response(200, invite));
     transactions.receiveResponse(response(200, invite));
     assert.equal(tx.state, 'accepted');
-    assert.deepEqual(user.responses.map((r) => r.status), [180, 200, 200]);
+    assert.deepEqual(
+      user.responses.map((r) => r.status),
+      [180, 200, 200],
+    );
     assert.equal(transport.sent.length, 1, 'the transaction never ACKs a 2xx (§13.2.2.4)');
     clock.advance(32000);
     assert.equal(tx.state, 'terminated');
@@ -70,7 +76,11 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     assert.equal(ack.route[0]?.uri.toString(), 'sip:proxy.example;lr');
     transactions.receiveResponse(response(486, invite, 'busy7'));
     assert.equal(transport.sent.length, 3, 'the retransmitted 486 is ACKed again');
-    assert.deepEqual(user.responses.map((r) => r.status), [486], 'and not passed up');
+    assert.deepEqual(
+      user.responses.map((r) => r.status),
+      [486],
+      'and not passed up',
+    );
     clock.advance(31999);
     assert.equal(tx.state, 'completed');
     clock.advance(1);
@@ -93,7 +103,10 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     transport.failNext = true;
     const tx = transactions.sendRequest(request('INVITE'), user);
     assert.equal(tx.state, 'terminated');
-    assert.deepEqual(user.failures.map((f) => [f.name, f.status]), [['TransportError', 503]]);
+    assert.deepEqual(
+      user.failures.map((f) => [f.name, f.status]),
+      [['TransportError', 503]],
+    );
   });
 });
 
@@ -110,7 +123,10 @@ describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
     }
     assert.deepEqual(sentAt, [0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
     assert.equal(clock.now(), 32000);
-    assert.deepEqual(user.failures.map((f) => [f.name, f.status]), [['TimeoutError', 408]]);
+    assert.deepEqual(
+      user.failures.map((f) => [f.name, f.status]),
+      [['TimeoutError', 408]],
+    );
   });
 
   it('after a provisional response retransmits every T2 and keeps Timer F running', () => {
@@ -136,7 +152,10 @@ describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
     const tx = transactions.sendRequest(message, user);
     transactions.receiveResponse(response(202, message));
     transactions.receiveResponse(response(202, message));
-    assert.deepEqual(user.responses.map((r) => r.status), [202]);
+    assert.deepEqual(
+      user.responses.map((r) => r.status),
+      [202],
+    );
     assert.equal(tx.state, 'completed');
     clock.advance(4999);
     assert.equal(tx.state, 'completed');
@@ -149,7 +168,10 @@ describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
     const user = new RecordingUser();
     transactions.sendRequest(request('MESSAGE'), user);
     transactions.failPendingClients('the WebSocket closed');
-    assert.deepEqual(user.failures.map((f) => [f.status, f.message]), [[503, 'the WebSocket closed']]);
+    assert.deepEqual(
+      user.failures.map((f) => [f.status, f.message]),
+      [[503, 'the WebSocket closed']],
+    );
     assert.deepEqual(transactions.size, { clients: 0, servers: 0 });
   });
 });

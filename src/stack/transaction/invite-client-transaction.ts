@@ -26,7 +26,13 @@ export class InviteClientTransaction extends Transaction<InviteClientState, Clie
     const text = this.request.toString();
     const { A, B } = this.context.timers;
     if (!this.send(text)) return;
-    this.retransmit('A', A, text, () => this.in('calling'), (interval) => 2 * interval);
+    this.retransmit(
+      'A',
+      A,
+      text,
+      () => this.in('calling'),
+      (interval) => 2 * interval,
+    );
     // §17.1.1.2: Timer B fires in Calling: inform the TU of the timeout.
     this.startTimer('B', B, () => this.in('calling') && this.timeout('B', `no response to INVITE within ${B} ms`));
   }

@@ -55,7 +55,13 @@ export class InviteServerTransaction extends Transaction<InviteServerState, Serv
     if (!this.send(text) || status < 200) return;
     // §17.2.1: a non-2xx final moves to Completed: Timer G retransmits (unreliable), Timer H waits for the ACK.
     this.transition('completed');
-    this.retransmit('G', G, text, () => this.in('completed'), (interval) => Math.min(2 * interval, T2));
+    this.retransmit(
+      'G',
+      G,
+      text,
+      () => this.in('completed'),
+      (interval) => Math.min(2 * interval, T2),
+    );
     this.startTimer('H', H, () => this.timeout('H', `no ACK for the ${status} response within ${H} ms`));
   }
 

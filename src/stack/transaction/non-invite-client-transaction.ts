@@ -27,7 +27,11 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     // §17.1.2.2: in Trying E doubles up to T2; in Proceeding it is T2.
     this.retransmit('E', E, text, pending, (interval) => (this.in('trying') ? Math.min(2 * interval, T2) : T2));
     // §17.1.2.2: Timer F in Trying or Proceeding: the TU is told of the timeout.
-    this.startTimer('F', F, () => pending() && this.timeout('F', `no final response to ${this.request.method} within ${F} ms`));
+    this.startTimer(
+      'F',
+      F,
+      () => pending() && this.timeout('F', `no final response to ${this.request.method} within ${F} ms`),
+    );
   }
 
   receiveResponse(response: SipResponse): void {

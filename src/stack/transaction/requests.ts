@@ -8,7 +8,10 @@ export function responseTo(request: SipRequest, status: number, reason?: string,
   const response = new SipResponse(status, reason);
   response.setHeader('Via', request.via);
   response.setHeader('From', request.from);
-  response.setHeader('To', toTag !== undefined && request.to.tag === undefined ? request.to.withTag(toTag) : request.to);
+  response.setHeader(
+    'To',
+    toTag !== undefined && request.to.tag === undefined ? request.to.withTag(toTag) : request.to,
+  );
   response.setHeader('Call-ID', request.callId);
   response.setHeader('CSeq', request.cseq);
   return response;

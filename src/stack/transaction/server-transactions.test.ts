@@ -73,7 +73,11 @@ describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
     server.respond(ok);
     assert.equal(server.state, 'accepted');
     transactions.receiveRequest(invite);
-    assert.equal(transport.lines.filter((line) => line.startsWith('SIP/2.0 200')).length, 2, 'a retransmitted INVITE is absorbed');
+    assert.equal(
+      transport.lines.filter((line) => line.startsWith('SIP/2.0 200')).length,
+      2,
+      'a retransmitted INVITE is absorbed',
+    );
     transactions.receiveRequest(ackFor(invite));
     assert.equal(acks.length, 1);
     clock.advance(32000);
@@ -114,8 +118,14 @@ describe('transaction matching (RFC 3261 §17.1.3, §17.2.3)', () => {
     transactions.sendRequest(cancel, cancelUser);
     transactions.receiveResponse(response(200, cancel));
     transactions.receiveResponse(response(487, invite));
-    assert.deepEqual(cancelUser.responses.map((r) => r.status), [200]);
-    assert.deepEqual(inviteUser.responses.map((r) => r.status), [487]);
+    assert.deepEqual(
+      cancelUser.responses.map((r) => r.status),
+      [200],
+    );
+    assert.deepEqual(
+      inviteUser.responses.map((r) => r.status),
+      [487],
+    );
     transactions.receiveResponse(response(200, request('INVITE', 'z9hG4bKother')));
     assert.equal(strays.length, 1, 'a response for no transaction is stray');
   });
@@ -128,7 +138,11 @@ describe('transaction matching (RFC 3261 §17.1.3, §17.2.3)', () => {
     assert.ok(transactions.findInviteFor(cancel) instanceof InviteServerTransaction);
     assert.equal(transactions.findInviteFor(request('CANCEL', 'z9hG4bKnone')), undefined);
     transactions.receiveRequest(cancel);
-    assert.deepEqual(requests.map((r) => r.method), ['INVITE', 'CANCEL'], 'the CANCEL gets its own transaction');
+    assert.deepEqual(
+      requests.map((r) => r.method),
+      ['INVITE', 'CANCEL'],
+      'the CANCEL gets its own transaction',
+    );
     transactions.receiveRequest(request('ACK', 'z9hG4bKnewbranch'));
     assert.equal(acks.length, 1);
   });
@@ -155,11 +169,15 @@ describe('transaction matching (RFC 3261 §17.1.3, §17.2.3)', () => {
 describe('server transaction limit', () => {
   it(`answers 503 with Retry-After, statelessly, beyond ${MAX_SERVER_TRANSACTIONS} server transactions, and takes requests again once they end`, () => {
     const { clock, transport, transactions, servers } = layer(true);
-    for (let i = 0; i < MAX_SERVER_TRANSACTIONS + 3; i++) transactions.receiveRequest(request('INVITE', `z9hG4bKflood${i}`));
+    for (let i = 0; i < MAX_SERVER_TRANSACTIONS + 3; i++)
+      transactions.receiveRequest(request('INVITE', `z9hG4bKflood${i}`));
     assert.equal(servers.length, MAX_SERVER_TRANSACTIONS);
     assert.equal(transactions.size.servers, MAX_SERVER_TRANSACTIONS);
     const refused = transport.sent.slice(-3).map((text) => parseMessage(text));
-    assert.deepEqual(refused.map((m) => (m.kind === 'response' ? m.status : 0)), [503, 503, 503]);
+    assert.deepEqual(
+      refused.map((m) => (m.kind === 'response' ? m.status : 0)),
+      [503, 503, 503],
+    );
     assert.equal(refused[0]!.header('Retry-After'), '5');
     for (const server of servers) server.respond(responseTo(server.request, 486, undefined, 't'));
     clock.advance(32_000);

@@ -50,7 +50,12 @@ export class TransactionLayer {
 
   constructor(options: TransactionLayerOptions) {
     const timers = transactionTimers({ ...DEFAULT_TIMER_SETTINGS, ...options.timers }, options.transport.reliable);
-    this.#context = { transport: options.transport, clock: options.clock, timers, logger: options.logger ?? noopLogger };
+    this.#context = {
+      transport: options.transport,
+      clock: options.clock,
+      timers,
+      logger: options.logger ?? noopLogger,
+    };
     this.#options = options;
   }
 
@@ -192,5 +197,14 @@ function serverKey(request: SipRequest, method = request.method): string {
   const matched = method === 'ACK' ? 'INVITE' : method;
   const sentBy = via ? `${via.host.toLowerCase()}:${via.port ?? ''}` : '';
   if (via?.branch?.startsWith(MAGIC_COOKIE)) return `${via.branch}\u0000${sentBy}\u0000${matched}`;
-  return ['2543', request.uri.toString(), request.from.tag ?? '', request.callId, request.cseq.seq, sentBy, via?.branch ?? '', matched].join('\u0000');
+  return [
+    '2543',
+    request.uri.toString(),
+    request.from.tag ?? '',
+    request.callId,
+    request.cseq.seq,
+    sentBy,
+    via?.branch ?? '',
+    matched,
+  ].join('\u0000');
 }

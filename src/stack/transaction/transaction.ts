@@ -166,7 +166,11 @@ export abstract class Transaction<State extends string, User extends FailureList
     } catch (error) {
       if (!quiet) {
         const reason = error instanceof Error ? error : new Error(String(error));
-        this.fail(reason instanceof TransportError ? reason : new TransportError('send-failed', reason.message, { cause: reason }));
+        this.fail(
+          reason instanceof TransportError
+            ? reason
+            : new TransportError('send-failed', reason.message, { cause: reason }),
+        );
       }
       return false;
     }

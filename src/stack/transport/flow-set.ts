@@ -150,7 +150,11 @@ export class FlowSet implements Transport {
     for (const next of steps(this.#state, whole)) {
       const previous = this.#state;
       this.#state = next;
-      this.#events.emit('stateChange', next, { ...info, previous, flowId: next === 'connected' ? this.flowId : undefined });
+      this.#events.emit('stateChange', next, {
+        ...info,
+        previous,
+        flowId: next === 'connected' ? this.flowId : undefined,
+      });
     }
   }
 }

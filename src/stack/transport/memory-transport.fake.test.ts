@@ -90,7 +90,10 @@ describe('memory transport pair', () => {
     const { clock, a, atB } = setup();
     await a.connect();
     a.failNextSend('boom');
-    assert.throws(() => a.send('lost'), (e: unknown) => isTransportError('send-failed')(e) && (e as Error).message === 'boom');
+    assert.throws(
+      () => a.send('lost'),
+      (e: unknown) => isTransportError('send-failed')(e) && (e as Error).message === 'boom',
+    );
     a.send('ok');
     clock.advance(0);
     assert.deepEqual(atB.received, ['ok']);

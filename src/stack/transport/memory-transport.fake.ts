@@ -214,10 +214,16 @@ export class MemoryTransport extends TransportBase implements Transport {
     this.#link.generation++;
     this.#cancelInFlight();
     this.#peer.#cancelInFlight();
-    for (const [end, error] of [[this as MemoryTransport, mine], [this.#peer, theirs]] as const) {
+    for (const [end, error] of [
+      [this as MemoryTransport, mine],
+      [this.#peer, theirs],
+    ] as const) {
       if (end.state === 'disconnected') continue;
       end.#flowId = undefined;
-      end.transition('disconnected', { reason: error?.message ?? reason ?? 'connection dropped', ...(error && { error }) });
+      end.transition('disconnected', {
+        reason: error?.message ?? reason ?? 'connection dropped',
+        ...(error && { error }),
+      });
     }
   }
 

@@ -32,7 +32,7 @@ export function exceededLimit(text: string, limits: MessageLimits): string | und
   }
   // The start line, then header lines up to the empty line that ends them (RFC 3261 §7).
   let lines = -1;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const lf = text.indexOf('\n', i);
     if (lf < 0 || lf === i || (lf === i + 1 && text.charCodeAt(i) === 0x0d)) break;
     if (++lines > maxHeaderLines) return `a message with more than ${maxHeaderLines} header lines is refused`;

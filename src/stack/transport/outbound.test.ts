@@ -38,8 +38,20 @@ describe('RFC 5626 outbound helpers', () => {
   it('gives the Contact parameters as maps and as text', () => {
     const instanceId = '<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>';
     const params = outboundContactParams({ instanceId });
-    assert.deepEqual([...params.uriParams], [['transport', 'ws'], ['ob', null]]);
-    assert.deepEqual([...params.headerParams], [['reg-id', '1'], ['+sip.instance', `"${instanceId}"`]]);
+    assert.deepEqual(
+      [...params.uriParams],
+      [
+        ['transport', 'ws'],
+        ['ob', null],
+      ],
+    );
+    assert.deepEqual(
+      [...params.headerParams],
+      [
+        ['reg-id', '1'],
+        ['+sip.instance', `"${instanceId}"`],
+      ],
+    );
     assert.equal(params.uriParamsText, ';transport=ws;ob');
     assert.equal(params.headerParamsText, `;reg-id=1;+sip.instance="${instanceId}"`);
     assert.equal(

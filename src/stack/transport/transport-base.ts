@@ -5,7 +5,13 @@
  * `FlowSet` numbers several).
  */
 import { Emitter } from '../core/emitter';
-import type { FlowChangeListener, MessageListener, StateChangeListener, TransportState, TransportStateInfo } from './transport';
+import type {
+  FlowChangeListener,
+  MessageListener,
+  StateChangeListener,
+  TransportState,
+  TransportStateInfo,
+} from './transport';
 import { assertTransition } from './transport-state';
 
 type Events = { message: [text: string, flow: number]; stateChange: [state: TransportState, info: TransportStateInfo] };

@@ -27,7 +27,10 @@ export interface TransportStateInfo {
   readonly flowId?: string;
   /** On `disconnected`: when the transport will try again; absent when it will not. */
   readonly reconnectInMs?: number;
-  /** On `connecting`, and on `disconnected` with a reconnect scheduled: the attempt number since the last stable connection (1 = first). */
+  /**
+   * On `connecting`, and on `disconnected` with a reconnect scheduled: the attempt number since the last stable
+   * connection (1 = first).
+   */
   readonly attempt?: number;
 }
 

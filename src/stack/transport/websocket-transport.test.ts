@@ -51,7 +51,17 @@ describe('WebSocketTransport: setup', () => {
   });
 
   it('rejects any other URL with a clear TransportError', () => {
-    for (const url of ['http://example.com', 'example.com', '', 'ws://', 'ws:// space.example', 'sip:alice@example.com', 'wss://example.com:99999/ws', 'ws://example.com:0', 'ws://example.com:-1']) {
+    for (const url of [
+      'http://example.com',
+      'example.com',
+      '',
+      'ws://',
+      'ws:// space.example',
+      'sip:alice@example.com',
+      'wss://example.com:99999/ws',
+      'ws://example.com:0',
+      'ws://example.com:-1',
+    ]) {
       assert.throws(
         () => setup({ url }),
         (error: unknown) =>
@@ -62,11 +72,18 @@ describe('WebSocketTransport: setup', () => {
   });
 
   it('refuses a URL with user:password@ and never repeats the credentials in the error', () => {
-    for (const url of ['wss://alice:s3cret@example.com/ws', 'ws://alice@example.com', 'http://alice:s3cret@example.com']) {
+    for (const url of [
+      'wss://alice:s3cret@example.com/ws',
+      'ws://alice@example.com',
+      'http://alice:s3cret@example.com',
+    ]) {
       assert.throws(
         () => setup({ url }),
         (error: unknown) =>
-          error instanceof TransportError && error.code === 'invalid-url' && /without user:password@/.test(error.message) && !error.message.includes('alice'),
+          error instanceof TransportError &&
+          error.code === 'invalid-url' &&
+          /without user:password@/.test(error.message) &&
+          !error.message.includes('alice'),
         url,
       );
     }
@@ -123,8 +140,16 @@ describe('WebSocketTransport: connecting', () => {
   it("maps `ws`'s handshake errors to readable reasons", async () => {
     const cases: [string | undefined, RegExp, string][] = [
       ['Server sent no subprotocol', /subprotocol "sip".*Server sent no subprotocol/, 'subprotocol-refused'],
-      ['connect ECONNREFUSED 127.0.0.1:9', /^connection refused by wss:\/\/sip\.example\.com\/ws$/, 'connection-failed'],
-      ['Unexpected server response: 404', /could not connect to .*: Unexpected server response: 404 \(code 1006\)/, 'connection-failed'],
+      [
+        'connect ECONNREFUSED 127.0.0.1:9',
+        /^connection refused by wss:\/\/sip\.example\.com\/ws$/,
+        'connection-failed',
+      ],
+      [
+        'Unexpected server response: 404',
+        /could not connect to .*: Unexpected server response: 404 \(code 1006\)/,
+        'connection-failed',
+      ],
       [undefined, /^could not connect to wss:\/\/sip\.example\.com\/ws \(code 1006\)$/, 'connection-failed'],
     ];
     for (const [message, reason, code] of cases) {
@@ -164,9 +189,12 @@ describe('WebSocketTransport: connecting', () => {
 describe('WebSocketTransport: frames', () => {
   it('sends each message as one frame, and refuses to send when not connected', async () => {
     const { transport, server, connect } = setup();
-    assert.throws(() => transport.send('OPTIONS sip:a SIP/2.0\r\n\r\n'), (error: unknown) => {
-      return error instanceof TransportError && error.code === 'not-connected' && error.status === 503;
-    });
+    assert.throws(
+      () => transport.send('OPTIONS sip:a SIP/2.0\r\n\r\n'),
+      (error: unknown) => {
+        return error instanceof TransportError && error.code === 'not-connected' && error.status === 503;
+      },
+    );
     await connect();
     const message = 'OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid\r\n\r\n';
     transport.send(message);
@@ -177,9 +205,15 @@ describe('WebSocketTransport: frames', () => {
     const { transport, server, connect } = setup();
     await connect();
     server.last.failSends = true;
-    assert.throws(() => transport.send('x'), (e: unknown) => e instanceof TransportError && e.code === 'send-failed');
+    assert.throws(
+      () => transport.send('x'),
+      (e: unknown) => e instanceof TransportError && e.code === 'send-failed',
+    );
     server.last.readyState = 2;
-    assert.throws(() => transport.send('x'), (e: unknown) => e instanceof TransportError && e.code === 'not-connected');
+    assert.throws(
+      () => transport.send('x'),
+      (e: unknown) => e instanceof TransportError && e.code === 'not-connected',
+    );
   });
 
   it('passes text frames and UTF-8 binary frames up as messages (RFC 7118 §4.2)', async () => {
@@ -286,7 +320,13 @@ describe('WebSocketTransport: keep-alive (RFC 5626 §4.4.1)', () => {
 });
 
 describe('WebSocketTransport: reconnect', () => {
-  const reconnect = { initialDelayMs: 100, maxDelayMs: 1_600, factor: 2, jitter: 'full' as const, stableAfterMs: 5_000 };
+  const reconnect = {
+    initialDelayMs: 100,
+    maxDelayMs: 1_600,
+    factor: 2,
+    jitter: 'full' as const,
+    stableAfterMs: 5_000,
+  };
 
   it('reconnects after the server closes, with a readable reason, and settles a new flow', async () => {
     const { transport, server, clock, changes, connect } = setup({ reconnect });
@@ -329,7 +369,10 @@ describe('WebSocketTransport: reconnect', () => {
     }
     const ceilings = [100, 200, 400, 800, 1600, 1600, 1600, 1600, 1600, 1600];
     delays.forEach((delay, n) => assert.ok(delay >= 0 && delay <= ceilings[n]!, `delay ${n}: ${delay}`));
-    assert.ok(delays.slice(4).some((d) => d > 800), 'later delays use the larger range');
+    assert.ok(
+      delays.slice(4).some((d) => d > 800),
+      'later delays use the larger range',
+    );
   });
 
   it('resets the backoff after a stable connection, not after a short one', async () => {

@@ -99,7 +99,8 @@ export class WebSocketTransport extends TransportBase implements Transport {
     this.#random = options.random ?? cryptoRandom;
     this.#logger = logger;
     this.viaHost = randomInvalidHost(this.#random);
-    if (options.reconnect !== false) this.#reconnect = new Reconnector(options.reconnect ?? {}, this.#clock, this.#random);
+    if (options.reconnect !== false)
+      this.#reconnect = new Reconnector(options.reconnect ?? {}, this.#clock, this.#random);
 
     if (options.keepAlive !== false) {
       this.#keepAlive = new KeepAlive(
@@ -135,7 +136,9 @@ export class WebSocketTransport extends TransportBase implements Transport {
   disconnect(reason = 'disconnected by the application'): Promise<void> {
     this.#wanted = false;
     const wasWaiting = this.#cancelReconnect();
-    this.#settleWaiters(new TransportError('disconnected', `disconnected before the connection was established: ${reason}`));
+    this.#settleWaiters(
+      new TransportError('disconnected', `disconnected before the connection was established: ${reason}`),
+    );
     switch (this.state) {
       case 'disconnected':
         // Tell listeners that the announced reconnect will not happen.
@@ -221,7 +224,10 @@ export class WebSocketTransport extends TransportBase implements Transport {
     socket.onclose = (event) => this.#closed(socket, event);
     this.#connectTimer = this.#clock.setTimeout(() => {
       this.#abandon(
-        new TransportError('connection-failed', `connecting to ${this.url} timed out after ${this.#connectTimeoutMs} ms`),
+        new TransportError(
+          'connection-failed',
+          `connecting to ${this.url} timed out after ${this.#connectTimeoutMs} ms`,
+        ),
       );
     }, this.#connectTimeoutMs);
   }

@@ -128,7 +128,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-const OPTIONS = 'OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WS h.invalid;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n';
+const OPTIONS =
+  'OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WS h.invalid;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n';
 
 describe('WebSocketTransport over a real WebSocket (ws)', () => {
   it('negotiates the sip subprotocol and carries messages as text and binary frames', async () => {
@@ -154,7 +155,9 @@ describe('WebSocketTransport over a real WebSocket (ws)', () => {
 
   it('gets CRLF pongs for its pings and answers the server’s pings (RFC 5626 §4.4.1)', async () => {
     const server = await startServer();
-    const { transport, messages } = createTransport(server.url, { keepAlive: { intervalMs: 40, pongTimeoutMs: 1_000 } });
+    const { transport, messages } = createTransport(server.url, {
+      keepAlive: { intervalMs: 40, pongTimeoutMs: 1_000 },
+    });
     await transport.connect();
     await until(() => server.received.filter((r) => r.text === '\r\n\r\n').length >= 3, 'three pings');
     assert.equal(transport.state, 'connected', 'pongs keep the flow up');
@@ -197,7 +200,10 @@ describe('WebSocketTransport over a real WebSocket (ws)', () => {
     await transport.connect();
     const flow = transport.flowId;
     await first.stop();
-    await until(() => changes.filter((c) => c.info.error?.message.startsWith('connection refused')).length >= 2, 'refused retries');
+    await until(
+      () => changes.filter((c) => c.info.error?.message.startsWith('connection refused')).length >= 2,
+      'refused retries',
+    );
     const second = await startServer({ port: first.port });
     // How soon is told by the scheduled delays below (the backoff's own figures, not a stopwatch);
     // the wait is only bounded so that a transport that never retries fails instead of hanging.

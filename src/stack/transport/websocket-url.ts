@@ -21,7 +21,10 @@ export function parseWebSocketUrl(url: string): 'ws' | 'wss' | undefined {
 export function invalidUrlError(url: string): TransportError {
   // Never repeated back when it holds credentials: the message goes to logs and the page.
   if (USERINFO.test(url)) {
-    return new TransportError('invalid-url', 'the SIP server URL must be a ws:// or wss:// URL without user:password@ (RFC 7118); the password is set separately');
+    return new TransportError(
+      'invalid-url',
+      'the SIP server URL must be a ws:// or wss:// URL without user:password@ (RFC 7118); the password is set separately',
+    );
   }
   return new TransportError(
     'invalid-url',

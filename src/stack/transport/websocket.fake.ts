@@ -3,7 +3,12 @@
  * a fake clock. Nothing happens by itself: the test plays the server (accept, refuse, message,
  * serverClose, finishClose), so every event arrives exactly when the test says.
  */
-import type { WebSocketCloseEventLike, WebSocketConstructor, WebSocketLike, WebSocketMessageEventLike } from './websocket-like';
+import type {
+  WebSocketCloseEventLike,
+  WebSocketConstructor,
+  WebSocketLike,
+  WebSocketMessageEventLike,
+} from './websocket-like';
 
 const CONNECTING = 0;
 const OPEN = 1;

@@ -14,16 +14,23 @@ describe('the 400 for a request the parser could not read (RFC 3261 §8.2)', () 
     const text = badRequestResponse(malformed(3).replace('z9hG4bK1', 'z9hG4bKtop'), 'bad CSeq', 'tt')!;
     const answer = parseMessage(text.replace('CSeq: x INVITE', 'CSeq: 1 INVITE'));
     assert.equal(answer.kind, 'response');
-    assert.deepEqual(answer.via.map((via) => via.branch), ['z9hG4bKtop', 'z9hG4bK1', 'z9hG4bK1']);
+    assert.deepEqual(
+      answer.via.map((via) => via.branch),
+      ['z9hG4bKtop', 'z9hG4bK1', 'z9hG4bK1'],
+    );
     assert.equal(answer.to.tag, 'tt');
     assert.match(text, /^SIP\/2\.0 400 bad CSeq\r\n/);
   });
 
   // Issue 15: each Via line copied the list of those before it.
   it('is built in linear time however many Via lines the request has', () => {
-    assertLinearTime('Via lines', (n) => {
-      const text = malformed(n);
-      return () => badRequestResponse(text, 'bad', 't');
-    }, { n: 2_000 });
+    assertLinearTime(
+      'Via lines',
+      (n) => {
+        const text = malformed(n);
+        return () => badRequestResponse(text, 'bad', 't');
+      },
+      { n: 2_000 },
+    );
   });
 });

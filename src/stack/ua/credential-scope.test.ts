@@ -21,7 +21,10 @@ async function settled<T>(t: ReturnType<typeof setup>, promise: Promise<T>): Pro
   return promise;
 }
 
-const credentialHeaders = (request: SipRequest) => [...request.headers('Authorization'), ...request.headers('Proxy-Authorization')];
+const credentialHeaders = (request: SipRequest) => [
+  ...request.headers('Authorization'),
+  ...request.headers('Proxy-Authorization'),
+];
 
 describe('user agent: where credentials go (issue 15)', () => {
   it('sends no Authorization on a MESSAGE after REGISTER was challenged, but keeps it on the refresh', async () => {
@@ -33,10 +36,14 @@ describe('user agent: where credentials go (issue 15)', () => {
     const [message] = t.requests('MESSAGE');
     assert.deepEqual(credentialHeaders(message!), [], 'the MESSAGE reaches bob: it must carry none of our credentials');
     await settled(t, t.ua.register());
-    assert.match(t.requests('REGISTER').at(-1)!.header('Authorization') ?? '', /nc=00000002/, 'the registrar still gets them up front');
+    assert.match(
+      t.requests('REGISTER').at(-1)!.header('Authorization') ?? '',
+      /nc=00000002/,
+      'the registrar still gets them up front',
+    );
   });
 
-  it('does not answer a far end\'s 401 for a realm of its own, and reports why', async () => {
+  it("does not answer a far end's 401 for a realm of its own, and reports why", async () => {
     const t = setup();
     t.serve(
       registrar((request) => {
@@ -57,7 +64,7 @@ describe('user agent: where credentials go (issue 15)', () => {
     assert.deepEqual(credentialHeaders(messages[0]!), []);
   });
 
-  it('answers a 407 of the registrar\'s realm, and of a realm the page names in authRealms', async () => {
+  it("answers a 407 of the registrar's realm, and of a realm the page names in authRealms", async () => {
     const t = setup({ authRealms: ['edge.example'] });
     const proxyChallenge = (request: SipRequest, realm: string) => {
       const response = responseTo(request, 407, undefined, 'proxy');

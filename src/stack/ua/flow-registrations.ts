@@ -38,8 +38,14 @@ export class FlowRegistrations {
         if (flowTimer) connection.setFlowTimer(flowTimer, flow);
         events.emit('registered', { expires, flow });
       });
-      registration.events.on('unregistered', ({ reason }) => this.registered || events.emit('unregistered', { reason, flow }));
-      registration.events.on('failed', ({ status, reason }) => this.registered || events.emit('registration-failed', { status, reason, flow }));
+      registration.events.on(
+        'unregistered',
+        ({ reason }) => this.registered || events.emit('unregistered', { reason, flow }),
+      );
+      registration.events.on(
+        'failed',
+        ({ status, reason }) => this.registered || events.emit('registration-failed', { status, reason, flow }),
+      );
       return registration;
     });
   }

@@ -24,7 +24,8 @@ describe('RFC 5626 flows: one registration per flow', () => {
     const [two] = t.requests('REGISTER', 2);
     assert.ok(one && two, 'a REGISTER on each flow');
     assert.equal(t.requests('REGISTER').length, 2, 'one each, no more');
-    const param = (request: typeof one, name: string) => request.message.contact[0] !== '*' && request.message.contact[0]?.params.get(name);
+    const param = (request: typeof one, name: string) =>
+      request.message.contact[0] !== '*' && request.message.contact[0]?.params.get(name);
     assert.equal(param(one, 'reg-id'), '1');
     assert.equal(param(two, 'reg-id'), '2');
     assert.equal(param(one, '+sip.instance'), param(two, '+sip.instance'), '§4.2.1: one instance');
@@ -54,7 +55,11 @@ describe('RFC 5626 flows: one registration per flow', () => {
     socket.message(message);
     await t.settle();
     assert.match(socket.sent.slice(before).join('\n'), /^SIP\/2\.0 200/m, 'the 200 went back on flow 2');
-    assert.equal(t.servers[0]!.last.sent.filter((text, i) => i >= other && text.startsWith('SIP/2.0')).length, 0, 'nothing on flow 1');
+    assert.equal(
+      t.servers[0]!.last.sent.filter((text, i) => i >= other && text.startsWith('SIP/2.0')).length,
+      0,
+      'nothing on flow 1',
+    );
   });
 });
 
@@ -71,7 +76,10 @@ describe('RFC 5626 flows: a dead flow', () => {
     t.ua.events.on('unregistered', () => unregistered++);
     await t.pass(30_000 + 10_000); // a ping at 80-100 % of 30 s, then the 10 s pong wait
     const retryIn = await lost;
-    assert.equal(t.flowEvents.filter((e) => e.flow === 1 && e.state === 'disconnected').at(-1)?.info.error?.code, 'keep-alive-timeout');
+    assert.equal(
+      t.flowEvents.filter((e) => e.flow === 1 && e.state === 'disconnected').at(-1)?.info.error?.code,
+      'keep-alive-timeout',
+    );
     assert.ok(retryIn >= 0 && retryIn <= 250, `the first retry comes quickly, got ${retryIn} ms`);
     assert.equal(t.ua.registrations.all[0]!.registered, false, 'flow 1 lost its binding');
     assert.equal(t.ua.registered, true, 'still registered through flow 2');
@@ -82,7 +90,10 @@ describe('RFC 5626 flows: a dead flow', () => {
     t.servers[0]!.last.refuse('ECONNREFUSED');
     const second = t.flowEvents.at(-1)!;
     assert.equal(second.flow, 1);
-    assert.ok(second.info.reconnectInMs! > 250 && second.info.reconnectInMs! <= 25_000, `then jittered over 25 s, got ${second.info.reconnectInMs}`);
+    assert.ok(
+      second.info.reconnectInMs! > 250 && second.info.reconnectInMs! <= 25_000,
+      `then jittered over 25 s, got ${second.info.reconnectInMs}`,
+    );
 
     // Edge 1 is back: the next attempt connects and registers flow 1 again, reg-id 1.
     t.silent.delete(1);
@@ -105,9 +116,16 @@ describe('RFC 5626 flows: a dead flow', () => {
     assert.equal(t.flows.liveFlow, 2);
     const pending = t.ua.sendMessage('bob', 'on flow 2');
     await t.settle();
-    assert.equal(t.servers[1]!.last.sent.filter((text) => text.startsWith('MESSAGE')).length, 1, 'the MESSAGE went out on flow 2');
+    assert.equal(
+      t.servers[1]!.last.sent.filter((text) => text.startsWith('MESSAGE')).length,
+      1,
+      'the MESSAGE went out on flow 2',
+    );
     let settled = false;
-    void pending.then(() => (settled = true), () => (settled = true));
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     // Flow 1 reconnects and drops again: the MESSAGE on flow 2 must not be failed (nor resent).
     await t.pass(1000);
     t.acceptAll();
@@ -138,21 +156,33 @@ describe('RFC 5626 flows: the live flow', () => {
       original();
     };
     await Promise.all([t.ua.sendMessage('bob', 'one'), t.settle()]);
-    assert.deepEqual(t.requests('MESSAGE').map((r) => r.flow), [1], 'flow 1 is live first');
+    assert.deepEqual(
+      t.requests('MESSAGE').map((r) => r.flow),
+      [1],
+      'flow 1 is live first',
+    );
 
     t.servers[0]!.last.serverClose(1006);
     await t.settle();
     assert.equal(t.flows.liveFlow, 2);
     assert.equal(moved, 1, 'dialogs move to the new live flow (as after a reconnect)');
     await Promise.all([t.ua.sendMessage('bob', 'two'), t.settle()]);
-    assert.deepEqual(t.requests('MESSAGE').map((r) => r.flow), [1, 2], 'then flow 2');
+    assert.deepEqual(
+      t.requests('MESSAGE').map((r) => r.flow),
+      [1, 2],
+      'then flow 2',
+    );
 
     await t.pass(1000);
     t.acceptAll();
     await t.settle();
     assert.equal(t.flows.flowState(1), 'connected', 'flow 1 is back');
     await Promise.all([t.ua.sendMessage('bob', 'three'), t.settle()]);
-    assert.deepEqual(t.requests('MESSAGE').map((r) => r.flow), [1, 2, 2], 'the live flow stays where the dialogs are');
+    assert.deepEqual(
+      t.requests('MESSAGE').map((r) => r.flow),
+      [1, 2, 2],
+      'the live flow stays where the dialogs are',
+    );
     assert.equal(moved, 1, 'no second move');
     assert.equal(t.flows.state, 'connected', 'connected throughout');
   });
@@ -185,10 +215,15 @@ describe('RFC 5626 flows: stopping', () => {
     void t.ua.stop().then(() => (stopped = true));
     for (let i = 0; i < 5 && !stopped; i++) {
       await t.settle();
-      for (const server of t.servers) for (const socket of server.sockets) if (socket.readyState === 2) socket.finishClose();
+      for (const server of t.servers)
+        for (const socket of server.sockets) if (socket.readyState === 2) socket.finishClose();
     }
     assert.equal(stopped, true, 'stopped without the 30 s wait for flow 2');
     assert.equal(t.clock.now() < 10_000, true);
-    assert.equal(t.requests('REGISTER', 1).filter((r) => r.message.expires === 0 || r.message.header('Expires') === '0').length, 1, 'flow 1 unregistered');
+    assert.equal(
+      t.requests('REGISTER', 1).filter((r) => r.message.expires === 0 || r.message.header('Expires') === '0').length,
+      1,
+      'flow 1 unregistered',
+    );
   });
 });

@@ -18,7 +18,8 @@ export function checkIncomingRequest(request: SipRequest): EarlyRejection | unde
   const problem = request.problems[0];
   if (problem) return problem;
   // §8.2.1: a method we know but do not serve is 405 with Allow; an unrecognized one is 501.
-  if (!listed(ALLOW, method)) return NOT_SERVED.includes(method) ? { status: 405, headers: [['Allow', ALLOW]] } : { status: 501 };
+  if (!listed(ALLOW, method))
+    return NOT_SERVED.includes(method) ? { status: 405, headers: [['Allow', ALLOW]] } : { status: 501 };
   // §8.2.2.1: a Request-URI scheme we do not understand is 416.
   if (!(request.uri instanceof SipUri)) return { status: 416 };
   // §8.2.2.3: option tags we do not support in Require are 420, listed in Unsupported.

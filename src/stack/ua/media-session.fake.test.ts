@@ -101,10 +101,13 @@ describe('FakeMediaSession', () => {
     const offer = readFixture('chrome-offer-audio-video');
     const answer = await b.applyOffer(offer);
     const lines = readMediaLines(answer);
-    assert.deepEqual(lines.map((line) => [line.kind, line.mid, line.direction]), [
-      ['audio', '0', 'sendrecv'],
-      ['video', '1', 'sendrecv'],
-    ]);
+    assert.deepEqual(
+      lines.map((line) => [line.kind, line.mid, line.direction]),
+      [
+        ['audio', '0', 'sendrecv'],
+        ['video', '1', 'sendrecv'],
+      ],
+    );
     assert.ok(lines[0]?.codecs.includes('telephone-event'));
   });
 

@@ -11,7 +11,13 @@ import { StateError } from '../core/errors';
 import { answerDirection, directionFrom, offerDirection, type MediaDirection } from '../sdp/media-direction';
 import { readMediaLines, type MediaLine } from '../sdp/media-lines';
 import { OfferAnswerState } from '../sdp/offer-answer-state';
-import { effectiveDirection, hasTelephoneEvent, isHoldOffer, peerRefusesToReceive, telephoneEventAtAudioClock } from '../sdp/sdp-facts';
+import {
+  effectiveDirection,
+  hasTelephoneEvent,
+  isHoldOffer,
+  peerRefusesToReceive,
+  telephoneEventAtAudioClock,
+} from '../sdp/sdp-facts';
 import {
   DTMF_DIGITS,
   MediaSessionError,
@@ -131,7 +137,10 @@ export class FakeMediaSession implements MediaSession {
     if (this.#video && !this.#streams.some((stream) => stream.kind === 'video')) {
       this.#streams.push({ kind: 'video', mid: String(this.#streams.length) });
     }
-    const sdp = this.#write('actpass', this.#streams.map((stream) => this.#offerStream(stream)));
+    const sdp = this.#write(
+      'actpass',
+      this.#streams.map((stream) => this.#offerStream(stream)),
+    );
     this.#localSdp = sdp;
     this.calls.push({ op: 'createOffer', sdp, iceRestart: Boolean(options.iceRestart) });
     return sdp;
@@ -301,7 +310,8 @@ export class FakeMediaSession implements MediaSession {
     const mid = line.mid ?? String(line.index);
     const ours = this.#codecs(line.kind);
     // RFC 3264 §6.1: answer with the offered formats we support (name and clock rate), in the offer's order.
-    const supported = (format: MediaLine['formats'][number]) => (codec: Codec) => codec.name.toLowerCase() === format.codec && codec.rate === format.clockRate;
+    const supported = (format: MediaLine['formats'][number]) => (codec: Codec) =>
+      codec.name.toLowerCase() === format.codec && codec.rate === format.clockRate;
     const common = line.rejected ? [] : line.formats.flatMap((format) => ours.filter(supported(format)));
     const unique = common.filter((codec, index) => common.indexOf(codec) === index);
     if (unique.length === 0 || unique.every((codec) => codec.name === 'telephone-event')) {
@@ -334,14 +344,29 @@ export class FakeMediaSession implements MediaSession {
       payloads: payloads.join(' '),
       connection: { version: 4, ip: '127.0.0.1' },
       mid,
-      rtp: codecs.map((codec) => ({ payload: codec.payload, codec: codec.name, rate: codec.rate, encoding: codec.encoding })),
+      rtp: codecs.map((codec) => ({
+        payload: codec.payload,
+        codec: codec.name,
+        rate: codec.rate,
+        encoding: codec.encoding,
+      })),
       fmtp: codecs.flatMap((codec) => (codec.fmtp ? [{ payload: codec.payload, config: codec.fmtp }] : [])),
       ...(rejected
         ? {}
         : {
             direction,
             rtcpMux: 'rtcp-mux' as const,
-            candidates: [{ foundation: '1', component: 1, transport: 'udp', priority: 2122260223, ip: '127.0.0.1', port, type: 'host' }],
+            candidates: [
+              {
+                foundation: '1',
+                component: 1,
+                transport: 'udp',
+                priority: 2122260223,
+                ip: '127.0.0.1',
+                port,
+                type: 'host',
+              },
+            ],
           }),
     };
   }
@@ -351,7 +376,14 @@ export class FakeMediaSession implements MediaSession {
     const live = media.filter((stream) => stream.port !== 0);
     return sdpTransform.write({
       version: 0,
-      origin: { username: '-', sessionId: this.#sessionId(), sessionVersion: this.#version, netType: 'IN', ipVer: 4, address: '127.0.0.1' },
+      origin: {
+        username: '-',
+        sessionId: this.#sessionId(),
+        sessionVersion: this.#version,
+        netType: 'IN',
+        ipVer: 4,
+        address: '127.0.0.1',
+      },
       name: '-',
       timing: { start: 0, stop: 0 },
       groups: live.length > 0 ? [{ type: 'BUNDLE', mids: live.map((stream) => stream.mid).join(' ') }] : undefined,
@@ -371,7 +403,9 @@ export class FakeMediaSession implements MediaSession {
 
   #fingerprint(): string {
     const id = this.#sessionId().padStart(10, '0');
-    return Array.from({ length: 32 }, (_, index) => (Number(id[index % id.length]) * 16 + index).toString(16).padStart(2, '0').slice(-2).toUpperCase()).join(':');
+    return Array.from({ length: 32 }, (_, index) =>
+      (Number(id[index % id.length]) * 16 + index).toString(16).padStart(2, '0').slice(-2).toUpperCase(),
+    ).join(':');
   }
 }
 
@@ -381,7 +415,11 @@ export function fakeMediaSessionFactory(
 ): MediaSessionFactory & { readonly sessions: FakeMediaSession[] } {
   const sessions: FakeMediaSession[] = [];
   const factory = (options: MediaSessionOptions): FakeMediaSession => {
-    const session = new FakeMediaSession({ ...options, ...defaults, name: defaults.name ?? `fake${sessions.length + 1}` });
+    const session = new FakeMediaSession({
+      ...options,
+      ...defaults,
+      name: defaults.name ?? `fake${sessions.length + 1}`,
+    });
     sessions.push(session);
     return session;
   };

@@ -156,7 +156,9 @@ export interface MediaSession {
   on<Name extends keyof MediaSessionEvents>(event: Name, listener: Listener<MediaSessionEvents[Name]>): () => void;
 }
 
-/** Why a media operation failed; an incoming call's offer that fails (`sdp`, `media-access`, `unsupported`) gets 488. */
+/**
+ * Why a media operation failed; an incoming call's offer that fails (`sdp`, `media-access`, `unsupported`) gets 488.
+ */
 export type MediaSessionErrorCode =
   /** The session is closed. */
   | 'closed'

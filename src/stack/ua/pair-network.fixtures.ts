@@ -154,7 +154,8 @@ export interface Binding {
  * registration), responses to the phone of their top Via (§18.2.2). A request for a phone that is
  * not connected is answered 480, for a user nobody is 404 (§21.4.18, §21.4.5); ACK is never
  * answered. A response whose request came on a flow that has since dropped is lost, as with a
- * real proxy; having no Timer C (§16.8), this relay never CANCELs a call its caller gave up on. REGISTER is answered by the registrar (§10.3) and kept as a binding per user.
+ * real proxy; having no Timer C (§16.8), this relay never CANCELs a call its caller gave up on. REGISTER is answered by
+ * the registrar (§10.3) and kept as a binding per user.
  */
 export class Switchboard {
   readonly phones: QueuedTransport[] = [];
@@ -185,21 +186,31 @@ export class Switchboard {
     if (!isRequest(message)) {
       const to = this.phones.find((phone) => phone.viaHost === message.via[0]?.host);
       // A proxy holds no route back once the request's flow is gone (RFC 5626 §5.3): lost.
-      if (to?.state === 'connected' && this.#origins.get(message.via[0]?.branch ?? '') === to.flowId) to.down.push(next);
+      if (to?.state === 'connected' && this.#origins.get(message.via[0]?.branch ?? '') === to.flowId)
+        to.down.push(next);
       else to?.lost(next.text);
       return;
     }
     if (message.method !== 'ACK') this.#origins.set(message.via[0]?.branch ?? '', from.flowId);
     if (message.method === 'REGISTER') return this.#register(from, message);
     const uri = message.uri;
-    const to = uri instanceof SipUri ? (this.phones.find((phone) => phone.viaHost === uri.host) ?? this.phones.find((phone) => phone.name === uri.user)) : undefined;
+    const to =
+      uri instanceof SipUri
+        ? (this.phones.find((phone) => phone.viaHost === uri.host) ??
+          this.phones.find((phone) => phone.name === uri.user))
+        : undefined;
     if (to?.state === 'connected') return void to.down.push(next);
     // The target is between connections: it never sees this request (nor an ACK) at all.
     to?.lost(next.text);
     if (message.method !== 'ACK') this.#answer(from, message, to ? 480 : 404);
   }
 
-  #answer(to: QueuedTransport, request: SipRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): void {
+  #answer(
+    to: QueuedTransport,
+    request: SipRequest,
+    status: number,
+    headers: ReadonlyArray<readonly [string, string]> = [],
+  ): void {
     const response = responseTo(request, status, undefined, `sb${++this.#tags}`);
     for (const [name, value] of headers) response.setHeader(name, value);
     if (to.state === 'connected') to.down.push({ text: response.toString(), at: this.clock.now() });

@@ -19,7 +19,10 @@ function sipdAnswer(request: SipRequest, other = false): SipResponse {
   const bindings = [
     `<sip:${user}@127.0.0.1:49152;transport=ws>;reg-id=1;pub-gruu="sip:alice@example.test;gr=urn:uuid:x";expires=599;+sip.instance=${instance}`,
   ];
-  if (other) bindings.unshift('<sip:zzz@127.0.0.1:40000;transport=ws>;reg-id=1;expires=300;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000000>"');
+  if (other)
+    bindings.unshift(
+      '<sip:zzz@127.0.0.1:40000;transport=ws>;reg-id=1;expires=300;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000000>"',
+    );
   ok.setHeader('Contact', bindings.join(', '));
   return ok;
 }
@@ -39,7 +42,11 @@ describe('registeredContact: the Contact the registrar stored (for sipd.py)', ()
     const t = await registered({ registeredContact: true });
     const sent = t.requests('REGISTER')[0]!.contact[0] as NameAddr;
     assert.equal(t.ua.core.contact().toString(), `<sip:${(sent.uri as SipUri).user}@127.0.0.1:49152;transport=ws>`);
-    assert.match(t.ua.core.contact(true).toString(), /\.invalid;transport=ws;ob>;/, 'REGISTER still sends our own Contact');
+    assert.match(
+      t.ua.core.contact(true).toString(),
+      /\.invalid;transport=ws;ob>;/,
+      'REGISTER still sends our own Contact',
+    );
   });
 
   it('picks our binding by +sip.instance and reg-id when the registrar lists another instance first', async () => {

@@ -70,12 +70,17 @@ describe('registration (RFC 3261 §10.2, RFC 5626)', () => {
     const done = t.ua.register();
     await t.flush();
     assert.equal((await done).response.status, 200);
-    assert.deepEqual(t.requests('REGISTER').map((r) => r.expires), [30, 60]);
+    assert.deepEqual(
+      t.requests('REGISTER').map((r) => r.expires),
+      [30, 60],
+    );
   });
 
   it('stops after credentials are refused once, with a readable reason and no loop', async () => {
     const t = setup({ password: 'wrong' });
-    t.serve((request) => (authorized(request, 'secret') ? responseTo(request, 200, undefined, 'srv') : challenge(request)));
+    t.serve((request) =>
+      authorized(request, 'secret') ? responseTo(request, 200, undefined, 'srv') : challenge(request),
+    );
     const failures: Array<{ status: number; reason: string }> = [];
     t.ua.events.on('registration-failed', (info) => failures.push(info));
     await t.ua.start();
@@ -172,7 +177,10 @@ describe('GRUU (RFC 5627)', () => {
     const gruu = 'sip:alice@example.test;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6';
     t.serve((request) => {
       const ok = responseTo(request, 200, undefined, 'srv');
-      ok.setHeader('Contact', `${request.contact[0]!.toString()};expires=300;pub-gruu="${gruu}";temp-gruu="sip:tgruu.7hs==@example.test;gr"`);
+      ok.setHeader(
+        'Contact',
+        `${request.contact[0]!.toString()};expires=300;pub-gruu="${gruu}";temp-gruu="sip:tgruu.7hs==@example.test;gr"`,
+      );
       return ok;
     });
     await t.ua.start();
@@ -183,7 +191,11 @@ describe('GRUU (RFC 5627)', () => {
     assert.ok(register!.headers('Supported').includes('gruu'), '§4.1: Supported: gruu in REGISTER');
     assert.equal(String(t.ua.core.gruu), gruu);
     assert.equal(t.ua.core.contact().toString(), `<${gruu}>`, 'dialogs use the GRUU (§4.3)');
-    assert.match(t.ua.core.contact(true).toString(), /\.invalid;transport=ws;ob>/, 'REGISTER keeps the instance Contact');
+    assert.match(
+      t.ua.core.contact(true).toString(),
+      /\.invalid;transport=ws;ob>/,
+      'REGISTER keeps the instance Contact',
+    );
   });
 });
 

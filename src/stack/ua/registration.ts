@@ -152,7 +152,9 @@ export class Registration {
     const header = (name: string) => Number(response.header(name));
     if (isSuccess(status)) {
       // §10.2.4: the expiry granted is our Contact's `expires`, else the Expires header.
-      const binding = response.contact.find((entry): entry is NameAddr => entry !== '*' && core.isOurContact(entry.uri));
+      const binding = response.contact.find(
+        (entry): entry is NameAddr => entry !== '*' && core.isOurContact(entry.uri),
+      );
       const granted = binding?.expires ?? response.expires ?? expires;
       // RFC 5627 §5.1: the registrar returns our public GRUU as the `pub-gruu` parameter of our binding.
       const gruu = binding?.params.get('pub-gruu');
@@ -173,7 +175,8 @@ export class Registration {
     }
     // §10.2.8: retry with the registrar's minimum, once; a second 423 is a failure.
     const minimum = header('Min-Expires');
-    if (status === 423 && Number.isInteger(minimum) && minimum > expires) return this.#register((this.#expires = minimum));
+    if (status === 423 && Number.isInteger(minimum) && minimum > expires)
+      return this.#register((this.#expires = minimum));
     this.#state = 'unregistered';
     this.events.emit('failed', { status, reason: result.authProblem ?? response.reason, response });
     // After a 5xx or a timeout (a 408 received, or Timer F, §17.1.2.2), try again after
@@ -234,6 +237,7 @@ function registeredBinding(response: SipResponse, request: SipRequest): NameAddr
   const regId = sent.params.get('reg-id');
   if (!instance) return undefined;
   return response.contact.find(
-    (entry): entry is NameAddr => entry !== '*' && entry.params.get('+sip.instance') === instance && entry.params.get('reg-id') === regId,
+    (entry): entry is NameAddr =>
+      entry !== '*' && entry.params.get('+sip.instance') === instance && entry.params.get('reg-id') === regId,
   );
 }

@@ -43,17 +43,23 @@ export class FarReliable {
     const rseq = reliableSeq(response);
     if (rseq !== undefined) {
       if (!required) this.report(`the UA sent a reliable ${response.status} to an INVITE that did not require 100rel`);
-      if (side.last !== undefined && rseq !== side.last && rseq !== side.last + 1) this.report(`the UA's RSeq went from ${side.last} to ${rseq} (RFC 3262 §3)`);
+      if (side.last !== undefined && rseq !== side.last && rseq !== side.last + 1)
+        this.report(`the UA's RSeq went from ${side.last} to ${rseq} (RFC 3262 §3)`);
       side.last = rseq;
       if (response.body) side.unpracked.add(rseq);
     }
     if (response.status >= 200 && response.status < 300 && side.unpracked.size > 0) {
-      this.report(`the UA sent a 2xx before the PRACK of its reliable 1xx with SDP (RSeq ${[...side.unpracked].join(', ')}; RFC 3262 §3)`);
+      this.report(
+        `the UA sent a 2xx before the PRACK of its reliable 1xx with SDP (RSeq ${[...side.unpracked].join(', ')}; RFC 3262 §3)`,
+      );
       side.unpracked.clear();
     }
   }
 
-  /** The RAck of a far PRACK for the INVITE `branch` (CSeq `seq`) in the UA's dialog `uaTag`: right when `choice` % 3 is 0. */
+  /**
+   * The RAck of a far PRACK for the INVITE `branch` (CSeq `seq`) in the UA's dialog `uaTag`: right when `choice` % 3 is
+   * 0.
+   */
   rack(branch: string | undefined, uaTag: string, seq: number, choice: number): string {
     const side = this.#ua.get(`${branch ?? ''} ${uaTag}`);
     const last = side?.last;
@@ -63,7 +69,10 @@ export class FarReliable {
     return `${last} ${seq} INVITE`;
   }
 
-  /** The RSeq of a reliable 1xx the far end sends on its early dialog `key`; `gap` skips one (§4: the UA must ignore it). */
+  /**
+   * The RSeq of a reliable 1xx the far end sends on its early dialog `key`; `gap` skips one (§4: the UA must ignore
+   * it).
+   */
   farRSeq(key: string, gap: boolean): number {
     let far = this.#far.get(key);
     if (!far) this.#far.set(key, (far = { next: 1 + (key.length % 5) * 1000, inOrder: new Set(), gap: false }));
@@ -80,6 +89,7 @@ export class FarReliable {
   uaPrack(prack: SipRequest): void {
     const rack = parseRAck(prack.header('RAck'));
     const inOrder = this.#far.get(`${prack.callId} ${prack.to.tag ?? ''}`)?.inOrder;
-    if (!rack || rack.method !== 'INVITE' || !inOrder?.has(rack.rseq)) this.report(`the UA sent a PRACK for no in-order reliable 1xx of the far end: RAck ${prack.header('RAck')}`);
+    if (!rack || rack.method !== 'INVITE' || !inOrder?.has(rack.rseq))
+      this.report(`the UA sent a PRACK for no in-order reliable 1xx of the far end: RAck ${prack.header('RAck')}`);
   }
 }

@@ -4,8 +4,22 @@ import { Emitter } from '../core/emitter';
 import type { SipStackError } from '../core/errors';
 import { noopLogger, type Logger } from '../core/logger';
 import { cryptoRandom, type Random } from '../core/random';
-import { CSeq, NameAddr, SipRequest, SipUri, Via, type SipMessage, type SipResponse, type Uri } from '../message/message';
-import { TransactionLayer, type ClientTransaction, type ServerTransaction, type TransactionLayerOptions } from '../transaction/transaction-layer';
+import {
+  CSeq,
+  NameAddr,
+  SipRequest,
+  SipUri,
+  Via,
+  type SipMessage,
+  type SipResponse,
+  type Uri,
+} from '../message/message';
+import {
+  TransactionLayer,
+  type ClientTransaction,
+  type ServerTransaction,
+  type TransactionLayerOptions,
+} from '../transaction/transaction-layer';
 import type { TimerSettings } from '../transaction/timers';
 import { parseUri } from '../message/uri';
 import { responseTo } from '../transaction/requests';
@@ -56,7 +70,9 @@ export interface UaCoreOptions {
    * end could otherwise have the password hashed for a nonce of its choosing (issue 15).
    */
   authRealms?: readonly string[];
-  /** Leave MD5 digest challenges unanswered (off by default: Kamailio 5.6 offers only one algorithm, MD5 unless told). */
+  /**
+   * Leave MD5 digest challenges unanswered (off by default: Kamailio 5.6 offers only one algorithm, MD5 unless told).
+   */
   refuseMd5?: boolean;
   /** Leave digest challenges without qop (RFC 2069 form, replayable) unanswered; off by default. */
   requireQop?: boolean;
@@ -76,7 +92,9 @@ export interface UaCoreOptions {
    * binding to the connection's address but route neither RFC 5626 flows nor GRUUs (39peers sipd.py).
    */
   registeredContact?: boolean;
-  /** Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain), in and out of calls. */
+  /**
+   * Accept text/html MESSAGE bodies as well as text/plain (false: 415 with Accept: text/plain), in and out of calls.
+   */
   acceptHtmlMessages?: boolean;
 }
 
@@ -120,10 +138,15 @@ export class UaCore {
   readonly transactions: TransactionLayer;
 
   /** Requests that made a server transaction, and ACKs for 2xx (no transaction), go to the handlers. */
-  constructor(options: UaCoreOptions, onRequest: TransactionLayerOptions['onRequest'], onAck: TransactionLayerOptions['onAck']) {
+  constructor(
+    options: UaCoreOptions,
+    onRequest: TransactionLayerOptions['onRequest'],
+    onAck: TransactionLayerOptions['onAck'],
+  ) {
     const { transport, clock = realClock, random = cryptoRandom, logger = noopLogger, password } = options;
     const aor = typeof options.aor === 'string' ? parseUri(options.aor) : options.aor;
-    if (!(aor instanceof SipUri) || !aor.user) throw new TypeError(`the AOR must be a sip: URI with a user: ${String(options.aor)}`);
+    if (!(aor instanceof SipUri) || !aor.user)
+      throw new TypeError(`the AOR must be a sip: URI with a user: ${String(options.aor)}`);
     this.transport = transport;
     this.clock = clock;
     this.random = random;
@@ -131,7 +154,8 @@ export class UaCore {
     this.aor = aor;
     // RFC 3261 §25.1: a quoted-string can escape any character but CR and LF; refused here rather
     // than at the first request, so the configuration error comes when the configuration is given.
-    if (/[\r\n]/.test(options.displayName ?? '')) throw new RangeError('the display name cannot hold a line break (CR or LF)');
+    if (/[\r\n]/.test(options.displayName ?? ''))
+      throw new RangeError('the display name cannot hold a line break (CR or LF)');
     this.#displayName = options.displayName || undefined;
     this.#userAgent = options.userAgent;
     this.useRegisteredContact = options.registeredContact ?? false;
@@ -167,7 +191,12 @@ export class UaCore {
   }
 
   /** Answers a request in its server transaction (§8.2.6), with a To tag on anything but 100. */
-  respond(transaction: ServerTransaction, status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): SipResponse {
+  respond(
+    transaction: ServerTransaction,
+    status: number,
+    reason?: string,
+    headers: ReadonlyArray<readonly [string, string]> = [],
+  ): SipResponse {
     const response = responseTo(transaction.request, status, reason, status > 100 ? this.newTag() : undefined);
     for (const [name, value] of headers) response.addHeader(name, value);
     transaction.respond(response);
@@ -201,10 +230,13 @@ export class UaCore {
   whenConnected(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.connected) return resolve();
-      const timer = this.clock.setTimeout(() => {
-        off();
-        reject(new RequestFailedError(503, `not connected within ${timeoutMs} ms`));
-      }, Math.max(0, timeoutMs));
+      const timer = this.clock.setTimeout(
+        () => {
+          off();
+          reject(new RequestFailedError(503, `not connected within ${timeoutMs} ms`));
+        },
+        Math.max(0, timeoutMs),
+      );
       const off = this.transport.onStateChange((state) => {
         if (state !== 'connected') return;
         this.clock.clearTimeout(timer);
@@ -218,7 +250,9 @@ export class UaCore {
   targetUri(target: string | Uri): Uri {
     if (typeof target !== 'string') return target;
     const text = target.trim();
-    return parseUri(/^(sips?|tel):/i.test(text) ? text : `sip:${text.includes('@') ? text : `${text}@${this.aor.host}`}`);
+    return parseUri(
+      /^(sips?|tel):/i.test(text) ? text : `sip:${text.includes('@') ? text : `${text}@${this.aor.host}`}`,
+    );
   }
 
   /** Our address with the display name, as From of our requests. */
@@ -258,7 +292,11 @@ export class UaCore {
   }
 
   /** An out-of-dialog request (§8.1.1): To is the target, From is us with a new tag, a new Call-ID. */
-  createRequest(method: string, target: Uri, init: { to?: NameAddr; callId?: string; seq?: number; fromTag?: string } = {}): SipRequest {
+  createRequest(
+    method: string,
+    target: Uri,
+    init: { to?: NameAddr; callId?: string; seq?: number; fromTag?: string } = {},
+  ): SipRequest {
     const request = new SipRequest(method, target);
     request.setHeader('Max-Forwards', 70);
     request.setHeader('To', init.to ?? new NameAddr(target));
@@ -277,7 +315,10 @@ export class UaCore {
   #stampVia(request: SipRequest): void {
     const transport = this.transport;
     const branch = this.transactions.newBranch();
-    request.setHeader('Via', new Via({ transport: transport.protocol, host: transport.viaHost, params: { rport: null }, branch }));
+    request.setHeader(
+      'Via',
+      new Via({ transport: transport.protocol, host: transport.viaHost, params: { rport: null }, branch }),
+    );
   }
 
   /** Sends an ACK for a 2xx: no transaction, a Via of its own (§13.2.2.4, §17.1.1.3). */
@@ -330,7 +371,10 @@ export class UaCore {
       const response = result.response;
       if ((response.status !== 401 && response.status !== 407) || !authenticator) return result;
       const outcome = authenticator.authorize(
-        { wwwAuthenticate: response.headers('WWW-Authenticate'), proxyAuthenticate: response.headers('Proxy-Authenticate') },
+        {
+          wwwAuthenticate: response.headers('WWW-Authenticate'),
+          proxyAuthenticate: response.headers('Proxy-Authenticate'),
+        },
         digestRequest(),
         attempt,
       );
@@ -349,17 +393,21 @@ export class UaCore {
     const flow = options.flow ?? this.transport.liveFlow;
     return new Promise((resolve) => {
       let finished = false;
-      const transaction = this.transactions.sendRequest(request, {
-        onResponse: (response) => {
-          if (response.status < 200) options.onProvisional?.(response);
-          else if (!finished) {
-            finished = true;
-            resolve({ response, request });
-          }
-          else if (response.status < 300) options.onLaterSuccess?.(response);
+      const transaction = this.transactions.sendRequest(
+        request,
+        {
+          onResponse: (response) => {
+            if (response.status < 200) options.onProvisional?.(response);
+            else if (!finished) {
+              finished = true;
+              resolve({ response, request });
+            } else if (response.status < 300) options.onLaterSuccess?.(response);
+          },
+          onFailure: (error) =>
+            resolve({ response: responseTo(request, error.status, error.message.slice(0, 100)), request, error }),
         },
-        onFailure: (error) => resolve({ response: responseTo(request, error.status, error.message.slice(0, 100)), request, error }),
-      }, flow);
+        flow,
+      );
       options.onTransaction?.(transaction, request);
     });
   }

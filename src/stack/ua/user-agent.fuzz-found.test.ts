@@ -26,7 +26,8 @@ function request(method: string, callId: string, seq: number, branch: string, to
   );
 }
 
-const OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 50000 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n';
+const OFFER =
+  'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 50000 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n';
 
 describe('regressions found by the user agent fuzz test', () => {
   it('answers a re-INVITE on an early dialog it has not answered yet with 500 and Retry-After (RFC 3261 §14.2)', async () => {
@@ -63,7 +64,10 @@ describe('regressions found by the user agent fuzz test', () => {
     );
     await t.ua.stop();
     await t.flush();
-    const settled = await Promise.race([outcome, new Promise((resolve) => setImmediate(() => resolve('still pending')))]);
+    const settled = await Promise.race([
+      outcome,
+      new Promise((resolve) => setImmediate(() => resolve('still pending'))),
+    ]);
     assert.equal(settled, 503);
   });
 
@@ -96,7 +100,12 @@ describe('regressions found by the user agent fuzz test', () => {
 
   it('sends the ACK for a retransmitted 2xx quietly: a failed send is no bad message (RFC 3261 §13.2.2.4)', async () => {
     const errors: unknown[] = [];
-    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (...data: unknown[]) => errors.push(data) };
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (...data: unknown[]) => errors.push(data),
+    };
     const t = setup({ logger, calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
     const bad: Error[] = [];
     t.ua.events.on('bad-message', ({ error }) => bad.push(error));
@@ -142,8 +151,13 @@ describe('regressions found by the user agent fuzz test', () => {
     await stopped;
     assert.equal(incoming[0]!.state, 'ended');
     // What the UA sent: the memory link drops what is in flight when the UA disconnects.
-    const finals = t.pair.a.sent.map((text) => parseMessage(text)).filter((m) => !isRequest(m) && m.callId === 'late' && m.status >= 200);
-    assert.deepEqual(finals.map((m) => (m as SipResponse).status), [603]);
+    const finals = t.pair.a.sent
+      .map((text) => parseMessage(text))
+      .filter((m) => !isRequest(m) && m.callId === 'late' && m.status >= 200);
+    assert.deepEqual(
+      finals.map((m) => (m as SipResponse).status),
+      [603],
+    );
   });
 
   it('answers the INVITE 487 when the caller ends the early dialog with BYE (RFC 3261 §15.1.2)', async () => {
@@ -155,7 +169,10 @@ describe('regressions found by the user agent fuzz test', () => {
     t.inject(request('BYE', 'bye-early', 2, 'bye', ringing.to.tag));
     await t.flush();
     const finals = t.responses().filter((r) => r.callId === 'bye-early' && r.status >= 200);
-    assert.deepEqual(finals.map((r) => `${r.status} ${r.cseq.method}`), ['200 BYE', '487 INVITE']);
+    assert.deepEqual(
+      finals.map((r) => `${r.status} ${r.cseq.method}`),
+      ['200 BYE', '487 INVITE'],
+    );
     assert.equal(t.ua.calls.length, 0);
   });
 });

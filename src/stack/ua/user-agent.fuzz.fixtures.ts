@@ -34,22 +34,45 @@ const SESSION_HEADERS: ReadonlyArray<readonly string[]> = [
   ['P-Asserted-Identity: <mailto:nobody@far.example.test>'],
 ];
 
-export const FAR_METHODS = ['INVITE', 'UPDATE', 'BYE', 'PRACK', 'INFO', 'REFER', 'NOTIFY', 'MESSAGE', 'OPTIONS', 'SUBSCRIBE', 'FOO'] as const;
+export const FAR_METHODS = [
+  'INVITE',
+  'UPDATE',
+  'BYE',
+  'PRACK',
+  'INFO',
+  'REFER',
+  'NOTIFY',
+  'MESSAGE',
+  'OPTIONS',
+  'SUBSCRIBE',
+  'FOO',
+] as const;
 export type FarMethod = (typeof FAR_METHODS)[number];
 
 /** INVITEs asking to be auto-answered (auto-answer.ts), in each dialect, well-formed or not. */
-export const AUTO_ANSWER_EXTRAS = ['answer-mode', 'answer-mode-require', 'call-info', 'alert-info', 'auto-answer-bad'] as const;
+export const AUTO_ANSWER_EXTRAS = [
+  'answer-mode',
+  'answer-mode-require',
+  'call-info',
+  'alert-info',
+  'auto-answer-bad',
+] as const;
 type AutoAnswerExtra = (typeof AUTO_ANSWER_EXTRAS)[number];
 const AUTO_ANSWER_HEADERS: Record<AutoAnswerExtra, string[]> = {
   'answer-mode': ['Answer-Mode: Auto'],
   'answer-mode-require': ['Priv-Answer-Mode: Auto;require'],
   'call-info': ['Call-Info: <sip:pbx.example.test>;answer-after=0'],
   'alert-info': ['Alert-Info: <http://notused.example>;info=alert-autoanswer;delay=1'],
-  'auto-answer-bad': ['Call-Info: <<;answer-after=999999999;answer-after', 'Alert-Info: info=, ;info', 'Answer-Mode: ;require;;'],
+  'auto-answer-bad': [
+    'Call-Info: <<;answer-after=999999999;answer-after',
+    'Alert-Info: info=, ;info',
+    'Answer-Mode: ;require;;',
+  ],
 };
 
 /** How a response to one of the UA's requests goes wrong (or not). */
-export type ResponseVariant = 'ok' | 'again' | 'fork' | 'cseq' | 'branch' | 'via-host' | 'call-id' | 'reliable' | 'reliable-gap';
+export type ResponseVariant =
+  'ok' | 'again' | 'fork' | 'cseq' | 'branch' | 'via-host' | 'call-id' | 'reliable' | 'reliable-gap';
 
 /** The authentication challenge of a 401/407. */
 export type ChallengeChoice = 'md5' | 'sha-256' | 'stale' | 'unknown-algorithm' | 'malformed' | 'basic' | 'missing';
@@ -92,14 +115,29 @@ export type Step =
         | 'record-route-bad'
         | AutoAnswerExtra;
     }
-  | { t: 'in-dialog'; dialog: number; method: FarMethod; sdp: SdpChoice; body: number; cseq: 'next' | 'same' | 'old'; tags: 'right' | 'to' | 'from' | 'call-id' }
+  | {
+      t: 'in-dialog';
+      dialog: number;
+      method: FarMethod;
+      sdp: SdpChoice;
+      body: number;
+      cseq: 'next' | 'same' | 'old';
+      tags: 'right' | 'to' | 'from' | 'call-id';
+    }
   /** The far end PRACKs in a dialog (RFC 3262): the RAck right when `rack` % 3 is 0. */
   | { t: 'prack'; dialog: number; rack: number }
   | { t: 'out-of-dialog'; method: FarMethod; body: number }
   | { t: 'ack'; invite: number; sdp: SdpChoice; stray: boolean }
   | { t: 'cancel'; invite: number; stray: boolean }
   | { t: 'again'; request: number }
-  | { t: 'respond'; request: number; status: number; variant: ResponseVariant; sdp: 'answer' | 'none' | 'garbage' | 'mismatch'; challenge: ChallengeChoice }
+  | {
+      t: 'respond';
+      request: number;
+      status: number;
+      variant: ResponseVariant;
+      sdp: 'answer' | 'none' | 'garbage' | 'mismatch';
+      challenge: ChallengeChoice;
+    }
   | { t: 'stray-response'; status: number; method: 'INVITE' | 'BYE' | 'REGISTER' | 'ACK' }
   | { t: 'link'; how: 'sever' | 'restore' | 'reconnect' | 'fail-next-send' | 'slow' | 'fast' }
   | { t: 'api'; op: ApiOp; call: number; arg: number }
@@ -255,7 +293,8 @@ class Rig implements FuzzRig {
       for (const text of this.#inFlight) this.#lost(text);
       this.#inFlight.clear();
     });
-    const fail = (message: string, ...data: unknown[]) => this.report(`logged as an error: ${message} ${data.map(describe).join(' ')}`);
+    const fail = (message: string, ...data: unknown[]) =>
+      this.report(`logged as an error: ${message} ${data.map(describe).join(' ')}`);
     const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: fail };
     this.ua = new UserAgent({
       aor: UA_AOR,
@@ -289,13 +328,17 @@ class Rig implements FuzzRig {
       try {
         const message = parseMessage(text);
         const problem = message.problems[0];
-        if (problem) this.report(`the UA sent a message its own parser flags (${problem.status} ${problem.reason}):\n${text}`);
+        if (problem)
+          this.report(`the UA sent a message its own parser flags (${problem.status} ${problem.reason}):\n${text}`);
       } catch (error) {
         this.report(`the UA sent a message its own parser rejects (${describe(error)}):\n${text}`);
       }
     }
     for (const request of this.#byKey.values()) {
-      if (request.finals.size > Math.max(1, request.deliveries)) this.report(`${request.label} got ${request.finals.size} different final responses: ${[...request.finals].join(', ')}`);
+      if (request.finals.size > Math.max(1, request.deliveries))
+        this.report(
+          `${request.label} got ${request.finals.size} different final responses: ${[...request.finals].join(', ')}`,
+        );
     }
     return this.problems.splice(0);
   }
@@ -307,10 +350,14 @@ class Rig implements FuzzRig {
     if (clock.pending > 0) this.report(`${clock.pending} timer(s) still pending after stop() and 12 minutes`);
     for (const what of this.#pendingApi) this.report(`${what} never settled (a hang)`);
     if (this.ua.calls.length > 0) this.report(`${this.ua.calls.length} call(s) still live after stop()`);
-    for (const call of this.calls) if (call.state !== 'ended') this.report(`${call.id} (${call.direction}) left in state ${call.state}`);
-    this.media.sessions.forEach((session, index) => session.closed || this.report(`media session ${index + 1} never closed`));
+    for (const call of this.calls)
+      if (call.state !== 'ended') this.report(`${call.id} (${call.direction}) left in state ${call.state}`);
+    this.media.sessions.forEach(
+      (session, index) => session.closed || this.report(`media session ${index + 1} never closed`),
+    );
     for (const request of this.#byKey.values()) {
-      if (request.delivered && !request.excused && request.finals.size === 0) this.report(`${request.label} never got a final response`);
+      if (request.delivered && !request.excused && request.finals.size === 0)
+        this.report(`${request.label} never got a final response`);
     }
     return this.check();
   }
@@ -326,7 +373,15 @@ class Rig implements FuzzRig {
         this.#sendInDialog(step);
         break;
       case 'prack':
-        this.#sendInDialog({ t: 'in-dialog', dialog: step.dialog, method: 'PRACK', sdp: 'none', body: step.rack, cseq: 'next', tags: 'right' });
+        this.#sendInDialog({
+          t: 'in-dialog',
+          dialog: step.dialog,
+          method: 'PRACK',
+          sdp: 'none',
+          body: step.rack,
+          cseq: 'next',
+          tags: 'right',
+        });
         break;
       case 'out-of-dialog':
         this.#sendOutOfDialog(step.method, step.body);
@@ -381,7 +436,18 @@ class Rig implements FuzzRig {
   /** Builds, records and sends a far request; returns its record (none for ACK). */
   #request(
     method: string,
-    fields: { uri?: string; callId?: string; fromTag?: string; toTag?: string; seq?: number; branch?: string; cseqMethod?: string; headers?: string[]; body?: string; contentType?: string },
+    fields: {
+      uri?: string;
+      callId?: string;
+      fromTag?: string;
+      toTag?: string;
+      seq?: number;
+      branch?: string;
+      cseqMethod?: string;
+      headers?: string[];
+      body?: string;
+      contentType?: string;
+    },
   ): { request: FarRequest | undefined; branch: string } {
     const branch = fields.branch ?? this.#id('z9hG4bKfar');
     const cseqMethod = fields.cseqMethod ?? method;
@@ -403,7 +469,17 @@ class Rig implements FuzzRig {
     if (method !== 'ACK') {
       const key = `${branch}\u0000${cseqMethod}`;
       request = this.#byKey.get(key);
-      if (!request) this.#byKey.set(key, (request = { label: `far ${method} #${this.#byKey.size + 1} (${fields.callId ?? 'new call'})`, delivered: false, deliveries: 0, excused: false, finals: new Set() }));
+      if (!request)
+        this.#byKey.set(
+          key,
+          (request = {
+            label: `far ${method} #${this.#byKey.size + 1} (${fields.callId ?? 'new call'})`,
+            delivered: false,
+            deliveries: 0,
+            excused: false,
+            finals: new Set(),
+          }),
+        );
       this.#byText.set(text, request);
     }
     this.#farTexts.push(text);
@@ -431,7 +507,12 @@ class Rig implements FuzzRig {
       case 'no-media':
         return { body: NO_MEDIA_SDP, contentType: 'application/sdp' };
       case 'no-codec':
-        return { body: this.#offer.replace(/^m=audio (\d+) (\S+) .*$/m, 'm=audio $1 $2 126').replace(/^a=(rtpmap|fmtp):.*\r\n/gm, ''), contentType: 'application/sdp' };
+        return {
+          body: this.#offer
+            .replace(/^m=audio (\d+) (\S+) .*$/m, 'm=audio $1 $2 126')
+            .replace(/^a=(rtpmap|fmtp):.*\r\n/gm, ''),
+          contentType: 'application/sdp',
+        };
       case 'not-sdp':
         return { body: this.#offer, contentType: 'text/plain' };
       case 'none':
@@ -442,12 +523,14 @@ class Rig implements FuzzRig {
   #sendInvite(sdp: SdpChoice, extra: Extract<Step, { t: 'invite' }>['extra']): void {
     const headers = extra === 'no-contact' ? [] : [`Contact: ${FAR_CONTACT}`];
     const dialog = this.#dialogs[this.#next % Math.max(1, this.#dialogs.length)];
-    if (extra === 'replaces' && dialog) headers.push(`Replaces: ${dialog.callId};to-tag=${dialog.uaTag};from-tag=${dialog.farTag}`);
+    if (extra === 'replaces' && dialog)
+      headers.push(`Replaces: ${dialog.callId};to-tag=${dialog.uaTag};from-tag=${dialog.farTag}`);
     if (extra === 'replaces-unknown') headers.push('Replaces: nobody@nowhere;to-tag=a;from-tag=b');
     if (extra === 'replaces-bad') headers.push('Replaces: ;;;to-tag');
     if (extra === 'require-unknown') headers.push('Require: 100rel, foo');
     if (extra === 'require-100rel') headers.push('Require: 100rel');
-    if (extra === 'record-route') headers.push('Record-Route: <sip:proxy.example.test;transport=ws;lr>, <sip:edge.example.test;lr>');
+    if (extra === 'record-route')
+      headers.push('Record-Route: <sip:proxy.example.test;transport=ws;lr>, <sip:edge.example.test;lr>');
     if (extra === 'record-route-bad') headers.push('Record-Route: <sip:proxy.example.test;lr');
     if (extra in AUTO_ANSWER_HEADERS) headers.push(...AUTO_ANSWER_HEADERS[extra as AutoAnswerExtra]);
     const callId = this.#id('far-call-');
@@ -477,7 +560,12 @@ class Rig implements FuzzRig {
   }
 
   /** Headers and body fitting a method: SDP for INVITE/UPDATE, DTMF for INFO, Refer-To, sipfrag... */
-  #content(method: FarMethod, body: number, sdp: SdpChoice, dialog?: FarDialog): { headers: string[]; body?: string; contentType?: string } {
+  #content(
+    method: FarMethod,
+    body: number,
+    sdp: SdpChoice,
+    dialog?: FarDialog,
+  ): { headers: string[]; body?: string; contentType?: string } {
     const headers = [`Contact: ${FAR_CONTACT}`];
     switch (method) {
       case 'INVITE':
@@ -490,14 +578,26 @@ class Rig implements FuzzRig {
       }
       case 'REFER': {
         const dialog = pick(this.#dialogs, body);
-        const replaces = dialog ? `?Replaces=${encodeURIComponent(`${dialog.callId};to-tag=${dialog.farTag};from-tag=${dialog.uaTag}`)}` : '';
-        const referTo = ['<sip:carol@far.example.test>', `<sip:carol@far.example.test${replaces}>`, '<sip:carol@far.example.test?Replaces=%3B%3B>', '<:not a uri>', ''][body % 5]!;
+        const replaces = dialog
+          ? `?Replaces=${encodeURIComponent(`${dialog.callId};to-tag=${dialog.farTag};from-tag=${dialog.uaTag}`)}`
+          : '';
+        const referTo = [
+          '<sip:carol@far.example.test>',
+          `<sip:carol@far.example.test${replaces}>`,
+          '<sip:carol@far.example.test?Replaces=%3B%3B>',
+          '<:not a uri>',
+          '',
+        ][body % 5]!;
         return { headers: referTo ? [...headers, `Refer-To: ${referTo}`, `Referred-By: <${FAR}>`] : headers };
       }
       case 'NOTIFY': {
         const [event, contentType, text] = pick(NOTIFY_BODIES, body)!;
         const state = body % 2 ? 'terminated;reason=noresource' : 'active;expires=60';
-        return { headers: [...headers, ...(event ? [`Event: ${event}`] : []), `Subscription-State: ${state}`], body: text, contentType: contentType || undefined };
+        return {
+          headers: [...headers, ...(event ? [`Event: ${event}`] : []), `Subscription-State: ${state}`],
+          body: text,
+          contentType: contentType || undefined,
+        };
       }
       case 'MESSAGE': {
         const [contentType, text] = pick(MESSAGE_BODIES, body)!;
@@ -506,7 +606,12 @@ class Rig implements FuzzRig {
       case 'PRACK': {
         // RFC 3262 §7.2: right (the UA's last reliable 1xx to that INVITE), one ahead, or unknown.
         const invite = dialog && this.#invites.find((i) => i.callId === dialog.callId && i.tag === dialog.farTag);
-        return { headers: [...headers, `RAck: ${this.#reliable.rack(invite?.branch, dialog?.uaTag ?? '', invite?.seq ?? 1, body)}`] };
+        return {
+          headers: [
+            ...headers,
+            `RAck: ${this.#reliable.rack(invite?.branch, dialog?.uaTag ?? '', invite?.seq ?? 1, body)}`,
+          ],
+        };
       }
       case 'SUBSCRIBE':
         return { headers: [...headers, 'Event: dialog', 'Expires: 60'] };
@@ -539,7 +644,13 @@ class Rig implements FuzzRig {
   #sendCancel(index: number, stray: boolean): void {
     const invite = recent(this.#invites, index);
     if (!invite) return;
-    this.#request('CANCEL', { uri: invite.uri, branch: stray ? undefined : invite.branch, callId: invite.callId, fromTag: invite.tag, seq: invite.seq });
+    this.#request('CANCEL', {
+      uri: invite.uri,
+      branch: stray ? undefined : invite.branch,
+      callId: invite.callId,
+      fromTag: invite.tag,
+      seq: invite.seq,
+    });
   }
 
   async #cooperate(): Promise<void> {
@@ -548,7 +659,14 @@ class Rig implements FuzzRig {
     });
     for (const request of this.#uaRequests.filter((r) => !r.answered)) {
       const status = request.message.method === 'REFER' ? 202 : 200;
-      await this.#respond({ t: 'respond', request: this.#uaRequests.filter((r) => !r.answered).indexOf(request), status, variant: 'ok', sdp: 'answer', challenge: 'md5' });
+      await this.#respond({
+        t: 'respond',
+        request: this.#uaRequests.filter((r) => !r.answered).indexOf(request),
+        status,
+        variant: 'ok',
+        sdp: 'answer',
+        challenge: 'md5',
+      });
     }
   }
 
@@ -572,18 +690,22 @@ class Rig implements FuzzRig {
     }
     if (method === 'REGISTER' && status < 300 && status >= 200) {
       const contact = request.header('Contact');
-      if (contact && step.request % 3 !== 0) response.setHeader('Contact', `${contact};expires=${[60, 0, 3600][step.request % 3]}`);
+      if (contact && step.request % 3 !== 0)
+        response.setHeader('Contact', `${contact};expires=${[60, 0, 3600][step.request % 3]}`);
       response.setHeader('Expires', 120);
     }
     if (status === 401 || status === 407) this.#challenge(response, step.challenge);
     if (status === 423) response.setHeader('Min-Expires', step.request % 2 ? 3600 : 10);
     // RFC 4028 §6: a 422 names the interval the far end takes (sometimes absurd).
     if (status === 422) response.setHeader('Min-SE', [1800, 90, 4294967295][step.request % 3]!);
-    if (status === 200 && (method === 'INVITE' || method === 'UPDATE')) for (const header of pick(SESSION_HEADERS, step.request)!) response.addHeader(...(header.split(': ') as [string, string]));
+    if (status === 200 && (method === 'INVITE' || method === 'UPDATE'))
+      for (const header of pick(SESSION_HEADERS, step.request)!)
+        response.addHeader(...(header.split(': ') as [string, string]));
     if (status > 299 && status < 400) response.setHeader('Contact', '<sip:carol@far.example.test>');
     if (status === 503 || status === 480) response.setHeader('Retry-After', 1 + (step.request % 5));
     const offer = method === 'INVITE' && request.contentType === 'application/sdp' ? request.body : undefined;
-    if (offer && status > 100 && status < 300 && (status === 183 || status >= 200)) await this.#answerSdp(response, offer, step.sdp);
+    if (offer && status > 100 && status < 300 && (status === 183 || status >= 200))
+      await this.#answerSdp(response, offer, step.sdp);
     switch (step.variant) {
       case 'cseq':
         response.setHeader('CSeq', `${request.cseq.seq + 7} ${method}`);
@@ -602,14 +724,20 @@ class Rig implements FuzzRig {
     if (step.variant === 'ok' || step.variant === 'fork' || step.variant.startsWith('reliable')) {
       if (status >= 200) target.answered = true;
       target.last = text;
-      if (method === 'INVITE' && status > 100 && status < 300) this.#addDialog(request.callId, response.to.tag ?? tag, request.from.tag!, request.contact[0]);
+      if (method === 'INVITE' && status > 100 && status < 300)
+        this.#addDialog(request.callId, response.to.tag ?? tag, request.from.tag!, request.contact[0]);
     }
     this.#farSend(text);
   }
 
-  async #answerSdp(response: SipResponse, offer: string, choice: Extract<Step, { t: 'respond' }>['sdp']): Promise<void> {
+  async #answerSdp(
+    response: SipResponse,
+    offer: string,
+    choice: Extract<Step, { t: 'respond' }>['sdp'],
+  ): Promise<void> {
     let body: string | undefined;
-    if (choice === 'answer') body = await new FakeMediaSession({ name: 'far' }).applyOffer(offer).catch(() => undefined);
+    if (choice === 'answer')
+      body = await new FakeMediaSession({ name: 'far' }).applyOffer(offer).catch(() => undefined);
     else if (choice === 'garbage') body = GARBAGE_SDP;
     else if (choice === 'mismatch') body = `${this.#offer}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n`;
     if (body === undefined) return;
@@ -752,7 +880,9 @@ class Rig implements FuzzRig {
       case 'early-media':
         return incoming && this.#api(`${call.id}.earlyMedia()`, () => incoming.earlyMedia({ video: arg % 3 === 2 }));
       case 'call-message':
-        return this.#api(`${call.id}.sendMessage()`, () => call.sendMessage(arg % 2 ? 'in the call' : '', arg % 3 ? undefined : 'text/html'));
+        return this.#api(`${call.id}.sendMessage()`, () =>
+          call.sendMessage(arg % 2 ? 'in the call' : '', arg % 3 ? undefined : 'text/html'),
+        );
     }
   }
 
@@ -784,19 +914,24 @@ class Rig implements FuzzRig {
     call.events.on('replaced', (next) => this.#watch(next));
     call.events.on('refer', (refer) => (this.#acceptRefer ? refer.accept() : refer.reject()));
     call.events.on('message', ({ body, contentType }) => {
-      if (contentType !== 'text/plain' || body.length > MAX_MESSAGE_BODY) this.report(`${call.id} delivered a MESSAGE the policy refuses (${contentType}, ${body.length} chars)`);
+      if (contentType !== 'text/plain' || body.length > MAX_MESSAGE_BODY)
+        this.report(`${call.id} delivered a MESSAGE the policy refuses (${contentType}, ${body.length} chars)`);
     });
     // As <sip-phone auto-answer> does: a call allowed to be auto-answered is answered after its delay.
     const wanted = call instanceof IncomingCall ? call.autoAnswer : undefined;
     if (wanted?.allowed && !this.ua.autoAnswer) this.report(`${call.id} allowed to auto-answer with auto-answer off`);
     if (wanted?.allowed && call instanceof IncomingCall) {
-      this.clock.setTimeout(() => call.state === 'incoming' && this.#api(`${call.id}.answer() (auto)`, () => call.answer()), wanted.delay * 1000);
+      this.clock.setTimeout(
+        () => call.state === 'incoming' && this.#api(`${call.id}.answer() (auto)`, () => call.answer()),
+        wanted.delay * 1000,
+      );
     }
   }
 
   /** An error the UA reported: it must be an Error with a readable message. */
   #reported(error: unknown, where: string): void {
-    if (!(error instanceof Error) || !error.message) this.report(`${where}: not an Error with a message: ${describe(error)}`);
+    if (!(error instanceof Error) || !error.message)
+      this.report(`${where}: not an Error with a message: ${describe(error)}`);
   }
 }
 

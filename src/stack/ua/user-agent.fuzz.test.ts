@@ -2,7 +2,8 @@
  * Stateful fuzz test of a whole UserAgent: random sequences of well-formed but hostile or
  * out-of-order SIP traffic from the far end (INVITE with and without SDP, re-INVITE, UPDATE, ACK,
  * CANCEL, BYE, PRACK (RFC 3262: INVITEs that require 100rel, PRACKs with right and wrong RAck,
- * reliable 1xx to the UA's INVITEs in order and with gaps), INFO, REFER with and without Replaces, NOTIFY, MESSAGE, OPTIONS, SUBSCRIBE,
+ * reliable 1xx to the UA's INVITEs in order and with gaps), INFO, REFER with and without Replaces, NOTIFY, MESSAGE,
+ * OPTIONS, SUBSCRIBE,
  * unknown methods, responses to the UA's own requests that are retransmitted, forked, stray or
  * carry the wrong CSeq, branch or Call-ID, good and bad 401/407 challenges), transport drops and
  * reconnects, local API calls at random moments, and the fake clock moved by random amounts.
@@ -41,7 +42,20 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant('invite' as const),
       sdp,
-      extra: fc.constantFrom('plain', 'plain', 'replaces', 'replaces-unknown', 'replaces-bad', 'require-unknown', 'require-100rel', 'require-100rel', 'no-contact', 'record-route', 'record-route-bad' as const, ...AUTO_ANSWER_EXTRAS),
+      extra: fc.constantFrom(
+        'plain',
+        'plain',
+        'replaces',
+        'replaces-unknown',
+        'replaces-bad',
+        'require-unknown',
+        'require-100rel',
+        'require-100rel',
+        'no-contact',
+        'record-route',
+        'record-route-bad' as const,
+        ...AUTO_ANSWER_EXTRAS,
+      ),
     }),
     weight: 3,
   },
@@ -58,37 +72,139 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 5,
   },
   { arbitrary: fc.record({ t: fc.constant('prack' as const), dialog: fc.nat({ max: 3 }), rack: index }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('out-of-dialog' as const), method: fc.constantFrom(...FAR_METHODS), body: index }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('ack' as const), invite: index, sdp, stray: fc.constantFrom(false, false, false, false, true) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('out-of-dialog' as const),
+      method: fc.constantFrom(...FAR_METHODS),
+      body: index,
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('ack' as const),
+      invite: index,
+      sdp,
+      stray: fc.constantFrom(false, false, false, false, true),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ t: fc.constant('cancel' as const), invite: index, stray: fc.boolean() }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('again' as const), request: index }), weight: 1 },
   {
     arbitrary: fc.record({
       t: fc.constant('respond' as const),
       request: index,
-      status: fc.constantFrom(100, 180, 183, 200, 200, 200, 202, 302, 401, 407, 408, 422, 423, 480, 481, 486, 487, 488, 491, 500, 503, 603, 699),
-      variant: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'again', 'fork', 'cseq', 'branch', 'via-host', 'call-id', 'reliable', 'reliable', 'reliable-gap' as const),
+      status: fc.constantFrom(
+        100,
+        180,
+        183,
+        200,
+        200,
+        200,
+        202,
+        302,
+        401,
+        407,
+        408,
+        422,
+        423,
+        480,
+        481,
+        486,
+        487,
+        488,
+        491,
+        500,
+        503,
+        603,
+        699,
+      ),
+      variant: fc.constantFrom(
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+        'again',
+        'fork',
+        'cseq',
+        'branch',
+        'via-host',
+        'call-id',
+        'reliable',
+        'reliable',
+        'reliable-gap' as const,
+      ),
       sdp: fc.constantFrom('answer', 'answer', 'answer', 'none', 'garbage', 'mismatch' as const),
-      challenge: fc.constantFrom('md5', 'md5', 'sha-256', 'stale', 'unknown-algorithm', 'malformed', 'basic', 'missing' as const),
+      challenge: fc.constantFrom(
+        'md5',
+        'md5',
+        'sha-256',
+        'stale',
+        'unknown-algorithm',
+        'malformed',
+        'basic',
+        'missing' as const,
+      ),
     }),
     weight: 8,
   },
-  { arbitrary: fc.record({ t: fc.constant('stray-response' as const), status: fc.constantFrom(100, 180, 200, 401, 487, 503), method: fc.constantFrom('INVITE', 'BYE', 'REGISTER', 'ACK' as const) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('link' as const), how: fc.constantFrom('sever', 'restore', 'restore', 'reconnect', 'fail-next-send', 'slow', 'fast' as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('stray-response' as const),
+      status: fc.constantFrom(100, 180, 200, 401, 487, 503),
+      method: fc.constantFrom('INVITE', 'BYE', 'REGISTER', 'ACK' as const),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('link' as const),
+      how: fc.constantFrom('sever', 'restore', 'restore', 'reconnect', 'fail-next-send', 'slow', 'fast' as const),
+    }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant('api' as const),
       op: fc.constantFrom(
-        'call', 'call', 'answer', 'answer', 'decline', 'hangup', 'hold', 'unhold', 'video', 'transfer', 'attended-transfer',
-        'dtmf', 'dtmf-info', 'ice-failed', 'early-media', 'early-media', 'message', 'call-message', 'auto-answer',
-        'register', 'register', 'unregister', 'network-changed', 'stop' as const,
+        'call',
+        'call',
+        'answer',
+        'answer',
+        'decline',
+        'hangup',
+        'hold',
+        'unhold',
+        'video',
+        'transfer',
+        'attended-transfer',
+        'dtmf',
+        'dtmf-info',
+        'ice-failed',
+        'early-media',
+        'early-media',
+        'message',
+        'call-message',
+        'auto-answer',
+        'register',
+        'register',
+        'unregister',
+        'network-changed',
+        'stop' as const,
       ),
       call: index,
       arg: index,
     }),
     weight: 6,
   },
-  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(0, 20, 60, 500, 1000, 2500, 5000, 33000, 70000) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('time' as const),
+      ms: fc.constantFrom(0, 20, 60, 500, 1000, 2500, 5000, 33000, 70000),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ t: fc.constant('refer-policy' as const), accept: fc.boolean() }), weight: 1 },
   { arbitrary: fc.constant({ t: 'cooperate' as const }), weight: 2 },
 );
@@ -101,7 +217,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
  */
 const RELIABLE_SETTINGS = fuzzSettings('UA_100REL_FUZZ', { seed: 20261207, runs: 300 });
 const reliableStep: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('invite' as const), sdp: fc.constantFrom('offer', 'offer', 'none' as const), extra: fc.constantFrom('require-100rel', 'require-100rel', 'plain' as const) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('invite' as const),
+      sdp: fc.constantFrom('offer', 'offer', 'none' as const),
+      extra: fc.constantFrom('require-100rel', 'require-100rel', 'plain' as const),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ t: fc.constant('prack' as const), dialog: fc.nat({ max: 1 }), rack: index }), weight: 4 },
   {
     arbitrary: fc.record({
@@ -115,8 +238,19 @@ const reliableStep: fc.Arbitrary<Step> = fc.oneof(
     }),
     weight: 2,
   },
-  { arbitrary: fc.record({ t: fc.constant('ack' as const), invite: fc.nat({ max: 2 }), sdp: fc.constant('none' as const), stray: fc.constant(false) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('cancel' as const), invite: fc.nat({ max: 2 }), stray: fc.constant(false) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('ack' as const),
+      invite: fc.nat({ max: 2 }),
+      sdp: fc.constant('none' as const),
+      stray: fc.constant(false),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ t: fc.constant('cancel' as const), invite: fc.nat({ max: 2 }), stray: fc.constant(false) }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ t: fc.constant('again' as const), request: index }), weight: 1 },
   {
     arbitrary: fc.record({
@@ -130,24 +264,45 @@ const reliableStep: fc.Arbitrary<Step> = fc.oneof(
     }),
     weight: 4,
   },
-  { arbitrary: fc.record({ t: fc.constant('link' as const), how: fc.constantFrom('sever', 'restore', 'slow', 'fast' as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('link' as const),
+      how: fc.constantFrom('sever', 'restore', 'slow', 'fast' as const),
+    }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant('api' as const),
-      op: fc.constantFrom('call', 'call', 'answer', 'answer', 'early-media', 'early-media', 'early-media', 'hangup', 'hold', 'decline' as const),
+      op: fc.constantFrom(
+        'call',
+        'call',
+        'answer',
+        'answer',
+        'early-media',
+        'early-media',
+        'early-media',
+        'hangup',
+        'hold',
+        'decline' as const,
+      ),
       call: fc.nat({ max: 1 }),
       // Targets that make a call (API_TARGETS 0 and 1), audio only.
       arg: fc.nat({ max: 1 }),
     }),
     weight: 6,
   },
-  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(0, 500, 1000, 4000, 4000, 33000) }), weight: 2 },
+  {
+    arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(0, 500, 1000, 4000, 4000, 33000) }),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ t: 'cooperate' as const }), weight: 1 },
 );
 
 /** Unhandled rejections anywhere in this process while a run goes; each fails the run. */
 const unhandled: string[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+const onUnhandled = (reason: unknown) =>
+  unhandled.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
 
 async function runSteps(steps: Step[]): Promise<void> {
   const rig: FuzzRig = await createFuzzRig();
@@ -167,11 +322,19 @@ describe('UserAgent under random hostile traffic (stateful fuzz)', () => {
   after(() => process.off('unhandledRejection', onUnhandled));
 
   it('never throws, answers every request once, sends only parseable messages, and ends clean', async () => {
-    await assertReplayable(fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps), 'UA_FUZZ', SETTINGS);
+    await assertReplayable(
+      fc.asyncProperty(fc.array(step, { maxLength: MAX_STEPS, size: 'max' }), runSteps),
+      'UA_FUZZ',
+      SETTINGS,
+    );
   });
 
   it('keeps RFC 3262 through races of PRACK, early media, re-INVITE, BYE and the answer', async () => {
-    await assertReplayable(fc.asyncProperty(fc.array(reliableStep, { maxLength: 30, size: 'max' }), runSteps), 'UA_100REL_FUZZ', RELIABLE_SETTINGS);
+    await assertReplayable(
+      fc.asyncProperty(fc.array(reliableStep, { maxLength: 30, size: 'max' }), runSteps),
+      'UA_100REL_FUZZ',
+      RELIABLE_SETTINGS,
+    );
   });
 });
 
@@ -184,11 +347,23 @@ describe('UserAgent time grows linearly with the size of what a far end sends', 
     `From: <sip:bob@example.test>;tag=b1\r\nTo: <sip:alice@example.test>\r\nCall-ID: BRANCH\r\nCSeq: ${cseq}\r\n` +
     `Content-Length: ${body.length}\r\n\r\n${body}`;
   const cases: Array<[string, (n: number) => string]> = [
-    ['OPTIONS with many Via lines (answered 200, every Via copied)', (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40))],
-    ['an unparseable request with many Via lines (the recovered 400)', (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40), '', 'x OPTIONS')],
+    [
+      'OPTIONS with many Via lines (answered 200, every Via copied)',
+      (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40)),
+    ],
+    [
+      'an unparseable request with many Via lines (the recovered 400)',
+      (n) => request('OPTIONS', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(n / 40), '', 'x OPTIONS'),
+    ],
     ['MESSAGE whose body is line feeds', (n) => request('MESSAGE', 'Content-Type: text/plain\r\n', '\n'.repeat(n))],
-    ['INFO dtmf-relay body of line feeds outside a dialog', (n) => request('INFO', 'Content-Type: application/dtmf-relay\r\n', '\n'.repeat(n))],
-    ['many Record-Route lines on an INVITE', (n) => request('INVITE', 'Record-Route: <sip:p.example;lr>\r\n'.repeat(n / 32))],
+    [
+      'INFO dtmf-relay body of line feeds outside a dialog',
+      (n) => request('INFO', 'Content-Type: application/dtmf-relay\r\n', '\n'.repeat(n)),
+    ],
+    [
+      'many Record-Route lines on an INVITE',
+      (n) => request('INVITE', 'Record-Route: <sip:p.example;lr>\r\n'.repeat(n / 32)),
+    ],
     ['many Require option tags', (n) => request('OPTIONS', `Require: ${'x,'.repeat(n / 2)}y\r\n`)],
   ];
   for (const [name, build] of cases) {
@@ -197,21 +372,31 @@ describe('UserAgent time grows linearly with the size of what a far end sends', 
       const clock = new FakeClock();
       const pair = createMemoryTransportPair({ clock, random: seededRandom(5) });
       const limits = { maxMessageBytes: Infinity, maxHeaderLines: Infinity };
-      const ua = new UserAgent({ aor: 'sip:alice@example.test', transport: pair.a, clock, random: seededRandom(6), limits });
+      const ua = new UserAgent({
+        aor: 'sip:alice@example.test',
+        transport: pair.a,
+        clock,
+        random: seededRandom(6),
+        limits,
+      });
       let answers = 0;
       pair.b.onMessage(() => answers++);
       await ua.start();
       let id = 0;
-      assertLinearTime(name, (n) => {
-        const text = build(n);
-        return () => {
-          // A new transaction each time, so that none is a retransmission of the one before.
-          pair.b.send(text.replaceAll('BRANCH', `r${id++}`));
-          clock.advance(0);
-          pair.a.sent.length = 0;
-          pair.b.sent.length = 0;
-        };
-      }, { n: 64_000 });
+      assertLinearTime(
+        name,
+        (n) => {
+          const text = build(n);
+          return () => {
+            // A new transaction each time, so that none is a retransmission of the one before.
+            pair.b.send(text.replaceAll('BRANCH', `r${id++}`));
+            clock.advance(0);
+            pair.a.sent.length = 0;
+            pair.b.sent.length = 0;
+          };
+        },
+        { n: 64_000 },
+      );
       assert.ok(answers >= id, `every request answered (${answers} of ${id})`);
     });
   }

@@ -37,7 +37,11 @@ describe('message limits (issue 15: no maximum message size anywhere)', () => {
     assert.deepEqual(t.responses(), [], 'nothing sent back');
     t.inject(options('after'));
     await t.flush();
-    assert.deepEqual(t.responses().map((r) => r.status), [200], 'still serving');
+    assert.deepEqual(
+      t.responses().map((r) => r.status),
+      [200],
+      'still serving',
+    );
     assert.equal(t.ua.core.transport.flowId, flow, 'the same connection');
   });
 
@@ -51,7 +55,7 @@ describe('message limits (issue 15: no maximum message size anywhere)', () => {
     assert.match(bad[0]!.error.message, /more than 65536 bytes/);
   });
 
-  it('refuses a message with more than 256 header lines (compact v: lines, the issue\'s case)', async () => {
+  it("refuses a message with more than 256 header lines (compact v: lines, the issue's case)", async () => {
     const t = setup();
     const bad = watch(t);
     await t.ua.start();
@@ -63,7 +67,10 @@ describe('message limits (issue 15: no maximum message size anywhere)', () => {
     // 250 extra lines are within the limit and answered.
     t.inject(options('fewer', 'v: SIP/2.0/WS a.invalid;branch=z9hG4bK2\r\n'.repeat(240)));
     await t.flush();
-    assert.deepEqual(t.responses().map((r) => r.status), [200]);
+    assert.deepEqual(
+      t.responses().map((r) => r.status),
+      [200],
+    );
   });
 
   it('takes limits from the options', async () => {
@@ -74,22 +81,39 @@ describe('message limits (issue 15: no maximum message size anywhere)', () => {
     t.inject(options('b', 'Subject: 1\r\nSubject: 2\r\nSubject: 3\r\n'));
     t.inject(options('c'));
     await t.flush();
-    assert.deepEqual(bad.map((b) => b.error.message.replace(/ \(.*/, '')), ['a message of more than 400 bytes', 'a message with more than 8 header lines is refused']);
-    assert.deepEqual(t.responses().map((r) => r.callId), ['c']);
+    assert.deepEqual(
+      bad.map((b) => b.error.message.replace(/ \(.*/, '')),
+      ['a message of more than 400 bytes', 'a message with more than 8 header lines is refused'],
+    );
+    assert.deepEqual(
+      t.responses().map((r) => r.callId),
+      ['c'],
+    );
   });
 
   it('counts the lines of the header section only, folded lines included, and stops at the empty line', () => {
     const limits = { maxMessageBytes: 1000, maxHeaderLines: 2 };
-    assert.equal(exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\nB: 2\r\n\r\nbody\r\nmore\r\nlines\r\n', limits), undefined);
+    assert.equal(
+      exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\nB: 2\r\n\r\nbody\r\nmore\r\nlines\r\n', limits),
+      undefined,
+    );
     assert.equal(exceededLimit('OPTIONS x SIP/2.0\nA: 1\nB: 2\n\nbody\nmore\n', limits), undefined);
-    assert.match(exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\n 2\r\nB: 2\r\n\r\n', limits) ?? '', /more than 2 header lines/);
-    assert.equal(exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\nB: 2', limits), undefined, 'no empty line: the frame ends the message');
+    assert.match(
+      exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\n 2\r\nB: 2\r\n\r\n', limits) ?? '',
+      /more than 2 header lines/,
+    );
+    assert.equal(
+      exceededLimit('OPTIONS x SIP/2.0\r\nA: 1\r\nB: 2', limits),
+      undefined,
+      'no empty line: the frame ends the message',
+    );
   });
 });
 
 // Issue 15 item 7: a stranger's HTML reached the page as a message unless the page filtered it.
 describe('MESSAGE body types (RFC 3428 §7, RFC 3261 §21.4.13)', () => {
-  const html = (id: string) => options(id, 'Content-Type: text/html\r\n', '<img src=x onerror=alert(1)>').replaceAll('OPTIONS', 'MESSAGE');
+  const html = (id: string) =>
+    options(id, 'Content-Type: text/html\r\n', '<img src=x onerror=alert(1)>').replaceAll('OPTIONS', 'MESSAGE');
 
   it('refuses text/html with 415 and Accept: text/plain unless the page opted in', async () => {
     const t = setup();

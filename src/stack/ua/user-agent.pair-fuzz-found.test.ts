@@ -64,7 +64,11 @@ describe('regressions found by the two-UA fuzz test', () => {
     await r.run({ t: 'api', phone: ALICE, op: 'answer', call: 0, arg: 0 });
     await r.quiesce();
     assert.equal(alices.state, 'connected');
-    assert.equal(r.phones[BOB]!.calls[0]!.state, 'connected', 'bob got the 200 and ACKed it; no re-INVITE hit his early dialog');
+    assert.equal(
+      r.phones[BOB]!.calls[0]!.state,
+      'connected',
+      'bob got the 200 and ACKed it; no re-INVITE hit his early dialog',
+    );
     assert.deepEqual(r.problems(), []);
   });
 

@@ -91,17 +91,34 @@ export class PairRig {
       debug: () => undefined,
       info: () => undefined,
       warn: () => undefined,
-      error: (message: string, ...data: unknown[]) => this.report(`${name} logged an error: ${message} ${data.map(describe).join(' ')}`),
+      error: (message: string, ...data: unknown[]) =>
+        this.report(`${name} logged an error: ${message} ${data.map(describe).join(' ')}`),
     });
     this.phones = PHONES.map((name, i) => {
-      const transport = new QueuedTransport(name, this.clock, seededRandom(30 + i), (text) => this.#excuse(text), (from) => this.#flushUp(from));
+      const transport = new QueuedTransport(
+        name,
+        this.clock,
+        seededRandom(30 + i),
+        (text) => this.#excuse(text),
+        (from) => this.#flushUp(from),
+      );
       this.switchboard.add(transport);
       const media = namedSessions(name);
-      const ua = new UserAgent({ aor: `sip:${name}@${DOMAIN}`, displayName: name, transport, clock: this.clock, random: seededRandom(40 + i), logger: logger(name), calls: { mediaSessionFactory: media, sessionTimers: SESSION_TIMERS } });
+      const ua = new UserAgent({
+        aor: `sip:${name}@${DOMAIN}`,
+        displayName: name,
+        transport,
+        clock: this.clock,
+        random: seededRandom(40 + i),
+        logger: logger(name),
+        calls: { mediaSessionFactory: media, sessionTimers: SESSION_TIMERS },
+      });
       const phone: Phone = { name, ua, transport, media, calls: [], acceptRefer: true, received: new Map() };
       ua.events.on('incoming-call', (call) => this.#watch(phone, call));
       ua.events.on('message', ({ body }) => phone.received.set(body, (phone.received.get(body) ?? 0) + 1));
-      ua.events.on('bad-message', ({ error }) => this.report(`${name} got a bad message from a correct peer: ${error.message}`));
+      ua.events.on('bad-message', ({ error }) =>
+        this.report(`${name} got a bad message from a correct peer: ${error.message}`),
+      );
       return phone;
     });
   }
@@ -124,9 +141,15 @@ export class PairRig {
         try {
           const message = parseMessage(text);
           const problem = message.problems[0];
-          if (problem) this.report(`${phone.name} sent a message its own parser flags (${problem.status} ${problem.reason}):\n${text}`);
+          if (problem)
+            this.report(
+              `${phone.name} sent a message its own parser flags (${problem.status} ${problem.reason}):\n${text}`,
+            );
           // RFC 3264 §6: between two correct ends every offer can be answered.
-          if (text.startsWith('SIP/2.0 488 ')) this.report(`${phone.name} refused an offer of a correct peer: 488 to ${message.cseq.method} ${message.callId}`);
+          if (text.startsWith('SIP/2.0 488 '))
+            this.report(
+              `${phone.name} refused an offer of a correct peer: 488 to ${message.cseq.method} ${message.callId}`,
+            );
         } catch (error) {
           this.report(`${phone.name} sent a message that does not parse (${describe(error)}):\n${text}`);
         }
@@ -264,7 +287,9 @@ export class PairRig {
       // A lost or late REGISTER (or its answer) leaves the registrar unsure until the binding expires.
       if (cseq.method === 'REGISTER') this.#lossy.add(`REGISTER ${message.from.uri.toString()}`);
       if (!['INVITE', 'CANCEL', 'ACK'].includes(cseq.method)) return;
-      const initial = this.phones.flatMap((phone) => phone.transport.sent).find((sent) => sent.startsWith('INVITE ') && sent.includes(`\r\nCall-ID: ${callId}\r\n`));
+      const initial = this.phones
+        .flatMap((phone) => phone.transport.sent)
+        .find((sent) => sent.startsWith('INVITE ') && sent.includes(`\r\nCall-ID: ${callId}\r\n`));
       if (initial === undefined || parseMessage(initial).cseq.seq === cseq.seq) this.#lossy.add(callId);
     } catch {
       // problems() reports it.
@@ -282,7 +307,9 @@ export class PairRig {
     this.#try(`${caller.name}.call(${callee.name})`, () => this.#watch(caller, caller.ua.call(callee.name)));
     await this.settle();
     await this.#deliverAll();
-    const ringing = callee.calls.filter((call): call is IncomingCall => call instanceof IncomingCall && call.state === 'incoming').at(-1);
+    const ringing = callee.calls
+      .filter((call): call is IncomingCall => call instanceof IncomingCall && call.state === 'incoming')
+      .at(-1);
     if (ringing) this.#try(`${callee.name}.${ringing.id}.answer()`, () => ringing.answer());
     await this.settle();
     await this.#deliverAll();
@@ -295,11 +322,17 @@ export class PairRig {
     const { ua, name } = phone;
     const others = this.phones.filter((other) => other !== phone).map((other) => other.name);
     const live = phone.calls.filter((call) => call.state !== 'ended');
-    const call = recent(live.filter((c) => fits(op, c)), index) ?? recent(live, index);
+    const call =
+      recent(
+        live.filter((c) => fits(op, c)),
+        index,
+      ) ?? recent(live, index);
     switch (op) {
       case 'call': {
         const target = arg % 9 === 8 ? 'dave' : others[arg % others.length]!;
-        return this.#try(`${name}.call(${target})`, () => this.#watch(phone, ua.call(target, { video: arg % 5 === 4 })));
+        return this.#try(`${name}.call(${target})`, () =>
+          this.#watch(phone, ua.call(target, { video: arg % 5 === 4 })),
+        );
       }
       case 'message': {
         const to = others[arg % others.length]!;
@@ -360,7 +393,10 @@ export class PairRig {
         return this.#try(`${what}.transfer(${target})`, () => call.transfer(target));
       }
       case 'attended-transfer': {
-        const other = recent(live.filter((c) => c !== call), arg);
+        const other = recent(
+          live.filter((c) => c !== call),
+          arg,
+        );
         return other && this.#try(`${what}.transfer(${name}.${other.id})`, () => call.transfer(other));
       }
     }
@@ -387,7 +423,8 @@ export class PairRig {
   }
 
   #checkError(error: unknown, where: string): void {
-    if (!(error instanceof Error) || !error.message) this.report(`${where}: not an Error with a message: ${describe(error)}`);
+    if (!(error instanceof Error) || !error.message)
+      this.report(`${where}: not an Error with a message: ${describe(error)}`);
   }
 
   #watch(phone: Phone, call: Call): void {
@@ -403,7 +440,8 @@ export class PairRig {
   // ------------------------------------------------------------------ invariants
 
   /**
-   * At quiescence: every ended call's media closed; no call still calling; the two ends of every dialog agree (both live with
+   * At quiescence: every ended call's media closed; no call still calling; the two ends of every dialog agree (both
+   * live with
    * matching holds, or ringing on one side and incoming on the other, or both ended), unless a
    * message of that call was lost with a connection; each phone registered exactly when the
    * registrar holds a binding of it on its current flow.
@@ -411,10 +449,16 @@ export class PairRig {
   checkQuiescent(): void {
     for (const phone of this.phones) {
       for (const call of phone.calls) this.#checkPair(phone, call);
-      for (const call of phone.calls) if (call.state === 'ended' && call.media && !call.media.closed) this.report(`${phone.name}.${call.id} ended with its media open`);
+      for (const call of phone.calls)
+        if (call.state === 'ended' && call.media && !call.media.closed)
+          this.report(`${phone.name}.${call.id} ended with its media open`);
       const binding = this.switchboard.bindings.get(phone.name);
-      const bound = binding !== undefined && binding.flowId === phone.transport.flowId && binding.expiresAt > this.clock.now();
-      if (phone.ua.registered !== bound && !this.#lossy.has(`REGISTER ${phone.ua.core.aor.toString()}`)) this.report(`${phone.name}: registered is ${phone.ua.registered}, but the registrar ${binding ? `binds it on ${binding.flowId} (now ${phone.transport.flowId})` : 'has no binding'}`);
+      const bound =
+        binding !== undefined && binding.flowId === phone.transport.flowId && binding.expiresAt > this.clock.now();
+      if (phone.ua.registered !== bound && !this.#lossy.has(`REGISTER ${phone.ua.core.aor.toString()}`))
+        this.report(
+          `${phone.name}: registered is ${phone.ua.registered}, but the registrar ${binding ? `binds it on ${binding.flowId} (now ${phone.transport.flowId})` : 'has no binding'}`,
+        );
     }
   }
 
@@ -427,10 +471,22 @@ export class PairRig {
     for (const other of this.phones) {
       for (const peer of other.calls) {
         if (peer === call) continue;
-        if (dialog && peer.dialog?.callId === dialog.callId && peer.dialog.localTag === dialog.remoteTag && peer.dialog.remoteTag === dialog.localTag) return { other, peer, callId: dialog.callId };
+        if (
+          dialog &&
+          peer.dialog?.callId === dialog.callId &&
+          peer.dialog.localTag === dialog.remoteTag &&
+          peer.dialog.remoteTag === dialog.localTag
+        )
+          return { other, peer, callId: dialog.callId };
         const [caller, callee] = call instanceof IncomingCall ? [peer, call] : [call, peer];
         const offer = (caller.media as FakeMediaSession | undefined)?.calls[0];
-        if (!caller.dialog && callee instanceof IncomingCall && offer?.op === 'createOffer' && callee.invite.body === offer.sdp) return { other, peer, callId: callee.invite.callId };
+        if (
+          !caller.dialog &&
+          callee instanceof IncomingCall &&
+          offer?.op === 'createOffer' &&
+          callee.invite.body === offer.sdp
+        )
+          return { other, peer, callId: callee.invite.callId };
       }
     }
     return undefined;
@@ -446,10 +502,13 @@ export class PairRig {
     const them = `${other.name}.${peer.id} (${peer.direction}, ${peer.state})`;
     const live = (c: Call) => c.state === 'connected' || c.state === 'held';
     // Calling: its INVITE got the callee's 100 but the 180 was lost (then the call is excused above).
-    const unanswered = (c: Call) => (c.direction === 'outgoing' ? c.state === 'ringing' || c.state === 'early' : c.state === 'incoming');
+    const unanswered = (c: Call) =>
+      c.direction === 'outgoing' ? c.state === 'ringing' || c.state === 'early' : c.state === 'incoming';
     if (live(call) && live(peer)) {
       if (call.localHold !== peer.remoteHold || call.remoteHold !== peer.localHold) {
-        this.report(`${what} holds ${call.localHold}, held ${call.remoteHold}; ${them} holds ${peer.localHold}, held ${peer.remoteHold}`);
+        this.report(
+          `${what} holds ${call.localHold}, held ${call.remoteHold}; ${them} holds ${peer.localHold}, held ${peer.remoteHold}`,
+        );
       }
       // (The peer's own check looks at its side.)
       const phase = (call.media as FakeMediaSession | undefined)?.state.phase;
@@ -460,9 +519,13 @@ export class PairRig {
   /** After stop() of every phone: nothing live, nothing pending, every MESSAGE accounted for. */
   checkStopped(): void {
     for (const phone of this.phones) {
-      for (const call of phone.calls) if (call.state !== 'ended') this.report(`${phone.name}.${call.id} left ${call.state} after stop()`);
-      if (phone.ua.calls.length > 0) this.report(`${phone.name} still has ${phone.ua.calls.length} call(s) after stop()`);
-      phone.media.sessions.forEach((session, i) => session.closed || this.report(`${phone.name}: media session ${i + 1} never closed`));
+      for (const call of phone.calls)
+        if (call.state !== 'ended') this.report(`${phone.name}.${call.id} left ${call.state} after stop()`);
+      if (phone.ua.calls.length > 0)
+        this.report(`${phone.name} still has ${phone.ua.calls.length} call(s) after stop()`);
+      phone.media.sessions.forEach(
+        (session, i) => session.closed || this.report(`${phone.name}: media session ${i + 1} never closed`),
+      );
     }
     if (this.clock.pending > 0) this.report(`${this.clock.pending} timer(s) pending after stop() of every phone`);
     for (const what of this.#pendingApi) this.report(`${what} never settled`);

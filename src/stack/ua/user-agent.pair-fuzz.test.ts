@@ -24,7 +24,8 @@
  * peer has gone, as consent freshness would (RFC 7675).
  *
  * Seeded and bounded. A failure prints its seed and path; replay it with
- * PAIR_FUZZ_SEED=<seed> PAIR_FUZZ_STEPS=<steps> PAIR_FUZZ_PATH=<path> npx tsx --test src/stack/ua/user-agent.pair-fuzz.test.ts
+ * PAIR_FUZZ_SEED=<seed> PAIR_FUZZ_STEPS=<steps> PAIR_FUZZ_PATH=<path> npx tsx --test
+ * src/stack/ua/user-agent.pair-fuzz.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -40,23 +41,77 @@ const MAX_STEPS = Number(process.env.PAIR_FUZZ_STEPS ?? 80);
 const phone = fc.nat({ max: 2 });
 const index = fc.nat({ max: 15 });
 const ops: PairOp[] = [
-  'call', 'call', 'call', 'answer', 'answer', 'answer', 'answer', 'answer', 'decline', 'hangup', 'hangup', 'hold', 'hold', 'unhold', 'unhold',
-  'video', 'transfer', 'attended-transfer', 'dtmf', 'message', 'message', 'call-message', 'call-message', 'register', 'unregister', 'network-changed',
+  'call',
+  'call',
+  'call',
+  'answer',
+  'answer',
+  'answer',
+  'answer',
+  'answer',
+  'decline',
+  'hangup',
+  'hangup',
+  'hold',
+  'hold',
+  'unhold',
+  'unhold',
+  'video',
+  'transfer',
+  'attended-transfer',
+  'dtmf',
+  'message',
+  'message',
+  'call-message',
+  'call-message',
+  'register',
+  'unregister',
+  'network-changed',
 ];
 
 const step: fc.Arbitrary<PairStep> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('api' as const), phone, op: fc.constantFrom(...ops), call: index, arg: index }), weight: 10 },
-  { arbitrary: fc.record({ t: fc.constant('deliver' as const), queue: index, count: fc.constantFrom(1, 1, 1, 2, 3, 50) }), weight: 18 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('api' as const),
+      phone,
+      op: fc.constantFrom(...ops),
+      call: index,
+      arg: index,
+    }),
+    weight: 10,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('deliver' as const),
+      queue: index,
+      count: fc.constantFrom(1, 1, 1, 2, 3, 50),
+    }),
+    weight: 18,
+  },
   { arbitrary: fc.constant({ t: 'flush' as const }), weight: 3 },
-  { arbitrary: fc.record({ t: fc.constant('drop' as const), phone, reconnectMs: fc.constantFrom(0, 1000, 5000, 40_000) }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.constantFrom(10, 100, 500, 500, 2000, 2000, 4500, 4500, 35_000, 45_000) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('drop' as const),
+      phone,
+      reconnectMs: fc.constantFrom(0, 1000, 5000, 40_000),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('time' as const),
+      ms: fc.constantFrom(10, 100, 500, 500, 2000, 2000, 4500, 4500, 35_000, 45_000),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ t: fc.constant('refer-policy' as const), phone, accept: fc.boolean() }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('connect' as const), phone }), weight: 2 },
 );
 
 /** Unhandled rejections anywhere in this process while a run goes; each fails the run. */
 const unhandled: string[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+const onUnhandled = (reason: unknown) =>
+  unhandled.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
 
 async function runSteps(steps: PairStep[]): Promise<void> {
   const rig = new PairRig();
@@ -82,6 +137,11 @@ describe('two (three) of our user agents against each other (stateful fuzz)', ()
   after(() => process.off('unhandledRejection', onUnhandled));
 
   it('keeps both ends of every dialog in agreement, loses no MESSAGE, and ends clean', async () => {
-    await assertReplayable(fc.asyncProperty(fc.array(step, { minLength: MIN_STEPS, maxLength: MAX_STEPS, size: 'max' }), runSteps), 'PAIR_FUZZ', SETTINGS, `PAIR_FUZZ_STEPS=${MAX_STEPS}`);
+    await assertReplayable(
+      fc.asyncProperty(fc.array(step, { minLength: MIN_STEPS, maxLength: MAX_STEPS, size: 'max' }), runSteps),
+      'PAIR_FUZZ',
+      SETTINGS,
+      `PAIR_FUZZ_STEPS=${MAX_STEPS}`,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { RequestFailedError } from './request-failed-error';
 import { setup } from './user-agent.fixtures';
 
 /** A request from the server end; `id` sets both Call-ID and branch, so each is a new transaction. */
-function incoming(method: string, extra = '', body = '', uri = 'sip:alice@a1b2.invalid;transport=ws', id = 'in-1'): string {
+function incoming(
+  method: string,
+  extra = '',
+  body = '',
+  uri = 'sip:alice@a1b2.invalid;transport=ws',
+  id = 'in-1',
+): string {
   const bytes = new TextEncoder().encode(body).length;
   return (
     `${method} ${uri} SIP/2.0\r\n` +
@@ -40,7 +46,10 @@ describe('MESSAGE (RFC 3428)', () => {
     const t = setup();
     t.serve((request) => responseTo(request, 404, 'Not Found', 'srv'));
     await t.ua.start();
-    const sent = assert.rejects(t.ua.sendMessage('sip:nobody@example.test', 'hi'), (error: unknown) => error instanceof RequestFailedError && error.status === 404);
+    const sent = assert.rejects(
+      t.ua.sendMessage('sip:nobody@example.test', 'hi'),
+      (error: unknown) => error instanceof RequestFailedError && error.status === 404,
+    );
     await t.flush();
     await sent;
   });
@@ -66,7 +75,11 @@ describe('MESSAGE (RFC 3428)', () => {
     t.pair.sever('server gone');
     await t.flush();
     const sent = t.ua.sendMessage('bob', 'lost?');
-    const outcome = assert.rejects(sent, (error: unknown) => error instanceof RequestFailedError && error.status === 503 && /within 5000 ms/.test(error.message));
+    const outcome = assert.rejects(
+      sent,
+      (error: unknown) =>
+        error instanceof RequestFailedError && error.status === 503 && /within 5000 ms/.test(error.message),
+    );
     t.clock.advance(5000);
     await t.flush();
     await outcome;
@@ -98,7 +111,12 @@ describe('MESSAGE resends (RFC 3428 §7, RFC 3261 §8.2.2.2)', () => {
     let branch = 0;
     /** The MESSAGE `id` again on a new branch: a new transaction, the same request. */
     const send = (id: string) =>
-      t.inject(incoming('MESSAGE', 'Content-Type: text/plain\r\n', 'hi', undefined, id).replace(`branch=z9hG4bK${id}`, `branch=z9hG4bK${id}-${branch++}`));
+      t.inject(
+        incoming('MESSAGE', 'Content-Type: text/plain\r\n', 'hi', undefined, id).replace(
+          `branch=z9hG4bK${id}`,
+          `branch=z9hG4bK${id}-${branch++}`,
+        ),
+      );
     send('m-0');
     send('m-0');
     await t.flush();
@@ -128,7 +146,15 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
     assert.equal(ok!.status, 200);
     assert.ok(ok!.headers('Allow').includes('INVITE'));
     assert.ok(ok!.headers('Accept').includes('application/sdp'));
-    assert.deepEqual(ok!.headers('Supported'), ['outbound', 'gruu', 'replaces', '100rel', 'timer', 'answermode', 'privanswermode']);
+    assert.deepEqual(ok!.headers('Supported'), [
+      'outbound',
+      'gruu',
+      'replaces',
+      '100rel',
+      'timer',
+      'answermode',
+      'privanswermode',
+    ]);
   });
 
   it('gives 501 for an unknown method, 405 with Allow for a known one it lacks, 420 for an unsupported Require, 416 for a tel: Request-URI', async () => {
@@ -162,12 +188,19 @@ describe('UAS behaviour (RFC 3261 §8.2, §11)', () => {
     const bad: Array<{ message: string; answered: boolean }> = [];
     t.ua.events.on('bad-message', ({ error, answered }) => bad.push({ message: error.message, answered }));
     await t.ua.start();
-    t.inject(incoming('MESSAGE', 'Content-Type: text/plain\r\n', 'hi').replace('Content-Length: 2', 'Content-Length: 9999'));
+    t.inject(
+      incoming('MESSAGE', 'Content-Type: text/plain\r\n', 'hi').replace('Content-Length: 2', 'Content-Length: 9999'),
+    );
     t.inject('complete garbage\r\n\r\n');
-    t.inject('SIP/2.0 200 OK\r\nVia: SIP/2.0/WS elsewhere.invalid;branch=z9hG4bKx\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n');
+    t.inject(
+      'SIP/2.0 200 OK\r\nVia: SIP/2.0/WS elsewhere.invalid;branch=z9hG4bKx\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+    );
     await t.flush();
     assert.equal(bad.length, 3);
-    assert.deepEqual(bad.map((b) => b.answered), [true, false, false]);
+    assert.deepEqual(
+      bad.map((b) => b.answered),
+      [true, false, false],
+    );
     assert.match(bad[0]!.message, /Content-Length/);
     const [answer] = t.responses();
     assert.equal(answer!.status, 400);
@@ -203,7 +236,13 @@ describe('timeouts (RFC 3261 §8.1.3.1)', () => {
     const t = setup();
     t.serve(() => undefined);
     await t.ua.start();
-    const sent = assert.rejects(t.ua.sendMessage('bob', 'anyone?'), (error: unknown) => error instanceof RequestFailedError && error.status === 408 && /no final response to MESSAGE/.test(error.message));
+    const sent = assert.rejects(
+      t.ua.sendMessage('bob', 'anyone?'),
+      (error: unknown) =>
+        error instanceof RequestFailedError &&
+        error.status === 408 &&
+        /no final response to MESSAGE/.test(error.message),
+    );
     await t.flush();
     t.clock.advance(32_000);
     await t.flush();

@@ -31,7 +31,10 @@ export interface UserAgentOptions extends UaCoreOptions {
   messageQueueTimeoutMs?: number;
   /** Enables calls: how media sessions are made (WebRTC in browsers, a fake in tests), ICE servers... */
   calls?: CallManagerOptions;
-  /** The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and reported. */
+  /**
+   * The largest message and header section accepted from the wire (64 KiB, 256 lines); larger ones are dropped and
+   * reported.
+   */
   limits?: Partial<MessageLimits>;
 }
 
@@ -101,7 +104,10 @@ export class UserAgent {
     this.#messageWaitMs = options.messageQueueTimeoutMs ?? 30000;
     this.#limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
     this.#connection = options.transport;
-    const registrations = new FlowRegistrations(core, this.#connection, { expires: options.registerExpires ?? 600, connectWaitMs: this.#messageWaitMs });
+    const registrations = new FlowRegistrations(core, this.#connection, {
+      expires: options.registerExpires ?? 600,
+      connectWaitMs: this.#messageWaitMs,
+    });
     registrations.events.on('registered', (info) => events.emit('registered', info));
     registrations.events.on('unregistered', (info) => events.emit('unregistered', info));
     registrations.events.on('registration-failed', (info) => events.emit('registration-failed', info));
@@ -109,7 +115,13 @@ export class UserAgent {
     this.registration = registrations.all[0]!;
     this.subscriptions = new SubscriptionManager(core);
     this.handleRequests((request, transaction) => this.subscriptions.route(request, transaction));
-    if (options.calls) this.#calls = new CallManager(core, (handler) => this.handleRequests(handler), options.calls, (call) => events.emit('incoming-call', call));
+    if (options.calls)
+      this.#calls = new CallManager(
+        core,
+        (handler) => this.handleRequests(handler),
+        options.calls,
+        (call) => events.emit('incoming-call', call),
+      );
     this.#off = [
       core.transport.onMessage((text, flow) => this.#receive(text, flow)),
       core.transport.onStateChange((state, info) => events.emit('transport', state, info)),
@@ -203,7 +215,11 @@ export class UserAgent {
    * other final status. While disconnected the MESSAGE waits for the connection (up to
    * `messageQueueTimeoutMs`); if the connection drops under it, it is sent again once reconnected.
    */
-  async sendMessage(target: string | Uri, body: string, contentType = 'text/plain;charset=utf-8'): Promise<SipResponse> {
+  async sendMessage(
+    target: string | Uri,
+    body: string,
+    contentType = 'text/plain;charset=utf-8',
+  ): Promise<SipResponse> {
     const core = this.core;
     const uri = core.targetUri(target);
     const deadline = core.clock.now() + this.#messageWaitMs;
@@ -242,14 +258,20 @@ export class UserAgent {
   }
 
   /** Answers a request in its server transaction (§8.2.6), with a To tag on anything but 100. */
-  respond(transaction: ServerTransaction, status: number, reason?: string, headers?: ReadonlyArray<readonly [string, string]>): SipResponse {
+  respond(
+    transaction: ServerTransaction,
+    status: number,
+    reason?: string,
+    headers?: ReadonlyArray<readonly [string, string]>,
+  ): SipResponse {
     return this.core.respond(transaction, status, reason, headers);
   }
 
   #flowChanged(flow: number, state: TransportState, info: TransportStateInfo): void {
     this.events.emit('flow', flow, state, info);
     // No response can come back over a new connection (RFC 5626 §4.4): fail what waits on it now.
-    if (state === 'disconnected' && info.previous === 'connected') this.core.transactions.failPendingClients(`connection lost: ${info.reason}`, flow);
+    if (state === 'disconnected' && info.previous === 'connected')
+      this.core.transactions.failPendingClients(`connection lost: ${info.reason}`, flow);
     this.registrations.flowChanged(flow, state, info);
     // New requests now go out on another connection: dialogs move there (a re-INVITE or UPDATE
     // with the new Contact, subscriptions refreshed), as after a reconnect.
@@ -287,7 +309,8 @@ export class UserAgent {
       message = parseMessage(text);
     } catch (caught) {
       // Only SipParseError is expected; anything else is a parser bug, still never a crash here.
-      const error = caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
+      const error =
+        caught instanceof SipParseError ? caught : new SipParseError(`unparseable message (${String(caught)})`);
       if (error !== caught) this.core.logger.error('the parser threw a non-SipParseError', caught);
       const answer = badRequestResponse(text, error.message, this.core.newTag());
       if (answer) this.#trySend(answer, flow);
@@ -339,7 +362,12 @@ export class UserAgent {
     // claimed (§9.2) and BYE, INFO, NOTIFY, REFER outside a dialog (RFC 6086 §4.2.2, RFC 6665 §4.1.3).
     if (request.to.tag === undefined) {
       // §11.2: what we can do, without a session.
-      if (method === 'OPTIONS') return void this.respond(transaction, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', SUPPORTED]]);
+      if (method === 'OPTIONS')
+        return void this.respond(transaction, 200, undefined, [
+          ['Allow', ALLOW],
+          ['Accept', ACCEPT],
+          ['Supported', SUPPORTED],
+        ]);
       if (method === 'MESSAGE') return this.#receiveMessage(request, transaction);
       // No session layer took it (calls not enabled on this user agent).
       if (method === 'INVITE') return void this.respond(transaction, 480, 'Calls Not Accepted');
@@ -349,7 +377,8 @@ export class UserAgent {
 
   /**
    * RFC 3428 §7: a MESSAGE is answered 200 once accepted, 415 with Accept when its type is not
-   * shown, 413 when its body is too long (message-policy.ts). A sender whose connection dropped before our 200 reached it sends the same request
+   * shown, 413 when its body is too long (message-policy.ts). A sender whose connection dropped before our 200 reached
+   * it sends the same request
    * again on a new branch (see sendMessage()); its Call-ID, From tag and CSeq name it (§8.2.2.2,
    * §17.2.3), so it is answered 200 again but shown once, not twice.
    */

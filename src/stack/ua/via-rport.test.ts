@@ -70,7 +70,10 @@ describe('Via rport (RFC 3581)', () => {
     t.serve((request) => {
       const response = responseTo(request, 200, undefined, 'srv');
       const top = request.via[0]!;
-      response.setHeader('Via', `SIP/2.0/${top.transport} ${top.host};received=127.0.0.1;branch=${top.branch};rport=49152`);
+      response.setHeader(
+        'Via',
+        `SIP/2.0/${top.transport} ${top.host};received=127.0.0.1;branch=${top.branch};rport=49152`,
+      );
       return response;
     });
     await t.ua.start();

@@ -15,10 +15,16 @@ interface Recorded {
 
 const recorded: Recorded = { sipErrors: [], pageErrors: [] };
 document.addEventListener('sip-error', ({ detail: { error } }) =>
-  recorded.sipErrors.push({ name: error.name, code: (error as Error & { code?: string }).code, message: error.message }),
+  recorded.sipErrors.push({
+    name: error.name,
+    code: (error as Error & { code?: string }).code,
+    message: error.message,
+  }),
 );
 addEventListener('error', (event) => recorded.pageErrors.push(`error: ${event.message}`));
-addEventListener('unhandledrejection', (event) => recorded.pageErrors.push(`unhandled rejection: ${String(event.reason)}`));
+addEventListener('unhandledrejection', (event) =>
+  recorded.pageErrors.push(`unhandled rejection: ${String(event.reason)}`),
+);
 
 declare global {
   interface Window {

@@ -111,7 +111,9 @@ function reached(call: Call, state: string): Promise<void> {
     call.events.on('state', (now) => {
       if (now === state) resolve();
     });
-    call.events.on('ended', (info) => reject(new Error(`our call ended before ${state}: ${info.cause} ${info.status ?? ''}`)));
+    call.events.on('ended', (info) =>
+      reject(new Error(`our call ended before ${state}: ${info.cause} ${info.status ?? ''}`)),
+    );
   });
 }
 
@@ -146,7 +148,9 @@ async function jssipPhone(JsSIP: JsSipModule, account: Account, incoming?: JsSip
   }
   const registered = new Promise<void>((resolve, reject) => {
     ua.on('registered', () => resolve());
-    ua.on('registrationFailed', (event) => reject(new Error(`${account.user} (JsSIP) registration failed: ${event.cause}`)));
+    ua.on('registrationFailed', (event) =>
+      reject(new Error(`${account.user} (JsSIP) registration failed: ${event.cause}`)),
+    );
   });
   ua.start();
   await within(10000, `${account.user} (JsSIP) to register`, registered);
@@ -197,7 +201,11 @@ const bench = {
     setup = config;
     const JsSIP = (await import(/* @vite-ignore */ '/__peers/jssip.js' as string)).default as JsSipModule;
     const incoming: JsSipSession[] = [];
-    jssip = { caller: await jssipPhone(JsSIP, config.jssip[0]), callee: await jssipPhone(JsSIP, config.jssip[1], incoming), incoming };
+    jssip = {
+      caller: await jssipPhone(JsSIP, config.jssip[0]),
+      callee: await jssipPhone(JsSIP, config.jssip[1], incoming),
+      incoming,
+    };
     await bench.useIceServers([]);
   },
   /**

@@ -24,9 +24,21 @@ describe('auto-answer requests (RFC 5373, Call-Info answer-after, Alert-Info ale
     assert.deepEqual(read('Answer-Mode: Auto\r\n'), { delay: 0, required: false, via: 'answer-mode' });
     assert.deepEqual(read('Answer-Mode: auto;require\r\n'), { delay: 0, required: true, via: 'answer-mode' });
     assert.deepEqual(read('Priv-Answer-Mode: Auto\r\n'), { delay: 0, required: false, via: 'priv-answer-mode' });
-    assert.deepEqual(read('Call-Info: <sip:pbx.example>;answer-after=0\r\n'), { delay: 0, required: false, via: 'call-info' });
-    assert.deepEqual(read('Call-Info: <http://x.example/a>;purpose=icon, <sip:pbx.example>;Answer-After=5\r\n'), { delay: 5, required: false, via: 'call-info' });
-    assert.deepEqual(read('Alert-Info: <http://www.notused.com>;info=alert-autoanswer;delay=2\r\n'), { delay: 2, required: false, via: 'alert-info' });
+    assert.deepEqual(read('Call-Info: <sip:pbx.example>;answer-after=0\r\n'), {
+      delay: 0,
+      required: false,
+      via: 'call-info',
+    });
+    assert.deepEqual(read('Call-Info: <http://x.example/a>;purpose=icon, <sip:pbx.example>;Answer-After=5\r\n'), {
+      delay: 5,
+      required: false,
+      via: 'call-info',
+    });
+    assert.deepEqual(read('Alert-Info: <http://www.notused.com>;info=alert-autoanswer;delay=2\r\n'), {
+      delay: 2,
+      required: false,
+      via: 'alert-info',
+    });
     assert.deepEqual(read('Alert-Info: info=alert-autoanswer\r\n'), { delay: 0, required: false, via: 'alert-info' });
     // Forms PBX administrators are told to try per phone model (SIPAddHeader in Asterisk dialplans).
     assert.deepEqual(read('Alert-Info: Info=Alert-Autoanswer\r\n'), { delay: 0, required: false, via: 'alert-info' });
@@ -41,14 +53,24 @@ describe('auto-answer requests (RFC 5373, Call-Info answer-after, Alert-Info ale
     assert.equal(read('Alert-Info: <http://x.example/ring.wav>\r\n'), undefined);
     assert.equal(read('Call-Info: <sip:pbx.example>;purpose=info\r\n'), undefined);
     assert.equal(read('Call-Info: <sip:pbx.example>;answer-after=soon\r\n'), undefined);
-    assert.equal(read('Answer-Mode: Manual\r\nCall-Info: <sip:pbx.example>;answer-after=0\r\n'), undefined, 'Manual wins');
-    assert.equal(read('Priv-Answer-Mode: Manual\r\nAnswer-Mode: Auto\r\n'), undefined, 'Priv-Answer-Mode takes precedence');
+    assert.equal(
+      read('Answer-Mode: Manual\r\nCall-Info: <sip:pbx.example>;answer-after=0\r\n'),
+      undefined,
+      'Manual wins',
+    );
+    assert.equal(
+      read('Priv-Answer-Mode: Manual\r\nAnswer-Mode: Auto\r\n'),
+      undefined,
+      'Priv-Answer-Mode takes precedence',
+    );
   });
 
   it('reads hostile header values in linear time (values up to the length it reads at all)', () => {
     const hostile = (size: number) => {
       const request = parseMessage(
-        invite(`Call-Info: <${'<'.repeat(size)}>${';a'.repeat(size)}\r\nAlert-Info: ${'info='.repeat(size)}${';info='.repeat(size)}\r\n`),
+        invite(
+          `Call-Info: <${'<'.repeat(size)}>${';a'.repeat(size)}\r\nAlert-Info: ${'info='.repeat(size)}${';info='.repeat(size)}\r\n`,
+        ),
       ) as SipRequest;
       return () => readAutoAnswer(request);
     };
@@ -61,7 +83,11 @@ describe('incoming calls that ask to be auto-answered', () => {
     const { alice, pair, flush } = await twoPhones();
     pair.b.send(invite('Call-Info: <sip:pbx.example>;answer-after=0\r\n'));
     await flush();
-    assert.deepEqual(alice.incoming[0]!.autoAnswer, { delay: 0, required: false, via: 'call-info', allowed: false }, 'off by default');
+    assert.deepEqual(
+      alice.incoming[0]!.autoAnswer,
+      { delay: 0, required: false, via: 'call-info', allowed: false },
+      'off by default',
+    );
     alice.incoming[0]!.decline();
     alice.ua.autoAnswer = true;
     pair.b.send(invite(`Alert-Info: info=alert-autoanswer;delay=${MAX_AUTO_ANSWER_DELAY_S}\r\n`));

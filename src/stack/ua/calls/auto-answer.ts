@@ -45,7 +45,12 @@ export function readAutoAnswer(request: SipRequest): AutoAnswerRequest | undefin
     const { token, params } = split(value);
     const mode = token.toLowerCase();
     if (mode === 'manual') return undefined;
-    if (mode === 'auto') return { delay: 0, required: params.has('require'), via: name === 'Answer-Mode' ? 'answer-mode' : 'priv-answer-mode' };
+    if (mode === 'auto')
+      return {
+        delay: 0,
+        required: params.has('require'),
+        via: name === 'Answer-Mode' ? 'answer-mode' : 'priv-answer-mode',
+      };
   }
   for (const value of firstValues(request, 'Call-Info')) {
     const delay = seconds(split(value).params.get('answer-after'));
@@ -56,7 +61,8 @@ export function readAutoAnswer(request: SipRequest): AutoAnswerRequest | undefin
     // Some phones (Yealink, Grandstream) take answer-after in Alert-Info too.
     const after = seconds(params.get('answer-after'));
     if (after !== undefined) return { delay: after, required: false, via: 'alert-info' };
-    if (params.get('info')?.toLowerCase() === 'alert-autoanswer') return { delay: seconds(params.get('delay')) ?? 0, required: false, via: 'alert-info' };
+    if (params.get('info')?.toLowerCase() === 'alert-autoanswer')
+      return { delay: seconds(params.get('delay')) ?? 0, required: false, via: 'alert-info' };
   }
   return undefined;
 }
@@ -67,7 +73,12 @@ export function readAutoAnswer(request: SipRequest): AutoAnswerRequest | undefin
  * answered without the user, `Manual` when the user answered it.
  */
 export function answerModeHeader(request: AutoAnswerRequest | undefined, auto: boolean): [string, string] | undefined {
-  const name = request?.via === 'answer-mode' ? 'Answer-Mode' : request?.via === 'priv-answer-mode' ? 'Priv-Answer-Mode' : undefined;
+  const name =
+    request?.via === 'answer-mode'
+      ? 'Answer-Mode'
+      : request?.via === 'priv-answer-mode'
+        ? 'Priv-Answer-Mode'
+        : undefined;
   return name && [name, auto ? 'Auto' : 'Manual'];
 }
 
@@ -107,7 +118,15 @@ function split(value: string): { token: string; params: Map<string, string | nul
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
     if (!name || params.has(name)) continue;
-    params.set(name, eq < 0 ? null : part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    params.set(
+      name,
+      eq < 0
+        ? null
+        : part
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return { token, params };
 }

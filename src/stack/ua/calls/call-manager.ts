@@ -74,7 +74,11 @@ export class CallManager implements CallContext {
   }
 
   /** Places a call; the returned call reports its progress by events. */
-  call(target: string, options: CallMediaOptions = {}, headers?: ReadonlyArray<readonly [string, string]>): OutgoingCall {
+  call(
+    target: string,
+    options: CallMediaOptions = {},
+    headers?: ReadonlyArray<readonly [string, string]>,
+  ): OutgoingCall {
     const call = new OutgoingCall(this, this.core.targetUri(target), options, headers);
     this.#live.add(call);
     void call.start().catch((error: Error) => call.events.emit('error', error));
@@ -83,7 +87,12 @@ export class CallManager implements CallContext {
 
   createMedia(choice: CallMediaOptions): MediaSession {
     const { mediaSessionFactory, iceServers = [], iceGatheringTimeoutMs } = this.#options;
-    return mediaSessionFactory({ audio: choice.audio ?? this.defaults.audio, video: choice.video ?? this.defaults.video, iceServers, iceGatheringTimeoutMs });
+    return mediaSessionFactory({
+      audio: choice.audio ?? this.defaults.audio,
+      video: choice.video ?? this.defaults.video,
+      iceServers,
+      iceGatheringTimeoutMs,
+    });
   }
 
   /**
@@ -118,7 +127,9 @@ export class CallManager implements CallContext {
   }
 
   async holdOthers(call: Call): Promise<void> {
-    await Promise.allSettled([...this.#live].map((other) => other !== call && other.state === 'connected' && other.hold()));
+    await Promise.allSettled(
+      [...this.#live].map((other) => other !== call && other.state === 'connected' && other.hold()),
+    );
   }
 
   #route(request: SipRequest, transaction: ServerTransaction | undefined): boolean {
@@ -131,7 +142,9 @@ export class CallManager implements CallContext {
     if (!transaction) return false;
     if (request.method === 'CANCEL') {
       const invite = this.core.transactions.findInviteFor(request);
-      const call = [...this.#live].find((c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite);
+      const call = [...this.#live].find(
+        (c): c is IncomingCall => c instanceof IncomingCall && c.transaction === invite,
+      );
       if (!call) return false;
       this.core.respond(transaction, 200); // §9.2: the CANCEL itself succeeds
       call.remoteCancel(request);

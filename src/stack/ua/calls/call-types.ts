@@ -53,7 +53,9 @@ export interface CallMediaOptions {
 
 export type DtmfMode = 'auto' | 'rfc4733' | 'info';
 
-/** How a REFER was decided: followed, declined (by the application or because its call ended), or not decided in time. */
+/**
+ * How a REFER was decided: followed, declined (by the application or because its call ended), or not decided in time.
+ */
 export type ReferOutcome = 'accepted' | 'declined' | 'expired';
 
 /**
@@ -98,7 +100,9 @@ export interface CallEvents {
   'transfer-progress': [info: { status: number; reason: string }];
   /** The peer asks us to call someone else (RFC 3515); decide, or defer(), during the event. */
   refer: [request: ReferRequest];
-  /** An INVITE with Replaces (RFC 3891) took this call's place: `call`, answered at once; this one ends as `replaced`. */
+  /**
+   * An INVITE with Replaces (RFC 3891) took this call's place: `call`, answered at once; this one ends as `replaced`.
+   */
   replaced: [call: IncomingCall];
   /** A call that was started by accepting a REFER on this call. */
   'referred-call': [call: OutgoingCall];

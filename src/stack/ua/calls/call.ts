@@ -6,7 +6,15 @@ import type { ClientTransaction, ServerTransaction } from '../../transaction/tra
 import type { MediaKind, MediaSession } from '../media-session';
 import type { SendResult, UaCore } from '../ua-core';
 import type { CallContext } from './call-context';
-import type { CallDirection, CallEndCause, CallEndInfo, CallEvents, CallMediaOptions, CallState, DtmfMode } from './call-types';
+import type {
+  CallDirection,
+  CallEndCause,
+  CallEndInfo,
+  CallEvents,
+  CallMediaOptions,
+  CallState,
+  DtmfMode,
+} from './call-types';
 import type { IncomingCall } from './incoming-call';
 import { DtmfSender, receiveDtmfInfo } from './dtmf-relay';
 import { Transfer } from './transfer';
@@ -74,10 +82,16 @@ export abstract class Call {
     this.#remote = { uri: remote.uri.toString(), displayName: remote.displayName };
     this.#state = initial;
     this.sessionTimer = new SessionTimer(
-      { clock: core.clock, refresh: () => void (this.#live && refreshSession(this.#update, this.#peerAllowsUpdate, this.#reinvites)), expire: () => this.bye('session-expired', 'no session refresh (RFC 4028 §10)') },
+      {
+        clock: core.clock,
+        refresh: () => void (this.#live && refreshSession(this.#update, this.#peerAllowsUpdate, this.#reinvites)),
+        expire: () => this.bye('session-expired', 'no session refresh (RFC 4028 §10)'),
+      },
       context.sessionTimers,
     );
-    this.#messages = new InDialogMessages(core.clock, core.messageTypes, (message) => this.events.emit('message', message));
+    this.#messages = new InDialogMessages(core.clock, core.messageTypes, (message) =>
+      this.events.emit('message', message),
+    );
     const ok = (this.#ok = new OkRetransmission(core.clock, () => this.bye('failed', 'no ACK for the 200 OK')));
     // One seam for reinvite.ts, recovery.ts, update.ts and dtmf-relay.ts (functions: a subclass
     // sets `direction` after this constructor).
@@ -193,7 +207,10 @@ export abstract class Call {
     this.events.emit('ended', info);
   }
 
-  /** Sends BYE in the dialog (§15.1.1), through a reconnect if need be (recovery.ts); the call is over for the user at once. */
+  /**
+   * Sends BYE in the dialog (§15.1.1), through a reconnect if need be (recovery.ts); the call is over for the user at
+   * once.
+   */
   protected bye(cause: CallEndCause, reason?: string): void {
     const dialog = this.dialog;
     this.finish(cause, undefined, reason);
@@ -212,25 +229,42 @@ export abstract class Call {
 
   // ------------------------------------------------------------------ controls
 
-  /** hold, unhold, setVideo and reoffer change the session by re-INVITE (reinvite.ts), `undo`ing the change on failure. */
+  /**
+   * hold, unhold, setVideo and reoffer change the session by re-INVITE (reinvite.ts), `undo`ing the change on failure.
+   */
   async hold(): Promise<void> {
-    if (!this.localHold) await this.#reinvites.renegotiate((media) => media.hold(), (media) => media.unhold());
+    if (!this.localHold)
+      await this.#reinvites.renegotiate(
+        (media) => media.hold(),
+        (media) => media.unhold(),
+      );
   }
 
   async unhold(): Promise<void> {
-    if (this.localHold) await this.#reinvites.renegotiate((media) => media.unhold(), (media) => media.hold());
+    if (this.localHold)
+      await this.#reinvites.renegotiate(
+        (media) => media.unhold(),
+        (media) => media.hold(),
+      );
   }
 
   /** Adds or removes our video by re-INVITE. */
   async setVideo(enabled: boolean): Promise<void> {
-    if (this.media?.video !== enabled) await this.#reinvites.renegotiate((media) => media.setVideo(enabled), (media) => media.setVideo(!enabled));
+    if (this.media?.video !== enabled)
+      await this.#reinvites.renegotiate(
+        (media) => media.setVideo(enabled),
+        (media) => media.setVideo(!enabled),
+      );
   }
 
   /**
    * Offers a change the page made to the media session itself (a shared screen adding a video
    * stream) by re-INVITE: `change` edits the session, `undo` reverts it if the offer fails.
    */
-  async reoffer(change: (media: MediaSession) => void, undo: (media: MediaSession) => void = () => undefined): Promise<void> {
+  async reoffer(
+    change: (media: MediaSession) => void,
+    undo: (media: MediaSession) => void = () => undefined,
+  ): Promise<void> {
     await this.#reinvites.renegotiate(change, undo);
   }
 
@@ -283,7 +317,12 @@ export abstract class Call {
    * RequestFailedError for any other final status.
    */
   async sendMessage(body: string, contentType = 'text/plain;charset=utf-8'): Promise<SipResponse> {
-    return sendInDialogMessage(this.#established('send a message'), (request) => this.sendInDialog(request), body, contentType);
+    return sendInDialogMessage(
+      this.#established('send a message'),
+      (request) => this.sendInDialog(request),
+      body,
+      contentType,
+    );
   }
 
   getStats(): Promise<unknown> {
@@ -292,7 +331,8 @@ export abstract class Call {
 
   /** The dialog of a connected or held call; a StateError naming `what` otherwise. */
   #established(what: string): Dialog {
-    if (!this.dialog || this.dialog.early || !this.#live) throw new StateError(this.#state, `cannot ${what} in state ${this.#state}`);
+    if (!this.dialog || this.dialog.early || !this.#live)
+      throw new StateError(this.#state, `cannot ${what} in state ${this.#state}`);
     return this.dialog;
   }
 

@@ -24,7 +24,11 @@ async function canceledWith(reason: string | undefined) {
 
 describe('a CANCEL because another branch answered (RFC 3326 Reason)', () => {
   it("ends the call as answered-elsewhere for 'Reason: SIP ;cause=200'", async () => {
-    assert.deepEqual(await canceledWith('SIP;cause=200;text="Call completed elsewhere"'), { cause: 'answered-elsewhere', status: 487, reason: undefined });
+    assert.deepEqual(await canceledWith('SIP;cause=200;text="Call completed elsewhere"'), {
+      cause: 'answered-elsewhere',
+      status: 487,
+      reason: undefined,
+    });
   });
 
   it('ends it as remote-canceled without a Reason, with another cause, or with a Reason too large to read', async () => {

@@ -60,11 +60,20 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     clock.advance(50);
     await flush();
     const aliceLines = pair.a.sent.map(startLine);
-    assert.ok(aliceLines.some((l) => l.startsWith('CANCEL')), aliceLines.join('\n'));
-    assert.ok(aliceLines.some((l) => l.startsWith('ACK')), 'the 200 is ACKed');
-    assert.ok(aliceLines.some((l) => l.startsWith('BYE')), 'and the call ended with BYE');
+    assert.ok(
+      aliceLines.some((l) => l.startsWith('CANCEL')),
+      aliceLines.join('\n'),
+    );
+    assert.ok(
+      aliceLines.some((l) => l.startsWith('ACK')),
+      'the 200 is ACKed',
+    );
+    assert.ok(
+      aliceLines.some((l) => l.startsWith('BYE')),
+      'and the call ended with BYE',
+    );
     assert.equal(call.ended?.cause, 'canceled');
-    assert.ok(incoming.ended, 'bob\'s side ended too');
+    assert.ok(incoming.ended, "bob's side ended too");
   });
 
   it('plays early media from a 183 with SDP before the answer', async () => {
@@ -74,7 +83,9 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     const invite = parseMessage(sent(pair.a, 'INVITE')[0]!) as SipRequest;
     const ringing = parseMessage(sent(pair.b, 'SIP/2.0 180')[0]!);
     const sdp = await new FakeMediaSession({}).applyOffer(invite.body);
-    const copied = ringing.headerFields.filter((f) => ['via', 'from', 'to', 'call-id', 'cseq', 'contact'].includes(f.key));
+    const copied = ringing.headerFields.filter((f) =>
+      ['via', 'from', 'to', 'call-id', 'cseq', 'contact'].includes(f.key),
+    );
     pair.b.send(
       `SIP/2.0 183 Session Progress\r\n${copied.map((f) => `${f.name}: ${f.value}`).join('\r\n')}\r\n` +
         `Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(sdp).length}\r\n\r\n${sdp}`,
@@ -130,7 +141,9 @@ describe('calls: the edges (RFC 3261 §9.1, §13.3.1.4, §13.2.1, RFC 3264)', ()
     assert.equal(ok.cseq.seq, 50);
     assert.match(ok.body, /^v=0/m, 'the 200 carries an offer');
     const answer = await new FakeMediaSession({}).applyOffer(ok.body);
-    pair.a.send(`${lines('ACK', 50, 'reack')}Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(answer).length}\r\n\r\n${answer}`);
+    pair.a.send(
+      `${lines('ACK', 50, 'reack')}Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(answer).length}\r\n\r\n${answer}`,
+    );
     await flush();
     assert.equal(bob.media.sessions[0]!.remoteDescription, answer, 'the answer in the ACK reached the media');
     assert.equal(bob.incoming[0]!.state, 'connected');
@@ -207,7 +220,10 @@ describe('calls: a malformed header found late', () => {
     assert.match(bad[0]!, /^true: /);
     assert.ok(sent(pair.a, 'SIP/2.0 400').length === 1, 'a 400 went back');
     assert.equal(alice.ua.core.transactions.size.servers, 1, 'only the INVITE transaction, now completed');
-    assert.equal(alice.ua.core.transactions.serverTransactionFor(parseMessage(sent(pair.b, 'INVITE')[0]!) as SipRequest)?.state, 'completed');
+    assert.equal(
+      alice.ua.core.transactions.serverTransactionFor(parseMessage(sent(pair.b, 'INVITE')[0]!) as SipRequest)?.state,
+      'completed',
+    );
     const call = alice.ua.call('bob');
     await flush();
     assert.notEqual(call.state, 'ended', 'the phone still places calls');
@@ -228,7 +244,10 @@ describe('calls: ICE failure (issue: resilience)', () => {
     assert.equal(reinvites.length, 1, 'one re-INVITE');
     const offered = parseMessage(reinvites[0]!).body.match(/a=ice-ufrag:(\S+)/)?.[1];
     const original = parseMessage(before[0]!).body.match(/a=ice-ufrag:(\S+)/)?.[1];
-    assert.ok(offered && original && offered !== original, `new ICE credentials: an ICE restart (RFC 8445 §9): ${original} -> ${offered}`);
+    assert.ok(
+      offered && original && offered !== original,
+      `new ICE credentials: an ICE restart (RFC 8445 §9): ${original} -> ${offered}`,
+    );
     assert.equal(call.state, 'connected');
   });
 });
@@ -252,7 +271,11 @@ describe('calls: network change (issue: resilience)', () => {
     assert.equal(probed, 1, 'the flow was probed');
     const reinvites = sent(pair.a, 'INVITE').slice(before);
     assert.equal(reinvites.length, 1);
-    assert.equal(alice.media.sessions[0]!.calls.filter((c) => c.op === 'createOffer' && c.iceRestart).length, 1, 'the offer restarts ICE');
+    assert.equal(
+      alice.media.sessions[0]!.calls.filter((c) => c.op === 'createOffer' && c.iceRestart).length,
+      1,
+      'the offer restarts ICE',
+    );
     assert.equal(call.state, 'connected');
   });
 });

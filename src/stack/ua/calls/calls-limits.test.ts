@@ -22,7 +22,10 @@ describe('incoming call limits', () => {
     assert.equal(bob.incoming.length, DEFAULT_MAX_INCOMING_CALLS);
     assert.equal(bob.ua.calls.length, DEFAULT_MAX_INCOMING_CALLS);
     assert.equal(sent(pair.b, 'SIP/2.0 486').length, 2);
-    assert.deepEqual(calls.slice(-2).map((call) => call.ended?.status), [486, 486]);
+    assert.deepEqual(
+      calls.slice(-2).map((call) => call.ended?.status),
+      [486, 486],
+    );
     bob.incoming[0]!.decline();
     await flush();
     alice.ua.call('bob');
@@ -74,7 +77,13 @@ describe('outgoing call limits', () => {
   it(`keeps at most ${MAX_EARLY_DIALOGS} early dialogs however many tagged 180s arrive, and the call still connects`, async () => {
     const clock = new FakeClock();
     const pair = createMemoryTransportPair({ clock, random: seededRandom(31) });
-    const ua = new UserAgent({ aor: 'sip:alice@example.test', transport: pair.a, clock, random: seededRandom(32), calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+    const ua = new UserAgent({
+      aor: 'sip:alice@example.test',
+      transport: pair.a,
+      clock,
+      random: seededRandom(32),
+      calls: { mediaSessionFactory: fakeMediaSessionFactory() },
+    });
     await ua.start();
     let invite: SipRequest | undefined;
     pair.b.onMessage((text) => {

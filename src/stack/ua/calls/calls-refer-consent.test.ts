@@ -26,8 +26,15 @@ async function connect({ flush }: Phones, from: Phone, to: Phone, name: string, 
   return [call, incoming] as const;
 }
 
-/** `phone` sends a REFER in the dialog of `call` (as a hostile peer may, whatever its state); resolves to the status. */
-async function refer({ flush }: Phones, phone: Phone, call: Call, target = 'sip:carol@example.test'): Promise<SipResponse> {
+/**
+ * `phone` sends a REFER in the dialog of `call` (as a hostile peer may, whatever its state); resolves to the status.
+ */
+async function refer(
+  { flush }: Phones,
+  phone: Phone,
+  call: Call,
+  target = 'sip:carol@example.test',
+): Promise<SipResponse> {
   const request = call.dialog!.createRequest('REFER');
   request.setHeader('Refer-To', `<${target}>`);
   request.setHeader('Contact', phone.ua.core.contact());
@@ -55,7 +62,8 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     const ringing = bob.incoming[0]!;
     assert.equal(calling.state, 'ringing');
     const offered: ReferRequest[] = [];
-    for (const call of [calling, ringing]) call.events.on('refer', (request) => offered.push(request) && request.accept());
+    for (const call of [calling, ringing])
+      call.events.on('refer', (request) => offered.push(request) && request.accept());
     assert.equal((await refer(phones, alice, calling)).status, 403, 'the caller refers the phone that rings');
     // The caller routes nothing to an early dialog (its call takes a dialog on the 2xx): 481.
     assert.equal((await refer(phones, bob, ringing)).status, 481, 'the callee refers the caller before answering');
@@ -174,7 +182,10 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     asked[0]!.reject();
     await flush();
     assert.equal(await asked[0]!.outcome, 'declined');
-    assert.deepEqual(notified(bob), ['SIP/2.0 100 Trying (active;expires=60)', 'SIP/2.0 603 Declined (terminated;reason=rejected)']);
+    assert.deepEqual(notified(bob), [
+      'SIP/2.0 100 Trying (active;expires=60)',
+      'SIP/2.0 603 Declined (terminated;reason=rejected)',
+    ]);
     assert.deepEqual(progress, [100, 603]);
 
     // Not answered in time.
@@ -194,7 +205,11 @@ describe('REFER consent (RFC 3515 §2.4.2, issue 15 item 3)', () => {
     assert.equal(await asked[2]!.outcome, 'accepted');
     assert.equal(call?.state, 'ringing');
     assert.equal(invitesToCarol(bob).length, 1);
-    assert.equal(notified(bob).filter((line) => line.startsWith('SIP/2.0 100')).length, 3, 'one pending NOTIFY per REFER');
+    assert.equal(
+      notified(bob).filter((line) => line.startsWith('SIP/2.0 100')).length,
+      3,
+      'one pending NOTIFY per REFER',
+    );
   });
 
   it('a REFER still waiting for the user is declined when its call ends', async () => {

@@ -22,7 +22,9 @@ async function connect({ flush }: Phones, from: Phones['alice'], to: Phones['ali
   return [call, incoming] as const;
 }
 
-/** An INVITE to `user` (carol by default) from outside any dialog, with `headers`; the answer is in that phone's `sent`. */
+/**
+ * An INVITE to `user` (carol by default) from outside any dialog, with `headers`; the answer is in that phone's `sent`.
+ */
 function inviteFromGateway(phones: Phones, id: string, headers: string, user = 'carol'): void {
   phones.bob.transport.send(
     `INVITE sip:${user}@example.test SIP/2.0\r\nVia: SIP/2.0/WS gw.invalid;branch=z9hG4bK${id}\r\nMax-Forwards: 70\r\n` +
@@ -33,7 +35,9 @@ function inviteFromGateway(phones: Phones, id: string, headers: string, user = '
 
 /** The statuses (past 100 Trying) `phone` answered the request of Call-ID `id` with. */
 const statusTo = (phone: Phones['alice'], id: string) =>
-  phone.transport.sent.filter((text) => text.startsWith('SIP/2.0') && text.includes(`Call-ID: ${id}\r\n`)).map((text) => (parseMessage(text) as SipResponse).status)
+  phone.transport.sent
+    .filter((text) => text.startsWith('SIP/2.0') && text.includes(`Call-ID: ${id}\r\n`))
+    .map((text) => (parseMessage(text) as SipResponse).status)
     .filter((status) => status > 100);
 
 describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
@@ -57,7 +61,10 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     // The Refer-To names carol (her AOR: no GRUU here) and the dialog as carol sees it (RFC 3891 §3).
     const d = y.dialog!;
     const referTo = parseMessage(sent(alice.transport, 'REFER')[0]!).header('Refer-To');
-    assert.equal(referTo, `<sip:carol@example.test?Replaces=${d.callId.replace('@', '%40')}%3Bto-tag%3D${d.remoteTag}%3Bfrom-tag%3D${d.localTag}>`);
+    assert.equal(
+      referTo,
+      `<sip:carol@example.test?Replaces=${d.callId.replace('@', '%40')}%3Bto-tag%3D${d.remoteTag}%3Bfrom-tag%3D${d.localTag}>`,
+    );
     assert.equal(refers[0]?.target, 'sip:carol@example.test');
     const invite = parseMessage(sent(bob.transport, 'INVITE').at(-1)!) as SipRequest;
     assert.equal(invite.uri.toString(), 'sip:carol@example.test');
@@ -73,7 +80,7 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
 
     // Carol: no ringing, no incoming-call; the new call took the old one's place.
     assert.equal(carol.incoming.length, 1);
-    assert.ok(replacing, 'carol\'s old call announced its replacement');
+    assert.ok(replacing, "carol's old call announced its replacement");
     assert.equal(replacing.state, 'connected');
     assert.equal(replacing.remote.displayName, 'bob');
     assert.equal(statusTo(carol, invite.callId).join(), '200');
@@ -94,7 +101,9 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     const phones = await threePhones();
     const { alice, carol } = phones;
     await connect(phones, alice, carol, 'carol');
-    const answers = [...sent(carol.transport, 'SIP/2.0 180'), ...sent(carol.transport, 'SIP/2.0 200')].map((text) => parseMessage(text));
+    const answers = [...sent(carol.transport, 'SIP/2.0 180'), ...sent(carol.transport, 'SIP/2.0 200')].map((text) =>
+      parseMessage(text),
+    );
     assert.equal(answers.length, 2);
     for (const answer of answers) {
       assert.ok(answer.headers('Supported').includes('replaces'), `Supported in ${answer.toString().split('\r\n')[0]}`);
@@ -141,15 +150,31 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     const { carol, alice, flush } = phones;
     const [, yAtCarol] = await connect(phones, alice, carol, 'carol');
     const { callId, localTag, remoteTag } = yAtCarol.dialog!;
-    inviteFromGateway(phones, 'nomatch', `Require: replaces\r\nReplaces: ${callId};to-tag=${remoteTag};from-tag=${localTag}\r\n`); // tags swapped
-    inviteFromGateway(phones, 'earlyonly', `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag};early-only\r\n`);
-    inviteFromGateway(phones, 'twice', `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag}\r\nReplaces: a;to-tag=b;from-tag=c\r\n`);
+    inviteFromGateway(
+      phones,
+      'nomatch',
+      `Require: replaces\r\nReplaces: ${callId};to-tag=${remoteTag};from-tag=${localTag}\r\n`,
+    ); // tags swapped
+    inviteFromGateway(
+      phones,
+      'earlyonly',
+      `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag};early-only\r\n`,
+    );
+    inviteFromGateway(
+      phones,
+      'twice',
+      `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag}\r\nReplaces: a;to-tag=b;from-tag=c\r\n`,
+    );
     inviteFromGateway(phones, 'bad', `Replaces: ${callId};to-tag=${localTag}\r\n`);
     await flush();
     alice.ua.call('carol'); // ringing at carol: an early dialog carol did not start
     await flush();
     const ringing = carol.incoming[1]!.dialog!;
-    inviteFromGateway(phones, 'early', `Replaces: ${ringing.callId};to-tag=${ringing.localTag};from-tag=${ringing.remoteTag}\r\n`);
+    inviteFromGateway(
+      phones,
+      'early',
+      `Replaces: ${ringing.callId};to-tag=${ringing.localTag};from-tag=${ringing.remoteTag}\r\n`,
+    );
     await flush();
     assert.deepEqual(statusTo(carol, 'nomatch'), [481]);
     assert.deepEqual(statusTo(carol, 'earlyonly'), [486]);
@@ -170,7 +195,12 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
     const { callId, localTag, remoteTag } = calling.dialog!;
     let replacing: IncomingCall | undefined;
     calling.events.on('replaced', (call) => (replacing = call));
-    inviteFromGateway(phones, 'pickup', `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag};early-only\r\n`, 'alice');
+    inviteFromGateway(
+      phones,
+      'pickup',
+      `Replaces: ${callId};to-tag=${localTag};from-tag=${remoteTag};early-only\r\n`,
+      'alice',
+    );
     await flush();
     assert.deepEqual(statusTo(alice, 'pickup'), [200]);
     assert.equal(calling.ended?.cause, 'replaced');
@@ -196,7 +226,8 @@ describe('attended transfer (RFC 5589 §7, RFC 3891 Replaces)', () => {
       await flush();
       return (await sending).response.status;
     };
-    const evil = '<sip:carol@example.test?Call-ID=evil%40x&Via=SIP%2F2.0%2FWS%20evil.invalid&Route=%3Csip%3Aevil.invalid%3E&From=%3Csip%3Amallory%40evil%3E&CSeq=9%20BYE>';
+    const evil =
+      '<sip:carol@example.test?Call-ID=evil%40x&Via=SIP%2F2.0%2FWS%20evil.invalid&Route=%3Csip%3Aevil.invalid%3E&From=%3Csip%3Amallory%40evil%3E&CSeq=9%20BYE>';
     assert.equal(await refer(evil), 202);
     assert.deepEqual(targets, ['sip:carol@example.test']);
     const invite = parseMessage(sent(bob.transport, 'INVITE').at(-1)!) as SipRequest;

@@ -71,7 +71,14 @@ export async function threePhones() {
   }
   const phones = names.map((user, i) => {
     const media = fakeMediaSessionFactory();
-    const ua = new UserAgent({ aor: `sip:${user}@example.test`, displayName: user, transport: pairs[i]!.a, clock, random: seededRandom(i + 1), calls: { mediaSessionFactory: media } });
+    const ua = new UserAgent({
+      aor: `sip:${user}@example.test`,
+      displayName: user,
+      transport: pairs[i]!.a,
+      clock,
+      random: seededRandom(i + 1),
+      calls: { mediaSessionFactory: media },
+    });
     const incoming: IncomingCall[] = [];
     ua.events.on('incoming-call', (call) => incoming.push(call));
     return { ua, media, incoming, transport: pairs[i]!.a };

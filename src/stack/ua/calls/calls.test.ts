@@ -26,12 +26,15 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     assert.equal(incoming.state, 'connected');
     assert.equal(sent(pair.a, 'ACK').length, 1);
     const [aliceMedia] = alice.media.sessions;
-    assert.ok(aliceMedia?.remoteDescription?.includes('m=audio'), 'the answer reached alice\'s media');
+    assert.ok(aliceMedia?.remoteDescription?.includes('m=audio'), "the answer reached alice's media");
     const bobEnded = ended(incoming);
     await call.hangup();
     await flush();
     assert.deepEqual(states, ['calling', 'ringing', 'connected', 'ended']);
-    assert.deepEqual(bobEnded.map((e) => e.cause), ['remote-hangup']);
+    assert.deepEqual(
+      bobEnded.map((e) => e.cause),
+      ['remote-hangup'],
+    );
     assert.equal(call.ended?.cause, 'hangup');
     assert.ok(aliceMedia!.closed && bob.media.sessions[0]!.closed, 'both media sessions closed');
     assert.deepEqual(alice.ua.calls, []);
@@ -77,7 +80,10 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     await flush();
     const ringing = sent(pair.b, 'SIP/2.0 180');
     assert.equal(ringing.length, 1);
-    assert.ok(pair.b.sent.indexOf(ringing[0]!) < pair.b.sent.indexOf(sent(pair.b, 'SIP/2.0 200')[0]!), '180 before the 200');
+    assert.ok(
+      pair.b.sent.indexOf(ringing[0]!) < pair.b.sent.indexOf(sent(pair.b, 'SIP/2.0 200')[0]!),
+      '180 before the 200',
+    );
     assert.deepEqual(states, ['calling', 'ringing', 'connected']);
   });
 
@@ -135,7 +141,10 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
       await flush();
     }
     const outcomes = await Promise.allSettled([a, b]);
-    assert.ok(outcomes.every((o) => o.status === 'fulfilled'), JSON.stringify(outcomes));
+    assert.ok(
+      outcomes.every((o) => o.status === 'fulfilled'),
+      JSON.stringify(outcomes),
+    );
     assert.equal(call.localHold && incoming.localHold, true);
     assert.equal(call.state, 'held');
   });
@@ -192,7 +201,10 @@ describe('calls (RFC 3261 §13–15, RFC 3264)', () => {
     await flush();
     await bob.incoming[0]!.answer();
     await flush();
-    const refused = assert.rejects(bob.incoming[0]!.transfer('carol'), (e: Error & { status?: number }) => e.status === 603);
+    const refused = assert.rejects(
+      bob.incoming[0]!.transfer('carol'),
+      (e: Error & { status?: number }) => e.status === 603,
+    );
     await flush();
     await refused;
     assert.equal(call.state, 'connected');

@@ -16,7 +16,13 @@ export const FAR_TAG = 'far-tag';
 export async function callFarEnd() {
   const clock = new FakeClock();
   const pair = createMemoryTransportPair({ clock, random: seededRandom(5) });
-  const ua = new UserAgent({ aor: 'sip:alice@example.test', transport: pair.a, clock, random: seededRandom(1), calls: { mediaSessionFactory: fakeMediaSessionFactory() } });
+  const ua = new UserAgent({
+    aor: 'sip:alice@example.test',
+    transport: pair.a,
+    clock,
+    random: seededRandom(1),
+    calls: { mediaSessionFactory: fakeMediaSessionFactory() },
+  });
   const far: SipRequest[] = [];
   const responses: SipResponse[] = [];
   pair.b.onMessage((text) => {
@@ -41,7 +47,12 @@ export async function callFarEnd() {
   };
   let seq = 100;
   /** A request from the far end in the call's dialog; resolves with our final response to it. */
-  const request = async (method: string, headers: Array<[string, string]> = [], sdp?: string, contentType = 'application/sdp'): Promise<SipResponse | undefined> => {
+  const request = async (
+    method: string,
+    headers: Array<[string, string]> = [],
+    sdp?: string,
+    contentType = 'application/sdp',
+  ): Promise<SipResponse | undefined> => {
     const invite = far.find((r) => r.method === 'INVITE')!;
     const branch = `z9hG4bKfar${seq}`;
     const lines = [
@@ -60,6 +71,15 @@ export async function callFarEnd() {
     await flush();
     return responses.filter((r) => r.topVia?.branch === branch && r.status >= 200).at(-1);
   };
-  return { clock, pair, ua, call, far, flush, answer, request, invites: () => far.filter((r) => r.method === 'INVITE') };
+  return {
+    clock,
+    pair,
+    ua,
+    call,
+    far,
+    flush,
+    answer,
+    request,
+    invites: () => far.filter((r) => r.method === 'INVITE'),
+  };
 }
-

@@ -30,7 +30,7 @@ function lastMessageStatus(transport: { sent: string[] }): SipResponse {
 }
 
 describe('MESSAGE inside a call (RFC 3428 §4)', () => {
-  it('is sent in the dialog both ways, delivered as the call\'s message event, and resolves with the 200', async () => {
+  it("is sent in the dialog both ways, delivered as the call's message event, and resolves with the 200", async () => {
     const { call, incoming, atBob, atAlice, pair, flush } = await connected();
     const sending = call.sendMessage('hello in the call');
     await flush();
@@ -79,7 +79,10 @@ describe('MESSAGE inside a call (RFC 3428 §4)', () => {
     const { call, atBob, pair, clock, flush } = await connected();
     const statuses: number[] = [];
     for (let i = 0; i <= MAX_MESSAGES_PER_WINDOW; i++) {
-      const sending = call.sendMessage(`m${i}`).then((r) => r.status, (e: { status: number }) => e.status);
+      const sending = call.sendMessage(`m${i}`).then(
+        (r) => r.status,
+        (e: { status: number }) => e.status,
+      );
       await flush();
       statuses.push(await sending);
       clock.advance(100);

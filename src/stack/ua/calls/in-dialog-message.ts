@@ -57,7 +57,12 @@ export class InDialogMessages {
  * Sends a MESSAGE in `dialog` (RFC 3428 §4) and resolves with the 2xx; rejects with a
  * RequestFailedError for any other final status.
  */
-export async function sendInDialogMessage(dialog: Dialog, send: (request: SipRequest) => Promise<SendResult>, body: string, contentType: string): Promise<SipResponse> {
+export async function sendInDialogMessage(
+  dialog: Dialog,
+  send: (request: SipRequest) => Promise<SendResult>,
+  body: string,
+  contentType: string,
+): Promise<SipResponse> {
   const request = dialog.createRequest('MESSAGE');
   request.setHeader('Content-Type', contentType);
   request.body = body;

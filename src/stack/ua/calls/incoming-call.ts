@@ -134,7 +134,8 @@ export class IncomingCall extends Call {
   }
 
   #unanswered(what: string): void {
-    if (this.state !== 'incoming' || this.#answering) throw new StateError(this.state, `cannot ${what} a call in state ${this.state}`);
+    if (this.state !== 'incoming' || this.#answering)
+      throw new StateError(this.state, `cannot ${what} a call in state ${this.state}`);
   }
 
   /**
@@ -174,7 +175,10 @@ export class IncomingCall extends Call {
     if (mode) ok.setHeader(...mode);
     this.sendOk(this.transaction, ok, (ack) => {
       // An INVITE without an offer: ours went in the 200, the answer comes in the ACK (§13.2.1).
-      if (!offer && ack.body) void media.applyAnswer(ack.body).catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
+      if (!offer && ack.body)
+        void media
+          .applyAnswer(ack.body)
+          .catch((error: Error) => this.bye('failed', `unusable answer in ACK: ${error.message}`));
     });
     this.setState('connected');
   }

@@ -113,7 +113,10 @@ export class OutgoingCall extends Call {
     // only at Timer C, §16.8, minutes later). The INVITE had a provisional response, so §9.1
     // allows a CANCEL; sent from the new flow it matches the callee's transaction by branch (§9.2).
     if (error?.name === 'TransportError' && this.#provisionalSeen) {
-      void core.whenConnected(60000).then(() => this.#sendCancel(), () => undefined);
+      void core.whenConnected(60000).then(
+        () => this.#sendCancel(),
+        () => undefined,
+      );
     }
     await this.#final(response, authProblem);
   }
@@ -133,7 +136,10 @@ export class OutgoingCall extends Call {
     const core = this.#ctx.core;
     if (!this.#invite || !this.#transaction) return;
     try {
-      core.transactions.sendRequest(cancelFor(this.#invite), { onResponse: () => undefined, onFailure: () => undefined });
+      core.transactions.sendRequest(cancelFor(this.#invite), {
+        onResponse: () => undefined,
+        onFailure: () => undefined,
+      });
     } catch (error) {
       core.logger.warn(`CANCEL not sent: ${(error as Error).message}`);
     }
@@ -195,7 +201,10 @@ export class OutgoingCall extends Call {
     super.receiveInDialog(request, transaction);
   }
 
-  /** RFC 3311 §5.1: the fork answered our INVITE in a reliable 1xx (RFC 3262 §5), and no other fork's answer was made final. */
+  /**
+   * RFC 3311 §5.1: the fork answered our INVITE in a reliable 1xx (RFC 3262 §5), and no other fork's answer was made
+   * final.
+   */
   protected override earlyExchangeComplete(): boolean {
     const tag = this.dialog!.remoteTag;
     return this.#prack.answerOf(tag) !== undefined && (this.#settledFork ?? tag) === tag;
@@ -257,7 +266,8 @@ export class OutgoingCall extends Call {
       // RFC 3262 §5: a fork that answered in a reliable 1xx need not repeat it in the 2xx; the
       // early answer (applied as provisional) becomes the final one.
       // Made final already, and renegotiated since by UPDATE: nothing more to apply.
-      const answer = this.#settledFork === response.to.tag ? undefined : response.body || this.#prack.answerOf(response.to.tag);
+      const answer =
+        this.#settledFork === response.to.tag ? undefined : response.body || this.#prack.answerOf(response.to.tag);
       if (answer) await this.media!.applyAnswer(answer);
     } catch (error) {
       // RFC 3264 §6: an answer we cannot use leaves no session: end it.

@@ -65,7 +65,11 @@ export class Recovery {
       const restart = this.#iceRestart;
       this.#iceRestart = false;
       try {
-        await session.reinvites().renegotiate(() => undefined, () => undefined, restart ? { iceRestart: true } : undefined);
+        await session.reinvites().renegotiate(
+          () => undefined,
+          () => undefined,
+          restart ? { iceRestart: true } : undefined,
+        );
         this.#recovering = false;
       } catch (error) {
         this.#iceRestart ||= restart;
@@ -84,7 +88,11 @@ export class Recovery {
  * sent again on the next one (RFC 5626 §4.4: its response could not come back anyway), as
  * sendMessage() does. A peer that did get the first answers the second 481.
  */
-export function sendBye(core: UaCore, dialog: Dialog, sendInDialog: (request: SipRequest) => Promise<SendResult>): void {
+export function sendBye(
+  core: UaCore,
+  dialog: Dialog,
+  sendInDialog: (request: SipRequest) => Promise<SendResult>,
+): void {
   const deadline = core.clock.now() + 60000;
   const send = async (): Promise<void> => {
     for (;;) {

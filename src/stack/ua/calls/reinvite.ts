@@ -66,7 +66,11 @@ export class Reinvites {
    * out, and the answer is applied. A 491 means glare: roll back, wait the §14.1 time, try again
    * (up to three times); any other failure rolls back and `undo`es the change.
    */
-  async renegotiate(change: (media: MediaSession) => void, undo: (media: MediaSession) => void, offerOptions?: OfferOptions): Promise<void> {
+  async renegotiate(
+    change: (media: MediaSession) => void,
+    undo: (media: MediaSession) => void,
+    offerOptions?: OfferOptions,
+  ): Promise<void> {
     const session = this.session;
     const dialog = session.established('renegotiate');
     if (this.#changing) throw new StateError(session.state(), 'an offer/answer exchange is in progress');
@@ -141,16 +145,25 @@ export class Reinvites {
       const reinvite = sent();
       if (reinvite?.transaction.state !== 'proceeding') return;
       try {
-        core.transactions.sendRequest(cancelFor(reinvite.request), { onResponse: () => undefined, onFailure: () => undefined });
+        core.transactions.sendRequest(cancelFor(reinvite.request), {
+          onResponse: () => undefined,
+          onFailure: () => undefined,
+        });
       } catch (error) {
         core.logger.warn(`CANCEL not sent: ${(error as Error).message}`);
       }
-      timer = core.clock.setTimeout(() => reinvite.transaction.fail(new TransportError('connection-closed', 'no final response to the re-INVITE')), 32000);
+      timer = core.clock.setTimeout(
+        () => reinvite.transaction.fail(new TransportError('connection-closed', 'no final response to the re-INVITE')),
+        32000,
+      );
     }, 32000);
     return () => core.clock.clearTimeout(timer);
   }
 
-  /** A re-INVITE from the peer: glare gets 491 (§14.2), else answer its offer or make one (offer in the 2xx, answer in the ACK). */
+  /**
+   * A re-INVITE from the peer: glare gets 491 (§14.2), else answer its offer or make one (offer in the 2xx, answer in
+   * the ACK).
+   */
   async receive(request: SipRequest, transaction: ServerTransaction): Promise<void> {
     const session = this.session;
     const core = session.core;
@@ -171,12 +184,19 @@ export class Reinvites {
     try {
       dialog.refreshTarget(request);
       session.notePeer(request);
-      const ok = core.withSdp(responseTo(request, 200, undefined, dialog.localTag), await (offer ? media.applyOffer(offer) : media.createOffer()));
+      const ok = core.withSdp(
+        responseTo(request, 200, undefined, dialog.localTag),
+        await (offer ? media.applyOffer(offer) : media.createOffer()),
+      );
       session.timer.accept(request, ok);
       // Our 2xx goes out over our current flow: the peer now has our fresh target (recovery.ts).
       session.answered();
       session.ok.send(transaction, ok, (ack) => {
-        if (!offer && ack.body) void media.applyAnswer(ack.body).then(() => session.updateHold(), (error: Error) => session.error(error));
+        if (!offer && ack.body)
+          void media.applyAnswer(ack.body).then(
+            () => session.updateHold(),
+            (error: Error) => session.error(error),
+          );
       });
       session.updateHold();
     } catch (error) {

@@ -40,14 +40,22 @@ const SDP_OFFER_INVITE = (require: string) =>
 
 async function incomingInvite(t: Awaited<ReturnType<typeof phone>>, require: string) {
   const offer = await new FakeMediaSession({}).createOffer();
-  t.inject(`${SDP_OFFER_INVITE(require)}Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(offer).length}\r\n\r\n${offer}`);
-  const incoming = new Promise<import('./incoming-call').IncomingCall>((resolve) => t.ua.events.on('incoming-call', resolve));
+  t.inject(
+    `${SDP_OFFER_INVITE(require)}Content-Type: application/sdp\r\nContent-Length: ${new TextEncoder().encode(offer).length}\r\n\r\n${offer}`,
+  );
+  const incoming = new Promise<import('./incoming-call').IncomingCall>((resolve) =>
+    t.ua.events.on('incoming-call', resolve),
+  );
   await t.flush();
   return incoming;
 }
 
 /** A PRACK from the far end in the dialog of `response` (RFC 3262 §7.2: RAck = RSeq, CSeq number, method). */
-function prackFor(response: SipResponse, seq = 8, rack = `${response.header('RSeq')} ${response.cseq.seq} INVITE`): string {
+function prackFor(
+  response: SipResponse,
+  seq = 8,
+  rack = `${response.header('RSeq')} ${response.cseq.seq} INVITE`,
+): string {
   return (
     `PRACK sip:alice@example.test SIP/2.0\r\nVia: SIP/2.0/WS far.invalid;branch=z9hG4bKprack${seq}\r\nMax-Forwards: 70\r\n` +
     `From: <sip:bob@example.test>;tag=b1\r\nTo: ${response.to.toString()}\r\nCall-ID: rel-call\r\nCSeq: ${seq} PRACK\r\n` +
@@ -70,9 +78,9 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     let pracks = t.requests('PRACK');
     assert.equal(pracks.length, 1);
     assert.equal(pracks[0]!.header('RAck'), '41 1 INVITE');
-    assert.equal(pracks[0]!.cseq.seq, 2, 'the early dialog\'s next CSeq');
+    assert.equal(pracks[0]!.cseq.seq, 2, "the early dialog's next CSeq");
     assert.equal(pracks[0]!.to.tag, 'f1');
-    assert.equal(pracks[0]!.uri.toString(), 'sip:f1@far.invalid;transport=ws', 'to the 1xx\'s Contact');
+    assert.equal(pracks[0]!.uri.toString(), 'sip:f1@far.invalid;transport=ws', "to the 1xx's Contact");
     assert.equal(pracks[0]!.header('Route'), '<sip:proxy.example.test;lr>', 'through the route set of the 1xx');
     assert.equal(call.state, 'early');
     assert.deepEqual(t.media.sessions[0]!.calls.at(-1), { op: 'applyAnswer', sdp: answer, provisional: true });
@@ -96,7 +104,7 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     assert.equal(call.state, 'connected');
     assert.deepEqual(t.media.sessions[0]!.calls.at(-1), { op: 'applyAnswer', sdp: answer, provisional: false });
     const ack = t.requests('ACK')[0]!;
-    assert.equal(ack.cseq.seq, 1, 'the ACK has the INVITE\'s CSeq, whatever the PRACKs took');
+    assert.equal(ack.cseq.seq, 1, "the ACK has the INVITE's CSeq, whatever the PRACKs took");
   });
 
   it('numbers each fork on its own and PRACKs each in its own dialog', async () => {
@@ -113,7 +121,7 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     assert.deepEqual(pracks, ['a 100 1 INVITE CSeq 2', 'b 9 1 INVITE CSeq 2', 'b 10 1 INVITE CSeq 3']);
   });
 
-  it('plays early media from reliable 183s of two forks, and a 2xx without SDP from the second takes that fork\'s answer', async () => {
+  it("plays early media from reliable 183s of two forks, and a 2xx without SDP from the second takes that fork's answer", async () => {
     const t = await phone();
     t.serve((request) => (request.method === 'PRACK' ? responseTo(request, 200) : undefined));
     const call = t.ua.call('bob');
@@ -125,9 +133,16 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     await t.flush();
     t.inject(provisional(invite, 183, 'b', 70, second).toString());
     await t.flush();
-    assert.deepEqual(t.requests('PRACK').map((prack) => `${prack.to.tag} ${prack.header('RAck')}`), ['a 5 1 INVITE', 'b 70 1 INVITE']);
+    assert.deepEqual(
+      t.requests('PRACK').map((prack) => `${prack.to.tag} ${prack.header('RAck')}`),
+      ['a 5 1 INVITE', 'b 70 1 INVITE'],
+    );
     const applied = () => t.media.sessions[0]!.calls.filter((c) => c.op === 'applyAnswer');
-    assert.deepEqual(applied().map((c) => c.op === 'applyAnswer' && c.sdp), [first, second], 'early media follows the latest fork, as with plain 183s');
+    assert.deepEqual(
+      applied().map((c) => c.op === 'applyAnswer' && c.sdp),
+      [first, second],
+      'early media follows the latest fork, as with plain 183s',
+    );
     t.inject(provisional(invite, 200, 'b').toString());
     await t.flush();
     assert.equal(call.state, 'connected');
@@ -149,7 +164,11 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     await t.flush();
     t.inject(ringing.toString());
     await t.flush();
-    assert.deepEqual(t.requests('PRACK').map((prack) => prack.header('RAck')), ['1 1 INVITE', '1 1 INVITE'], 'once more after the 503, then no more');
+    assert.deepEqual(
+      t.requests('PRACK').map((prack) => prack.header('RAck')),
+      ['1 1 INVITE', '1 1 INVITE'],
+      'once more after the 503, then no more',
+    );
   });
 
   it(`sends at most ${MAX_PRACKS_PER_CALL} PRACKs in one call, however many in-order reliable 1xx come`, async () => {
@@ -158,7 +177,8 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     t.ua.call('bob');
     await t.flush();
     const invite = t.requests('INVITE')[0]!;
-    for (let rseq = 1; rseq <= MAX_PRACKS_PER_CALL + 20; rseq++) t.inject(provisional(invite, 180, 'f1', rseq).toString());
+    for (let rseq = 1; rseq <= MAX_PRACKS_PER_CALL + 20; rseq++)
+      t.inject(provisional(invite, 180, 'f1', rseq).toString());
     await t.flush();
     assert.equal(t.requests('PRACK').length, MAX_PRACKS_PER_CALL);
   });
@@ -168,7 +188,11 @@ describe('RFC 3262 as the caller: PRACK for reliable provisional responses', () 
     t.ua.call('bob');
     await t.flush();
     const invite = t.requests('INVITE')[0]!;
-    for (const [tag, rseq] of [['x', '0'], ['y', '4294967296'], ['z', '12a']] as const) {
+    for (const [tag, rseq] of [
+      ['x', '0'],
+      ['y', '4294967296'],
+      ['z', '12a'],
+    ] as const) {
       const response = provisional(invite, 180, tag, 1);
       response.setHeader('RSeq', rseq);
       t.inject(response.toString());
@@ -200,12 +224,18 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     t.clock.advance(1000);
     await t.flush();
     assert.equal(ringing().length, 3, 'sent, then at T1 and 2T1');
-    assert.ok(ringing().every((r) => r.header('RSeq') === String(rseq)), 'a retransmission keeps its RSeq');
+    assert.ok(
+      ringing().every((r) => r.header('RSeq') === String(rseq)),
+      'a retransmission keeps its RSeq',
+    );
     t.inject(prackFor(first, 8, `${rseq + 1} 7 INVITE`));
     t.inject(prackFor(first, 9, `${rseq} 6 INVITE`));
     t.inject(prackFor(first, 10));
     await t.flush();
-    const prackAnswers = t.responses().filter((r) => r.cseq.method === 'PRACK').map((r) => r.status);
+    const prackAnswers = t
+      .responses()
+      .filter((r) => r.cseq.method === 'PRACK')
+      .map((r) => r.status);
     assert.deepEqual(prackAnswers, [481, 481, 200]);
     t.clock.advance(30000);
     await t.flush();
@@ -252,7 +282,7 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     assert.ok(ok, 'the 200 went once the PRACK came');
     assert.equal(ok.body, '', '§5: the answer was in the 183; the 200 has no SDP');
     assert.equal(incoming.state, 'connected');
-    assert.equal(t.media.sessions.length, 1, 'the early session is the call\'s session');
+    assert.equal(t.media.sessions.length, 1, "the early session is the call's session");
   });
 
   it('acknowledges a PRACK that carries a new offer, and refuses the offer with 488 (§5)', async () => {
@@ -260,10 +290,19 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     await incomingInvite(t, 'Require: 100rel\r\n');
     const ringing = t.responses().find((r) => r.status === 180)!;
     const offer = await new FakeMediaSession({}).createOffer();
-    const prack = prackFor(ringing, 8).replace('Content-Length: 0\r\n\r\n', `Content-Type: application/sdp\r\nContent-Length: ${offer.length}\r\n\r\n${offer}`);
+    const prack = prackFor(ringing, 8).replace(
+      'Content-Length: 0\r\n\r\n',
+      `Content-Type: application/sdp\r\nContent-Length: ${offer.length}\r\n\r\n${offer}`,
+    );
     t.inject(prack);
     await t.flush();
-    assert.deepEqual(t.responses().filter((r) => r.cseq.method === 'PRACK').map((r) => r.status), [488]);
+    assert.deepEqual(
+      t
+        .responses()
+        .filter((r) => r.cseq.method === 'PRACK')
+        .map((r) => r.status),
+      [488],
+    );
     const count = t.responses().filter((r) => r.status === 180).length;
     t.clock.advance(8000);
     await t.flush();
@@ -283,9 +322,20 @@ describe('RFC 3262 as the callee: reliable provisional responses', () => {
     await t.flush();
     assert.equal(t.responses().filter((r) => r.status === 180).length, count);
     // §3: a PRACK for it that comes after the 2xx is still answered.
-    t.inject(prackFor(t.responses().find((r) => r.status === 180)!, 8));
+    t.inject(
+      prackFor(
+        t.responses().find((r) => r.status === 180)!,
+        8,
+      ),
+    );
     await t.flush();
-    assert.deepEqual(t.responses().filter((r) => r.cseq.method === 'PRACK').map((r) => r.status), [200]);
+    assert.deepEqual(
+      t
+        .responses()
+        .filter((r) => r.cseq.method === 'PRACK')
+        .map((r) => r.status),
+      [200],
+    );
     assert.equal(incoming.state, 'connected');
   });
 });
@@ -312,7 +362,8 @@ describe('UPDATE with an offer in an early dialog, once the initial offer/answer
     const early = incoming.earlyMedia();
     await t.flush();
     await early;
-    const of = (status: number, method = 'INVITE') => t.responses().filter((r) => r.status === status && r.cseq.method === method);
+    const of = (status: number, method = 'INVITE') =>
+      t.responses().filter((r) => r.status === status && r.cseq.method === method);
     t.inject(prackFor(of(180)[0]!, 8));
     await t.flush();
     const progress = of(183)[0]!;
@@ -322,7 +373,11 @@ describe('UPDATE with an offer in an early dialog, once the initial offer/answer
       return t.responses().filter((r) => r.cseq.method === 'UPDATE' && r.cseq.seq === seq)[0]!;
     };
     const early500 = await update(9);
-    assert.equal(early500.status, 500, 'our answer in the 183 is not known to have arrived: the INVITE\'s offer is still open');
+    assert.equal(
+      early500.status,
+      500,
+      "our answer in the 183 is not known to have arrived: the INVITE's offer is still open",
+    );
     assert.match(early500.header('Retry-After') ?? '', /^([0-9]|10)$/);
 
     t.inject(prackFor(progress, 10));
@@ -350,13 +405,15 @@ describe('UPDATE with an offer in an early dialog, once the initial offer/answer
     const invite = t.requests('INVITE')[0]!;
     const answer = await new FakeMediaSession({}).applyOffer(invite.body);
     const update = async (seq: number) => {
-      t.inject(updateWith(await holdOffer(), '<sip:bob@example.test>;tag=f1', invite.from.toString(), invite.callId, seq));
+      t.inject(
+        updateWith(await holdOffer(), '<sip:bob@example.test>;tag=f1', invite.from.toString(), invite.callId, seq),
+      );
       await t.flush();
       return t.responses().filter((r) => r.cseq.method === 'UPDATE' && r.cseq.seq === seq)[0]!;
     };
     t.inject(provisional(invite, 180, 'f1').toString()); // an early dialog, no answer yet
     await t.flush();
-    assert.equal((await update(1)).status, 491, 'our INVITE\'s offer is unanswered (§5.2)');
+    assert.equal((await update(1)).status, 491, "our INVITE's offer is unanswered (§5.2)");
 
     t.inject(provisional(invite, 183, 'f1', 1, answer).toString());
     await t.flush();

@@ -85,7 +85,9 @@ export class PrackSender {
       return 'ignore';
     }
     if (this.#pracks >= MAX_PRACKS_PER_CALL) {
-      this.logger.warn(`reliable ${response.status} beyond ${MAX_PRACKS_PER_CALL} PRACKs in one call: not acknowledged`);
+      this.logger.warn(
+        `reliable ${response.status} beyond ${MAX_PRACKS_PER_CALL} PRACKs in one call: not acknowledged`,
+      );
       return 'ignore';
     }
     this.#pracks++;
@@ -203,7 +205,8 @@ export class ReliableProvisionals {
   receivePrack(prack: SipRequest, inviteSeq: number): 200 | 481 {
     const rack = parseRAck(prack.header('RAck'));
     const outstanding = this.#outstanding;
-    if (!rack || !outstanding || rack.rseq !== outstanding.rseq || rack.seq !== inviteSeq || rack.method !== 'INVITE') return 481;
+    if (!rack || !outstanding || rack.rseq !== outstanding.rseq || rack.seq !== inviteSeq || rack.method !== 'INVITE')
+      return 481;
     this.#stopTimers(outstanding);
     this.#outstanding = undefined;
     if (outstanding.sdp) this.answerAcknowledged = true;

@@ -72,7 +72,13 @@ describe('session timers (RFC 4028) between two of our phones', () => {
     const clock = new FakeClock();
     const pair = createMemoryTransportPair({ clock, random: seededRandom(3) });
     const make = (user: string, transport: typeof pair.a, seed: number, minSE?: number) =>
-      new UserAgent({ aor: `sip:${user}@example.test`, transport, clock, random: seededRandom(seed), calls: { mediaSessionFactory: fakeMediaSessionFactory(), sessionTimers: { expires: 90, minSE } } });
+      new UserAgent({
+        aor: `sip:${user}@example.test`,
+        transport,
+        clock,
+        random: seededRandom(seed),
+        calls: { mediaSessionFactory: fakeMediaSessionFactory(), sessionTimers: { expires: 90, minSE } },
+      });
     const alice = make('alice', pair.a, 1);
     const bob = make('bob', pair.b, 2, 300);
     bob.events.on('incoming-call', (incoming) => void incoming.answer());
@@ -96,7 +102,10 @@ describe('session timers (RFC 4028) between two of our phones', () => {
 describe('session timers against a scripted far end', () => {
   it('refreshes by re-INVITE when the peer does not allow UPDATE, as the 2xx made us the refresher', async () => {
     const { clock, call, far, flush, answer, invites } = await callFarEnd();
-    await answer(invites()[0]!, 200, [['Session-Expires', '120;refresher=uac'], ['Allow', 'INVITE, ACK, BYE, CANCEL']]);
+    await answer(invites()[0]!, 200, [
+      ['Session-Expires', '120;refresher=uac'],
+      ['Allow', 'INVITE, ACK, BYE, CANCEL'],
+    ]);
     assert.equal(call.state, 'connected');
     await pass(clock, flush, 61);
     const reinvite = invites()[1];
@@ -108,9 +117,16 @@ describe('session timers against a scripted far end', () => {
 
   it('leaves the refreshing to the peer when its 2xx says refresher=uas, and ends the call when it does not', async () => {
     const { clock, call, far, flush, answer, invites } = await callFarEnd();
-    await answer(invites()[0]!, 200, [['Session-Expires', '90;refresher=uas'], ['Allow', 'INVITE, ACK, BYE, UPDATE']]);
+    await answer(invites()[0]!, 200, [
+      ['Session-Expires', '90;refresher=uas'],
+      ['Allow', 'INVITE, ACK, BYE, UPDATE'],
+    ]);
     await pass(clock, flush, 59);
-    assert.equal(far.filter((r) => r.method === 'UPDATE' || (r.method === 'INVITE' && r.to.tag)).length, 0, 'we do not refresh');
+    assert.equal(
+      far.filter((r) => r.method === 'UPDATE' || (r.method === 'INVITE' && r.to.tag)).length,
+      0,
+      'we do not refresh',
+    );
     assert.equal(call.state, 'connected');
     await pass(clock, flush, 2);
     assert.equal(call.ended?.cause, 'session-expired');
@@ -130,9 +146,14 @@ describe('session timers against a scripted far end', () => {
 
 describe('SessionTimer: refresher choice of the UAS (RFC 4028 §9)', () => {
   const invite = (headers: string) =>
-    request(`INVITE sip:bob@example.test SIP/2.0\r\nVia: SIP/2.0/WSS a.invalid;branch=z9hG4bK1\r\nFrom: <sip:alice@example.test>;tag=1\r\nTo: <sip:bob@example.test>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n${headers}Content-Length: 0\r\n\r\n`);
+    request(
+      `INVITE sip:bob@example.test SIP/2.0\r\nVia: SIP/2.0/WSS a.invalid;branch=z9hG4bK1\r\nFrom: <sip:alice@example.test>;tag=1\r\nTo: <sip:bob@example.test>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n${headers}Content-Length: 0\r\n\r\n`,
+    );
   const answerTo = (headers: string, minSE?: number) => {
-    const timer = new SessionTimer({ clock: new FakeClock(), refresh: () => undefined, expire: () => undefined }, { minSE });
+    const timer = new SessionTimer(
+      { clock: new FakeClock(), refresh: () => undefined, expire: () => undefined },
+      { minSE },
+    );
     const req = invite(headers);
     const rejected = timer.reject(req);
     const ok = responseTo(req, 200, undefined, 't');
@@ -163,6 +184,9 @@ describe('SessionTimer: refresher choice of the UAS (RFC 4028 §9)', () => {
   });
 
   it('caps an enormous interval at MAX_SESSION_EXPIRES in its 2xx', () => {
-    assert.equal(answerTo('Session-Expires: 4294967295;refresher=uac\r\n').ok.header('Session-Expires'), '86400;refresher=uac');
+    assert.equal(
+      answerTo('Session-Expires: 4294967295;refresher=uac\r\n').ok.header('Session-Expires'),
+      '86400;refresher=uac',
+    );
   });
 });

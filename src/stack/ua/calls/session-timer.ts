@@ -78,7 +78,8 @@ export function intervalTooSmall(request: SipRequest, minSE = MIN_SESSION_EXPIRE
 }
 
 const supportsTimer = (message: SipRequest | SipResponse): boolean =>
-  message.headers('Supported').some((tag) => tag.toLowerCase() === 'timer') || message.headers('Require').some((tag) => tag.toLowerCase() === 'timer');
+  message.headers('Supported').some((tag) => tag.toLowerCase() === 'timer') ||
+  message.headers('Require').some((tag) => tag.toLowerCase() === 'timer');
 
 export interface SessionTimerHooks {
   clock: Clock;
@@ -107,7 +108,10 @@ export class SessionTimer {
   constructor(hooks: SessionTimerHooks, options: SessionTimerOptions = {}) {
     this.#hooks = hooks;
     this.#minSE = Math.max(MIN_SESSION_EXPIRES, Math.floor(options.minSE ?? MIN_SESSION_EXPIRES));
-    this.#asked = Math.min(MAX_SESSION_EXPIRES, Math.max(this.#minSE, Math.floor(options.expires ?? DEFAULT_SESSION_EXPIRES)));
+    this.#asked = Math.min(
+      MAX_SESSION_EXPIRES,
+      Math.max(this.#minSE, Math.floor(options.expires ?? DEFAULT_SESSION_EXPIRES)),
+    );
     this.#floor = this.#minSE;
   }
 
@@ -139,7 +143,8 @@ export class SessionTimer {
   retryAfter422(response: SipResponse): boolean {
     const named = readMinSE(response);
     const sent = this.#interval ?? this.#asked;
-    if (named === undefined || named <= sent || named > MAX_SESSION_EXPIRES || this.#retries >= MAX_422_RETRIES) return false;
+    if (named === undefined || named <= sent || named > MAX_SESSION_EXPIRES || this.#retries >= MAX_422_RETRIES)
+      return false;
     this.#retries++;
     this.#floor = Math.max(this.#floor, named);
     if (this.#interval !== undefined) this.#interval = named;

@@ -56,7 +56,9 @@ export function replacingUri(dialog: Dialog): Uri {
   const { remoteTarget, remoteUri, callId, localTag, remoteTag } = dialog;
   const uri = remoteTarget instanceof SipUri && remoteTarget.params.has('gr') ? remoteTarget : remoteUri.uri;
   if (!(uri instanceof SipUri)) throw new StateError('connected', 'the party of this call has no SIP URI');
-  return uri.with({ headers: { Replaces: formatReplaces({ callId, toTag: remoteTag, fromTag: localTag, earlyOnly: false }) } });
+  return uri.with({
+    headers: { Replaces: formatReplaces({ callId, toTag: remoteTag, fromTag: localTag, earlyOnly: false }) },
+  });
 }
 
 /**
@@ -234,7 +236,12 @@ export class Transfer {
     // RFC 3891 §4, §6.2: with Require: replaces a target that does not know Replaces refuses with
     // 420 (RFC 3261 §8.2.2.3), which reaches the referrer as a failed transfer, instead of ringing
     // as a new call and leaving the dialog it should replace up: three parties, none of them told.
-    const headers: Array<[string, string]> = replaces ? [['Replaces', replaces], ['Require', 'replaces']] : [];
+    const headers: Array<[string, string]> = replaces
+      ? [
+          ['Replaces', replaces],
+          ['Require', 'replaces'],
+        ]
+      : [];
     const media = { audio: options.audio ?? session.mediaOptions.audio, video: options.video ?? false };
     const call = session.call(target, media, headers);
     session.events.emit('referred-call', call);
@@ -247,7 +254,8 @@ export class Transfer {
     call.events.on('ended', ({ cause, status, reason }) => {
       offState();
       this.#busy = false;
-      if (cause !== 'hangup' && cause !== 'remote-hangup' && cause !== 'transferred') this.#notify(status ?? 500, reason ?? cause);
+      if (cause !== 'hangup' && cause !== 'remote-hangup' && cause !== 'transferred')
+        this.#notify(status ?? 500, reason ?? cause);
     });
     return call;
   }

@@ -38,7 +38,11 @@ describe('UPDATE received (RFC 3311)', () => {
     await request('UPDATE', [['Remote-Party-ID', '<sip:dave@example.test>;party=calling;privacy=full']]);
     await request('UPDATE', [['P-Asserted-Identity', '<mailto:eve@example.test>']]);
     assert.deepEqual(call.remote, { uri: 'sip:bob@example.test', displayName: undefined });
-    const ok = await request('INVITE', [['Remote-Party-ID', '"Dave" <sip:dave@example.test>;party=calling;screen=yes']], await farOffer());
+    const ok = await request(
+      'INVITE',
+      [['Remote-Party-ID', '"Dave" <sip:dave@example.test>;party=calling;screen=yes']],
+      await farOffer(),
+    );
     assert.equal(ok?.status, 200);
     assert.deepEqual(call.remote, { uri: 'sip:dave@example.test', displayName: 'Dave' });
   });
@@ -57,7 +61,10 @@ describe('UPDATE received (RFC 3311)', () => {
     const { call, request, far, flush } = await connected();
     const hold = call.hold();
     await flush();
-    assert.ok(far.some((r) => r.method === 'INVITE' && r.to.tag), 'our re-INVITE is out, unanswered');
+    assert.ok(
+      far.some((r) => r.method === 'INVITE' && r.to.tag),
+      'our re-INVITE is out, unanswered',
+    );
     const glare = await request('UPDATE', [], await farOffer());
     assert.equal(glare?.status, 491);
     void hold.catch(() => undefined);
@@ -104,7 +111,7 @@ describe('UPDATE in an early dialog', () => {
     assert.equal(bob.incoming[0]!.state, 'incoming');
   });
 
-  it("as the caller, while ringing: an UPDATE without SDP gets 200 and may name the party (connected line); an offer before a reliable answer gets 491; other requests find no dialog (481)", async () => {
+  it('as the caller, while ringing: an UPDATE without SDP gets 200 and may name the party (connected line); an offer before a reliable answer gets 491; other requests find no dialog (481)', async () => {
     const { call, request, answer, invites } = await callFarEnd();
     await answer(invites()[0]!, 180, []);
     assert.equal(call.state, 'ringing');

@@ -47,9 +47,14 @@ export interface UpdateSession {
  * a reliable 1xx, RFC 3262 §5); before, the INVITE's offer is the outstanding one.
  * RFC 4028 §9: its Session-Expires is checked (422) and answered, and the session refreshed.
  */
-export async function receiveUpdate(session: UpdateSession, request: SipRequest, transaction: ServerTransaction): Promise<void> {
+export async function receiveUpdate(
+  session: UpdateSession,
+  request: SipRequest,
+  transaction: ServerTransaction,
+): Promise<void> {
   const core = session.core;
-  const respond = (status: number, headers?: ReadonlyArray<readonly [string, string]>) => void core.respond(transaction, status, undefined, headers);
+  const respond = (status: number, headers?: ReadonlyArray<readonly [string, string]>) =>
+    void core.respond(transaction, status, undefined, headers);
   const offer = sdpOf(request);
   if (request.body && !offer) return respond(415, [['Accept', 'application/sdp']]);
   const tooSmall = session.timer.reject(request);
@@ -58,7 +63,8 @@ export async function receiveUpdate(session: UpdateSession, request: SipRequest,
   if (offer) {
     const pending = session.pendingOffer();
     if (pending === 'ours') return respond(491);
-    if (pending === 'theirs' || !media) return respond(500, [['Retry-After', String(Math.floor(core.random.float() * 11))]]);
+    if (pending === 'theirs' || !media)
+      return respond(500, [['Retry-After', String(Math.floor(core.random.float() * 11))]]);
   }
   const dialog = session.dialog();
   // RFC 3311 §5.2: UPDATE is a target refresh request (RFC 3261 §12.2.2).
@@ -116,10 +122,18 @@ export async function sendRefreshUpdate(session: UpdateSession): Promise<void> {
  * RFC 4028 §7.4 / §9: our turn to refresh: UPDATE without SDP when the peer allows it, else a
  * re-INVITE offering the session as it is. A change of ours in progress is a refresh already.
  */
-export async function refreshSession(session: UpdateSession, peerAllowsUpdate: boolean, reinvites: Reinvites): Promise<void> {
+export async function refreshSession(
+  session: UpdateSession,
+  peerAllowsUpdate: boolean,
+  reinvites: Reinvites,
+): Promise<void> {
   try {
     if (peerAllowsUpdate) await sendRefreshUpdate(session);
-    else if (!reinvites.changing) await reinvites.renegotiate(() => undefined, () => undefined);
+    else if (!reinvites.changing)
+      await reinvites.renegotiate(
+        () => undefined,
+        () => undefined,
+      );
   } catch (error) {
     session.core.logger.warn(`session refresh failed: ${(error as Error).message}`);
   }
@@ -132,7 +146,13 @@ export async function refreshSession(session: UpdateSession, peerAllowsUpdate: b
  * our 2xx awaiting its ACK). RFC 3311 §5.1: once the initial exchange is complete (its answer in
  * a reliable 1xx, RFC 3262 §5), an early dialog takes new offers too.
  */
-export function pendingOffer(call: { offerPending: boolean; early: boolean; earlyComplete: boolean; outgoing: boolean; okWaiting: boolean }): 'ours' | 'theirs' | undefined {
+export function pendingOffer(call: {
+  offerPending: boolean;
+  early: boolean;
+  earlyComplete: boolean;
+  outgoing: boolean;
+  okWaiting: boolean;
+}): 'ours' | 'theirs' | undefined {
   if (call.offerPending) return 'ours';
   if (call.early && call.earlyComplete) return undefined;
   if (call.early && call.outgoing) return 'ours';
@@ -144,4 +164,3 @@ export function allowsUpdate(message: SipMessage): boolean | undefined {
   if (!message.hasHeader('Allow')) return undefined;
   return message.headers('Allow').some((method) => method.trim().toUpperCase() === 'UPDATE');
 }
-

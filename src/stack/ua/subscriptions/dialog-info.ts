@@ -117,7 +117,8 @@ export interface DialogInfoEntry extends DialogInfoDialog {
  * in one subscription from 0 (§4.1.2). Every value is escaped: tags and Call-IDs come from others.
  */
 export function writeDialogInfo(entity: string, version: number, dialogs: readonly DialogInfoEntry[]): string {
-  const attribute = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${escapeXml(value)}"`);
+  const attribute = (name: string, value: string | undefined) =>
+    value === undefined ? '' : ` ${name}="${escapeXml(value)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="${version}" state="full" entity="${escapeXml(entity)}">`,

@@ -24,10 +24,21 @@ const PIDF_BUSY = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('the XML reader of event bodies', () => {
   it('reads elements, attributes, text, entities and CDATA, dropping namespace prefixes, and tolerates stray end tags', () => {
-    const root = readXml('<?xml version="1.0"?><!-- c --><a:root x:k="v&amp;w" n=\'1\'><b>t&#65;<![CDATA[<raw>]]></b></c><d/></a:root>')!;
+    const root = readXml(
+      '<?xml version="1.0"?><!-- c --><a:root x:k="v&amp;w" n=\'1\'><b>t&#65;<![CDATA[<raw>]]></b></c><d/></a:root>',
+    )!;
     assert.equal(root.name, 'root');
-    assert.deepEqual([...root.attributes], [['k', 'v&w'], ['n', '1']]);
-    assert.deepEqual(root.children.map((c) => c.name), ['b', 'd']);
+    assert.deepEqual(
+      [...root.attributes],
+      [
+        ['k', 'v&w'],
+        ['n', '1'],
+      ],
+    );
+    assert.deepEqual(
+      root.children.map((c) => c.name),
+      ['b', 'd'],
+    );
     assert.equal(root.children[0]!.text, 'tA<raw>');
   });
 
@@ -72,11 +83,22 @@ describe('dialog-info (RFC 4235): the busy lamp', () => {
       { id: 'd<1>', callId: 'c"&\'', localTag: 'l', remoteTag: undefined, state: 'early', direction: 'recipient' },
       { id: 'd2', callId: 'c2', state: 'confirmed', direction: 'initiator' },
     ]);
-    assert.ok(!/<[^>]*d<1>/.test(text) && text.includes('id="d&lt;1&gt;"') && text.includes('call-id="c&quot;&amp;&apos;"'), text);
+    assert.ok(
+      !/<[^>]*d<1>/.test(text) && text.includes('id="d&lt;1&gt;"') && text.includes('call-id="c&quot;&amp;&apos;"'),
+      text,
+    );
     const document = readDialogInfo(text)!;
     assert.deepEqual(
       { version: document.version, full: document.full, entity: document.entity, dialogs: document.dialogs },
-      { version: 3, full: true, entity: 'sip:bob@x.test', dialogs: [{ id: 'd<1>', state: 'early', direction: 'recipient' }, { id: 'd2', state: 'confirmed', direction: 'initiator' }] },
+      {
+        version: 3,
+        full: true,
+        entity: 'sip:bob@x.test',
+        dialogs: [
+          { id: 'd<1>', state: 'early', direction: 'recipient' },
+          { id: 'd2', state: 'confirmed', direction: 'initiator' },
+        ],
+      },
     );
   });
 
@@ -119,7 +141,11 @@ describe('dialog-info (RFC 4235): the busy lamp', () => {
 
 describe('PIDF (RFC 3863) with RPID activities (RFC 4480)', () => {
   it('reads open + on-the-phone as busy, with the note decoded', () => {
-    assert.deepEqual(readPidf(PIDF_BUSY), { entity: 'pres:someone@example.com', state: 'busy', note: 'In a <meeting> & busy' });
+    assert.deepEqual(readPidf(PIDF_BUSY), {
+      entity: 'pres:someone@example.com',
+      state: 'busy',
+      note: 'In a <meeting> & busy',
+    });
   });
 
   it('reads closed as offline, open alone as available, and an away activity as away', () => {
@@ -141,8 +167,14 @@ describe('PIDF (RFC 3863) with RPID activities (RFC 4480)', () => {
 
 describe('message-summary (RFC 3842)', () => {
   it('reads the RFC §5.2 example: voice messages new/old, the account', () => {
-    const body = 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@vmail.example.com\r\nVoice-Message: 4/8 (1/2)\r\n';
-    assert.deepEqual(readMessageSummary(body), { waiting: true, account: 'sip:alice@vmail.example.com', newMessages: 4, oldMessages: 8 });
+    const body =
+      'Messages-Waiting: yes\r\nMessage-Account: sip:alice@vmail.example.com\r\nVoice-Message: 4/8 (1/2)\r\n';
+    assert.deepEqual(readMessageSummary(body), {
+      waiting: true,
+      account: 'sip:alice@vmail.example.com',
+      newMessages: 4,
+      oldMessages: 8,
+    });
   });
 
   it('sums the classes when there is no voice line, refuses a body without Messages-Waiting, and caps the digits', () => {

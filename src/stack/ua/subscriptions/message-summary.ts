@@ -42,7 +42,10 @@ export function readMessageSummary(body: string): MessageSummary | undefined {
       const slash = value.indexOf('/');
       if (slash < 0) continue;
       const paren = value.indexOf('(');
-      const counts: [number, number] = [count(value.slice(0, slash).trim()), count(value.slice(slash + 1, paren < 0 ? undefined : paren).trim())];
+      const counts: [number, number] = [
+        count(value.slice(0, slash).trim()),
+        count(value.slice(slash + 1, paren < 0 ? undefined : paren).trim()),
+      ];
       if (name === 'voice-message') voice = counts;
       all[0] += counts[0];
       all[1] += counts[1];

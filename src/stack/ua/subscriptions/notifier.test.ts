@@ -6,7 +6,13 @@ import { MAX_WATCH_EXPIRES } from './notifier';
 import { PIDF_TYPE, readPidf, writePidf } from './pidf';
 
 /** A SUBSCRIBE from bob to alice (us), out of dialog or in the dialog `toTag` names. */
-function subscribe(options: { event?: string; expires?: number; toTag?: string; seq?: number; callId?: string }): string {
+function subscribe(options: {
+  event?: string;
+  expires?: number;
+  toTag?: string;
+  seq?: number;
+  callId?: string;
+}): string {
   return (
     'SUBSCRIBE sip:alice@example.test SIP/2.0\r\n' +
     `Via: SIP/2.0/WSS watcher.example;branch=z9hG4bKs${options.seq ?? 1}${options.callId ?? 'w1'}\r\n` +
@@ -29,7 +35,10 @@ async function served() {
   t.serve((request) => responseTo(request, 200, undefined, 'srv'));
   await t.ua.start();
   let state: 'available' | 'busy' = 'available';
-  const service = t.ua.subscriptions.serve('presence', { contentType: PIDF_TYPE, body: () => writePidf('sip:alice@example.test', state, 't1') });
+  const service = t.ua.subscriptions.serve('presence', {
+    contentType: PIDF_TYPE,
+    body: () => writePidf('sip:alice@example.test', state, 't1'),
+  });
   return { t, service, set: (next: typeof state) => (state = next) };
 }
 

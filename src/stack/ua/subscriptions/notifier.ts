@@ -26,7 +26,8 @@ export const MAX_WATCH_EXPIRES = 3600;
 /** Granted when the SUBSCRIBE names no Expires (the packages' defaults are an hour, RFC 3856 §6.4). */
 const DEFAULT_EXPIRES = 3600;
 
-const seconds = (text: string | undefined): number | undefined => (text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined);
+const seconds = (text: string | undefined): number | undefined =>
+  text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined;
 
 /** One subscription someone holds with us. */
 export class Watcher {
@@ -39,7 +40,14 @@ export class Watcher {
   #timer: TimerHandle | undefined;
   #done = false;
 
-  constructor(core: UaCore, request: SipRequest, transaction: ServerTransaction, event: string, source: EventSource, ended: (watcher: Watcher) => void) {
+  constructor(
+    core: UaCore,
+    request: SipRequest,
+    transaction: ServerTransaction,
+    event: string,
+    source: EventSource,
+    ended: (watcher: Watcher) => void,
+  ) {
     this.#core = core;
     this.event = event;
     this.#source = source;
@@ -62,7 +70,8 @@ export class Watcher {
 
   /** A SUBSCRIBE in this dialog: a refresh, or the end when Expires is 0 (§4.2.1.2, §4.2.1.4). */
   refresh(request: SipRequest, transaction: ServerTransaction): void {
-    if (this.dialog.receiveRequest(request) === 'out-of-order') return void this.#core.respond(transaction, 500, 'Out of Order');
+    if (this.dialog.receiveRequest(request) === 'out-of-order')
+      return void this.#core.respond(transaction, 500, 'Out of Order');
     this.dialog.refreshTarget(request);
     const expires = this.#grant(request);
     this.#core.respond(transaction, 200, undefined, [['Expires', String(expires)]]);
@@ -71,7 +80,8 @@ export class Watcher {
 
   /** The state changed: tell the watcher (§4.2.2). */
   notify(): void {
-    if (!this.#done) this.#send(`active;expires=${Math.max(1, Math.ceil((this.#expiresAt - this.#core.clock.now()) / 1000))}`);
+    if (!this.#done)
+      this.#send(`active;expires=${Math.max(1, Math.ceil((this.#expiresAt - this.#core.clock.now()) / 1000))}`);
   }
 
   /** Ends it with a last NOTIFY (§4.2.2: terminated, with the reason). */

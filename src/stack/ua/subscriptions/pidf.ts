@@ -19,7 +19,18 @@ export interface PresenceDocument {
 /** RFC 4480 §3.2 activities that mean the person cannot take a call now. */
 const BUSY = ['busy', 'on-the-phone', 'meeting', 'performance', 'presentation', 'in-transit'];
 /** ...and those that mean they are away from it. */
-const AWAY = ['away', 'appointment', 'breakfast', 'dinner', 'lunch', 'meal', 'sleeping', 'vacation', 'holiday', 'travel'];
+const AWAY = [
+  'away',
+  'appointment',
+  'breakfast',
+  'dinner',
+  'lunch',
+  'meal',
+  'sleeping',
+  'vacation',
+  'holiday',
+  'travel',
+];
 
 /** Reads one PIDF document; undefined when it is not one. */
 export function readPidf(body: string): PresenceDocument | undefined {
@@ -42,7 +53,12 @@ export function readPidf(body: string): PresenceDocument | undefined {
  * the RPID activity in a person element (RFC 4479 data model), as Kamailio's presence_xml and the
  * common softphones expect it.
  */
-export function writePidf(entity: string, state: Exclude<PresenceState, 'unknown'>, tupleId: string, note?: string): string {
+export function writePidf(
+  entity: string,
+  state: Exclude<PresenceState, 'unknown'>,
+  tupleId: string,
+  note?: string,
+): string {
   const activity = state === 'away' || state === 'busy' ? `<rpid:activities><rpid:${state}/></rpid:activities>` : '';
   const noteXml = note ? `<note>${escapeXml(note)}</note>` : '';
   return [
@@ -53,4 +69,3 @@ export function writePidf(entity: string, state: Exclude<PresenceState, 'unknown
     '</presence>',
   ].join('\r\n');
 }
-

@@ -19,7 +19,8 @@ export interface PublicationOptions {
 }
 
 /** Digits only, at most 9: a header a peer wrote. */
-const seconds = (text: string | undefined): number | undefined => (text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined);
+const seconds = (text: string | undefined): number | undefined =>
+  text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined;
 
 export class Publication {
   readonly #core: UaCore;

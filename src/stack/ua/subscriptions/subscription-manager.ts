@@ -46,7 +46,8 @@ export class SubscriptionManager {
    * its events. Throws a RangeError beyond MAX_SUBSCRIPTIONS.
    */
   subscribe(target: string | Uri, options: SubscriptionOptions): Subscription {
-    if (this.#live.size >= MAX_SUBSCRIPTIONS) throw new RangeError(`at most ${MAX_SUBSCRIPTIONS} subscriptions at once`);
+    if (this.#live.size >= MAX_SUBSCRIPTIONS)
+      throw new RangeError(`at most ${MAX_SUBSCRIPTIONS} subscriptions at once`);
     const subscription = new Subscription(this.#core, this.#core.targetUri(target), options);
     this.#live.add(subscription);
     subscription.events.on('terminated', () => this.#live.delete(subscription));
@@ -131,14 +132,17 @@ export class SubscriptionManager {
       this.#core.respond(transaction, 503, 'Too Many Subscriptions', [['Retry-After', '60']]);
       return true;
     }
-    const watcher = new Watcher(this.#core, request, transaction, event, source, (ended) => this.#watchers.delete(ended.dialog.key));
+    const watcher = new Watcher(this.#core, request, transaction, event, source, (ended) =>
+      this.#watchers.delete(ended.dialog.key),
+    );
     if (!watcher.ended) this.#watchers.set(watcher.dialog.key, watcher);
     return true;
   }
 
   #unsolicited(request: SipRequest, transaction: ServerTransaction): boolean {
     if (eventPackage(request.header('Event')) !== 'message-summary') return false;
-    const summary = mediaType(request.contentType) === MESSAGE_SUMMARY_TYPE ? readMessageSummary(request.body) : undefined;
+    const summary =
+      mediaType(request.contentType) === MESSAGE_SUMMARY_TYPE ? readMessageSummary(request.body) : undefined;
     if (!summary) {
       this.#core.respond(transaction, 400, 'Bad message-summary body');
       return true;

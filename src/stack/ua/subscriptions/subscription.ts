@@ -65,7 +65,8 @@ export function parseSubscriptionState(value: string | undefined): { state: stri
 export const eventPackage = (value: string | undefined): string => (value ?? '').split(';')[0]!.trim().toLowerCase();
 
 /** Seconds from a header or parameter: digits only, else undefined. */
-const seconds = (text: string | undefined): number | undefined => (text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined);
+const seconds = (text: string | undefined): number | undefined =>
+  text && /^[0-9]{1,9}$/.test(text.trim()) ? Number(text) : undefined;
 
 export class Subscription {
   readonly events: Emitter<SubscriptionEvents>;
@@ -160,9 +161,15 @@ export class Subscription {
       if (expires !== undefined) this.#scheduleRefresh(expires);
     }
     if (request.body || next !== 'terminated') {
-      this.events.emit('notify', { body: request.body, contentType: mediaType(request.contentType), state: next, request });
+      this.events.emit('notify', {
+        body: request.body,
+        contentType: mediaType(request.contentType),
+        state: next,
+        request,
+      });
     }
-    if (next === 'terminated') this.#terminatedByNotifier(params.get('reason') ?? '', seconds(params.get('retry-after')));
+    if (next === 'terminated')
+      this.#terminatedByNotifier(params.get('reason') ?? '', seconds(params.get('retry-after')));
     else this.#setState(next);
   }
 
@@ -269,4 +276,5 @@ export class Subscription {
 }
 
 /** The key a NOTIFY of an existing subscription dialog carries: our tag is its To tag. */
-export const notifyKey = (request: SipRequest): string => dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? '');
+export const notifyKey = (request: SipRequest): string =>
+  dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? '');

@@ -44,7 +44,9 @@ const accept = (request: SipRequest, expires = 600) => {
 
 async function subscribed(expires = 600) {
   const t = setup();
-  t.serve((request) => (request.method === 'SUBSCRIBE' ? accept(request, expires) : responseTo(request, 200, undefined, 'srv')));
+  t.serve((request) =>
+    request.method === 'SUBSCRIBE' ? accept(request, expires) : responseTo(request, 200, undefined, 'srv'),
+  );
   await t.ua.start();
   const subscription = t.ua.subscriptions.subscribe('bob', { event: 'dialog', accept: 'application/dialog-info+xml' });
   const notes: Notification[] = [];
@@ -98,7 +100,11 @@ describe('subscriptions (RFC 6665)', () => {
       return accept(request, 300);
     });
     await t.ua.start();
-    const subscription = t.ua.subscriptions.subscribe('bob', { event: 'presence', accept: 'application/pidf+xml', expires: 300 });
+    const subscription = t.ua.subscriptions.subscribe('bob', {
+      event: 'presence',
+      accept: 'application/pidf+xml',
+      expires: 300,
+    });
     await t.flush();
     t.inject(notify(held!, { state: 'pending' }));
     await t.flush();
@@ -131,7 +137,10 @@ describe('subscriptions (RFC 6665)', () => {
   // Seen failing without the fallback in receiveNotify (the refresh had no Route header).
   it('takes the route set from the first NOTIFY when the 2xx carried no Record-Route (JsSIP)', async () => {
     const { t, first } = await subscribed();
-    const withPath = notify(first, { state: 'active;expires=600' }).replace('Max-Forwards: 69\r\n', 'Max-Forwards: 69\r\nRecord-Route: <sip:proxy.example.test;lr>\r\n');
+    const withPath = notify(first, { state: 'active;expires=600' }).replace(
+      'Max-Forwards: 69\r\n',
+      'Max-Forwards: 69\r\nRecord-Route: <sip:proxy.example.test;lr>\r\n',
+    );
     t.inject(withPath);
     await t.flush();
     t.ua.subscriptions.flowChanged();
@@ -197,7 +206,10 @@ describe('subscriptions (RFC 6665)', () => {
     t.inject(notify(first, { state: 'active', seq: 3, event: 'presence' }));
     t.inject(notify(first, { state: 'active', seq: 4 }).replaceAll(first.callId, 'unknown-call'));
     await t.flush();
-    const statuses = t.responses().filter((r) => r.cseq.method === 'NOTIFY').map((r) => [r.from.tag, r.cseq.seq, r.status]);
+    const statuses = t
+      .responses()
+      .filter((r) => r.cseq.method === 'NOTIFY')
+      .map((r) => [r.from.tag, r.cseq.seq, r.status]);
     assert.deepEqual(statuses, [
       ['srv', 1, 200],
       ['fork2', 1, 481],
@@ -242,15 +254,21 @@ describe('subscriptions (RFC 6665)', () => {
     const t = setup();
     t.serve(() => undefined);
     await t.ua.start();
-    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) t.ua.subscriptions.subscribe(`user${i}`, { event: 'dialog', accept: 'application/dialog-info+xml' });
-    assert.throws(() => t.ua.subscriptions.subscribe('one-more', { event: 'dialog', accept: 'application/dialog-info+xml' }), RangeError);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++)
+      t.ua.subscriptions.subscribe(`user${i}`, { event: 'dialog', accept: 'application/dialog-info+xml' });
+    assert.throws(
+      () => t.ua.subscriptions.subscribe('one-more', { event: 'dialog', accept: 'application/dialog-info+xml' }),
+      RangeError,
+    );
   });
 
   it('takes an unsolicited message-summary NOTIFY (RFC 3842, as Asterisk sends it) and reports its counts', async () => {
     const t = setup();
     await t.ua.start();
     const seen: Array<[boolean, number, number, string | undefined]> = [];
-    t.ua.subscriptions.events.on('message-summary', (s) => seen.push([s.waiting, s.newMessages, s.oldMessages, s.account]));
+    t.ua.subscriptions.events.on('message-summary', (s) =>
+      seen.push([s.waiting, s.newMessages, s.oldMessages, s.account]),
+    );
     const body = 'Messages-Waiting: yes\r\nMessage-Account: sip:*97@example.test\r\nVoice-Message: 2/8 (0/2)\r\n';
     const unsolicited = (text: string, id: string) =>
       [

@@ -113,7 +113,12 @@ export function readXml(text: string): XmlElement | undefined {
     const selfClosing = inside.endsWith('/');
     const body = selfClosing ? inside.slice(0, -1) : inside;
     const nameEnd = body.search(/[\s]|$/);
-    const element: XmlElement = { name: localName(body.slice(0, nameEnd)), attributes: readAttributes(body.slice(nameEnd)), children: [], text: '' };
+    const element: XmlElement = {
+      name: localName(body.slice(0, nameEnd)),
+      attributes: readAttributes(body.slice(nameEnd)),
+      children: [],
+      text: '',
+    };
     if (++count > XML_LIMITS.maxElements) return undefined;
     stack[stack.length - 1]!.children.push(element);
     if (!selfClosing) {
