@@ -356,9 +356,10 @@ describe('languages: history, do-not-disturb, quality, screen sharing', () => {
     const el = await fixture<SipPhone>(html`<sip-phone lang="de" user="alice" domain="example.com"></sip-phone>`);
     await reads(el, 'call-button', 'Anrufen');
     const disconnected = oneEvent(el, 'sip-disconnected');
-    // Ports 9 and 7 on loopback: refused at once, on both flows. (Not 127.0.0.2: WebKitGTK leaves a
-    // WebSocket to it pending until the phone's 10 s connect timeout, which failed this test there.)
-    el.server = 'ws://127.0.0.1:9 ws://127.0.0.1:7';
+    // Two closed ports on loopback, refused at once on both flows. Not ports of the Fetch standard's
+    // "bad port" list (7, 9...), nor 127.0.0.2: WebKitGTK leaves those WebSockets pending until the
+    // phone's 10 s connect timeout, so both flows were seldom down at the same moment there.
+    el.server = 'ws://127.0.0.1:1022 ws://127.0.0.1:1023';
     await disconnected;
     // The line says "not connected" once both flows are down and waiting: each first retries at
     // once (at most 250 ms later), so on a loaded machine this can take longer than waitUntil's
